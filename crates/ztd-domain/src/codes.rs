@@ -1,0 +1,91 @@
+//! Stable per-device error codes (SPEC §5, §6, §9). Every channel (CSV, JSON batch, portal)
+//! reports a failed row with one of these, so a client can act on the code alone.
+
+use serde::Serialize;
+
+/// Why one device (one row) was not registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowErrorCode {
+    InvalidRequestBody,
+    InvalidHardwareHash,
+    MissingDeviceIdentity,
+    InvalidDeviceField,
+    IdentityMismatch,
+    UnknownGroupTag,
+    DeviceAlreadyRegistered,
+    DeviceRegisteredToOtherTenant,
+    DeviceDuplicatedInBatch,
+    InvalidCsvRow,
+}
+
+impl RowErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequestBody => "invalid_request_body",
+            Self::InvalidHardwareHash => "invalid_hardware_hash",
+            Self::MissingDeviceIdentity => "missing_device_identity",
+            Self::InvalidDeviceField => "invalid_device_field",
+            Self::IdentityMismatch => "identity_mismatch",
+            Self::UnknownGroupTag => "unknown_group_tag",
+            Self::DeviceAlreadyRegistered => "device_already_registered",
+            Self::DeviceRegisteredToOtherTenant => "device_registered_to_other_tenant",
+            Self::DeviceDuplicatedInBatch => "device_duplicated_in_batch",
+            Self::InvalidCsvRow => "invalid_csv_row",
+        }
+    }
+
+    /// The numeric code of the real service where one exists (SPEC §9).
+    pub fn ztd_code(self) -> Option<u16> {
+        match self {
+            Self::InvalidRequestBody => Some(801),
+            Self::InvalidHardwareHash => Some(802),
+            Self::MissingDeviceIdentity => Some(803),
+            Self::DeviceAlreadyRegistered => Some(806),
+            Self::DeviceRegisteredToOtherTenant => Some(808),
+            _ => None,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL_ROW_ERROR_CODES.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 10] = [
+    RowErrorCode::InvalidRequestBody,
+    RowErrorCode::InvalidHardwareHash,
+    RowErrorCode::MissingDeviceIdentity,
+    RowErrorCode::InvalidDeviceField,
+    RowErrorCode::IdentityMismatch,
+    RowErrorCode::UnknownGroupTag,
+    RowErrorCode::DeviceAlreadyRegistered,
+    RowErrorCode::DeviceRegisteredToOtherTenant,
+    RowErrorCode::DeviceDuplicatedInBatch,
+    RowErrorCode::InvalidCsvRow,
+];
+
+/// One device's failure: a code, a message naming the value and where it was, and a fix hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub code: RowErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl RowError {
+    pub fn new(code: RowErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}

@@ -1,0 +1,19 @@
+//! Pure domain core of ztd: no network, no database, no files; only readers and writers.
+//!
+//! - [`hash`]: the Autopilot hardware hash ("4K hash"): decode, validate, encode synthetic ones.
+//! - [`synth`]: deterministic synthetic devices for demos, tests and benchmarks.
+//! - [`device`]: a device as a caller submits it ([`device::DeviceInput`]), identity rules,
+//!   cross-checks against the hash, identity keys and in-batch duplicate detection.
+//! - [`group_tag`]: exact group-tag matching with near-miss suggestions.
+//! - [`profile`]: deployment profile settings, their validation and the configuration file.
+//! - [`csv`]: the three upload formats, streaming validation with precise diagnostics, fix,
+//!   split and convert.
+//! - [`codes`]: the stable per-device error codes shared by every channel.
+
+pub mod codes;
+pub mod csv;
+pub mod device;
+pub mod group_tag;
+pub mod hash;
+pub mod profile;
+pub mod synth;

@@ -1,0 +1,175 @@
+//! Storage for ztd: one small trait split by capability, with a SQLite and a PostgreSQL
+//! implementation (sqlx), each with its own migrations under `migrations/{sqlite,postgres}`.
+//!
+//! Rules every implementation keeps (and the conformance suite checks on both):
+//! - every mutation writes its audit event in the same transaction: nothing half-written;
+//! - identity keys of non-deregistered devices are unique in the database itself;
+//! - errors never carry database text outward except through `StorageError::Internal`, which
+//!   the server logs and never sends to a client.
+
+pub mod model;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was hit; the string names the rule (e.g. "profile_group_tag").
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("database error: {0}")]
+    Internal(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A page of results and the cursor of the next page, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Creates the organisation; a customer gets the three managed-desktop profiles in the
+    /// same transaction (`ztd_domain::profile::built_in_profiles`).
+    async fn create_org(&self, org: &Organisation, audit: &NewAuditEvent) -> Result<()>;
+    async fn get_org(&self, id: Uuid) -> Result<Organisation>;
+    async fn list_orgs(&self) -> Result<Vec<Organisation>>;
+    async fn count_orgs(&self) -> Result<i64>;
+}
+
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    async fn create_user(&self, user: &User, audit: &NewAuditEvent) -> Result<()>;
+    async fn get_user(&self, id: Uuid) -> Result<User>;
+    async fn find_user_by_email(&self, email: &str) -> Result<User>;
+    async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
+    async fn set_password(&self, user_id: Uuid, password_hash: &str, must_change: bool, audit: &NewAuditEvent) -> Result<()>;
+
+    async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()>;
+    async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey>;
+    async fn list_api_keys(&self, org_id: Uuid) -> Result<Vec<ApiKey>>;
+    /// Revokes a key of `org_id`; `NotFound` when the key is not that org's or already revoked.
+    async fn revoke_api_key(&self, org_id: Uuid, key_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    async fn find_session(&self, token_hash: &str) -> Result<Session>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    async fn create_invitation(&self, invitation: &Invitation, audit: &NewAuditEvent) -> Result<()>;
+    async fn find_invitation_by_token_hash(&self, token_hash: &str) -> Result<Invitation>;
+    async fn list_invitations(&self, creator_org_id: Uuid) -> Result<Vec<Invitation>>;
+    async fn withdraw_invitation(&self, creator_org_id: Uuid, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+    /// Accepts: creates the relationship, or returns the existing active one between the same
+    /// two organisations (idempotent). Marks a single-use invitation used, in one transaction.
+    async fn accept_invitation(&self, invitation_id: Uuid, relationship: &Relationship, audit: &NewAuditEvent) -> Result<Relationship>;
+    async fn get_relationship(&self, id: Uuid) -> Result<Relationship>;
+    /// Active relationships (not revoked) between a partner/OEM and a customer.
+    async fn find_active_relationship(&self, partner_org_id: Uuid, customer_org_id: Uuid) -> Result<Option<Relationship>>;
+    /// Every relationship where the org is either side, newest first.
+    async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>>;
+    async fn revoke_relationship(&self, id: Uuid, by_org_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// `Conflict("profile_group_tag")` when the customer already has the tag.
+    async fn create_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
+    async fn get_profile(&self, customer_id: Uuid, id: Uuid) -> Result<Profile>;
+    async fn list_profiles(&self, customer_id: Uuid) -> Result<Vec<Profile>>;
+    /// Updating the group tag reassigns devices at once (their `profile_id` follows the tag).
+    async fn update_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
+    /// `Conflict("profile_in_use")` when a non-deregistered device uses it.
+    async fn delete_profile(&self, customer_id: Uuid, id: Uuid, audit: &NewAuditEvent) -> Result<()>;
+}
+
+/// Filters for listing a customer's devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceFilter {
+    pub state: Option<DeviceState>,
+    pub group_tag: Option<String>,
+    pub registered_by_org_id: Option<Uuid>,
+    pub include_deregistered: bool,
+}
+
+/// How a device's identity keys collide with an existing device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterOutcome {
+    Registered(Device),
+    /// Same customer already has it (existing record untouched).
+    AlreadyRegistered { existing_device_id: Uuid },
+    /// Another customer has it; nothing about that customer leaves the storage layer.
+    OtherTenant,
+}
+
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    async fn get_device(&self, id: Uuid) -> Result<Device>;
+    async fn list_devices(&self, customer_id: Uuid, filter: &DeviceFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Device>>;
+    /// Finds the live (non-deregistered) device holding any of the keys.
+    async fn find_device_by_keys(&self, tuple_key: Option<&str>, pkid_key: Option<&str>, hash_key: Option<&str>) -> Result<Option<Device>>;
+    async fn update_device_tag(&self, id: Uuid, group_tag: Option<&str>, profile_id: Option<Uuid>, audit: &NewAuditEvent) -> Result<Device>;
+    async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
+    /// First lookup marks the device active; later lookups leave it as is.
+    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device>;
+}
+
+/// One resolved row to process in a batch chunk.
+#[derive(Debug, Clone)]
+pub enum ChunkItem {
+    Register { row: i64, device: NewDevice, unassigned: bool },
+    Fail { row: i64, code: String, message: String, hint: Option<String> },
+}
+
+#[async_trait]
+pub trait BatchStore: Send + Sync {
+    /// Creates the batch with all its items as `pending`, in one transaction. With an
+    /// idempotency key already used by the same organisation, returns the first batch
+    /// (`Ok((batch, false))`) and writes nothing.
+    async fn create_batch(&self, batch: &Batch, items: &[BatchItem], audit: &NewAuditEvent) -> Result<(Batch, bool)>;
+    async fn get_batch(&self, id: Uuid) -> Result<Batch>;
+    async fn list_batch_items(&self, batch_id: Uuid, after_row: Option<i64>, limit: u32) -> Result<Vec<BatchItem>>;
+    /// Claims the oldest queued batch, or a processing one whose lease expired (a crashed
+    /// worker), for `lease_until`. PostgreSQL uses `FOR UPDATE SKIP LOCKED`.
+    async fn claim_batch(&self, worker_id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<Batch>>;
+    /// Pending items of a claimed batch, in row order.
+    async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>>;
+    /// Processes a chunk in one transaction: inserts devices (unique indexes decide conflicts),
+    /// records every item's outcome, bumps the counters, extends the lease. Items already
+    /// processed (a resumed batch) are skipped, so each row is finished exactly once.
+    async fn process_chunk(&self, batch: &Batch, items: &[ChunkItem], lease_until: DateTime<Utc>) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>>;
+    /// Marks the batch finished / finished_with_errors and writes its audit event.
+    async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch>;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Events done by this organisation or on its tenant.
+    pub org_id: Option<Uuid>,
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, event: &NewAuditEvent) -> Result<()>;
+    /// Newest first; `before_seq` is the cursor.
+    async fn list_audit(&self, filter: &AuditFilter, before_seq: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
+}
+
+/// Everything the service needs from a database.
+#[async_trait]
+pub trait Database: OrgStore + CredentialStore + ConsentStore + ProfileStore + DeviceStore + BatchStore + AuditStore + Send + Sync {
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+}

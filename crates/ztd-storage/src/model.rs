@@ -1,0 +1,234 @@
+//! Records as the storage layer reads and writes them. Plain data: validation happens in the
+//! domain crate before anything reaches here; tenancy is decided by the server's access layer.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
+            pub fn parse(text: &str) -> Option<Self> { match text { $($text => Some($name::$variant),)+ _ => None } }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+text_enum!(
+    /// Kind of organisation (tenant). `Operator` is the platform operator's own organisation.
+    OrgKind { Customer = "customer", Partner = "partner", Oem = "oem", Operator = "operator" }
+);
+text_enum!(Role { Admin = "admin", Registrar = "registrar", Reader = "reader" });
+text_enum!(RelationshipKind { Csp = "csp", Oem = "oem" });
+text_enum!(
+    /// SPEC §11 approval queue; only `AutoAccept` is acted on today.
+    ApprovalMode { AutoAccept = "auto_accept", Review = "review" }
+);
+text_enum!(
+    /// SPEC §7 lifecycle of a registered device. `pending` and `failed` live on batch items.
+    DeviceState { Registered = "registered", Unassigned = "unassigned", Active = "active", Deregistered = "deregistered" }
+);
+text_enum!(BatchStatus { Queued = "queued", Processing = "processing", Finished = "finished", FinishedWithErrors = "finished_with_errors" });
+text_enum!(ItemStatus { Pending = "pending", Registered = "registered", Unassigned = "unassigned", Failed = "failed" });
+text_enum!(ActorKind { User = "user", ApiKey = "api_key", Operator = "operator", System = "system", Device = "device" });
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub kind: OrgKind,
+    pub name: String,
+    pub domain: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub email: String,
+    pub role: Role,
+    /// argon2 PHC string.
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub role: Role,
+    /// SHA-256 (hex) of the secret; the secret itself is shown once and never stored.
+    pub key_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 (hex) of the cookie value.
+    pub token_hash: String,
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: Uuid,
+    /// SHA-256 (hex) of the link token.
+    pub token_hash: String,
+    pub creator_org_id: Uuid,
+    pub kind: RelationshipKind,
+    /// When set, only this customer may accept.
+    pub customer_id: Option<Uuid>,
+    pub reusable: bool,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub accepted_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relationship {
+    pub id: Uuid,
+    pub partner_org_id: Uuid,
+    pub customer_org_id: Uuid,
+    pub kind: RelationshipKind,
+    pub invitation_id: Option<Uuid>,
+    pub accepted_by_user_id: Option<Uuid>,
+    pub approval_mode: ApprovalMode,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by_org_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub name: String,
+    pub group_tag: String,
+    /// `ztd_domain::profile::ProfileSettings` as JSON.
+    pub settings: serde_json::Value,
+    pub built_in: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A registered device. Identity keys are unique among non-deregistered devices, enforced by
+/// unique partial indexes so two concurrent batches cannot both win.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub registered_by_org_id: Uuid,
+    pub batch_id: Option<Uuid>,
+    pub state: DeviceState,
+    pub serial_number: Option<String>,
+    pub product_key_id: Option<String>,
+    pub hardware_hash: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub group_tag: Option<String>,
+    pub profile_id: Option<Uuid>,
+    pub assigned_user: Option<String>,
+    pub tuple_key: Option<String>,
+    pub pkid_key: Option<String>,
+    pub hash_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub activated_at: Option<DateTime<Utc>>,
+    pub deregistered_at: Option<DateTime<Utc>>,
+}
+
+/// A device ready to insert: validated and resolved by the domain crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDevice {
+    pub serial_number: Option<String>,
+    pub product_key_id: Option<String>,
+    pub hardware_hash: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub group_tag: Option<String>,
+    pub profile_id: Option<Uuid>,
+    pub assigned_user: Option<String>,
+    pub tuple_key: Option<String>,
+    pub pkid_key: Option<String>,
+    pub hash_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub submitted_by_org_id: Uuid,
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<Uuid>,
+    pub status: BatchStatus,
+    pub default_group_tag: Option<String>,
+    pub allow_unknown_tags: bool,
+    pub idempotency_key: Option<String>,
+    pub total: i64,
+    pub registered: i64,
+    pub unassigned: i64,
+    pub failed: i64,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One submitted row of a batch, kept until processed and afterwards as its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchItem {
+    pub batch_id: Uuid,
+    pub row: i64,
+    /// `ztd_domain::device::DeviceInput` as JSON.
+    pub input: serde_json::Value,
+    pub status: ItemStatus,
+    pub device_id: Option<Uuid>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub error_hint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    /// Monotonic per database; the cursor for paging.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub request_id: Option<String>,
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<Uuid>,
+    pub actor_org_id: Option<Uuid>,
+    /// The organisation whose data the action touched (the customer, for device work).
+    pub tenant_org_id: Option<Uuid>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// What a mutation writes to the audit log, in the same transaction as the mutation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    pub request_id: Option<String>,
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<Uuid>,
+    pub actor_org_id: Option<Uuid>,
+    pub tenant_org_id: Option<Uuid>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub details: serde_json::Value,
+}
