@@ -1,1 +1,24 @@
+//! The ztd service: axum HTTP API, portal and batch worker.
+//!
+//! - [`config`]: the service's configuration, a plain struct.
+//! - [`app::build_app`]: the router with its middleware (request ids, tracing, metrics, limits).
+//! - [`access`]: authentication and the permission-scoped handles every handler goes through.
+//! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
+//! - [`api`]: handlers, one module per resource; [`openapi`]: the generated document.
+//! - [`services`]: operations shared by the API and `ztd admin`.
 
+pub mod access;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod observability;
+pub mod openapi;
+pub mod services;
+pub mod state;
+
+pub use app::build_app;
+pub use config::Config;
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,102 @@
+//! The audit trail: everything the caller's organisation did, and everything done on its
+//! tenant by anyone (a customer sees its partners' work too). Newest first, cursor paged.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use ztd_storage::{ActorKind, AuditEvent, AuditFilter};
+
+use crate::access::Access;
+use crate::error::{ApiError, ApiQuery};
+use crate::state::AppState;
+
+pub const DEFAULT_LIMIT: u32 = 100;
+pub const MAX_LIMIT: u32 = 1000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/audit", get(list_audit))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub request_id: Option<String>,
+    #[schema(schema_with = super::actor_kind_schema)]
+    pub actor_kind: ActorKind,
+    pub actor_id: Option<Uuid>,
+    pub actor_org_id: Option<Uuid>,
+    pub tenant_org_id: Option<Uuid>,
+    /// e.g. `relationship.revoke`, `profile.create`.
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<AuditEvent> for AuditEventView {
+    fn from(event: AuditEvent) -> Self {
+        Self {
+            seq: event.seq,
+            at: event.at,
+            request_id: event.request_id,
+            actor_kind: event.actor_kind,
+            actor_id: event.actor_id,
+            actor_org_id: event.actor_org_id,
+            tenant_org_id: event.tenant_org_id,
+            action: event.action,
+            target_type: event.target_type,
+            target_id: event.target_id,
+            details: event.details,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEventView>,
+    /// Pass as `?cursor=` for the next (older) page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = AuditPage), super::CommonErrors))]
+pub async fn list_audit(
+    access: Access,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::InvalidParameter {
+            message: format!("limit {limit} must be between 1 and {MAX_LIMIT}"),
+        });
+    }
+    let before_seq = match query.cursor.as_deref().filter(|cursor| !cursor.is_empty()) {
+        None => None,
+        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| ApiError::InvalidParameter {
+            message: format!("cursor {cursor:?} is not a cursor this service returned"),
+        })?),
+    };
+    let filter = AuditFilter { org_id: Some(access.org_id()) };
+    let events = access.db().list_audit(&filter, before_seq, limit).await?;
+    let next_cursor =
+        if events.len() as u32 == limit { events.last().map(|event| event.seq.to_string()) } else { None };
+    Ok(Json(AuditPage { items: events.into_iter().map(AuditEventView::from).collect(), next_cursor }))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_audit))]
+pub struct Doc;

@@ -1,0 +1,448 @@
+//! Device batches (SPEC §6): one asynchronous registration job per upload, whatever the
+//! channel (JSON list, CSV body; partner, OEM or the customer itself).
+//!
+//! `POST` checks the caller's reach first (a partner without an active relationship gets
+//! `403 relationship_required` before a byte of the body is read, and nothing is written),
+//! streams and checks the body, stores every row as a pending item in one transaction and
+//! answers `202` at once; the workers ([`crate::worker`]) do the rest. `GET` shows progress and
+//! every row's result, paged.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use ztd_domain::codes::RowErrorCode;
+use ztd_domain::csv::Diagnostic;
+use ztd_storage::{Batch, BatchItem, BatchStatus, ItemStatus, OrgKind, StorageError};
+
+use crate::access::{Access, Need};
+use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorEnvelope};
+use crate::pipeline::{self, IntakeError, IntakeLimits, SubmittedRow};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/customers/{customer_id}/device-batches", post(create_batch))
+        .route("/api/v1/device-batches/{id}", get(show_batch))
+}
+
+/// Header making a retried `POST` return the first batch instead of creating another.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// Set on the answer to a retried `POST` that returned an existing batch.
+pub const IDEMPOTENT_REPLAY_HEADER: &str = "idempotent-replayed";
+/// Longest idempotency key accepted.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+/// Row results per page of `GET /api/v1/device-batches/{id}` unless `limit` says otherwise.
+pub const DEFAULT_ROWS_PER_PAGE: u32 = 1_000;
+pub const MAX_ROWS_PER_PAGE: u32 = 10_000;
+
+/// Options of `POST …/device-batches`; for a JSON body, the body's own fields win.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CreateBatchQuery {
+    /// Default group tag of the batch; a row's own tag (CSV `Group Tag` column, JSON
+    /// `group_tag`) overrides it. Matched exactly against the customer's profile tags.
+    pub group_tag: Option<String>,
+    /// `true` registers devices whose tag matches no profile, unassigned, instead of refusing
+    /// them with `unknown_group_tag`.
+    pub allow_unknown_tags: Option<bool>,
+}
+
+/// Paging of a batch's row results.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ShowBatchQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 10,000 (default 1,000).
+    pub limit: Option<u32>,
+}
+
+/// A batch: its state, counts and one page of per-row results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BatchView {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    /// The organisation that submitted it (a partner, an OEM or the customer itself).
+    pub submitted_by_org_id: Uuid,
+    /// `queued` → `processing` → `finished` | `finished_with_errors`.
+    #[schema(value_type = String, example = "finished")]
+    pub status: BatchStatus,
+    /// The batch's default group tag.
+    pub group_tag: Option<String>,
+    pub allow_unknown_tags: bool,
+    pub total: i64,
+    pub registered: i64,
+    /// Registered without a profile (no tag, or an accepted unknown tag).
+    pub unassigned: i64,
+    pub failed: i64,
+    /// Rows not processed yet.
+    pub pending: i64,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Per-row results in row order, one page of them.
+    pub devices: Vec<RowResult>,
+    /// Pass as `?cursor=` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RowResult {
+    /// 1-based position in a JSON `devices` list, or the line number in a CSV file.
+    pub row: i64,
+    /// `pending`, `registered`, `unassigned` or `failed`.
+    #[schema(value_type = String, example = "registered")]
+    pub status: ItemStatus,
+    /// The registered device, when the row registered one.
+    pub device_id: Option<Uuid>,
+    pub serial_number: Option<String>,
+    pub product_key_id: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    /// Why the row failed: the error envelope's inner object.
+    pub error: Option<RowErrorView>,
+}
+
+/// A failed row's error, shaped like the error envelope's inner object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RowErrorView {
+    /// e.g. `device_registered_to_other_tenant`, `unknown_group_tag`.
+    pub code: String,
+    /// The real service's numeric code where one exists (806, 808, …).
+    pub ztd_code: Option<u16>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl RowResult {
+    fn from_item(item: BatchItem) -> Self {
+        let submitted = SubmittedRow::from_json(&item.input);
+        let device = submitted.device().cloned().unwrap_or_default();
+        let error = item.error_code.map(|code| RowErrorView {
+            ztd_code: RowErrorCode::parse(&code).and_then(RowErrorCode::ztd_code),
+            code,
+            message: item.error_message.unwrap_or_default(),
+            hint: item.error_hint,
+        });
+        Self {
+            row: item.row,
+            status: item.status,
+            device_id: item.device_id,
+            serial_number: device.serial_number,
+            product_key_id: device.product_key_id,
+            manufacturer: device.manufacturer,
+            model: device.model,
+            error,
+        }
+    }
+}
+
+/// The answer to a CSV file refused as a whole: the error envelope plus every diagnostic.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FileRejection {
+    pub error: FileRejectionBody,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FileRejectionBody {
+    #[serde(flatten)]
+    pub error: ErrorBody,
+    /// Every problem found, each with line, column, rule code, message and fix hint.
+    #[schema(value_type = Vec<Object>)]
+    pub diagnostics: Vec<serde_json::Value>,
+}
+
+/// Registers devices for a customer: a JSON batch or a CSV file (Partner Center, Autopilot/
+/// Intune or MMD format). Answers `202` with the batch; poll `Location` for results.
+#[utoipa::path(post, path = "/api/v1/customers/{customer_id}/device-batches", tag = "devices",
+    security(("bearer" = [])),
+    params(
+        ("customer_id" = Uuid, Path, description = "the customer the devices are registered into"),
+        ("Idempotency-Key" = Option<String>, Header, description = "a retried POST with the same key returns the first batch"),
+        CreateBatchQuery,
+    ),
+    request_body(
+        description = "`application/json`: `{\"group_tag\", \"devices\": [...], \"allow_unknown_tags\"}`; or `text/csv`: a device CSV file",
+        content(
+            (crate::pipeline::JsonBatch = "application/json"),
+            (String = "text/csv"),
+        ),
+    ),
+    responses(
+        (status = 202, description = "accepted; `Location` names the batch", body = BatchView,
+            headers(("Location" = String, description = "/api/v1/device-batches/{id}"))),
+        super::CommonErrors,
+        (status = 404, description = "no such customer visible to the caller", body = ErrorEnvelope),
+        (status = 409, description = "the idempotency key was used for another customer", body = ErrorEnvelope),
+        (status = 413, description = "larger than the upload limit", body = ErrorEnvelope),
+        (status = 415, description = "neither JSON nor CSV", body = ErrorEnvelope),
+        (status = 422, description = "the CSV file is unusable as a whole (encoding, header, too many rows): every diagnostic listed", body = FileRejection),
+    ))]
+pub async fn create_batch(
+    State(state): State<AppState>,
+    access: Access,
+    ApiPath(customer_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<CreateBatchQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    // Reach first: nothing of the body is read for a caller who may not register here.
+    let scope = access.customer_scope(customer_id, Need::Register).await?;
+    let idempotency_key = idempotency_key(&headers)?;
+    let limits = IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows };
+
+    let (format, default_tag, allow_unknown_tags, intake) = match body_kind(&headers)? {
+        BodyKind::Json => {
+            let (batch, intake) = pipeline::read_json_batch(body, limits).await.map_err(intake_error)?;
+            let tag = batch.group_tag.or(query.group_tag);
+            let allow = batch.allow_unknown_tags.or(query.allow_unknown_tags).unwrap_or(false);
+            ("json", tag, allow, intake)
+        }
+        BodyKind::Csv => {
+            let intake = match pipeline::read_csv_batch(body, limits).await {
+                Ok(intake) => intake,
+                Err(IntakeError::InvalidFile { diagnostics }) => {
+                    return Ok(file_rejection(&headers, &diagnostics));
+                }
+                Err(other) => return Err(intake_error(other)),
+            };
+            ("csv", query.group_tag, query.allow_unknown_tags.unwrap_or(false), intake)
+        }
+    };
+    if intake.rows.is_empty() {
+        return Err(intake_error(IntakeError::NoDevices));
+    }
+
+    let caller = access.caller();
+    let batch = Batch {
+        id: Uuid::new_v4(),
+        customer_id: scope.customer_id(),
+        submitted_by_org_id: caller.org.id,
+        actor_kind: caller.actor.kind,
+        actor_id: Some(caller.actor.id),
+        status: BatchStatus::Queued,
+        default_group_tag: default_tag.filter(|tag| !tag.is_empty()),
+        allow_unknown_tags,
+        idempotency_key,
+        total: i64::try_from(intake.rows.len()).unwrap_or(i64::MAX),
+        registered: 0,
+        unassigned: 0,
+        failed: 0,
+        created_at: Utc::now(),
+        started_at: None,
+        finished_at: None,
+    };
+    let audit = access.audit(
+        "device_batch.create",
+        "device_batch",
+        batch.id,
+        Some(customer_id),
+        serde_json::json!({
+            "format": format,
+            "total": batch.total,
+            "group_tag": batch.default_group_tag,
+            "allow_unknown_tags": allow_unknown_tags,
+            "idempotency_key": batch.idempotency_key,
+        }),
+    );
+    let items = intake.into_items(batch.id);
+    let (stored, created) = state.db.create_batch(&batch, &items, &audit).await?;
+    drop(items);
+    if created {
+        state.batch_wakeup.batch_queued();
+    } else if stored.customer_id != customer_id {
+        return Err(ApiError::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used for a batch of another customer",
+        )
+        .with_hint("use a new key for each distinct upload"));
+    }
+
+    let view = batch_view(&state, stored, &ShowBatchQuery::default()).await?;
+    let mut response = (StatusCode::ACCEPTED, Json(&view)).into_response();
+    let location = format!("/api/v1/device-batches/{}", view.id);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    if !created {
+        response.headers_mut().insert(IDEMPOTENT_REPLAY_HEADER, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+/// A batch's status, counts and per-row results. Visible to the customer and to the
+/// organisation that submitted it (a partner only while its relationship is active).
+#[utoipa::path(get, path = "/api/v1/device-batches/{id}", tag = "devices", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "batch id"), ShowBatchQuery),
+    responses(
+        (status = 200, body = BatchView),
+        super::CommonErrors,
+        (status = 404, description = "no such batch visible to the caller", body = ErrorEnvelope),
+    ))]
+pub async fn show_batch(
+    State(state): State<AppState>,
+    access: Access,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<ShowBatchQuery>,
+) -> Result<Json<BatchView>, ApiError> {
+    let missing = || ApiError::not_found("batch", id);
+    let batch = match state.db.get_batch(id).await {
+        Ok(batch) => batch,
+        Err(StorageError::NotFound) => return Err(missing()),
+        Err(other) => return Err(other.into()),
+    };
+    let org = &access.caller().org;
+    let own_tenant = org.kind == OrgKind::Customer && org.id == batch.customer_id;
+    // Judge by the batch before asking about the customer, so a stranger's probe for a batch
+    // id is answered exactly like a missing batch.
+    if !own_tenant && batch.submitted_by_org_id != org.id {
+        return Err(missing());
+    }
+    match access.customer_scope(batch.customer_id, Need::Read).await {
+        Ok(_) => {}
+        Err(ApiError::RelationshipRequired { .. } | ApiError::NotFound { .. }) => return Err(missing()),
+        Err(other) => return Err(other),
+    }
+    Ok(Json(batch_view(&state, batch, &query).await?))
+}
+
+async fn batch_view(state: &AppState, batch: Batch, query: &ShowBatchQuery) -> Result<BatchView, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_ROWS_PER_PAGE);
+    if !(1..=MAX_ROWS_PER_PAGE).contains(&limit) {
+        return Err(ApiError::InvalidParameter {
+            message: format!("limit {limit} is out of range; use 1 to {MAX_ROWS_PER_PAGE}"),
+        });
+    }
+    let after_row = match &query.cursor {
+        None => None,
+        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| ApiError::InvalidParameter {
+            message: format!("cursor {cursor:?} is not one this service gave out"),
+        })?),
+    };
+    // One row more than asked tells whether another page follows.
+    let mut items = state.db.list_batch_items(batch.id, after_row, limit + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|item| item.row.to_string())
+    } else {
+        None
+    };
+    Ok(BatchView {
+        id: batch.id,
+        customer_id: batch.customer_id,
+        submitted_by_org_id: batch.submitted_by_org_id,
+        status: batch.status,
+        group_tag: batch.default_group_tag,
+        allow_unknown_tags: batch.allow_unknown_tags,
+        total: batch.total,
+        registered: batch.registered,
+        unassigned: batch.unassigned,
+        failed: batch.failed,
+        pending: (batch.total - batch.registered - batch.unassigned - batch.failed).max(0),
+        created_at: batch.created_at,
+        started_at: batch.started_at,
+        finished_at: batch.finished_at,
+        devices: items.into_iter().map(RowResult::from_item).collect(),
+        next_cursor,
+    })
+}
+
+enum BodyKind {
+    Json,
+    Csv,
+}
+
+fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Ok(BodyKind::Json),
+        // `application/vnd.ms-excel` is what browsers send for .csv files on Windows.
+        "text/csv" | "application/csv" | "application/vnd.ms-excel" => Ok(BodyKind::Csv),
+        _ => Err(ApiError::UnsupportedMediaType {
+            message: format!(
+                "a device batch is `application/json` or `text/csv`; the request's Content-Type is {:?}",
+                content_type
+            ),
+        }),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY_HEADER) else { return Ok(None) };
+    let key = value.to_str().ok().map(str::trim).unwrap_or("");
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::InvalidParameter {
+            message: format!(
+                "the Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} visible ASCII characters (a UUID works well)"
+            ),
+        });
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn intake_error(error: IntakeError) -> ApiError {
+    match error {
+        IntakeError::TooLarge { limit } => ApiError::PayloadTooLarge { limit },
+        IntakeError::TooManyRows { limit } => ApiError::unprocessable(
+            "too_many_rows",
+            format!("the upload has more than {limit} device rows, the limit of one batch"),
+        )
+        .with_hint(format!("split the file into batches of at most {limit} rows (`ztd csv split`)")),
+        IntakeError::NoDevices => ApiError::unprocessable("empty_batch", "the batch has no devices")
+            .with_hint("add at least one device (JSON `devices` list or CSV row)"),
+        IntakeError::InvalidJson(message) => {
+            ApiError::InvalidRequestBody { message: format!("invalid JSON body: {message}") }
+        }
+        IntakeError::Body(message) => {
+            ApiError::InvalidRequestBody { message: format!("the request body could not be read: {message}") }
+        }
+        IntakeError::InvalidFile { diagnostics } => ApiError::unprocessable(
+            "invalid_csv_file",
+            format!("the file cannot be registered: {} problem(s)", diagnostics.len()),
+        ),
+    }
+}
+
+/// 422 for a CSV file unusable as a whole, listing every diagnostic.
+fn file_rejection(headers: &HeaderMap, diagnostics: &[Diagnostic]) -> Response {
+    let first = diagnostics.first();
+    let message = match first {
+        Some(first) if diagnostics.len() == 1 => format!("the file cannot be registered: {first}"),
+        _ => format!(
+            "the file cannot be registered: {} problems, the first: {}",
+            diagnostics.len(),
+            first.map(ToString::to_string).unwrap_or_default()
+        ),
+    };
+    let body = FileRejection {
+        error: FileRejectionBody {
+            error: ErrorBody {
+                code: "invalid_csv_file".into(),
+                ztd_code: Some(801),
+                message,
+                hint: first.map(|diagnostic| diagnostic.hint.clone()),
+                request_id: headers
+                    .get(crate::app::REQUEST_ID_HEADER)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned),
+            },
+            diagnostics: diagnostics.iter().filter_map(|d| serde_json::to_value(d).ok()).collect(),
+        },
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_batch, show_batch))]
+pub struct Doc;

@@ -1,0 +1,312 @@
+//! First-boot lookup (SPEC §8): a device asks "who am I?" and gets its owner's configuration.
+//!
+//! **Unauthenticated, by design.** A device at its out-of-box screen has no credentials of the
+//! tenant yet: that is the point of zero-touch. What it proves is possession of its own
+//! identity (the hardware hash, or the SMBIOS tuple), and what it gets is only what the
+//! device would be told anyway: its tenant id and domain and the profile's OOBE settings.
+//! Nothing else leaves: an unknown device is `404 device_not_registered` and an unassigned one
+//! `409 device_unassigned`, neither naming any tenant. To keep the endpoint from being used to
+//! sweep serial-number ranges, every client address has a token bucket
+//! (`lookup_rate_per_minute`, burst of the same size); beyond it `429` with `Retry-After`.
+//! Behind a reverse proxy, every device shares the proxy's address: raise the rate there.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use ztd_domain::codes::RowError;
+use ztd_domain::device::DeviceInput;
+use ztd_domain::profile::{render_configuration, ProfileSettings};
+use ztd_storage::{ActorKind, Device, DeviceState, NewAuditEvent, StorageError};
+
+use crate::error::{ApiError, ApiJson, ErrorBody, ErrorEnvelope};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/device-lookup", post(lookup))
+}
+
+/// Prometheus names of the lookup metrics.
+pub mod metric_names {
+    /// Counter, label `outcome` = `configured` | `not_registered` | `unassigned` | `invalid` | `rate_limited`.
+    pub const LOOKUPS: &str = "ztd_device_lookups_total";
+    /// Histogram of lookup handling time, seconds.
+    pub const LOOKUP_DURATION: &str = "ztd_device_lookup_duration_seconds";
+}
+
+/// What a device sends: its hardware hash, or the SMBIOS tuple (and/or its product key id).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    pub hardware_hash: Option<String>,
+    pub serial_number: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub product_key_id: Option<String>,
+}
+
+/// First-boot lookup: the device's configuration file (AutopilotConfigurationFile). The first
+/// successful lookup marks the device `active`. No authentication; rate-limited per client
+/// address.
+#[utoipa::path(post, path = "/api/v1/device-lookup", tag = "devices",
+    request_body = LookupRequest,
+    responses(
+        (status = 200, description = "the configuration file (SPEC §8): Version, CloudAssignedTenantId, CloudAssignedTenantDomain, CloudAssignedOobeConfig, CloudAssignedDomainJoinMethod, CloudAssignedForcedEnrollment, ZtdCorrelationId, CloudAssignedDeviceName, CloudAssignedLanguage, CloudAssignedRegion, Comment_File", body = Object),
+        (status = 400, description = "malformed body", body = ErrorEnvelope),
+        (status = 404, description = "`device_not_registered`", body = ErrorEnvelope),
+        (status = 409, description = "`device_unassigned`: registered without a profile", body = ErrorEnvelope),
+        (status = 422, description = "the identity is unusable (e.g. `invalid_hardware_hash`)", body = ErrorEnvelope),
+        (status = 429, description = "too many lookups from this address; see `Retry-After`", body = ErrorEnvelope),
+    ))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LookupRequest>,
+) -> Response {
+    let started = Instant::now();
+    let client =
+        connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());
+    let (outcome, response) = match state.lookup_limiter.check(client, Instant::now()) {
+        Err(retry_after) => (
+            "rate_limited",
+            ApiError::RateLimited { retry_after_secs: retry_after.as_secs().max(1) }.into_response(),
+        ),
+        Ok(()) => match find_configuration(&state, body).await {
+            Ok(configuration) => ("configured", Json(configuration).into_response()),
+            Err(error) => (error.outcome(), error.into_response(&headers)),
+        },
+    };
+    metrics::counter!(metric_names::LOOKUPS, "outcome" => outcome).increment(1);
+    metrics::histogram!(metric_names::LOOKUP_DURATION).record(started.elapsed().as_secs_f64());
+    response
+}
+
+enum LookupError {
+    Invalid(RowError),
+    NotRegistered,
+    Other(ApiError),
+}
+
+impl From<ApiError> for LookupError {
+    fn from(error: ApiError) -> Self {
+        Self::Other(error)
+    }
+}
+
+impl From<StorageError> for LookupError {
+    fn from(error: StorageError) -> Self {
+        Self::Other(error.into())
+    }
+}
+
+impl LookupError {
+    fn outcome(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::NotRegistered => "not_registered",
+            Self::Other(ApiError::Conflict { .. }) => "unassigned",
+            Self::Other(_) => "error",
+        }
+    }
+
+    fn into_response(self, headers: &HeaderMap) -> Response {
+        let (status, body) = match self {
+            Self::Other(error) => return error.into_response(),
+            Self::Invalid(error) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody {
+                    code: error.code.as_str().to_owned(),
+                    ztd_code: error.code.ztd_code(),
+                    message: error.message,
+                    hint: error.hint,
+                    request_id: None,
+                },
+            ),
+            Self::NotRegistered => (
+                StatusCode::NOT_FOUND,
+                ErrorBody {
+                    code: "device_not_registered".to_owned(),
+                    ztd_code: Some(812),
+                    message: "no registered device has this identity".to_owned(),
+                    hint: Some(
+                        "the device must be registered (by its reseller, OEM or the organisation) before its first boot"
+                            .to_owned(),
+                    ),
+                    request_id: None,
+                },
+            ),
+        };
+        let request_id = headers
+            .get(crate::app::REQUEST_ID_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        (status, Json(ErrorEnvelope { error: ErrorBody { request_id, ..body } })).into_response()
+    }
+}
+
+async fn find_configuration(
+    state: &AppState,
+    request: LookupRequest,
+) -> Result<serde_json::Value, LookupError> {
+    let input = DeviceInput {
+        serial_number: request.serial_number,
+        product_key_id: request.product_key_id,
+        hardware_hash: request.hardware_hash,
+        manufacturer: request.manufacturer,
+        model: request.model,
+        group_tag: None,
+        assigned_user: None,
+    };
+    let resolved = input.resolve().map_err(LookupError::Invalid)?;
+    let device = state
+        .db
+        .find_device_by_keys(
+            resolved.tuple_key.as_deref(),
+            resolved.pkid_key.as_deref(),
+            resolved.hash_key.as_deref(),
+        )
+        .await?
+        .filter(|device| device.state != DeviceState::Deregistered)
+        .ok_or(LookupError::NotRegistered)?;
+    let Some(profile_id) = device.profile_id.filter(|_| device.state != DeviceState::Unassigned) else {
+        return Err(ApiError::conflict(
+            "device_unassigned",
+            "the device is registered but has no deployment profile",
+        )
+        .with_hint("its organisation must give it the group tag of one of its profiles")
+        .into());
+    };
+    let profile = match state.db.get_profile(device.customer_id, profile_id).await {
+        Ok(profile) => profile,
+        // The profile went away between the two reads: the device is unassigned now.
+        Err(StorageError::NotFound) => {
+            return Err(ApiError::conflict("device_unassigned", "the device has no deployment profile").into())
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let settings: ProfileSettings = serde_json::from_value(profile.settings.clone()).map_err(|error| {
+        ApiError::internal(format!("profile {} settings unreadable: {error}", profile.id))
+    })?;
+    let tenant = state.db.get_org(device.customer_id).await?;
+    let configuration = render_configuration(
+        &settings,
+        &tenant.id.to_string(),
+        tenant.domain.as_deref().unwrap_or_default(),
+        &device.id.to_string(),
+        &format!("Profile {}", profile.name),
+    );
+    if device.state != DeviceState::Active {
+        activate(state, &device).await?;
+    }
+    Ok(configuration)
+}
+
+/// First lookup: the device becomes `active`, audited on the customer's tenant.
+async fn activate(state: &AppState, device: &Device) -> Result<(), LookupError> {
+    state.db.mark_device_active(device.id, Utc::now()).await?;
+    let event = NewAuditEvent {
+        request_id: None,
+        actor_kind: ActorKind::Device,
+        actor_id: Some(device.id),
+        actor_org_id: None,
+        tenant_org_id: Some(device.customer_id),
+        action: "device.activate".into(),
+        target_type: "device".into(),
+        target_id: Some(device.id.to_string()),
+        details: serde_json::json!({ "serial_number": device.serial_number }),
+    };
+    state.db.append_audit(&event).await?;
+    Ok(())
+}
+
+/// Per-client token buckets: `per_minute` lookups a minute, bursts of the same size.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: u32,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// Buckets kept before idle (full) ones are dropped.
+const MAX_TRACKED_CLIENTS: usize = 10_000;
+
+impl RateLimiter {
+    /// `per_minute == 0` turns the limit off.
+    pub fn new(per_minute: u32) -> Self {
+        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one token for `client`, or says how long until one is available.
+    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(self.per_minute);
+        let per_second = capacity / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() >= MAX_TRACKED_CLIENTS && !buckets.contains_key(&client) {
+            buckets.retain(|_, bucket| {
+                bucket.tokens + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
+                    < capacity
+            });
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket { tokens: capacity, updated: now });
+        let refill = now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second;
+        bucket.tokens = (bucket.tokens + refill).min(capacity);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(((1.0 - bucket.tokens) / per_second).ceil()))
+        }
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(lookup))]
+pub struct Doc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_allows_a_burst_then_refuses_with_the_wait() {
+        let limiter = RateLimiter::new(60);
+        let client = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        let start = Instant::now();
+        for _ in 0..60 {
+            assert!(limiter.check(client, start).is_ok());
+        }
+        assert_eq!(limiter.check(client, start), Err(Duration::from_secs(1)));
+        // Another client has its own bucket.
+        assert!(limiter.check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), start).is_ok());
+        // One token a second comes back.
+        assert!(limiter.check(client, start + Duration::from_secs(1)).is_ok());
+        assert!(limiter.check(client, start + Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn zero_turns_the_limit_off() {
+        let limiter = RateLimiter::new(0);
+        let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let now = Instant::now();
+        assert!((0..10_000).all(|_| limiter.check(client, now).is_ok()));
+    }
+}

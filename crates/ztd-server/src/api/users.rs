@@ -1,0 +1,84 @@
+//! Users of the caller's organisation (admins manage them).
+
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use ztd_storage::{Role, User};
+
+use super::orgs::CreatedUserView;
+use crate::access::Access;
+use crate::error::{ApiError, ApiJson, ErrorEnvelope};
+use crate::services::{self, Email};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/users", post(create_user).get(list_users))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub email: String,
+    #[schema(schema_with = super::role_schema)]
+    pub role: Role,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    #[schema(schema_with = super::role_schema)]
+    pub role: Role,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            role: user.role,
+            must_change_password: user.must_change_password,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// Adds a user to the caller's organisation with a one-time password (admins only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = CreatedUserView),
+        super::CommonErrors,
+        (status = 409, description = "the email is taken", body = ErrorEnvelope),
+        (status = 422, description = "invalid email", body = ErrorEnvelope),
+    ))]
+pub async fn create_user(
+    access: Access,
+    ApiJson(body): ApiJson<CreateUserRequest>,
+) -> Result<(StatusCode, Json<CreatedUserView>), ApiError> {
+    access.require_role(Role::Admin)?;
+    let email = Email::parse(&body.email)?;
+    let actor = access.caller().audit_actor();
+    let created =
+        services::create_user(access.db().as_ref(), access.org_id(), &email, body.role, &actor).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Users of the caller's organisation (admins only).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UserView>), super::CommonErrors))]
+pub async fn list_users(access: Access) -> Result<Json<Vec<UserView>>, ApiError> {
+    access.require_role(Role::Admin)?;
+    let users = access.db().list_users(access.org_id()).await?;
+    Ok(Json(users.into_iter().map(UserView::from).collect()))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_user, list_users))]
+pub struct Doc;

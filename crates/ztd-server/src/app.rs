@@ -1,0 +1,57 @@
+//! Builds the router with its middleware stack.
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, Method, Uri};
+use axum::{middleware, Extension, Router};
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::error::{ApiError, BodyLimit};
+use crate::state::AppState;
+use crate::{api, error, observability};
+
+/// Every request gets one (a UUID unless the client sent one); it is echoed in the response,
+/// on every log line of the request, in error bodies and in audit events.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The whole service: API routes, health, metrics, OpenAPI; middleware for request ids,
+/// tracing, metrics, body limits and error envelopes.
+pub fn build_app(state: AppState) -> Router {
+    let json_limit = state.config.max_json_body_bytes;
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    Router::new()
+        .merge(api::router())
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn(error::fill_request_id))
+                .layer(middleware::from_fn(observability::record_metrics))
+                .layer(DefaultBodyLimit::max(json_limit))
+                .layer(Extension(BodyLimit(json_limit))),
+        )
+        .with_state(state)
+}
+
+/// The span every log line of a request is written in: method, route, request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let request_id =
+        request.headers().get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| request.uri().path().to_owned(), |path| path.as_str().to_owned());
+    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %request_id)
+}
+
+async fn no_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::NoRoute { method: method.to_string(), path: uri.path().to_owned() }
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed { method: method.to_string(), path: uri.path().to_owned() }
+}

@@ -1,0 +1,91 @@
+//! Service configuration: a plain struct. The binary fills it from flags, then `ZTD_*`
+//! environment variables, then the defaults below (clap's `env` feature does the first two);
+//! tests build it directly. Nothing here reads the environment: no hidden global state.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Defaults, shared by the binary's `--help` and by [`Config::default`].
+pub mod defaults {
+    pub const LISTEN: &str = "127.0.0.1:8080";
+    pub const DATABASE_URL: &str = "sqlite://./ztd-data/ztd.db";
+    pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
+    pub const INVITATION_EXPIRY_DAYS: u32 = 7;
+    /// Upload cap for device batches (CSV or JSON): generous, a 1,000,000-row CSV fits.
+    pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+    /// Cap for every other JSON body.
+    pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+    pub const MAX_ROWS: usize = 1_000_000;
+    pub const WORKERS: usize = 2;
+    /// First-boot lookups per minute per client address.
+    pub const LOOKUP_RATE_PER_MINUTE: u32 = 120;
+    pub const SESSION_HOURS: u32 = 12;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` (created with WAL when new) or `postgres://…`.
+    pub database_url: String,
+    /// Base URL people reach the service at; invitation links are built from it.
+    pub public_url: String,
+    /// Expiry of an invitation link when the request names none.
+    pub invitation_expiry_days: u32,
+    /// Largest device-batch body (CSV or JSON), in bytes; beyond it: 413.
+    pub max_upload_bytes: usize,
+    /// Largest JSON body of every other route, in bytes; beyond it: 413.
+    pub max_json_body_bytes: usize,
+    /// Most rows one batch may carry.
+    pub max_rows: usize,
+    /// Batch workers started by `ztd serve`.
+    pub workers: usize,
+    /// First-boot lookups allowed per minute per client address (429 beyond).
+    pub lookup_rate_per_minute: u32,
+    /// Lifetime of a portal session.
+    pub session_lifetime: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: defaults::LISTEN.parse().expect("the default listen address is valid"),
+            database_url: defaults::DATABASE_URL.to_owned(),
+            public_url: defaults::PUBLIC_URL.to_owned(),
+            invitation_expiry_days: defaults::INVITATION_EXPIRY_DAYS,
+            max_upload_bytes: defaults::MAX_UPLOAD_BYTES,
+            max_json_body_bytes: defaults::MAX_JSON_BODY_BYTES,
+            max_rows: defaults::MAX_ROWS,
+            workers: defaults::WORKERS,
+            lookup_rate_per_minute: defaults::LOOKUP_RATE_PER_MINUTE,
+            session_lifetime: Duration::from_secs(u64::from(defaults::SESSION_HOURS) * 3600),
+        }
+    }
+}
+
+impl Config {
+    /// The public URL without a trailing slash, ready to append a path to.
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_values() {
+        let config = Config::default();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://./ztd-data/ztd.db");
+        assert_eq!(config.invitation_expiry_days, 7);
+        assert_eq!(config.max_rows, 1_000_000);
+    }
+
+    #[test]
+    fn public_base_drops_trailing_slashes() {
+        let config = Config { public_url: "https://ztd.example/".into(), ..Config::default() };
+        assert_eq!(config.public_base(), "https://ztd.example");
+    }
+}

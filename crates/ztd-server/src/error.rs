@@ -1,0 +1,449 @@
+//! `ApiError`: the one place an error becomes an HTTP answer.
+//!
+//! Every error leaves as the envelope of SPEC §9:
+//! `{"error": {"code", "ztd_code", "message", "hint", "request_id"}}`. The request id is
+//! filled in by [`fill_request_id`], a middleware, so errors raised anywhere (extractors,
+//! handlers, fallbacks) carry it without threading it through every call.
+//! Database text never reaches a response: `StorageError::Internal` is logged with the request
+//! id and answered as a generic 500.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use ztd_storage::{Role, StorageError};
+
+/// The inner object of the error envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `relationship_required`.
+    pub code: String,
+    /// Numeric code of the real service where one exists (801 invalid request body, 812 device
+    /// not found, …), otherwise null.
+    pub ztd_code: Option<u16>,
+    /// What went wrong, naming the bad value.
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    pub hint: Option<String>,
+    /// The `x-request-id` of the request, to quote when reporting a problem.
+    pub request_id: Option<String>,
+}
+
+/// `{"error": {...}}`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not the JSON the route takes (syntax, types, unknown fields).
+    #[error("{message}")]
+    InvalidRequestBody { message: String },
+    /// A path or query parameter does not parse.
+    #[error("{message}")]
+    InvalidParameter { message: String },
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{message}")]
+    UnsupportedMediaType { message: String },
+    /// No credentials, or credentials that are unknown, revoked or expired.
+    #[error("missing or invalid credentials")]
+    Unauthenticated,
+    /// A cookie-authenticated mutation without a matching CSRF token.
+    #[error("missing or invalid CSRF token")]
+    CsrfRejected,
+    /// The caller's role is too low for the action.
+    #[error("this action needs the {needed} role; the caller has {actual}")]
+    ForbiddenRole { needed: Role, actual: Role },
+    /// The caller's kind of organisation cannot do this at all (e.g. a customer creating an
+    /// invitation link, anyone but the operator creating organisations).
+    #[error("{message}")]
+    ForbiddenOrgKind { message: String },
+    /// A partner/OEM acting on a customer it has no active relationship with (SPEC §3). Given
+    /// for every customer id without one, existent or not, so it reveals nothing.
+    #[error("no active relationship with customer {customer_id}")]
+    RelationshipRequired { customer_id: uuid::Uuid },
+    /// Any other refusal that is about the caller, not the resource.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String, hint: Option<String> },
+    /// The resource does not exist or belongs to a tenant the caller may not see: the two are
+    /// answered identically.
+    #[error("no {resource} with id {id}")]
+    NotFound { resource: &'static str, id: String },
+    /// The path matches no route.
+    #[error("no route for {method} {path}")]
+    NoRoute { method: String, path: String },
+    #[error("{method} is not allowed on {path}")]
+    MethodNotAllowed { method: String, path: String },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String, hint: Option<String> },
+    /// The resource existed but is no longer usable (an expired or withdrawn invitation).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String, hint: Option<String> },
+    /// The body parsed but a value breaks a rule (a 16-character name template, a bad email).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String, hint: Option<String> },
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency (the database) is not reachable; `/readyz` answers this.
+    #[error("{what} is unavailable")]
+    Unavailable { what: &'static str },
+    /// Something broke inside; details go to the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn not_found(resource: &'static str, id: impl std::fmt::Display) -> Self {
+        Self::NotFound { resource, id: id.to_string() }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict { code, message: message.into(), hint: None }
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Unprocessable { code, message: message.into(), hint: None }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Forbidden { code, message: message.into(), hint: None }
+    }
+
+    pub fn forbidden_org_kind(message: impl Into<String>) -> Self {
+        Self::ForbiddenOrgKind { message: message.into() }
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(error.to_string())
+    }
+
+    /// Adds a hint to the variants that carry one; others keep their fixed hint.
+    pub fn with_hint(mut self, text: impl Into<String>) -> Self {
+        if let Self::Conflict { hint, .. }
+        | Self::Gone { hint, .. }
+        | Self::Unprocessable { hint, .. }
+        | Self::Forbidden { hint, .. } = &mut self
+        {
+            *hint = Some(text.into());
+        }
+        self
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidRequestBody { .. } | Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::CsrfRejected
+            | Self::ForbiddenRole { .. }
+            | Self::ForbiddenOrgKind { .. }
+            | Self::RelationshipRequired { .. }
+            | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidRequestBody { .. } => "invalid_request_body",
+            Self::InvalidParameter { .. } => "invalid_parameter",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::Unauthenticated => "unauthenticated",
+            Self::CsrfRejected => "csrf_rejected",
+            Self::ForbiddenRole { .. } => "forbidden_role",
+            Self::ForbiddenOrgKind { .. } => "forbidden_org_kind",
+            Self::RelationshipRequired { .. } => "relationship_required",
+            Self::NotFound { resource, .. } => not_found_code(resource),
+            Self::NoRoute { .. } => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Gone { code, .. }
+            | Self::Unprocessable { code, .. } => code,
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable { .. } => "unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// SPEC §9: the real service's numeric codes where one exists.
+    pub fn ztd_code(&self) -> Option<u16> {
+        match self {
+            Self::InvalidRequestBody { .. } => Some(801),
+            Self::NotFound { resource: "device", .. } => Some(812),
+            _ => None,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Unauthenticated => Some(
+                "send `Authorization: Bearer ztd_…` with an API key of your organisation, or sign in to the portal"
+                    .into(),
+            ),
+            Self::CsrfRejected => {
+                Some("send the session's CSRF token in the `x-csrf-token` header (or the form's csrf_token field)".into())
+            }
+            Self::ForbiddenRole { .. } => Some("ask an admin of your organisation".into()),
+            Self::RelationshipRequired { .. } => Some(
+                "the customer's admin must accept one of your invitation links first (POST /api/v1/invitations)".into(),
+            ),
+            Self::PayloadTooLarge { .. } => Some("split the upload into smaller batches (`ztd csv split`)".into()),
+            Self::RateLimited { retry_after_secs } => Some(format!("wait {retry_after_secs} s before retrying")),
+            Self::Internal(_) => Some("retry later; quote the request id when reporting the problem".into()),
+            Self::Conflict { hint, .. }
+            | Self::Gone { hint, .. }
+            | Self::Unprocessable { hint, .. }
+            | Self::Forbidden { hint, .. } => hint.clone(),
+            _ => None,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            // Database or I/O text stays in the log.
+            Self::Internal(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The envelope body of this error, without the request id.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            ztd_code: self.ztd_code(),
+            message: self.public_message(),
+            hint: self.hint(),
+            request_id: None,
+        }
+    }
+}
+
+fn not_found_code(resource: &str) -> &'static str {
+    match resource {
+        "organisation" => "organisation_not_found",
+        "customer" => "customer_not_found",
+        "user" => "user_not_found",
+        "api key" => "api_key_not_found",
+        "invitation" => "invitation_not_found",
+        "relationship" => "relationship_not_found",
+        "profile" => "profile_not_found",
+        "device" => "device_not_found",
+        "batch" => "batch_not_found",
+        _ => "not_found",
+    }
+}
+
+impl From<StorageError> for ApiError {
+    /// Handlers map `NotFound` and `Conflict` with context first; what reaches this generic
+    /// conversion is answered plainly.
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::NotFound => Self::NotFound { resource: "resource", id: "requested".into() },
+            StorageError::Conflict(rule) => {
+                Self::conflict("conflict", format!("the request conflicts with {rule}"))
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            // The request id is on the enclosing span (see `app::request_span`).
+            tracing::error!(error = %detail, "internal error");
+        }
+        let status = self.status();
+        let body = self.body();
+        let mut response = (status, axum::Json(ErrorEnvelope { error: body.clone() })).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        // Picked up by `fill_request_id` to add the request id.
+        response.extensions_mut().insert(PendingErrorBody(body));
+        response
+    }
+}
+
+#[derive(Clone)]
+struct PendingErrorBody(ErrorBody);
+
+/// Middleware: completes every error envelope with the request's `x-request-id`.
+pub async fn fill_request_id(request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get(crate::app::REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let mut response = next.run(request).await;
+    if let Some(PendingErrorBody(mut body)) = response.extensions_mut().remove::<PendingErrorBody>() {
+        body.request_id = request_id;
+        let (mut parts, _) = response.into_parts();
+        let bytes = serde_json::to_vec(&ErrorEnvelope { error: body }).unwrap_or_default();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    response
+}
+
+/// `Json<T>` whose rejections are [`ApiError`]s: malformed JSON, wrong types and unknown fields
+/// (request types use `deny_unknown_fields`) answer 400 `invalid_request_body` naming the field,
+/// line and column; an oversized body answers 413 naming the limit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = request.extensions().get::<BodyLimit>().map(|limit| limit.0);
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection, limit)),
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// The body limit in force for a route, recorded so a 413 can name it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+fn json_rejection(rejection: JsonRejection, limit: Option<usize>) -> ApiError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType {
+            message: "expected a JSON body with `Content-Type: application/json`".into(),
+        },
+        rejection if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge { limit: limit.unwrap_or(crate::config::defaults::MAX_JSON_BODY_BYTES) }
+        }
+        JsonRejection::JsonDataError(error) => {
+            ApiError::InvalidRequestBody { message: serde_message(&error.body_text()) }
+        }
+        JsonRejection::JsonSyntaxError(error) => {
+            ApiError::InvalidRequestBody { message: serde_message(&error.body_text()) }
+        }
+        other => ApiError::InvalidRequestBody { message: other.body_text() },
+    }
+}
+
+/// axum prefixes serde's precise message ("unknown field `x`, expected one of … at line 1
+/// column 7") with its own generic sentence; keep the precise part.
+fn serde_message(text: &str) -> String {
+    let detail = text.split_once(": ").map_or(text, |(_, rest)| rest);
+    format!("invalid JSON body: {detail}")
+}
+
+/// `Path<T>` whose rejections are [`ApiError`]s.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(path_rejection(rejection)),
+        }
+    }
+}
+
+fn path_rejection(rejection: PathRejection) -> ApiError {
+    ApiError::InvalidParameter { message: format!("invalid path parameter: {}", rejection.body_text()) }
+}
+
+/// `Query<T>` whose rejections are [`ApiError`]s.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(query_rejection(rejection)),
+        }
+    }
+}
+
+fn query_rejection(rejection: QueryRejection) -> ApiError {
+    ApiError::InvalidParameter {
+        message: serde_message(&rejection.body_text()).replace("JSON body", "query"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let error = ApiError::internal("connection refused to 10.0.0.3: password authentication failed");
+        let body = error.body();
+        assert_eq!(body.code, "internal_error");
+        assert_eq!(body.message, "internal error");
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn device_not_found_carries_812() {
+        let error = ApiError::not_found("device", "abc");
+        assert_eq!(error.code(), "device_not_found");
+        assert_eq!(error.ztd_code(), Some(812));
+        assert_eq!(error.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn rate_limited_sets_retry_after() {
+        let response = ApiError::RateLimited { retry_after_secs: 7 }.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+    }
+
+    #[test]
+    fn serde_message_keeps_the_precise_part() {
+        let text = "Failed to deserialize the JSON body into the target type: unknown field `nmae`, expected `name` at line 1 column 7";
+        assert_eq!(
+            serde_message(text),
+            "invalid JSON body: unknown field `nmae`, expected `name` at line 1 column 7"
+        );
+    }
+}

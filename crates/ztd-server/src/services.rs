@@ -1,0 +1,275 @@
+//! Operations shared by the API and `ztd admin`, so both take the same path: the same
+//! validation, the same secrets handling, the same audit events.
+
+use chrono::Utc;
+use uuid::Uuid;
+use ztd_storage::{ApiKey, Database, OrgKind, Organisation, Role, StorageError, User};
+
+use crate::access::AuditActor;
+use crate::auth;
+use crate::error::ApiError;
+
+/// An organisation's display name: 1–200 characters, no surrounding whitespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgName(String);
+
+impl OrgName {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed.chars().count() > 200 || trimmed.chars().any(char::is_control) {
+            return Err(ApiError::unprocessable(
+                "invalid_name",
+                format!("organisation name {text:?} must be 1 to 200 printable characters"),
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A DNS domain such as `contoso.com`, lowercased (the tenant domain of the configuration file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain(String);
+
+impl Domain {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let domain = text.trim().trim_end_matches('.').to_ascii_lowercase();
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        if domain.len() > 253 || !domain.contains('.') || !domain.split('.').all(label_ok) {
+            return Err(ApiError::unprocessable("invalid_domain", format!("{text:?} is not a domain name"))
+                .with_hint("use the tenant's DNS domain, e.g. contoso.com"));
+        }
+        Ok(Self(domain))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address used to sign in: trimmed, lowercased, one `@` with text on both sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let email = text.trim().to_lowercase();
+        let valid = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && email.len() <= 254
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            }
+            None => false,
+        };
+        if !valid {
+            return Err(ApiError::unprocessable(
+                "invalid_email",
+                format!("{text:?} is not an email address"),
+            ));
+        }
+        Ok(Self(email))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short label for an API key: 1–100 printable characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyName(String);
+
+impl KeyName {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control) {
+            return Err(ApiError::unprocessable(
+                "invalid_name",
+                format!("API key name {text:?} must be 1 to 100 printable characters"),
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+}
+
+async fn org_or_not_found(db: &dyn Database, org_id: Uuid) -> Result<Organisation, ApiError> {
+    match db.get_org(org_id).await {
+        Ok(org) => Ok(org),
+        Err(StorageError::NotFound) => Err(ApiError::not_found("organisation", org_id)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Creates an organisation; a customer gets the three built-in profiles (storage does it in
+/// the same transaction).
+pub async fn create_org(
+    db: &dyn Database,
+    kind: OrgKind,
+    name: &OrgName,
+    domain: Option<&Domain>,
+    actor: &AuditActor,
+) -> Result<Organisation, ApiError> {
+    let org = Organisation {
+        id: Uuid::new_v4(),
+        kind,
+        name: name.as_str().to_owned(),
+        domain: domain.map(|domain| domain.as_str().to_owned()),
+        created_at: Utc::now(),
+    };
+    let audit = actor.event(
+        "org.create",
+        "organisation",
+        org.id,
+        Some(org.id),
+        serde_json::json!({ "kind": kind, "name": org.name, "domain": org.domain }),
+    );
+    db.create_org(&org, &audit).await?;
+    Ok(org)
+}
+
+/// A new user and the one-time password to hand over once.
+#[derive(Debug, Clone)]
+pub struct CreatedUser {
+    pub user: User,
+    pub password: String,
+}
+
+/// Creates a user with a one-time password (to be changed at first sign-in).
+pub async fn create_user(
+    db: &dyn Database,
+    org_id: Uuid,
+    email: &Email,
+    role: Role,
+    actor: &AuditActor,
+) -> Result<CreatedUser, ApiError> {
+    org_or_not_found(db, org_id).await?;
+    let password = auth::new_one_time_password();
+    let to_hash = password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&to_hash))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let user = User {
+        id: Uuid::new_v4(),
+        org_id,
+        email: email.as_str().to_owned(),
+        role,
+        password_hash,
+        must_change_password: true,
+        created_at: Utc::now(),
+    };
+    let audit = actor.event(
+        "user.create",
+        "user",
+        user.id,
+        Some(org_id),
+        serde_json::json!({ "email": user.email, "role": role }),
+    );
+    match db.create_user(&user, &audit).await {
+        Ok(()) => Ok(CreatedUser { user, password }),
+        Err(StorageError::Conflict(_)) => Err(ApiError::conflict(
+            "email_taken",
+            format!("a user with email {} already exists", email.as_str()),
+        )
+        .with_hint("each email signs in to one organisation; use another address")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A new API key and its secret, shown once.
+#[derive(Debug, Clone)]
+pub struct CreatedApiKey {
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+pub async fn create_api_key(
+    db: &dyn Database,
+    org_id: Uuid,
+    name: &KeyName,
+    role: Role,
+    actor: &AuditActor,
+) -> Result<CreatedApiKey, ApiError> {
+    org_or_not_found(db, org_id).await?;
+    let issued = auth::new_api_key();
+    let key = ApiKey {
+        id: Uuid::new_v4(),
+        org_id,
+        name: name.0.clone(),
+        role,
+        key_hash: issued.hash,
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    let audit = actor.event(
+        "api_key.create",
+        "api_key",
+        key.id,
+        Some(org_id),
+        serde_json::json!({ "name": key.name, "role": role }),
+    );
+    db.create_api_key(&key, &audit).await?;
+    Ok(CreatedApiKey { key, secret: issued.secret })
+}
+
+/// What `ztd serve` did on an empty database so the first operator can sign in.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub operator_org: Organisation,
+    pub admin: CreatedUser,
+}
+
+/// On a database without any organisation, creates the operator organisation and its first
+/// admin with a one-time password. Does nothing (`None`) when any organisation exists.
+pub async fn bootstrap_operator(
+    db: &dyn Database,
+    admin_email: &Email,
+) -> Result<Option<Bootstrap>, ApiError> {
+    if db.count_orgs().await? > 0 {
+        return Ok(None);
+    }
+    let actor = AuditActor::operator_cli();
+    let name = OrgName::parse("Operator")?;
+    let operator_org = create_org(db, OrgKind::Operator, &name, None, &actor).await?;
+    let admin = create_user(db, operator_org.id, admin_email, Role::Admin, &actor).await?;
+    Ok(Some(Bootstrap { operator_org, admin }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(Email::parse(" Admin@Contoso.COM ").unwrap().as_str(), "admin@contoso.com");
+        for bad in ["", "no-at", "@x.com", "a@", "a b@x.com", "a@b@c"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn domains_are_lowercased_and_checked() {
+        assert_eq!(Domain::parse("Contoso.com.").unwrap().as_str(), "contoso.com");
+        for bad in ["contoso", "-a.com", "a..com", "a b.com", "ä.com"] {
+            assert!(Domain::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(OrgName::parse("  Contoso ").unwrap().as_str(), "Contoso");
+        assert!(OrgName::parse("   ").is_err());
+        assert!(OrgName::parse(&"x".repeat(201)).is_err());
+        assert!(KeyName::parse("factory line 3").is_ok());
+        assert!(KeyName::parse("").is_err());
+    }
+}
