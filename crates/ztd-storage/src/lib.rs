@@ -8,8 +8,17 @@
 //!   the server logs and never sends to a client.
 
 pub mod model;
+mod postgres;
+mod sql;
+mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use model::*;
+pub use postgres::PostgresDatabase;
+pub use sqlite::SqliteDatabase;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -22,6 +31,9 @@ pub enum StorageError {
     /// A uniqueness rule was hit; the string names the rule (e.g. "profile_group_tag").
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A paging cursor this storage did not hand out.
+    #[error("invalid cursor")]
+    InvalidCursor,
     #[error("database error: {0}")]
     Internal(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -29,6 +41,16 @@ pub enum StorageError {
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Opens the database a URL names: `postgres://` / `postgresql://` for PostgreSQL, anything
+/// else (`sqlite:…` or a plain file path) for SQLite. Migrations run before it returns.
+pub async fn connect_any(url: &str) -> Result<Arc<dyn Database>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresDatabase::connect(url).await?))
+    } else {
+        Ok(Arc::new(SqliteDatabase::connect(url).await?))
+    }
+}
 
 /// A page of results and the cursor of the next page, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,13 +75,25 @@ pub trait CredentialStore: Send + Sync {
     async fn get_user(&self, id: Uuid) -> Result<User>;
     async fn find_user_by_email(&self, email: &str) -> Result<User>;
     async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
-    async fn set_password(&self, user_id: Uuid, password_hash: &str, must_change: bool, audit: &NewAuditEvent) -> Result<()>;
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        must_change: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
 
     async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()>;
     async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey>;
     async fn list_api_keys(&self, org_id: Uuid) -> Result<Vec<ApiKey>>;
     /// Revokes a key of `org_id`; `NotFound` when the key is not that org's or already revoked.
-    async fn revoke_api_key(&self, org_id: Uuid, key_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+    async fn revoke_api_key(
+        &self,
+        org_id: Uuid,
+        key_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
 
     async fn create_session(&self, session: &Session) -> Result<()>;
     async fn find_session(&self, token_hash: &str) -> Result<Session>;
@@ -71,16 +105,37 @@ pub trait ConsentStore: Send + Sync {
     async fn create_invitation(&self, invitation: &Invitation, audit: &NewAuditEvent) -> Result<()>;
     async fn find_invitation_by_token_hash(&self, token_hash: &str) -> Result<Invitation>;
     async fn list_invitations(&self, creator_org_id: Uuid) -> Result<Vec<Invitation>>;
-    async fn withdraw_invitation(&self, creator_org_id: Uuid, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+    async fn withdraw_invitation(
+        &self,
+        creator_org_id: Uuid,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
     /// Accepts: creates the relationship, or returns the existing active one between the same
     /// two organisations (idempotent). Marks a single-use invitation used, in one transaction.
-    async fn accept_invitation(&self, invitation_id: Uuid, relationship: &Relationship, audit: &NewAuditEvent) -> Result<Relationship>;
+    async fn accept_invitation(
+        &self,
+        invitation_id: Uuid,
+        relationship: &Relationship,
+        audit: &NewAuditEvent,
+    ) -> Result<Relationship>;
     async fn get_relationship(&self, id: Uuid) -> Result<Relationship>;
     /// Active relationships (not revoked) between a partner/OEM and a customer.
-    async fn find_active_relationship(&self, partner_org_id: Uuid, customer_org_id: Uuid) -> Result<Option<Relationship>>;
+    async fn find_active_relationship(
+        &self,
+        partner_org_id: Uuid,
+        customer_org_id: Uuid,
+    ) -> Result<Option<Relationship>>;
     /// Every relationship where the org is either side, newest first.
     async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>>;
-    async fn revoke_relationship(&self, id: Uuid, by_org_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+    async fn revoke_relationship(
+        &self,
+        id: Uuid,
+        by_org_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
 }
 
 #[async_trait]
@@ -107,9 +162,11 @@ pub struct DeviceFilter {
 /// How a device's identity keys collide with an existing device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterOutcome {
-    Registered(Device),
+    Registered(Box<Device>),
     /// Same customer already has it (existing record untouched).
-    AlreadyRegistered { existing_device_id: Uuid },
+    AlreadyRegistered {
+        existing_device_id: Uuid,
+    },
     /// Another customer has it; nothing about that customer leaves the storage layer.
     OtherTenant,
 }
@@ -117,10 +174,27 @@ pub enum RegisterOutcome {
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
     async fn get_device(&self, id: Uuid) -> Result<Device>;
-    async fn list_devices(&self, customer_id: Uuid, filter: &DeviceFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Device>>;
+    async fn list_devices(
+        &self,
+        customer_id: Uuid,
+        filter: &DeviceFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Device>>;
     /// Finds the live (non-deregistered) device holding any of the keys.
-    async fn find_device_by_keys(&self, tuple_key: Option<&str>, pkid_key: Option<&str>, hash_key: Option<&str>) -> Result<Option<Device>>;
-    async fn update_device_tag(&self, id: Uuid, group_tag: Option<&str>, profile_id: Option<Uuid>, audit: &NewAuditEvent) -> Result<Device>;
+    async fn find_device_by_keys(
+        &self,
+        tuple_key: Option<&str>,
+        pkid_key: Option<&str>,
+        hash_key: Option<&str>,
+    ) -> Result<Option<Device>>;
+    async fn update_device_tag(
+        &self,
+        id: Uuid,
+        group_tag: Option<&str>,
+        profile_id: Option<Uuid>,
+        audit: &NewAuditEvent,
+    ) -> Result<Device>;
     async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
     /// First lookup marks the device active; later lookups leave it as is.
     async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device>;
@@ -138,18 +212,38 @@ pub trait BatchStore: Send + Sync {
     /// Creates the batch with all its items as `pending`, in one transaction. With an
     /// idempotency key already used by the same organisation, returns the first batch
     /// (`Ok((batch, false))`) and writes nothing.
-    async fn create_batch(&self, batch: &Batch, items: &[BatchItem], audit: &NewAuditEvent) -> Result<(Batch, bool)>;
+    async fn create_batch(
+        &self,
+        batch: &Batch,
+        items: &[BatchItem],
+        audit: &NewAuditEvent,
+    ) -> Result<(Batch, bool)>;
     async fn get_batch(&self, id: Uuid) -> Result<Batch>;
-    async fn list_batch_items(&self, batch_id: Uuid, after_row: Option<i64>, limit: u32) -> Result<Vec<BatchItem>>;
+    async fn list_batch_items(
+        &self,
+        batch_id: Uuid,
+        after_row: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<BatchItem>>;
     /// Claims the oldest queued batch, or a processing one whose lease expired (a crashed
     /// worker), for `lease_until`. PostgreSQL uses `FOR UPDATE SKIP LOCKED`.
-    async fn claim_batch(&self, worker_id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<Batch>>;
+    async fn claim_batch(
+        &self,
+        worker_id: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<Batch>>;
     /// Pending items of a claimed batch, in row order.
     async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>>;
     /// Processes a chunk in one transaction: inserts devices (unique indexes decide conflicts),
     /// records every item's outcome, bumps the counters, extends the lease. Items already
     /// processed (a resumed batch) are skipped, so each row is finished exactly once.
-    async fn process_chunk(&self, batch: &Batch, items: &[ChunkItem], lease_until: DateTime<Utc>) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>>;
+    async fn process_chunk(
+        &self,
+        batch: &Batch,
+        items: &[ChunkItem],
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>>;
     /// Marks the batch finished / finished_with_errors and writes its audit event.
     async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch>;
 }
@@ -164,12 +258,19 @@ pub struct AuditFilter {
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &NewAuditEvent) -> Result<()>;
     /// Newest first; `before_seq` is the cursor.
-    async fn list_audit(&self, filter: &AuditFilter, before_seq: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>>;
 }
 
 /// Everything the service needs from a database.
 #[async_trait]
-pub trait Database: OrgStore + CredentialStore + ConsentStore + ProfileStore + DeviceStore + BatchStore + AuditStore + Send + Sync {
+pub trait Database:
+    OrgStore + CredentialStore + ConsentStore + ProfileStore + DeviceStore + BatchStore + AuditStore + Send + Sync
+{
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
 }

@@ -19,6 +19,25 @@ macro_rules! text_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
+        // Stored as text on every backend, so one set of impls serves SQLite and PostgreSQL.
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name where str: sqlx::Type<DB> {
+            fn type_info() -> DB::TypeInfo { <str as sqlx::Type<DB>>::type_info() }
+            fn compatible(ty: &DB::TypeInfo) -> bool { <str as sqlx::Type<DB>>::compatible(ty) }
+        }
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name where &'q str: sqlx::Encode<'q, DB> {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&'q str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+            }
+        }
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name where &'r str: sqlx::Decode<'r, DB> {
+            fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                Self::parse(text).ok_or_else(|| format!("unknown {} {:?}", stringify!($name), text).into())
+            }
+        }
     };
 }
 
@@ -40,7 +59,7 @@ text_enum!(BatchStatus { Queued = "queued", Processing = "processing", Finished 
 text_enum!(ItemStatus { Pending = "pending", Registered = "registered", Unassigned = "unassigned", Failed = "failed" });
 text_enum!(ActorKind { User = "user", ApiKey = "api_key", Operator = "operator", System = "system", Device = "device" });
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Organisation {
     pub id: Uuid,
     pub kind: OrgKind,
@@ -49,7 +68,7 @@ pub struct Organisation {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -61,7 +80,7 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiKey {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -73,7 +92,7 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Session {
     /// SHA-256 (hex) of the cookie value.
     pub token_hash: String,
@@ -83,7 +102,7 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Invitation {
     pub id: Uuid,
     /// SHA-256 (hex) of the link token.
@@ -99,7 +118,7 @@ pub struct Invitation {
     pub accepted_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Relationship {
     pub id: Uuid,
     pub partner_org_id: Uuid,
@@ -113,13 +132,14 @@ pub struct Relationship {
     pub revoked_by_org_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Profile {
     pub id: Uuid,
     pub customer_id: Uuid,
     pub name: String,
     pub group_tag: String,
     /// `ztd_domain::profile::ProfileSettings` as JSON.
+    #[sqlx(json)]
     pub settings: serde_json::Value,
     pub built_in: bool,
     pub created_at: DateTime<Utc>,
@@ -128,7 +148,7 @@ pub struct Profile {
 
 /// A registered device. Identity keys are unique among non-deregistered devices, enforced by
 /// unique partial indexes so two concurrent batches cannot both win.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Device {
     pub id: Uuid,
     pub customer_id: Uuid,
@@ -168,7 +188,7 @@ pub struct NewDevice {
     pub hash_key: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Batch {
     pub id: Uuid,
     pub customer_id: Uuid,
@@ -189,11 +209,13 @@ pub struct Batch {
 }
 
 /// One submitted row of a batch, kept until processed and afterwards as its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct BatchItem {
     pub batch_id: Uuid,
+    #[sqlx(rename = "row_no")]
     pub row: i64,
     /// `ztd_domain::device::DeviceInput` as JSON.
+    #[sqlx(json)]
     pub input: serde_json::Value,
     pub status: ItemStatus,
     pub device_id: Option<Uuid>,
@@ -202,7 +224,7 @@ pub struct BatchItem {
     pub error_hint: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEvent {
     /// Monotonic per database; the cursor for paging.
     pub seq: i64,
@@ -216,6 +238,7 @@ pub struct AuditEvent {
     pub action: String,
     pub target_type: String,
     pub target_id: Option<String>,
+    #[sqlx(json)]
     pub details: serde_json::Value,
 }
 
