@@ -15,8 +15,10 @@ pub mod config;
 pub mod error;
 pub mod observability;
 pub mod openapi;
+pub mod pipeline;
 pub mod services;
 pub mod state;
+pub mod worker;
 
 pub use app::build_app;
 pub use config::Config;

@@ -42,4 +42,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .merge_from(api::customers::Doc::openapi())
         .merge_from(api::profiles::Doc::openapi())
         .merge_from(api::audit::Doc::openapi())
+        .merge_from(api::batches::Doc::openapi())
+        .merge_from(api::devices::Doc::openapi())
+        .merge_from(api::export::Doc::openapi())
+        .merge_from(api::lookup::Doc::openapi())
 }

@@ -3,9 +3,13 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod batches;
 pub mod customers;
+pub mod devices;
+pub mod export;
 pub mod health;
 pub mod invitations;
+pub mod lookup;
 pub mod orgs;
 pub mod profiles;
 pub mod relationships;
@@ -28,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .merge(customers::routes())
         .merge(profiles::routes())
         .merge(audit::routes())
+        .merge(batches::routes())
+        .merge(devices::routes())
+        .merge(export::routes())
+        .merge(lookup::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {

@@ -1,0 +1,432 @@
+//! The registration pipeline shared by every channel (JSON batch, CSV upload, portal, a
+//! customer's own uploads): request bodies become batch rows, and batch rows become
+//! [`ChunkItem`]s for the storage layer.
+//!
+//! Two stages, split on purpose:
+//! - **intake** (at `POST`): the body is streamed and parsed; problems with the file as a whole
+//!   (encoding, header, too many rows, too large) refuse the upload at once, and nothing is
+//!   written. Each row is stored as submitted ([`SubmittedRow`]), so a restarted server can
+//!   resume from the database alone.
+//! - **planning** (in the worker, [`RowPlanner`]): each row is resolved (identity rules, hash
+//!   cross-checks, identity keys), checked against the rows before it (duplicates in the
+//!   batch), and its group tag matched against the customer's profiles *as they are when the
+//!   row is processed*. The database's unique indexes then decide conflicts with devices
+//!   already registered.
+
+use bytes::Bytes;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use ztd_domain::codes::{RowError, RowErrorCode};
+use ztd_domain::csv::Diagnostic;
+use ztd_domain::device::{BatchDeduper, DeviceInput, ResolvedDevice};
+use ztd_domain::group_tag::{match_group_tag, unknown_group_tag_error, TagMatch};
+use ztd_storage::{Batch, BatchItem, ChunkItem, NewDevice, Profile};
+
+/// A row as kept in `batch_items.input` until it is processed: the device as submitted, or
+/// the reason the channel already refused it (a CSV row breaking a rule of the format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SubmittedRow {
+    Rejected { rejected: RowRejection },
+    Device(DeviceInput),
+}
+
+/// A row the channel refused before planning, stored with its error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowRejection {
+    pub code: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SubmittedRow {
+    pub fn to_json(&self) -> serde_json::Value {
+        // A `DeviceInput` of optional strings always serialises.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Reads a stored row back. Anything unreadable (written by a different version) is a
+    /// rejection, so one odd row cannot stall its batch.
+    pub fn from_json(value: &serde_json::Value) -> Self {
+        serde_json::from_value(value.clone()).unwrap_or_else(|error| Self::Rejected {
+            rejected: RowRejection {
+                code: RowErrorCode::InvalidRequestBody.as_str().to_owned(),
+                message: format!("the stored row cannot be read: {error}"),
+                hint: Some("submit the device again".to_owned()),
+            },
+        })
+    }
+
+    /// The device, when the row got that far.
+    pub fn device(&self) -> Option<&DeviceInput> {
+        match self {
+            Self::Device(input) => Some(input),
+            Self::Rejected { .. } => None,
+        }
+    }
+
+    fn from_diagnostics(diagnostics: &[Diagnostic]) -> Self {
+        let errors: Vec<RowError> = diagnostics.iter().map(Diagnostic::to_row_error).collect();
+        let first = errors.first().cloned().unwrap_or_else(|| {
+            RowError::new(RowErrorCode::InvalidCsvRow, "the row breaks a rule of the CSV format")
+        });
+        let mut message = first.message.clone();
+        for other in errors.iter().skip(1) {
+            message.push_str("; ");
+            message.push_str(&other.message);
+        }
+        Self::Rejected {
+            rejected: RowRejection { code: first.code.as_str().to_owned(), message, hint: first.hint },
+        }
+    }
+}
+
+/// The customer's profiles by exact group tag.
+#[derive(Debug, Clone, Default)]
+pub struct TagCatalog {
+    tags: Vec<String>,
+    profile_ids: Vec<Uuid>,
+}
+
+/// What a device's group tag means for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagDecision {
+    /// Exact match: the profile is assigned.
+    Profile { tag: String, profile_id: Uuid },
+    /// Registered without a profile: no tag, or an unknown tag the caller chose to accept.
+    Unassigned { tag: Option<String> },
+    /// An unknown tag, refused with the nearest profile tag as the hint.
+    Refused(RowError),
+}
+
+impl TagCatalog {
+    pub fn new(profiles: &[Profile]) -> Self {
+        Self {
+            tags: profiles.iter().map(|profile| profile.group_tag.clone()).collect(),
+            profile_ids: profiles.iter().map(|profile| profile.id).collect(),
+        }
+    }
+
+    /// SPEC §4: exact, byte-for-byte matching; an unknown tag is refused unless the caller
+    /// asked to accept unknown tags; no tag at all registers the device unassigned.
+    pub fn decide(&self, tag: Option<&str>, allow_unknown_tags: bool) -> TagDecision {
+        let tag = tag.unwrap_or_default();
+        let candidates: Vec<&str> = self.tags.iter().map(String::as_str).collect();
+        match match_group_tag(tag, &candidates) {
+            TagMatch::Exact(index) => {
+                TagDecision::Profile { tag: tag.to_owned(), profile_id: self.profile_ids[index] }
+            }
+            TagMatch::Empty => TagDecision::Unassigned { tag: None },
+            TagMatch::Unknown { .. } if allow_unknown_tags => {
+                TagDecision::Unassigned { tag: Some(tag.to_owned()) }
+            }
+            TagMatch::Unknown { suggestion } => {
+                TagDecision::Refused(unknown_group_tag_error(tag, suggestion.as_ref(), &candidates))
+            }
+        }
+    }
+}
+
+/// Turns the rows of one batch into chunk items, in row order. One planner per batch run: it
+/// remembers the identities seen so far to report duplicates inside the batch.
+pub struct RowPlanner {
+    tags: TagCatalog,
+    default_tag: Option<String>,
+    allow_unknown_tags: bool,
+    deduper: BatchDeduper,
+    /// Reused by every row's hash decoding.
+    hash_buf: Vec<u8>,
+}
+
+impl RowPlanner {
+    pub fn new(batch: &Batch, profiles: &[Profile]) -> Self {
+        Self {
+            tags: TagCatalog::new(profiles),
+            default_tag: batch.default_group_tag.clone().filter(|tag| !tag.is_empty()),
+            allow_unknown_tags: batch.allow_unknown_tags,
+            deduper: BatchDeduper::new(),
+            hash_buf: Vec::new(),
+        }
+    }
+
+    /// Re-reads a row that an earlier run already processed, only to remember its identity.
+    pub fn replay(&mut self, item: &BatchItem) {
+        if let SubmittedRow::Device(input) = SubmittedRow::from_json(&item.input) {
+            if let Ok(resolved) = input.as_fields().resolve(&mut self.hash_buf) {
+                // Outcome ignored: the row's result is already recorded.
+                let _ = self.deduper.insert(row_index(item.row), &resolved);
+            }
+        }
+    }
+
+    pub fn plan(&mut self, item: &BatchItem) -> ChunkItem {
+        match self.plan_row(item.row, SubmittedRow::from_json(&item.input)) {
+            Ok(item) => item,
+            Err(error) => fail(item.row, error),
+        }
+    }
+
+    fn plan_row(&mut self, row: i64, submitted: SubmittedRow) -> Result<ChunkItem, RowError> {
+        let input = match submitted {
+            SubmittedRow::Device(input) => input,
+            SubmittedRow::Rejected { rejected } => {
+                return Ok(ChunkItem::Fail {
+                    row,
+                    code: rejected.code,
+                    message: rejected.message,
+                    hint: rejected.hint,
+                })
+            }
+        };
+        let resolved = input.as_fields().resolve(&mut self.hash_buf)?;
+        self.deduper.insert(row_index(row), &resolved).map_err(|duplicate| duplicate.to_row_error())?;
+        // A row's own tag overrides the batch's default; an empty cell means "not given".
+        let tag = resolved.group_tag.as_deref().or(self.default_tag.as_deref());
+        let (group_tag, profile_id) = match self.tags.decide(tag, self.allow_unknown_tags) {
+            TagDecision::Profile { tag, profile_id } => (Some(tag), Some(profile_id)),
+            TagDecision::Unassigned { tag } => (tag, None),
+            TagDecision::Refused(error) => return Err(error),
+        };
+        Ok(ChunkItem::Register {
+            row,
+            unassigned: profile_id.is_none(),
+            device: new_device(resolved, group_tag, profile_id),
+        })
+    }
+}
+
+fn row_index(row: i64) -> usize {
+    usize::try_from(row).unwrap_or(usize::MAX)
+}
+
+fn fail(row: i64, error: RowError) -> ChunkItem {
+    ChunkItem::Fail { row, code: error.code.as_str().to_owned(), message: error.message, hint: error.hint }
+}
+
+/// The record to insert: the resolved identity (with values the hash carries filled in, so a
+/// device is recognised whichever format registered it) and its tag.
+pub fn new_device(
+    resolved: ResolvedDevice,
+    group_tag: Option<String>,
+    profile_id: Option<Uuid>,
+) -> NewDevice {
+    NewDevice {
+        serial_number: resolved.serial_number,
+        product_key_id: resolved.product_key_id,
+        hardware_hash: resolved.hardware_hash,
+        manufacturer: resolved.manufacturer,
+        model: resolved.model,
+        group_tag,
+        profile_id,
+        assigned_user: resolved.assigned_user,
+        tuple_key: resolved.tuple_key,
+        pkid_key: resolved.pkid_key,
+        hash_key: resolved.hash_key,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake
+// ---------------------------------------------------------------------------------------------
+
+/// Caps on one upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntakeLimits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+/// Why an upload is refused as a whole (nothing is written).
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("the upload is larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("the upload has more than the limit of {limit} device rows")]
+    TooManyRows { limit: usize },
+    #[error("the file cannot be registered: {} problem(s) with the file as a whole", diagnostics.len())]
+    InvalidFile { diagnostics: Vec<Diagnostic> },
+    #[error("invalid JSON body: {0}")]
+    InvalidJson(String),
+    #[error("the batch has no devices")]
+    NoDevices,
+    #[error("the request body could not be read: {0}")]
+    Body(String),
+}
+
+/// The rows of an accepted upload, numbered, ready to store as pending batch items.
+#[derive(Debug, Default)]
+pub struct Intake {
+    /// `(row, submitted row)`. The row is the 1-based position in a JSON `devices` list, or the
+    /// line number in a CSV file (so a person can find it in the file).
+    pub rows: Vec<(i64, SubmittedRow)>,
+}
+
+impl Intake {
+    pub fn into_items(self, batch_id: Uuid) -> Vec<BatchItem> {
+        self.rows
+            .into_iter()
+            .map(|(row, submitted)| BatchItem {
+                batch_id,
+                row,
+                input: submitted.to_json(),
+                status: ztd_storage::ItemStatus::Pending,
+                device_id: None,
+                error_code: None,
+                error_message: None,
+                error_hint: None,
+            })
+            .collect()
+    }
+}
+
+/// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBatch {
+    /// Default group tag of the batch; a device's own `group_tag` overrides it.
+    #[serde(default)]
+    pub group_tag: Option<String>,
+    /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
+    #[serde(default)]
+    pub allow_unknown_tags: Option<bool>,
+    #[schema(value_type = Vec<Object>)]
+    pub devices: Vec<DeviceInput>,
+}
+
+/// Reads a JSON batch body, at most `limits.max_bytes` of it.
+pub async fn read_json_batch(
+    body: axum::body::Body,
+    limits: IntakeLimits,
+) -> Result<(JsonBatch, Intake), IntakeError> {
+    let bytes = collect_capped(body, limits.max_bytes).await?;
+    let mut batch: JsonBatch =
+        serde_json::from_slice(&bytes).map_err(|error| IntakeError::InvalidJson(error.to_string()))?;
+    drop(bytes);
+    if batch.devices.len() > limits.max_rows {
+        return Err(IntakeError::TooManyRows { limit: limits.max_rows });
+    }
+    if batch.devices.is_empty() {
+        return Err(IntakeError::NoDevices);
+    }
+    let devices = std::mem::take(&mut batch.devices);
+    let rows = (1..).zip(devices).map(|(row, input)| (row, SubmittedRow::Device(input))).collect();
+    Ok((batch, Intake { rows }))
+}
+
+async fn collect_capped(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, IntakeError> {
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| body_error(&error))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(IntakeError::TooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn body_error(error: &axum::Error) -> IntakeError {
+    // axum's own body limit (a layer further out) reports itself as an error source.
+    let text = error.to_string();
+    IntakeError::Body(text)
+}
+
+/// Reads a CSV body as it arrives: the bytes go through a bounded channel into the domain's
+/// streaming reader on a blocking thread, so the file is never held whole. File-level
+/// problems refuse the upload with every diagnostic; row-level problems become failed rows.
+pub async fn read_csv_batch(body: axum::body::Body, limits: IntakeLimits) -> Result<Intake, IntakeError> {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(16);
+    let parser =
+        tokio::task::spawn_blocking(move || parse_csv(ChannelReader::new(receiver), limits.max_rows));
+
+    let mut stream = body.into_data_stream();
+    let mut received = 0usize;
+    let mut feed_error = None;
+    while let Some(chunk) = stream.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                feed_error = Some(body_error(&error));
+                break;
+            }
+        };
+        received += chunk.len();
+        if received > limits.max_bytes {
+            feed_error = Some(IntakeError::TooLarge { limit: limits.max_bytes });
+            break;
+        }
+        if sender.send(chunk).await.is_err() {
+            // The parser stopped early (a refused header, the row cap): its answer decides.
+            break;
+        }
+    }
+    drop(sender);
+    let parsed = parser.await.map_err(|error| IntakeError::Body(error.to_string()))?;
+    match feed_error {
+        Some(error) => Err(error),
+        None => parsed,
+    }
+}
+
+fn parse_csv(reader: impl std::io::Read, max_rows: usize) -> Result<Intake, IntakeError> {
+    use ztd_domain::csv::{Code, CsvReader, FileError, ReadOptions};
+
+    let options = ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) };
+    let mut rows = match CsvReader::new(reader, options) {
+        Ok(rows) => rows,
+        Err(FileError::Rejected { diagnostics }) => return Err(IntakeError::InvalidFile { diagnostics }),
+        Err(FileError::Io(error)) => return Err(IntakeError::Body(error.to_string())),
+    };
+    // Encoding and header problems refuse the file before any row is read: the portals
+    // refuse such files too, and guessing the columns of a near-miss header could register
+    // wrong values.
+    if !rows.file_diagnostics().is_empty() {
+        return Err(IntakeError::InvalidFile { diagnostics: rows.file_diagnostics().to_vec() });
+    }
+    let mut intake = Intake::default();
+    for row in rows.by_ref() {
+        let row = row.map_err(|error| IntakeError::Body(error.to_string()))?;
+        let line = i64::try_from(row.line).unwrap_or(i64::MAX);
+        match row.result {
+            Ok(input) => intake.rows.push((line, SubmittedRow::Device(input))),
+            Err(diagnostics) if diagnostics.iter().any(|d| d.code == Code::RowLimitExceeded) => {
+                return Err(IntakeError::TooManyRows { limit: max_rows });
+            }
+            Err(diagnostics) => intake.rows.push((line, SubmittedRow::from_diagnostics(&diagnostics))),
+        }
+    }
+    let end = rows.end_diagnostics();
+    if !end.is_empty() {
+        return Err(IntakeError::InvalidFile { diagnostics: end });
+    }
+    Ok(intake)
+}
+
+/// `std::io::Read` over the chunks of a request body arriving through a channel; blocks the
+/// (blocking-pool) thread while waiting for the next chunk.
+struct ChannelReader {
+    receiver: tokio::sync::mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl ChannelReader {
+    fn new(receiver: tokio::sync::mpsc::Receiver<Bytes>) -> Self {
+        Self { receiver, current: Bytes::new() }
+    }
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.receiver.blocking_recv() {
+                Some(chunk) => self.current = chunk,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}

@@ -1,0 +1,296 @@
+//! Batch workers: tokio tasks inside `ztd serve` that turn queued batches into devices.
+//!
+//! The database is the job queue (`BatchStore`): a worker claims a batch with a lease, feeds
+//! its pending rows through the pipeline chunk by chunk (each chunk one transaction that also
+//! extends the lease), then finishes it. A worker that dies (crash, `kill -9`, lost host)
+//! simply stops renewing its lease; when the lease expires any worker of any process sharing
+//! the database claims the batch again and carries on from the first pending row, so every
+//! row is finished exactly once.
+//!
+//! Workers poll on a short interval (other processes may queue batches) and are also woken at
+//! once through [`BatchWakeup`] when this process queues one.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use ztd_storage::{Batch, BatchStatus, Database, ItemStatus, NewAuditEvent, StorageError};
+
+use crate::pipeline::RowPlanner;
+
+/// Prometheus names of the batch metrics (also read by the tests).
+pub mod metric_names {
+    /// Counter, label `outcome` = `finished` | `finished_with_errors`.
+    pub const BATCHES_FINISHED: &str = "ztd_batches_finished_total";
+    /// Counter, label `status` = `registered` | `unassigned` | `failed`.
+    pub const BATCH_DEVICES: &str = "ztd_batch_devices_total";
+    /// Histogram: seconds from a batch being accepted to it being finished.
+    pub const BATCH_DURATION: &str = "ztd_batch_duration_seconds";
+}
+
+/// How the workers run. The defaults suit one process on a small machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerSettings {
+    /// Concurrent workers in this process.
+    pub workers: usize,
+    /// How often an idle worker looks for work queued by another process.
+    pub poll_interval: Duration,
+    /// How long a claim holds without renewal. Every chunk renews it, so it only needs to
+    /// outlast one chunk; it is also how long a crashed worker's batch waits to be resumed.
+    pub lease: Duration,
+    /// Rows per transaction.
+    pub chunk_rows: u32,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            workers: 2,
+            poll_interval: Duration::from_millis(500),
+            lease: Duration::from_secs(15),
+            chunk_rows: 500,
+        }
+    }
+}
+
+/// Wakes an idle worker the moment a batch is queued in this process.
+#[derive(Debug, Clone, Default)]
+pub struct BatchWakeup(Arc<Notify>);
+
+impl BatchWakeup {
+    /// Called after a batch was committed as `queued`.
+    pub fn batch_queued(&self) {
+        // A stored permit also covers the race where every worker is between two polls.
+        self.0.notify_one();
+    }
+
+    async fn wait(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// The running workers of this process.
+pub struct WorkerPool {
+    tasks: JoinSet<()>,
+    shutdown: CancellationToken,
+}
+
+impl WorkerPool {
+    /// Starts `settings.workers` workers. They stop after `shutdown` is cancelled, finishing
+    /// the chunk in hand (an interrupted batch is resumed by the next claim after its lease).
+    pub fn start(
+        db: Arc<dyn Database>,
+        settings: WorkerSettings,
+        wakeup: BatchWakeup,
+        shutdown: CancellationToken,
+    ) -> Self {
+        let mut tasks = JoinSet::new();
+        // Unique per process start, so a restarted process never mistakes an old lease for its own.
+        let process = uuid::Uuid::new_v4().simple().to_string();
+        for index in 0..settings.workers.max(1) {
+            let worker = Worker {
+                id: format!("{}-{index}", &process[..12]),
+                db: Arc::clone(&db),
+                settings: settings.clone(),
+                wakeup: wakeup.clone(),
+                shutdown: shutdown.clone(),
+            };
+            tasks.spawn(worker.run());
+        }
+        Self { tasks, shutdown }
+    }
+
+    /// Cancels the workers and waits until each has stopped.
+    pub async fn shutdown(mut self) {
+        self.shutdown.cancel();
+        while let Some(result) = self.tasks.join_next().await {
+            if let Err(error) = result {
+                tracing::error!(%error, "batch worker ended abnormally");
+            }
+        }
+    }
+}
+
+/// What became of one claimed batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BatchRun {
+    Finished(BatchStatus),
+    /// Shutdown arrived between two chunks; the lease will expire and the batch resume.
+    Interrupted,
+}
+
+struct Worker {
+    id: String,
+    db: Arc<dyn Database>,
+    settings: WorkerSettings,
+    wakeup: BatchWakeup,
+    shutdown: CancellationToken,
+}
+
+impl Worker {
+    async fn run(self) {
+        tracing::debug!(worker = %self.id, "batch worker started");
+        let mut backoff = self.settings.poll_interval;
+        while !self.shutdown.is_cancelled() {
+            match self.claim().await {
+                Ok(Some(batch)) => {
+                    backoff = self.settings.poll_interval;
+                    let batch_id = batch.id;
+                    match self.process(batch).await {
+                        Ok(BatchRun::Finished(status)) => {
+                            tracing::info!(worker = %self.id, batch = %batch_id, %status, "batch finished");
+                        }
+                        Ok(BatchRun::Interrupted) => {
+                            tracing::info!(worker = %self.id, batch = %batch_id, "batch interrupted by shutdown; it resumes after its lease");
+                        }
+                        Err(error) => {
+                            // The lease runs out and the batch is claimed again, from the first
+                            // pending row; nothing is lost by giving up here.
+                            tracing::error!(worker = %self.id, batch = %batch_id, %error, "batch processing failed; it will be retried after its lease");
+                            self.pause(self.settings.lease.min(Duration::from_secs(5))).await;
+                        }
+                    }
+                }
+                Ok(None) => {
+                    backoff = self.settings.poll_interval;
+                    tokio::select! {
+                        () = self.wakeup.wait() => {}
+                        () = tokio::time::sleep(self.settings.poll_interval) => {}
+                        () = self.shutdown.cancelled() => {}
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(worker = %self.id, %error, "could not look for queued batches");
+                    self.pause(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        tracing::debug!(worker = %self.id, "batch worker stopped");
+    }
+
+    async fn pause(&self, duration: Duration) {
+        tokio::select! {
+            () = tokio::time::sleep(duration) => {}
+            () = self.shutdown.cancelled() => {}
+        }
+    }
+
+    fn lease_until(&self) -> chrono::DateTime<Utc> {
+        Utc::now() + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(15))
+    }
+
+    async fn claim(&self) -> Result<Option<Batch>, StorageError> {
+        self.db.claim_batch(&self.id, Utc::now(), self.lease_until()).await
+    }
+
+    async fn process(&self, batch: Batch) -> Result<BatchRun, StorageError> {
+        let started = Instant::now();
+        let profiles = self.db.list_profiles(batch.customer_id).await?;
+        let mut planner = RowPlanner::new(&batch, &profiles);
+        if batch.registered + batch.unassigned + batch.failed > 0 {
+            self.replay_processed_rows(&batch, &mut planner).await?;
+        }
+
+        let mut counts =
+            Counts { registered: batch.registered, unassigned: batch.unassigned, failed: batch.failed };
+        loop {
+            if self.shutdown.is_cancelled() {
+                return Ok(BatchRun::Interrupted);
+            }
+            let items = self.db.pending_items(batch.id, self.settings.chunk_rows).await?;
+            if items.is_empty() {
+                break;
+            }
+            let chunk: Vec<_> = items.iter().map(|item| planner.plan(item)).collect();
+            let outcomes = self.db.process_chunk(&batch, &chunk, self.lease_until()).await?;
+            for (_, status, _) in &outcomes {
+                counts.add(*status);
+                if *status != ItemStatus::Pending {
+                    metrics::counter!(metric_names::BATCH_DEVICES, "status" => status.as_str()).increment(1);
+                }
+            }
+        }
+
+        let finished = self.db.finish_batch(batch.id, Utc::now(), &finished_audit(&batch, &counts)).await?;
+        metrics::counter!(metric_names::BATCHES_FINISHED, "outcome" => finished.status.as_str()).increment(1);
+        let accepted_to_finished = finished
+            .finished_at
+            .map(|at| (at - finished.created_at).to_std().unwrap_or_default())
+            .unwrap_or_else(|| started.elapsed());
+        metrics::histogram!(metric_names::BATCH_DURATION).record(accepted_to_finished.as_secs_f64());
+        tracing::debug!(
+            batch = %finished.id,
+            total = finished.total,
+            registered = finished.registered,
+            unassigned = finished.unassigned,
+            failed = finished.failed,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "batch run done"
+        );
+        Ok(BatchRun::Finished(finished.status))
+    }
+
+    /// A resumed batch: feed the rows an earlier run already finished back through the
+    /// planner, so a later copy of one of them is still reported as a duplicate in the batch.
+    async fn replay_processed_rows(
+        &self,
+        batch: &Batch,
+        planner: &mut RowPlanner,
+    ) -> Result<(), StorageError> {
+        let mut after_row = None;
+        loop {
+            let items = self.db.list_batch_items(batch.id, after_row, 1_000).await?;
+            let Some(last) = items.last() else { break };
+            after_row = Some(last.row);
+            for item in items.iter().filter(|item| item.status != ItemStatus::Pending) {
+                planner.replay(item);
+            }
+        }
+        tracing::info!(batch = %batch.id, "resumed a batch another worker left unfinished");
+        Ok(())
+    }
+}
+
+/// Row outcomes of a batch so far (earlier runs' counters plus this run's chunks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    registered: i64,
+    unassigned: i64,
+    failed: i64,
+}
+
+impl Counts {
+    fn add(&mut self, status: ItemStatus) {
+        match status {
+            ItemStatus::Registered => self.registered += 1,
+            ItemStatus::Unassigned => self.unassigned += 1,
+            ItemStatus::Failed => self.failed += 1,
+            ItemStatus::Pending => {}
+        }
+    }
+}
+
+/// The audit event of a finished batch: attributed to whoever submitted it, on the customer's
+/// tenant, with the counts.
+fn finished_audit(batch: &Batch, counts: &Counts) -> NewAuditEvent {
+    NewAuditEvent {
+        request_id: None,
+        actor_kind: batch.actor_kind,
+        actor_id: batch.actor_id,
+        actor_org_id: Some(batch.submitted_by_org_id),
+        tenant_org_id: Some(batch.customer_id),
+        action: "device_batch.finished".into(),
+        target_type: "device_batch".into(),
+        target_id: Some(batch.id.to_string()),
+        details: serde_json::json!({
+            "total": batch.total,
+            "registered": counts.registered,
+            "unassigned": counts.unassigned,
+            "failed": counts.failed,
+        }),
+    }
+}
