@@ -1,1 +1,26 @@
-//! See lib.rs.
+//! The three device CSV formats (SPEC §6): detection, streaming validation with precise
+//! diagnostics, and the repairs of `ztd csv fix`, `split` and `convert`.
+//!
+//! - [`CsvReader`]: the streaming row API (server uploads and the CLI): numbered rows, each a
+//!   [`DeviceInput`](crate::device::DeviceInput) or its [`Diagnostic`]s.
+//! - [`check`]: every problem of a whole file, duplicates included, in constant memory (except
+//!   the duplicate index: memory proportional to the distinct devices).
+//!
+//! The rules and codes are documented in docs/csv-rules.md.
+
+mod check;
+mod diagnostic;
+mod format;
+mod header;
+mod reader;
+mod source;
+mod text;
+mod values;
+
+pub use check::{check, check_with, CheckSummary};
+pub use diagnostic::{Code, Diagnostic};
+pub use format::{Column, Format, Layout, UnknownFormat};
+pub use header::HeaderMap;
+pub use reader::{CsvReader, FileError, ReadOptions, Row};
+pub use source::{TextEncoding, MAX_LINE_LEN};
+pub use values::{looks_like_spreadsheet_number, RowValues};

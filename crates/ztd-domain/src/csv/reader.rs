@@ -1,0 +1,486 @@
+//! The streaming row API: [`CsvReader`] turns a CSV body into numbered rows, each a
+//! [`DeviceInput`] or the diagnostics that explain why not.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+
+use super::diagnostic::{Code, Diagnostic};
+use super::format::{Column, Format, Layout};
+use super::header::{self, HeaderMap};
+use super::source::{self, LineInfo, Lines, SourceError, TextEncoding, MAX_LINE_LEN};
+use super::text::{char_column, check_cell, check_spaces, decode_line, is_plain_line, Cell, LineText};
+use super::values::{check_values, HashFacts, RowValues, ValueScratch};
+use crate::device::DeviceInput;
+
+/// Limits of one read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Most device rows read; the first row past it yields `row_limit_exceeded` and ends
+    /// the read (SPEC §6: configurable, default 1,000,000).
+    pub row_limit: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { row_limit: 1_000_000 }
+    }
+}
+
+/// Why a CSV body cannot be read as device rows at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read the CSV: {0}")]
+    Io(#[from] io::Error),
+    /// Empty or binary input, or a header that matches no format. `diagnostics` holds the
+    /// reason (and, for a bad header, every character problem of the header line).
+    #[error("{}", .diagnostics.first().map(|d| d.message.as_str()).unwrap_or("not a device CSV"))]
+    Rejected { diagnostics: Vec<Diagnostic> },
+}
+
+impl FileError {
+    /// True for input that is not a text file at all (empty, binary): CLI exit code 2.
+    pub fn is_unusable_input(&self) -> bool {
+        match self {
+            FileError::Io(_) => true,
+            FileError::Rejected { diagnostics } => diagnostics.iter().any(|d| d.code.is_unusable_input()),
+        }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            FileError::Io(_) => &[],
+            FileError::Rejected { diagnostics } => diagnostics,
+        }
+    }
+}
+
+impl From<SourceError> for FileError {
+    fn from(error: SourceError) -> Self {
+        match error {
+            SourceError::Io(e) => FileError::Io(e),
+            SourceError::Unusable(diagnostic) => FileError::Rejected { diagnostics: vec![*diagnostic] },
+        }
+    }
+}
+
+/// One line of the body after the header: a device, or why it is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based physical line number (the header is line 1 unless blank lines precede it).
+    pub line: u64,
+    /// The device exactly as given (values are only passed on when the row has no problem),
+    /// or every problem of the line. A run of blank lines in the middle of the file is one
+    /// `Err` row with a `blank_line` diagnostic.
+    pub result: Result<DeviceInput, Vec<Diagnostic>>,
+}
+
+/// Streams device rows out of a CSV body in constant memory.
+///
+/// ```
+/// use ztd_domain::csv::{CsvReader, Format, ReadOptions};
+///
+/// let body = "Device Serial Number,Windows Product ID,Hardware Hash\r\n,1234567890123,\r\n";
+/// let mut reader = CsvReader::new(body.as_bytes(), ReadOptions::default()).unwrap();
+/// assert_eq!(reader.format(), Format::Intune);
+/// assert!(reader.file_diagnostics().is_empty());
+/// let row = reader.next().unwrap().unwrap();
+/// assert_eq!(row.line, 2);
+/// assert_eq!(row.result.unwrap().product_key_id.as_deref(), Some("1234567890123"));
+/// ```
+///
+/// File-level problems are split in two: [`CsvReader::new`] fails with [`FileError`] when
+/// the body cannot be read as rows at all (empty, binary, unknown header); problems that do
+/// not prevent reading rows (UTF-16 or BOM encoding, a near-miss header whose columns could
+/// be mapped) are in [`CsvReader::file_diagnostics`], and the rows are still read (a caller
+/// that must reject such files checks that list first). Row-level problems come with each
+/// [`Row`]. [`CsvReader::end_diagnostics`] tells, after the last row, whether the body had
+/// no device row at all.
+///
+/// The reader does not detect duplicates across rows (that needs memory per distinct
+/// device): see [`crate::device`] for the batch de-duplication the callers apply.
+pub struct CsvReader<'r> {
+    lines: Lines<'r>,
+    encoding: TextEncoding,
+    header: HeaderMap,
+    header_line: u64,
+    file_diagnostics: Vec<Diagnostic>,
+    checker: RowChecker,
+    options: ReadOptions,
+    buf: Vec<u8>,
+    /// A line read but not yet returned, because a blank-line run before it was.
+    held: Option<LineInfo>,
+    /// First line and length of the current run of blank lines.
+    blank_run: Option<(u64, u64)>,
+    rows: u64,
+    done: bool,
+    scratch: ValueScratch,
+}
+
+impl<'r> CsvReader<'r> {
+    /// Detects the encoding and reads the header.
+    pub fn new<R: Read + 'r>(reader: R, options: ReadOptions) -> Result<Self, FileError> {
+        let (encoding, encoding_diagnostic, source) = source::open(reader)?;
+        let mut lines = Lines::new(source);
+        let mut buf = Vec::with_capacity(8 * 1024);
+        let mut file_diagnostics: Vec<Diagnostic> = encoding_diagnostic.into_iter().collect();
+
+        // The header is the first non-blank line; blank lines before it are reported.
+        let mut leading_blank: Option<(u64, u64)> = None;
+        let info = loop {
+            let Some(info) = lines.next_into(&mut buf)? else {
+                let mut diagnostics = file_diagnostics;
+                diagnostics.push(Diagnostic::new(
+                    1,
+                    1,
+                    Code::EmptyFile,
+                    "the file is empty: no header and no device rows",
+                    "export the device list again; a device CSV has a header line and one line per device",
+                ));
+                return Err(FileError::Rejected { diagnostics });
+            };
+            if is_blank(&buf) {
+                leading_blank = Some(leading_blank.map_or((info.number, 1), |(first, n)| (first, n + 1)));
+                continue;
+            }
+            break info;
+        };
+        if let Some((first, count)) = leading_blank {
+            file_diagnostics.push(blank_line(first, count, true));
+        }
+        if info.too_long {
+            file_diagnostics.push(line_too_long(info.number));
+        }
+        let (text, line_text) = decode_line(&buf);
+        let header = header::analyze(&text, info.number, line_text, &mut file_diagnostics);
+        let Some(header) = header else {
+            return Err(FileError::Rejected { diagnostics: file_diagnostics });
+        };
+        Ok(Self {
+            lines,
+            encoding,
+            checker: RowChecker::new(header.clone()),
+            header,
+            header_line: info.number,
+            file_diagnostics,
+            options,
+            buf,
+            held: None,
+            blank_run: None,
+            rows: 0,
+            done: false,
+            scratch: ValueScratch::default(),
+        })
+    }
+
+    /// The format detected from the header.
+    pub fn format(&self) -> Format {
+        self.header.layout.format
+    }
+
+    /// The canonical layout the header most resembles.
+    pub fn layout(&self) -> Layout {
+        self.header.layout
+    }
+
+    /// How the header's physical columns map to the format's columns.
+    pub fn header(&self) -> &HeaderMap {
+        &self.header
+    }
+
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// The text encoding the body was found in.
+    pub fn encoding(&self) -> TextEncoding {
+        self.encoding
+    }
+
+    /// Problems of the file as a whole (encoding) and of its header line.
+    pub fn file_diagnostics(&self) -> &[Diagnostic] {
+        &self.file_diagnostics
+    }
+
+    /// Device rows read so far (lines that were not blank).
+    pub fn rows_read(&self) -> u64 {
+        self.rows
+    }
+
+    /// After the last row: `no_device_rows` when the body had a header and nothing else.
+    pub fn end_diagnostics(&self) -> Vec<Diagnostic> {
+        if self.done && self.rows == 0 {
+            vec![Diagnostic::new(
+                self.header_line,
+                1,
+                Code::NoDeviceRows,
+                "the file has a header but no device rows",
+                "add one line per device below the header",
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Reads the next non-blank line into the internal buffer, and reports how the line
+    /// ended; blank-line runs in between come back first as `Err(run)`.
+    fn next_line(&mut self) -> io::Result<Option<Result<LineInfo, (u64, u64)>>> {
+        if let Some(info) = self.held.take() {
+            return Ok(Some(Ok(info)));
+        }
+        loop {
+            let Some(info) = self.lines.next_into(&mut self.buf)? else {
+                // Blank lines at the end are allowed.
+                return Ok(None);
+            };
+            if is_blank(&self.buf) {
+                self.blank_run = Some(self.blank_run.map_or((info.number, 1), |(first, n)| (first, n + 1)));
+                continue;
+            }
+            if let Some(run) = self.blank_run.take() {
+                self.held = Some(info);
+                return Ok(Some(Err(run)));
+            }
+            return Ok(Some(Ok(info)));
+        }
+    }
+
+    /// The next line as raw bytes with its line info, for callers that check without
+    /// building a [`DeviceInput`] (the full-file checker). Blank runs come back as
+    /// [`RawLine::Blank`].
+    pub(crate) fn next_raw(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.next_line()? {
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+            Some(Err((first, count))) => Ok(Some(RawLine::Blank(blank_line(first, count, false)))),
+            Some(Ok(info)) => {
+                self.rows += 1;
+                if self.rows > self.options.row_limit {
+                    self.done = true;
+                    return Ok(Some(RawLine::LimitExceeded(Diagnostic::new(
+                        info.number,
+                        1,
+                        Code::RowLimitExceeded,
+                        format!(
+                            "more than {} device rows; this line and the rest of the file were not read",
+                            self.options.row_limit
+                        ),
+                        "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
+                    ))));
+                }
+                Ok(Some(RawLine::Row { info, bytes: &self.buf, checker: &self.checker }))
+            }
+        }
+    }
+}
+
+/// One line as the full-file checker sees it.
+pub(crate) enum RawLine<'a> {
+    Row { info: LineInfo, bytes: &'a [u8], checker: &'a RowChecker },
+    Blank(Diagnostic),
+    LimitExceeded(Diagnostic),
+}
+
+impl Iterator for CsvReader<'_> {
+    type Item = io::Result<Row>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let raw = match self.next_raw() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return None,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        let row = match raw {
+            RawLine::Blank(diagnostic) => Row { line: diagnostic.line, result: Err(vec![diagnostic]) },
+            RawLine::LimitExceeded(diagnostic) => {
+                Row { line: diagnostic.line, result: Err(vec![diagnostic]) }
+            }
+            RawLine::Row { info, bytes, checker } => {
+                let mut diagnostics = Vec::new();
+                let checked = checker.check(info, bytes, &mut scratch, &mut diagnostics);
+                let result = match checked {
+                    Some(checked) if diagnostics.is_empty() => Ok(checked.values.to_device_input()),
+                    _ => Err(diagnostics),
+                };
+                Row { line: info.number, result }
+            }
+        };
+        self.scratch = scratch;
+        Some(Ok(row))
+    }
+}
+
+/// A line of nothing but spaces, tabs and commas is blank (spreadsheets write `,,,,` for
+/// an empty row).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b','))
+}
+
+fn blank_line(first: u64, count: u64, before_header: bool) -> Diagnostic {
+    let which = if count == 1 {
+        format!("line {first} is blank")
+    } else {
+        format!("lines {first}–{} are blank", first + count - 1)
+    };
+    let (message, hint) = if before_header {
+        (format!("{which}: the header must be the first line"), "delete the blank lines above the header")
+    } else {
+        (
+            format!("{which}: empty lines (or lines of only commas) are allowed only at the end of the file"),
+            "delete the blank lines; a portal stops reading or rejects the file at the first one",
+        )
+    };
+    Diagnostic::new(first, 1, Code::BlankLine, message, hint)
+}
+
+fn line_too_long(line: u64) -> Diagnostic {
+    Diagnostic::new(
+        line,
+        MAX_LINE_LEN as u64 + 1,
+        Code::LineTooLong,
+        format!("line is longer than {MAX_LINE_LEN} bytes; the rest of it was not read"),
+        "a device row is a few thousand characters at most: is this a CSV file with line breaks?",
+    )
+}
+
+/// Checks one row against the header: column count, characters, then values.
+#[derive(Debug, Clone)]
+pub(crate) struct RowChecker {
+    header: HeaderMap,
+    /// For messages: the name of each physical column.
+    names: Vec<String>,
+}
+
+impl RowChecker {
+    pub fn new(header: HeaderMap) -> Self {
+        let format = header.layout.format;
+        let names = header
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(index, column)| match column.and_then(|c| format.column_name(c)) {
+                Some(name) => name.to_owned(),
+                None => format!("column {}", index + 1),
+            })
+            .collect();
+        Self { header, names }
+    }
+
+    /// Checks one non-blank line. Pushes every problem to `out`; returns the row's values
+    /// when they could be read at all (right number of columns), even if `out` got
+    /// problems, so callers can still use them (duplicate detection, `fix`).
+    pub fn check<'a>(
+        &self,
+        info: LineInfo,
+        bytes: &'a [u8],
+        scratch: &mut ValueScratch,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<CheckedRow<'a>> {
+        if info.too_long {
+            out.push(line_too_long(info.number));
+            return None;
+        }
+        let plain = is_plain_line(bytes);
+        let values = match decode_line(bytes) {
+            (Cow::Borrowed(text), line_text) => self.split(info.number, text, plain, line_text, out)?,
+            (Cow::Owned(text), line_text) => {
+                self.split(info.number, &text, plain, line_text, out)?.into_owned()
+            }
+        };
+        let facts = check_values(info.number, self.header.layout.format, &values, scratch, out);
+        Some(CheckedRow { values, facts })
+    }
+
+    /// Splits a line into values, checking the column count and every value's characters.
+    fn split<'t>(
+        &self,
+        line_no: u64,
+        text: &'t str,
+        plain: bool,
+        line_text: LineText,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<RowValues<'t>> {
+        // The format has no quoting (SPEC §6 forbids quote characters), so a value can never
+        // contain a comma and splitting on every comma is exact: no CSV state machine needed.
+        let expected = self.header.physical_len;
+        let field_count = text.split(',').count();
+        let mut count_ok = field_count == expected;
+        if field_count > expected && text.split(',').skip(expected).all(|v| v.trim().is_empty()) {
+            let offset = text.split(',').take(expected).map(|v| v.len() + 1).sum::<usize>();
+            out.push(header::trailing_empty_columns(
+                line_no,
+                char_column(text, offset.saturating_sub(1)),
+                field_count - expected,
+            ));
+            count_ok = true;
+        }
+        if !count_ok {
+            out.push(Diagnostic::new(
+                line_no,
+                1,
+                Code::WrongColumnCount,
+                format!("row has {field_count} values but the header has {expected} columns"),
+                if field_count > expected {
+                    "a value with a comma in it, or an extra comma: remove it (values never contain commas)"
+                } else {
+                    "a value or a comma is missing: every row needs one value per column, empty ones included (`a,,c`)"
+                },
+            ));
+        }
+
+        let mut values = RowValues::default();
+        let mut offset = 0;
+        for (index, field) in text.split(',').enumerate() {
+            let start = offset;
+            offset += field.len() + 1;
+            let Some(name) = self.names.get(index) else { break };
+            let column = self.header.positions.get(index).copied().flatten();
+            let cell = Cell {
+                line: line_no,
+                column: char_column(text, start),
+                what: name,
+                ascii_only: column.is_none_or(Column::ascii_only),
+                line_text,
+            };
+            if plain {
+                check_spaces(field, &cell, out);
+            } else {
+                check_cell(field, &cell, out);
+            }
+            if let Some(column) = column {
+                values.set(column, clean_value(field, plain), cell.column);
+            }
+        }
+        count_ok.then_some(values)
+    }
+}
+
+/// A row whose values could be read.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedRow<'a> {
+    pub values: RowValues<'a>,
+    /// What the row's hash says, when it has a valid one.
+    pub facts: Option<HashFacts>,
+}
+
+/// The value as the device means it: surrounding spaces, quotes, tabs and invisible or
+/// control characters removed (each was reported), so the value rules below see the value
+/// itself and a quoted hash is not also reported as an invalid hash.
+fn clean_value(field: &str, plain: bool) -> Cow<'_, str> {
+    if plain {
+        return Cow::Borrowed(field.trim_matches(' '));
+    }
+    let cleaned: String = field
+        .chars()
+        .filter(|&c| !(c == '"' || c.is_control() || super::diagnostic::is_invisible(c)))
+        .collect();
+    Cow::Owned(cleaned.trim_matches(' ').to_owned())
+}
