@@ -1,0 +1,771 @@
+//! One conformance suite, run on both backends: every case is an `async fn(Arc<dyn Database>)`
+//! and `conformance!` instantiates it once for SQLite (a temp file) and once for PostgreSQL (a
+//! fresh database; skipped loudly when unreachable, failing under `CI=true`).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+use ztd_domain::profile::{built_in_profiles, POWER_USER_TAG, STANDARD_TAG};
+use ztd_storage::*;
+
+macro_rules! conformance {
+    ($($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let temp = ztd_storage::testing::TempSqlite::new().await;
+                    super::$case(temp.database()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(url) = ztd_storage::testing::fresh_postgres_url().await else { return };
+                    let db = ztd_storage::PostgresDatabase::connect(&url).await.expect("connect to PostgreSQL");
+                    super::$case(std::sync::Arc::new(db.clone())).await;
+                    db.pool().close().await;
+                    ztd_storage::testing::drop_postgres_database(&url).await;
+                }
+            )+
+        }
+    };
+}
+
+conformance!(
+    orgs_and_built_in_profiles,
+    users_keys_and_sessions,
+    invitations_accept_idempotent_and_revoke,
+    single_use_invitation_cannot_be_reused,
+    profile_conflicts_and_tag_changes,
+    device_conflicts_and_deregistration,
+    concurrent_chunks_register_each_device_once,
+    batch_claim_lease_expiry_and_resume_exactly_once,
+    idempotency_key_returns_first_batch,
+    audit_written_with_mutation_and_paged,
+    device_paging_and_filters,
+);
+
+// ---- fixtures -------------------------------------------------------------------------------
+
+fn now() -> DateTime<Utc> {
+    // Microsecond precision: what both backends store.
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+fn audit(org: Option<Uuid>, tenant: Option<Uuid>, action: &str) -> NewAuditEvent {
+    NewAuditEvent {
+        request_id: Some("req-test".into()),
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        actor_org_id: org,
+        tenant_org_id: tenant,
+        action: action.into(),
+        target_type: "test".into(),
+        target_id: None,
+        details: serde_json::json!({ "test": true }),
+    }
+}
+
+async fn org(db: &Arc<dyn Database>, kind: OrgKind, name: &str) -> Organisation {
+    let org = Organisation { id: Uuid::new_v4(), kind, name: name.into(), domain: None, created_at: now() };
+    db.create_org(&org, &audit(Some(org.id), Some(org.id), "org.create")).await.expect("create org");
+    org
+}
+
+async fn tag_profile(db: &Arc<dyn Database>, customer: Uuid, tag: &str) -> Profile {
+    db.list_profiles(customer)
+        .await
+        .expect("list profiles")
+        .into_iter()
+        .find(|p| p.group_tag == tag)
+        .expect("profile with tag")
+}
+
+fn new_device(serial: &str, profile: Option<&Profile>) -> NewDevice {
+    NewDevice {
+        serial_number: Some(serial.into()),
+        product_key_id: None,
+        hardware_hash: Some(format!("hash-of-{serial}")),
+        manufacturer: Some("Contoso".into()),
+        model: Some("Laptop 7".into()),
+        group_tag: profile.map(|p| p.group_tag.clone()),
+        profile_id: profile.map(|p| p.id),
+        assigned_user: None,
+        tuple_key: Some(format!("Contoso|Laptop 7|{serial}")),
+        pkid_key: None,
+        hash_key: Some(format!("uuid|{serial}")),
+    }
+}
+
+fn batch_for(customer: Uuid, submitter: Uuid, total: i64, key: Option<&str>) -> Batch {
+    Batch {
+        id: Uuid::new_v4(),
+        customer_id: customer,
+        submitted_by_org_id: submitter,
+        actor_kind: ActorKind::ApiKey,
+        actor_id: Some(Uuid::new_v4()),
+        status: BatchStatus::Queued,
+        default_group_tag: None,
+        allow_unknown_tags: false,
+        idempotency_key: key.map(str::to_owned),
+        total,
+        registered: 0,
+        unassigned: 0,
+        failed: 0,
+        created_at: now(),
+        started_at: None,
+        finished_at: None,
+    }
+}
+
+fn pending_items(batch: &Batch, rows: i64) -> Vec<BatchItem> {
+    (1..=rows)
+        .map(|row| BatchItem {
+            batch_id: batch.id,
+            row,
+            input: serde_json::json!({ "serial_number": format!("S{row}") }),
+            status: ItemStatus::Pending,
+            device_id: None,
+            error_code: None,
+            error_message: None,
+            error_hint: None,
+        })
+        .collect()
+}
+
+/// Creates a batch of `serials` for `customer` and processes it in one chunk.
+async fn register(
+    db: &Arc<dyn Database>,
+    customer: Uuid,
+    serials: &[&str],
+    profile: Option<&Profile>,
+) -> (Batch, Vec<BatchItem>) {
+    let batch = batch_for(customer, customer, serials.len() as i64, None);
+    let (batch, created) = db
+        .create_batch(
+            &batch,
+            &pending_items(&batch, serials.len() as i64),
+            &audit(Some(customer), Some(customer), "batch.create"),
+        )
+        .await
+        .expect("create batch");
+    assert!(created);
+    let chunk: Vec<ChunkItem> = serials
+        .iter()
+        .enumerate()
+        .map(|(i, serial)| ChunkItem::Register {
+            row: i as i64 + 1,
+            device: new_device(serial, profile),
+            unassigned: profile.is_none(),
+        })
+        .collect();
+    db.process_chunk(&batch, &chunk, now() + Duration::minutes(5)).await.expect("process chunk");
+    let items = db.list_batch_items(batch.id, None, 1000).await.expect("items");
+    (batch, items)
+}
+
+// ---- cases ----------------------------------------------------------------------------------
+
+async fn orgs_and_built_in_profiles(db: Arc<dyn Database>) {
+    assert_eq!(db.count_orgs().await.unwrap(), 0);
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let partner = org(&db, OrgKind::Partner, "Reseller").await;
+    assert_eq!(db.get_org(customer.id).await.unwrap(), customer);
+    assert_eq!(db.count_orgs().await.unwrap(), 2);
+    assert_eq!(db.list_orgs().await.unwrap().len(), 2);
+    assert!(matches!(db.get_org(Uuid::new_v4()).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.create_org(&customer, &audit(None, None, "org.create")).await,
+        Err(StorageError::Conflict(_))
+    ));
+
+    let profiles = db.list_profiles(customer.id).await.unwrap();
+    let tags: HashSet<_> = profiles.iter().map(|p| p.group_tag.as_str()).collect();
+    let expected: HashSet<_> = built_in_profiles().iter().map(|p| p.group_tag).collect();
+    assert_eq!(tags, expected);
+    assert!(profiles.iter().all(|p| p.built_in));
+    let power = tag_profile(&db, customer.id, POWER_USER_TAG).await;
+    assert_eq!(power.settings["user_is_local_admin"], serde_json::json!(true));
+    assert!(db.list_profiles(partner.id).await.unwrap().is_empty(), "only customers get profiles");
+    assert!(["sqlite", "postgres"].contains(&db.backend()));
+    db.ping().await.unwrap();
+}
+
+async fn users_keys_and_sessions(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let user = User {
+        id: Uuid::new_v4(),
+        org_id: customer.id,
+        email: "Admin@Fabrikam.example".into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$v=19$stub".into(),
+        must_change_password: true,
+        created_at: now(),
+    };
+    db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
+    assert_eq!(db.get_user(user.id).await.unwrap(), user);
+    assert_eq!(db.find_user_by_email("admin@fabrikam.example").await.unwrap().id, user.id);
+    let twin = User { id: Uuid::new_v4(), email: "ADMIN@fabrikam.example".into(), ..user.clone() };
+    assert!(matches!(
+        db.create_user(&twin, &audit(None, None, "user.create")).await,
+        Err(StorageError::Conflict("user_email"))
+    ));
+    let orphan =
+        User { id: Uuid::new_v4(), org_id: Uuid::new_v4(), email: "x@y.example".into(), ..user.clone() };
+    assert!(matches!(
+        db.create_user(&orphan, &audit(None, None, "user.create")).await,
+        Err(StorageError::NotFound)
+    ));
+    db.set_password(user.id, "$argon2id$new", false, &audit(None, None, "user.password")).await.unwrap();
+    let changed = db.get_user(user.id).await.unwrap();
+    assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
+    assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
+    assert!(matches!(
+        db.set_password(Uuid::new_v4(), "x", false, &audit(None, None, "user.password")).await,
+        Err(StorageError::NotFound)
+    ));
+
+    let key = ApiKey {
+        id: Uuid::new_v4(),
+        org_id: customer.id,
+        name: "factory line".into(),
+        role: Role::Registrar,
+        key_hash: "ab".repeat(32),
+        created_at: now(),
+        revoked_at: None,
+    };
+    db.create_api_key(&key, &audit(None, None, "api_key.create")).await.unwrap();
+    assert_eq!(db.find_api_key_by_hash(&key.key_hash).await.unwrap(), key);
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    assert!(matches!(
+        db.revoke_api_key(other.id, key.id, now(), &audit(None, None, "api_key.revoke")).await,
+        Err(StorageError::NotFound)
+    ));
+    db.revoke_api_key(customer.id, key.id, now(), &audit(None, None, "api_key.revoke")).await.unwrap();
+    assert!(matches!(db.find_api_key_by_hash(&key.key_hash).await, Err(StorageError::NotFound)));
+    assert!(db.list_api_keys(customer.id).await.unwrap()[0].revoked_at.is_some());
+    assert!(matches!(
+        db.revoke_api_key(customer.id, key.id, now(), &audit(None, None, "api_key.revoke")).await,
+        Err(StorageError::NotFound)
+    ));
+
+    let session = Session {
+        token_hash: "cd".repeat(32),
+        user_id: user.id,
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        expires_at: now() + Duration::hours(8),
+    };
+    db.create_session(&session).await.unwrap();
+    assert_eq!(db.find_session(&session.token_hash).await.unwrap(), session);
+    db.delete_session(&session.token_hash).await.unwrap();
+    assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
+}
+
+fn invitation(creator: Uuid, kind: RelationshipKind, customer: Option<Uuid>, reusable: bool) -> Invitation {
+    Invitation {
+        id: Uuid::new_v4(),
+        token_hash: Uuid::new_v4().simple().to_string(),
+        creator_org_id: creator,
+        kind,
+        customer_id: customer,
+        reusable,
+        created_at: now(),
+        expires_at: now() + Duration::days(7),
+        withdrawn_at: None,
+        accepted_count: 0,
+    }
+}
+
+fn relationship(partner: Uuid, customer: Uuid, kind: RelationshipKind) -> Relationship {
+    Relationship {
+        id: Uuid::new_v4(),
+        partner_org_id: partner,
+        customer_org_id: customer,
+        kind,
+        invitation_id: None,
+        accepted_by_user_id: None,
+        approval_mode: ApprovalMode::AutoAccept,
+        created_at: now(),
+        revoked_at: None,
+        revoked_by_org_id: None,
+    }
+}
+
+async fn invitations_accept_idempotent_and_revoke(db: Arc<dyn Database>) {
+    let oem = org(&db, OrgKind::Oem, "OEM").await;
+    let first = org(&db, OrgKind::Customer, "First").await;
+    let second = org(&db, OrgKind::Customer, "Second").await;
+    let link = invitation(oem.id, RelationshipKind::Oem, None, true);
+    db.create_invitation(&link, &audit(Some(oem.id), None, "invitation.create")).await.unwrap();
+    assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap(), link);
+
+    let accepted = db
+        .accept_invitation(
+            link.id,
+            &relationship(oem.id, first.id, RelationshipKind::Oem),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.invitation_id, Some(link.id));
+    let again = db
+        .accept_invitation(
+            link.id,
+            &relationship(oem.id, first.id, RelationshipKind::Oem),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.id, accepted.id, "accepting twice returns the first relationship");
+    db.accept_invitation(
+        link.id,
+        &relationship(oem.id, second.id, RelationshipKind::Oem),
+        &audit(None, None, "a"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap().accepted_count, 2);
+    assert_eq!(db.list_relationships(oem.id).await.unwrap().len(), 2);
+    assert_eq!(db.list_relationships(first.id).await.unwrap().len(), 1);
+    assert_eq!(db.find_active_relationship(oem.id, first.id).await.unwrap().map(|r| r.id), Some(accepted.id));
+
+    db.revoke_relationship(accepted.id, first.id, now(), &audit(None, None, "relationship.revoke"))
+        .await
+        .unwrap();
+    assert!(db.find_active_relationship(oem.id, first.id).await.unwrap().is_none());
+    let revoked = db.get_relationship(accepted.id).await.unwrap();
+    assert_eq!(revoked.revoked_by_org_id, Some(first.id));
+    assert!(matches!(
+        db.revoke_relationship(accepted.id, first.id, now(), &audit(None, None, "relationship.revoke")).await,
+        Err(StorageError::NotFound)
+    ));
+    // After revocation the customer may accept the reusable link again: a new relationship.
+    let renewed = db
+        .accept_invitation(
+            link.id,
+            &relationship(oem.id, first.id, RelationshipKind::Oem),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_ne!(renewed.id, accepted.id);
+
+    db.withdraw_invitation(oem.id, link.id, now(), &audit(None, None, "invitation.withdraw")).await.unwrap();
+    assert!(db.list_invitations(oem.id).await.unwrap()[0].withdrawn_at.is_some());
+    let third = org(&db, OrgKind::Customer, "Third").await;
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(oem.id, third.id, RelationshipKind::Oem),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::Conflict("invitation_withdrawn"))
+    ));
+    assert!(matches!(
+        db.withdraw_invitation(third.id, link.id, now(), &audit(None, None, "w")).await,
+        Err(StorageError::NotFound)
+    ));
+
+    let expired = Invitation {
+        expires_at: now() - Duration::minutes(1),
+        ..invitation(oem.id, RelationshipKind::Oem, None, true)
+    };
+    db.create_invitation(&expired, &audit(None, None, "invitation.create")).await.unwrap();
+    assert!(matches!(
+        db.accept_invitation(
+            expired.id,
+            &relationship(oem.id, third.id, RelationshipKind::Oem),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::Conflict("invitation_expired"))
+    ));
+}
+
+async fn single_use_invitation_cannot_be_reused(db: Arc<dyn Database>) {
+    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let customer = org(&db, OrgKind::Customer, "Customer").await;
+    let intruder = org(&db, OrgKind::Customer, "Intruder").await;
+    let link = invitation(partner.id, RelationshipKind::Csp, None, false);
+    db.create_invitation(&link, &audit(None, None, "invitation.create")).await.unwrap();
+    let first = db
+        .accept_invitation(
+            link.id,
+            &relationship(partner.id, customer.id, RelationshipKind::Csp),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    let same = db
+        .accept_invitation(
+            link.id,
+            &relationship(partner.id, customer.id, RelationshipKind::Csp),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(same.id, first.id);
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(partner.id, intruder.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::Conflict("invitation_used"))
+    ));
+    assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap().accepted_count, 1);
+    assert!(matches!(
+        db.accept_invitation(
+            Uuid::new_v4(),
+            &relationship(partner.id, customer.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+}
+
+async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
+    let clash = Profile { id: Uuid::new_v4(), name: "Clash".into(), built_in: false, ..standard.clone() };
+    assert!(matches!(
+        db.create_profile(&clash, &audit(None, None, "profile.create")).await,
+        Err(StorageError::Conflict("profile_group_tag"))
+    ));
+
+    // A device registered unassigned with a tag no profile has yet…
+    let (_, items) = register(&db, customer.id, &["LAB-1"], None).await;
+    let unassigned_id = items[0].device_id.expect("registered unassigned");
+    db.update_device_tag(unassigned_id, Some("Lab_"), None, &audit(None, None, "device.tag")).await.unwrap();
+    assert_eq!(db.get_device(unassigned_id).await.unwrap().state, DeviceState::Unassigned);
+    // …takes the profile created with that tag.
+    let lab = Profile {
+        id: Uuid::new_v4(),
+        name: "Lab".into(),
+        group_tag: "Lab_".into(),
+        built_in: false,
+        created_at: now(),
+        updated_at: now(),
+        ..standard.clone()
+    };
+    db.create_profile(&lab, &audit(None, None, "profile.create")).await.unwrap();
+    let adopted = db.get_device(unassigned_id).await.unwrap();
+    assert_eq!((adopted.state, adopted.profile_id), (DeviceState::Registered, Some(lab.id)));
+
+    // Renaming the tag moves the devices with it.
+    let renamed = Profile { group_tag: "Lab2_".into(), updated_at: now(), ..lab.clone() };
+    db.update_profile(&renamed, &audit(None, None, "profile.update")).await.unwrap();
+    let moved = db.get_device(unassigned_id).await.unwrap();
+    assert_eq!((moved.group_tag.as_deref(), moved.profile_id), (Some("Lab2_"), Some(lab.id)));
+    let onto_standard = Profile { group_tag: STANDARD_TAG.into(), ..renamed.clone() };
+    assert!(matches!(
+        db.update_profile(&onto_standard, &audit(None, None, "profile.update")).await,
+        Err(StorageError::Conflict("profile_group_tag"))
+    ));
+
+    assert!(matches!(
+        db.delete_profile(customer.id, lab.id, &audit(None, None, "profile.delete")).await,
+        Err(StorageError::Conflict("profile_in_use"))
+    ));
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    assert!(matches!(db.get_profile(other.id, lab.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.delete_profile(other.id, lab.id, &audit(None, None, "profile.delete")).await,
+        Err(StorageError::NotFound)
+    ));
+    db.deregister_device(unassigned_id, now(), &audit(None, None, "device.deregister")).await.unwrap();
+    db.delete_profile(customer.id, lab.id, &audit(None, None, "profile.delete")).await.unwrap();
+    assert!(matches!(db.get_profile(customer.id, lab.id).await, Err(StorageError::NotFound)));
+    assert_eq!(db.get_device(unassigned_id).await.unwrap().profile_id, None);
+}
+
+async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
+    let first = org(&db, OrgKind::Customer, "First").await;
+    let second = org(&db, OrgKind::Customer, "Second").await;
+    let standard = tag_profile(&db, first.id, STANDARD_TAG).await;
+    let (batch, items) = register(&db, first.id, &["SN-1", "SN-2"], Some(&standard)).await;
+    assert!(items.iter().all(|i| i.status == ItemStatus::Registered && i.device_id.is_some()));
+    let batch = db.get_batch(batch.id).await.unwrap();
+    assert_eq!((batch.registered, batch.failed), (2, 0));
+    let device = db.get_device(items[0].device_id.unwrap()).await.unwrap();
+    assert_eq!(
+        (device.state, device.profile_id, device.batch_id),
+        (DeviceState::Registered, Some(standard.id), Some(batch.id))
+    );
+
+    let (_, same) = register(&db, first.id, &["SN-1"], None).await;
+    assert_eq!(same[0].status, ItemStatus::Failed);
+    assert_eq!(same[0].error_code.as_deref(), Some("device_already_registered"));
+    assert_eq!(same[0].device_id, None);
+
+    let (other_batch, other) = register(&db, second.id, &["SN-2"], None).await;
+    assert_eq!(other[0].error_code.as_deref(), Some("device_registered_to_other_tenant"));
+    let message =
+        other[0].error_message.clone().unwrap_or_default() + other[0].error_hint.as_deref().unwrap_or("");
+    assert!(
+        !message.contains("First") && !message.contains(&first.id.to_string()),
+        "names nothing: {message}"
+    );
+    assert_eq!(db.get_batch(other_batch.id).await.unwrap().failed, 1);
+
+    // The lookup finds the device by any one key, and marks it active only once.
+    let found =
+        db.find_device_by_keys(None, None, Some("uuid|SN-1")).await.unwrap().expect("found by hash key");
+    assert_eq!(found.id, device.id);
+    let first_seen = now();
+    let active = db.mark_device_active(device.id, first_seen).await.unwrap();
+    assert_eq!((active.state, active.activated_at), (DeviceState::Active, Some(first_seen)));
+    let later = db.mark_device_active(device.id, first_seen + Duration::hours(1)).await.unwrap();
+    assert_eq!(later.activated_at, Some(first_seen));
+    let retagged =
+        db.update_device_tag(device.id, None, None, &audit(None, None, "device.tag")).await.unwrap();
+    assert_eq!(retagged.state, DeviceState::Active, "an active device stays active");
+
+    // Deregistering frees the identity at once.
+    let gone = db.deregister_device(device.id, now(), &audit(None, None, "device.deregister")).await.unwrap();
+    assert_eq!(gone.state, DeviceState::Deregistered);
+    assert!(gone.deregistered_at.is_some());
+    assert!(db.find_device_by_keys(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
+    assert!(matches!(
+        db.deregister_device(device.id, now(), &audit(None, None, "device.deregister")).await,
+        Err(StorageError::NotFound)
+    ));
+    let (_, moved) = register(&db, second.id, &["SN-1"], None).await;
+    assert_eq!(moved[0].status, ItemStatus::Unassigned);
+    assert_eq!(db.get_device(moved[0].device_id.unwrap()).await.unwrap().customer_id, second.id);
+}
+
+async fn concurrent_chunks_register_each_device_once(db: Arc<dyn Database>) {
+    let serials: Vec<String> = (0..300).map(|i| format!("RACE-{i:04}")).collect();
+    let mut tasks = Vec::new();
+    let mut customers = Vec::new();
+    for name in ["Alpha", "Beta", "Gamma"] {
+        let customer = org(&db, OrgKind::Customer, name).await;
+        customers.push(customer.id);
+        let batch = batch_for(customer.id, customer.id, serials.len() as i64, None);
+        db.create_batch(
+            &batch,
+            &pending_items(&batch, serials.len() as i64),
+            &audit(None, None, "batch.create"),
+        )
+        .await
+        .unwrap();
+        let chunk: Vec<ChunkItem> = serials
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ChunkItem::Register {
+                row: i as i64 + 1,
+                device: new_device(s, None),
+                unassigned: true,
+            })
+            .collect();
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            // Several chunks per batch, so the racers interleave.
+            for part in chunk.chunks(50) {
+                db.process_chunk(&batch, part, now() + Duration::minutes(5)).await.expect("chunk");
+            }
+            batch.id
+        }));
+    }
+    let mut registered = 0;
+    for task in tasks {
+        let batch = db.get_batch(task.await.unwrap()).await.unwrap();
+        assert_eq!(batch.registered + batch.unassigned + batch.failed, serials.len() as i64);
+        registered += batch.unassigned;
+    }
+    assert_eq!(registered, serials.len() as i64, "each device registered exactly once across the racers");
+    let mut live = 0;
+    for customer in customers {
+        let filter = DeviceFilter::default();
+        live += db.list_devices(customer, &filter, None, 1000).await.unwrap().items.len();
+    }
+    assert_eq!(live, serials.len());
+}
+
+async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    assert!(db.claim_batch("w1", now(), now() + Duration::minutes(1)).await.unwrap().is_none());
+    let batch = batch_for(customer.id, customer.id, 4, None);
+    db.create_batch(&batch, &pending_items(&batch, 4), &audit(None, None, "batch.create")).await.unwrap();
+
+    let t0 = now();
+    let claimed =
+        db.claim_batch("w1", t0, t0 + Duration::seconds(30)).await.unwrap().expect("claims the queued batch");
+    assert_eq!(
+        (claimed.id, claimed.status, claimed.started_at),
+        (batch.id, BatchStatus::Processing, Some(t0))
+    );
+    assert!(db.claim_batch("w2", t0, t0 + Duration::seconds(30)).await.unwrap().is_none(), "leased");
+
+    // Worker 1 processes rows 1–2, then "crashes".
+    let all: Vec<ChunkItem> = ["R-1", "R-2", "R-3", "R-4"]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ChunkItem::Register {
+            row: i as i64 + 1,
+            device: new_device(s, None),
+            unassigned: true,
+        })
+        .collect();
+    let done = db.process_chunk(&claimed, &all[..2], t0 + Duration::seconds(30)).await.unwrap();
+    assert_eq!(done.len(), 2);
+    assert_eq!(
+        db.pending_items(batch.id, 10).await.unwrap().iter().map(|i| i.row).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+
+    // After the lease expires a second worker takes over and replays the whole batch.
+    let t1 = t0 + Duration::seconds(31);
+    let resumed = db.claim_batch("w2", t1, t1 + Duration::seconds(30)).await.unwrap().expect("expired lease");
+    assert_eq!((resumed.id, resumed.started_at), (batch.id, Some(t0)));
+    let replay = db.process_chunk(&resumed, &all, t1 + Duration::seconds(30)).await.unwrap();
+    assert_eq!(replay.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 4], "processed rows are skipped");
+    assert!(db.process_chunk(&resumed, &all, t1).await.unwrap().is_empty());
+    assert!(db.pending_items(batch.id, 10).await.unwrap().is_empty());
+
+    let finished =
+        db.finish_batch(batch.id, t1, &audit(None, Some(customer.id), "batch.finish")).await.unwrap();
+    assert_eq!((finished.status, finished.unassigned, finished.failed), (BatchStatus::Finished, 4, 0));
+    assert_eq!(finished.finished_at, Some(t1));
+    let again = db.finish_batch(batch.id, t1, &audit(None, Some(customer.id), "batch.finish")).await.unwrap();
+    assert_eq!(again.status, BatchStatus::Finished);
+    let finishes = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 100).await.unwrap();
+    assert_eq!(finishes.iter().filter(|e| e.action == "batch.finish").count(), 1, "finished exactly once");
+    assert!(db.claim_batch("w3", t1 + Duration::hours(1), t1 + Duration::hours(2)).await.unwrap().is_none());
+
+    // A batch with failures, and finishing with rows still pending is refused.
+    let failing = batch_for(customer.id, customer.id, 2, None);
+    db.create_batch(&failing, &pending_items(&failing, 2), &audit(None, None, "batch.create")).await.unwrap();
+    let fail =
+        ChunkItem::Fail { row: 1, code: "invalid_hardware_hash".into(), message: "bad".into(), hint: None };
+    db.process_chunk(&failing, &[fail], now()).await.unwrap();
+    assert!(matches!(
+        db.finish_batch(failing.id, now(), &audit(None, None, "batch.finish")).await,
+        Err(StorageError::Conflict("batch_items_pending"))
+    ));
+    // Row 2 repeats a device registered above: a conflict, recorded as a failure.
+    let duplicate = ChunkItem::Register { row: 2, device: new_device("R-1", None), unassigned: true };
+    db.process_chunk(&failing, &[duplicate], now()).await.unwrap();
+    let finished = db.finish_batch(failing.id, now(), &audit(None, None, "batch.finish")).await.unwrap();
+    assert_eq!((finished.status, finished.failed), (BatchStatus::FinishedWithErrors, 2));
+    let items = db.list_batch_items(failing.id, Some(1), 10).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].error_code.as_deref(), Some("device_already_registered"));
+}
+
+async fn idempotency_key_returns_first_batch(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let first = batch_for(customer.id, partner.id, 3, Some("retry-42"));
+    let (created, is_new) =
+        db.create_batch(&first, &pending_items(&first, 3), &audit(None, None, "batch.create")).await.unwrap();
+    assert!(is_new);
+    assert_eq!(created.id, first.id);
+    let retry = batch_for(customer.id, partner.id, 3, Some("retry-42"));
+    let (existing, is_new) =
+        db.create_batch(&retry, &pending_items(&retry, 3), &audit(None, None, "batch.create")).await.unwrap();
+    assert!(!is_new);
+    assert_eq!(existing.id, first.id);
+    assert!(matches!(db.get_batch(retry.id).await, Err(StorageError::NotFound)), "the retry wrote nothing");
+    // The key is scoped to the submitting organisation.
+    let elsewhere = batch_for(customer.id, customer.id, 3, Some("retry-42"));
+    let (_, is_new) = db
+        .create_batch(&elsewhere, &pending_items(&elsewhere, 3), &audit(None, None, "batch.create"))
+        .await
+        .unwrap();
+    assert!(is_new);
+    assert_eq!(db.list_batch_items(first.id, None, 10).await.unwrap().len(), 3);
+}
+
+async fn audit_written_with_mutation_and_paged(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    for i in 0..5 {
+        db.append_audit(&audit(Some(partner.id), Some(customer.id), &format!("device.tag.{i}")))
+            .await
+            .unwrap();
+    }
+    // A failed mutation leaves no audit event behind.
+    let before = db.list_audit(&AuditFilter::default(), None, 1000).await.unwrap().len();
+    let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
+    let clash = Profile { id: Uuid::new_v4(), ..standard };
+    assert!(db
+        .create_profile(&clash, &audit(Some(customer.id), Some(customer.id), "profile.create"))
+        .await
+        .is_err());
+    assert_eq!(db.list_audit(&AuditFilter::default(), None, 1000).await.unwrap().len(), before);
+
+    let seen_by_customer =
+        db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 1000).await.unwrap();
+    assert_eq!(seen_by_customer.len(), 6, "org.create + 5 by the partner on its tenant");
+    let seen_by_partner = db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap();
+    assert_eq!(seen_by_partner.len(), 6);
+    let seen_by_stranger =
+        db.list_audit(&AuditFilter { org_id: Some(stranger.id) }, None, 1000).await.unwrap();
+    assert_eq!(seen_by_stranger.len(), 1);
+
+    let page1 = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 4).await.unwrap();
+    assert_eq!(page1.len(), 4);
+    assert!(page1.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    assert_eq!(page1[0].action, "device.tag.4");
+    let page2 =
+        db.list_audit(&AuditFilter { org_id: Some(customer.id) }, Some(page1[3].seq), 4).await.unwrap();
+    assert_eq!(page2.len(), 2);
+    assert_eq!(page2[1].action, "org.create");
+    assert_eq!(page2[1].details, serde_json::json!({ "test": true }));
+    assert_eq!(page2[1].request_id.as_deref(), Some("req-test"));
+}
+
+async fn device_paging_and_filters(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
+    let serials: Vec<String> = (0..7).map(|i| format!("PAGE-{i}")).collect();
+    let refs: Vec<&str> = serials.iter().map(String::as_str).collect();
+    register(&db, customer.id, &refs[..4], Some(&standard)).await;
+    let (_, unassigned) = register(&db, customer.id, &refs[4..], None).await;
+    db.deregister_device(unassigned[0].device_id.unwrap(), now(), &audit(None, None, "d")).await.unwrap();
+
+    let mut cursor = None;
+    let mut seen = Vec::new();
+    loop {
+        let page =
+            db.list_devices(customer.id, &DeviceFilter::default(), cursor.as_deref(), 2).await.unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.into_iter().map(|d| d.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6, "deregistered devices are left out by default");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 6, "no device twice across pages");
+
+    let by_state = DeviceFilter { state: Some(DeviceState::Unassigned), ..DeviceFilter::default() };
+    assert_eq!(db.list_devices(customer.id, &by_state, None, 100).await.unwrap().items.len(), 2);
+    let by_tag = DeviceFilter { group_tag: Some(STANDARD_TAG.into()), ..DeviceFilter::default() };
+    assert_eq!(db.list_devices(customer.id, &by_tag, None, 100).await.unwrap().items.len(), 4);
+    let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
+    assert_eq!(db.list_devices(customer.id, &all, None, 100).await.unwrap().items.len(), 7);
+    let gone = DeviceFilter { state: Some(DeviceState::Deregistered), ..DeviceFilter::default() };
+    assert_eq!(db.list_devices(customer.id, &gone, None, 100).await.unwrap().items.len(), 1);
+    let by_other = DeviceFilter { registered_by_org_id: Some(Uuid::new_v4()), ..DeviceFilter::default() };
+    assert!(db.list_devices(customer.id, &by_other, None, 100).await.unwrap().items.is_empty());
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    assert!(db.list_devices(other.id, &all, None, 100).await.unwrap().items.is_empty());
+    assert!(matches!(
+        db.list_devices(customer.id, &all, Some("not-a-cursor"), 10).await,
+        Err(StorageError::InvalidCursor)
+    ));
+}
