@@ -1,6 +1,7 @@
 //! Test support (feature `testing`), shared by this crate's conformance suite and the server's
 //! integration tests: a fresh PostgreSQL database per test, a SQLite file in a temp directory.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use sqlx::{Connection, PgConnection};
@@ -39,7 +40,8 @@ pub async fn fresh_postgres_url() -> Option<String> {
             if std::env::var("CI").is_ok_and(|ci| ci == "true") {
                 panic!("PostgreSQL not reachable at {admin} (CI=true requires it): {err}");
             }
-            eprintln!("SKIPPED: PostgreSQL not reachable at {admin}: {err}");
+            // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+            let _ = writeln!(std::io::stderr(), "SKIPPED: PostgreSQL not reachable at {admin}: {err}");
             return None;
         }
     };
