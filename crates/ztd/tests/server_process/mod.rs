@@ -1,0 +1,144 @@
+//! Runs the real `ztd` binary as a server process (and its `admin` commands) for the tests that
+//! need a process to kill or a client binary to point at it.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ZTD: &str = env!("CARGO_BIN_EXE_ztd");
+
+/// A SQLite database file in a temporary directory, removed at drop.
+pub struct TempDatabase {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl TempDatabase {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("create a temp directory");
+        let url = format!("sqlite:{}", dir.path().join("ztd.db").display());
+        Self { url, dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Runs `ztd admin <args> --json` on the database and returns the printed JSON.
+pub fn admin(database_url: &str, args: &[&str]) -> serde_json::Value {
+    let output = Command::new(ZTD)
+        .arg("admin")
+        .args(args)
+        .args(["--json", "--database-url", database_url])
+        .output()
+        .expect("run ztd admin");
+    assert!(
+        output.status.success(),
+        "ztd admin {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("ztd admin --json prints JSON")
+}
+
+/// An organisation and an API key of it.
+pub struct OrgWithKey {
+    pub id: String,
+    pub key: String,
+}
+
+pub fn org_with_key(database_url: &str, kind: &str, name: &str, role: &str) -> OrgWithKey {
+    let domain = format!("{}.example", name.to_lowercase());
+    let mut args = vec!["create-org", "--kind", kind, "--name", name];
+    if kind == "customer" {
+        args.extend(["--domain", &domain]);
+    }
+    let org = admin(database_url, &args);
+    let id = org["id"].as_str().expect("org id").to_owned();
+    let key = admin(database_url, &["create-api-key", "--org", &id, "--role", role, "--name", "test"]);
+    OrgWithKey { id, key: key["key"].as_str().expect("api key").to_owned() }
+}
+
+/// A free local port (bound then released; good enough for tests on one machine).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind port 0").local_addr().expect("local addr").port()
+}
+
+/// `ztd serve` as a child process.
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts `ztd serve` on the database and waits until `/healthz` answers.
+    pub fn start(database_url: &str, extra_args: &[&str]) -> Self {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(ZTD)
+            .args(["serve", "--listen", &listen, "--database-url", database_url])
+            .args(extra_args)
+            .env("ZTD_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn ztd serve");
+        let server = Self { child, base: format!("http://{listen}") };
+        server.wait_until_healthy(Duration::from_secs(60));
+        server
+    }
+
+    fn wait_until_healthy(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        let addr = self.base.trim_start_matches("http://").to_owned();
+        while Instant::now() < deadline {
+            if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
+                use std::io::{Read, Write};
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+                if stream.write_all(request.as_bytes()).is_ok() {
+                    let mut answer = String::new();
+                    let _ = stream.read_to_string(&mut answer);
+                    if answer.starts_with("HTTP/1.1 200") {
+                        return;
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("ztd serve at {} did not become healthy within {within:?}", self.base);
+    }
+
+    /// `kill -9`: no graceful shutdown, no chance to finish anything.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
+/// A CSV file in the Partner Center format with `count` synthetic devices from `seed`.
+pub fn partner_center_csv(path: &Path, seed: u64, count: usize) {
+    let mut text = String::from(
+        "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
+    );
+    for device in ztd_domain::synth::generate(seed, count) {
+        text.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            device.serial_number,
+            device.product_key_id.as_deref().unwrap_or(""),
+            device.hardware_hash,
+            device.manufacturer,
+            device.model
+        ));
+    }
+    std::fs::write(path, text).expect("write the CSV");
+}
