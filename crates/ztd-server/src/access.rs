@@ -363,7 +363,8 @@ pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> 
     }
 
     let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
-    let Some(cookie) = jar.get(auth::SESSION_COOKIE) else {
+    let Some(cookie) = jar.get(auth::session_cookie_name(state.config.public_url.starts_with("https://")))
+    else {
         return Err(ApiError::Unauthenticated);
     };
     let token_hash = auth::hash_token(cookie.value());

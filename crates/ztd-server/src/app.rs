@@ -5,7 +5,8 @@ use axum::http::{HeaderName, Method, Uri};
 use axum::{middleware, Extension, Router};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::error::{ApiError, BodyLimit};
 use crate::state::AppState;
@@ -27,7 +28,11 @@ pub fn build_app(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(error::fill_request_id))
                 .layer(middleware::from_fn(observability::record_metrics))

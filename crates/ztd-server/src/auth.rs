@@ -17,6 +17,18 @@ pub const API_KEY_PREFIX: &str = "ztd_";
 pub const INVITATION_TOKEN_PREFIX: &str = "ztdinv_";
 /// Name of the portal's session cookie.
 pub const SESSION_COOKIE: &str = "ztd_session";
+/// Its name when the portal is served over https: browsers accept a `__Host-` cookie only with
+/// `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-ztd_session";
+
+/// The session cookie's name: [`SECURE_SESSION_COOKIE`] when the public URL is https.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// Header carrying the CSRF token on cookie-authenticated mutations.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

@@ -258,6 +258,9 @@ impl From<StorageError> for ApiError {
             StorageError::Conflict(rule) => {
                 Self::conflict("conflict", format!("the request conflicts with {rule}"))
             }
+            StorageError::InvalidCursor => {
+                Self::InvalidParameter { message: "the cursor is not one this service handed out".into() }
+            }
             other => Self::Internal(other.to_string()),
         }
     }

@@ -6,6 +6,7 @@
 //! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
 //! - [`api`]: handlers, one module per resource; [`openapi`]: the generated document.
 //! - [`services`]: operations shared by the API and `ztd admin`.
+//! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
 
 pub mod access;
 pub mod api;
@@ -16,8 +17,11 @@ pub mod error;
 pub mod observability;
 pub mod openapi;
 pub mod pipeline;
+pub mod server;
 pub mod services;
 pub mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod worker;
 
 pub use app::build_app;

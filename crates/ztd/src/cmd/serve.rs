@@ -1,8 +1,201 @@
+//! `ztd serve`: the service. Flags, then `ZTD_*` environment variables, then defaults.
+
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-#[derive(clap::Args)]
-pub struct ServeArgs {}
+use anyhow::Context;
+use ztd_server::config::{defaults, Config};
+use ztd_server::services::{self, Email};
+use ztd_server::AppState;
+use ztd_storage::Database;
 
-pub fn run(_args: ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the service is not built yet")
+/// Where the database is; shared by `serve` and every `admin` command.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created, in WAL mode, when new) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "ZTD_DATABASE_URL", default_value = defaults::DATABASE_URL)]
+    pub database_url: String,
+}
+
+impl DatabaseArgs {
+    /// Opens the database, creating and migrating it when new.
+    pub async fn connect(&self) -> anyhow::Result<Arc<dyn Database>> {
+        ztd_storage::connect_any(&self.database_url)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&self.database_url)))
+    }
+}
+
+/// The URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ZTD_LISTEN", default_value = defaults::LISTEN)]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Base URL people reach the service at (invitation links); default http://LISTEN.
+    #[arg(long, env = "ZTD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days an invitation link stays valid when the request names none.
+    #[arg(long, env = "ZTD_INVITATION_EXPIRY_DAYS", default_value_t = defaults::INVITATION_EXPIRY_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=90))]
+    pub invitation_expiry_days: u32,
+    /// Largest device-batch upload (CSV or JSON) in bytes; larger ones get 413.
+    #[arg(long, env = "ZTD_MAX_UPLOAD_BYTES", default_value_t = defaults::MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: usize,
+    /// Largest JSON body of the other routes in bytes.
+    #[arg(long, env = "ZTD_MAX_JSON_BODY_BYTES", default_value_t = defaults::MAX_JSON_BODY_BYTES)]
+    pub max_json_body_bytes: usize,
+    /// Most rows one batch may carry.
+    #[arg(long, env = "ZTD_MAX_ROWS", default_value_t = defaults::MAX_ROWS)]
+    pub max_rows: usize,
+    /// Batch workers in this process.
+    #[arg(long, env = "ZTD_WORKERS", default_value_t = defaults::WORKERS)]
+    pub workers: usize,
+    /// First-boot lookups allowed per minute per client address.
+    #[arg(long, env = "ZTD_LOOKUP_RATE_PER_MINUTE", default_value_t = defaults::LOOKUP_RATE_PER_MINUTE)]
+    pub lookup_rate_per_minute: u32,
+    /// Email of the first operator admin, created on an empty database.
+    #[arg(long, env = "ZTD_OPERATOR_EMAIL", default_value = "admin@localhost")]
+    pub operator_email: String,
+    /// Log line format.
+    #[arg(long, env = "ZTD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    fn config(&self) -> Config {
+        Config {
+            listen: self.listen,
+            database_url: self.database.database_url.clone(),
+            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)),
+            invitation_expiry_days: self.invitation_expiry_days,
+            max_upload_bytes: self.max_upload_bytes,
+            max_json_body_bytes: self.max_json_body_bytes,
+            max_rows: self.max_rows,
+            workers: self.workers,
+            lookup_rate_per_minute: self.lookup_rate_per_minute,
+            ..Config::default()
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("ZTD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.config();
+    let operator_email =
+        Email::parse(&args.operator_email).map_err(|error| anyhow::anyhow!("--operator-email: {error}"))?;
+    let db = args.database.connect().await?;
+    tracing::info!(backend = db.backend(), database = %redact(&config.database_url), "database ready");
+
+    if let Some(bootstrap) = services::bootstrap_operator(db.as_ref(), &operator_email).await? {
+        print_first_sign_in(&bootstrap, &config);
+    }
+
+    let state = AppState::new(db, config, ztd_server::observability::metrics_handle());
+    let server = ztd_server::server::start(state).await.context("cannot bind the listen address")?;
+    tracing::info!(addr = %server.addr, "listening");
+    let shutdown = server.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        shutdown.cancel();
+    });
+    server.wait().await.context("the server stopped with an error")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_first_sign_in(bootstrap: &services::Bootstrap, config: &Config) {
+    let org = &bootstrap.operator_org;
+    let admin = &bootstrap.admin;
+    println!(
+        "\nztd: new installation. The operator organisation was created ({id}).\n\
+         Sign in to {portal}/ as\n    email:    {email}\n    password: {password}\n\
+         (a one-time password: you choose your own at first sign-in; it is not shown again)\n\
+         For the API, create a key:\n    ztd admin create-api-key --org {id} --role admin --name operator{database}\n",
+        id = org.id,
+        portal = config.public_base(),
+        email = admin.user.email,
+        password = admin.password,
+        database = if config.database_url == defaults::DATABASE_URL {
+            String::new()
+        } else {
+            format!(" --database-url '{}'", config.database_url)
+        },
+    );
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(redact("postgres://ztd:s3cret@db:5432/ztd"), "postgres://ztd:***@db:5432/ztd");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://./ztd-data/ztd.db"), "sqlite://./ztd-data/ztd.db");
+    }
 }
