@@ -1,0 +1,451 @@
+//! Device batches over HTTP, on SQLite and PostgreSQL: every channel, every conflict of SPEC §5.
+
+mod batches_support;
+
+use batches_support::*;
+use serde_json::{json, Value};
+use ztd_server::testing::{error_body, TestApp};
+use ztd_storage::{OrgKind, Role};
+
+ztd_server::both_backends!(
+    partner_registers_json_batch_for_consenting_customer,
+    partner_registers_csv_batch,
+    second_customer_cannot_take_a_registered_device,
+    device_listed_twice_fails_the_second_row,
+    near_miss_tag_is_refused_with_the_right_tag,
+    unknown_tags_can_be_accepted_unassigned,
+    hash_serial_must_match_the_row,
+    idempotency_key_returns_the_first_batch,
+    customer_registers_its_own_devices,
+    partner_without_relationship_writes_nothing,
+    csv_with_a_bad_header_is_refused_with_every_diagnostic,
+    row_level_csv_problems_fail_their_rows_only,
+    batches_are_private,
+    racing_batches_register_each_device_exactly_once,
+    upload_limits_name_the_limit,
+);
+
+async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
+    let c = connected(&app).await;
+    let registrar = app.with_role(&c.partner, Role::Registrar).await;
+    let devices = devices(101, 3);
+    let response = app
+        .post(
+            &batches_path(c.customer.id()),
+            &registrar.key,
+            &batch_body(STANDARD_TAG, json_devices(&devices)),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let location = response.headers()["location"].to_str().expect("location").to_owned();
+    let accepted: Value = response.json().await.expect("JSON");
+    assert_eq!(location, format!("/api/v1/device-batches/{}", accepted["id"].as_str().unwrap()));
+    assert!(
+        accepted["status"] == "queued"
+            || accepted["status"] == "processing"
+            || accepted["status"] == "finished"
+    );
+    assert_eq!(accepted["total"], 3);
+
+    let batch = wait_finished(&app, &registrar.key, accepted["id"].as_str().unwrap()).await;
+    assert_eq!(batch["status"], "finished");
+    assert_eq!(
+        (batch["registered"].as_i64(), batch["failed"].as_i64(), batch["pending"].as_i64()),
+        (Some(3), Some(0), Some(0))
+    );
+    for (index, device) in devices.iter().enumerate() {
+        let result = row(&batch, index as i64 + 1);
+        assert_eq!(result["status"], "registered");
+        assert_eq!(result["serial_number"], device.serial_number.as_str());
+        assert!(result["device_id"].is_string());
+        assert!(result["error"].is_null());
+    }
+
+    // The customer sees them, with the partner as registrant and the Standard profile.
+    let listed = list_all(&app, &c.customer.key, c.customer.id(), "").await;
+    assert_eq!(listed.len(), 3);
+    for device in &listed {
+        assert_eq!(device["state"], "registered");
+        assert_eq!(device["registered_by"]["id"], c.partner.id().to_string());
+        assert_eq!(device["group_tag"], STANDARD_TAG);
+        assert_eq!(device["profile"]["group_tag"], STANDARD_TAG);
+        assert_eq!(device["profile"]["name"], "Standard");
+    }
+
+    // Audited on the customer's tenant: the batch and its end.
+    let audit: Value = app.get("/api/v1/audit", &c.customer.key).await.json().await.expect("audit JSON");
+    let actions: Vec<&str> = audit_actions(&audit);
+    assert!(actions.contains(&"device_batch.create"), "{actions:?}");
+    assert!(actions.contains(&"device_batch.finished"), "{actions:?}");
+}
+
+fn audit_actions(audit: &Value) -> Vec<&str> {
+    audit["items"]
+        .as_array()
+        .map(|events| events.iter().filter_map(|e| e["action"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+async fn partner_registers_csv_batch(app: TestApp) {
+    let c = connected(&app).await;
+    let devices = devices(102, 4);
+    let (status, accepted) = post_csv_batch(
+        &app,
+        &c.partner.key,
+        c.customer.id(),
+        &format!("?group_tag={POWER_USER_TAG}"),
+        partner_center_csv(&devices),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    let batch = wait_finished(&app, &c.partner.key, accepted["id"].as_str().unwrap()).await;
+    assert_eq!(batch["status"], "finished", "{batch}");
+    assert_eq!(batch["registered"], 4);
+    assert_eq!(batch["group_tag"], POWER_USER_TAG);
+    // CSV rows are numbered by file line: the header is line 1.
+    assert_eq!(row(&batch, 2)["serial_number"], devices[0].serial_number.as_str());
+    assert_eq!(row(&batch, 5)["serial_number"], devices[3].serial_number.as_str());
+    let listed = list_all(&app, &c.customer.key, c.customer.id(), "").await;
+    assert!(listed.iter().all(|d| d["profile"]["name"] == "Power user"), "{listed:?}");
+}
+
+async fn second_customer_cannot_take_a_registered_device(app: TestApp) {
+    let c = connected(&app).await;
+    let devices = devices(103, 2);
+    register(&app, &c.partner.key, c.customer.id(), batch_body(STANDARD_TAG, json_devices(&devices))).await;
+
+    // Another customer registers the same devices itself: refused, naming nothing of the first.
+    let other = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let batch =
+        register(&app, &other.key, other.id(), batch_body(STANDARD_TAG, json_devices(&devices))).await;
+    assert_eq!(batch["status"], "finished_with_errors");
+    assert_eq!(batch["failed"], 2);
+    let error = &row(&batch, 1)["error"];
+    assert_eq!(error["code"], "device_registered_to_other_tenant");
+    assert_eq!(error["ztd_code"], 808);
+    let text = error.to_string();
+    for secret in [c.customer.id().to_string(), c.customer.org.name.clone(), c.partner.org.name.clone()] {
+        assert!(!text.contains(&secret), "the error names the other tenant: {text}");
+    }
+    assert!(list_all(&app, &other.key, other.id(), "").await.is_empty());
+
+    // The same customer again: already registered, the record untouched.
+    let again =
+        register(&app, &c.customer.key, c.customer.id(), batch_body(POWER_USER_TAG, json_devices(&devices)))
+            .await;
+    assert_eq!(row(&again, 1)["error"]["code"], "device_already_registered");
+    assert_eq!(row(&again, 1)["error"]["ztd_code"], 806);
+    let listed = list_all(&app, &c.customer.key, c.customer.id(), "").await;
+    assert!(listed.iter().all(|d| d["group_tag"] == STANDARD_TAG));
+}
+
+async fn device_listed_twice_fails_the_second_row(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(104, 2);
+    let mut entries = json_devices(&devices);
+    // The same device again, this time identified only by its tuple.
+    entries.push(json!({
+        "serial_number": devices[0].serial_number,
+        "manufacturer": devices[0].manufacturer,
+        "model": devices[0].model,
+    }));
+    let batch = register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, entries)).await;
+    assert_eq!(batch["registered"], 2);
+    assert_eq!(batch["failed"], 1);
+    let error = &row(&batch, 3)["error"];
+    assert_eq!(error["code"], "device_duplicated_in_batch");
+    assert!(error["message"].as_str().unwrap().contains("row 1"), "{error}");
+}
+
+async fn near_miss_tag_is_refused_with_the_right_tag(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(105, 2);
+    let mut entries = json_devices(&devices);
+    // The second device's own tag overrides the batch's (correct) default.
+    entries[1]["group_tag"] = json!("microsoft365managedpoweruser_");
+    let batch = register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, entries)).await;
+    assert_eq!(row(&batch, 1)["status"], "registered");
+    let error = &row(&batch, 2)["error"];
+    assert_eq!(error["code"], "unknown_group_tag");
+    assert!(error["hint"].as_str().unwrap().contains(POWER_USER_TAG), "{error}");
+
+    // A batch default that misses the trailing underscore: every row refused, hint names it.
+    let batch = register(
+        &app,
+        &customer.key,
+        customer.id(),
+        batch_body("Microsoft365ManagedStandard", json_devices(&devices[1..])),
+    )
+    .await;
+    let error = &row(&batch, 1)["error"];
+    assert_eq!(error["code"], "unknown_group_tag");
+    assert!(error["hint"].as_str().unwrap().contains(&format!("{STANDARD_TAG:?}")), "{error}");
+}
+
+async fn unknown_tags_can_be_accepted_unassigned(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(106, 2);
+    let mut body = batch_body("Kiosk-Lobby", json_devices(&devices[..1]));
+    body["allow_unknown_tags"] = json!(true);
+    let batch = register(&app, &customer.key, customer.id(), body).await;
+    assert_eq!(batch["status"], "finished");
+    assert_eq!(batch["unassigned"], 1);
+    assert_eq!(row(&batch, 1)["status"], "unassigned");
+    // No tag at all: unassigned too, without asking.
+    let batch =
+        register(&app, &customer.key, customer.id(), json!({ "devices": json_devices(&devices[1..]) })).await;
+    assert_eq!(row(&batch, 1)["status"], "unassigned");
+
+    let listed = list_all(&app, &customer.key, customer.id(), "&state=unassigned").await;
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|d| d["profile"].is_null() && d["state"] == "unassigned"));
+    assert!(listed.iter().any(|d| d["group_tag"] == "Kiosk-Lobby"));
+}
+
+async fn hash_serial_must_match_the_row(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let device = &devices(107, 1)[0];
+    let mut input = device.to_input(None);
+    input.serial_number = Some("NOT-THE-SERIAL".into());
+    let batch =
+        register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, vec![input_json(&input)]))
+            .await;
+    let error = &row(&batch, 1)["error"];
+    assert_eq!(error["code"], "identity_mismatch");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("NOT-THE-SERIAL") && message.contains(&device.serial_number), "{message}");
+
+    // A broken hash is refused with the real service's 802.
+    let mut input = device.to_input(None);
+    input.hardware_hash = Some(format!("{}AAAA", &device.hardware_hash[..device.hardware_hash.len() - 8]));
+    let batch =
+        register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, vec![input_json(&input)]))
+            .await;
+    assert_eq!(row(&batch, 1)["error"]["code"], "invalid_hardware_hash");
+    assert_eq!(row(&batch, 1)["error"]["ztd_code"], 802);
+
+    // No identity at all: 803.
+    let batch =
+        register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, vec![json!({"model": "X"})]))
+            .await;
+    assert_eq!(row(&batch, 1)["error"]["code"], "missing_device_identity");
+    assert_eq!(row(&batch, 1)["error"]["ztd_code"], 803);
+}
+
+async fn idempotency_key_returns_the_first_batch(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let body = batch_body(STANDARD_TAG, json_devices(&devices(108, 2)));
+    let send = || {
+        app.request(reqwest::Method::POST, &batches_path(customer.id()), Some(&customer.key))
+            .header("idempotency-key", "order-4711")
+            .json(&body)
+            .send()
+    };
+    let first = send().await.expect("first POST");
+    assert_eq!(first.status(), 202);
+    let first: Value = first.json().await.expect("JSON");
+    wait_finished(&app, &customer.key, first["id"].as_str().unwrap()).await;
+
+    let retry = send().await.expect("retried POST");
+    assert_eq!(retry.status(), 202);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let retry: Value = retry.json().await.expect("JSON");
+    assert_eq!(retry["id"], first["id"]);
+    // The retry is a success, not two "already registered" failures.
+    assert_eq!(retry["registered"], 2);
+    assert_eq!(retry["failed"], 0);
+    assert_eq!(list_all(&app, &customer.key, customer.id(), "").await.len(), 2);
+}
+
+async fn customer_registers_its_own_devices(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let batch = register(
+        &app,
+        &customer.key,
+        customer.id(),
+        batch_body(STANDARD_TAG, json_devices(&devices(109, 3))),
+    )
+    .await;
+    assert_eq!(batch["registered"], 3);
+    assert_eq!(batch["submitted_by_org_id"], customer.id().to_string());
+    let listed = list_all(&app, &customer.key, customer.id(), "").await;
+    assert!(listed.iter().all(|d| d["registered_by"]["id"] == customer.id().to_string()));
+
+    // A reader may look but not register.
+    let reader = app.with_role(&customer, Role::Reader).await;
+    let (status, body) = post_json_batch(
+        &app,
+        &reader.key,
+        customer.id(),
+        &batch_body(STANDARD_TAG, json_devices(&devices(110, 1))),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "forbidden_role");
+}
+
+async fn partner_without_relationship_writes_nothing(app: TestApp) {
+    let c = connected(&app).await;
+    let stranger = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let body = batch_body(STANDARD_TAG, json_devices(&devices(111, 2)));
+    let response = app.post(&batches_path(c.customer.id()), &stranger.key, &body).await;
+    assert_eq!(response.status(), 403);
+    let error = error_body(response).await;
+    assert_eq!(error["code"], "relationship_required");
+    // The same answer for a customer that does not exist.
+    let response = app.post(&batches_path(uuid::Uuid::new_v4()), &stranger.key, &body).await;
+    assert_eq!(error_body(response).await["code"], "relationship_required");
+
+    // After revocation the partner that had one is refused too.
+    let revoked = app.delete(&format!("/api/v1/relationships/{}", c.relationship_id), &c.customer.key).await;
+    assert!(revoked.status().is_success(), "{}", revoked.status());
+    let response = app.post(&batches_path(c.customer.id()), &c.partner.key, &body).await;
+    assert_eq!(error_body(response).await["code"], "relationship_required");
+
+    assert!(list_all(&app, &c.customer.key, c.customer.id(), "").await.is_empty());
+    let audit: Value = app.get("/api/v1/audit", &c.customer.key).await.json().await.expect("audit JSON");
+    assert!(!audit_actions(&audit).contains(&"device_batch.create"));
+}
+
+async fn csv_with_a_bad_header_is_refused_with_every_diagnostic(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let csv =
+        partner_center_csv(&devices(112, 2)).replacen("Device Serial Number", "device serial number", 1);
+    let (status, body) = post_csv_batch(&app, &customer.key, customer.id(), "", csv).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_csv_file");
+    let diagnostics = body["error"]["diagnostics"].as_array().expect("diagnostics");
+    assert!(!diagnostics.is_empty());
+    assert!(diagnostics.iter().all(|d| d["line"] == 1 && d["hint"].is_string()), "{body}");
+    assert!(body["error"]["request_id"].is_string());
+
+    // UTF-16 (PowerShell's Out-File): named as such.
+    let text = partner_center_csv(&devices(112, 1));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let response = app
+        .request(reqwest::Method::POST, &batches_path(customer.id()), Some(&customer.key))
+        .header("content-type", "text/csv")
+        .body(utf16)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("JSON");
+    assert!(body.to_string().contains("utf16"), "{body}");
+    assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
+}
+
+async fn row_level_csv_problems_fail_their_rows_only(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(113, 3);
+    let csv = partner_center_csv(&devices);
+    // Line 3 gets a trailing space after its serial number.
+    let mut lines: Vec<String> = csv.split("\r\n").map(str::to_owned).collect();
+    lines[2] = lines[2].replacen(',', " ,", 1);
+    let (status, accepted) = post_csv_batch(
+        &app,
+        &customer.key,
+        customer.id(),
+        &format!("?group_tag={STANDARD_TAG}"),
+        lines.join("\r\n"),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    let batch = wait_finished(&app, &customer.key, accepted["id"].as_str().unwrap()).await;
+    assert_eq!(batch["registered"], 2);
+    assert_eq!(row(&batch, 3)["status"], "failed");
+    let error = &row(&batch, 3)["error"];
+    assert!(error["message"].as_str().unwrap().contains("line 3"), "{error}");
+    assert!(error["hint"].is_string());
+}
+
+async fn batches_are_private(app: TestApp) {
+    let c = connected(&app).await;
+    let batch = register(
+        &app,
+        &c.partner.key,
+        c.customer.id(),
+        batch_body(STANDARD_TAG, json_devices(&devices(114, 1))),
+    )
+    .await;
+    let path = format!("/api/v1/device-batches/{}", batch["id"].as_str().unwrap());
+    // The customer sees batches into its tenant.
+    assert_eq!(app.get(&path, &c.customer.key).await.status(), 200);
+    // A stranger gets the same 404 as for a batch that does not exist.
+    let stranger = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let response = app.get(&path, &stranger.key).await;
+    assert_eq!(response.status(), 404);
+    let missing = app.get(&format!("/api/v1/device-batches/{}", uuid::Uuid::new_v4()), &stranger.key).await;
+    assert_eq!(error_body(response).await["code"], error_body(missing).await["code"]);
+}
+
+async fn racing_batches_register_each_device_exactly_once(app: TestApp) {
+    // Two customers (and two batches of each) race for the same devices on several workers.
+    let mut app = app;
+    app.stop().await;
+    let Some(app) = TestApp::spawn_with(app.backend, |config| config.workers = 4).await else { return };
+    let first = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let second = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(115, 1_200);
+    let body = batch_body(STANDARD_TAG, json_devices(&devices));
+    let mut ids = Vec::new();
+    for customer in [&first, &second, &first, &second] {
+        let (status, batch) = post_json_batch(&app, &customer.key, customer.id(), &body).await;
+        assert_eq!(status, 202);
+        ids.push((customer, batch["id"].as_str().unwrap().to_owned()));
+    }
+    let mut registered = 0;
+    for (customer, id) in &ids {
+        let batch = wait_finished(&app, &customer.key, id).await;
+        registered += batch["registered"].as_i64().unwrap();
+        for result in batch["devices"].as_array().unwrap() {
+            if result["status"] == "failed" {
+                let code = result["error"]["code"].as_str().unwrap();
+                assert!(
+                    code == "device_registered_to_other_tenant" || code == "device_already_registered",
+                    "{result}"
+                );
+            }
+        }
+    }
+    assert_eq!(registered, devices.len() as i64, "each device registered exactly once");
+    let owned = list_all(&app, &first.key, first.id(), "").await.len()
+        + list_all(&app, &second.key, second.id(), "").await.len();
+    assert_eq!(owned, devices.len());
+}
+
+async fn upload_limits_name_the_limit(app: TestApp) {
+    let mut app = app;
+    app.stop().await;
+    let Some(app) = TestApp::spawn_with(app.backend, |config| {
+        config.max_rows = 2;
+        config.max_upload_bytes = 64 * 1024;
+    })
+    .await
+    else {
+        return;
+    };
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let (status, body) = post_json_batch(
+        &app,
+        &customer.key,
+        customer.id(),
+        &batch_body(STANDARD_TAG, json_devices(&devices(116, 3))),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_rows");
+    assert!(body["error"]["message"].as_str().unwrap().contains('2'));
+
+    let (status, body) =
+        post_csv_batch(&app, &customer.key, customer.id(), "", partner_center_csv(&devices(116, 3))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_rows");
+
+    let (status, body) =
+        post_csv_batch(&app, &customer.key, customer.id(), "", partner_center_csv(&devices(117, 40))).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("65536"), "{body}");
+    assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
+}
