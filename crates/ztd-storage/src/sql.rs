@@ -26,7 +26,11 @@ pub(crate) const BATCH_COLUMNS: &str = "id, customer_id, submitted_by_org_id, ac
      default_group_tag, allow_unknown_tags, idempotency_key, total, registered, unassigned, failed, \
      created_at, started_at, finished_at";
 pub(crate) const BATCH_ITEM_COLUMNS: &str =
-    "batch_id, row_no, input, status, device_id, error_code, error_message, error_hint";
+    "batch_id, row_no, status, device_id, error_code, error_message, error_hint";
+/// Items joined with their submitted input, aliased `i` and `n`.
+pub(crate) const BATCH_ITEM_SELECT: &str = "SELECT i.batch_id, i.row_no, n.input, i.status, i.device_id, \
+     i.error_code, i.error_message, i.error_hint FROM batch_items i \
+     JOIN batch_item_inputs n ON n.batch_id = i.batch_id AND n.row_no = i.row_no";
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, request_id, actor_kind, actor_id, actor_org_id, \
      tenant_org_id, action, target_type, target_id, details";
 
@@ -1074,8 +1078,7 @@ macro_rules! impl_database {
                     limit: u32,
                 ) -> Result<Vec<BatchItem>> {
                     Ok(sqlx::query_as::<_, BatchItem>(&format!(
-                        "SELECT {BATCH_ITEM_COLUMNS} FROM batch_items WHERE batch_id = $1 AND row_no > $2 \
-                         ORDER BY row_no LIMIT $3"
+                        "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.row_no > $2 ORDER BY i.row_no LIMIT $3"
                     ))
                     .bind(batch_id)
                     .bind(after_row.unwrap_or(i64::MIN))
@@ -1111,8 +1114,8 @@ macro_rules! impl_database {
 
                 async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>> {
                     Ok(sqlx::query_as::<_, BatchItem>(&format!(
-                        "SELECT {BATCH_ITEM_COLUMNS} FROM batch_items WHERE batch_id = $1 AND status = 'pending' \
-                         ORDER BY row_no LIMIT $2"
+                        "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.status = 'pending' \
+                         ORDER BY i.row_no LIMIT $2"
                     ))
                     .bind(batch_id)
                     .bind(i64::from(limit))
@@ -1220,7 +1223,6 @@ macro_rules! impl_database {
                         insert.push_values(part, |mut row, item| {
                             row.push_bind(batch.id)
                                 .push_bind(item.row)
-                                .push_bind(Json(&item.input))
                                 .push_bind(item.status)
                                 .push_bind(item.device_id)
                                 .push_bind(item.error_code.as_deref())
@@ -1228,6 +1230,12 @@ macro_rules! impl_database {
                                 .push_bind(item.error_hint.as_deref());
                         });
                         insert.build().execute(&mut *tx).await.map_err(map_err("batch_item_row"))?;
+                        let mut inputs =
+                            QueryBuilder::<$db>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
+                        inputs.push_values(part, |mut row, item| {
+                            row.push_bind(batch.id).push_bind(item.row).push_bind(Json(&item.input));
+                        });
+                        inputs.build().execute(&mut *tx).await?;
                     }
                     insert_audit(&mut tx, audit).await?;
                     tx.commit().await?;

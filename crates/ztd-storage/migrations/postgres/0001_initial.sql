@@ -110,10 +110,11 @@ CREATE UNIQUE INDEX batches_idempotency ON batches (submitted_by_org_id, idempot
 CREATE INDEX batches_open ON batches (created_at) WHERE status IN ('queued', 'processing');
 CREATE INDEX batches_customer ON batches (customer_id);
 
+-- Each row's outcome: narrow, because workers update it. The submitted row (which may carry a
+-- 4 KB hash) lives apart in batch_item_inputs and is written once, never rewritten.
 CREATE TABLE batch_items (
     batch_id       uuid NOT NULL REFERENCES batches (id),
     row_no         bigint NOT NULL,
-    input          jsonb NOT NULL,
     status         text NOT NULL CHECK (status IN ('pending', 'registered', 'unassigned', 'failed')),
     device_id      uuid,
     error_code     text,
@@ -121,7 +122,12 @@ CREATE TABLE batch_items (
     error_hint     text,
     PRIMARY KEY (batch_id, row_no)
 );
--- Workers read the pending rows of a batch; this keeps that cheap however far a batch got.
+CREATE TABLE batch_item_inputs (
+    batch_id  uuid NOT NULL REFERENCES batches (id),
+    row_no    bigint NOT NULL,
+    input     jsonb NOT NULL,
+    PRIMARY KEY (batch_id, row_no)
+);
 CREATE INDEX batch_items_pending ON batch_items (batch_id, row_no) WHERE status = 'pending';
 
 CREATE TABLE devices (

@@ -111,10 +111,11 @@ CREATE UNIQUE INDEX batches_idempotency ON batches (submitted_by_org_id, idempot
 CREATE INDEX batches_open ON batches (created_at) WHERE status IN ('queued', 'processing');
 CREATE INDEX batches_customer ON batches (customer_id);
 
+-- Each row's outcome: narrow, because workers update it. The submitted row (which may carry a
+-- 4 KB hash) lives apart in batch_item_inputs and is written once, never rewritten.
 CREATE TABLE batch_items (
     batch_id       BLOB NOT NULL REFERENCES batches (id),
     row_no         INTEGER NOT NULL,
-    input          TEXT NOT NULL,
     status         TEXT NOT NULL CHECK (status IN ('pending', 'registered', 'unassigned', 'failed')),
     device_id      BLOB,
     error_code     TEXT,
@@ -122,7 +123,12 @@ CREATE TABLE batch_items (
     error_hint     TEXT,
     PRIMARY KEY (batch_id, row_no)
 ) WITHOUT ROWID;
--- Workers read the pending rows of a batch; this keeps that cheap however far a batch got.
+CREATE TABLE batch_item_inputs (
+    batch_id  BLOB NOT NULL REFERENCES batches (id),
+    row_no    INTEGER NOT NULL,
+    input     TEXT NOT NULL,
+    PRIMARY KEY (batch_id, row_no)
+);
 CREATE INDEX batch_items_pending ON batch_items (batch_id, row_no) WHERE status = 'pending';
 
 CREATE TABLE devices (
