@@ -149,8 +149,9 @@ fn build_hash(device: &SyntheticDevice, maker: &Maker, rng: &mut ChaCha8Rng) -> 
             b.text(RecordType::ProductKeyId, pkid)?;
             b.text(RecordType::ProductKeyPartNumber, &format!("X{}-{}", digits(rng, 2), digits(rng, 5)))?;
         }
-        // An RSA-2048 EK public key in DER (294 bytes) plus a vendor's certificate fragment.
-        let ek_len = rng.gen_range(294..=420);
+        // An RSA-2048 EK public key in DER (294 bytes) followed by the TPM vendor's EK
+        // certificate (DER, about a kilobyte), which is what makes real hashes "4K".
+        let ek_len = 294 + rng.gen_range(850..=1_150);
         let mut ek: Vec<u8> = vec![0x30, 0x82, 0x01, 0x22];
         ek.extend((4..ek_len).map(|_| rng.gen::<u8>()));
         b.record(RecordType::TpmEndorsementKey, &ek)?;
