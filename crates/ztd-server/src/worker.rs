@@ -50,7 +50,7 @@ impl Default for WorkerSettings {
         Self {
             workers: 2,
             poll_interval: Duration::from_millis(500),
-            lease: Duration::from_secs(15),
+            lease: Duration::from_secs(10),
             chunk_rows: 500,
         }
     }
@@ -180,7 +180,7 @@ impl Worker {
     }
 
     fn lease_until(&self) -> chrono::DateTime<Utc> {
-        Utc::now() + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(15))
+        Utc::now() + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(10))
     }
 
     async fn claim(&self) -> Result<Option<Batch>, StorageError> {
