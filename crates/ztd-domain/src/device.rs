@@ -53,6 +53,11 @@ impl DeviceInput {
     }
 }
 
+/// Exactly 13 ASCII digits.
+pub fn is_pkid(value: &str) -> bool {
+    value.len() == PKID_DIGITS && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A field of a device, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -245,7 +250,7 @@ impl DeviceFields<'_> {
         let assigned_user = clean(DeviceField::AssignedUser, self.assigned_user)?;
 
         if let Some(pkid) = product_key_id {
-            if pkid.len() != PKID_DIGITS || !pkid.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_pkid(pkid) {
                 let hint = if looks_like_scientific_notation(pkid) {
                     "the value was saved from a spreadsheet in scientific notation; re-export with the column formatted as Text"
                 } else {
@@ -389,6 +394,8 @@ fn fill_or_cross_check(
 ) -> Result<(), RowError> {
     match (row_value, hash_value) {
         (Some(row), Some(hash)) if row != hash => Err(mismatch(field, row, hash)),
+        // A malformed PKID in the hash is not adopted: it would make a key no row could match.
+        (None, Some(hash)) if field == DeviceField::ProductKeyId && !is_pkid(hash) => Ok(()),
         (None, Some(hash)) => {
             *slot = Some(hash.to_owned());
             Ok(())

@@ -250,3 +250,9 @@ fn device_input_json_is_unchanged() {
     assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
     assert!(serde_json::from_str::<DeviceInput>(r#"{"serial":"S1"}"#).is_err());
 }
+
+#[test]
+fn a_malformed_pkid_in_the_hash_is_not_adopted() {
+    let resolved = input(Some("S1"), Some(hash_of("S1", Some("12-34")))).resolve().unwrap();
+    assert_eq!((resolved.product_key_id, resolved.pkid_key), (None, None));
+}
