@@ -1,5 +1,6 @@
 //! Whole-file checking: every problem of a file, including duplicates, streamed to a sink.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
@@ -8,7 +9,9 @@ use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format};
 use super::reader::{CheckedRow, CsvReader, FileError, RawLine, ReadOptions};
 use super::source::TextEncoding;
-use super::values::ValueScratch;
+use super::values::{HashFacts, RowValues, ValueScratch};
+use crate::device::{hash_key, pkid_key, tuple_key, BatchDeduper, ResolvedDevice};
+use crate::hash::format_uuid;
 
 /// The outcome of checking one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +61,8 @@ pub fn check_with<R: Read>(
             RawLine::Row { info, bytes, checker } => {
                 row_problems.clear();
                 if let Some(row) = checker.check(info, bytes, &mut scratch, &mut row_problems) {
-                    if let Some(duplicate) = duplicates.check(info.number, &row) {
+                    let clean = row_problems.is_empty();
+                    if let Some(duplicate) = duplicates.check(info.number, &row, clean) {
                         row_problems.push(duplicate);
                     }
                 }
@@ -86,60 +90,35 @@ pub fn check<R: Read>(
     Ok((summary, diagnostics))
 }
 
-/// Which identity a duplicate shares with the earlier row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum KeyKind {
-    /// Every value of the row.
-    Row,
-    Tuple,
-    ProductKeyId,
-    UuidSerial,
-}
-
-impl KeyKind {
-    fn describe(self) -> &'static str {
-        match self {
-            KeyKind::Row => "the same row",
-            KeyKind::Tuple => "the same manufacturer, model and serial number",
-            KeyKind::ProductKeyId => "the same Windows Product ID",
-            KeyKind::UuidSerial => "the same SMBIOS UUID and serial number in its hardware hash",
-        }
-    }
-}
-
-/// The duplicate index: 64-bit keyed hashes of each identity key → first line. Keys are
-/// hashed with a per-run random key (std `RandomState`), so an entry costs ~16 bytes whatever
-/// the value lengths and a false match (≈ n²/2⁶⁵, under 10⁻⁷ for a million rows) cannot be
-/// provoked by crafted input.
-#[derive(Default)]
+/// Duplicate detection. Exact repeats of a row are found by a 64-bit keyed hash of its
+/// values → first line (the hash column stands for itself by its checksum digest, so the
+/// 4 KB of base64 is not hashed twice); the same device under different rows is found by the
+/// identity keys of SPEC §5 through [`BatchDeduper`], exactly as the server's batch pipeline
+/// does. Memory: one small entry per distinct row and key; all else is constant.
 struct Duplicates {
     hasher: std::collections::hash_map::RandomState,
-    first_seen: HashMap<u64, u64>,
+    rows: HashMap<u64, u64>,
+    devices: BatchDeduper,
+}
+
+impl Default for Duplicates {
+    fn default() -> Self {
+        Self { hasher: Default::default(), rows: HashMap::new(), devices: BatchDeduper::with_unit("line") }
+    }
 }
 
 impl Duplicates {
-    fn key(&self, kind: KeyKind, parts: &[&[u8]]) -> u64 {
-        let mut hasher = self.hasher.build_hasher();
-        kind.hash(&mut hasher);
-        for part in parts {
-            part.hash(&mut hasher);
-        }
-        hasher.finish()
-    }
-
-    /// Records the row's keys; returns a diagnostic when one was seen on an earlier line.
-    fn check(&mut self, line: u64, row: &CheckedRow<'_>) -> Option<Diagnostic> {
+    /// Records the row; returns a diagnostic when it repeats an earlier line or device.
+    /// `clean` rows (no other problem) take part in device de-duplication, as only they would
+    /// be registered.
+    fn check(&mut self, line: u64, row: &CheckedRow<'_>, clean: bool) -> Option<Diagnostic> {
         let values = &row.values;
         let facts = row.facts.as_ref();
-        let value = |column: Column| values.get(column).map(str::as_bytes);
-
-        // The whole row; the hash stands for itself by its checksum digest, so the 4 KB of
-        // base64 text is not hashed a second time.
-        let hash_identity: &[u8] = match facts {
-            Some(facts) => &facts.digest,
-            None => value(Column::HardwareHash).unwrap_or_default(),
-        };
-        let mut row_parts: Vec<&[u8]> = vec![hash_identity];
+        let mut hasher = self.hasher.build_hasher();
+        match facts {
+            Some(facts) => facts.digest.hash(&mut hasher),
+            None => values.get(Column::HardwareHash).hash(&mut hasher),
+        }
         for column in [
             Column::SerialNumber,
             Column::ProductKeyId,
@@ -148,57 +127,58 @@ impl Duplicates {
             Column::GroupTag,
             Column::AssignedUser,
         ] {
-            row_parts.push(value(column).unwrap_or(b"\0"));
+            values.get(column).hash(&mut hasher);
         }
-        let mut keys = vec![(KeyKind::Row, self.key(KeyKind::Row, &row_parts))];
-
-        // Identity keys (SPEC §5): the row's value, or the hash's where the row has none.
-        let serial = value(Column::SerialNumber)
-            .or_else(|| facts.and_then(|f| f.serial_number.as_deref()).map(str::as_bytes));
-        let manufacturer = value(Column::Manufacturer)
-            .or_else(|| facts.and_then(|f| f.manufacturer.as_deref()).map(str::as_bytes));
-        let model =
-            value(Column::Model).or_else(|| facts.and_then(|f| f.model.as_deref()).map(str::as_bytes));
-        if let (Some(manufacturer), Some(model), Some(serial)) = (manufacturer, model, serial) {
-            keys.push((KeyKind::Tuple, self.key(KeyKind::Tuple, &[manufacturer, model, serial])));
-        }
-        let pkid = value(Column::ProductKeyId)
-            .or_else(|| facts.and_then(|f| f.product_key_id.as_deref()).map(str::as_bytes));
-        if let Some(pkid) = pkid {
-            keys.push((KeyKind::ProductKeyId, self.key(KeyKind::ProductKeyId, &[pkid])));
-        }
-        if let Some((uuid, serial)) = facts.and_then(|f| Some((f.smbios_uuid?, f.serial_number.as_deref()?)))
-        {
-            keys.push((KeyKind::UuidSerial, self.key(KeyKind::UuidSerial, &[&uuid, serial.as_bytes()])));
-        }
-
-        let mut found: Option<(KeyKind, u64)> = None;
-        for (kind, key) in keys {
-            match self.first_seen.get(&key) {
-                Some(&earlier) if found.is_none() => found = Some((kind, earlier)),
-                Some(_) => {}
-                None => {
-                    self.first_seen.insert(key, line);
-                }
+        match self.rows.entry(hasher.finish()) {
+            Entry::Occupied(earlier) => {
+                return Some(Diagnostic::new(
+                    line,
+                    1,
+                    Code::DuplicateRow,
+                    format!("this row repeats line {}", earlier.get()),
+                    "delete one of the two rows: a device is registered once",
+                ));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(line);
             }
         }
-        let (kind, earlier) = found?;
-        Some(if kind == KeyKind::Row {
-            Diagnostic::new(
-                line,
-                1,
-                Code::DuplicateRow,
-                format!("this row repeats line {earlier}"),
-                "delete one of the two rows: a device is registered once",
-            )
-        } else {
-            Diagnostic::new(
-                line,
-                1,
-                Code::DuplicateDevice,
-                format!("this row is the same device as line {earlier} ({})", kind.describe()),
-                "keep one row per device; if they are different devices, one of the rows has the other's identity",
-            )
-        })
+        if !clean {
+            return None;
+        }
+        let device = resolved(values, facts);
+        let duplicate = self.devices.insert(line as usize, &device).err()?;
+        let error = duplicate.to_row_error();
+        Some(Diagnostic::new(line, 1, Code::DuplicateDevice, error.message, error.hint.unwrap_or_default()))
+    }
+}
+
+/// The identity of a clean row as [`crate::device::DeviceFields::resolve`] would give it
+/// (row values, gaps filled from the hash), built from what the checker already decoded so
+/// the hash is not decoded twice. Only the identity matters here: the hash text is left out.
+fn resolved(values: &RowValues<'_>, facts: Option<&HashFacts>) -> ResolvedDevice {
+    let own = |column: Column| values.get(column).map(str::to_owned);
+    let or_hash = |column: Column, from_hash: Option<&String>| own(column).or_else(|| from_hash.cloned());
+    let serial_number = or_hash(Column::SerialNumber, facts.and_then(|f| f.serial_number.as_ref()));
+    let manufacturer = or_hash(Column::Manufacturer, facts.and_then(|f| f.manufacturer.as_ref()));
+    let model = or_hash(Column::Model, facts.and_then(|f| f.model.as_ref()));
+    let product_key_id = or_hash(Column::ProductKeyId, facts.and_then(|f| f.product_key_id.as_ref()));
+    let smbios_uuid = facts.and_then(|f| f.smbios_uuid).map(|uuid| format_uuid(&uuid));
+    let hash_serial = facts.and_then(|f| f.serial_number.as_deref()).unwrap_or("");
+    ResolvedDevice {
+        tuple_key: match (&manufacturer, &model, &serial_number) {
+            (Some(m), Some(model), Some(serial)) => Some(tuple_key(m, model, serial)),
+            _ => None,
+        },
+        pkid_key: product_key_id.as_deref().map(pkid_key),
+        hash_key: smbios_uuid.as_deref().map(|uuid| hash_key(uuid, hash_serial)),
+        serial_number,
+        manufacturer,
+        model,
+        product_key_id,
+        hardware_hash: None,
+        smbios_uuid,
+        group_tag: own(Column::GroupTag),
+        assigned_user: own(Column::AssignedUser),
     }
 }

@@ -211,7 +211,7 @@ pub(crate) fn analyze(
                 column_no,
                 Code::MisspelledColumn,
                 format!(
-                    "column name {} is not a {title} column; it looks like `{expected}`",
+                    "column name {} is not a column of the {title} format; it looks like `{expected}`",
                     show_value(name)
                 ),
                 format!("rename it to `{expected}`; the {title} header is `{}`", format.full_header()),

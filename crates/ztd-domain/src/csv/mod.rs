@@ -9,18 +9,24 @@
 //! The rules and codes are documented in docs/csv-rules.md.
 
 mod check;
+mod convert;
 mod diagnostic;
+mod fix;
 mod format;
 mod header;
 mod reader;
 mod source;
 mod text;
 mod values;
+mod write;
 
 pub use check::{check, check_with, CheckSummary};
+pub use convert::{convert, split, Chunk, ConvertOptions, ConvertReport};
 pub use diagnostic::{Code, Diagnostic};
+pub use fix::{fix, Change, FixOptions, FixReport};
 pub use format::{Column, Format, Layout, UnknownFormat};
 pub use header::HeaderMap;
 pub use reader::{CsvReader, FileError, ReadOptions, Row};
 pub use source::{TextEncoding, MAX_LINE_LEN};
-pub use values::{looks_like_spreadsheet_number, RowValues};
+pub use values::RowValues;
+pub use write::{CsvWriter, WriteError};

@@ -103,6 +103,7 @@ pub struct CsvReader<'r> {
     encoding: TextEncoding,
     header: HeaderMap,
     header_line: u64,
+    header_text: String,
     file_diagnostics: Vec<Diagnostic>,
     checker: RowChecker,
     options: ReadOptions,
@@ -161,6 +162,7 @@ impl<'r> CsvReader<'r> {
             checker: RowChecker::new(header.clone()),
             header,
             header_line: info.number,
+            header_text: text.into_owned(),
             file_diagnostics,
             options,
             buf,
@@ -187,8 +189,14 @@ impl<'r> CsvReader<'r> {
         &self.header
     }
 
+    /// The line number of the header.
     pub fn header_line(&self) -> u64 {
         self.header_line
+    }
+
+    /// The header line as found (decoded, without line ending).
+    pub fn header_text(&self) -> &str {
+        &self.header_text
     }
 
     /// The text encoding the body was found in.

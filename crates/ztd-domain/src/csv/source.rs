@@ -65,11 +65,13 @@ fn encoding_code(encoding: TextEncoding) -> Code {
     }
 }
 
+/// An input ready to read: its encoding, the diagnostic for it if the portals reject it, and
+/// its text.
+pub(crate) type Opened<'r> = (TextEncoding, Option<Diagnostic>, Box<dyn BufRead + 'r>);
+
 /// Reads the start of `reader`, decides the encoding, and returns a buffered reader of
 /// UTF-8-or-ANSI text lines (UTF-16 decoded on the fly, BOMs removed).
-pub(crate) fn open<'r, R: Read + 'r>(
-    mut reader: R,
-) -> Result<(TextEncoding, Option<Diagnostic>, Box<dyn BufRead + 'r>), SourceError> {
+pub(crate) fn open<'r, R: Read + 'r>(mut reader: R) -> Result<Opened<'r>, SourceError> {
     let mut prefix = Vec::with_capacity(SNIFF_LEN);
     (&mut reader).take(SNIFF_LEN as u64).read_to_end(&mut prefix)?;
 
@@ -79,23 +81,14 @@ pub(crate) fn open<'r, R: Read + 'r>(
         TextEncoding::Utf16Le { bom: true } | TextEncoding::Utf16Be { bom: true } => 2,
         _ => 0,
     };
+    // The byte-order mark is dropped before decoding so it never reaches a line.
+    prefix.drain(..skip.min(prefix.len()));
     let rest = Cursor::new(prefix).chain(reader);
-    let mut source: Box<dyn BufRead + 'r> = match encoding {
+    let source: Box<dyn BufRead + 'r> = match encoding {
         TextEncoding::Utf16Le { .. } => Box::new(Utf16Decoder::new(rest, encoding_rs::UTF_16LE)),
         TextEncoding::Utf16Be { .. } => Box::new(Utf16Decoder::new(rest, encoding_rs::UTF_16BE)),
         _ => Box::new(BufReader::with_capacity(BUFFER_LEN, rest)),
     };
-    // BOM bytes are consumed after the decoder so they never reach a line.
-    let mut to_skip = skip;
-    while to_skip > 0 {
-        let available = source.fill_buf()?.len();
-        if available == 0 {
-            break;
-        }
-        let n = available.min(to_skip);
-        source.consume(n);
-        to_skip -= n;
-    }
     Ok((encoding, encoding.diagnostic(), source))
 }
 

@@ -5,7 +5,10 @@ use std::borrow::Cow;
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format};
 use super::text::show_value;
-use crate::device::DeviceInput;
+use crate::device::{
+    spreadsheet_serial_damage, DeviceInput, MAX_ASSIGNED_USER_LEN, MAX_GROUP_TAG_LEN, MAX_IDENTITY_FIELD_LEN,
+    PKID_DIGITS,
+};
 use crate::hash::{self, HashError};
 
 const COLUMNS: usize = 7;
@@ -102,23 +105,31 @@ pub(crate) fn check_values(
     let model = values.get(Column::Model);
     let hash_text = values.get(Column::HardwareHash);
 
-    let serial_label = format.column_name(Column::SerialNumber).unwrap_or("serial number");
-    let mut spreadsheet = false;
-    if let Some(serial) = serial {
-        if looks_like_spreadsheet_number(serial) {
-            spreadsheet = true;
-            out.push(spreadsheet_serial(
-                line,
-                values.column_of(Column::SerialNumber),
-                serial_label,
-                serial,
-                None,
-            ));
-        }
-    }
     if let Some(pkid) = pkid {
         if let Some(diagnostic) = check_product_key_id(line, values.column_of(Column::ProductKeyId), pkid) {
             out.push(diagnostic);
+        }
+    }
+    for (column, max) in [
+        (Column::SerialNumber, MAX_IDENTITY_FIELD_LEN),
+        (Column::Manufacturer, MAX_IDENTITY_FIELD_LEN),
+        (Column::Model, MAX_IDENTITY_FIELD_LEN),
+        (Column::GroupTag, MAX_GROUP_TAG_LEN),
+        (Column::AssignedUser, MAX_ASSIGNED_USER_LEN),
+    ] {
+        let Some(value) = values.get(column) else { continue };
+        let length = value.chars().count();
+        if length > max {
+            out.push(Diagnostic::new(
+                line,
+                values.column_of(column),
+                Code::InvalidDeviceField,
+                format!(
+                    "{} is {length} characters long, more than the {max} allowed",
+                    format.column_name(column).unwrap_or_default()
+                ),
+                "check that the columns are not shifted (a value pasted into the wrong column)",
+            ));
         }
     }
 
@@ -132,11 +143,13 @@ pub(crate) fn check_values(
                 if let Some(stored) = view.blob().get(digest_start..digest_start + 32) {
                     digest.copy_from_slice(stored);
                 }
+                // An empty string in the hash carries no information (as in `device`).
+                let present = |v: Option<Cow<'_, str>>| v.filter(|v| !v.is_empty()).map(Cow::into_owned);
                 Some(HashFacts {
-                    serial_number: identity.serial_number.map(Cow::into_owned),
-                    manufacturer: identity.manufacturer.map(Cow::into_owned),
-                    model: identity.model.map(Cow::into_owned),
-                    product_key_id: identity.product_key_id.map(Cow::into_owned),
+                    serial_number: present(identity.serial_number),
+                    manufacturer: present(identity.manufacturer),
+                    model: present(identity.model),
+                    product_key_id: present(identity.product_key_id),
                     smbios_uuid: identity.smbios_uuid,
                     digest,
                 })
@@ -154,10 +167,27 @@ pub(crate) fn check_values(
         out.push(missing_identity(line, format, values));
     }
 
+    // A serial a spreadsheet damaged: scientific notation, or (against the hash's serial)
+    // lost leading zeros. Reported instead of a plain identity mismatch.
+    let hash_serial = facts.as_ref().and_then(|f| f.serial_number.as_deref());
+    let mut serial_reported = false;
+    if let Some(serial) = serial.filter(|&s| Some(s) != hash_serial) {
+        if let Some(damage) = spreadsheet_serial_damage(serial, hash_serial) {
+            serial_reported = true;
+            out.push(Diagnostic::new(
+                line,
+                values.column_of(Column::SerialNumber),
+                Code::SpreadsheetSerial,
+                damage.message,
+                damage.hint,
+            ));
+        }
+    }
+
     // Cross-checks: what the row says against what its (valid) hash says.
     if let Some(facts) = &facts {
         let checks = [
-            (Column::SerialNumber, serial, facts.serial_number.as_deref()),
+            (Column::SerialNumber, serial.filter(|_| !serial_reported), facts.serial_number.as_deref()),
             (Column::ProductKeyId, pkid, facts.product_key_id.as_deref()),
             (Column::Manufacturer, manufacturer, facts.manufacturer.as_deref()),
             (Column::Model, model, facts.model.as_deref()),
@@ -168,31 +198,21 @@ pub(crate) fn check_values(
                 continue;
             }
             let label = format.column_name(column).unwrap_or_default();
-            let at = values.column_of(column);
-            if column == Column::SerialNumber && lost_leading_zeros(row_value, hash_value) {
-                out.push(spreadsheet_serial(line, at, label, row_value, Some(hash_value)));
-            } else if column == Column::SerialNumber && spreadsheet {
-                // Already reported, now with the serial to use.
-                if let Some(last) = out.iter_mut().rev().find(|d| d.code == Code::SpreadsheetSerial) {
-                    last.hint = format!("the row's hardware hash carries serial `{hash_value}`: use it");
-                }
-            } else {
-                out.push(Diagnostic::new(
-                    line,
-                    at,
-                    Code::IdentityMismatch,
-                    format!(
-                        "{label} {} differs from the hardware hash's {} {}",
-                        show_value(row_value),
-                        column_role(column),
-                        show_value(hash_value)
-                    ),
-                    format!(
-                        "the hash is what the device reports: correct the {label} to `{hash_value}`, or \
-                         check that the hash belongs to this row's device"
-                    ),
-                ));
-            }
+            out.push(Diagnostic::new(
+                line,
+                values.column_of(column),
+                Code::IdentityMismatch,
+                format!(
+                    "{label} {} differs from the hardware hash's {} {}",
+                    show_value(row_value),
+                    column_role(column),
+                    show_value(hash_value)
+                ),
+                format!(
+                    "the hash is what the device reports: use `{hash_value}` (case-sensitive), leave the \
+                     column empty, or check that the hash belongs to this row's device"
+                ),
+            ));
         }
     }
     facts
@@ -208,48 +228,11 @@ fn column_role(column: Column) -> &'static str {
     }
 }
 
-/// `1.23457E+11`, `8.0E+5`, `1E+15`, `4.5e-3`: how a spreadsheet shows (and then saves) a
-/// long number it parsed out of a serial.
-pub fn looks_like_spreadsheet_number(value: &str) -> bool {
-    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else { return false };
-    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && whole.len() <= 2 && digits(fraction) && digits(exponent) && exponent.len() <= 3
-}
-
-/// A serial that is the hash's serial with its leading zeros gone: a spreadsheet read it as
-/// a number.
-fn lost_leading_zeros(row: &str, hash: &str) -> bool {
-    let stripped = hash.trim_start_matches('0');
-    hash.len() > row.len() && stripped == row && row.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn spreadsheet_serial(line: u64, at: u64, label: &str, serial: &str, from_hash: Option<&str>) -> Diagnostic {
-    let message = match from_hash {
-        Some(hash_serial) => format!(
-            "{label} {} was saved from a spreadsheet: its leading zeros are gone (the hardware hash says `{hash_serial}`)",
-            show_value(serial)
-        ),
-        None => format!(
-            "{label} {} was saved from a spreadsheet: it was turned into a number in scientific notation, and its digits are lost",
-            show_value(serial)
-        ),
-    };
-    let hint = match from_hash {
-        Some(hash_serial) => format!("use `{hash_serial}`; format the column as Text before pasting serials"),
-        None => "take the serial from the device or the original export again; in a spreadsheet format the \
-                 column as Text first"
-            .to_owned(),
-    };
-    Diagnostic::new(line, at, Code::SpreadsheetSerial, message, hint)
-}
-
 fn check_product_key_id(line: u64, at: u64, pkid: &str) -> Option<Diagnostic> {
-    if pkid.len() == 13 && pkid.bytes().all(|b| b.is_ascii_digit()) {
+    if pkid.len() == PKID_DIGITS && pkid.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let hint = if looks_like_spreadsheet_number(pkid) {
+    let hint = if crate::device::looks_like_scientific_notation(pkid) {
         "a spreadsheet turned the ID into a number in scientific notation: take it from the original export \
          and format the column as Text"
     } else {
@@ -314,27 +297,4 @@ fn missing_identity(line: u64, format: Format, values: &RowValues<'_>) -> Diagno
         "give the hardware hash (Get-WindowsAutopilotInfo) or the 13-digit Windows Product ID"
     };
     Diagnostic::new(line, 1, Code::MissingDeviceIdentity, message, hint)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spreadsheet_numbers() {
-        for yes in ["1.23457E+11", "8.0E+5", "1E+15", "4.5e-3", "12.5E+07"] {
-            assert!(looks_like_spreadsheet_number(yes), "{yes}");
-        }
-        for no in ["E12345", "PF0E1234", "123E", "1.2.3E+4", "ABCE+12", "5CG1234E+X", "123.4E+1234", ""] {
-            assert!(!looks_like_spreadsheet_number(no), "{no}");
-        }
-    }
-
-    #[test]
-    fn leading_zero_loss() {
-        assert!(lost_leading_zeros("12345", "0012345"));
-        assert!(!lost_leading_zeros("12345", "12345"));
-        assert!(!lost_leading_zeros("A12345", "0A12345"));
-        assert!(!lost_leading_zeros("12345", "0012346"));
-    }
 }

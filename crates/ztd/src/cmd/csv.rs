@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -16,6 +16,58 @@ pub enum CsvCommand {
     /// Exit code 0 when every file is clean, 1 when a file has problems, 2 when a file is
     /// missing, empty or not text.
     Check(CheckArgs),
+    /// Write a repaired copy: encoding → ASCII, quotes, spaces/tabs/invisible characters,
+    /// CRLF line endings, blank lines, header case/spelling/order (values move with their
+    /// columns), trailing empty columns. Lists each change; exits 1 naming what it could not
+    /// repair (the problems `check` still finds in OUT).
+    Fix(FixArgs),
+    /// Split a file into portal-sized chunks, each with the header: DIR/<stem>-001.csv, …
+    Split(SplitArgs),
+    /// Convert between the partner-center, intune and mmd formats.
+    Convert(ConvertArgs),
+}
+
+#[derive(clap::Args)]
+pub struct FixArgs {
+    /// The CSV file to repair.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+    /// Where to write the repaired file (must differ from IN).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Replace a serial a spreadsheet damaged (1.23457E+11, lost leading zeros) with the
+    /// serial the row's hardware hash carries.
+    #[arg(long)]
+    serial_from_hash: bool,
+}
+
+#[derive(clap::Args)]
+pub struct SplitArgs {
+    /// The CSV file to split.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+    /// Rows per chunk [default: 500 for intune, 1000 for partner-center and mmd].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    rows: Option<u64>,
+    /// Directory for the chunks (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ConvertArgs {
+    /// The CSV file to convert.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+    /// Target format: partner-center, intune or mmd.
+    #[arg(long, value_name = "FORMAT")]
+    to: Format,
+    /// Output file [default: standard output].
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Group tag for rows that have none (adds the Group Tag column when converting to intune).
+    #[arg(long, value_name = "TAG")]
+    group_tag: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -34,6 +86,9 @@ pub struct CheckArgs {
 pub fn run(command: CsvCommand) -> anyhow::Result<ExitCode> {
     match command {
         CsvCommand::Check(args) => check(args),
+        CsvCommand::Fix(args) => fix(args),
+        CsvCommand::Split(args) => split(args),
+        CsvCommand::Convert(args) => convert(args),
     }
 }
 
@@ -137,4 +192,157 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// Opens an input file; a missing or unreadable one is unusable input (exit 2).
+fn open_input(path: &Path) -> anyhow::Result<File> {
+    File::open(path).with_context(|| format!("cannot open {}", path.display()))
+}
+
+/// Prints why a file could not be read as a device CSV; exit 2 for unusable input, else 1.
+fn rejected(path: &Path, error: csv::FileError) -> anyhow::Result<ExitCode> {
+    if let csv::FileError::Io(error) = error {
+        return Err(error).with_context(|| format!("reading {}", path.display()));
+    }
+    let name = path.display().to_string();
+    for diagnostic in error.diagnostics() {
+        eprintln!("{}", diagnostic.render(&name));
+    }
+    Ok(ExitCode::from(if error.is_unusable_input() { 2 } else { 1 }))
+}
+
+fn fix(args: FixArgs) -> anyhow::Result<ExitCode> {
+    let input = open_input(&args.input)?;
+    if same_file(&args.input, &args.output) {
+        anyhow::bail!("OUT must be a different file than IN ({})", args.output.display());
+    }
+    let output =
+        File::create(&args.output).with_context(|| format!("cannot create {}", args.output.display()))?;
+    let options = csv::FixOptions { serial_from_hash: args.serial_from_hash, ..Default::default() };
+    let report = match csv::fix(input, BufWriter::new(output), options) {
+        Ok(report) => report,
+        Err(error) => {
+            let _ = std::fs::remove_file(&args.output);
+            return rejected(&args.input, error);
+        }
+    };
+    let name = args.input.display().to_string();
+    let out_name = args.output.display().to_string();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for change in &report.changes {
+        let code = change.code.map_or_else(String::new, |code| format!("[{code}]"));
+        writeln!(out, "{name}:{}: fixed{code}: {}", change.line, change.description)?;
+    }
+    for warning in &report.warnings {
+        writeln!(out, "{}", warning.render(&name))?;
+    }
+    // What is left is exactly what checking the output finds.
+    let (summary, remaining) = csv::check(open_input(&args.output)?, ReadOptions::default())
+        .with_context(|| format!("reading back {out_name}"))?;
+    for diagnostic in &remaining {
+        writeln!(out, "{}", diagnostic.render(&out_name))?;
+    }
+    let unfixed = remaining.len() + report.warnings.len();
+    writeln!(
+        out,
+        "{out_name}: wrote {} rows ({}), {} changes; {}",
+        report.rows_written,
+        report.layout.format,
+        report.changes.len(),
+        match unfixed {
+            0 => "it checks clean".to_owned(),
+            n => format!("{n} problems could not be repaired (listed above)"),
+        }
+    )?;
+    out.flush()?;
+    Ok(ExitCode::from(if summary.unusable {
+        2
+    } else if unfixed > 0 {
+        1
+    } else {
+        0
+    }))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn split(args: SplitArgs) -> anyhow::Result<ExitCode> {
+    let input = open_input(&args.input)?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
+    let stem = args.input.file_stem().map_or_else(|| "devices".into(), |s| s.to_string_lossy().into_owned());
+    // The default depends on the format, known only once the header is read: peek at it.
+    let rows = match args.rows {
+        Some(rows) => rows,
+        None => match csv::CsvReader::new(open_input(&args.input)?, ReadOptions::default()) {
+            Ok(reader) => reader.format().portal_row_limit() as u64,
+            Err(error) => return rejected(&args.input, error),
+        },
+    };
+    let mut paths = Vec::new();
+    let result = csv::split(input, rows, |index| {
+        let path = args.output.join(format!("{stem}-{index:03}.csv"));
+        let file = File::create(&path)?;
+        paths.push(path);
+        Ok(BufWriter::new(file))
+    });
+    let (format, chunks) = match result {
+        Ok(done) => done,
+        Err(error) => return rejected(&args.input, error),
+    };
+    for (path, chunk) in paths.iter().zip(&chunks) {
+        println!("{}: {} rows", path.display(), chunk.rows);
+    }
+    println!(
+        "{} rows of {format} in {} files of at most {rows} rows",
+        chunks.iter().map(|c| c.rows).sum::<u64>(),
+        chunks.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let input = open_input(&args.input)?;
+    let options = csv::ConvertOptions { group_tag: args.group_tag.clone(), ..Default::default() };
+    let result = match &args.output {
+        Some(path) => {
+            if same_file(&args.input, path) {
+                anyhow::bail!("OUT must be a different file than IN ({})", path.display());
+            }
+            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            csv::convert(input, BufWriter::new(file), args.to, &options)
+        }
+        None => csv::convert(input, io::stdout().lock(), args.to, &options),
+    };
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => return rejected(&args.input, error),
+    };
+    let name = args.input.display().to_string();
+    for diagnostic in &report.not_converted {
+        eprintln!("{}", diagnostic.render(&name));
+    }
+    for (column, rows) in &report.dropped {
+        eprintln!(
+            "note: the {} format has no `{column}` column: dropped it from {rows} rows",
+            report.to.format.title()
+        );
+    }
+    eprintln!(
+        "converted {} rows from {} to {}{}",
+        report.rows_written,
+        report.from,
+        report.to.format,
+        match report.not_converted.len() {
+            0 => String::new(),
+            n => format!("; {n} problems, rows listed above were not converted"),
+        }
+    );
+    Ok(ExitCode::from(if report.not_converted.is_empty() { 0 } else { 1 }))
 }
