@@ -23,6 +23,7 @@ pub fn build_app(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     Router::new()
         .merge(api::router())
+        .merge(crate::portal::router())
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(

@@ -17,6 +17,7 @@ pub mod error;
 pub mod observability;
 pub mod openapi;
 pub mod pipeline;
+pub mod portal;
 pub mod server;
 pub mod services;
 pub mod state;

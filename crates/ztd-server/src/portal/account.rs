@@ -1,0 +1,323 @@
+//! Signing in and out, and the forced change of a one-time password.
+//!
+//! Sign-in checks the password with argon2 (`auth::verify_password`, off the async threads),
+//! then stores a new session (the cookie's SHA-256, a fresh CSRF token, an expiry) and sets the
+//! cookie. The sign-in form has no session yet, so its CSRF token is a double-submit cookie:
+//! the form's hidden field must equal the `ztd_sign_in` cookie, which another site can neither
+//! read nor set (SameSite=Lax, and `__Host-` on https). An unknown email costs the same argon2
+//! work as a wrong password, so timing does not reveal which emails exist.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use maud::{html, Markup};
+use serde::Deserialize;
+use ztd_storage::{ActorKind, NewAuditEvent, OrgKind, Session, StorageError};
+
+use super::error::PortalError;
+use super::session::{self, CsrfForm, NoFields, Portal};
+use super::view::{self, Field, Section};
+use crate::auth;
+use crate::error::ApiError;
+use crate::services::Email;
+use crate::state::AppState;
+
+/// Shortest new password accepted.
+pub const MIN_PASSWORD_LEN: usize = 12;
+const MAX_PASSWORD_LEN: usize = 256;
+
+/// A valid argon2id hash of a random password, verified against when the email is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Kx2fh2uuWvBZ3bmWS7/2rVtQ7w7XBzcVsrNTnxqJ7A";
+
+/// `/`: each kind of organisation starts where its work is.
+pub async fn home(portal: Portal) -> Redirect {
+    let org = portal.org();
+    match org.kind {
+        OrgKind::Partner | OrgKind::Oem => Redirect::to("/customers"),
+        OrgKind::Customer => Redirect::to(&format!("/customers/{}/devices", org.id)),
+        OrgKind::Operator => Redirect::to("/orgs"),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+fn sign_in_page(token: &str, email: &str, next: &str, error: Option<&str>, notice: Option<&str>) -> Markup {
+    let content = html! {
+        h1 { "Sign in" }
+        @if let Some(notice) = notice { (view::notice("ok", notice, None)) }
+        @if let Some(error) = error {
+            div class="notice bad" role="alert" { p { (error) } }
+        }
+        form class="stack card" method="post" action="/sign-in" {
+            input type="hidden" name="csrf_token" value=(token);
+            input type="hidden" name="next" value=(next);
+            (view::field(Field::text("email", "Email", email).kind("email").required().autocomplete("username")))
+            (view::field(Field::text("password", "Password", "").kind("password").required().autocomplete("current-password")
+                .hint("First time here? Use the one-time password you were given; you will choose your own next.")))
+            div class="actions" { button type="submit" { "Sign in" } }
+        }
+    };
+    view::public_page("Sign in", content)
+}
+
+fn sign_in_response(state: &AppState, token: &str, status: StatusCode, page: Markup) -> Response {
+    let mut response = (status, page).into_response();
+    let cookie = session::set_cookie(&state.config, session::sign_in_cookie_name(&state.config), token, 3600);
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+}
+
+fn sign_in_token(state: &AppState, headers: &HeaderMap) -> String {
+    let jar = axum_extra::extract::CookieJar::from_headers(headers);
+    // Keep an existing token, so two open sign-in tabs both work.
+    jar.get(session::sign_in_cookie_name(&state.config))
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| value.len() >= 32)
+        .unwrap_or_else(auth::new_csrf_token)
+}
+
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let token = sign_in_token(&state, &headers);
+    let next = session::safe_next(query.next.as_deref());
+    let notice = match query.notice.as_deref() {
+        Some("signed_out") => Some("You are signed out."),
+        _ => None,
+    };
+    sign_in_response(&state, &token, StatusCode::OK, sign_in_page(&token, "", &next, None, notice))
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get(crate::app::REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).map(str::to_owned)
+}
+
+async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, PortalError> {
+    let expected = axum_extra::extract::CookieJar::from_headers(&headers)
+        .get(session::sign_in_cookie_name(&state.config))
+        .map(|cookie| cookie.value().to_owned());
+    match expected {
+        Some(expected) if !form.csrf_token.is_empty() && auth::tokens_match(&expected, &form.csrf_token) => {}
+        _ => return Err(PortalError::CsrfRejected),
+    }
+    let token = form.csrf_token.clone();
+    let next = session::safe_next(form.next.as_deref());
+    let refuse = |message: &str| {
+        let page = sign_in_page(&token, &form.email, &next, Some(message), None);
+        Ok(sign_in_response(&state, &token, StatusCode::UNAUTHORIZED, page))
+    };
+    let Ok(email) = Email::parse(&form.email) else {
+        return refuse("Enter the email address you sign in with, like name@example.com.");
+    };
+    if form.password.is_empty() {
+        return refuse("Enter your password.");
+    }
+    let user = match state.db.find_user_by_email(email.as_str()).await {
+        Ok(user) => Some(user),
+        Err(StorageError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
+    let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
+    let password_ok = verify(form.password.clone(), stored_hash).await?;
+    let Some(user) = user.filter(|_| password_ok) else {
+        return refuse("The email or the password is not right. Check both and try again.");
+    };
+
+    let issued = auth::new_session_token();
+    let now = Utc::now();
+    let lifetime =
+        chrono::Duration::from_std(state.config.session_lifetime).unwrap_or(chrono::Duration::hours(12));
+    let session = Session {
+        token_hash: issued.hash,
+        user_id: user.id,
+        csrf_token: auth::new_csrf_token(),
+        created_at: now,
+        expires_at: now + lifetime,
+    };
+    state.db.create_session(&session).await?;
+    state
+        .db
+        .append_audit(&NewAuditEvent {
+            request_id: request_id(&headers),
+            actor_kind: ActorKind::User,
+            actor_id: Some(user.id),
+            actor_org_id: Some(user.org_id),
+            tenant_org_id: Some(user.org_id),
+            action: "user.sign_in".into(),
+            target_type: "user".into(),
+            target_id: Some(user.id.to_string()),
+            details: serde_json::json!({ "channel": "portal" }),
+        })
+        .await?;
+
+    let target = match (user.must_change_password, next.as_str()) {
+        (false, _) => next,
+        (true, "/") => "/password".to_owned(),
+        (true, next) => format!("/password?next={}", view::url_encode(next)),
+    };
+    let mut response = Redirect::to(&target).into_response();
+    let config = &state.config;
+    let cookies = response.headers_mut();
+    cookies.append(
+        header::SET_COOKIE,
+        session::set_cookie(
+            config,
+            session::session_cookie_name(config),
+            &issued.secret,
+            state.config.session_lifetime.as_secs(),
+        ),
+    );
+    cookies.append(header::SET_COOKIE, session::clear_cookie(config, session::sign_in_cookie_name(config)));
+    Ok(response)
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PortalError> {
+    match state.db.delete_session(portal.session_hash()).await {
+        Ok(()) | Err(StorageError::NotFound) => {}
+        Err(other) => return Err(other.into()),
+    }
+    let mut response = Redirect::to("/sign-in?notice=signed_out").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session::clear_cookie(&state.config, session::session_cookie_name(&state.config)),
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Default)]
+struct PasswordErrors {
+    current: Option<String>,
+    new: Option<String>,
+    confirm: Option<String>,
+}
+
+fn password_page(portal: &Portal, errors: &PasswordErrors, next: &str) -> Markup {
+    let forced = portal.caller().session.as_ref().is_some_and(|session| session.must_change_password);
+    let content = html! {
+        h1 { "Change your password" }
+        @if forced {
+            (view::notice("warn", "Choose your own password", Some("You signed in with a one-time password. Choose your own password to continue.")))
+        }
+        form class="stack card" method="post" action="/password" {
+            (view::csrf(portal))
+            input type="hidden" name="next" value=(next);
+            (view::field(Field::text("current_password", "Current password", "").kind("password").required()
+                .autocomplete("current-password").error(errors.current.as_deref())))
+            (view::field(Field::text("new_password", "New password", "").kind("password").required()
+                .autocomplete("new-password")
+                .hint("At least 12 characters. A few unrelated words make a good password.")
+                .error(errors.new.as_deref())))
+            (view::field(Field::text("confirm_password", "New password again", "").kind("password").required()
+                .autocomplete("new-password").error(errors.confirm.as_deref())))
+            div class="actions" { button type="submit" { "Change password" } }
+        }
+    };
+    view::page(portal, Section::Account, "Change your password", content)
+}
+
+pub async fn password_form(portal: Portal, Query(query): Query<NextQuery>) -> Markup {
+    password_page(&portal, &PasswordErrors::default(), &session::safe_next(query.next.as_deref()))
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    CsrfForm(portal, form): CsrfForm<PasswordForm>,
+) -> Result<Response, PortalError> {
+    let user_id = portal.caller().actor.id;
+    let user = state.db.get_user(user_id).await?;
+    let mut errors = PasswordErrors::default();
+    let length = form.new_password.chars().count();
+    if length < MIN_PASSWORD_LEN {
+        errors.new =
+            Some(format!("The new password has {length} characters; use at least {MIN_PASSWORD_LEN}."));
+    } else if length > MAX_PASSWORD_LEN {
+        errors.new = Some(format!("The new password is longer than {MAX_PASSWORD_LEN} characters."));
+    } else if form.new_password == form.current_password {
+        errors.new = Some("The new password must differ from the current one.".into());
+    }
+    if errors.new.is_none() && form.confirm_password != form.new_password {
+        errors.confirm = Some("The two new passwords differ; type the same password twice.".into());
+    }
+    if !verify(form.current_password.clone(), user.password_hash.clone()).await? {
+        errors.current = Some("This is not your current password.".into());
+    }
+    if errors.current.is_some() || errors.new.is_some() || errors.confirm.is_some() {
+        let page = password_page(&portal, &errors, &session::safe_next(form.next.as_deref()));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let new_password = form.new_password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new_password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let audit = portal.access().audit(
+        "user.password_change",
+        "user",
+        user_id,
+        Some(user.org_id),
+        serde_json::json!({}),
+    );
+    state.db.set_password(user_id, &hash, false, &audit).await?;
+    Ok(Redirect::to(&session::safe_next(form.next.as_deref())).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_phc_string_that_matches_nothing_typed() {
+        assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!auth::verify_password("", DUMMY_HASH));
+        assert!(!auth::verify_password("password", DUMMY_HASH));
+    }
+}

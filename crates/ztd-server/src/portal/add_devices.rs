@@ -1,0 +1,683 @@
+//! **Add devices**: the seed workflow. Pick the profile (its exact group tag), upload the CSV,
+//! see every problem of the file *before* anything is registered, then watch the batch and
+//! read (or download) each row's result.
+//!
+//! The upload is checked in two steps, both before a batch exists:
+//! 1. the domain's CSV checker (`ztd_domain::csv::check`): encoding, header, every value rule,
+//!    duplicates inside the file — the same rules and diagnostics as `ztd csv check`;
+//! 2. each row's group tag (its own `Group Tag` cell, else the chosen profile's tag) against
+//!    the customer's profiles, with the pipeline's own matcher (`pipeline::TagCatalog`), so a
+//!    near miss is named with the tag it likely meant.
+//!
+//! Only a clean file is handed, unchanged, to the API's batch handler
+//! (`api::batches::create_batch`): the same access check, intake, audit event and workers as
+//! `POST /api/v1/customers/{id}/device-batches`.
+
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use uuid::Uuid;
+use ztd_domain::csv::{self, ReadOptions};
+use ztd_storage::{BatchStatus, ItemStatus};
+
+use super::customers::{customer_name, CustomerLink};
+use super::error::{self, PortalError};
+use super::session::Portal;
+use super::view::{self, Section};
+use crate::access::{self, Need};
+use crate::api::batches::{self, BatchView, CreateBatchQuery, FileRejection, RowResult, ShowBatchQuery};
+use crate::api::profiles::{self, ProfileView};
+use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::pipeline::{TagCatalog, TagDecision};
+use crate::state::AppState;
+
+/// Rows of results shown on the batch page; the CSV download has all of them.
+const ROWS_ON_PAGE: u32 = 1_000;
+/// Rows per request while building the results CSV.
+const ROWS_PER_EXPORT_PAGE: u32 = 10_000;
+/// Seconds between reloads of a running batch's page.
+const REFRESH_SECS: u32 = 2;
+/// Past the upload limit the rest of the body is still read (and dropped) up to this much, so
+/// the browser finishes sending and shows the refusal instead of a reset connection.
+const DRAIN_BEYOND_LIMIT: usize = 64 * 1024 * 1024;
+/// Cap on the small text fields of the upload form.
+const MAX_TEXT_FIELD: usize = 4 * 1024;
+
+/// One problem of an uploaded file, as the person sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    pub column: Option<u64>,
+    pub code: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// What the checks found in an uploaded file.
+#[derive(Debug, Default)]
+pub struct Preflight {
+    pub format: Option<String>,
+    pub rows: u64,
+    pub problems: Vec<Problem>,
+}
+
+/// Checks a file the way the batch will treat it, writing nothing. CPU-bound: run it on a
+/// blocking thread.
+pub fn preflight(
+    bytes: &[u8],
+    tags: &TagCatalog,
+    default_tag: Option<&str>,
+    allow_unknown_tags: bool,
+    max_rows: usize,
+) -> std::io::Result<Preflight> {
+    let options = ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) };
+    let (summary, diagnostics) = csv::check(bytes, options)?;
+    let mut problems: Vec<Problem> = diagnostics
+        .into_iter()
+        .map(|diagnostic| Problem {
+            line: diagnostic.line,
+            column: Some(diagnostic.column),
+            code: diagnostic.code.to_string(),
+            message: diagnostic.message,
+            hint: Some(diagnostic.hint).filter(|hint| !hint.is_empty()),
+        })
+        .collect();
+    if summary.format.is_some() {
+        // Tags of rows that are otherwise fine (rows with problems are reported already).
+        if let Ok(reader) = csv::CsvReader::new(bytes, options) {
+            for row in reader {
+                let row = row?;
+                let Ok(input) = row.result else { continue };
+                let tag = input.group_tag.as_deref().filter(|tag| !tag.is_empty()).or(default_tag);
+                if let TagDecision::Refused(error) = tags.decide(tag, allow_unknown_tags) {
+                    problems.push(Problem {
+                        line: row.line,
+                        column: None,
+                        code: error.code.as_str().to_owned(),
+                        message: error.message,
+                        hint: error.hint,
+                    });
+                }
+            }
+        }
+    }
+    problems.sort_by_key(|problem| (problem.line, problem.column.unwrap_or(u64::MAX)));
+    Ok(Preflight {
+        format: summary.format.map(|format| format.title().to_owned()),
+        rows: summary.rows,
+        problems,
+    })
+}
+
+/// What the person chose on the form, kept when the form is shown again.
+#[derive(Debug, Default, Clone)]
+struct Choice {
+    group_tag: String,
+    allow_unknown_tags: bool,
+}
+
+/// Why the form is shown again.
+enum Outcome<'a> {
+    Fresh,
+    MissingFile,
+    TooLarge { limit: usize },
+    Refused { file_name: &'a str, preflight: &'a Preflight },
+    Api(error::Explanation),
+}
+
+fn form_page(
+    portal: &Portal,
+    customer: &CustomerLink,
+    profiles: &[ProfileView],
+    choice: &Choice,
+    max_bytes: usize,
+    outcome: &Outcome<'_>,
+) -> Markup {
+    let action = format!("/customers/{}/add-devices", customer.id);
+    let file_error = match outcome {
+        Outcome::MissingFile => Some("Choose the CSV file with the devices.".to_owned()),
+        Outcome::TooLarge { limit } => {
+            Some(format!("The file is larger than the upload limit of {}.", error::size_text(*limit)))
+        }
+        _ => None,
+    };
+    let section = if portal.is_customer() { Section::AddDevices } else { Section::Customers };
+    let content = html! {
+        p class="crumbs" {
+            @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
+            a href=(format!("/customers/{}/devices", customer.id)) { (customer.name) } " › Add devices"
+        }
+        h1 { "Add devices to " (customer.name) }
+        p class="lead" { "The devices in the file are registered into " (customer.name) "'s tenant. Nothing is registered until the whole file passes every check." }
+        div id="upload-result" aria-live="polite" {
+            @match outcome {
+                Outcome::Refused { file_name, preflight } => (problems_report(file_name, preflight)),
+                Outcome::TooLarge { limit } => (error::notice(&error::explain(&ApiError::PayloadTooLarge { limit: *limit }))),
+                Outcome::Api(explanation) => (error::notice(explanation)),
+                Outcome::Fresh | Outcome::MissingFile => {}
+            }
+        }
+        form class="stack card" method="post" action=(action) enctype="multipart/form-data" data-once {
+            (view::csrf(portal))
+            div class="field" {
+                label for="group_tag" { "Deployment profile (group tag)" }
+                span class="hint" id="group_tag-hint" {
+                    "Each device gets this exact group tag, unless its row has its own Group Tag. The tag selects the profile its configuration comes from."
+                }
+                select id="group_tag" name="group_tag" aria-describedby="group_tag-hint" {
+                    @for profile in profiles {
+                        option value=(profile.group_tag) selected[profile.group_tag == choice.group_tag] {
+                            (profile.name) " — " (profile.group_tag)
+                        }
+                    }
+                    option value="" selected[choice.group_tag.is_empty()] {
+                        "No profile: register the devices unassigned"
+                    }
+                }
+            }
+            div class="field" {
+                label class="check" for="allow_unknown_tags" {
+                    input type="checkbox" id="allow_unknown_tags" name="allow_unknown_tags" value="true" checked[choice.allow_unknown_tags];
+                    span { "Register devices whose group tag matches no profile, unassigned (they get no configuration until their tag is fixed)" }
+                }
+            }
+            div class="field" {
+                label for="file" { "Device CSV file" }
+                span class="hint" id="file-hint" {
+                    "Partner Center, Autopilot/Intune or MMD format, up to " (error::size_text(max_bytes)) "."
+                    @if matches!(outcome, Outcome::Refused { .. }) { " Choose the corrected file again." }
+                }
+                @if let Some(message) = &file_error { span class="error" id="file-error" { (message) } }
+                input type="file" id="file" name="file" accept=".csv,text/csv" required
+                    aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
+                    aria-invalid=[file_error.as_ref().map(|_| "true")];
+            }
+            div class="actions" {
+                button type="submit" data-busy="Checking the file…" { "Check and register" }
+                a href=(format!("/customers/{}/devices", customer.id)) { "Cancel" }
+            }
+        }
+    };
+    view::page(portal, section, &format!("Add devices to {}", customer.name), content)
+}
+
+fn location(problem: &Problem) -> String {
+    match problem.column {
+        Some(column) => format!("line {}, column {column}", problem.line),
+        None => format!("line {}", problem.line),
+    }
+}
+
+fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
+    let count = preflight.problems.len();
+    html! {
+        div class="notice bad" role="alert" {
+            h2 { "Nothing was registered: " (count) (if count == 1 { " problem" } else { " problems" }) " in " (file_name) }
+            p {
+                @if let Some(format) = &preflight.format { "Read as " (format) " format, " (preflight.rows) " device rows. " }
+                "Fix every problem below in the file, then upload it again."
+            }
+        }
+        div class="table-wrap" {
+            table id="problems" {
+                caption class="skip" { "Problems in " (file_name) }
+                thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
+                tbody {
+                    @for problem in &preflight.problems {
+                        tr {
+                            td class="mono" { (file_name) ":" (location(problem)) }
+                            td { (problem.message) }
+                            td { (problem.hint.as_deref().unwrap_or("")) }
+                            td { code { (problem.code) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The customer and its profiles, as the caller may see them (the access layer decides).
+async fn target(portal: &Portal, customer_id: Uuid) -> Result<(CustomerLink, Vec<ProfileView>), PortalError> {
+    portal.access().customer_scope(customer_id, Need::Register).await?;
+    let profiles = profiles::list_profiles(portal.handle(), ApiPath(customer_id)).await?.0;
+    let name = customer_name(portal, customer_id).await?;
+    Ok((CustomerLink { id: customer_id, name }, profiles))
+}
+
+fn default_choice(profiles: &[ProfileView]) -> Choice {
+    let standard = profiles.iter().find(|profile| profile.group_tag == ztd_domain::profile::STANDARD_TAG);
+    let first = standard.or(profiles.first());
+    Choice {
+        group_tag: first.map(|profile| profile.group_tag.clone()).unwrap_or_default(),
+        allow_unknown_tags: false,
+    }
+}
+
+pub async fn show_form(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path(customer_id): Path<Uuid>,
+) -> Result<Markup, PortalError> {
+    let (customer, profiles) = target(&portal, customer_id).await?;
+    let choice = default_choice(&profiles);
+    Ok(form_page(&portal, &customer, &profiles, &choice, state.config.max_upload_bytes, &Outcome::Fresh))
+}
+
+/// The upload form's fields, read with caps.
+#[derive(Default)]
+struct UploadForm {
+    csrf_token: Option<String>,
+    choice: Choice,
+    file_name: Option<String>,
+    bytes: Vec<u8>,
+    too_large: bool,
+}
+
+async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadForm, PortalError> {
+    let bad = |error: axum::extract::multipart::MultipartError| PortalError::BadForm(error.body_text());
+    let mut form = UploadForm::default();
+    let mut drained = 0usize;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            form.file_name = field.file_name().map(str::to_owned).filter(|name| !name.is_empty());
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if form.too_large {
+                    drained += chunk.len();
+                    if drained > DRAIN_BEYOND_LIMIT {
+                        return Err(PortalError::UploadTooLarge { limit });
+                    }
+                } else if form.bytes.len() + chunk.len() > limit {
+                    form.too_large = true;
+                    form.bytes = Vec::new();
+                } else {
+                    form.bytes.extend_from_slice(&chunk);
+                }
+            }
+            continue;
+        }
+        let mut text = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if text.len() + chunk.len() > MAX_TEXT_FIELD {
+                return Err(PortalError::BadForm(format!("the form field {name:?} is too long")));
+            }
+            text.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8_lossy(&text).into_owned();
+        match name.as_str() {
+            "csrf_token" => form.csrf_token = Some(text),
+            "group_tag" => form.choice.group_tag = text,
+            "allow_unknown_tags" => form.choice.allow_unknown_tags = text == "true",
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path(customer_id): Path<Uuid>,
+    multipart: Multipart,
+) -> Result<Response, PortalError> {
+    // Reach first (like the API): a partner without consent is refused before the body is read.
+    let (customer, profiles) = target(&portal, customer_id).await?;
+    let max_bytes = state.config.max_upload_bytes;
+    let form = read_upload(multipart, max_bytes).await?;
+    access::verify_csrf(portal.caller(), form.csrf_token.as_deref())
+        .map_err(|_| PortalError::CsrfRejected)?;
+    let choice = form.choice.clone();
+    let page = |status: StatusCode, outcome: Outcome<'_>| {
+        (status, form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
+    };
+    if form.too_large {
+        return Ok(page(StatusCode::PAYLOAD_TOO_LARGE, Outcome::TooLarge { limit: max_bytes }));
+    }
+    let Some(file_name) = form.file_name.clone() else {
+        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Outcome::MissingFile));
+    };
+
+    let profile_records: Vec<ztd_storage::Profile> = profiles.iter().map(profile_record).collect();
+    let catalog = TagCatalog::new(&profile_records);
+    let default_tag = Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty());
+    let max_rows = state.config.max_rows;
+    let allow_unknown = choice.allow_unknown_tags;
+    let bytes = form.bytes;
+    let (bytes, checked) = tokio::task::spawn_blocking(move || {
+        let checked = preflight(&bytes, &catalog, default_tag.as_deref(), allow_unknown, max_rows);
+        (bytes, checked)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let checked = checked.map_err(ApiError::internal)?;
+    if !checked.problems.is_empty() {
+        let outcome = Outcome::Refused { file_name: &file_name, preflight: &checked };
+        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
+    }
+
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+    if let Some(request_id) =
+        portal.caller().request_id.as_deref().and_then(|id| HeaderValue::from_str(id).ok())
+    {
+        headers.insert(crate::app::REQUEST_ID_HEADER, request_id);
+    }
+    let query = CreateBatchQuery {
+        group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),
+        allow_unknown_tags: Some(choice.allow_unknown_tags),
+    };
+    let created = batches::create_batch(
+        State(state.clone()),
+        portal.handle(),
+        ApiPath(customer_id),
+        ApiQuery(query),
+        headers,
+        Body::from(bytes),
+    )
+    .await;
+    let response = match created {
+        Ok(response) => response,
+        Err(error) => return Ok(page(error.status(), Outcome::Api(error::explain(&error)))),
+    };
+    if response.status() == StatusCode::UNPROCESSABLE_ENTITY {
+        // A file refused as a whole by the intake (the checks above normally catch it first).
+        let status = response.status();
+        let body =
+            axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.map_err(ApiError::internal)?;
+        let rejection: FileRejection = serde_json::from_slice(&body).map_err(ApiError::internal)?;
+        let problems = rejection
+            .error
+            .diagnostics
+            .iter()
+            .map(|value| Problem {
+                line: value["line"].as_u64().unwrap_or(0),
+                column: value["column"].as_u64(),
+                code: value["code"].as_str().unwrap_or("invalid_csv_file").to_owned(),
+                message: value["message"].as_str().unwrap_or_default().to_owned(),
+                hint: value["hint"].as_str().map(str::to_owned),
+            })
+            .collect();
+        let refused = Preflight { format: None, rows: 0, problems };
+        return Ok(page(status, Outcome::Refused { file_name: &file_name, preflight: &refused }));
+    }
+    let batch_id = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| location.rsplit('/').next())
+        .and_then(|id| id.parse::<Uuid>().ok())
+        .ok_or_else(|| ApiError::internal("the batch handler answered without a Location"))?;
+    Ok(Redirect::to(&format!("/batches/{batch_id}")).into_response())
+}
+
+/// The storage record behind a profile view (the tag matcher takes records).
+fn profile_record(view: &ProfileView) -> ztd_storage::Profile {
+    ztd_storage::Profile {
+        id: view.id,
+        customer_id: view.customer_id,
+        name: view.name.clone(),
+        group_tag: view.group_tag.clone(),
+        settings: view.settings.clone(),
+        built_in: view.built_in,
+        created_at: view.created_at,
+        updated_at: view.updated_at,
+    }
+}
+
+async fn load_batch(
+    state: &AppState,
+    portal: &Portal,
+    id: Uuid,
+    query: ShowBatchQuery,
+) -> Result<BatchView, PortalError> {
+    Ok(batches::show_batch(State(state.clone()), portal.handle(), ApiPath(id), ApiQuery(query)).await?.0)
+}
+
+fn status_badge(status: BatchStatus) -> Markup {
+    match status {
+        BatchStatus::Queued => view::badge("", "Waiting to start"),
+        BatchStatus::Processing => view::badge("warn", "Registering…"),
+        BatchStatus::Finished => view::badge("ok", "Finished"),
+        BatchStatus::FinishedWithErrors => view::badge("bad", "Finished with errors"),
+    }
+}
+
+fn item_badge(status: ItemStatus) -> Markup {
+    match status {
+        ItemStatus::Pending => view::badge("", "pending"),
+        ItemStatus::Registered => view::badge("ok", "registered"),
+        ItemStatus::Unassigned => view::badge("warn", "unassigned: no profile"),
+        ItemStatus::Failed => view::badge("bad", "failed"),
+    }
+}
+
+fn running(status: BatchStatus) -> bool {
+    matches!(status, BatchStatus::Queued | BatchStatus::Processing)
+}
+
+pub async fn show_batch(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path(id): Path<Uuid>,
+) -> Result<Markup, PortalError> {
+    let batch =
+        load_batch(&state, &portal, id, ShowBatchQuery { cursor: None, limit: Some(ROWS_ON_PAGE) }).await?;
+    let customer = customer_name(&portal, batch.customer_id).await?;
+    let done = batch.total - batch.pending;
+    let is_running = running(batch.status);
+    let extra_head = html! {
+        @if is_running { meta http-equiv="refresh" content=(REFRESH_SECS); }
+    };
+    let devices_href = format!("/customers/{}/devices", batch.customer_id);
+    let content = html! {
+        p class="crumbs" {
+            @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
+            a href=(devices_href) { (customer) } " › Batch"
+        }
+        h1 { "Devices for " (customer) }
+        div id="batch-status" aria-live="polite" {
+            p { "Batch " code { (batch.id) } " · " (status_badge(batch.status)) " · submitted " (view::time(batch.created_at)) }
+            @if let Some(tag) = &batch.group_tag { p { "Group tag: " (view::tag(tag)) } }
+            label for="batch-progress" { (done) " of " (batch.total) " rows processed" }
+            progress id="batch-progress" max=(batch.total.max(1)) value=(done) {}
+            dl class="counts" {
+                div { dt { "Registered" } dd id="count-registered" { (batch.registered) } }
+                div { dt { "Unassigned" } dd id="count-unassigned" { (batch.unassigned) } }
+                div { dt { "Failed" } dd id="count-failed" { (batch.failed) } }
+                div { dt { "Waiting" } dd id="count-pending" { (batch.pending) } }
+            }
+            @if is_running {
+                p class="hint" { "This page refreshes every " (REFRESH_SECS) " seconds until the batch is finished." }
+            } @else if batch.failed > 0 {
+                (view::notice("bad", &format!("{} of {} rows failed", batch.failed, batch.total),
+                    Some("The other rows are registered. Fix the failed rows (see each row's message), put them in a new file and add them again.")))
+            } @else {
+                (view::notice("ok", "All rows are done", Some("Every device in the file is in the customer's tenant.")))
+            }
+        }
+        p class="actions" {
+            a class="button secondary" href=(format!("/batches/{}/results.csv", batch.id)) download { "Download the results (CSV)" }
+            a href=(devices_href) { "See the devices" }
+            a href=(format!("/customers/{}/add-devices", batch.customer_id)) { "Add more devices" }
+        }
+        h2 { "Rows" }
+        @if batch.next_cursor.is_some() { p class="hint" { "The first " (ROWS_ON_PAGE) " rows are shown; the CSV has every row." } }
+        div class="table-wrap" {
+            table id="batch-rows" {
+                thead { tr { th class="num" { "Row" } th { "Result" } th { "Serial number" } th { "Manufacturer" } th { "Model" } th { "Details" } } }
+                tbody {
+                    @for row in &batch.devices { (row_line(row)) }
+                }
+            }
+        }
+    };
+    Ok(view::page_with_head(
+        &portal,
+        if portal.is_customer() { Section::AddDevices } else { Section::Customers },
+        &format!("Batch for {customer}"),
+        extra_head,
+        content,
+    ))
+}
+
+fn row_line(row: &RowResult) -> Markup {
+    html! {
+        tr {
+            td class="num" { (row.row) }
+            td { (item_badge(row.status)) }
+            td class="mono" { (row.serial_number.as_deref().unwrap_or("")) }
+            td { (row.manufacturer.as_deref().unwrap_or("")) }
+            td { (row.model.as_deref().unwrap_or("")) }
+            td {
+                @if let Some(error) = &row.error {
+                    (error.message)
+                    @if let Some(hint) = &error.hint { br; span class="hint" { "Fix: " (hint) } }
+                    br; code { (error.code) }
+                } @else if let Some(device_id) = row.device_id {
+                    a href=(format!("/devices/{device_id}")) { "View device" }
+                }
+            }
+        }
+    }
+}
+
+/// One CSV field, quoted when it has to be.
+fn csv_field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// The results of every row as CSV, one line per row.
+pub fn results_csv(rows: &[RowResult]) -> String {
+    let mut out = String::from(
+        "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n",
+    );
+    for row in rows {
+        let error = row.error.as_ref();
+        let device_id = row.device_id.map(|id| id.to_string()).unwrap_or_default();
+        let fields = [
+            row.row.to_string(),
+            row.status.to_string(),
+            row.serial_number.clone().unwrap_or_default(),
+            row.product_key_id.clone().unwrap_or_default(),
+            row.manufacturer.clone().unwrap_or_default(),
+            row.model.clone().unwrap_or_default(),
+            device_id,
+            error.map(|e| e.code.clone()).unwrap_or_default(),
+            error.map(|e| e.message.clone()).unwrap_or_default(),
+            error.and_then(|e| e.hint.clone()).unwrap_or_default(),
+        ];
+        for (index, field) in fields.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, field);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub async fn download_results(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PortalError> {
+    let mut rows = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page =
+            load_batch(&state, &portal, id, ShowBatchQuery { cursor, limit: Some(ROWS_PER_EXPORT_PAGE) })
+                .await?;
+        rows.extend(page.devices);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let mut response = results_csv(&rows).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}-results.csv\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn catalog() -> TagCatalog {
+        let now = Utc::now();
+        let profile = ztd_storage::Profile {
+            id: Uuid::new_v4(),
+            customer_id: Uuid::new_v4(),
+            name: "Standard".into(),
+            group_tag: "Microsoft365ManagedStandard_".into(),
+            settings: serde_json::json!({}),
+            built_in: true,
+            created_at: now,
+            updated_at: now,
+        };
+        TagCatalog::new(&[profile])
+    }
+
+    #[test]
+    fn preflight_names_near_miss_tags_and_duplicates_by_line() {
+        let file = "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n\
+                    SN-1,1234567890123,,Microsoft365ManagedStandard\r\n\
+                    SN-2,2234567890123,,\r\n\
+                    SN-2,2234567890123,,\r\n";
+        let checked =
+            preflight(file.as_bytes(), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100).unwrap();
+        let lines: Vec<(u64, &str)> = checked.problems.iter().map(|p| (p.line, p.code.as_str())).collect();
+        assert!(lines.contains(&(2, "unknown_group_tag")), "{lines:?}");
+        assert!(lines.iter().any(|(line, code)| *line == 4 && code.starts_with("duplicate")), "{lines:?}");
+        let tag_problem = checked.problems.iter().find(|p| p.code == "unknown_group_tag").unwrap();
+        assert!(tag_problem.hint.as_deref().unwrap().contains("Microsoft365ManagedStandard_"));
+    }
+
+    #[test]
+    fn preflight_passes_a_clean_file() {
+        let file = "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-1,1234567890123,\r\nSN-2,2234567890123,\r\n";
+        let checked =
+            preflight(file.as_bytes(), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100).unwrap();
+        assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+        assert_eq!(checked.rows, 2);
+    }
+
+    #[test]
+    fn results_csv_quotes_what_needs_quoting() {
+        let row = RowResult {
+            row: 2,
+            status: ItemStatus::Failed,
+            device_id: None,
+            serial_number: Some("SN-1".into()),
+            product_key_id: None,
+            manufacturer: None,
+            model: None,
+            error: Some(batches::RowErrorView {
+                code: "unknown_group_tag".into(),
+                ztd_code: None,
+                message: "group tag \"x\" matches no profile, sorry".into(),
+                hint: None,
+            }),
+        };
+        let csv = results_csv(&[row]);
+        let line = csv.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            r#"2,failed,SN-1,,,,,unknown_group_tag,"group tag ""x"" matches no profile, sorry","#
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! The audit trail: every action by the organisation or on its tenant, newest first (the API's
+//! `GET /api/v1/audit` decides what is visible).
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use maud::{html, Markup};
+use serde::Deserialize;
+use uuid::Uuid;
+use ztd_storage::StorageError;
+
+use super::error::PortalError;
+use super::session::Portal;
+use super::view::{self, Section};
+use crate::api::audit::{self, AuditEventView, AuditQuery};
+use crate::error::ApiQuery;
+use crate::state::AppState;
+
+const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditPageQuery {
+    cursor: Option<String>,
+}
+
+/// Readable names of the organisations that acted: the caller's own, or one that acted on its
+/// tenant (the events are the API's answer, so the caller may see that they happened).
+async fn org_names(
+    state: &AppState,
+    events: &[AuditEventView],
+) -> Result<HashMap<Uuid, String>, PortalError> {
+    let mut names = HashMap::new();
+    for org_id in events.iter().filter_map(|event| event.actor_org_id) {
+        if names.contains_key(&org_id) {
+            continue;
+        }
+        let name = match state.db.get_org(org_id).await {
+            Ok(org) => org.name,
+            Err(StorageError::NotFound) => org_id.to_string(),
+            Err(other) => return Err(other.into()),
+        };
+        names.insert(org_id, name);
+    }
+    Ok(names)
+}
+
+fn details(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(map) if map.is_empty() => String::new(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    portal: Portal,
+    Query(query): Query<AuditPageQuery>,
+) -> Result<Markup, PortalError> {
+    let cursor = query.cursor.filter(|cursor| !cursor.is_empty());
+    let page =
+        audit::list_audit(portal.handle(), ApiQuery(AuditQuery { cursor, limit: Some(PAGE_SIZE) })).await?.0;
+    let names = org_names(&state, &page.items).await?;
+    let me = portal.org().id;
+    let content = html! {
+        h1 { "Audit trail" }
+        p class="lead" { "Every change made by your organisation or to your organisation's data, by anyone, newest first." }
+        @if page.items.is_empty() {
+            p class="card empty" { "Nothing has happened yet." }
+        } @else {
+            div class="table-wrap" {
+                table id="audit" {
+                    thead { tr { th { "When" } th { "Action" } th { "By" } th { "Target" } th { "Details" } th { "Request" } } }
+                    tbody {
+                        @for event in &page.items {
+                            tr {
+                                td { (view::time(event.at)) }
+                                td { code { (event.action) } }
+                                td {
+                                    (event.actor_kind.as_str().replace('_', " "))
+                                    @if let Some(org_id) = event.actor_org_id {
+                                        " · " (if org_id == me { "your organisation".to_owned() } else { names.get(&org_id).cloned().unwrap_or_default() })
+                                    }
+                                }
+                                td { (event.target_type) @if let Some(id) = &event.target_id { br; span class="mono hint" { (id) } } }
+                                td class="mono" { (details(&event.details)) }
+                                td class="mono hint" { (event.request_id.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = &page.next_cursor {
+            p { a href=(format!("/audit?cursor={}", view::url_encode(next))) rel="next" { "Older events" } }
+        }
+    };
+    Ok(view::page(&portal, Section::Audit, "Audit trail", content))
+}

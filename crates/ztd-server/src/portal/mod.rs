@@ -1,0 +1,110 @@
+//! The web portal: server-rendered HTML (maud) for partners, OEMs, customers, organisation
+//! admins and the platform operator. No front-end build; a few lines of optional JavaScript.
+//!
+//! How it is put together:
+//! - **One path with the API.** Every page authenticates through the access layer
+//!   ([`crate::access::authenticate`], session cookie) and acts by calling the API's own handler
+//!   functions (`crate::api::*`) with the resulting [`crate::access::Access`]. So a page can do
+//!   exactly what the same person could do through the API: the same tenancy and role checks,
+//!   validation, pipeline and audit events. The portal only turns answers into HTML.
+//! - **Sessions** ([`session`]): sign-in stores a session (cookie hash, CSRF token, expiry);
+//!   the cookie is `HttpOnly; SameSite=Lax`, `Secure` with the `__Host-` prefix on https.
+//! - **CSRF**: every form carries the session's token in a hidden field; form handlers take a
+//!   [`session::CsrfForm`], which refuses a post without the right token (403, readable page).
+//! - **Errors** ([`error::PortalError`]): readable pages; a failed form is shown again with
+//!   what the person typed and the message next to the field.
+//! - Responses carry `Cache-Control: no-store` (one-time secrets are shown once), a strict
+//!   Content-Security-Policy, and `Referrer-Policy: no-referrer` (invitation links carry their
+//!   token in the path).
+//!
+//! Pages are documented in docs/portal.md.
+
+mod account;
+mod add_devices;
+mod admin;
+mod assets;
+mod audit;
+mod customers;
+mod devices;
+mod error;
+mod profiles;
+mod relationships;
+mod session;
+mod view;
+
+pub use add_devices::{preflight, Preflight, Problem};
+pub use error::PortalError;
+pub use session::{CsrfForm, Portal};
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every portal route. Merged into the service's router by [`crate::app::build_app`].
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route(assets::CSS_PATH, get(assets::css))
+        .route(assets::JS_PATH, get(assets::js))
+        .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route("/sign-out", post(account::sign_out))
+        .route("/password", get(account::password_form).post(account::change_password))
+        // Partner / OEM
+        .route("/customers", get(customers::list))
+        .route("/invitations", post(customers::create_invitation))
+        .route("/invitations/{token}", get(relationships::show_invitation))
+        .route("/invitations/{token}/accept", post(relationships::accept_invitation))
+        .route("/invitations/{token}/withdraw", post(customers::withdraw_invitation))
+        // Devices (partner through a relationship, or the customer itself)
+        .route("/customers/{customer_id}/devices", get(devices::list))
+        .route(
+            "/customers/{customer_id}/add-devices",
+            // The upload handler caps the file itself (the configured upload limit) and answers
+            // an oversized one with a readable page.
+            get(add_devices::show_form).post(add_devices::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/batches/{id}", get(add_devices::show_batch))
+        .route("/batches/{id}/results.csv", get(add_devices::download_results))
+        .route("/devices/{id}", get(devices::show))
+        .route("/devices/{id}/group-tag", post(devices::change_tag))
+        .route("/devices/{id}/deregister", get(devices::confirm_deregister).post(devices::deregister))
+        // Customer
+        .route("/relationships", get(relationships::list))
+        .route("/relationships/{id}/revoke", get(relationships::confirm_revoke).post(relationships::revoke))
+        .route("/customers/{customer_id}/profiles", get(profiles::list).post(profiles::create))
+        .route("/customers/{customer_id}/profiles/new", get(profiles::new_form))
+        .route("/customers/{customer_id}/profiles/{id}", get(profiles::edit_form).post(profiles::update))
+        .route("/audit", get(audit::list))
+        // Organisation admins
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/api-keys", get(admin::api_keys).post(admin::create_api_key))
+        .route("/api-keys/{id}/revoke", post(admin::revoke_api_key))
+        // Operator
+        .route("/orgs", get(admin::orgs).post(admin::create_org))
+        // Organisation admins
+        // Operator
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// Headers of every portal response (see the module documentation).
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}

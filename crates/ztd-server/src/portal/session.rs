@@ -1,0 +1,239 @@
+//! Who is signed in, and the checks every portal request passes.
+//!
+//! - [`Portal`]: the signed-in person of a page, authenticated by the access layer
+//!   ([`access::authenticate`]) from the session cookie. Its [`Access`] is the same handle the
+//!   API's handlers take, so every tenancy and role decision is the access layer's.
+//! - [`CsrfForm`]: a form post — the person, plus the form, accepted only when its hidden
+//!   `csrf_token` field equals the session's token. Handlers that take one cannot forget the
+//!   check.
+//! - Cookies: `HttpOnly; SameSite=Lax; Path=/`, plus `Secure` and the `__Host-` name prefix
+//!   when the portal's public URL is https (the prefix makes the browser refuse a cookie of
+//!   that name set by a sibling subdomain or over plain http).
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use ztd_storage::{OrgKind, Organisation, Role};
+
+use super::error::PortalError;
+use crate::access::{self, Access, Caller, CsrfPolicy};
+use crate::auth;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Largest urlencoded form body the portal reads (every form is a few short fields).
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// Paths a person who must still change the one-time password may use.
+const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &["/password", "/sign-out"];
+
+/// Whether cookies are marked `Secure` and named with the `__Host-` prefix.
+pub fn secure_cookies(config: &Config) -> bool {
+    config.public_url.starts_with("https://")
+}
+
+/// Name of the session cookie under `config`.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    auth::session_cookie_name(secure_cookies(config))
+}
+
+/// Name of the cookie carrying the sign-in form's CSRF token (there is no session yet).
+pub fn sign_in_cookie_name(config: &Config) -> &'static str {
+    if secure_cookies(config) {
+        "__Host-ztd_sign_in"
+    } else {
+        "ztd_sign_in"
+    }
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure on https.
+pub fn set_cookie(config: &Config, name: &str, value: &str, max_age_secs: u64) -> HeaderValue {
+    let secure = if secure_cookies(config) { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    // Names are constants and values base64url tokens: always a valid header value.
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("ztd_invalid=; Max-Age=0"))
+}
+
+/// A `Set-Cookie` value that deletes the cookie.
+pub fn clear_cookie(config: &Config, name: &str) -> HeaderValue {
+    set_cookie(config, name, "", 0)
+}
+
+/// The signed-in person of one portal request.
+#[derive(Debug, Clone)]
+pub struct Portal {
+    access: Access,
+    csrf_token: String,
+    session_hash: String,
+}
+
+impl Portal {
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// A clone of the access handle, for calling an API handler that takes it by value.
+    pub fn handle(&self) -> Access {
+        self.access.clone()
+    }
+
+    pub fn caller(&self) -> &Caller {
+        self.access.caller()
+    }
+
+    pub fn org(&self) -> &Organisation {
+        &self.caller().org
+    }
+
+    pub fn role(&self) -> Role {
+        self.caller().role
+    }
+
+    pub fn email(&self) -> &str {
+        &self.caller().actor.label
+    }
+
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    /// SHA-256 of the session cookie, the session's key in the database.
+    pub fn session_hash(&self) -> &str {
+        &self.session_hash
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Role::Admin
+    }
+
+    pub fn can_register(&self) -> bool {
+        matches!(self.role(), Role::Admin | Role::Registrar)
+    }
+
+    pub fn is_customer(&self) -> bool {
+        self.org().kind == OrgKind::Customer
+    }
+
+    pub fn is_partner_side(&self) -> bool {
+        self.caller().is_partner_side()
+    }
+}
+
+/// The path and query of the request, to come back to after signing in.
+fn return_path(parts: &Parts) -> String {
+    parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())
+}
+
+impl FromRequestParts<AppState> for Portal {
+    type Rejection = PortalError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PortalError> {
+        let next = if parts.method == Method::GET { return_path(parts) } else { "/".to_owned() };
+        let caller = match access::authenticate(parts, state, CsrfPolicy::CheckedByHandler).await {
+            Ok(caller) => caller,
+            Err(ApiError::Unauthenticated) => return Err(PortalError::SignInRequired { next }),
+            Err(other) => return Err(other.into()),
+        };
+        // The portal is for people: an API key (bearer) has no session and no place here.
+        let Some(session) = caller.session.clone() else {
+            return Err(PortalError::SignInRequired { next });
+        };
+        if session.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
+            return Err(PortalError::PasswordChangeRequired);
+        }
+        Ok(Portal {
+            access: Access::new(caller, state.db.clone()),
+            csrf_token: session.csrf_token,
+            session_hash: session.token_hash,
+        })
+    }
+}
+
+/// The hidden field every portal form carries.
+#[derive(Debug, Deserialize)]
+struct CsrfField {
+    csrf_token: Option<String>,
+}
+
+/// Parses an urlencoded form body with axum's own form extractor.
+pub async fn parse_form<T: DeserializeOwned>(
+    bytes: axum::body::Bytes,
+    state: &AppState,
+) -> Result<T, PortalError> {
+    let request = Request::builder()
+        .method(Method::POST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(bytes))
+        .map_err(ApiError::internal)?;
+    match axum::Form::<T>::from_request(request, state).await {
+        Ok(axum::Form(value)) => Ok(value),
+        Err(rejection) => Err(PortalError::BadForm(rejection.body_text())),
+    }
+}
+
+/// A form post by a signed-in person whose CSRF token matched the session's.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub Portal, pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PortalError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, PortalError> {
+        let (mut parts, body) = request.into_parts();
+        let portal = Portal::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| PortalError::BadForm(format!("the form is larger than {FORM_LIMIT} bytes")))?;
+        let field: CsrfField =
+            parse_form(bytes.clone(), state).await.unwrap_or(CsrfField { csrf_token: None });
+        access::verify_csrf(portal.caller(), field.csrf_token.as_deref())
+            .map_err(|_| PortalError::CsrfRejected)?;
+        let form = parse_form(bytes, state).await?;
+        Ok(CsrfForm(portal, form))
+    }
+}
+
+/// A form without fields besides the CSRF token (sign-out, revoke, deregister).
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+/// Only a path on this site is a place to return to after signing in (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/customers/1/devices?state=active")), "/customers/1/devices?state=active");
+        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "evil"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad} followed");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_secure_and_host_prefixed_on_https() {
+        let http = Config { public_url: "http://127.0.0.1:8080".into(), ..Config::default() };
+        let https = Config { public_url: "https://ztd.example".into(), ..Config::default() };
+        assert_eq!(session_cookie_name(&http), "ztd_session");
+        assert_eq!(session_cookie_name(&https), "__Host-ztd_session");
+        let plain = set_cookie(&http, "ztd_session", "abc", 60);
+        assert_eq!(plain, "ztd_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+        let secure = set_cookie(&https, "__Host-ztd_session", "abc", 60);
+        assert!(secure.to_str().unwrap().ends_with("; Secure"));
+        assert!(clear_cookie(&http, "ztd_session").to_str().unwrap().contains("Max-Age=0"));
+    }
+}

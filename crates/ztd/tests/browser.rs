@@ -1,0 +1,493 @@
+//! The portal in a real browser: Debian's Chromium, headless, driven through chromedriver
+//! (WebDriver, fantoccini), against the real server (in-process, 127.0.0.1:0, SQLite).
+//!
+//! - chromedriver and Chromium: `/usr/bin/chromedriver`, `/usr/bin/chromium`, or the paths in
+//!   `ZTD_CHROMEDRIVER` / `ZTD_CHROMIUM`. Missing: a loud SKIPPED line locally, a failure under
+//!   `CI=true`.
+//! - The test starts chromedriver on a free port and kills it at the end; each person gets a
+//!   browser with its own fresh profile (its own cookies).
+//! - On failure, every browser's screen is saved as PNG under
+//!   `$CARGO_TARGET_DIR/browser-screenshots/` and the paths are printed.
+//! - After a run that really drove Chromium, `$CARGO_TARGET_DIR/ztd-browser-tests.ran` is
+//!   written (CI checks that it exists).
+//! - `ZTD_BROWSER_PAGES=1` also saves the main pages at 1280 px and at phone width under
+//!   `$CARGO_TARGET_DIR/browser-screenshots/pages/`, to look at the layout.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use ztd_domain::synth::{self, SyntheticDevice};
+use ztd_server::access::AuditActor;
+use ztd_server::services::{self, Email};
+use ztd_server::testing::{Backend, TestApp};
+use ztd_storage::{OrgKind, Organisation, Role};
+
+const STANDARD_TAG: &str = "Microsoft365ManagedStandard_";
+/// The test server's upload limit, small so an oversized file is cheap to make.
+const UPLOAD_LIMIT: usize = 64 * 1024;
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The shared build directory (`CARGO_TARGET_DIR`, else the one this test was built in).
+fn target_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace.join(dir),
+        None => Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .map_or_else(|| workspace.join("target"), Path::to_path_buf),
+    }
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// No browser: fail in CI (the suite must not pass without it), skip loudly elsewhere.
+fn unavailable(reason: &str) {
+    assert!(!in_ci(), "the browser tests must run under CI=true, but {reason}");
+    eprintln!("\n*** SKIPPED browser tests: {reason}. Install chromium and chromium-driver (or set ZTD_CHROMEDRIVER / ZTD_CHROMIUM). ***\n");
+}
+
+/// A chromedriver process on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    chromium: PathBuf,
+    profiles: Vec<tempfile::TempDir>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start() -> Option<Self> {
+        let chromedriver = PathBuf::from(
+            std::env::var("ZTD_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        );
+        let chromium =
+            PathBuf::from(std::env::var("ZTD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+        for path in [&chromedriver, &chromium] {
+            if !path.exists() {
+                unavailable(&format!("{} does not exist", path.display()));
+                return None;
+            }
+        }
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).ok()?.port();
+        let log = std::fs::File::create(target_dir().join("chromedriver.log")).ok();
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(log.map_or_else(Stdio::null, Stdio::from))
+            .spawn();
+        let child = match child {
+            Ok(child) => child,
+            Err(error) => {
+                unavailable(&format!("{} does not start: {error}", chromedriver.display()));
+                return None;
+            }
+        };
+        let driver =
+            Driver { child, url: format!("http://127.0.0.1:{port}"), chromium, profiles: Vec::new() };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen on port {port} within 15 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(driver)
+    }
+
+    /// A new headless browser with a fresh profile (its own cookie jar).
+    async fn browser(&mut self) -> Result<Client> {
+        let profile = tempfile::tempdir().context("a temporary browser profile")?;
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--window-size=1280,1000".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": self.chromium.display().to_string(), "args": args }),
+        );
+        self.profiles.push(profile);
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .context("open a Chromium session through chromedriver")?;
+        Ok(client)
+    }
+}
+
+/// Saves what each browser shows, for a failed run.
+async fn screenshots(test: &str, browsers: &[(&str, &Client)]) {
+    let dir = target_dir().join("browser-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    for (who, client) in browsers {
+        let path = dir.join(format!("{test}-{who}.png"));
+        match client.screenshot().await {
+            Ok(png) if std::fs::write(&path, &png).is_ok() => {
+                eprintln!("screenshot of {who}'s browser: {}", path.display())
+            }
+            Ok(_) => eprintln!("could not write {}", path.display()),
+            Err(error) => eprintln!("no screenshot of {who}'s browser: {error}"),
+        }
+        if let Ok(url) = client.current_url().await {
+            eprintln!("{who}'s browser was at {url}");
+        }
+    }
+}
+
+/// Saves a page at 1280 px and at phone width when `ZTD_BROWSER_PAGES` is set.
+async fn page_shots(client: &Client, name: &str) -> Result<()> {
+    if std::env::var_os("ZTD_BROWSER_PAGES").is_none() {
+        return Ok(());
+    }
+    let dir = target_dir().join("browser-screenshots/pages");
+    std::fs::create_dir_all(&dir)?;
+    for (label, width, height) in [("1280", 1280, 1000), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        std::fs::write(dir.join(format!("{name}-{label}.png")), client.screenshot().await?)?;
+    }
+    client.set_window_size(1280, 1000).await?;
+    Ok(())
+}
+
+fn marker() -> PathBuf {
+    target_dir().join("ztd-browser-tests.ran")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+// ---------------------------------------------------------------------------------------------
+
+async fn body_text(client: &Client) -> Result<String> {
+    Ok(client.find(Locator::Css("body")).await?.text().await?)
+}
+
+async fn path_of(client: &Client) -> Result<String> {
+    Ok(client.current_url().await?.path().to_owned())
+}
+
+/// Waits until the page's text contains `needle`.
+async fn wait_for_text(client: &Client, needle: &str) -> Result<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = body_text(client).await.unwrap_or_default();
+        if text.contains(needle) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("the page never said {needle:?}; it says:\n{text}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fill(client: &Client, id: &str, value: &str) -> Result<()> {
+    let input = client.find(Locator::Id(id)).await.with_context(|| format!("field #{id}"))?;
+    input.clear().await?;
+    input.send_keys(value).await?;
+    Ok(())
+}
+
+async fn submit(client: &Client, form_css: &str) -> Result<()> {
+    let selector = format!("{form_css} button[type=submit]");
+    client.find(Locator::Css(&selector)).await.with_context(|| format!("button {selector}"))?.click().await?;
+    Ok(())
+}
+
+async fn sign_in(client: &Client, base: &str, email: &str, password: &str) -> Result<()> {
+    if path_of(client).await? != "/sign-in" {
+        client.goto(&format!("{base}/sign-in")).await?;
+    }
+    fill(client, "email", email).await?;
+    fill(client, "password", password).await?;
+    submit(client, "form[action='/sign-in']").await
+}
+
+/// The forced first-sign-in step: replace the one-time password.
+async fn change_password(client: &Client, old: &str, new: &str) -> Result<()> {
+    wait_for_text(client, "Choose your own password").await?;
+    fill(client, "current_password", old).await?;
+    fill(client, "new_password", new).await?;
+    fill(client, "confirm_password", new).await?;
+    submit(client, "form[action='/password']").await
+}
+
+/// An Autopilot/Intune CSV with a Group Tag column: one line per `(device, tag)`.
+fn intune_csv(rows: &[(&SyntheticDevice, &str)]) -> String {
+    let mut out = String::from("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n");
+    for (device, tag) in rows {
+        let pkid = device.product_key_id.as_deref().unwrap_or("");
+        out.push_str(&format!("{},{pkid},{},{tag}\r\n", device.serial_number, device.hardware_hash));
+    }
+    out
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<String> {
+    let path = dir.join(name);
+    std::fs::File::create(&path)?.write_all(text.as_bytes())?;
+    Ok(path.display().to_string())
+}
+
+async fn upload(client: &Client, profile_tag: &str, file: &str) -> Result<()> {
+    client.find(Locator::Id("group_tag")).await?.select_by_value(profile_tag).await?;
+    client.find(Locator::Id("file")).await?.send_keys(file).await?;
+    submit(client, "form[enctype='multipart/form-data']").await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner story
+// ---------------------------------------------------------------------------------------------
+
+struct Person {
+    email: String,
+    one_time_password: String,
+}
+
+async fn person(app: &TestApp, org: &Organisation, email: &str) -> Result<Person> {
+    let email = Email::parse(email).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let created =
+        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
+            .await
+            .map_err(|error| anyhow::anyhow!("create user: {error}"))?;
+    Ok(Person { email: email.as_str().to_owned(), one_time_password: created.password })
+}
+
+struct Story<'a> {
+    app: &'a TestApp,
+    partner: &'a Client,
+    customer: &'a Client,
+    files: &'a Path,
+}
+
+impl Story<'_> {
+    fn url(&self, path: &str) -> String {
+        self.app.url(path)
+    }
+
+    async fn run(&self) -> Result<()> {
+        let app = self.app;
+        let (partner, customer) = (self.partner, self.customer);
+        let partner_org = app.create_org(OrgKind::Partner, "Fabrikam Devices").await;
+        let customer_org = app.create_org(OrgKind::Customer, "Contoso").await;
+        let partner_admin = person(app, &partner_org, "pat@fabrikam.example").await?;
+        let customer_admin = person(app, &customer_org, "carla@contoso.example").await?;
+
+        // 1. The partner signs in with the one-time password and must choose a new one first.
+        partner.goto(&self.url("/")).await?;
+        ensure!(path_of(partner).await? == "/sign-in", "an anonymous visit must land on the sign-in page");
+        page_shots(partner, "sign-in").await?;
+        sign_in(partner, &app.base_url, &partner_admin.email, "not the password").await?;
+        let refused = wait_for_text(partner, "The email or the password is not right").await?;
+        ensure!(refused.contains("Sign in"), "a wrong password keeps the sign-in form");
+        ensure!(
+            partner.find(Locator::Id("email")).await?.prop("value").await?.as_deref()
+                == Some(partner_admin.email.as_str()),
+            "the typed email is kept after a failed sign-in"
+        );
+        sign_in(partner, &app.base_url, &partner_admin.email, &partner_admin.one_time_password).await?;
+        change_password(partner, &partner_admin.one_time_password, "correct horse battery staple").await?;
+        wait_for_text(partner, "No customer yet").await?;
+        ensure!(
+            path_of(partner).await? == "/customers",
+            "after the password change the partner lands on Customers"
+        );
+
+        // 2. The partner creates an invitation link for Contoso.
+        fill(partner, "customer_id", "not-an-id").await?;
+        submit(partner, "form[action='/invitations']").await?;
+        wait_for_text(partner, "is not an organisation id").await?;
+        ensure!(
+            partner.find(Locator::Id("customer_id")).await?.prop("value").await?.as_deref()
+                == Some("not-an-id"),
+            "a failed form keeps what was typed"
+        );
+        fill(partner, "customer_id", &customer_org.id.to_string()).await?;
+        submit(partner, "form[action='/invitations']").await?;
+        wait_for_text(partner, "Invitation link created").await?;
+        page_shots(partner, "invitation-created").await?;
+        let link =
+            partner.find(Locator::Id("invitation-url")).await?.prop("value").await?.context("the link")?;
+        let token = link.rsplit('/').next().context("a token at the end of the link")?.to_owned();
+        ensure!(token.starts_with("ztdinv_"), "the link ends with the invitation token: {link}");
+
+        // 3. The customer's admin opens the link in another browser, signs in, accepts.
+        customer.goto(&self.url(&format!("/invitations/{token}"))).await?;
+        ensure!(path_of(customer).await? == "/sign-in", "the link asks an anonymous visitor to sign in");
+        sign_in(customer, &app.base_url, &customer_admin.email, &customer_admin.one_time_password).await?;
+        change_password(customer, &customer_admin.one_time_password, "contoso admin passphrase 1").await?;
+        wait_for_text(customer, "Invitation from Fabrikam Devices").await?;
+        page_shots(customer, "invitation-accept").await?;
+        submit(customer, "form[action$='/accept']").await?;
+        let accepted = wait_for_text(customer, "Invitation accepted").await?;
+        ensure!(
+            accepted.contains("Fabrikam Devices") && accepted.contains("active"),
+            "the partner is listed as active:\n{accepted}"
+        );
+
+        // 4. The partner sees the customer and opens Add devices.
+        partner.goto(&self.url("/customers")).await?;
+        let customers = wait_for_text(partner, "Contoso").await?;
+        ensure!(customers.contains("active"), "the relationship shows as active:\n{customers}");
+        page_shots(partner, "customers").await?;
+        partner.find(Locator::LinkText("Add devices")).await?.click().await?;
+        wait_for_text(partner, "Add devices to Contoso").await?;
+        let options = partner.find(Locator::Id("group_tag")).await?.text().await?;
+        for tag in [STANDARD_TAG, "Microsoft365ManagedPowerUser_", "Microsoft365ManagedSensitiveData_"] {
+            ensure!(options.contains(tag), "the profile list shows the exact tag {tag}:\n{options}");
+        }
+        page_shots(partner, "add-devices").await?;
+
+        // 5. A file with a near-miss tag and a duplicate: precise errors, nothing registered.
+        let devices: Vec<SyntheticDevice> = synth::generate(4242, 5).collect();
+        let broken = intune_csv(&[
+            (&devices[0], STANDARD_TAG),
+            (&devices[1], STANDARD_TAG),
+            (&devices[2], "Microsoft365ManagedStandard"),
+            (&devices[3], STANDARD_TAG),
+            (&devices[4], STANDARD_TAG),
+            (&devices[0], STANDARD_TAG),
+        ]);
+        let broken_path = write_file(self.files, "contoso-devices.csv", &broken)?;
+        upload(partner, STANDARD_TAG, &broken_path).await?;
+        let report = wait_for_text(partner, "Nothing was registered").await?;
+        page_shots(partner, "upload-problems").await?;
+        ensure!(report.contains("2 problems in contoso-devices.csv"), "two problems are counted:\n{report}");
+        ensure!(report.contains("contoso-devices.csv:line 4"), "the near-miss tag is on line 4:\n{report}");
+        ensure!(report.contains("unknown_group_tag"), "the near miss has its code:\n{report}");
+        ensure!(
+            report.contains(&format!("did you mean \"{STANDARD_TAG}\"")),
+            "the hint names the tag it likely meant:\n{report}"
+        );
+        ensure!(report.contains("contoso-devices.csv:line 7"), "the duplicate is on line 7:\n{report}");
+        ensure!(report.contains("line 2"), "the duplicate names the line it repeats:\n{report}");
+        ensure!(
+            partner.find(Locator::Id("group_tag")).await?.prop("value").await?.as_deref()
+                == Some(STANDARD_TAG),
+            "the chosen profile is kept"
+        );
+        let customer_devices = app.db.list_devices(customer_org.id, &Default::default(), None, 100).await?;
+        ensure!(customer_devices.items.is_empty(), "nothing may be registered from a file with problems");
+
+        // 6. The fixed file registers every device; the batch page follows to the end.
+        let fixed = intune_csv(&devices.iter().map(|device| (device, STANDARD_TAG)).collect::<Vec<_>>());
+        let fixed_path = write_file(self.files, "contoso-devices-fixed.csv", &fixed)?;
+        upload(partner, STANDARD_TAG, &fixed_path).await?;
+        wait_for_text(partner, "All rows are done").await?;
+        page_shots(partner, "batch").await?;
+        let registered = partner.find(Locator::Id("count-registered")).await?.text().await?;
+        let failed = partner.find(Locator::Id("count-failed")).await?.text().await?;
+        ensure!(registered == "5" && failed == "0", "5 registered, 0 failed; got {registered} and {failed}");
+        partner.find(Locator::LinkText("See the devices")).await?.click().await?;
+        let listed = wait_for_text(partner, "Devices of Contoso").await?;
+        for device in &devices {
+            ensure!(
+                listed.contains(&device.serial_number),
+                "device {} is listed:\n{listed}",
+                device.serial_number
+            );
+        }
+        ensure!(listed.contains(STANDARD_TAG), "the devices show their profile's tag");
+        page_shots(partner, "devices").await?;
+
+        // 7. A post without the CSRF token is refused, and changes nothing.
+        partner
+            .execute(
+                "const form = document.createElement('form');\
+                 form.method = 'post'; form.action = '/invitations';\
+                 const field = document.createElement('input'); field.name = 'customer_id'; field.value = '';\
+                 form.appendChild(field); document.body.appendChild(form); form.submit();",
+                vec![],
+            )
+            .await?;
+        wait_for_text(partner, "This form cannot be accepted").await?;
+        let links = app.db.list_invitations(partner_org.id).await?;
+        ensure!(links.len() == 1, "the refused post created no invitation ({} links)", links.len());
+
+        // 8. The customer uploads its own file, too large: a readable refusal.
+        let many: Vec<SyntheticDevice> = synth::generate(77, 40).collect();
+        let big = intune_csv(&many.iter().map(|device| (device, STANDARD_TAG)).collect::<Vec<_>>());
+        ensure!(big.len() > UPLOAD_LIMIT, "the big file must exceed the limit");
+        let big_path = write_file(self.files, "too-big.csv", &big)?;
+        customer.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
+        wait_for_text(customer, "Add devices to Contoso").await?;
+        upload(customer, STANDARD_TAG, &big_path).await?;
+        let too_big = wait_for_text(customer, "The file is larger than the upload limit of 64 KB").await?;
+        ensure!(too_big.contains("ztd csv split"), "the refusal says how to split the file:\n{too_big}");
+
+        // 9. The customer revokes, after a confirmation step.
+        customer.goto(&self.url("/relationships")).await?;
+        wait_for_text(customer, "Fabrikam Devices").await?;
+        customer.find(Locator::LinkText("Revoke…")).await?.click().await?;
+        wait_for_text(customer, "Revoke Fabrikam Devices's access?").await?;
+        page_shots(customer, "revoke-confirm").await?;
+        ensure!(
+            app.db.find_active_relationship(partner_org.id, customer_org.id).await?.is_some(),
+            "the confirmation page alone revokes nothing"
+        );
+        submit(customer, "form[action$='/revoke']").await?;
+        wait_for_text(customer, "Access revoked").await?;
+
+        // 10. The partner's Add devices is refused from now on; the devices stay with Contoso.
+        partner.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
+        let refusal = wait_for_text(partner, "Not allowed").await?;
+        ensure!(refusal.contains("no active relationship"), "the refusal says why:\n{refusal}");
+        ensure!(refusal.contains("relationship_required"), "the refusal carries the code:\n{refusal}");
+        partner.goto(&self.url("/customers")).await?;
+        wait_for_text(partner, "revoked").await?;
+        customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
+        let kept = wait_for_text(customer, "Devices of Contoso").await?;
+        ensure!(kept.contains(&devices[0].serial_number), "the customer keeps the devices:\n{kept}");
+        page_shots(customer, "customer-devices").await?;
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partner_story_in_chromium() {
+    let Some(mut driver) = Driver::start() else { return };
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.max_upload_bytes = UPLOAD_LIMIT)
+        .await
+        .expect("SQLite always starts");
+    let partner = driver.browser().await.expect("a Chromium session for the partner");
+    let customer = driver.browser().await.expect("a Chromium session for the customer");
+    let files = tempfile::tempdir().expect("a directory for the CSV files");
+    let story = Story { app: &app, partner: &partner, customer: &customer, files: files.path() };
+    let outcome = match tokio::time::timeout(Duration::from_secs(240), story.run()).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(anyhow::anyhow!("the story took longer than 240 s")),
+    };
+    if let Err(error) = &outcome {
+        screenshots("partner_story", &[("partner", &partner), ("customer", &customer)]).await;
+        let _ = partner.close().await;
+        let _ = customer.close().await;
+        panic!("the partner story failed: {error:#}");
+    }
+    partner.close().await.expect("close the partner's browser");
+    customer.close().await.expect("close the customer's browser");
+    std::fs::write(marker(), format!("browser tests drove Chromium at {:?}\n", std::time::SystemTime::now()))
+        .expect("write the marker file");
+    eprintln!("browser tests ran; marker: {}", marker().display());
+}
