@@ -1,5 +1,5 @@
 //! PostgreSQL backend: what several `ztd serve` instances share. Workers claim batches with
-//! `FOR UPDATE SKIP LOCKED` and lock a chunk's pending items, so a worker that lost its lease
+//! `FOR UPDATE SKIP LOCKED`, and a chunk locks its batch row, so a worker that lost its lease
 //! can never process an item a second time.
 
 use std::time::Duration;
@@ -18,6 +18,11 @@ impl PostgresDatabase {
     const BACKEND: &'static str = "postgres";
     const LOCK_ROWS: &'static str = " FOR UPDATE";
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
+    /// devices and item outcomes commit or vanish together (a crash at worst loses the last
+    /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
+    /// commits synchronously, which flushes every earlier chunk's WAL first.
+    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
 
     /// Connects to `postgres://…` and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self> {

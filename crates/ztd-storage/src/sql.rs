@@ -211,14 +211,23 @@ macro_rules! impl_database {
                     let (Some(first), Some(last)) = (rows.clone().min(), rows.max()) else {
                         return Ok(Vec::new());
                     };
+                    if let Some(setup) = Self::CHUNK_TRANSACTION_SETUP {
+                        sqlx::query(setup).execute(&mut *tx).await?;
+                    }
+                    // One chunk of a batch at a time: PostgreSQL locks the batch row, so a
+                    // worker that lost its lease waits for the new holder's chunk to commit and
+                    // then sees its rows as processed (SQLite has a single writer anyway).
+                    sqlx::query(&format!("SELECT id FROM batches WHERE id = $1{}", Self::LOCK_ROWS))
+                        .bind(batch.id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
                     // Only items still pending are processed: a resumed batch skips what a
-                    // previous worker already committed (PostgreSQL also locks them, so a
-                    // worker that lost its lease cannot process them a second time).
-                    let pending: HashSet<i64> = sqlx::query_scalar::<_, i64>(&format!(
+                    // previous worker already committed.
+                    let pending: HashSet<i64> = sqlx::query_scalar::<_, i64>(
                         "SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' \
-                         AND row_no >= $2 AND row_no <= $3{}",
-                        Self::LOCK_ROWS
-                    ))
+                         AND row_no >= $2 AND row_no <= $3",
+                    )
                     .bind(batch.id)
                     .bind(first)
                     .bind(last)

@@ -26,6 +26,8 @@ impl SqliteDatabase {
     /// SQLite has a single writer: no row locks to take.
     const LOCK_ROWS: &'static str = "";
     const SKIP_LOCKED: &'static str = "";
+    /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
+    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
 
     /// Opens (creating the file and its directory if missing) and migrates the database.
     /// Accepts `sqlite:path`, `sqlite://path` or a plain file path.

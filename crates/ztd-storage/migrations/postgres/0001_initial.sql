@@ -132,7 +132,7 @@ CREATE INDEX batch_items_pending ON batch_items (batch_id, row_no) WHERE status 
 
 CREATE TABLE devices (
     -- Insertion order: the paging cursor.
-    seq                   bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    seq                   bigint GENERATED ALWAYS AS IDENTITY,
     id                    uuid PRIMARY KEY,
     customer_id           uuid NOT NULL REFERENCES organisations (id),
     registered_by_org_id  uuid NOT NULL REFERENCES organisations (id),
