@@ -173,7 +173,7 @@ pub(crate) fn scoped_filter(
     Some(filter)
 }
 
-/// The customer's devices, newest registrations last, filtered and paged.
+/// The customer's devices, newest registrations first, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/customers/{customer_id}/devices", tag = "devices", security(("bearer" = [])),
     params(("customer_id" = Uuid, Path, description = "customer id"), ListDevicesQuery),
     responses(

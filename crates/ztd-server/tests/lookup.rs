@@ -1,0 +1,139 @@
+//! First-boot lookup over HTTP, on SQLite and PostgreSQL: 404 before registration, the
+//! configuration file after (and the device becomes active), 409 when unassigned, 429 beyond
+//! the per-address rate.
+
+mod batches_support;
+
+use batches_support::*;
+use serde_json::{json, Value};
+use ztd_server::testing::{error_body, TestApp};
+use ztd_storage::{OrgKind, Role};
+
+ztd_server::both_backends!(
+    lookup_before_and_after_registration,
+    unassigned_devices_get_409,
+    invalid_identity_is_refused_precisely,
+    lookups_are_rate_limited_per_address,
+);
+
+async fn lookup(app: &TestApp, body: &Value) -> reqwest::Response {
+    app.request(reqwest::Method::POST, "/api/v1/device-lookup", None).json(body).send().await.expect("lookup")
+}
+
+async fn lookup_before_and_after_registration(app: TestApp) {
+    let c = connected(&app).await;
+    let device = &devices(301, 1)[0];
+    let by_hash = json!({ "hardware_hash": device.hardware_hash });
+
+    let response = lookup(&app, &by_hash).await;
+    assert_eq!(response.status(), 404);
+    let error = error_body(response).await;
+    assert_eq!(error["code"], "device_not_registered");
+
+    let batch = register(
+        &app,
+        &c.partner.key,
+        c.customer.id(),
+        batch_body(POWER_USER_TAG, json_devices(std::slice::from_ref(device))),
+    )
+    .await;
+    let device_id = row(&batch, 1)["device_id"].as_str().unwrap().to_owned();
+
+    let response = lookup(&app, &by_hash).await;
+    assert_eq!(response.status(), 200);
+    let config: Value = response.json().await.unwrap();
+    assert_eq!(config["Version"], 2049);
+    assert_eq!(config["CloudAssignedTenantId"], c.customer.id().to_string());
+    assert_eq!(config["ZtdCorrelationId"], device_id.as_str());
+    assert_eq!(config["CloudAssignedForcedEnrollment"], 1);
+    assert_eq!(config["CloudAssignedDomainJoinMethod"], 0);
+    // Power user: local admin, so bit 2 is off; skip privacy, OEM, EULA, keyboard.
+    assert_eq!(config["CloudAssignedOobeConfig"], 4 + 8 + 16 + 1024);
+    assert_eq!(config["Comment_File"], "Profile Power user");
+    for key in [
+        "CloudAssignedTenantDomain",
+        "CloudAssignedDeviceName",
+        "CloudAssignedLanguage",
+        "CloudAssignedRegion",
+    ] {
+        assert!(config.get(key).is_some(), "missing {key}: {config}");
+    }
+
+    // The first lookup made it active.
+    let shown: Value =
+        app.get(&format!("/api/v1/devices/{device_id}"), &c.customer.key).await.json().await.unwrap();
+    assert_eq!(shown["state"], "active");
+    assert!(shown["activated_at"].is_string());
+
+    // By the SMBIOS tuple too; the device stays active.
+    let by_tuple = json!({
+        "manufacturer": device.manufacturer, "model": device.model, "serial_number": device.serial_number,
+    });
+    let response = lookup(&app, &by_tuple).await;
+    assert_eq!(response.status(), 200);
+    let again: Value = response.json().await.unwrap();
+    assert_eq!(again["ZtdCorrelationId"], device_id.as_str());
+
+    // Deregistered: unknown again.
+    app.delete(&format!("/api/v1/devices/{device_id}"), &c.customer.key).await;
+    assert_eq!(lookup(&app, &by_hash).await.status(), 404);
+
+    let audit: Value = app.get("/api/v1/audit", &c.customer.key).await.json().await.unwrap();
+    let activations =
+        audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "device.activate").count();
+    assert_eq!(activations, 1);
+}
+
+async fn unassigned_devices_get_409(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let device = &devices(302, 1)[0];
+    register(
+        &app,
+        &customer.key,
+        customer.id(),
+        json!({ "devices": json_devices(std::slice::from_ref(device)) }),
+    )
+    .await;
+    let response = lookup(&app, &json!({ "hardware_hash": device.hardware_hash })).await;
+    assert_eq!(response.status(), 409);
+    let error = error_body(response).await;
+    assert_eq!(error["code"], "device_unassigned");
+    assert!(!error.to_string().contains(&customer.id().to_string()));
+    let listed = list_all(&app, &customer.key, customer.id(), "").await;
+    assert_eq!(listed[0]["state"], "unassigned");
+}
+
+async fn invalid_identity_is_refused_precisely(app: TestApp) {
+    let response = lookup(&app, &json!({ "hardware_hash": "T0EAAA==" })).await;
+    assert_eq!(response.status(), 422);
+    let error = error_body(response).await;
+    assert_eq!(error["code"], "invalid_hardware_hash");
+    assert_eq!(error["ztd_code"], 802);
+
+    let response = lookup(&app, &json!({})).await;
+    assert_eq!(error_body(response).await["code"], "missing_device_identity");
+
+    let response = lookup(&app, &json!({ "hash": "x" })).await;
+    assert_eq!(response.status(), 400);
+}
+
+async fn lookups_are_rate_limited_per_address(app: TestApp) {
+    let mut app = app;
+    app.stop().await;
+    let Some(app) = TestApp::spawn_with(app.backend, |config| config.lookup_rate_per_minute = 3).await else {
+        return;
+    };
+    let body = json!({ "hardware_hash": devices(303, 1)[0].hardware_hash });
+    for _ in 0..3 {
+        assert_eq!(lookup(&app, &body).await.status(), 404);
+    }
+    let response = lookup(&app, &body).await;
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    assert_eq!(error_body(response).await["code"], "rate_limited");
+
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("ztd_device_lookups_total"), "{metrics}");
+    assert!(metrics.contains("ztd_device_lookup_duration_seconds"), "{metrics}");
+}
