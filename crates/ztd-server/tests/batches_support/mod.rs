@@ -1,6 +1,6 @@
 //! Helpers shared by the registration tests (batches, devices, lookup).
 
-#![allow(dead_code)] // each test binary uses a different part
+#![allow(dead_code, unused_imports)] // each test binary uses a different part
 
 use std::time::{Duration, Instant};
 
