@@ -2,7 +2,6 @@
 //! time, so every write transaction starts with `BEGIN IMMEDIATE` (it takes the write lock up
 //! front and waits for it under the busy timeout, instead of failing half-way on an upgrade).
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -30,7 +29,7 @@ impl SqliteDatabase {
     const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
 
     /// Opens (creating the file and its directory if missing) and migrates the database.
-    /// Accepts `sqlite:path`, `sqlite://path` or a plain file path.
+    /// Accepts `sqlite:path`, `sqlite://path`, `sqlite::memory:` or a plain file path.
     pub async fn connect(url_or_path: &str) -> Result<Self> {
         let options = if url_or_path.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(url_or_path)?
@@ -43,13 +42,24 @@ impl SqliteDatabase {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let path = options.get_filename();
-        if path != Path::new(":memory:") {
-            if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let in_memory = url_or_path.contains(":memory:") || url_or_path.contains("mode=memory");
+        if !in_memory {
+            if let Some(dir) = options.get_filename().parent().filter(|dir| !dir.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| StorageError::Internal(sqlx::Error::Io(e)))?;
             }
         }
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        // An in-memory database lives as long as a connection to it: keep exactly one, forever
+        // (which also makes it a single writer, as SQLite wants).
+        let pool_options = if in_memory {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(8)
+        };
+        let pool = pool_options.connect_with(options).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
