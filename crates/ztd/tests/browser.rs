@@ -375,14 +375,26 @@ impl Story<'_> {
         let report = wait_for_text(partner, "Nothing was registered").await?;
         page_shots(partner, "upload-problems").await?;
         ensure!(report.contains("2 problems in contoso-devices.csv"), "two problems are counted:\n{report}");
-        ensure!(report.contains("contoso-devices.csv:line 4"), "the near-miss tag is on line 4:\n{report}");
-        ensure!(report.contains("unknown_group_tag"), "the near miss has its code:\n{report}");
+        let mut rows = Vec::new();
+        for row in partner.find_all(Locator::Css("#problems tbody tr")).await? {
+            rows.push(row.text().await?);
+        }
+        ensure!(rows.len() == 2, "one table row per problem: {rows:?}");
+        let (tag_row, duplicate_row) = (&rows[0], &rows[1]);
         ensure!(
-            report.contains(&format!("did you mean \"{STANDARD_TAG}\"")),
-            "the hint names the tag it likely meant:\n{report}"
+            tag_row.contains("line 4") && tag_row.contains("unknown_group_tag"),
+            "the near-miss tag, line 4: {tag_row}"
         );
-        ensure!(report.contains("contoso-devices.csv:line 7"), "the duplicate is on line 7:\n{report}");
-        ensure!(report.contains("line 2"), "the duplicate names the line it repeats:\n{report}");
+        ensure!(
+            tag_row.contains(&format!("did you mean \"{STANDARD_TAG}\"")),
+            "the hint names the tag it likely meant: {tag_row}"
+        );
+        ensure!(
+            duplicate_row.contains("line 7")
+                && duplicate_row.contains("duplicate_row")
+                && duplicate_row.contains("repeats line 2"),
+            "the duplicate, line 7, names the line it repeats: {duplicate_row}"
+        );
         ensure!(
             partner.find(Locator::Id("group_tag")).await?.prop("value").await?.as_deref()
                 == Some(STANDARD_TAG),
@@ -461,6 +473,39 @@ impl Story<'_> {
         let kept = wait_for_text(customer, "Devices of Contoso").await?;
         ensure!(kept.contains(&devices[0].serial_number), "the customer keeps the devices:\n{kept}");
         page_shots(customer, "customer-devices").await?;
+
+        // 11. The customer's other pages render (layout screenshots when asked for).
+        customer.goto(&self.url(&format!("/customers/{}/profiles", customer_org.id))).await?;
+        wait_for_text(customer, STANDARD_TAG).await?;
+        page_shots(customer, "profiles").await?;
+        customer.find(Locator::LinkText("New profile")).await?.click().await?;
+        fill(customer, "name", "Kiosk").await?;
+        fill(customer, "group_tag", "ContosoKiosk_").await?;
+        fill(customer, "device_name_template", "KIOSK-%SERIAL%-TOO-LONG").await?;
+        customer.find(Locator::Css("button[value=preview]")).await?.click().await?;
+        wait_for_text(customer, "No preview yet").await?;
+        fill(customer, "device_name_template", "KSK-%RAND:5%").await?;
+        customer.find(Locator::Css("button[value=preview]")).await?.click().await?;
+        let previewed = wait_for_text(customer, "CloudAssignedDeviceName").await?;
+        ensure!(previewed.contains("KSK-%RAND:5%"), "the preview shows the typed template:\n{previewed}");
+        page_shots(customer, "profile-preview").await?;
+        customer.find(Locator::Css("button[value=save]")).await?.click().await?;
+        wait_for_text(customer, "Profile saved").await?;
+        ensure!(body_text(customer).await?.contains("ContosoKiosk_"), "the new profile is listed");
+        customer.goto(&self.url("/audit")).await?;
+        let trail = wait_for_text(customer, "relationship.revoke").await?;
+        ensure!(
+            trail.contains("device_batch.create"),
+            "the partner's upload is in the customer's audit trail:\n{trail}"
+        );
+        page_shots(customer, "audit").await?;
+        customer.goto(&self.url("/api-keys")).await?;
+        fill(customer, "name", "factory line 3").await?;
+        submit(customer, "form[action='/api-keys']").await?;
+        wait_for_text(customer, "Copy the key now").await?;
+        let key = customer.find(Locator::Id("api-key")).await?.prop("value").await?.unwrap_or_default();
+        ensure!(key.starts_with("ztd_"), "the new key is shown once: {key}");
+        page_shots(customer, "api-key").await?;
         Ok(())
     }
 }

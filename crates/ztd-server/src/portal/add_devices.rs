@@ -221,16 +221,16 @@ fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
             }
         }
         div class="table-wrap" {
-            table id="problems" {
+            table id="problems" class="cards" {
                 caption class="skip" { "Problems in " (file_name) }
                 thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
                 tbody {
                     @for problem in &preflight.problems {
                         tr {
-                            td class="mono" { (file_name) ":" (location(problem)) }
-                            td { (problem.message) }
-                            td { (problem.hint.as_deref().unwrap_or("")) }
-                            td { code { (problem.code) } }
+                            td class="mono" data-label="Where" { (location(problem)) }
+                            td data-label="Problem" { (problem.message) }
+                            td data-label="How to fix it" { (problem.hint.as_deref().unwrap_or("")) }
+                            td data-label="Code" { code { (problem.code) } }
                         }
                     }
                 }
@@ -472,6 +472,8 @@ pub async fn show_batch(
         @if is_running { meta http-equiv="refresh" content=(REFRESH_SECS); }
     };
     let devices_href = format!("/customers/{}/devices", batch.customer_id);
+    // Autopilot/Intune rows carry no manufacturer or model columns: leave the columns out then.
+    let with_model = batch.devices.iter().any(|row| row.manufacturer.is_some() || row.model.is_some());
     let content = html! {
         p class="crumbs" {
             @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
@@ -506,10 +508,10 @@ pub async fn show_batch(
         h2 { "Rows" }
         @if batch.next_cursor.is_some() { p class="hint" { "The first " (ROWS_ON_PAGE) " rows are shown; the CSV has every row." } }
         div class="table-wrap" {
-            table id="batch-rows" {
-                thead { tr { th class="num" { "Row" } th { "Result" } th { "Serial number" } th { "Manufacturer" } th { "Model" } th { "Details" } } }
+            table id="batch-rows" class="cards" {
+                thead { tr { th class="num" { "Row" } th { "Result" } th { "Serial number" } @if with_model { th { "Manufacturer" } th { "Model" } } th { "Details" } } }
                 tbody {
-                    @for row in &batch.devices { (row_line(row)) }
+                    @for row in &batch.devices { (row_line(row, with_model)) }
                 }
             }
         }
@@ -523,15 +525,17 @@ pub async fn show_batch(
     ))
 }
 
-fn row_line(row: &RowResult) -> Markup {
+fn row_line(row: &RowResult, with_model: bool) -> Markup {
     html! {
         tr {
-            td class="num" { (row.row) }
-            td { (item_badge(row.status)) }
-            td class="mono" { (row.serial_number.as_deref().unwrap_or("")) }
-            td { (row.manufacturer.as_deref().unwrap_or("")) }
-            td { (row.model.as_deref().unwrap_or("")) }
-            td {
+            td class="num" data-label="Row" { (row.row) }
+            td data-label="Result" { (item_badge(row.status)) }
+            td class="mono" data-label="Serial number" { (row.serial_number.as_deref().unwrap_or("")) }
+            @if with_model {
+                td data-label="Manufacturer" { (row.manufacturer.as_deref().unwrap_or("")) }
+                td data-label="Model" { (row.model.as_deref().unwrap_or("")) }
+            }
+            td data-label="Details" {
                 @if let Some(error) = &row.error {
                     (error.message)
                     @if let Some(hint) = &error.hint { br; span class="hint" { "Fix: " (hint) } }

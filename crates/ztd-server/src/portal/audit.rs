@@ -69,22 +69,22 @@ pub async fn list(
             p class="card empty" { "Nothing has happened yet." }
         } @else {
             div class="table-wrap" {
-                table id="audit" {
+                table id="audit" class="cards" {
                     thead { tr { th { "When" } th { "Action" } th { "By" } th { "Target" } th { "Details" } th { "Request" } } }
                     tbody {
                         @for event in &page.items {
                             tr {
-                                td { (view::time(event.at)) }
-                                td { code { (event.action) } }
-                                td {
+                                td data-label="When" { (view::time(event.at)) }
+                                td data-label="Action" { code { (event.action) } }
+                                td data-label="By" {
                                     (event.actor_kind.as_str().replace('_', " "))
                                     @if let Some(org_id) = event.actor_org_id {
                                         " · " (if org_id == me { "your organisation".to_owned() } else { names.get(&org_id).cloned().unwrap_or_default() })
                                     }
                                 }
-                                td { (event.target_type) @if let Some(id) = &event.target_id { br; span class="mono hint" { (id) } } }
-                                td class="mono" { (details(&event.details)) }
-                                td class="mono hint" { (event.request_id.as_deref().unwrap_or("")) }
+                                td data-label="Target" { (event.target_type) @if let Some(id) = &event.target_id { br; span class="mono hint" { (id) } } }
+                                td class="mono" data-label="Details" { (details(&event.details)) }
+                                td class="mono hint" data-label="Request" { (event.request_id.as_deref().unwrap_or("")) }
                             }
                         }
                     }

@@ -95,18 +95,18 @@ async fn customers_page(
             p class="card empty" { "No customer yet. Create an invitation link below and send it to the customer's admin." }
         } @else {
             div class="table-wrap" {
-                table id="customers" {
+                table id="customers" class="cards" {
                     thead { tr { th { "Customer" } th { "Relationship" } th { "Status" } th { "Since" } th { "Actions" } } }
                     tbody {
                         @for relationship in &relationships {
                             tr {
-                                td { (relationship.customer_name) }
-                                td { (relationship.kind.as_str().to_uppercase()) }
-                                td {
+                                td data-label="Customer" { (relationship.customer_name) }
+                                td data-label="Relationship" { (relationship.kind.as_str().to_uppercase()) }
+                                td data-label="Status" {
                                     (relationship_status(relationship))
                                     @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
                                 }
-                                td { (view::time(relationship.created_at)) }
+                                td data-label="Since" { (view::time(relationship.created_at)) }
                                 td {
                                     @if relationship.status == "active" {
                                         div class="actions" {

@@ -144,19 +144,19 @@ pub async fn list(
                 }
             } @else {
                 div class="table-wrap" {
-                    table id="devices" {
+                    table id="devices" class="cards" {
                         caption class="skip" { "Devices of " (customer) }
                         thead { tr { th { "Serial number" } th { "Manufacturer" } th { "Model" } th { "State" } th { "Profile / group tag" } th { "Registered by" } th { "Registered" } } }
                         tbody {
                             @for device in &page.devices {
                                 tr {
-                                    td class="mono" { a href=(format!("/devices/{}", device.id)) { (device.serial_number.as_deref().unwrap_or("(no serial)")) } }
-                                    td { (device.manufacturer.as_deref().unwrap_or("")) }
-                                    td { (device.model.as_deref().unwrap_or("")) }
-                                    td { (state_badge(device.state)) }
-                                    td { (profile_cell(device)) }
-                                    td { (device.registered_by.name) }
-                                    td { (view::time(device.created_at)) }
+                                    td class="mono" data-label="Serial number" { a href=(format!("/devices/{}", device.id)) { (device.serial_number.as_deref().unwrap_or("(no serial)")) } }
+                                    td data-label="Manufacturer" { (device.manufacturer.as_deref().unwrap_or("")) }
+                                    td data-label="Model" { (device.model.as_deref().unwrap_or("")) }
+                                    td data-label="State" { (state_badge(device.state)) }
+                                    td data-label="Profile" { (profile_cell(device)) }
+                                    td data-label="Registered by" { (device.registered_by.name) }
+                                    td data-label="Registered" { (view::time(device.created_at)) }
                                 }
                             }
                         }

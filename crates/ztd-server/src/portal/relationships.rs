@@ -103,19 +103,19 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
             p class="card empty" { "No partner yet. A partner sends you an invitation link; open it while signed in to accept." }
         } @else {
             div class="table-wrap" {
-                table id="relationships" {
+                table id="relationships" class="cards" {
                     thead { tr { th { "Organisation" } th { "Kind" } th { "Status" } th { "Since" } th { "" } } }
                     tbody {
                         @for relationship in &all {
                             @let other = if relationship.customer_org_id == me { &relationship.partner_name } else { &relationship.customer_name };
                             tr {
-                                td { (other) }
-                                td { (relationship.kind.as_str().to_uppercase()) }
-                                td {
+                                td data-label="Organisation" { (other) }
+                                td data-label="Kind" { (relationship.kind.as_str().to_uppercase()) }
+                                td data-label="Status" {
                                     (status(relationship))
                                     @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
                                 }
-                                td { (view::time(relationship.created_at)) }
+                                td data-label="Since" { (view::time(relationship.created_at)) }
                                 td {
                                     @if relationship.status == "active" && portal.is_admin() {
                                         a class="button secondary" href=(format!("/relationships/{}/revoke", relationship.id)) { "Revoke…" }
