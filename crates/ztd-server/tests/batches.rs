@@ -449,3 +449,37 @@ async fn upload_limits_name_the_limit(app: TestApp) {
     assert!(body["error"]["message"].as_str().unwrap().contains("65536"), "{body}");
     assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
 }
+
+#[test]
+fn registration_routes_are_documented_with_the_error_envelope() {
+    let document = serde_json::to_value(ztd_server::openapi::document()).expect("the document serialises");
+    let routes = [
+        ("post", "/api/v1/customers/{customer_id}/device-batches", true),
+        ("get", "/api/v1/device-batches/{id}", true),
+        ("get", "/api/v1/customers/{customer_id}/devices", true),
+        ("get", "/api/v1/devices/{id}", true),
+        ("patch", "/api/v1/devices/{id}", true),
+        ("delete", "/api/v1/devices/{id}", true),
+        ("get", "/api/v1/customers/{customer_id}/devices/export", true),
+        ("post", "/api/v1/device-lookup", false),
+    ];
+    for (method, path, authenticated) in routes {
+        let operation = &document["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        if authenticated {
+            assert_eq!(operation["security"][0]["bearer"], json!([]), "{method} {path} without bearer");
+            assert_eq!(
+                operation["responses"]["401"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorEnvelope",
+                "{method} {path} without the 401 envelope"
+            );
+        } else {
+            // The first-boot lookup is for devices without credentials; its limit is documented.
+            assert!(operation.get("security").is_none(), "{method} {path} asks for credentials");
+            assert!(operation["responses"]["429"].is_object(), "{method} {path} without 429");
+        }
+    }
+    let accepted =
+        &document["paths"]["/api/v1/customers/{customer_id}/device-batches"]["post"]["responses"]["202"];
+    assert!(accepted["headers"]["Location"].is_object(), "202 without Location: {accepted}");
+}

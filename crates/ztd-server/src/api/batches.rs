@@ -89,7 +89,8 @@ pub struct BatchView {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// Per-row results in row order, one page of them.
+    /// Per-row results in row order, one page of them (empty in the answer to `POST`: follow
+    /// `Location` for them).
     pub devices: Vec<RowResult>,
     /// Pass as `?cursor=` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
@@ -122,6 +123,30 @@ pub struct RowErrorView {
     pub ztd_code: Option<u16>,
     pub message: String,
     pub hint: Option<String>,
+}
+
+impl BatchView {
+    /// State and counts, without row results.
+    fn summary(batch: Batch) -> Self {
+        Self {
+            id: batch.id,
+            customer_id: batch.customer_id,
+            submitted_by_org_id: batch.submitted_by_org_id,
+            status: batch.status,
+            group_tag: batch.default_group_tag,
+            allow_unknown_tags: batch.allow_unknown_tags,
+            total: batch.total,
+            registered: batch.registered,
+            unassigned: batch.unassigned,
+            failed: batch.failed,
+            pending: (batch.total - batch.registered - batch.unassigned - batch.failed).max(0),
+            created_at: batch.created_at,
+            started_at: batch.started_at,
+            finished_at: batch.finished_at,
+            devices: Vec::new(),
+            next_cursor: None,
+        }
+    }
 }
 
 impl RowResult {
@@ -268,7 +293,8 @@ pub async fn create_batch(
         .with_hint("use a new key for each distinct upload"));
     }
 
-    let view = batch_view(&state, stored, &ShowBatchQuery::default()).await?;
+    // Counts only: at this point the rows are (mostly) pending; `Location` has the results.
+    let view = BatchView::summary(stored);
     let mut response = (StatusCode::ACCEPTED, Json(&view)).into_response();
     let location = format!("/api/v1/device-batches/{}", view.id);
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -338,22 +364,9 @@ async fn batch_view(state: &AppState, batch: Batch, query: &ShowBatchQuery) -> R
         None
     };
     Ok(BatchView {
-        id: batch.id,
-        customer_id: batch.customer_id,
-        submitted_by_org_id: batch.submitted_by_org_id,
-        status: batch.status,
-        group_tag: batch.default_group_tag,
-        allow_unknown_tags: batch.allow_unknown_tags,
-        total: batch.total,
-        registered: batch.registered,
-        unassigned: batch.unassigned,
-        failed: batch.failed,
-        pending: (batch.total - batch.registered - batch.unassigned - batch.failed).max(0),
-        created_at: batch.created_at,
-        started_at: batch.started_at,
-        finished_at: batch.finished_at,
         devices: items.into_iter().map(RowResult::from_item).collect(),
         next_cursor,
+        ..BatchView::summary(batch)
     })
 }
 
