@@ -256,3 +256,15 @@ fn a_malformed_pkid_in_the_hash_is_not_adopted() {
     let resolved = input(Some("S1"), Some(hash_of("S1", Some("12-34")))).resolve().unwrap();
     assert_eq!((resolved.product_key_id, resolved.pkid_key), (None, None));
 }
+
+#[test]
+fn stray_characters_in_a_hash_are_named_by_the_decoder() {
+    let hash = format!("{}\u{a0}", hash_of("S1", None));
+    let position = hash.len() - 2;
+    let error = input(Some("S1"), Some(hash)).resolve().unwrap_err();
+    assert_eq!(error.code, RowErrorCode::InvalidHardwareHash);
+    assert_eq!(
+        error.message,
+        format!("invalid hardware hash: not base64: character '\\u{{a0}}' at position {position}")
+    );
+}
