@@ -1,8 +1,10 @@
-//! The authorisation matrix: every route of the service core called by every role of every
-//! kind of organisation (and anonymously), asserted route by route. On failure the whole
-//! matrix is printed, expected vs actual.
+//! The authorisation matrix: every route of the service called by every role of every kind of
+//! organisation (and anonymously), asserted route by route. On failure the whole matrix is
+//! printed, expected vs actual.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -33,9 +35,48 @@ impl Caller {
 }
 
 /// The world every call happens in: the "home" customer has active relationships with the
-/// partner and the OEM.
+/// partner and the OEM; the partner registered a device (in `partner_batch`) there.
 struct World {
     customer_admin: TestOrg,
+    partner_admin: TestOrg,
+    partner_batch: String,
+    partner_device: String,
+    /// The hardware hash of the partner's device, for the first-boot lookup.
+    partner_device_hash: String,
+    next_device: AtomicU64,
+}
+
+/// Registers a new synthetic device into `customer_id` as `registrar` (a key with at least the
+/// registrar role); returns the batch id, the device id and its hardware hash.
+async fn register(
+    app: &TestApp,
+    registrar: &TestOrg,
+    customer_id: Uuid,
+    index: u64,
+) -> (String, String, String) {
+    let device = ztd_domain::synth::device(77_777, index);
+    let body = json!({ "group_tag": "Microsoft365ManagedStandard_", "devices": [device.to_input(None)] });
+    let path = format!("/api/v1/customers/{customer_id}/device-batches");
+    let accepted = app.post(&path, &registrar.key, &body).await;
+    assert_eq!(accepted.status(), 202, "register: {}", accepted.text().await.unwrap_or_default());
+    let batch_id = accepted.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    loop {
+        let batch: Value = app
+            .get(&format!("/api/v1/device-batches/{batch_id}"), &registrar.key)
+            .await
+            .json()
+            .await
+            .unwrap();
+        if batch["status"] == "finished" {
+            let device_id =
+                batch["devices"][0]["device_id"].as_str().expect("a registered device").to_owned();
+            return (batch_id, device_id, device.hardware_hash.clone());
+        }
+        assert!(batch["status"] != "finished_with_errors", "registration failed: {batch}");
+        assert!(started.elapsed() < Duration::from_secs(30), "batch not finished: {batch}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A prepared request.
@@ -148,6 +189,38 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             }
         }
         "GET /api/v1/audit" => Call::new(Method::GET, "/api/v1/audit"),
+        "POST /api/v1/customers/{customer_id}/device-batches" => {
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let device = ztd_domain::synth::device(77_777, index);
+            let body =
+                json!({ "group_tag": "Microsoft365ManagedStandard_", "devices": [device.to_input(None)] });
+            Call::new(Method::POST, format!("/api/v1/customers/{home}/device-batches")).json(body)
+        }
+        "GET /api/v1/device-batches/{id}" => {
+            Call::new(Method::GET, format!("/api/v1/device-batches/{}", world.partner_batch))
+        }
+        "GET /api/v1/customers/{customer_id}/devices" => {
+            Call::new(Method::GET, format!("/api/v1/customers/{home}/devices"))
+        }
+        "GET /api/v1/customers/{customer_id}/devices/export" => {
+            Call::new(Method::GET, format!("/api/v1/customers/{home}/devices/export?format=intune"))
+        }
+        "GET /api/v1/devices/{id}" => {
+            Call::new(Method::GET, format!("/api/v1/devices/{}", world.partner_device))
+        }
+        "PATCH /api/v1/devices/{id}" | "DELETE /api/v1/devices/{id}" => {
+            // A fresh device registered by the partner, so each call finds it registered.
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let (_, device_id, _) = register(app, &world.partner_admin, home, index).await;
+            let path = format!("/api/v1/devices/{device_id}");
+            if route.starts_with("PATCH") {
+                Call::new(Method::PATCH, path).json(json!({ "group_tag": "Microsoft365ManagedPowerUser_" }))
+            } else {
+                Call::new(Method::DELETE, path)
+            }
+        }
+        "POST /api/v1/device-lookup" => Call::new(Method::POST, "/api/v1/device-lookup")
+            .json(json!({ "hardware_hash": world.partner_device_hash })),
         other => panic!("no request prepared for {other}"),
     }
 }
@@ -156,7 +229,14 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
 fn expected(route: &str, kind: Option<OrgKind>, role: Option<Role>) -> u16 {
     use OrgKind::*;
     use Role::*;
-    let public = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json"];
+    // The first-boot lookup is unauthenticated by design: a device has no credentials yet.
+    let public = [
+        "GET /healthz",
+        "GET /readyz",
+        "GET /metrics",
+        "GET /api/v1/openapi.json",
+        "POST /api/v1/device-lookup",
+    ];
     if public.contains(&route) {
         return 200;
     }
@@ -204,6 +284,42 @@ fn expected(route: &str, kind: Option<OrgKind>, role: Option<Role>) -> u16 {
                 (true, _) => 403,
             }
         }
+        // Registering: registrar or admin of the customer itself or of a connected partner/OEM;
+        // the operator is a stranger (404 after the role check).
+        "POST /api/v1/customers/{customer_id}/device-batches" => match (role, kind) {
+            (Reader, _) => 403,
+            (_, Operator) => 404,
+            _ => 202,
+        },
+        // The partner's batch: seen by the customer (its tenant) and the partner (its submitter).
+        "GET /api/v1/device-batches/{id}" => {
+            if matches!(kind, Customer | Partner) {
+                200
+            } else {
+                404
+            }
+        }
+        "GET /api/v1/customers/{customer_id}/devices"
+        | "GET /api/v1/customers/{customer_id}/devices/export" => {
+            if kind == Operator {
+                404
+            } else {
+                200
+            }
+        }
+        // The partner's device: the OEM did not register it, so to the OEM it does not exist.
+        "GET /api/v1/devices/{id}" => {
+            if matches!(kind, Customer | Partner) {
+                200
+            } else {
+                404
+            }
+        }
+        "PATCH /api/v1/devices/{id}" | "DELETE /api/v1/devices/{id}" => match (role, kind) {
+            (Reader, _) => 403,
+            (_, Customer | Partner) => 200,
+            _ => 404,
+        },
         other => panic!("no expectation for {other}"),
     }
 }
@@ -233,6 +349,14 @@ const ROUTES: &[&str] = &[
     "PATCH /api/v1/customers/{customer_id}/profiles/{id}",
     "DELETE /api/v1/customers/{customer_id}/profiles/{id}",
     "GET /api/v1/audit",
+    "POST /api/v1/customers/{customer_id}/device-batches",
+    "GET /api/v1/device-batches/{id}",
+    "GET /api/v1/customers/{customer_id}/devices",
+    "GET /api/v1/customers/{customer_id}/devices/export",
+    "GET /api/v1/devices/{id}",
+    "PATCH /api/v1/devices/{id}",
+    "DELETE /api/v1/devices/{id}",
+    "POST /api/v1/device-lookup",
 ];
 
 async fn every_route_by_every_role(app: TestApp) {
@@ -241,9 +365,18 @@ async fn every_route_by_every_role(app: TestApp) {
     for kind in KINDS {
         admins.push(app.org_with_key(kind, Role::Admin).await);
     }
-    let world = World { customer_admin: admins[1].clone() };
     app.connect(&admins[2], &admins[1]).await;
     app.connect(&admins[3], &admins[1]).await;
+    let (partner_batch, partner_device, partner_device_hash) =
+        register(&app, &admins[2], admins[1].id(), 0).await;
+    let world = World {
+        customer_admin: admins[1].clone(),
+        partner_admin: admins[2].clone(),
+        partner_batch,
+        partner_device,
+        partner_device_hash,
+        next_device: AtomicU64::new(1),
+    };
 
     let mut callers = vec![Caller { label: "anonymous".into(), kind: None, role: None, org: None }];
     for (kind, admin) in KINDS.iter().zip(&admins) {
