@@ -218,6 +218,19 @@ pub trait BatchStore: Send + Sync {
         items: &[BatchItem],
         audit: &NewAuditEvent,
     ) -> Result<(Batch, bool)>;
+    /// Streamed intake, for uploads too large to hold in memory: stores the batch like
+    /// `create_batch` (same idempotency rule, same audit) but with no items and not claimable
+    /// by any worker until [`BatchStore::seal_batch`].
+    async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)>;
+    /// Adds items to an open batch, in one transaction per call. `Conflict("batch_sealed")`
+    /// once sealed; `Conflict("batch_item_row")` for a row number already added.
+    async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()>;
+    /// Ends intake: `total` becomes the number of items and workers may claim the batch.
+    /// Sealing twice is harmless.
+    async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch>;
+    /// Removes an open batch whose upload broke off, items and all (`Conflict("batch_sealed")`
+    /// once sealed: a queued batch is the client's and is never discarded).
+    async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()>;
     async fn get_batch(&self, id: Uuid) -> Result<Batch>;
     async fn list_batch_items(
         &self,

@@ -132,6 +132,30 @@ macro_rules! impl_database {
                 Ok(())
             }
 
+            async fn insert_batch_items(tx: &mut Tx, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
+                for part in items.chunks(ROWS_PER_STATEMENT) {
+                    let mut insert =
+                        QueryBuilder::<$db>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
+                    insert.push_values(part, |mut row, item| {
+                        row.push_bind(batch_id)
+                            .push_bind(item.row)
+                            .push_bind(item.status)
+                            .push_bind(item.device_id)
+                            .push_bind(item.error_code.as_deref())
+                            .push_bind(item.error_message.as_deref())
+                            .push_bind(item.error_hint.as_deref());
+                    });
+                    insert.build().execute(&mut **tx).await.map_err(map_err("batch_item_row"))?;
+                    let mut inputs =
+                        QueryBuilder::<$db>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
+                    inputs.push_values(part, |mut row, item| {
+                        row.push_bind(batch_id).push_bind(item.row).push_bind(Json(&item.input));
+                    });
+                    inputs.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             /// Devices registered unassigned with a tag that now names a profile take that profile.
             async fn adopt_unassigned_devices(tx: &mut Tx, profile: &Profile, at: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
@@ -1058,18 +1082,70 @@ macro_rules! impl_database {
                     items: &[BatchItem],
                     audit: &NewAuditEvent,
                 ) -> Result<(Batch, bool)> {
-                    match self.create_batch_once(batch, items, audit).await {
-                        // A concurrent retry with the same key won the race: return its batch.
-                        Err(StorageError::Conflict("batch_idempotency_key")) => {
-                            let key = batch.idempotency_key.as_deref().unwrap_or_default();
-                            let existing = self
-                                .batch_by_idempotency_key(batch.submitted_by_org_id, key)
-                                .await?
-                                .ok_or(StorageError::Conflict("batch_idempotency_key"))?;
-                            Ok((existing, false))
-                        }
-                        other => other,
+                    self.insert_batch(batch, Some(items), audit).await
+                }
+
+                async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)> {
+                    self.insert_batch(batch, None, audit).await
+                }
+
+                async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let receiving = sqlx::query_scalar::<_, bool>(&format!(
+                        "SELECT receiving FROM batches WHERE id = $1{}",
+                        Self::LOCK_ROWS
+                    ))
+                    .bind(batch_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StorageError::NotFound)?;
+                    if !receiving {
+                        return Err(StorageError::Conflict("batch_sealed"));
                     }
+                    insert_batch_items(&mut tx, batch_id, items).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch> {
+                    let mut tx = self.begin_write().await?;
+                    let sealed = sqlx::query_as::<_, Batch>(&format!(
+                        "UPDATE batches SET receiving = $2, \
+                         total = (SELECT COUNT(*) FROM batch_items WHERE batch_id = $1) \
+                         WHERE id = $1 RETURNING {BATCH_COLUMNS}"
+                    ))
+                    .bind(batch_id)
+                    .bind(false)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StorageError::NotFound)?;
+                    tx.commit().await?;
+                    Ok(sealed)
+                }
+
+                async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let receiving = sqlx::query_scalar::<_, bool>(&format!(
+                        "SELECT receiving FROM batches WHERE id = $1{}",
+                        Self::LOCK_ROWS
+                    ))
+                    .bind(batch_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StorageError::NotFound)?;
+                    if !receiving {
+                        return Err(StorageError::Conflict("batch_sealed"));
+                    }
+                    for table in ["batch_item_inputs", "batch_items", "batches"] {
+                        let column = if table == "batches" { "id" } else { "batch_id" };
+                        sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+                            .bind(batch_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    insert_audit(&mut tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn get_batch(&self, id: Uuid) -> Result<Batch> {
@@ -1107,7 +1183,8 @@ macro_rules! impl_database {
                         "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
                          locked_by = $2, lease_until = $3 \
                          WHERE id = (SELECT id FROM batches \
-                             WHERE status = 'queued' OR (status = 'processing' AND lease_until < $1) \
+                             WHERE (status = 'queued' AND NOT receiving) \
+                                 OR (status = 'processing' AND lease_until < $1) \
                              ORDER BY created_at, id LIMIT 1{}) \
                          RETURNING {BATCH_COLUMNS}",
                         Self::SKIP_LOCKED
@@ -1191,10 +1268,32 @@ macro_rules! impl_database {
                     .await?)
                 }
 
-                async fn create_batch_once(
+                /// Stores a batch with all its items (`Some`), or open for streamed items (`None`).
+                /// An idempotency key already used by the submitter returns that batch instead.
+                async fn insert_batch(
                     &self,
                     batch: &Batch,
-                    items: &[BatchItem],
+                    items: Option<&[BatchItem]>,
+                    audit: &NewAuditEvent,
+                ) -> Result<(Batch, bool)> {
+                    match self.insert_batch_once(batch, items, audit).await {
+                        // A concurrent retry with the same key won the race: return its batch.
+                        Err(StorageError::Conflict("batch_idempotency_key")) => {
+                            let key = batch.idempotency_key.as_deref().unwrap_or_default();
+                            let existing = self
+                                .batch_by_idempotency_key(batch.submitted_by_org_id, key)
+                                .await?
+                                .ok_or(StorageError::Conflict("batch_idempotency_key"))?;
+                            Ok((existing, false))
+                        }
+                        other => other,
+                    }
+                }
+
+                async fn insert_batch_once(
+                    &self,
+                    batch: &Batch,
+                    items: Option<&[BatchItem]>,
                     audit: &NewAuditEvent,
                 ) -> Result<(Batch, bool)> {
                     if let Some(key) = batch.idempotency_key.as_deref() {
@@ -1204,8 +1303,8 @@ macro_rules! impl_database {
                     }
                     let mut tx = self.begin_write().await?;
                     sqlx::query(&format!(
-                        "INSERT INTO batches ({BATCH_COLUMNS}) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                        "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
                     ))
                     .bind(batch.id)
                     .bind(batch.customer_id)
@@ -1223,28 +1322,12 @@ macro_rules! impl_database {
                     .bind(batch.created_at)
                     .bind(batch.started_at)
                     .bind(batch.finished_at)
+                    .bind(items.is_none())
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err("batch_idempotency_key"))?;
-                    for part in items.chunks(ROWS_PER_STATEMENT) {
-                        let mut insert =
-                            QueryBuilder::<$db>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
-                        insert.push_values(part, |mut row, item| {
-                            row.push_bind(batch.id)
-                                .push_bind(item.row)
-                                .push_bind(item.status)
-                                .push_bind(item.device_id)
-                                .push_bind(item.error_code.as_deref())
-                                .push_bind(item.error_message.as_deref())
-                                .push_bind(item.error_hint.as_deref());
-                        });
-                        insert.build().execute(&mut *tx).await.map_err(map_err("batch_item_row"))?;
-                        let mut inputs =
-                            QueryBuilder::<$db>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
-                        inputs.push_values(part, |mut row, item| {
-                            row.push_bind(batch.id).push_bind(item.row).push_bind(Json(&item.input));
-                        });
-                        inputs.build().execute(&mut *tx).await?;
+                    if let Some(items) = items {
+                        insert_batch_items(&mut tx, batch.id, items).await?;
                     }
                     insert_audit(&mut tx, audit).await?;
                     tx.commit().await?;

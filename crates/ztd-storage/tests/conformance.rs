@@ -48,6 +48,7 @@ conformance!(
     idempotency_key_returns_first_batch,
     audit_written_with_mutation_and_paged,
     device_paging_and_filters,
+    streamed_intake_is_claimable_only_once_sealed,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -768,4 +769,57 @@ async fn device_paging_and_filters(db: Arc<dyn Database>) {
         db.list_devices(customer.id, &all, Some("not-a-cursor"), 10).await,
         Err(StorageError::InvalidCursor)
     ));
+}
+
+async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let batch = batch_for(customer.id, customer.id, 0, Some("upload-1"));
+    let (opened, is_new) =
+        db.open_batch(&batch, &audit(None, Some(customer.id), "batch.create")).await.unwrap();
+    assert!(is_new);
+    assert_eq!(opened.id, batch.id);
+    let retry = batch_for(customer.id, customer.id, 0, Some("upload-1"));
+    assert_eq!(
+        db.open_batch(&retry, &audit(None, None, "batch.create")).await.unwrap(),
+        (opened.clone(), false)
+    );
+
+    let items = pending_items(&batch, 5);
+    db.append_batch_items(batch.id, &items[..3]).await.unwrap();
+    assert!(
+        db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().is_none(),
+        "still receiving"
+    );
+    assert!(matches!(
+        db.append_batch_items(batch.id, &items[2..3]).await,
+        Err(StorageError::Conflict("batch_item_row"))
+    ));
+    db.append_batch_items(batch.id, &items[3..]).await.unwrap();
+    let sealed = db.seal_batch(batch.id).await.unwrap();
+    assert_eq!((sealed.total, sealed.status), (5, BatchStatus::Queued));
+    assert_eq!(db.seal_batch(batch.id).await.unwrap().total, 5, "sealing twice is harmless");
+    assert!(matches!(
+        db.append_batch_items(batch.id, &items[..1]).await,
+        Err(StorageError::Conflict("batch_sealed"))
+    ));
+    assert!(matches!(
+        db.discard_open_batch(batch.id, &audit(None, None, "batch.discard")).await,
+        Err(StorageError::Conflict("batch_sealed"))
+    ));
+    let claimed =
+        db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("sealed batch");
+    assert_eq!(claimed.id, batch.id);
+    assert_eq!(db.pending_items(batch.id, 10).await.unwrap().len(), 5);
+    assert_eq!(db.list_batch_items(batch.id, None, 10).await.unwrap()[4].input, items[4].input);
+
+    // An upload that broke off is discarded whole.
+    let broken = batch_for(customer.id, customer.id, 0, None);
+    db.open_batch(&broken, &audit(None, None, "batch.create")).await.unwrap();
+    db.append_batch_items(broken.id, &pending_items(&broken, 2)).await.unwrap();
+    db.discard_open_batch(broken.id, &audit(None, Some(customer.id), "batch.discard")).await.unwrap();
+    assert!(matches!(db.get_batch(broken.id).await, Err(StorageError::NotFound)));
+    assert!(db.list_batch_items(broken.id, None, 10).await.unwrap().is_empty());
+    assert!(matches!(db.append_batch_items(broken.id, &[]).await, Err(StorageError::NotFound)));
+    let discards = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 10).await.unwrap();
+    assert_eq!(discards[0].action, "batch.discard");
 }

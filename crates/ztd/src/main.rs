@@ -30,6 +30,8 @@ enum Command {
     Hash(cmd::hash::HashCommand),
     /// Upload a CSV file to a ztd server as a device batch and wait for its results.
     Upload(cmd::upload::UploadArgs),
+    /// Fill an empty database with a demo (partner, customers, devices), print the sign-ins, serve.
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Csv(command) => cmd::csv::run(command),
         Command::Hash(command) => cmd::hash::run(command),
         Command::Upload(args) => cmd::upload::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match result {
         Ok(code) => code,

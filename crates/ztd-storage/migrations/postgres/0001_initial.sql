@@ -103,7 +103,9 @@ CREATE TABLE batches (
     finished_at          timestamptz,
     -- The job queue: which worker holds the batch and until when (a crashed worker's lease expires).
     locked_by            text,
-    lease_until          timestamptz
+    lease_until          timestamptz,
+    -- A streamed upload still adding items (`open_batch` → `seal_batch`): not claimable yet.
+    receiving            boolean NOT NULL DEFAULT false
 );
 CREATE UNIQUE INDEX batches_idempotency ON batches (submitted_by_org_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;

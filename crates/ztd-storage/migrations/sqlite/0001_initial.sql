@@ -104,7 +104,9 @@ CREATE TABLE batches (
     finished_at          TEXT,
     -- The job queue: which worker holds the batch and until when (a crashed worker's lease expires).
     locked_by            TEXT,
-    lease_until          TEXT
+    lease_until          TEXT,
+    -- A streamed upload still adding items (`open_batch` → `seal_batch`): not claimable yet.
+    receiving            INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX batches_idempotency ON batches (submitted_by_org_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
