@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod csv;
+pub mod demo;
 pub mod hash;
 pub mod serve;
 pub mod upload;

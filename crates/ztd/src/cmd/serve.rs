@@ -87,7 +87,7 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn config(&self) -> Config {
+    pub fn config(&self) -> Config {
         Config {
             listen: self.listen,
             database_url: self.database.database_url.clone(),
