@@ -1,11 +1,34 @@
 //! Storage for ztd: one small trait split by capability, with a SQLite and a PostgreSQL
 //! implementation (sqlx), each with its own migrations under `migrations/{sqlite,postgres}`.
+//! Both run the same SQL (`sql.rs`), so they behave alike; `tests/conformance.rs` checks that.
 //!
 //! Rules every implementation keeps (and the conformance suite checks on both):
 //! - every mutation writes its audit event in the same transaction: nothing half-written;
-//! - identity keys of non-deregistered devices are unique in the database itself;
+//! - identity keys of non-deregistered devices are unique in the database itself (unique
+//!   partial indexes), so two concurrent batches cannot both register a device;
 //! - errors never carry database text outward except through `StorageError::Internal`, which
 //!   the server logs and never sends to a client.
+//!
+//! Representation: ids are `uuid` in PostgreSQL and 16-byte BLOBs in SQLite (sqlx's native
+//! encoding; `lower(hex(id))` reads them); times are `timestamptz` / RFC 3339 text in UTC;
+//! JSON is `jsonb` / text. Device pages are newest first and the cursor is opaque (an
+//! insertion sequence); audit pages are newest first by `seq`.
+//!
+//! Decisions callers rely on:
+//! - `find_api_key_by_hash` does not return revoked keys; `find_session` returns expired
+//!   sessions (the caller compares `expires_at` with its clock).
+//! - `accept_invitation` returns the active relationship of the pair if there is one (so a
+//!   repeated accept is idempotent), else refuses a withdrawn (`Conflict("invitation_withdrawn")`),
+//!   expired at `relationship.created_at` (`"invitation_expired"`) or already used single-use
+//!   link (`"invitation_used"`).
+//! - Devices stay linked to their profile by `profile_id`: changing a profile's tag moves its
+//!   devices' `group_tag` with it, and creating/retagging a profile assigns the customer's
+//!   unassigned devices carrying exactly that tag.
+//! - `revoke_relationship`, `withdraw_invitation`, `revoke_api_key`, `deregister_device` answer
+//!   `NotFound` when there is nothing active left to act on.
+//! - `process_chunk` returns only the items it processed now (rows already processed are
+//!   skipped); a conflicting device fails its row with `device_already_registered` (same
+//!   customer) or `device_registered_to_other_tenant`, naming nothing of the other tenant.
 
 pub mod model;
 mod postgres;

@@ -1055,6 +1055,12 @@ macro_rules! impl_database {
                 }
 
                 async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device> {
+                    // Lookups are hot and mostly repeat: only the first one opens a write
+                    // transaction (which on SQLite would queue behind batch chunks).
+                    let device = self.get_device(id).await?;
+                    if device.state != DeviceState::Registered || device.activated_at.is_some() {
+                        return Ok(device);
+                    }
                     let mut tx = self.begin_write().await?;
                     let activated = sqlx::query_as::<_, Device>(&format!(
                         "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
@@ -1067,6 +1073,7 @@ macro_rules! impl_database {
                     .await?;
                     let device = match activated {
                         Some(device) => device,
+                        // Changed in between (another lookup won, or it was deregistered).
                         None => fetch_device(&mut tx, id).await?.ok_or(StorageError::NotFound)?,
                     };
                     tx.commit().await?;

@@ -543,7 +543,15 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     ));
     let (_, moved) = register(&db, second.id, &["SN-1"], None).await;
     assert_eq!(moved[0].status, ItemStatus::Unassigned);
-    assert_eq!(db.get_device(moved[0].device_id.unwrap()).await.unwrap().customer_id, second.id);
+    let moved_device = db.get_device(moved[0].device_id.unwrap()).await.unwrap();
+    assert_eq!(moved_device.customer_id, second.id);
+    let looked_up = db.mark_device_active(moved_device.id, now()).await.unwrap();
+    assert_eq!(
+        (looked_up.state, looked_up.activated_at),
+        (DeviceState::Unassigned, None),
+        "unassigned stays so"
+    );
+    assert!(matches!(db.mark_device_active(Uuid::new_v4(), now()).await, Err(StorageError::NotFound)));
 }
 
 async fn concurrent_chunks_register_each_device_once(db: Arc<dyn Database>) {
