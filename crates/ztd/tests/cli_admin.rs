@@ -153,3 +153,89 @@ async fn admin_commands_on_postgres() {
     admin_commands(&url).await;
     ztd_storage::testing::drop_postgres_database(&url).await;
 }
+
+/// `ztd serve` on a new database prints how the first operator signs in (once), serves, and
+/// stops cleanly on SIGTERM.
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_prints_the_first_sign_in_once_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("ztd.db").display());
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_ztd"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--workers", "1"])
+            .args(["--operator-email", "ops@example.com"])
+            .env("ZTD_DATABASE_URL", &url)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ztd serve")
+    };
+
+    // Reads the JSON log until the "listening" line; returns the address.
+    fn listening(stderr: &mut BufReader<std::process::ChildStderr>) -> String {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(stderr.read_line(&mut line).unwrap() > 0, "ztd serve exited before listening");
+            let Ok(event) = serde_json::from_str::<Value>(&line) else { continue };
+            if event["message"] == "listening" {
+                return event["addr"].as_str().expect("the address").to_owned();
+            }
+        }
+    }
+
+    fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
+        let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "ztd serve ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    let mut first = start();
+    let mut stderr = BufReader::new(first.stderr.take().unwrap());
+    let addr = listening(&mut stderr);
+    let health = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(stop(&mut first).success());
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("\"stopped\""), "no clean stop in the log: {rest}");
+    let mut stdout = String::new();
+    first.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    assert!(stdout.contains("email:    ops@example.com"), "{stdout}");
+    let password = stdout
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("password: "))
+        .unwrap_or_else(|| panic!("no password in {stdout}"))
+        .trim()
+        .to_owned();
+    assert!(stdout.contains("ztd admin create-api-key --org "), "{stdout}");
+
+    // The printed password signs in the operator's admin.
+    let db = ztd_storage::connect_any(&url).await.unwrap();
+    let admin = db.find_user_by_email("ops@example.com").await.unwrap();
+    assert!(ztd_server::auth::verify_password(&password, &admin.password_hash));
+    assert_eq!(db.get_org(admin.org_id).await.unwrap().kind, OrgKind::Operator);
+    assert!(admin.must_change_password);
+
+    // A second start on the same database prints nothing of the kind.
+    let mut second = start();
+    let mut stderr = BufReader::new(second.stderr.take().unwrap());
+    listening(&mut stderr);
+    assert!(stop(&mut second).success());
+    let mut stdout = String::new();
+    second.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    assert!(!stdout.contains("password"), "{stdout}");
+    assert_eq!(db.count_orgs().await.unwrap(), 1);
+}

@@ -106,7 +106,10 @@ impl ServeArgs {
 fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("ZTD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, never into a log file or a collector.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
@@ -131,12 +134,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         print_first_sign_in(&bootstrap, &config);
     }
 
+    let signals = ShutdownSignals::listen().context("cannot listen for SIGTERM / Ctrl-C")?;
     let state = AppState::new(db, config, ztd_server::observability::metrics_handle());
     let server = ztd_server::server::start(state).await.context("cannot bind the listen address")?;
     tracing::info!(addr = %server.addr, "listening");
     let shutdown = server.shutdown_token();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        signals.recv().await;
         tracing::info!("shutting down: finishing in-flight requests");
         shutdown.cancel();
     });
@@ -165,26 +169,41 @@ fn print_first_sign_in(bootstrap: &services::Bootstrap, config: &Config) {
     );
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
+/// SIGTERM and Ctrl-C, listened for from the moment this is made, so a signal that arrives
+/// right after "listening" is logged is not lost (the default action would kill the process
+/// without draining requests).
+struct ShutdownSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    #[cfg(unix)]
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self { terminate: signal(SignalKind::terminate())?, interrupt: signal(SignalKind::interrupt())? })
+    }
+
+    #[cfg(not(unix))]
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(self) {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
 
