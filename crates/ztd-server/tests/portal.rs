@@ -1,0 +1,203 @@
+//! The portal over plain HTTP (no browser): session cookie flags, CSRF refusals, redirects,
+//! security headers. The whole story in a real browser is `crates/ztd/tests/browser.rs`.
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use ztd_server::access::AuditActor;
+use ztd_server::services::{self, Email};
+use ztd_server::testing::{Backend, TestApp};
+use ztd_storage::{OrgKind, Role};
+
+fn client() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
+}
+
+/// `name=value` of the `Set-Cookie` header naming `name`, and the whole header.
+fn set_cookie(response: &Response, name: &str) -> Option<(String, String)> {
+    response.headers().get_all(SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|header| {
+        let pair = header.split(';').next()?.trim();
+        pair.starts_with(&format!("{name}=")).then(|| (pair.to_owned(), header.to_owned()))
+    })
+}
+
+/// The value of the hidden `csrf_token` field of a page.
+fn csrf_field(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("a csrf_token field") + marker.len();
+    html[start..].split('"').next().expect("a closing quote").to_owned()
+}
+
+async fn person(app: &TestApp, kind: OrgKind) -> (String, String) {
+    let org = app.create_org(kind, "Portal Test Org").await;
+    let email = Email::parse(&format!("someone+{}@example.com", org.id.simple())).unwrap();
+    let created =
+        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
+            .await
+            .unwrap();
+    (email.as_str().to_owned(), created.password)
+}
+
+/// Signs in through the form; returns the sign-in answer and the session cookie pair.
+async fn sign_in(
+    app: &TestApp,
+    cookie_name: &str,
+    email: &str,
+    password: &str,
+) -> (Response, Option<String>) {
+    let http = client();
+    let form_page = http.get(app.url("/sign-in")).send().await.unwrap();
+    let sign_in_cookie = form_page
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|header| header.contains("ztd_sign_in="))
+        .and_then(|header| header.split(';').next())
+        .expect("the sign-in form sets its CSRF cookie")
+        .to_owned();
+    let token = csrf_field(&form_page.text().await.unwrap());
+    let response = http
+        .post(app.url("/sign-in"))
+        .header(COOKIE, sign_in_cookie)
+        .form(&[("csrf_token", token.as_str()), ("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let session = set_cookie(&response, cookie_name).map(|(pair, _)| pair);
+    (response, session)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_sets_a_hardened_session_and_forces_a_password_change() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, password) = person(&app, OrgKind::Partner).await;
+    let (response, _) = sign_in(&app, "ztd_session", &email, &password).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/password");
+    let (_, header) = set_cookie(&response, "ztd_session").expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(header.contains(flag), "{flag} missing in {header}");
+    }
+    assert!(!header.contains("Secure"), "plain http: no Secure flag in {header}");
+    let session = header.split(';').next().unwrap().to_owned();
+
+    // Until the password is changed, every other page leads to /password.
+    let customers = client().get(app.url("/customers")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(customers.status(), StatusCode::SEE_OTHER);
+    assert_eq!(customers.headers()[LOCATION], "/password");
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers().clone();
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let token = csrf_field(&page.text().await.unwrap());
+    let new_password = "a much better passphrase";
+    let changed = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &session)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", password.as_str()),
+            ("new_password", new_password),
+            ("confirm_password", new_password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER, "{}", changed.text().await.unwrap());
+    let home = client().get(app.url("/")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(home.headers()[LOCATION], "/customers", "a partner starts on Customers");
+
+    // The old one-time password no longer signs in; the new one does, without the detour.
+    let (old, _) = sign_in(&app, "ztd_session", &email, &password).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let (new, session) = sign_in(&app, "ztd_session", &email, new_password).await;
+    assert_eq!(new.headers()[LOCATION], "/");
+    assert!(session.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, _) = person(&app, OrgKind::Customer).await;
+    let (unknown, no_session) = sign_in(&app, "ztd_session", "nobody@example.com", "whatever it is").await;
+    let (wrong, no_session_either) = sign_in(&app, "ztd_session", &email, "whatever it is").await;
+    assert!(no_session.is_none() && no_session_either.is_none());
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let (unknown, wrong) = (unknown.text().await.unwrap(), wrong.text().await.unwrap());
+    let message = "The email or the password is not right.";
+    assert!(unknown.contains(message) && wrong.contains(message));
+    assert!(wrong.contains(&format!(r#"value="{email}""#)), "the typed email is kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_without_the_csrf_token_are_refused_with_a_page() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    // The sign-in form itself: without its cookie the post is refused.
+    let refused = client()
+        .post(app.url("/sign-in"))
+        .form(&[("csrf_token", "guess"), ("email", "a@b.example"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let (email, password) = person(&app, OrgKind::Partner).await;
+    let (_, session) = sign_in(&app, "ztd_session", &email, &password).await;
+    let session = session.unwrap();
+    for token in [None, Some("not-the-token")] {
+        let mut form =
+            vec![("current_password", password.as_str()), ("new_password", "another good passphrase")];
+        if let Some(token) = token {
+            form.push(("csrf_token", token));
+        }
+        let response =
+            client().post(app.url("/password")).header(COOKIE, &session).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "token {token:?}");
+        assert!(response.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("This form cannot be accepted") && page.contains("nothing was changed"),
+            "{page}"
+        );
+    }
+    let user = app.db.find_user_by_email(&email).await.unwrap();
+    assert!(user.must_change_password, "the refused posts changed nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_visits_go_to_sign_in_and_come_back() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let response = client().get(app.url("/invitations/ztdinv_abc")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/sign-in?next=%2Finvitations%2Fztdinv_abc");
+    let page = client().get(app.url("/sign-in?next=%2Finvitations%2Fztdinv_abc")).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(r#"name="next" value="/invitations/ztdinv_abc""#));
+    let outside = client().get(app.url("/sign-in?next=https%3A%2F%2Fevil.example")).send().await.unwrap();
+    assert!(outside.text().await.unwrap().contains(r#"name="next" value="/""#), "no open redirect");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_deployments_use_a_host_prefixed_secure_cookie() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.public_url = "https://ztd.example".into())
+        .await
+        .unwrap();
+    let (email, password) = person(&app, OrgKind::Customer).await;
+    let (response, session) = sign_in(&app, "__Host-ztd_session", &email, &password).await;
+    let (_, header) = set_cookie(&response, "__Host-ztd_session").expect("a __Host- session cookie");
+    assert!(header.contains("Secure") && header.contains("Path=/") && !header.contains("Domain"), "{header}");
+    let session = session.unwrap();
+    let me = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK, "the access layer reads the __Host- cookie");
+    let plain = session.replace("__Host-ztd_session", "ztd_session");
+    let refused = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, plain).send().await.unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "on https a cookie without the prefix is not a session"
+    );
+}
