@@ -97,3 +97,92 @@ async fn unknown_routes_and_methods(app: TestApp) {
     let wrong_method = app.request(Method::PUT, "/api/v1/orgs/me", None).send().await.unwrap();
     expect_error(wrong_method, 405, "method_not_allowed").await;
 }
+
+ztd_server::both_backends!(session_cookies_need_the_csrf_token_to_change_things);
+
+/// The portal's sessions reach the API too: reading needs only the cookie, changing something
+/// also needs the session's CSRF token; an expired session is no session.
+async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
+    use chrono::{Duration, Utc};
+    use ztd_server::access::AuditActor;
+    use ztd_server::auth;
+    use ztd_server::services::{self, Email};
+    use ztd_storage::Session;
+
+    let org = app.create_org(OrgKind::Customer, "Session Co").await;
+    let email = Email::parse("admin@session.example").unwrap();
+    let user =
+        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
+            .await
+            .unwrap()
+            .user;
+    let session_for = |expires_at| {
+        let token = auth::new_session_token();
+        let session = Session {
+            token_hash: token.hash,
+            user_id: user.id,
+            csrf_token: auth::new_csrf_token(),
+            created_at: Utc::now(),
+            expires_at,
+        };
+        (token.secret, session)
+    };
+    let (cookie, session) = session_for(Utc::now() + Duration::hours(1));
+    app.db.create_session(&session).await.unwrap();
+    let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
+
+    let me =
+        app.request(Method::GET, "/api/v1/orgs/me", None).header("cookie", &cookie).send().await.unwrap();
+    let me = expect_json(me, 200).await;
+    assert_eq!(
+        (me["organisation"]["id"].as_str(), me["actor"].as_str()),
+        (Some(org.id.to_string().as_str()), Some("admin@session.example"))
+    );
+
+    let body = serde_json::json!({ "name": "from the portal", "role": "reader" });
+    let without = app
+        .request(Method::POST, "/api/v1/api-keys", None)
+        .header("cookie", &cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    expect_error(without, 403, "csrf_rejected").await;
+    let wrong = app
+        .request(Method::POST, "/api/v1/api-keys", None)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", "not-the-token")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    expect_error(wrong, 403, "csrf_rejected").await;
+    let with = app
+        .request(Method::POST, "/api/v1/api-keys", None)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &session.csrf_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), 201);
+    // The audit names the user as the actor.
+    let audit =
+        app.request(Method::GET, "/api/v1/audit", None).header("cookie", &cookie).send().await.unwrap();
+    let audit = expect_json(audit, 200).await;
+    assert_eq!(
+        (audit["items"][0]["actor_kind"].as_str(), audit["items"][0]["actor_id"].as_str()),
+        (Some("user"), Some(user.id.to_string().as_str()))
+    );
+
+    let (expired_cookie, expired) = session_for(Utc::now() - Duration::minutes(1));
+    app.db.create_session(&expired).await.unwrap();
+    let expired_cookie = format!("{}={expired_cookie}", auth::SESSION_COOKIE);
+    let refused = app
+        .request(Method::GET, "/api/v1/orgs/me", None)
+        .header("cookie", &expired_cookie)
+        .send()
+        .await
+        .unwrap();
+    expect_error(refused, 401, "unauthenticated").await;
+}
