@@ -72,8 +72,9 @@ pub fn device(seed: u64, index: u64) -> SyntheticDevice {
     rng.set_stream(index);
     let maker = &MAKERS[rng.gen_range(0..MAKERS.len())];
     let model = maker.models[rng.gen_range(0..maker.models.len())];
-    let serial_number = (maker.serial)(&mut rng);
-    let product_key_id = rng.gen_bool(0.35).then(|| format!("3{}", digits(&mut rng, 12)));
+    let unique = Unique { seed, index };
+    let serial_number = (maker.serial)(&mut rng, &unique);
+    let product_key_id = rng.gen_bool(0.35).then(|| format!("3{}", unique.code(8, &[DIGITS; 12])));
     let smbios_uuid: [u8; 16] = rng.gen();
     let adapters = rng.gen_range(1..=3);
     let mac_addresses: Vec<[u8; 6]> = (0..adapters)
@@ -176,7 +177,7 @@ struct Maker {
     firmware_vendor: &'static str,
     family: &'static str,
     models: &'static [&'static str],
-    serial: fn(&mut ChaCha8Rng) -> String,
+    serial: fn(&mut ChaCha8Rng, &Unique) -> String,
 }
 
 const MAKERS: [Maker; 7] = [
@@ -193,7 +194,7 @@ const MAKERS: [Maker; 7] = [
             "XPS 13 9340",
         ],
         // Service tag: 7 characters, digits and consonants.
-        serial: |rng| pick(rng, b"0123456789BCDFGHJKLMNPQRSTVWXYZ", 7),
+        serial: |_, unique| unique.code(1, &[DELL_TAG; 7]),
     },
     Maker {
         manufacturer: "HP",
@@ -206,13 +207,9 @@ const MAKERS: [Maker; 7] = [
             "HP EliteBook 1040 14 inch G10 Notebook PC",
         ],
         // e.g. 5CG3451K2L: plant code, year-week, sequence.
-        serial: |rng| {
-            format!(
-                "{}{}{}",
-                ["5CG", "5CD", "CND", "8CG"][rng.gen_range(0..4)],
-                digits(rng, 4),
-                alnum(rng, 3)
-            )
+        serial: |rng, unique| {
+            let plant = ["5CG", "5CD", "CND", "8CG"][rng.gen_range(0..4)];
+            format!("{plant}{}", unique.code(2, &[DIGITS, DIGITS, DIGITS, DIGITS, ALNUM, ALNUM, ALNUM]))
         },
     },
     Maker {
@@ -220,7 +217,9 @@ const MAKERS: [Maker; 7] = [
         firmware_vendor: "LENOVO",
         family: "ThinkPad T14 Gen 4",
         models: &["21HD0028GE", "21HMCTO1WW", "21K5S0E800", "20XWCTO1WW", "11T3S0JT00"],
-        serial: |rng| format!("{}{}", ["PF", "PC", "MJ", "R9"][rng.gen_range(0..4)], alnum(rng, 6)),
+        serial: |rng, unique| {
+            format!("{}{}", ["PF", "PC", "MJ", "R9"][rng.gen_range(0..4)], unique.code(3, &[ALNUM; 6]))
+        },
     },
     Maker {
         manufacturer: "Microsoft Corporation",
@@ -232,11 +231,11 @@ const MAKERS: [Maker; 7] = [
             "Surface Laptop 6 for Business",
             "Surface Pro 10 for Business",
         ],
-        // 12 digits; about a third start with zeros, the classic spreadsheet victim.
-        serial: |rng| match rng.gen_range(0..3) {
-            0 => format!("00{}", digits(rng, 10)),
-            1 => format!("0{}", digits(rng, 11)),
-            _ => format!("{}{}", rng.gen_range(1..=9), digits(rng, 11)),
+        // 12 digits; about a third start with a zero (some with two), the classic spreadsheet
+        // victim. The first digit is free, the other 11 are unique.
+        serial: |rng, unique| {
+            let first = if rng.gen_bool(1.0 / 3.0) { 0 } else { rng.gen_range(1..=9) };
+            format!("{first}{}", unique.code(4, &[DIGITS; 11]))
         },
     },
     Maker {
@@ -244,14 +243,14 @@ const MAKERS: [Maker; 7] = [
         firmware_vendor: "Insyde Corp.",
         family: "TravelMate P2",
         models: &["TravelMate P214-55", "TravelMate P216-51", "Veriton N4690GT"],
-        serial: |rng| format!("NX{}{}", alnum(rng, 5), digits(rng, 13)),
+        serial: |rng, unique| format!("NX{}{}", alnum(rng, 5), unique.code(5, &[DIGITS; 13])),
     },
     Maker {
         manufacturer: "FUJITSU",
         firmware_vendor: "FUJITSU // Phoenix Technologies Ltd.",
         family: "LIFEBOOK-PS",
         models: &["LIFEBOOK U7413", "LIFEBOOK E5413", "ESPRIMO D7012"],
-        serial: |rng| format!("DSB{}{}", alnum(rng, 1), digits(rng, 6)),
+        serial: |rng, unique| format!("DSB{}{}", alnum(rng, 1), unique.code(6, &[DIGITS; 7])),
     },
     Maker {
         manufacturer: "Panasonic Corporation",
@@ -259,7 +258,7 @@ const MAKERS: [Maker; 7] = [
         family: "TOUGHBOOK",
         models: &["FZ-55-2", "CF-33-3", "FZ-40-1"],
         // Numeric with leading zeros, e.g. 0012345678.
-        serial: |rng| format!("00{}", digits(rng, 8)),
+        serial: |_, unique| format!("00{}", unique.code(7, &[DIGITS; 8])),
     },
 ];
 
@@ -296,16 +295,50 @@ fn sku_prefix(maker: &Maker) -> &'static str {
     }
 }
 
+const DIGITS: &[u8] = b"0123456789";
+const ALNUM: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// Dell service tags: digits and consonants.
+const DELL_TAG: &[u8] = b"0123456789BCDFGHJKLMNPQRSTVWXYZ";
+
+/// Random-looking codes that are distinct for distinct device indices of one seed (for all
+/// indices below the number of possible codes), so a generated file never holds the same serial
+/// or PKID twice, which random draws would at 100,000 rows.
+struct Unique {
+    seed: u64,
+    index: u64,
+}
+
+impl Unique {
+    /// A prime, so multiplying by it permutes the residues of any product of 10, 31 and 34.
+    const MULTIPLIER: u128 = 1_000_000_007;
+
+    /// One character per alphabet in `positions` (mixed radix); `salt` separates uses.
+    fn code(&self, salt: u64, positions: &[&[u8]]) -> String {
+        let modulus: u128 = positions.iter().map(|a| a.len() as u128).product();
+        let offset = u128::from(
+            self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xBF58_476D_1CE4_E5B9),
+        );
+        let mut value = (u128::from(self.index) * Self::MULTIPLIER + offset) % modulus;
+        let mut out = vec![0u8; positions.len()];
+        for (slot, alphabet) in out.iter_mut().zip(positions).rev() {
+            let radix = alphabet.len() as u128;
+            *slot = alphabet[(value % radix) as usize];
+            value /= radix;
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
 fn pick(rng: &mut ChaCha8Rng, alphabet: &[u8], n: usize) -> String {
     (0..n).map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char).collect()
 }
 
 fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
-    pick(rng, b"0123456789", n)
+    pick(rng, DIGITS, n)
 }
 
 fn alnum(rng: &mut ChaCha8Rng, n: usize) -> String {
-    pick(rng, b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", n)
+    pick(rng, ALNUM, n)
 }
 
 fn hex4(rng: &mut ChaCha8Rng) -> String {
@@ -317,4 +350,21 @@ fn edid(rng: &mut ChaCha8Rng) -> Vec<u8> {
     let mut edid = vec![0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
     edid.extend((8..256).map(|_| rng.gen::<u8>()));
     edid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_codes_are_a_permutation_of_the_code_space() {
+        for (salt, positions) in
+            [(1, &[DIGITS; 4][..]), (2, &[DIGITS, DIGITS, ALNUM][..]), (3, &[DELL_TAG; 3][..])]
+        {
+            let space: usize = positions.iter().map(|a| a.len()).product();
+            let codes: std::collections::HashSet<String> =
+                (0..space as u64).map(|index| Unique { seed: 99, index }.code(salt, positions)).collect();
+            assert_eq!(codes.len(), space);
+        }
+    }
 }

@@ -38,7 +38,9 @@ fn generated_devices_are_varied_and_some_serials_have_leading_zeros() {
     let devices: Vec<_> = synth::generate(1, 500).collect();
     let makers: std::collections::BTreeSet<_> = devices.iter().map(|d| d.manufacturer.as_str()).collect();
     assert!(makers.len() >= 5, "{makers:?}");
-    assert!(devices.iter().any(|d| d.serial_number.starts_with('0')));
+    assert!(devices.iter().any(|d| d.serial_number.starts_with("00")));
+    let zeros = devices.iter().filter(|d| d.serial_number.starts_with('0')).count();
+    assert!((25..250).contains(&zeros), "{zeros} serials with a leading zero");
     let with_pkid = devices.iter().filter(|d| d.product_key_id.is_some()).count();
     assert!((100..300).contains(&with_pkid), "{with_pkid} with a PKID");
     let serials: std::collections::HashSet<_> = devices.iter().map(|d| &d.serial_number).collect();
@@ -51,5 +53,21 @@ fn generated_devices_resolve_cleanly() {
         let input: DeviceInput = device.to_input(None);
         let resolved = input.resolve().expect("a synthetic device is a valid registration");
         assert!(resolved.tuple_key.is_some() && resolved.hash_key.is_some());
+    }
+}
+
+#[test]
+fn serials_and_pkids_are_unique_across_a_large_file() {
+    let mut tuples = std::collections::HashSet::new();
+    let mut pkids = std::collections::HashSet::new();
+    for device in synth::generate(11, 10_000) {
+        assert!(
+            tuples.insert((device.manufacturer, device.serial_number.clone())),
+            "{}",
+            device.serial_number
+        );
+        if let Some(pkid) = device.product_key_id {
+            assert!(pkids.insert(pkid));
+        }
     }
 }
