@@ -264,20 +264,24 @@ pub struct Intake {
 
 impl Intake {
     pub fn into_items(self, batch_id: Uuid) -> Vec<BatchItem> {
-        self.rows
-            .into_iter()
-            .map(|(row, submitted)| BatchItem {
-                batch_id,
-                row,
-                input: submitted.to_json(),
-                status: ztd_storage::ItemStatus::Pending,
-                device_id: None,
-                error_code: None,
-                error_message: None,
-                error_hint: None,
-            })
-            .collect()
+        pending_items(batch_id, self.rows)
     }
+}
+
+/// Rows as pending items of `batch_id`, ready to store.
+pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<BatchItem> {
+    rows.into_iter()
+        .map(|(row, submitted)| BatchItem {
+            batch_id,
+            row,
+            input: submitted.to_json(),
+            status: ztd_storage::ItemStatus::Pending,
+            device_id: None,
+            error_code: None,
+            error_message: None,
+            error_hint: None,
+        })
+        .collect()
 }
 
 /// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (SPEC §9).
@@ -333,44 +337,82 @@ fn body_error(error: &axum::Error) -> IntakeError {
     IntakeError::Body(text)
 }
 
-/// Reads a CSV body as it arrives: the bytes go through a bounded channel into the domain's
-/// streaming reader on a blocking thread, so the file is never held whole. File-level
-/// problems refuse the upload with every diagnostic; row-level problems become failed rows.
-pub async fn read_csv_batch(body: axum::body::Body, limits: IntakeLimits) -> Result<Intake, IntakeError> {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(16);
-    let parser =
-        tokio::task::spawn_blocking(move || parse_csv(ChannelReader::new(receiver), limits.max_rows));
+/// Rows handed from the CSV parser to the handler at a time: one `append_batch_items`
+/// transaction each, and with the channel's capacity the most rows held in memory at once.
+pub const CSV_ROWS_PER_CHUNK: usize = 1_000;
 
-    let mut stream = body.into_data_stream();
-    let mut received = 0usize;
-    let mut feed_error = None;
-    while let Some(chunk) = stream.next().await {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(error) => {
-                feed_error = Some(body_error(&error));
-                break;
-            }
-        };
-        received += chunk.len();
-        if received > limits.max_bytes {
-            feed_error = Some(IntakeError::TooLarge { limit: limits.max_bytes });
-            break;
-        }
-        if sender.send(chunk).await.is_err() {
-            // The parser stopped early (a refused header, the row cap): its answer decides.
-            break;
-        }
+/// A CSV body being read as it arrives. The bytes go through a bounded channel into the
+/// domain's streaming reader on a blocking thread, which hands back numbered rows in chunks:
+/// neither the file nor its rows are ever held whole, however large the upload.
+///
+/// File-level problems (encoding, header) end the stream before the first chunk, so the
+/// caller can refuse the upload before writing anything; row-level problems become
+/// [`SubmittedRow::Rejected`] rows.
+pub struct CsvRowStream {
+    rows: tokio::sync::mpsc::Receiver<Vec<(i64, SubmittedRow)>>,
+    parser: tokio::task::JoinHandle<Result<(), IntakeError>>,
+    feeder: tokio::task::JoinHandle<Result<(), IntakeError>>,
+}
+
+impl CsvRowStream {
+    pub fn start(body: axum::body::Body, limits: IntakeLimits) -> Self {
+        let (bytes_tx, bytes_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+        let (rows_tx, rows_rx) = tokio::sync::mpsc::channel(2);
+        let parser = tokio::task::spawn_blocking(move || {
+            parse_csv(ChannelReader::new(bytes_rx), limits.max_rows, &rows_tx)
+        });
+        let feeder = tokio::spawn(feed_body(body, limits.max_bytes, bytes_tx));
+        Self { rows: rows_rx, parser, feeder }
     }
-    drop(sender);
-    let parsed = parser.await.map_err(|error| IntakeError::Body(error.to_string()))?;
-    match feed_error {
-        Some(error) => Err(error),
-        None => parsed,
+
+    /// The next chunk of rows, in file order; `None` at the end (or on an error, which
+    /// [`CsvRowStream::finish`] tells).
+    pub async fn next_chunk(&mut self) -> Option<Vec<(i64, SubmittedRow)>> {
+        self.rows.recv().await
+    }
+
+    /// How the read ended. A body that broke off or grew past the limit wins over what the
+    /// parser made of the truncated text.
+    pub async fn finish(self) -> Result<(), IntakeError> {
+        drop(self.rows);
+        let fed = self.feeder.await.map_err(|error| IntakeError::Body(error.to_string()))?;
+        let parsed = self.parser.await.map_err(|error| IntakeError::Body(error.to_string()))?;
+        fed.and(parsed)
+    }
+
+    /// Stops reading (the answer is already known, e.g. an idempotent replay).
+    pub fn abandon(self) {
+        self.feeder.abort();
+        // The parser ends on its own once its input and output channels are gone.
     }
 }
 
-fn parse_csv(reader: impl std::io::Read, max_rows: usize) -> Result<Intake, IntakeError> {
+async fn feed_body(
+    body: axum::body::Body,
+    max_bytes: usize,
+    sender: tokio::sync::mpsc::Sender<Bytes>,
+) -> Result<(), IntakeError> {
+    let mut stream = body.into_data_stream();
+    let mut received = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| body_error(&error))?;
+        received += chunk.len();
+        if received > max_bytes {
+            return Err(IntakeError::TooLarge { limit: max_bytes });
+        }
+        if sender.send(chunk).await.is_err() {
+            // The parser stopped early (a refused header, the row cap): its answer decides.
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn parse_csv(
+    reader: impl std::io::Read,
+    max_rows: usize,
+    out: &tokio::sync::mpsc::Sender<Vec<(i64, SubmittedRow)>>,
+) -> Result<(), IntakeError> {
     use ztd_domain::csv::{Code, CsvReader, FileError, ReadOptions};
 
     let options = ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) };
@@ -385,23 +427,32 @@ fn parse_csv(reader: impl std::io::Read, max_rows: usize) -> Result<Intake, Inta
     if !rows.file_diagnostics().is_empty() {
         return Err(IntakeError::InvalidFile { diagnostics: rows.file_diagnostics().to_vec() });
     }
-    let mut intake = Intake::default();
+    let mut chunk = Vec::with_capacity(CSV_ROWS_PER_CHUNK);
     for row in rows.by_ref() {
         let row = row.map_err(|error| IntakeError::Body(error.to_string()))?;
         let line = i64::try_from(row.line).unwrap_or(i64::MAX);
         match row.result {
-            Ok(input) => intake.rows.push((line, SubmittedRow::Device(input))),
+            Ok(input) => chunk.push((line, SubmittedRow::Device(input))),
             Err(diagnostics) if diagnostics.iter().any(|d| d.code == Code::RowLimitExceeded) => {
                 return Err(IntakeError::TooManyRows { limit: max_rows });
             }
-            Err(diagnostics) => intake.rows.push((line, SubmittedRow::from_diagnostics(&diagnostics))),
+            Err(diagnostics) => chunk.push((line, SubmittedRow::from_diagnostics(&diagnostics))),
+        }
+        if chunk.len() == CSV_ROWS_PER_CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CSV_ROWS_PER_CHUNK));
+            if out.blocking_send(full).is_err() {
+                return Ok(()); // the handler gave up on this upload
+            }
         }
     }
     let end = rows.end_diagnostics();
     if !end.is_empty() {
         return Err(IntakeError::InvalidFile { diagnostics: end });
     }
-    Ok(intake)
+    if !chunk.is_empty() {
+        let _ = out.blocking_send(chunk);
+    }
+    Ok(())
 }
 
 /// `std::io::Read` over the chunks of a request body arriving through a channel; blocks the

@@ -23,6 +23,7 @@ ztd_server::both_backends!(
     batches_are_private,
     racing_batches_register_each_device_exactly_once,
     upload_limits_name_the_limit,
+    large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing,
 );
 
 async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
@@ -448,6 +449,52 @@ async fn upload_limits_name_the_limit(app: TestApp) {
     assert_eq!(status, 413, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("65536"), "{body}");
     assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
+}
+
+async fn large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing(app: TestApp) {
+    let mut app = app;
+    app.stop().await;
+    let Some(app) = TestApp::spawn_with(app.backend, |config| config.max_rows = 2_500).await else { return };
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = devices(118, 2_600);
+    let query = format!("?group_tag={STANDARD_TAG}");
+
+    // More rows than one intake chunk (1,000): stored in several appends, sealed, then processed.
+    let send = |csv: String| {
+        app.request(
+            reqwest::Method::POST,
+            &format!("{}{query}", batches_path(customer.id())),
+            Some(&customer.key),
+        )
+        .header("content-type", "text/csv")
+        .header("idempotency-key", "pallet-17")
+        .body(csv)
+        .send()
+    };
+    let response = send(partner_center_csv(&devices[..2_300])).await.expect("POST");
+    assert_eq!(response.status(), 202);
+    let accepted: Value = response.json().await.expect("JSON");
+    assert_eq!(accepted["total"], 2_300);
+    let batch = wait_finished(&app, &customer.key, accepted["id"].as_str().unwrap()).await;
+    assert_eq!(batch["registered"], 2_300, "{}", batch["status"]);
+    assert_eq!(row(&batch, 2_301)["serial_number"], devices[2_299].serial_number.as_str());
+
+    // The same key again: the first batch, nothing read or written.
+    let replay = send(partner_center_csv(&devices[..2_300])).await.expect("POST");
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.json::<Value>().await.expect("JSON")["id"], accepted["id"]);
+
+    // Past the row cap after two chunks were stored: refused, and the partial batch is gone.
+    let (status, body) =
+        post_csv_batch(&app, &customer.key, customer.id(), &query, partner_center_csv(&devices)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_rows");
+    assert_eq!(list_all(&app, &customer.key, customer.id(), "").await.len(), 2_300);
+    let audit: Value =
+        app.get("/api/v1/audit?limit=100", &customer.key).await.json().await.expect("audit JSON");
+    let actions = audit_actions(&audit);
+    assert_eq!(actions.iter().filter(|action| **action == "device_batch.create").count(), 2, "{actions:?}");
+    assert!(actions.contains(&"device_batch.discard"), "{actions:?}");
 }
 
 #[test]

@@ -222,67 +222,30 @@ pub async fn create_batch(
     body: Body,
 ) -> Result<Response, ApiError> {
     // Reach first: nothing of the body is read for a caller who may not register here.
-    let scope = access.customer_scope(customer_id, Need::Register).await?;
+    access.customer_scope(customer_id, Need::Register).await?;
     let idempotency_key = idempotency_key(&headers)?;
     let limits = IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows };
 
-    let (format, default_tag, allow_unknown_tags, intake) = match body_kind(&headers)? {
+    let (stored, created) = match body_kind(&headers)? {
         BodyKind::Json => {
-            let (batch, intake) = pipeline::read_json_batch(body, limits).await.map_err(intake_error)?;
-            let tag = batch.group_tag.or(query.group_tag);
-            let allow = batch.allow_unknown_tags.or(query.allow_unknown_tags).unwrap_or(false);
-            ("json", tag, allow, intake)
+            let (json, intake) = pipeline::read_json_batch(body, limits).await.map_err(intake_error)?;
+            let tag = json.group_tag.or(query.group_tag);
+            let allow = json.allow_unknown_tags.or(query.allow_unknown_tags).unwrap_or(false);
+            let total = i64::try_from(intake.rows.len()).unwrap_or(i64::MAX);
+            let batch = new_batch(&access, customer_id, tag, allow, idempotency_key, total);
+            let audit = created_audit(&access, &batch, "json");
+            let items = intake.into_items(batch.id);
+            state.db.create_batch(&batch, &items, &audit).await?
         }
         BodyKind::Csv => {
-            let intake = match pipeline::read_csv_batch(body, limits).await {
-                Ok(intake) => intake,
-                Err(IntakeError::InvalidFile { diagnostics }) => {
-                    return Ok(file_rejection(&headers, &diagnostics));
-                }
-                Err(other) => return Err(intake_error(other)),
-            };
-            ("csv", query.group_tag, query.allow_unknown_tags.unwrap_or(false), intake)
+            let allow = query.allow_unknown_tags.unwrap_or(false);
+            let batch = new_batch(&access, customer_id, query.group_tag, allow, idempotency_key, 0);
+            match stream_csv_batch(&state, &access, batch, body, limits).await? {
+                CsvIntake::Stored { batch, created } => (batch, created),
+                CsvIntake::Refused(diagnostics) => return Ok(file_rejection(&headers, &diagnostics)),
+            }
         }
     };
-    if intake.rows.is_empty() {
-        return Err(intake_error(IntakeError::NoDevices));
-    }
-
-    let caller = access.caller();
-    let batch = Batch {
-        id: Uuid::new_v4(),
-        customer_id: scope.customer_id(),
-        submitted_by_org_id: caller.org.id,
-        actor_kind: caller.actor.kind,
-        actor_id: Some(caller.actor.id),
-        status: BatchStatus::Queued,
-        default_group_tag: default_tag.filter(|tag| !tag.is_empty()),
-        allow_unknown_tags,
-        idempotency_key,
-        total: i64::try_from(intake.rows.len()).unwrap_or(i64::MAX),
-        registered: 0,
-        unassigned: 0,
-        failed: 0,
-        created_at: Utc::now(),
-        started_at: None,
-        finished_at: None,
-    };
-    let audit = access.audit(
-        "device_batch.create",
-        "device_batch",
-        batch.id,
-        Some(customer_id),
-        serde_json::json!({
-            "format": format,
-            "total": batch.total,
-            "group_tag": batch.default_group_tag,
-            "allow_unknown_tags": allow_unknown_tags,
-            "idempotency_key": batch.idempotency_key,
-        }),
-    );
-    let items = intake.into_items(batch.id);
-    let (stored, created) = state.db.create_batch(&batch, &items, &audit).await?;
-    drop(items);
     if created {
         state.batch_wakeup.batch_queued();
     } else if stored.customer_id != customer_id {
@@ -304,6 +267,125 @@ pub async fn create_batch(
         response.headers_mut().insert(IDEMPOTENT_REPLAY_HEADER, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// A batch as submitted now: queued, nothing counted yet.
+fn new_batch(
+    access: &Access,
+    customer_id: Uuid,
+    default_tag: Option<String>,
+    allow_unknown_tags: bool,
+    idempotency_key: Option<String>,
+    total: i64,
+) -> Batch {
+    let caller = access.caller();
+    Batch {
+        id: Uuid::new_v4(),
+        customer_id,
+        submitted_by_org_id: caller.org.id,
+        actor_kind: caller.actor.kind,
+        actor_id: Some(caller.actor.id),
+        status: BatchStatus::Queued,
+        default_group_tag: default_tag.filter(|tag| !tag.is_empty()),
+        allow_unknown_tags,
+        idempotency_key,
+        total,
+        registered: 0,
+        unassigned: 0,
+        failed: 0,
+        created_at: Utc::now(),
+        started_at: None,
+        finished_at: None,
+    }
+}
+
+fn created_audit(access: &Access, batch: &Batch, format: &str) -> ztd_storage::NewAuditEvent {
+    access.audit(
+        "device_batch.create",
+        "device_batch",
+        batch.id,
+        Some(batch.customer_id),
+        serde_json::json!({
+            "format": format,
+            // A streamed CSV's count is known when it is sealed; `device_batch.finished` has it.
+            "total": (batch.total > 0).then_some(batch.total),
+            "group_tag": batch.default_group_tag,
+            "allow_unknown_tags": batch.allow_unknown_tags,
+            "idempotency_key": batch.idempotency_key,
+        }),
+    )
+}
+
+/// What became of a CSV upload.
+enum CsvIntake {
+    Stored {
+        batch: Batch,
+        created: bool,
+    },
+    /// Unusable as a whole (encoding, header, no rows): nothing is kept.
+    Refused(Vec<Diagnostic>),
+}
+
+/// Streams a CSV body into an open batch, chunk by chunk, and seals it at the end, so memory
+/// stays flat whatever the file's size. The batch is opened with the first chunk of rows (a
+/// file refused at its header writes nothing) and discarded if the upload goes wrong later
+/// (too large, too many rows, broken off): workers never see a partial upload.
+async fn stream_csv_batch(
+    state: &AppState,
+    access: &Access,
+    batch: Batch,
+    body: Body,
+    limits: IntakeLimits,
+) -> Result<CsvIntake, ApiError> {
+    let mut rows = pipeline::CsvRowStream::start(body, limits);
+    let mut opened: Option<Batch> = None;
+    while let Some(chunk) = rows.next_chunk().await {
+        let open = match &opened {
+            Some(open) => open,
+            None => {
+                let (stored, created) =
+                    state.db.open_batch(&batch, &created_audit(access, &batch, "csv")).await?;
+                if !created {
+                    // An idempotent retry: the first batch is the answer, the body is not needed.
+                    rows.abandon();
+                    return Ok(CsvIntake::Stored { batch: stored, created: false });
+                }
+                opened.insert(stored)
+            }
+        };
+        let items = pipeline::pending_items(open.id, chunk);
+        if let Err(error) = state.db.append_batch_items(open.id, &items).await {
+            rows.abandon();
+            discard(state, access, open, "the rows could not be stored").await;
+            return Err(error.into());
+        }
+    }
+    if let Err(error) = rows.finish().await {
+        if let Some(open) = &opened {
+            discard(state, access, open, &error.to_string()).await;
+        }
+        return match error {
+            IntakeError::InvalidFile { diagnostics } => Ok(CsvIntake::Refused(diagnostics)),
+            other => Err(intake_error(other)),
+        };
+    }
+    let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
+    let sealed = state.db.seal_batch(open.id).await?;
+    Ok(CsvIntake::Stored { batch: sealed, created: true })
+}
+
+/// Removes a batch whose upload failed half-way; logged, never hiding the upload's own error.
+async fn discard(state: &AppState, access: &Access, batch: &Batch, reason: &str) {
+    let audit = access.audit(
+        "device_batch.discard",
+        "device_batch",
+        batch.id,
+        Some(batch.customer_id),
+        serde_json::json!({ "reason": reason }),
+    );
+    if let Err(error) = state.db.discard_open_batch(batch.id, &audit).await {
+        tracing::error!(batch = %batch.id, %error, "could not discard a broken-off upload");
+    }
 }
 
 /// A batch's status, counts and per-row results. Visible to the customer and to the
