@@ -346,3 +346,14 @@ fn decoded_hash_serializes_for_json_output() {
     let error = serde_json::to_value(HashError::ChecksumTruncated { offset: 50, available: 31 }).unwrap();
     assert_eq!(error, serde_json::json!({"kind": "checksum_truncated", "offset": 50, "available": 31}));
 }
+
+#[test]
+fn text_cut_short_is_reported_as_truncated_not_as_padding() {
+    let text = STANDARD.encode(sample()); // 87 bytes, 116 characters, header declares 51 + 36
+    assert_eq!(
+        hash::decode(&text[..61]).unwrap_err().to_string(),
+        "hardware hash is truncated: its 61 characters hold 45 bytes, but its header declares 87"
+    );
+    // Not an Autopilot header: plain padding error.
+    assert!(matches!(hash::decode("QUJDREVGR0"), Err(HashError::MissingPadding { length: 10 })));
+}

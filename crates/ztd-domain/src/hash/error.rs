@@ -27,6 +27,10 @@ pub enum HashError {
         "not base64: length {length} is not a multiple of 4 (the '=' padding at the end is missing or incomplete)"
     )]
     MissingPadding { length: usize },
+    #[error(
+        "hardware hash is truncated: its {length} characters hold {available_bytes} bytes, but its header declares {declared_bytes}"
+    )]
+    Truncated { length: usize, declared_bytes: usize, available_bytes: usize },
     #[error("not base64: wrong '=' padding at the end")]
     InvalidPadding,
     #[error("not base64: last character {character:?} at position {position} has stray low bits")]

@@ -55,7 +55,29 @@ pub fn decode_base64_into(text: &str, out: &mut Vec<u8>) -> Result<(), HashError
     if text.len() > MAX_BASE64_LEN {
         return Err(HashError::TooLong { length: text.len() });
     }
-    STANDARD.decode_vec(text, out).map_err(|error| base64_error(text, error))
+    STANDARD.decode_vec(text, out).map_err(|error| match base64_error(text, error) {
+        HashError::MissingPadding { length } => {
+            truncation(text).unwrap_or(HashError::MissingPadding { length })
+        }
+        other => other,
+    })
+}
+
+/// When the text stops short of the length its own header declares, says so: "truncated" is
+/// what happened (a cell cut by an editor or a copy), not "bad padding".
+fn truncation(text: &str) -> Option<HashError> {
+    let mut header = [0u8; 6];
+    STANDARD.decode_slice(text.get(..8)?, &mut header).ok()?;
+    if header[..2] != MAGIC {
+        return None;
+    }
+    let declared_bytes = usize::from(u16::from_le_bytes([header[2], header[3]])) + CHECKSUM_RECORD_LEN;
+    let available_bytes = text.len() * 3 / 4;
+    (declared_bytes > available_bytes).then_some(HashError::Truncated {
+        length: text.len(),
+        declared_bytes,
+        available_bytes,
+    })
 }
 
 fn base64_error(text: &str, error: base64::DecodeError) -> HashError {
