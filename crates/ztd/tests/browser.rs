@@ -291,15 +291,47 @@ impl Story<'_> {
     async fn run(&self) -> Result<()> {
         let app = self.app;
         let (partner, customer) = (self.partner, self.customer);
-        let partner_org = app.create_org(OrgKind::Partner, "Fabrikam Devices").await;
+        // 0. The operator creates the partner organisation in the portal, then signs out.
+        let operator_email =
+            Email::parse("operator@ztd.example").map_err(|error| anyhow::anyhow!("{error}"))?;
+        let operator = services::bootstrap_operator(app.db.as_ref(), &operator_email)
+            .await
+            .map_err(|error| anyhow::anyhow!("bootstrap: {error}"))?
+            .context("the operator is created in an empty database")?;
         let customer_org = app.create_org(OrgKind::Customer, "Contoso").await;
-        let partner_admin = person(app, &partner_org, "pat@fabrikam.example").await?;
         let customer_admin = person(app, &customer_org, "carla@contoso.example").await?;
-
-        // 1. The partner signs in with the one-time password and must choose a new one first.
         partner.goto(&self.url("/")).await?;
         ensure!(path_of(partner).await? == "/sign-in", "an anonymous visit must land on the sign-in page");
         page_shots(partner, "sign-in").await?;
+        sign_in(partner, &app.base_url, operator_email.as_str(), &operator.admin.password).await?;
+        change_password(partner, &operator.admin.password, "operator passphrase one").await?;
+        wait_for_text(partner, "Create an organisation").await?;
+        partner.find(Locator::Id("kind")).await?.select_by_value("partner").await?;
+        fill(partner, "name", "Fabrikam Devices").await?;
+        fill(partner, "admin_email", "pat@fabrikam.example").await?;
+        submit(partner, "form[action='/orgs']").await?;
+        wait_for_text(partner, "Fabrikam Devices created").await?;
+        page_shots(partner, "org-created").await?;
+        let partner_password = partner
+            .find(Locator::Id("one-time-password"))
+            .await?
+            .prop("value")
+            .await?
+            .context("a password")?;
+        submit(partner, "form[action='/sign-out']").await?;
+        wait_for_text(partner, "You are signed out.").await?;
+        let partner_org = app
+            .db
+            .list_orgs()
+            .await?
+            .into_iter()
+            .find(|org| org.name == "Fabrikam Devices")
+            .context("the partner organisation exists")?;
+        ensure!(partner_org.kind == OrgKind::Partner, "the operator made a partner organisation");
+        let partner_admin =
+            Person { email: "pat@fabrikam.example".into(), one_time_password: partner_password };
+
+        // 1. The partner signs in with the one-time password and must choose a new one first.
         sign_in(partner, &app.base_url, &partner_admin.email, "not the password").await?;
         let refused = wait_for_text(partner, "The email or the password is not right").await?;
         ensure!(refused.contains("Sign in"), "a wrong password keeps the sign-in form");
@@ -474,6 +506,28 @@ impl Story<'_> {
         let kept = wait_for_text(customer, "Devices of Contoso").await?;
         ensure!(kept.contains(&devices[0].serial_number), "the customer keeps the devices:\n{kept}");
         page_shots(customer, "customer-devices").await?;
+
+        // The customer moves a device to another profile, then deregisters it (confirmed).
+        let moved = &devices[1].serial_number;
+        customer.find(Locator::LinkText(moved)).await?.click().await?;
+        wait_for_text(customer, &format!("Device {moved}")).await?;
+        customer
+            .find(Locator::Id("group_tag"))
+            .await?
+            .select_by_value("Microsoft365ManagedPowerUser_")
+            .await?;
+        submit(customer, "form[action$='/group-tag']").await?;
+        let changed = wait_for_text(customer, "The profile is changed").await?;
+        ensure!(
+            changed.contains("Microsoft365ManagedPowerUser_"),
+            "the device shows its new tag:\n{changed}"
+        );
+        page_shots(customer, "device").await?;
+        customer.find(Locator::LinkText("Deregister…")).await?.click().await?;
+        wait_for_text(customer, &format!("Deregister device {moved}?")).await?;
+        submit(customer, "form[action$='/deregister']").await?;
+        let after = wait_for_text(customer, "The device is deregistered").await?;
+        ensure!(!after.contains(moved.as_str()), "a deregistered device leaves the list:\n{after}");
 
         // 11. The customer's other pages render (layout screenshots when asked for).
         customer.goto(&self.url(&format!("/customers/{}/profiles", customer_org.id))).await?;

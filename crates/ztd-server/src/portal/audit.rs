@@ -44,11 +44,21 @@ async fn org_names(
     Ok(names)
 }
 
-fn details(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Object(map) if map.is_empty() => String::new(),
-        serde_json::Value::Null => String::new(),
+/// An event's details as `key: value` lines (strings without their JSON quotes).
+fn details(value: &serde_json::Value) -> Markup {
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => "—".to_owned(),
         other => other.to_string(),
+    };
+    html! {
+        @match value {
+            serde_json::Value::Object(map) => {
+                @for (key, value) in map { span class="hint" { (key) ": " } (text(value)) br; }
+            }
+            serde_json::Value::Null => {}
+            other => { (other.to_string()) }
+        }
     }
 }
 
@@ -83,7 +93,7 @@ pub async fn list(
                                     }
                                 }
                                 td data-label="Target" { (event.target_type) @if let Some(id) = &event.target_id { br; span class="mono hint" { (id) } } }
-                                td class="mono" data-label="Details" { (details(&event.details)) }
+                                td class="wrap" data-label="Details" { (details(&event.details)) }
                                 td class="mono hint" data-label="Request" { (event.request_id.as_deref().unwrap_or("")) }
                             }
                         }
