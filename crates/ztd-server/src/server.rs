@@ -50,6 +50,12 @@ impl RunningServer {
 /// workers (none when 0) and serves in a background task.
 pub async fn start(state: AppState) -> std::io::Result<RunningServer> {
     let listener = TcpListener::bind(state.config.listen).await?;
+    start_on(listener, state).await
+}
+
+/// As [`start`], on a listener the caller bound (the test harness binds first to learn the
+/// port, so the configuration's public URL can name it).
+pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let workers = (state.config.workers > 0).then(|| {

@@ -107,16 +107,19 @@ impl TestApp {
                 (db, url.clone(), None, Some(url))
             }
         };
+        // Bound first, so the public URL (invitation links) names the real port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a test port");
+        let addr = listener.local_addr().expect("the bound address");
         let mut config = Config {
-            listen: "127.0.0.1:0".parse().expect("a valid address"),
+            listen: addr,
             database_url: database_url.clone(),
+            public_url: format!("http://{addr}"),
             workers: 1,
             ..Config::default()
         };
         configure(&mut config);
         let state = AppState::new(db.clone(), config, crate::observability::metrics_handle());
-        let server = server::start(state).await.expect("start the test server");
-        let addr = server.addr;
+        let server = server::start_on(listener, state).await.expect("start the test server");
         Some(Self {
             backend,
             addr,

@@ -36,7 +36,7 @@ async fn consent_story(app: TestApp) {
     let invitation = expect_json(created, 201).await;
     let token = invitation["token"].as_str().unwrap();
     assert!(token.starts_with("ztdinv_"), "{invitation}");
-    assert_eq!(invitation["url"], format!("http://127.0.0.1:8080/invitations/{token}"));
+    assert_eq!(invitation["url"], format!("{}/invitations/{token}", app.base_url));
     assert_eq!(invitation["kind"], "csp");
     assert_eq!(invitation["reusable"], false);
     let expires_at: chrono::DateTime<Utc> = invitation["expires_at"].as_str().unwrap().parse().unwrap();
