@@ -357,3 +357,15 @@ fn text_cut_short_is_reported_as_truncated_not_as_padding() {
     // Not an Autopilot header: plain padding error.
     assert!(matches!(hash::decode("QUJDREVGR0"), Err(HashError::MissingPadding { length: 10 })));
 }
+
+#[test]
+fn a_repeated_identity_record_keeps_the_first_and_notes_the_rest() {
+    let blob = blob(&[(14, b"FIRST\0"), (14, b"SECOND\0")]);
+    let decoded = hash::decode(&STANDARD.encode(&blob)).unwrap();
+    assert_eq!(decoded.serial_number.as_deref(), Some("FIRST"));
+    let notes: Vec<String> = decoded.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        ["record type 14 at byte 14: another serial_number record: ignored, the first one is used"]
+    );
+}

@@ -261,27 +261,19 @@ impl<'a> HashView<'a> {
                 value,
             });
         }
-        let text_of = |record_type: RecordType| {
+        // An identity field comes from the first record of its type; later ones get a note.
+        let field = |record_type: RecordType, notes: &mut Vec<HashNote>| {
             let mut values = records.iter().filter(|r| r.type_code == record_type.code());
             let first = values.next().and_then(|r| match &r.value {
                 RecordValue::Text { text } => Some(text.clone()),
                 _ => None,
             });
-            (first, values.count())
-        };
-        let field = |record_type: RecordType, notes: &mut Vec<HashNote>| {
-            let (value, extra) = text_of(record_type);
-            if extra > 0 {
-                notes.push(HashNote {
-                    offset: 0,
-                    record_type: record_type.code(),
-                    message: format!(
-                        "{extra} more {} record(s) ignored; the first one is used",
-                        record_type.name()
-                    ),
-                });
-            }
-            value
+            notes.extend(values.map(|ignored| HashNote {
+                offset: ignored.offset,
+                record_type: record_type.code(),
+                message: format!("another {} record: ignored, the first one is used", record_type.name()),
+            }));
+            first
         };
         let serial_number = field(RecordType::SerialNumber, &mut notes);
         let manufacturer = field(RecordType::Manufacturer, &mut notes);

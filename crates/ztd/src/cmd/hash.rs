@@ -128,12 +128,13 @@ fn print_decoded(out: &mut impl Write, decoded: &DecodedHash) -> std::io::Result
         ("manufacturer", decoded.manufacturer.as_ref()),
         ("model", decoded.model.as_ref()),
         ("product key id", decoded.product_key_id.as_ref()),
-        ("SMBIOS UUID", decoded.smbios_uuid.as_ref()),
         ("TPM version", decoded.tpm_version.as_ref()),
     ];
+    // Strings are quoted so that surrounding spaces and odd characters show.
     for (label, value) in fields {
         writeln!(out, "{label:<16}{}", value.map(|v| format!("{v:?}")).unwrap_or_else(|| none.clone()))?;
     }
+    writeln!(out, "{:<16}{}", "SMBIOS UUID", decoded.smbios_uuid.as_ref().unwrap_or(&none))?;
     let macs = if decoded.mac_addresses.is_empty() { none } else { decoded.mac_addresses.join(", ") };
     writeln!(out, "{:<16}{macs}", "MAC addresses")?;
     writeln!(out, "{:<16}{}", "SHA-256", decoded.checksum)?;
