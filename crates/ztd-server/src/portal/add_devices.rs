@@ -13,11 +13,16 @@
 //! (`api::batches::create_batch`): the same access check, intake, audit event and workers as
 //! `POST /api/v1/customers/{id}/device-batches`.
 
+use std::io::Read;
+use std::path::PathBuf;
+
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
+use tokio::io::AsyncWriteExt;
+use tokio_util::io::ReaderStream;
 use uuid::Uuid;
 use ztd_domain::csv::{self, ReadOptions};
 use ztd_storage::{BatchStatus, ItemStatus};
@@ -63,17 +68,17 @@ pub struct Preflight {
     pub problems: Vec<Problem>,
 }
 
-/// Checks a file the way the batch will treat it, writing nothing. CPU-bound: run it on a
-/// blocking thread.
-pub fn preflight(
-    bytes: &[u8],
+/// Checks a file the way the batch will treat it, writing nothing. `open` gives a reader over
+/// the file from its start (it is read twice). CPU-bound: run it on a blocking thread.
+pub fn preflight<R: Read>(
+    mut open: impl FnMut() -> std::io::Result<R>,
     tags: &TagCatalog,
     default_tag: Option<&str>,
     allow_unknown_tags: bool,
     max_rows: usize,
 ) -> std::io::Result<Preflight> {
     let options = ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) };
-    let (summary, diagnostics) = csv::check(bytes, options)?;
+    let (summary, diagnostics) = csv::check(open()?, options)?;
     let mut problems: Vec<Problem> = diagnostics
         .into_iter()
         .map(|diagnostic| Problem {
@@ -86,7 +91,7 @@ pub fn preflight(
         .collect();
     if summary.format.is_some() {
         // Tags of rows that are otherwise fine (rows with problems are reported already).
-        if let Ok(reader) = csv::CsvReader::new(bytes, options) {
+        if let Ok(reader) = csv::CsvReader::new(open()?, options) {
             for row in reader {
                 let row = row?;
                 let Ok(input) = row.result else { continue };
@@ -272,8 +277,37 @@ struct UploadForm {
     csrf_token: Option<String>,
     choice: Choice,
     file_name: Option<String>,
-    bytes: Vec<u8>,
+    file: Option<Spooled>,
     too_large: bool,
+}
+
+/// An uploaded file spooled to a private temporary file (memory stays flat whatever its size),
+/// removed when dropped.
+struct Spooled {
+    path: PathBuf,
+    len: usize,
+}
+
+impl Spooled {
+    async fn create() -> Result<(Self, tokio::fs::File), PortalError> {
+        let path = std::env::temp_dir().join(format!("ztd-upload-{}.csv", Uuid::new_v4().simple()));
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let file = options.open(&path).await.map_err(ApiError::internal)?;
+        Ok((Self { path, len: 0 }, file))
+    }
+
+    fn open(&self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+        Ok(std::io::BufReader::new(std::fs::File::open(&self.path)?))
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadForm, PortalError> {
@@ -284,19 +318,23 @@ async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadFor
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             form.file_name = field.file_name().map(str::to_owned).filter(|name| !name.is_empty());
+            let (mut spooled, mut out) = Spooled::create().await?;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 if form.too_large {
                     drained += chunk.len();
                     if drained > DRAIN_BEYOND_LIMIT {
                         return Err(PortalError::UploadTooLarge { limit });
                     }
-                } else if form.bytes.len() + chunk.len() > limit {
+                } else if spooled.len + chunk.len() > limit {
                     form.too_large = true;
-                    form.bytes = Vec::new();
                 } else {
-                    form.bytes.extend_from_slice(&chunk);
+                    out.write_all(&chunk).await.map_err(ApiError::internal)?;
+                    spooled.len += chunk.len();
                 }
             }
+            out.flush().await.map_err(ApiError::internal)?;
+            // An oversized file is dropped (and deleted) at once.
+            form.file = (!form.too_large).then_some(spooled);
             continue;
         }
         let mut text = Vec::new();
@@ -336,7 +374,7 @@ pub async fn upload(
     if form.too_large {
         return Ok(page(StatusCode::PAYLOAD_TOO_LARGE, Outcome::TooLarge { limit: max_bytes }));
     }
-    let Some(file_name) = form.file_name.clone() else {
+    let (Some(file_name), Some(file)) = (form.file_name.clone(), form.file) else {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Outcome::MissingFile));
     };
 
@@ -345,10 +383,9 @@ pub async fn upload(
     let default_tag = Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty());
     let max_rows = state.config.max_rows;
     let allow_unknown = choice.allow_unknown_tags;
-    let bytes = form.bytes;
-    let (bytes, checked) = tokio::task::spawn_blocking(move || {
-        let checked = preflight(&bytes, &catalog, default_tag.as_deref(), allow_unknown, max_rows);
-        (bytes, checked)
+    let (file, checked) = tokio::task::spawn_blocking(move || {
+        let checked = preflight(|| file.open(), &catalog, default_tag.as_deref(), allow_unknown, max_rows);
+        (file, checked)
     })
     .await
     .map_err(ApiError::internal)?;
@@ -375,9 +412,13 @@ pub async fn upload(
         ApiPath(customer_id),
         ApiQuery(query),
         headers,
-        Body::from(bytes),
+        // Streamed from the spooled file, which lives until the handler has read it all.
+        Body::from_stream(ReaderStream::new(
+            tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?,
+        )),
     )
     .await;
+    drop(file);
     let response = match created {
         Ok(response) => response,
         Err(error) => return Ok(page(error.status(), Outcome::Api(error::explain(&error)))),
@@ -643,7 +684,8 @@ mod tests {
                     SN-2,2234567890123,,\r\n\
                     SN-2,2234567890123,,\r\n";
         let checked =
-            preflight(file.as_bytes(), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100).unwrap();
+            preflight(|| Ok(file.as_bytes()), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100)
+                .unwrap();
         let lines: Vec<(u64, &str)> = checked.problems.iter().map(|p| (p.line, p.code.as_str())).collect();
         assert!(lines.contains(&(2, "unknown_group_tag")), "{lines:?}");
         assert!(lines.iter().any(|(line, code)| *line == 4 && code.starts_with("duplicate")), "{lines:?}");
@@ -655,7 +697,8 @@ mod tests {
     fn preflight_passes_a_clean_file() {
         let file = "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-1,1234567890123,\r\nSN-2,2234567890123,\r\n";
         let checked =
-            preflight(file.as_bytes(), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100).unwrap();
+            preflight(|| Ok(file.as_bytes()), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100)
+                .unwrap();
         assert!(checked.problems.is_empty(), "{:?}", checked.problems);
         assert_eq!(checked.rows, 2);
     }
