@@ -1,13 +1,14 @@
 //! Whole-file checking: every problem of a file, including duplicates, streamed to a sink.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, RandomState};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
+use std::sync::{mpsc, Mutex};
 
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format};
-use super::reader::{CheckedRow, CsvReader, FileError, RawLine, ReadOptions};
+use super::reader::{CheckedRow, CsvReader, Event, FileError, ReadOptions, RowChecker};
 use super::source::TextEncoding;
 use super::values::{HashFacts, RowValues, ValueScratch};
 use crate::device::{hash_key, pkid_key, tuple_key, BatchDeduper, ResolvedDevice};
@@ -27,8 +28,13 @@ pub struct CheckSummary {
     pub unusable: bool,
 }
 
-/// Checks a whole file, passing each problem to `sink` in line order as it is found. Memory
-/// is constant except for the duplicate index (one small entry per distinct device key).
+/// Checks a whole file, passing each problem to `sink` in line order as it is found.
+///
+/// Rows are checked in parallel: this thread reads lines into chunks of about 1 MiB, worker
+/// threads check them (the hash's base64 decoding and SHA-256 are most of the work), and
+/// this thread puts the results back in order, finds duplicates and calls `sink`. A bounded
+/// number of chunks is in flight, so memory is constant except for the duplicate index
+/// (one small entry per distinct row and identity key).
 pub fn check_with<R: Read>(
     reader: R,
     options: ReadOptions,
@@ -52,24 +58,80 @@ pub fn check_with<R: Read>(
     };
     reader.file_diagnostics().iter().cloned().for_each(&mut emit);
 
-    let mut scratch = ValueScratch::default();
-    let mut duplicates = Duplicates::default();
-    let mut row_problems = Vec::new();
-    while let Some(raw) = reader.next_raw()? {
-        match raw {
-            RawLine::Blank(diagnostic) | RawLine::LimitExceeded(diagnostic) => emit(diagnostic),
-            RawLine::Row { info, bytes, checker } => {
-                row_problems.clear();
-                if let Some(row) = checker.check(info, bytes, &mut scratch, &mut row_problems) {
-                    let clean = row_problems.is_empty();
-                    if let Some(duplicate) = duplicates.check(info.number, &row, clean) {
-                        row_problems.push(duplicate);
+    let checker = reader.checker().clone();
+    let row_keys = std::collections::hash_map::RandomState::new();
+    let mut duplicates = Duplicates::new();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Chunk>();
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        for _ in 0..workers {
+            let (work_rx, done_tx, checker, row_keys) = (&work_rx, done_tx.clone(), &checker, &row_keys);
+            scope.spawn(move || {
+                let mut scratch = ValueScratch::default();
+                loop {
+                    let next = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop));
+                    let Ok(mut chunk) = next else { break };
+                    chunk.check(checker, row_keys, &mut scratch);
+                    if done_tx.send(chunk).is_err() {
+                        break;
                     }
                 }
-                row_problems.drain(..).for_each(&mut emit);
+            });
+        }
+        drop(done_tx);
+
+        let mut pool: Vec<Chunk> = Vec::new();
+        let mut pending: BTreeMap<u64, Chunk> = BTreeMap::new();
+        let mut sent = 0u64;
+        let mut next_out = 0u64;
+        let mut deliver = |chunk: Chunk, pool: &mut Vec<Chunk>, emit: &mut dyn FnMut(Diagnostic)| {
+            pending.insert(chunk.seq, chunk);
+            while let Some(mut chunk) = pending.remove(&next_out) {
+                next_out += 1;
+                for outcome in chunk.outcomes.drain(..) {
+                    duplicates.emit(outcome, emit);
+                }
+                pool.push(chunk);
+            }
+        };
+        let mut eof = false;
+        while !eof {
+            let mut chunk = pool.pop().unwrap_or_default();
+            chunk.reset(sent);
+            loop {
+                match reader.next_event_into(&mut chunk.data)? {
+                    None => {
+                        eof = true;
+                        break;
+                    }
+                    // The row after a blank run is already in this chunk's buffer: keep going.
+                    Some(event @ Event::Blank(_)) => chunk.events.push(event),
+                    Some(event) => {
+                        chunk.events.push(event);
+                        if chunk.data.len() >= CHUNK_BYTES || chunk.events.len() >= CHUNK_ROWS {
+                            break;
+                        }
+                    }
+                }
+            }
+            if !chunk.events.is_empty() {
+                sent += 1;
+                if work_tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+            while let Ok(done) = done_rx.try_recv() {
+                deliver(done, &mut pool, &mut emit);
             }
         }
-    }
+        drop(work_tx);
+        for done in done_rx {
+            deliver(done, &mut pool, &mut emit);
+        }
+        Ok(())
+    })?;
     reader.end_diagnostics().into_iter().for_each(&mut emit);
     Ok(CheckSummary {
         format: Some(reader.format()),
@@ -78,6 +140,60 @@ pub fn check_with<R: Read>(
         problems,
         unusable: false,
     })
+}
+
+const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_ROWS: usize = 4096;
+
+/// A batch of lines on its way to a worker and back with their outcomes.
+#[derive(Default)]
+struct Chunk {
+    seq: u64,
+    data: Vec<u8>,
+    events: Vec<Event>,
+    outcomes: Vec<Outcome>,
+}
+
+/// What checking one event gave, in line order.
+enum Outcome {
+    /// A diagnostic of the reader (blank lines, row limit).
+    Reader(Diagnostic),
+    Row {
+        line: u64,
+        problems: Vec<Diagnostic>,
+        /// Fingerprint of the row's values, when they could be read.
+        row_key: Option<u64>,
+        /// The identity of a row without problems.
+        device: Option<Box<ResolvedDevice>>,
+    },
+}
+
+impl Chunk {
+    fn reset(&mut self, seq: u64) {
+        self.seq = seq;
+        self.data.clear();
+        self.events.clear();
+        self.outcomes.clear();
+    }
+
+    fn check(&mut self, checker: &RowChecker, row_keys: &RandomState, scratch: &mut ValueScratch) {
+        for event in self.events.drain(..) {
+            let outcome = match event {
+                Event::Blank(diagnostic) | Event::LimitExceeded(diagnostic) => Outcome::Reader(diagnostic),
+                Event::Row { info, range } => {
+                    let mut problems = Vec::new();
+                    let bytes = self.data.get(range).unwrap_or_default();
+                    let checked = checker.check(info, bytes, scratch, &mut problems);
+                    let row_key = checked.as_ref().map(|row| row_key(row_keys, row));
+                    let device = checked
+                        .filter(|_| problems.is_empty())
+                        .map(|row| Box::new(resolved(&row.values, row.facts.as_ref())));
+                    Outcome::Row { line: info.number, problems, row_key, device }
+                }
+            };
+            self.outcomes.push(outcome);
+        }
+    }
 }
 
 /// Checks a whole file and collects the problems.
@@ -90,67 +206,80 @@ pub fn check<R: Read>(
     Ok((summary, diagnostics))
 }
 
-/// Duplicate detection. Exact repeats of a row are found by a 64-bit keyed hash of its
-/// values → first line (the hash column stands for itself by its checksum digest, so the
-/// 4 KB of base64 is not hashed twice); the same device under different rows is found by the
-/// identity keys of SPEC §5 through [`BatchDeduper`], exactly as the server's batch pipeline
-/// does. Memory: one small entry per distinct row and key; all else is constant.
+/// Duplicate detection, in line order. Exact repeats of a row are found by a 64-bit keyed
+/// hash of its values ([`row_key`]) → first line; the same device under different rows is
+/// found by the identity keys of SPEC §5 through [`BatchDeduper`], exactly as the server's
+/// batch pipeline does. Memory: one small entry per distinct row and key.
 struct Duplicates {
-    hasher: std::collections::hash_map::RandomState,
     rows: HashMap<u64, u64>,
     devices: BatchDeduper,
 }
 
-impl Default for Duplicates {
-    fn default() -> Self {
-        Self { hasher: Default::default(), rows: HashMap::new(), devices: BatchDeduper::with_unit("line") }
+impl Duplicates {
+    fn new() -> Self {
+        Self { rows: HashMap::new(), devices: BatchDeduper::with_unit("line") }
+    }
+
+    /// Emits an outcome's problems, plus `duplicate_row` or `duplicate_device` when the row
+    /// repeats an earlier one. Only rows without problems take part in device
+    /// de-duplication, as only they would be registered.
+    fn emit(&mut self, outcome: Outcome, emit: &mut dyn FnMut(Diagnostic)) {
+        let (line, problems, row_key, device) = match outcome {
+            Outcome::Reader(diagnostic) => return emit(diagnostic),
+            Outcome::Row { line, problems, row_key, device } => (line, problems, row_key, device),
+        };
+        problems.into_iter().for_each(&mut *emit);
+        if let Some(key) = row_key {
+            match self.rows.entry(key) {
+                Entry::Occupied(earlier) => {
+                    return emit(Diagnostic::new(
+                        line,
+                        1,
+                        Code::DuplicateRow,
+                        format!("this row repeats line {}", earlier.get()),
+                        "delete one of the two rows: a device is registered once",
+                    ));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                }
+            }
+        }
+        let Some(device) = device else { return };
+        if let Err(duplicate) = self.devices.insert(line as usize, &device) {
+            let error = duplicate.to_row_error();
+            emit(Diagnostic::new(
+                line,
+                1,
+                Code::DuplicateDevice,
+                error.message,
+                error.hint.unwrap_or_default(),
+            ));
+        }
     }
 }
 
-impl Duplicates {
-    /// Records the row; returns a diagnostic when it repeats an earlier line or device.
-    /// `clean` rows (no other problem) take part in device de-duplication, as only they would
-    /// be registered.
-    fn check(&mut self, line: u64, row: &CheckedRow<'_>, clean: bool) -> Option<Diagnostic> {
-        let values = &row.values;
-        let facts = row.facts.as_ref();
-        let mut hasher = self.hasher.build_hasher();
-        match facts {
-            Some(facts) => facts.digest.hash(&mut hasher),
-            None => values.get(Column::HardwareHash).hash(&mut hasher),
-        }
-        for column in [
-            Column::SerialNumber,
-            Column::ProductKeyId,
-            Column::Manufacturer,
-            Column::Model,
-            Column::GroupTag,
-            Column::AssignedUser,
-        ] {
-            values.get(column).hash(&mut hasher);
-        }
-        match self.rows.entry(hasher.finish()) {
-            Entry::Occupied(earlier) => {
-                return Some(Diagnostic::new(
-                    line,
-                    1,
-                    Code::DuplicateRow,
-                    format!("this row repeats line {}", earlier.get()),
-                    "delete one of the two rows: a device is registered once",
-                ));
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(line);
-            }
-        }
-        if !clean {
-            return None;
-        }
-        let device = resolved(values, facts);
-        let duplicate = self.devices.insert(line as usize, &device).err()?;
-        let error = duplicate.to_row_error();
-        Some(Diagnostic::new(line, 1, Code::DuplicateDevice, error.message, error.hint.unwrap_or_default()))
+/// A fingerprint of a row's values. The hash column stands for itself by its checksum digest
+/// when valid, so the 4 KB of base64 is not hashed a second time. Keyed per run
+/// ([`RandomState`]): a false match (≈ n²/2⁶⁵, under 10⁻⁷ for a million rows) cannot be
+/// provoked by crafted input.
+fn row_key(keys: &RandomState, row: &CheckedRow<'_>) -> u64 {
+    let mut hasher = keys.build_hasher();
+    match &row.facts {
+        Some(facts) => facts.digest.hash(&mut hasher),
+        None => row.values.get(Column::HardwareHash).hash(&mut hasher),
     }
+    for column in [
+        Column::SerialNumber,
+        Column::ProductKeyId,
+        Column::Manufacturer,
+        Column::Model,
+        Column::GroupTag,
+        Column::AssignedUser,
+    ] {
+        row.values.get(column).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The identity of a clean row as [`crate::device::DeviceFields::resolve`] would give it

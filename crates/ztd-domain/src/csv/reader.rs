@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Read};
+use std::ops::Range;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format, Layout};
@@ -109,7 +110,7 @@ pub struct CsvReader<'r> {
     options: ReadOptions,
     buf: Vec<u8>,
     /// A line read but not yet returned, because a blank-line run before it was.
-    held: Option<LineInfo>,
+    held: Option<HeldLine>,
     /// First line and length of the current run of blank lines.
     blank_run: Option<(u64, u64)>,
     rows: u64,
@@ -128,7 +129,8 @@ impl<'r> CsvReader<'r> {
         // The header is the first non-blank line; blank lines before it are reported.
         let mut leading_blank: Option<(u64, u64)> = None;
         let info = loop {
-            let Some(info) = lines.next_into(&mut buf)? else {
+            buf.clear();
+            let Some(info) = lines.append_line(&mut buf)? else {
                 let mut diagnostics = file_diagnostics;
                 diagnostics.push(Diagnostic::new(
                     1,
@@ -229,47 +231,50 @@ impl<'r> CsvReader<'r> {
         }
     }
 
-    /// Reads the next non-blank line into the internal buffer, and reports how the line
-    /// ended; blank-line runs in between come back first as `Err(run)`.
-    fn next_line(&mut self) -> io::Result<Option<Result<LineInfo, (u64, u64)>>> {
-        if let Some(info) = self.held.take() {
-            return Ok(Some(Ok(info)));
+    /// Appends the next non-blank line to `buf`, returning its info and where it is in
+    /// `buf`; a blank-line run before it comes back first as `Err(run)` (the line is then
+    /// already in `buf` and comes back on the next call).
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Result<HeldLine, BlankRun>>> {
+        if let Some(held) = self.held.take() {
+            return Ok(Some(Ok(held)));
         }
         loop {
-            let Some(info) = self.lines.next_into(&mut self.buf)? else {
+            let start = buf.len();
+            let Some(info) = self.lines.append_line(buf)? else {
                 // Blank lines at the end are allowed.
                 return Ok(None);
             };
-            if is_blank(&self.buf) {
+            if is_blank(&buf[start..]) {
+                buf.truncate(start);
                 self.blank_run = Some(self.blank_run.map_or((info.number, 1), |(first, n)| (first, n + 1)));
                 continue;
             }
+            let line = (info, start..buf.len());
             if let Some(run) = self.blank_run.take() {
-                self.held = Some(info);
+                self.held = Some(line);
                 return Ok(Some(Err(run)));
             }
-            return Ok(Some(Ok(info)));
+            return Ok(Some(Ok(line)));
         }
     }
 
-    /// The next line as raw bytes with its line info, for callers that check without
-    /// building a [`DeviceInput`] (the full-file checker). Blank runs come back as
-    /// [`RawLine::Blank`].
-    pub(crate) fn next_raw(&mut self) -> io::Result<Option<RawLine<'_>>> {
+    /// The next event, with a row's bytes appended to `buf`. Callers that batch rows (the
+    /// parallel checker) pass the same `buf` until they have consumed every event.
+    pub(crate) fn next_event_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Event>> {
         if self.done {
             return Ok(None);
         }
-        match self.next_line()? {
+        match self.next_line(buf)? {
             None => {
                 self.done = true;
                 Ok(None)
             }
-            Some(Err((first, count))) => Ok(Some(RawLine::Blank(blank_line(first, count, false)))),
-            Some(Ok(info)) => {
+            Some(Err((first, count))) => Ok(Some(Event::Blank(blank_line(first, count, false)))),
+            Some(Ok((info, range))) => {
                 self.rows += 1;
                 if self.rows > self.options.row_limit {
                     self.done = true;
-                    return Ok(Some(RawLine::LimitExceeded(Diagnostic::new(
+                    return Ok(Some(Event::LimitExceeded(Diagnostic::new(
                         info.number,
                         1,
                         Code::RowLimitExceeded,
@@ -280,11 +285,46 @@ impl<'r> CsvReader<'r> {
                         "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
                     ))));
                 }
-                Ok(Some(RawLine::Row { info, bytes: &self.buf, checker: &self.checker }))
+                Ok(Some(Event::Row { info, range }))
             }
         }
     }
+
+    /// The next line as raw bytes, for callers that check without building a
+    /// [`DeviceInput`]. Blank runs come back as [`RawLine::Blank`].
+    pub(crate) fn next_raw(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        let mut buf = std::mem::take(&mut self.buf);
+        if self.held.is_none() {
+            buf.clear();
+        }
+        let event = self.next_event_into(&mut buf);
+        self.buf = buf;
+        Ok(event?.map(|event| match event {
+            Event::Blank(diagnostic) => RawLine::Blank(diagnostic),
+            Event::LimitExceeded(diagnostic) => RawLine::LimitExceeded(diagnostic),
+            Event::Row { info, range } => {
+                RawLine::Row { info, bytes: &self.buf[range], checker: &self.checker }
+            }
+        }))
+    }
+
+    pub(crate) fn checker(&self) -> &RowChecker {
+        &self.checker
+    }
 }
+
+/// What the reader found next, its bytes (for a row) in the caller's buffer.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    Row { info: LineInfo, range: Range<usize> },
+    Blank(Diagnostic),
+    LimitExceeded(Diagnostic),
+}
+
+/// A line's info and where its bytes are in the caller's buffer.
+type HeldLine = (LineInfo, Range<usize>);
+/// First line and length of a run of blank lines.
+type BlankRun = (u64, u64);
 
 /// One line as the full-file checker sees it.
 pub(crate) enum RawLine<'a> {
@@ -397,12 +437,17 @@ impl RowChecker {
             return None;
         }
         let plain = is_plain_line(bytes);
+        let mut commas = std::mem::take(&mut scratch.commas);
         let values = match decode_line(bytes) {
-            (Cow::Borrowed(text), line_text) => self.split(info.number, text, plain, line_text, out)?,
+            (Cow::Borrowed(text), line_text) => {
+                self.split(info.number, text, plain, line_text, &mut commas, out)
+            }
             (Cow::Owned(text), line_text) => {
-                self.split(info.number, &text, plain, line_text, out)?.into_owned()
+                self.split(info.number, &text, plain, line_text, &mut commas, out).map(RowValues::into_owned)
             }
         };
+        scratch.commas = commas;
+        let values = values?;
         let facts = check_values(info.number, self.header.layout.format, &values, scratch, out);
         Some(CheckedRow { values, facts })
     }
@@ -414,18 +459,28 @@ impl RowChecker {
         text: &'t str,
         plain: bool,
         line_text: LineText,
+        commas: &mut Vec<usize>,
         out: &mut Vec<Diagnostic>,
     ) -> Option<RowValues<'t>> {
         // The format has no quoting (SPEC §6 forbids quote characters), so a value can never
         // contain a comma and splitting on every comma is exact: no CSV state machine needed.
+        commas.clear();
+        commas.extend(memchr::memchr_iter(b',', text.as_bytes()));
+        let field_count = commas.len() + 1;
+        let field = |index: usize| {
+            let start = if index == 0 { 0 } else { commas[index - 1] + 1 };
+            let end = commas.get(index).copied().unwrap_or(text.len());
+            (start, &text[start..end])
+        };
+        // An ASCII line's character column is its byte column.
+        let column_at = |byte: usize| if plain { byte as u64 + 1 } else { char_column(text, byte) };
+
         let expected = self.header.physical_len;
-        let field_count = text.split(',').count();
         let mut count_ok = field_count == expected;
-        if field_count > expected && text.split(',').skip(expected).all(|v| v.trim().is_empty()) {
-            let offset = text.split(',').take(expected).map(|v| v.len() + 1).sum::<usize>();
+        if field_count > expected && (expected..field_count).all(|i| field(i).1.trim().is_empty()) {
             out.push(header::trailing_empty_columns(
                 line_no,
-                char_column(text, offset.saturating_sub(1)),
+                column_at(commas[expected - 1]),
                 field_count - expected,
             ));
             count_ok = true;
@@ -445,26 +500,23 @@ impl RowChecker {
         }
 
         let mut values = RowValues::default();
-        let mut offset = 0;
-        for (index, field) in text.split(',').enumerate() {
-            let start = offset;
-            offset += field.len() + 1;
-            let Some(name) = self.names.get(index) else { break };
+        for (index, name) in self.names.iter().enumerate().take(field_count) {
+            let (start, value) = field(index);
             let column = self.header.positions.get(index).copied().flatten();
             let cell = Cell {
                 line: line_no,
-                column: char_column(text, start),
+                column: column_at(start),
                 what: name,
                 ascii_only: column.is_none_or(Column::ascii_only),
                 line_text,
             };
             if plain {
-                check_spaces(field, &cell, out);
+                check_spaces(value, &cell, out);
             } else {
-                check_cell(field, &cell, out);
+                check_cell(value, &cell, out);
             }
             if let Some(column) = column {
-                values.set(column, clean_value(field, plain), cell.column);
+                values.set(column, clean_value(value, plain), cell.column);
             }
         }
         count_ok.then_some(values)

@@ -250,8 +250,6 @@ pub(crate) struct LineInfo {
     pub number: u64,
     /// Bytes past [`MAX_LINE_LEN`] were dropped.
     pub too_long: bool,
-    /// Used by `fix`, which normalises line endings.
-    #[allow(dead_code)]
     pub ending: Ending,
 }
 
@@ -266,9 +264,17 @@ impl<'r> Lines<'r> {
         Self { inner, number: 0 }
     }
 
-    /// Reads the next line (without its ending) into `buf`; `None` at end of input.
+    /// Reads the next line (without its ending) into `buf`, cleared first; `None` at end.
+    #[cfg(test)]
     pub fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<LineInfo>> {
         buf.clear();
+        self.append_line(buf)
+    }
+
+    /// Appends the next line (without its ending) to `buf`; `None` at end of input. The
+    /// line is `buf[len before the call..]`.
+    pub fn append_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<LineInfo>> {
+        let start = buf.len();
         let mut too_long = false;
         let mut any = false;
         let mut newline = false;
@@ -282,14 +288,14 @@ impl<'r> Lines<'r> {
                 break;
             }
             any = true;
-            let (chunk, used) = match memchr(b'\n', available) {
+            let (chunk, used) = match memchr::memchr(b'\n', available) {
                 Some(at) => {
                     newline = true;
                     (&available[..at], at + 1)
                 }
                 None => (available, available.len()),
             };
-            let room = MAX_LINE_LEN.saturating_sub(buf.len());
+            let room = MAX_LINE_LEN.saturating_sub(buf.len() - start);
             if chunk.len() > room {
                 too_long = true;
             }
@@ -305,7 +311,7 @@ impl<'r> Lines<'r> {
         self.number += 1;
         let ending = if !newline {
             Ending::None
-        } else if buf.last() == Some(&b'\r') {
+        } else if buf.len() > start && buf.last() == Some(&b'\r') {
             buf.pop();
             Ending::CrLf
         } else {
@@ -315,42 +321,9 @@ impl<'r> Lines<'r> {
     }
 }
 
-/// Position of the first `needle` byte. The standard library's slice search does not
-/// vectorise; scanning 8 bytes at a time keeps the line reader from being the bottleneck.
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let repeated = LO * needle as u64;
-    let mut chunks = haystack.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) ^ repeated;
-        if (word.wrapping_sub(LO) & !word & HI) != 0 {
-            return chunk.iter().position(|&b| b == needle).map(|at| offset + at);
-        }
-        offset += 8;
-    }
-    chunks.remainder().iter().position(|&b| b == needle).map(|at| offset + at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn memchr_finds_first_needle_anywhere() {
-        for len in 0..40 {
-            for at in 0..len {
-                let mut hay = vec![b'a'; len];
-                hay[at] = b'\n';
-                if at + 3 < len {
-                    hay[at + 3] = b'\n';
-                }
-                assert_eq!(memchr(b'\n', &hay), Some(at), "len {len} at {at}");
-            }
-            assert_eq!(memchr(b'\n', &vec![b'a'; len]), None);
-        }
-    }
 
     #[test]
     fn utf16_decoder_streams_across_small_buffers() {

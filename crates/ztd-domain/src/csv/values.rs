@@ -75,6 +75,8 @@ impl<'a> RowValues<'a> {
 #[derive(Debug, Default)]
 pub struct ValueScratch {
     blob: Vec<u8>,
+    /// Comma positions of the current line.
+    pub(crate) commas: Vec<usize>,
 }
 
 /// The identity a valid hash carries, owned so it outlives the scratch buffer (short
