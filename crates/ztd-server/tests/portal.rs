@@ -201,3 +201,112 @@ async fn https_deployments_use_a_host_prefixed_secure_cookie() {
         "on https a cookie without the prefix is not a session"
     );
 }
+
+/// A signed-in session of a new admin of `org` whose password is already changed.
+async fn ready_session(app: &TestApp, org: &ztd_storage::Organisation) -> String {
+    let email = Email::parse(&format!("admin+{}@example.com", org.id.simple())).unwrap();
+    let created =
+        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
+            .await
+            .unwrap();
+    let (_, session) = sign_in(app, "ztd_session", email.as_str(), &created.password).await;
+    let session = session.expect("a session");
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    let token = csrf_field(&page.text().await.unwrap());
+    let new_password = "a perfectly fine passphrase";
+    let changed = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &session)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", created.password.as_str()),
+            ("new_password", new_password),
+            ("confirm_password", new_password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    session
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_registers_its_own_devices_and_downloads_the_results() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Self Registering").await;
+    let session = ready_session(&app, &org).await;
+    let form = client()
+        .get(app.url(&format!("/customers/{}/add-devices", org.id)))
+        .header(COOKIE, &session)
+        .send()
+        .await;
+    let token = csrf_field(&form.unwrap().text().await.unwrap());
+
+    // Three good devices and one whose tag matches no profile, allowed in as unassigned.
+    let devices: Vec<_> = ztd_domain::synth::generate(9090, 4).collect();
+    let mut csv = String::from("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n");
+    for (index, device) in devices.iter().enumerate() {
+        let tag = if index == 3 { "NoSuchProfile_" } else { "" };
+        let pkid = device.product_key_id.as_deref().unwrap_or("");
+        csv.push_str(&format!("{},{pkid},{},{tag}\r\n", device.serial_number, device.hardware_hash));
+    }
+    let boundary = "ztd-test-boundary-7f3a";
+    let mut body = String::new();
+    for (name, value) in [
+        ("csrf_token", token.as_str()),
+        ("group_tag", ztd_domain::profile::STANDARD_TAG),
+        ("allow_unknown_tags", "true"),
+    ] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"own.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    ));
+    let uploaded = client()
+        .post(app.url(&format!("/customers/{}/add-devices", org.id)))
+        .header(COOKIE, &session)
+        .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER, "{}", uploaded.text().await.unwrap());
+    let batch_page = uploaded.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(batch_page.starts_with("/batches/"), "{batch_page}");
+
+    // The batch page refreshes itself until the workers are done.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let page = loop {
+        let page = client().get(app.url(&batch_page)).header(COOKIE, &session).send().await.unwrap();
+        let page = page.text().await.unwrap();
+        if !page.contains(r#"http-equiv="refresh""#) || std::time::Instant::now() > deadline {
+            break page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(page.contains("All rows are done"), "{page}");
+    assert!(page.contains("unassigned: no profile"), "the unassigned device says so: {page}");
+
+    let download = client()
+        .get(app.url(&format!("{batch_page}/results.csv")))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(download.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    let results = download.text().await.unwrap();
+    let lines: Vec<&str> = results.lines().collect();
+    assert_eq!(lines[0], "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint");
+    assert_eq!(lines.len(), 5, "one line per row: {results}");
+    assert_eq!(lines.iter().filter(|line| line.contains(",registered,")).count(), 3, "{results}");
+    assert!(lines[4].starts_with("5,unassigned,"), "{results}");
+
+    // Another organisation cannot read this batch, in the portal either.
+    let other = app.create_org(OrgKind::Customer, "Somebody Else").await;
+    let stranger = ready_session(&app, &other).await;
+    let refused = client().get(app.url(&batch_page)).header(COOKIE, &stranger).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+}
