@@ -9,7 +9,7 @@
 
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format, Layout};
-use super::text::{char_column, check_cell, show_value, Cell, LineText};
+use super::text::{char_column, check_cell, merge_quote_diagnostics, show_value, Cell, LineText};
 
 /// The header as found in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +114,7 @@ pub(crate) fn analyze(
     let named = &cells[..cells.len() - trailing_empty];
 
     // Character rules apply to header cells as to values.
+    let char_findings = out.len();
     for (index, (offset, cell)) in cells.iter().enumerate() {
         let what = format!("header column {}", index + 1);
         let context = Cell {
@@ -124,6 +125,10 @@ pub(crate) fn analyze(
             line_text,
         };
         check_cell(cell, &context, out);
+    }
+    if let Some(quotes) = merge_quote_diagnostics(&out[char_findings..]) {
+        out.retain(|d| d.line != line_no || d.code != Code::QuoteCharacter);
+        out.insert(char_findings, quotes);
     }
 
     // The format the header most resembles.
@@ -158,6 +163,7 @@ pub(crate) fn analyze(
     };
     let format = *format;
     let title = format.title();
+    let first_finding = out.len();
 
     let mut positions: Vec<Option<Column>> = Vec::with_capacity(cells.len());
     for (index, (&(offset, cell), found)) in named.iter().zip(matches).enumerate() {
@@ -291,6 +297,12 @@ pub(crate) fn analyze(
             trailing_empty,
         ));
         positions.extend(std::iter::repeat_n(None, trailing_empty));
+    }
+    // Hints quote the header to write: the layout found (an Intune file without Assigned User
+    // is not told to add one), not the format's longest header.
+    let (full, found) = (format.full_header(), layout.header_line());
+    for diagnostic in &mut out[first_finding..] {
+        diagnostic.hint = diagnostic.hint.replace(&full, &found);
     }
     Some(HeaderMap { layout, physical_len: positions.len(), positions, exact: false })
 }

@@ -9,7 +9,10 @@ use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format, Layout};
 use super::header::{self, HeaderMap};
 use super::source::{self, LineInfo, Lines, SourceError, TextEncoding, MAX_LINE_LEN};
-use super::text::{char_column, check_cell, check_spaces, decode_line, is_plain_line, Cell, LineText};
+use super::text::{
+    char_column, check_cell, check_spaces, decode_line, is_plain_line, merge_quote_diagnostics, Cell,
+    LineText,
+};
 use super::values::{check_values, HashFacts, RowValues, ValueScratch};
 use crate::device::DeviceInput;
 
@@ -436,6 +439,7 @@ impl RowChecker {
             out.push(line_too_long(info.number));
             return None;
         }
+        let first = out.len();
         let plain = is_plain_line(bytes);
         let mut commas = std::mem::take(&mut scratch.commas);
         let values = match decode_line(bytes) {
@@ -447,9 +451,17 @@ impl RowChecker {
             }
         };
         scratch.commas = commas;
-        let values = values?;
-        let facts = check_values(info.number, self.header.layout.format, &values, scratch, out);
-        Some(CheckedRow { values, facts })
+        let checked = values.map(|values| {
+            let facts = check_values(info.number, self.header.layout.format, &values, scratch, out);
+            CheckedRow { values, facts }
+        });
+        tidy_row_diagnostics(&mut out[first..]);
+        if let Some(quotes) = merge_quote_diagnostics(&out[first..]) {
+            out.retain(|d| d.line != info.number || d.code != Code::QuoteCharacter);
+            out.push(quotes);
+            tidy_row_diagnostics(&mut out[first..]);
+        }
+        checked
     }
 
     /// Splits a line into values, checking the column count and every value's characters.
@@ -521,6 +533,11 @@ impl RowChecker {
         }
         count_ok.then_some(values)
     }
+}
+
+/// Orders a row's diagnostics by column (stable: the rules' order within a column).
+fn tidy_row_diagnostics(row: &mut [Diagnostic]) {
+    row.sort_by_key(|d| d.column);
 }
 
 /// A row whose values could be read.

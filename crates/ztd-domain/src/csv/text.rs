@@ -213,3 +213,18 @@ pub(crate) fn char_column(line: &str, byte: usize) -> u64 {
         prefix.chars().count() as u64 + 1
     }
 }
+
+/// A spreadsheet that quotes one value quotes them all: one diagnostic per line, not one
+/// per value. `None` when the line has fewer than two quoted values.
+pub(crate) fn merge_quote_diagnostics(row: &[Diagnostic]) -> Option<Diagnostic> {
+    let quoted: Vec<&Diagnostic> = row.iter().filter(|d| d.code == Code::QuoteCharacter).collect();
+    let first = quoted.first().filter(|_| quoted.len() > 1)?;
+    let names: Vec<&str> = quoted.iter().filter_map(|d| d.message.split(" `").next()).collect();
+    Some(Diagnostic::new(
+        first.line,
+        first.column,
+        Code::QuoteCharacter,
+        format!("{} values are wrapped in or contain quote characters: {}", quoted.len(), names.join(", ")),
+        first.hint.clone(),
+    ))
+}
