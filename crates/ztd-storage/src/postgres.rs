@@ -6,8 +6,12 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use crate::sql::impl_database;
-use crate::Result;
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::sql::{impl_database, DeviceInsert, ItemOutcome};
+use crate::{Batch, NewDevice, Result};
 
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
@@ -40,8 +44,78 @@ impl PostgresDatabase {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// `INSERT … SELECT FROM UNNEST(arrays) ON CONFLICT DO NOTHING RETURNING id`: one column
+    /// per array keeps the statement at a dozen parameters however many rows (PostgreSQL plans
+    /// and binds that much faster than thousands of scalar parameters).
+    async fn insert_devices(
+        tx: &mut Transaction<'static, Postgres>,
+        batch: &Batch,
+        rows: &[DeviceInsert<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>> {
+        let text =
+            |field: fn(&NewDevice) -> Option<&str>| rows.iter().map(|r| field(r.device)).collect::<Vec<_>>();
+        Ok(sqlx::query_scalar::<_, Uuid>(
+            "INSERT INTO devices (id, customer_id, registered_by_org_id, batch_id, state, serial_number, \
+             product_key_id, hardware_hash, manufacturer, model, group_tag, profile_id, assigned_user, \
+             tuple_key, pkid_key, hash_key, created_at, updated_at) \
+             SELECT t.id, $1, $2, $3, t.state, t.serial_number, t.product_key_id, t.hardware_hash, \
+             t.manufacturer, t.model, t.group_tag, t.profile_id, t.assigned_user, t.tuple_key, t.pkid_key, \
+             t.hash_key, $4, $4 \
+             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+             $11::text[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[]) \
+             AS t(id, state, serial_number, product_key_id, hardware_hash, manufacturer, model, group_tag, \
+             profile_id, assigned_user, tuple_key, pkid_key, hash_key) \
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(batch.customer_id)
+        .bind(batch.submitted_by_org_id)
+        .bind(batch.id)
+        .bind(now)
+        .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.state().as_str()).collect::<Vec<_>>())
+        .bind(text(|d| d.serial_number.as_deref()))
+        .bind(text(|d| d.product_key_id.as_deref()))
+        .bind(text(|d| d.hardware_hash.as_deref()))
+        .bind(text(|d| d.manufacturer.as_deref()))
+        .bind(text(|d| d.model.as_deref()))
+        .bind(text(|d| d.group_tag.as_deref()))
+        .bind(rows.iter().map(|r| r.device.profile_id).collect::<Vec<_>>())
+        .bind(text(|d| d.assigned_user.as_deref()))
+        .bind(text(|d| d.tuple_key.as_deref()))
+        .bind(text(|d| d.pkid_key.as_deref()))
+        .bind(text(|d| d.hash_key.as_deref()))
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
+    /// One `UPDATE … FROM UNNEST(arrays)` for the outcomes of a chunk.
+    async fn record_outcomes(
+        tx: &mut Transaction<'static, Postgres>,
+        batch_id: Uuid,
+        outcomes: &[ItemOutcome<'_>],
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE batch_items AS i SET status = t.status, device_id = t.device_id, \
+             error_code = t.error_code, error_message = t.error_message, error_hint = t.error_hint \
+             FROM UNNEST($2::bigint[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[]) \
+             AS t(row_no, status, device_id, error_code, error_message, error_hint) \
+             WHERE i.batch_id = $1 AND i.row_no = t.row_no",
+        )
+        .bind(batch_id)
+        .bind(outcomes.iter().map(|o| o.row).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.status.as_str()).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.device_id).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_code).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_message).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_hint).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 }
 

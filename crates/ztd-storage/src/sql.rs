@@ -5,7 +5,37 @@
 //! executor and codec bounds over a generic `Database` would drown every method in `where`
 //! clauses, while the expanded code is plain, concrete sqlx.
 
-use crate::StorageError;
+use uuid::Uuid;
+
+use crate::{ItemStatus, NewDevice, StorageError};
+
+/// A device of a chunk about to be inserted, with the id it gets if its identity is free.
+pub(crate) struct DeviceInsert<'a> {
+    pub row: i64,
+    pub device: &'a NewDevice,
+    pub unassigned: bool,
+    pub id: Uuid,
+}
+
+impl DeviceInsert<'_> {
+    pub fn state(&self) -> crate::DeviceState {
+        if self.unassigned {
+            crate::DeviceState::Unassigned
+        } else {
+            crate::DeviceState::Registered
+        }
+    }
+}
+
+/// What happened to one pending item of a chunk.
+pub(crate) struct ItemOutcome<'a> {
+    pub row: i64,
+    pub status: ItemStatus,
+    pub device_id: Option<Uuid>,
+    pub error_code: Option<&'a str>,
+    pub error_message: Option<&'a str>,
+    pub error_hint: Option<&'a str>,
+}
 
 pub(crate) const ORG_COLUMNS: &str = "id, kind, name, domain, created_at";
 pub(crate) const USER_COLUMNS: &str =
@@ -211,16 +241,6 @@ macro_rules! impl_database {
                 .await?)
             }
 
-            /// What happened to one pending item of a chunk.
-            struct ItemOutcome<'a> {
-                row: i64,
-                status: ItemStatus,
-                device_id: Option<Uuid>,
-                error_code: Option<&'a str>,
-                error_message: Option<&'a str>,
-                error_hint: Option<&'a str>,
-            }
-
             impl $ty {
                 async fn process_chunk_once(
                     &self,
@@ -263,13 +283,18 @@ macro_rules! impl_database {
                     let now = Utc::now();
                     let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
                     // Sorted by identity so concurrent chunks take index locks in the same order.
-                    let mut registers: Vec<(i64, &NewDevice, bool, Uuid)> = Vec::new();
+                    let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
                     let mut seen = HashSet::new();
                     for item in items {
                         match item {
                             ChunkItem::Register { row, device, unassigned } => {
                                 if pending.contains(row) && seen.insert(*row) {
-                                    registers.push((*row, device, *unassigned, Uuid::new_v4()));
+                                    registers.push(DeviceInsert {
+                                        row: *row,
+                                        device,
+                                        unassigned: *unassigned,
+                                        id: Uuid::new_v4(),
+                                    });
                                 }
                             }
                             ChunkItem::Fail { row, code, message, hint } => {
@@ -287,49 +312,21 @@ macro_rules! impl_database {
                         }
                     }
                     registers.sort_by(|a, b| {
-                        (&a.1.hash_key, &a.1.tuple_key, &a.1.pkid_key).cmp(&(
-                            &b.1.hash_key,
-                            &b.1.tuple_key,
-                            &b.1.pkid_key,
+                        (&a.device.hash_key, &a.device.tuple_key, &a.device.pkid_key).cmp(&(
+                            &b.device.hash_key,
+                            &b.device.tuple_key,
+                            &b.device.pkid_key,
                         ))
                     });
 
                     let mut inserted: HashSet<Uuid> = HashSet::with_capacity(registers.len());
                     for part in registers.chunks(ROWS_PER_STATEMENT) {
-                        let mut insert = QueryBuilder::<$db>::new(format!(
-                            "INSERT INTO devices ({DEVICE_COLUMNS}) "
-                        ));
-                        insert.push_values(part, |mut row, (_, device, unassigned, id)| {
-                            let state = if *unassigned { DeviceState::Unassigned } else { DeviceState::Registered };
-                            row.push_bind(*id)
-                                .push_bind(batch.customer_id)
-                                .push_bind(batch.submitted_by_org_id)
-                                .push_bind(batch.id)
-                                .push_bind(state)
-                                .push_bind(device.serial_number.as_deref())
-                                .push_bind(device.product_key_id.as_deref())
-                                .push_bind(device.hardware_hash.as_deref())
-                                .push_bind(device.manufacturer.as_deref())
-                                .push_bind(device.model.as_deref())
-                                .push_bind(device.group_tag.as_deref())
-                                .push_bind(device.profile_id)
-                                .push_bind(device.assigned_user.as_deref())
-                                .push_bind(device.tuple_key.as_deref())
-                                .push_bind(device.pkid_key.as_deref())
-                                .push_bind(device.hash_key.as_deref())
-                                .push_bind(now)
-                                .push_bind(now)
-                                .push_bind(None::<DateTime<Utc>>)
-                                .push_bind(None::<DateTime<Utc>>);
-                        });
                         // The unique indexes decide: a row whose identity is taken is skipped
-                        // and not returned.
-                        insert.push(" ON CONFLICT DO NOTHING RETURNING id");
-                        let ids = insert.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await?;
-                        inserted.extend(ids);
+                        // and its id not returned.
+                        inserted.extend(Self::insert_devices(&mut tx, batch, part, now).await?);
                     }
 
-                    for (row, device, unassigned, id) in &registers {
+                    for DeviceInsert { row, device, unassigned, id } in &registers {
                         if inserted.contains(id) {
                             let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
                             outcomes.push(ItemOutcome {
@@ -367,22 +364,7 @@ macro_rules! impl_database {
                     outcomes.sort_by_key(|o| o.row);
 
                     for part in outcomes.chunks(ROWS_PER_STATEMENT) {
-                        let mut update = QueryBuilder::<$db>::new(
-                            "UPDATE batch_items SET status = v.column2, device_id = v.column3, \
-                             error_code = v.column4, error_message = v.column5, error_hint = v.column6 FROM (",
-                        );
-                        update.push_values(part, |mut row, outcome| {
-                            row.push_bind(outcome.row)
-                                .push_bind(outcome.status)
-                                .push_bind(outcome.device_id)
-                                .push_bind(outcome.error_code)
-                                .push_bind(outcome.error_message)
-                                .push_bind(outcome.error_hint);
-                        });
-                        update.push(") AS v WHERE batch_items.batch_id = ");
-                        update.push_bind(batch.id);
-                        update.push(" AND batch_items.row_no = v.column1");
-                        update.build().execute(&mut *tx).await?;
+                        Self::record_outcomes(&mut tx, batch.id, part).await?;
                     }
 
                     let count = |status| outcomes.iter().filter(|o| o.status == status).count() as i64;

@@ -9,8 +9,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::sql::impl_database;
-use crate::{Result, StorageError};
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use uuid::Uuid;
+
+use crate::sql::{impl_database, DeviceInsert, ItemOutcome, DEVICE_COLUMNS};
+use crate::{Batch, Result, StorageError};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -69,8 +73,68 @@ impl SqliteDatabase {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// One multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING id`: the ids of the rows inserted.
+    async fn insert_devices(
+        tx: &mut Transaction<'static, Sqlite>,
+        batch: &Batch,
+        rows: &[DeviceInsert<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>> {
+        let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO devices ({DEVICE_COLUMNS}) "));
+        insert.push_values(rows, |mut row, new| {
+            let device = new.device;
+            row.push_bind(new.id)
+                .push_bind(batch.customer_id)
+                .push_bind(batch.submitted_by_org_id)
+                .push_bind(batch.id)
+                .push_bind(new.state())
+                .push_bind(device.serial_number.as_deref())
+                .push_bind(device.product_key_id.as_deref())
+                .push_bind(device.hardware_hash.as_deref())
+                .push_bind(device.manufacturer.as_deref())
+                .push_bind(device.model.as_deref())
+                .push_bind(device.group_tag.as_deref())
+                .push_bind(device.profile_id)
+                .push_bind(device.assigned_user.as_deref())
+                .push_bind(device.tuple_key.as_deref())
+                .push_bind(device.pkid_key.as_deref())
+                .push_bind(device.hash_key.as_deref())
+                .push_bind(now)
+                .push_bind(now)
+                .push_bind(None::<DateTime<Utc>>)
+                .push_bind(None::<DateTime<Utc>>);
+        });
+        insert.push(" ON CONFLICT DO NOTHING RETURNING id");
+        Ok(insert.build_query_scalar::<Uuid>().fetch_all(&mut **tx).await?)
+    }
+
+    /// One `UPDATE … FROM (VALUES …)` for the outcomes of a chunk.
+    async fn record_outcomes(
+        tx: &mut Transaction<'static, Sqlite>,
+        batch_id: Uuid,
+        outcomes: &[ItemOutcome<'_>],
+    ) -> Result<()> {
+        let mut update = QueryBuilder::<Sqlite>::new(
+            "UPDATE batch_items SET status = v.column2, device_id = v.column3, error_code = v.column4, \
+             error_message = v.column5, error_hint = v.column6 FROM (",
+        );
+        update.push_values(outcomes, |mut row, outcome| {
+            row.push_bind(outcome.row)
+                .push_bind(outcome.status)
+                .push_bind(outcome.device_id)
+                .push_bind(outcome.error_code)
+                .push_bind(outcome.error_message)
+                .push_bind(outcome.error_hint);
+        });
+        update.push(") AS v WHERE batch_items.batch_id = ");
+        update.push_bind(batch_id);
+        update.push(" AND batch_items.row_no = v.column1");
+        update.build().execute(&mut **tx).await?;
+        Ok(())
     }
 }
 
