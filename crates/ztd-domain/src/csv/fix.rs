@@ -121,7 +121,7 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
                 description: "removed the trailing empty columns".to_owned(),
             });
         }
-        if fields.len() != header.physical_len || info.too_long {
+        if !(header.named_len..=header.physical_len).contains(&fields.len()) || info.too_long {
             // Which comma is wrong is a guess: leave the row for the user.
             writer.write_raw_line(&text)?;
             continue;

@@ -22,6 +22,8 @@ pub struct HeaderMap {
     /// Number of physical columns including trailing empty ones (a row with that many
     /// values is not a `wrong_column_count`).
     pub physical_len: usize,
+    /// Physical columns before the header's trailing empty ones: a row may stop there.
+    pub named_len: usize,
     /// True when the header is byte for byte one of the accepted headers.
     pub exact: bool,
 }
@@ -29,7 +31,7 @@ pub struct HeaderMap {
 impl HeaderMap {
     fn exact(layout: Layout) -> Self {
         let positions: Vec<Option<Column>> = layout.columns().iter().copied().map(Some).collect();
-        Self { layout, physical_len: positions.len(), positions, exact: true }
+        Self { layout, physical_len: positions.len(), named_len: positions.len(), positions, exact: true }
     }
 
     /// Physical index of a column, if the file has it.
@@ -289,6 +291,7 @@ pub(crate) fn analyze(
         Format::Intune => Layout::intune(has(Column::GroupTag), has(Column::AssignedUser)),
         other => Layout::full(other),
     };
+    let named_len = positions.len();
     if trailing_empty > 0 {
         let (offset, _) = cells[cells.len() - trailing_empty];
         out.push(trailing_empty_columns(
@@ -304,7 +307,7 @@ pub(crate) fn analyze(
     for diagnostic in &mut out[first_finding..] {
         diagnostic.hint = diagnostic.hint.replace(&full, &found);
     }
-    Some(HeaderMap { layout, physical_len: positions.len(), positions, exact: false })
+    Some(HeaderMap { layout, physical_len: positions.len(), named_len, positions, exact: false })
 }
 
 pub(crate) fn trailing_empty_columns(line: u64, column: u64, count: usize) -> Diagnostic {

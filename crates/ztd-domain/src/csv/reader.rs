@@ -488,7 +488,8 @@ impl RowChecker {
         let column_at = |byte: usize| if plain { byte as u64 + 1 } else { char_column(text, byte) };
 
         let expected = self.header.physical_len;
-        let mut count_ok = field_count == expected;
+        // A header with trailing commas lets rows have them or not.
+        let mut count_ok = (self.header.named_len..=expected).contains(&field_count);
         if field_count > expected && (expected..field_count).all(|i| field(i).1.trim().is_empty()) {
             out.push(header::trailing_empty_columns(
                 line_no,
