@@ -288,7 +288,7 @@ fn rule_blank_line() {
 fn rule_wrong_column_count() {
     let d = device(0);
     assert_reports(&file(INTUNE, &[format!("{},x", intune_row(&d))]), (2, 1, Code::WrongColumnCount));
-    assert_reports(&file(INTUNE, &[d.hardware_hash.clone()]), (2, 1, Code::WrongColumnCount));
+    assert_reports(&file(INTUNE, std::slice::from_ref(&d.hardware_hash)), (2, 1, Code::WrongColumnCount));
 }
 
 #[test]
@@ -485,7 +485,7 @@ fn fix_repairs_the_safe_problems_and_lists_them() {
 fn fix_leaves_what_it_cannot_repair_and_offers_the_hash_serial() {
     let d = device(0);
     let row = format!("1.23457E+11,,{}", d.hardware_hash);
-    let (_, out) = fixed(&file(INTUNE, &[row.clone()]), FixOptions::default());
+    let (_, out) = fixed(&file(INTUNE, std::slice::from_ref(&row)), FixOptions::default());
     assert_eq!(problems(&out), vec![(2, 1, Code::SpreadsheetSerial)]);
     let (report, out) =
         fixed(&file(INTUNE, &[row]), FixOptions { serial_from_hash: true, ..Default::default() });

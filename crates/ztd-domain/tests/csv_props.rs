@@ -1,0 +1,94 @@
+//! Properties: the CSV code never panics on any input, and generated valid files check clean.
+
+use proptest::prelude::*;
+use ztd_domain::csv::{self, CsvReader, CsvWriter, FixOptions, Format, Layout, ReadOptions};
+use ztd_domain::synth;
+
+/// Runs everything that reads a CSV over `bytes`; none of it may panic.
+fn exercise(bytes: &[u8]) {
+    let _ = csv::check(bytes, ReadOptions { row_limit: 50 });
+    if let Ok(reader) = CsvReader::new(bytes, ReadOptions::default()) {
+        for row in reader {
+            let _ = row;
+        }
+    }
+    let _ = csv::fix(bytes, std::io::sink(), FixOptions::default());
+    let _ = csv::convert(bytes, std::io::sink(), Format::PartnerCenter, &Default::default());
+    let _ = csv::split(bytes, 2, |_| Ok(std::io::sink()));
+}
+
+fn valid_file(layout: Layout, seed: u64, count: usize) -> Vec<u8> {
+    let mut writer = CsvWriter::new(Vec::new(), layout).expect("in memory");
+    for device in synth::generate(seed, count) {
+        writer
+            .write_device(&device.to_input(Some("Microsoft365ManagedStandard_")))
+            .expect("synthetic values are writable");
+    }
+    writer.finish().expect("in memory")
+}
+
+fn layouts() -> impl Strategy<Value = Layout> {
+    prop_oneof![
+        Just(Layout::full(Format::PartnerCenter)),
+        Just(Layout::full(Format::Mmd)),
+        Just(Layout::intune(false, false)),
+        Just(Layout::intune(true, false)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn never_panics_on_csv_like_text(
+        header in prop_oneof![
+            Just("Device Serial Number,Windows Product ID,Hardware Hash".to_owned()),
+            Just("Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model".to_owned()),
+            Just("Manufacturer,Model,Serial Number,Hardware Hash".to_owned()),
+            "[A-Za-z ,\"]{0,60}",
+        ],
+        rows in proptest::collection::vec("[A-Za-z0-9+/=,\" \t\u{a0}\u{200b}\u{feff}é\r]{0,80}", 0..8),
+        utf16 in any::<bool>(),
+    ) {
+        let text = format!("{header}\r\n{}", rows.join("\n"));
+        let bytes = if utf16 {
+            [&[0xFF, 0xFE][..], &text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()].concat()
+        } else {
+            text.into_bytes()
+        };
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn generated_files_check_clean(layout in layouts(), seed in any::<u64>(), count in 1usize..6) {
+        let bytes = valid_file(layout, seed, count);
+        let (summary, diagnostics) = csv::check(&bytes[..], ReadOptions::default()).expect("in memory");
+        prop_assert_eq!(diagnostics, vec![]);
+        prop_assert_eq!(summary.format, Some(layout.format));
+        prop_assert_eq!(summary.rows, count as u64);
+    }
+
+    #[test]
+    fn one_damaged_byte_is_reported_not_a_panic(seed in any::<u64>(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let mut bytes = valid_file(Layout::full(Format::PartnerCenter), seed, 2);
+        let header_len = bytes.iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+        let index = header_len + at.index(bytes.len() - header_len);
+        prop_assume!(bytes[index] != byte);
+        bytes[index] = byte;
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn fix_output_of_a_valid_file_is_the_file(layout in layouts(), seed in any::<u64>()) {
+        let bytes = valid_file(layout, seed, 3);
+        let mut out = Vec::new();
+        let report = csv::fix(&bytes[..], &mut out, FixOptions::default()).expect("valid input");
+        prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
+        prop_assert!(out == bytes);
+    }
+}
