@@ -176,7 +176,7 @@ fn form_page(
         @if let Some(problem) = problem { (error::notice(problem)) }
         @if !can_edit { (view::notice("info", "Read only", Some("Only the customer's own admins change its profiles."))) }
         div class="split" {
-            form class="stack card" method="post" action=(action) {
+            form class="stack card" method="post" action=(action) data-preview="preview" {
                 (view::csrf(portal))
                 @if fixed_identity {
                     p class="hint" { "A built-in managed-desktop profile: its name and group tag are fixed; its settings can be changed." }

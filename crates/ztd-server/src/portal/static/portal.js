@@ -31,3 +31,29 @@ document.addEventListener("submit", (event) => {
     if (button.dataset.busy) button.textContent = button.dataset.busy;
   }
 });
+
+// A form marked data-preview="ID" refreshes the element ID from the server as the person
+// types (the profile form's configuration preview); without JavaScript the form's own
+// "Update the preview" button does the same.
+for (const form of document.querySelectorAll("form[data-preview]")) {
+  const id = form.dataset.preview;
+  let timer;
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const data = new FormData(form);
+      data.set("action", "preview");
+      try {
+        // getAttribute: the form's "action" buttons shadow the `form.action` property.
+        const response = await fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" });
+        if (!response.ok) return;
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.getElementById(id);
+        const current = document.getElementById(id);
+        if (fresh && current) current.innerHTML = fresh.innerHTML;
+      } catch (_) {
+        // Offline or refused: the button still works.
+      }
+    }, 400);
+  });
+}
