@@ -1,0 +1,200 @@
+//! `ztd csv check | fix | split | convert`, run as the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ztd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ztd")).args(args).output().expect("run ztd")
+}
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ztd-domain/tests/corpus").join(name)
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn fix_turns_the_powershell_utf16_file_into_one_check_accepts() {
+    let input = corpus("powershell-utf16.csv");
+    let bytes = std::fs::read(&input).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE], "the corpus file is UTF-16LE with BOM");
+
+    let before = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    assert!(text(&before).contains("error[utf16_encoding]"), "{}", text(&before));
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("fixed.csv");
+    let fix = ztd(&["csv", "fix", path_str(&input), "-o", path_str(&output)]);
+    assert_eq!(fix.status.code(), Some(0), "{}", text(&fix));
+    assert!(text(&fix).contains("fixed[utf16_encoding]"), "{}", text(&fix));
+
+    let after = ztd(&["csv", "check", path_str(&output)]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+    let fixed = std::fs::read(&output).unwrap();
+    assert!(fixed.is_ascii() && fixed.ends_with(b"\r\n"));
+}
+
+#[test]
+fn fix_exits_1_naming_what_it_could_not_repair() {
+    let input = corpus("spreadsheet-serials.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.csv");
+    let fix = ztd(&["csv", "fix", path_str(&input), "-o", path_str(&output)]);
+    assert_eq!(fix.status.code(), Some(1), "{}", text(&fix));
+    assert!(text(&fix).contains("error[spreadsheet_serial]"), "{}", text(&fix));
+    assert!(text(&fix).contains("could not be repaired"), "{}", text(&fix));
+}
+
+#[test]
+fn check_exit_codes_clean_problems_unusable() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.csv");
+    let generate = ztd(&[
+        "hash",
+        "generate",
+        "--count",
+        "3",
+        "--seed",
+        "5",
+        "--format",
+        "partner-center",
+        "-o",
+        path_str(&clean),
+    ]);
+    assert!(generate.status.success(), "{}", text(&generate));
+    let ok = ztd(&["csv", "check", path_str(&clean)]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("ok (partner-center, 3 device rows)"), "{}", text(&ok));
+
+    let quotes = ztd(&["csv", "check", path_str(&corpus("quotes.csv"))]);
+    assert_eq!(quotes.status.code(), Some(1));
+    // file:line:column: error[code]: message, then the hint line.
+    let first =
+        String::from_utf8_lossy(&quotes.stdout).lines().take(2).map(str::to_owned).collect::<Vec<_>>();
+    assert!(first[0].ends_with("quotes.csv:1:1: error[quote_character]: 5 values are wrapped in or contain quote characters: header column 1, header column 2, header column 3, header column 4, header column 5") , "{first:?}");
+    assert!(first[1].starts_with("  hint: "), "{first:?}");
+
+    for unusable in [corpus("empty.csv"), corpus("workbook-saved-as-csv.csv"), dir.path().join("missing.csv")]
+    {
+        let out = ztd(&["csv", "check", path_str(&unusable)]);
+        assert_eq!(out.status.code(), Some(2), "{}: {}", unusable.display(), text(&out));
+    }
+    // Several files: the worst one decides.
+    let mixed = ztd(&["csv", "check", path_str(&clean), path_str(&corpus("quotes.csv"))]);
+    assert_eq!(mixed.status.code(), Some(1));
+}
+
+#[test]
+fn check_json_follows_the_documented_schema() {
+    let out = ztd(&[
+        "csv",
+        "check",
+        "--json",
+        path_str(&corpus("duplicated-rows.csv")),
+        path_str(&corpus("empty.csv")),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(json["problem_count"], 3);
+    let first = &json["files"][0];
+    assert!(first["file"].as_str().unwrap().ends_with("duplicated-rows.csv"));
+    assert_eq!(first["format"], "partner-center");
+    assert_eq!(first["encoding"], "ascii");
+    assert_eq!(first["rows"], 4);
+    assert_eq!(first["unusable"], false);
+    let problem = &first["problems"][0];
+    assert_eq!(problem["line"], 4);
+    assert_eq!(problem["column"], 1);
+    assert_eq!(problem["code"], "duplicate_row");
+    assert_eq!(problem["message"], "this row repeats line 2");
+    assert!(problem["hint"].as_str().is_some_and(|h| !h.is_empty()));
+    assert_eq!(json["files"][1]["unusable"], true);
+    assert_eq!(json["files"][1]["problems"][0]["code"], "empty_file");
+}
+
+#[test]
+fn split_writes_portal_sized_chunks_with_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("devices.csv");
+    let generate = ztd(&[
+        "hash",
+        "generate",
+        "--count",
+        "7",
+        "--seed",
+        "2",
+        "--format",
+        "intune",
+        "-o",
+        path_str(&input),
+    ]);
+    assert!(generate.status.success(), "{}", text(&generate));
+    let chunks = dir.path().join("chunks");
+    let split = ztd(&["csv", "split", path_str(&input), "--rows", "3", "-o", path_str(&chunks)]);
+    assert_eq!(split.status.code(), Some(0), "{}", text(&split));
+    let header = std::fs::read_to_string(&input).unwrap().lines().next().unwrap().to_owned();
+    let mut total = 0;
+    for (name, rows) in [("devices-001.csv", 3), ("devices-002.csv", 3), ("devices-003.csv", 1)] {
+        let chunk = chunks.join(name);
+        let content = std::fs::read_to_string(&chunk).unwrap();
+        assert_eq!(content.lines().next(), Some(header.as_str()));
+        assert_eq!(content.lines().count(), rows + 1, "{name}");
+        total += rows;
+        assert_eq!(ztd(&["csv", "check", path_str(&chunk)]).status.code(), Some(0));
+    }
+    assert_eq!(total, 7);
+    assert!(!chunks.join("devices-004.csv").exists());
+}
+
+#[test]
+fn convert_between_formats_with_a_group_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pc.csv");
+    let generate = ztd(&[
+        "hash",
+        "generate",
+        "--count",
+        "4",
+        "--seed",
+        "9",
+        "--format",
+        "partner-center",
+        "-o",
+        path_str(&input),
+    ]);
+    assert!(generate.status.success(), "{}", text(&generate));
+    let output = dir.path().join("intune.csv");
+    let convert = ztd(&[
+        "csv",
+        "convert",
+        path_str(&input),
+        "--to",
+        "intune",
+        "-o",
+        path_str(&output),
+        "--group-tag",
+        "Microsoft365ManagedStandard_",
+    ]);
+    assert_eq!(convert.status.code(), Some(0), "{}", text(&convert));
+    let content = std::fs::read_to_string(&output).unwrap();
+    assert!(content.starts_with("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n"));
+    assert_eq!(content.matches(",Microsoft365ManagedStandard_\r\n").count(), 4);
+    assert_eq!(ztd(&["csv", "check", path_str(&output)]).status.code(), Some(0));
+
+    let back = dir.path().join("mmd.csv");
+    let convert = ztd(&["csv", "convert", path_str(&output), "--to", "mmd", "-o", path_str(&back)]);
+    assert_eq!(convert.status.code(), Some(0), "{}", text(&convert));
+    assert!(text(&convert).contains("no `Group Tag` column: dropped it from 4 rows"), "{}", text(&convert));
+    assert_eq!(ztd(&["csv", "check", path_str(&back)]).status.code(), Some(0));
+
+    let bad = ztd(&["csv", "convert", path_str(&input), "--to", "excel"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("partner-center, intune, mmd"), "{}", text(&bad));
+}
