@@ -123,6 +123,23 @@ macro_rules! impl_database {
 
             type Tx = sqlx::Transaction<'static, $db>;
 
+            /// Commits on success. On failure rolls back at once, rather than when the pool next
+            /// sees the connection, so row locks are released before the caller goes on (a
+            /// `SKIP LOCKED` claim right after must not skip a batch nobody holds).
+            async fn settle<T>(tx: Tx, result: Result<T>) -> Result<T> {
+                match result {
+                    Ok(value) => {
+                        tx.commit().await?;
+                        Ok(value)
+                    }
+                    Err(err) => {
+                        // A failed rollback means a broken connection, which the pool discards.
+                        let _ = tx.rollback().await;
+                        Err(err)
+                    }
+                }
+            }
+
             async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO audit_events (at, request_id, actor_kind, actor_id, actor_org_id, \
@@ -249,138 +266,141 @@ macro_rules! impl_database {
                     lease_until: DateTime<Utc>,
                 ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>> {
                     let mut tx = self.begin_write().await?;
-                    let rows = items.iter().map(|item| match item {
-                        ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
-                    });
-                    let (Some(first), Some(last)) = (rows.clone().min(), rows.max()) else {
-                        return Ok(Vec::new());
-                    };
-                    if let Some(setup) = Self::CHUNK_TRANSACTION_SETUP {
-                        sqlx::query(setup).execute(&mut *tx).await?;
-                    }
-                    // One chunk of a batch at a time: PostgreSQL locks the batch row, so a
-                    // worker that lost its lease waits for the new holder's chunk to commit and
-                    // then sees its rows as processed (SQLite has a single writer anyway).
-                    sqlx::query(&format!("SELECT id FROM batches WHERE id = $1{}", Self::LOCK_ROWS))
+                    let result: Result<_> = async {
+                        let rows = items.iter().map(|item| match item {
+                            ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+                        });
+                        let (Some(first), Some(last)) = (rows.clone().min(), rows.max()) else {
+                            return Ok(Vec::new());
+                        };
+                        if let Some(setup) = Self::CHUNK_TRANSACTION_SETUP {
+                            sqlx::query(setup).execute(&mut *tx).await?;
+                        }
+                        // One chunk of a batch at a time: PostgreSQL locks the batch row, so a
+                        // worker that lost its lease waits for the new holder's chunk to commit and
+                        // then sees its rows as processed (SQLite has a single writer anyway).
+                        sqlx::query(&format!("SELECT id FROM batches WHERE id = $1{}", Self::LOCK_ROWS))
+                            .bind(batch.id)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or(StorageError::NotFound)?;
+                        // Only items still pending are processed: a resumed batch skips what a
+                        // previous worker already committed.
+                        let pending: HashSet<i64> = sqlx::query_scalar::<_, i64>(
+                            "SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' \
+                             AND row_no >= $2 AND row_no <= $3",
+                        )
                         .bind(batch.id)
-                        .fetch_optional(&mut *tx)
+                        .bind(first)
+                        .bind(last)
+                        .fetch_all(&mut *tx)
                         .await?
-                        .ok_or(StorageError::NotFound)?;
-                    // Only items still pending are processed: a resumed batch skips what a
-                    // previous worker already committed.
-                    let pending: HashSet<i64> = sqlx::query_scalar::<_, i64>(
-                        "SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' \
-                         AND row_no >= $2 AND row_no <= $3",
-                    )
-                    .bind(batch.id)
-                    .bind(first)
-                    .bind(last)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .collect();
+                        .into_iter()
+                        .collect();
 
-                    let now = Utc::now();
-                    let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
-                    // Sorted by identity so concurrent chunks take index locks in the same order.
-                    let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
-                    let mut seen = HashSet::new();
-                    for item in items {
-                        match item {
-                            ChunkItem::Register { row, device, unassigned } => {
-                                if pending.contains(row) && seen.insert(*row) {
-                                    registers.push(DeviceInsert {
-                                        row: *row,
-                                        device,
-                                        unassigned: *unassigned,
-                                        id: Uuid::new_v4(),
-                                    });
+                        let now = Utc::now();
+                        let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
+                        // Sorted by identity so concurrent chunks take index locks in the same order.
+                        let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
+                        let mut seen = HashSet::new();
+                        for item in items {
+                            match item {
+                                ChunkItem::Register { row, device, unassigned } => {
+                                    if pending.contains(row) && seen.insert(*row) {
+                                        registers.push(DeviceInsert {
+                                            row: *row,
+                                            device,
+                                            unassigned: *unassigned,
+                                            id: Uuid::new_v4(),
+                                        });
+                                    }
                                 }
-                            }
-                            ChunkItem::Fail { row, code, message, hint } => {
-                                if pending.contains(row) && seen.insert(*row) {
-                                    outcomes.push(ItemOutcome {
-                                        row: *row,
-                                        status: ItemStatus::Failed,
-                                        device_id: None,
-                                        error_code: Some(code),
-                                        error_message: Some(message),
-                                        error_hint: hint.as_deref(),
-                                    });
+                                ChunkItem::Fail { row, code, message, hint } => {
+                                    if pending.contains(row) && seen.insert(*row) {
+                                        outcomes.push(ItemOutcome {
+                                            row: *row,
+                                            status: ItemStatus::Failed,
+                                            device_id: None,
+                                            error_code: Some(code),
+                                            error_message: Some(message),
+                                            error_hint: hint.as_deref(),
+                                        });
+                                    }
                                 }
                             }
                         }
-                    }
-                    registers.sort_by(|a, b| {
-                        (&a.device.hash_key, &a.device.tuple_key, &a.device.pkid_key).cmp(&(
-                            &b.device.hash_key,
-                            &b.device.tuple_key,
-                            &b.device.pkid_key,
-                        ))
-                    });
+                        registers.sort_by(|a, b| {
+                            (&a.device.hash_key, &a.device.tuple_key, &a.device.pkid_key).cmp(&(
+                                &b.device.hash_key,
+                                &b.device.tuple_key,
+                                &b.device.pkid_key,
+                            ))
+                        });
 
-                    let mut inserted: HashSet<Uuid> = HashSet::with_capacity(registers.len());
-                    for part in registers.chunks(ROWS_PER_STATEMENT) {
-                        // The unique indexes decide: a row whose identity is taken is skipped
-                        // and its id not returned.
-                        inserted.extend(Self::insert_devices(&mut tx, batch, part, now).await?);
-                    }
+                        let mut inserted: HashSet<Uuid> = HashSet::with_capacity(registers.len());
+                        for part in registers.chunks(ROWS_PER_STATEMENT) {
+                            // The unique indexes decide: a row whose identity is taken is skipped
+                            // and its id not returned.
+                            inserted.extend(Self::insert_devices(&mut tx, batch, part, now).await?);
+                        }
 
-                    for DeviceInsert { row, device, unassigned, id } in &registers {
-                        if inserted.contains(id) {
-                            let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
+                        for DeviceInsert { row, device, unassigned, id } in &registers {
+                            if inserted.contains(id) {
+                                let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
+                                outcomes.push(ItemOutcome {
+                                    row: *row,
+                                    status,
+                                    device_id: Some(*id),
+                                    error_code: None,
+                                    error_message: None,
+                                    error_hint: None,
+                                });
+                                continue;
+                            }
+                            let holders = live_key_holders(
+                                &mut tx,
+                                device.tuple_key.as_deref(),
+                                device.pkid_key.as_deref(),
+                                device.hash_key.as_deref(),
+                            )
+                            .await?;
+                            // Another tenant's claim is reported first: it is the one that needs action.
+                            let (code, message, hint) = if holders.iter().any(|c| *c != batch.customer_id) {
+                                (OTHER_TENANT_CODE, OTHER_TENANT_MESSAGE, OTHER_TENANT_HINT)
+                            } else {
+                                (ALREADY_REGISTERED_CODE, ALREADY_REGISTERED_MESSAGE, ALREADY_REGISTERED_HINT)
+                            };
                             outcomes.push(ItemOutcome {
                                 row: *row,
-                                status,
-                                device_id: Some(*id),
-                                error_code: None,
-                                error_message: None,
-                                error_hint: None,
+                                status: ItemStatus::Failed,
+                                device_id: None,
+                                error_code: Some(code),
+                                error_message: Some(message),
+                                error_hint: Some(hint),
                             });
-                            continue;
                         }
-                        let holders = live_key_holders(
-                            &mut tx,
-                            device.tuple_key.as_deref(),
-                            device.pkid_key.as_deref(),
-                            device.hash_key.as_deref(),
+                        outcomes.sort_by_key(|o| o.row);
+
+                        for part in outcomes.chunks(ROWS_PER_STATEMENT) {
+                            Self::record_outcomes(&mut tx, batch.id, part).await?;
+                        }
+
+                        let count = |status| outcomes.iter().filter(|o| o.status == status).count() as i64;
+                        sqlx::query(
+                            "UPDATE batches SET registered = registered + $2, unassigned = unassigned + $3, \
+                             failed = failed + $4, lease_until = $5 WHERE id = $1",
                         )
+                        .bind(batch.id)
+                        .bind(count(ItemStatus::Registered))
+                        .bind(count(ItemStatus::Unassigned))
+                        .bind(count(ItemStatus::Failed))
+                        .bind(lease_until)
+                        .execute(&mut *tx)
                         .await?;
-                        // Another tenant's claim is reported first: it is the one that needs action.
-                        let (code, message, hint) = if holders.iter().any(|c| *c != batch.customer_id) {
-                            (OTHER_TENANT_CODE, OTHER_TENANT_MESSAGE, OTHER_TENANT_HINT)
-                        } else {
-                            (ALREADY_REGISTERED_CODE, ALREADY_REGISTERED_MESSAGE, ALREADY_REGISTERED_HINT)
-                        };
-                        outcomes.push(ItemOutcome {
-                            row: *row,
-                            status: ItemStatus::Failed,
-                            device_id: None,
-                            error_code: Some(code),
-                            error_message: Some(message),
-                            error_hint: Some(hint),
-                        });
+                        Ok(outcomes.into_iter().map(|o| (o.row, o.status, o.device_id)).collect())
                     }
-                    outcomes.sort_by_key(|o| o.row);
-
-                    for part in outcomes.chunks(ROWS_PER_STATEMENT) {
-                        Self::record_outcomes(&mut tx, batch.id, part).await?;
-                    }
-
-                    let count = |status| outcomes.iter().filter(|o| o.status == status).count() as i64;
-                    sqlx::query(
-                        "UPDATE batches SET registered = registered + $2, unassigned = unassigned + $3, \
-                         failed = failed + $4, lease_until = $5 WHERE id = $1",
-                    )
-                    .bind(batch.id)
-                    .bind(count(ItemStatus::Registered))
-                    .bind(count(ItemStatus::Unassigned))
-                    .bind(count(ItemStatus::Failed))
-                    .bind(lease_until)
-                    .execute(&mut *tx)
-                    .await?;
-                    tx.commit().await?;
-                    Ok(outcomes.into_iter().map(|o| (o.row, o.status, o.device_id)).collect())
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -388,35 +408,38 @@ macro_rules! impl_database {
             impl OrgStore for $ty {
                 async fn create_org(&self, org: &Organisation, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(&format!("INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
-                        .bind(org.id)
-                        .bind(org.kind)
-                        .bind(&org.name)
-                        .bind(org.domain.as_deref())
-                        .bind(org.created_at)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err("organisation_exists"))?;
-                    if org.kind == OrgKind::Customer {
-                        for built_in in ztd_domain::profile::built_in_profiles() {
-                            let settings = serde_json::to_value(&built_in.settings)
-                                .map_err(|e| StorageError::Internal(sqlx::Error::Encode(Box::new(e))))?;
-                            let profile = Profile {
-                                id: Uuid::new_v4(),
-                                customer_id: org.id,
-                                name: built_in.name.to_owned(),
-                                group_tag: built_in.group_tag.to_owned(),
-                                settings,
-                                built_in: true,
-                                created_at: org.created_at,
-                                updated_at: org.created_at,
-                            };
-                            insert_profile(&mut tx, &profile).await?;
+                    let result: Result<_> = async {
+                        sqlx::query(&format!("INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
+                            .bind(org.id)
+                            .bind(org.kind)
+                            .bind(&org.name)
+                            .bind(org.domain.as_deref())
+                            .bind(org.created_at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err("organisation_exists"))?;
+                        if org.kind == OrgKind::Customer {
+                            for built_in in ztd_domain::profile::built_in_profiles() {
+                                let settings = serde_json::to_value(&built_in.settings)
+                                    .map_err(|e| StorageError::Internal(sqlx::Error::Encode(Box::new(e))))?;
+                                let profile = Profile {
+                                    id: Uuid::new_v4(),
+                                    customer_id: org.id,
+                                    name: built_in.name.to_owned(),
+                                    group_tag: built_in.group_tag.to_owned(),
+                                    settings,
+                                    built_in: true,
+                                    created_at: org.created_at,
+                                    updated_at: org.created_at,
+                                };
+                                insert_profile(&mut tx, &profile).await?;
+                            }
                         }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn get_org(&self, id: Uuid) -> Result<Organisation> {
@@ -448,20 +471,23 @@ macro_rules! impl_database {
             impl CredentialStore for $ty {
                 async fn create_user(&self, user: &User, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-                        .bind(user.id)
-                        .bind(user.org_id)
-                        .bind(&user.email)
-                        .bind(user.role)
-                        .bind(&user.password_hash)
-                        .bind(user.must_change_password)
-                        .bind(user.created_at)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err("user_email"))?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    let result: Result<_> = async {
+                        sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+                            .bind(user.id)
+                            .bind(user.org_id)
+                            .bind(&user.email)
+                            .bind(user.role)
+                            .bind(&user.password_hash)
+                            .bind(user.must_change_password)
+                            .bind(user.created_at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err("user_email"))?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn get_user(&self, id: Uuid) -> Result<User> {
@@ -499,40 +525,46 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let updated = sqlx::query(
-                        "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1",
-                    )
-                    .bind(user_id)
-                    .bind(password_hash)
-                    .bind(must_change)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                    let result: Result<_> = async {
+                        let updated = sqlx::query(
+                            "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1",
+                        )
+                        .bind(user_id)
+                        .bind(password_hash)
+                        .bind(must_change)
+                        .execute(&mut *tx)
+                        .await?;
+                        if updated.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(&format!(
-                        "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                    ))
-                    .bind(key.id)
-                    .bind(key.org_id)
-                    .bind(&key.name)
-                    .bind(key.role)
-                    .bind(&key.key_hash)
-                    .bind(key.created_at)
-                    .bind(key.revoked_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err("api_key_hash"))?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    let result: Result<_> = async {
+                        sqlx::query(&format!(
+                            "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                        ))
+                        .bind(key.id)
+                        .bind(key.org_id)
+                        .bind(&key.name)
+                        .bind(key.role)
+                        .bind(&key.key_hash)
+                        .bind(key.created_at)
+                        .bind(key.revoked_at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err("api_key_hash"))?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey> {
@@ -563,20 +595,23 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let updated = sqlx::query(
-                        "UPDATE api_keys SET revoked_at = $3 WHERE id = $2 AND org_id = $1 AND revoked_at IS NULL",
-                    )
-                    .bind(org_id)
-                    .bind(key_id)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                    let result: Result<_> = async {
+                        let updated = sqlx::query(
+                            "UPDATE api_keys SET revoked_at = $3 WHERE id = $2 AND org_id = $1 AND revoked_at IS NULL",
+                        )
+                        .bind(org_id)
+                        .bind(key_id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if updated.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn create_session(&self, session: &Session) -> Result<()> {
@@ -615,26 +650,29 @@ macro_rules! impl_database {
             impl ConsentStore for $ty {
                 async fn create_invitation(&self, invitation: &Invitation, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(&format!(
-                        "INSERT INTO invitations ({INVITATION_COLUMNS}) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                    ))
-                    .bind(invitation.id)
-                    .bind(&invitation.token_hash)
-                    .bind(invitation.creator_org_id)
-                    .bind(invitation.kind)
-                    .bind(invitation.customer_id)
-                    .bind(invitation.reusable)
-                    .bind(invitation.created_at)
-                    .bind(invitation.expires_at)
-                    .bind(invitation.withdrawn_at)
-                    .bind(invitation.accepted_count)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err("invitation_token"))?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    let result: Result<_> = async {
+                        sqlx::query(&format!(
+                            "INSERT INTO invitations ({INVITATION_COLUMNS}) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                        ))
+                        .bind(invitation.id)
+                        .bind(&invitation.token_hash)
+                        .bind(invitation.creator_org_id)
+                        .bind(invitation.kind)
+                        .bind(invitation.customer_id)
+                        .bind(invitation.reusable)
+                        .bind(invitation.created_at)
+                        .bind(invitation.expires_at)
+                        .bind(invitation.withdrawn_at)
+                        .bind(invitation.accepted_count)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err("invitation_token"))?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn find_invitation_by_token_hash(&self, token_hash: &str) -> Result<Invitation> {
@@ -665,21 +703,24 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let updated = sqlx::query(
-                        "UPDATE invitations SET withdrawn_at = $3 \
-                         WHERE id = $2 AND creator_org_id = $1 AND withdrawn_at IS NULL",
-                    )
-                    .bind(creator_org_id)
-                    .bind(id)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                    let result: Result<_> = async {
+                        let updated = sqlx::query(
+                            "UPDATE invitations SET withdrawn_at = $3 \
+                             WHERE id = $2 AND creator_org_id = $1 AND withdrawn_at IS NULL",
+                        )
+                        .bind(creator_org_id)
+                        .bind(id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if updated.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn accept_invitation(
@@ -743,21 +784,24 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let updated = sqlx::query(
-                        "UPDATE relationships SET revoked_at = $3, revoked_by_org_id = $2 \
-                         WHERE id = $1 AND revoked_at IS NULL",
-                    )
-                    .bind(id)
-                    .bind(by_org_id)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                    let result: Result<_> = async {
+                        let updated = sqlx::query(
+                            "UPDATE relationships SET revoked_at = $3, revoked_by_org_id = $2 \
+                             WHERE id = $1 AND revoked_at IS NULL",
+                        )
+                        .bind(id)
+                        .bind(by_org_id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if updated.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -769,60 +813,63 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<Relationship> {
                     let mut tx = self.begin_write().await?;
-                    // A no-op update takes the invitation's row lock: concurrent accepts of one
-                    // link run one after the other, on both backends.
-                    let invitation = sqlx::query_as::<_, Invitation>(&format!(
-                        "UPDATE invitations SET accepted_count = accepted_count WHERE id = $1 \
-                         RETURNING {INVITATION_COLUMNS}"
-                    ))
-                    .bind(invitation_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StorageError::NotFound)?;
-                    if let Some(existing) =
-                        active_relationship(&mut tx, relationship.partner_org_id, relationship.customer_org_id)
-                            .await?
-                    {
-                        return Ok(existing);
-                    }
-                    if invitation.withdrawn_at.is_some() {
-                        return Err(StorageError::Conflict("invitation_withdrawn"));
-                    }
-                    if invitation.expires_at <= relationship.created_at {
-                        return Err(StorageError::Conflict("invitation_expired"));
-                    }
-                    if !invitation.reusable && invitation.accepted_count > 0 {
-                        return Err(StorageError::Conflict("invitation_used"));
-                    }
-                    sqlx::query(&format!(
-                        "INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                    ))
-                    .bind(relationship.id)
-                    .bind(relationship.partner_org_id)
-                    .bind(relationship.customer_org_id)
-                    .bind(relationship.kind)
-                    .bind(Some(invitation_id))
-                    .bind(relationship.accepted_by_user_id)
-                    .bind(relationship.approval_mode)
-                    .bind(relationship.created_at)
-                    .bind(None::<DateTime<Utc>>)
-                    .bind(None::<Uuid>)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err("relationship_exists"))?;
-                    sqlx::query("UPDATE invitations SET accepted_count = accepted_count + 1 WHERE id = $1")
+                    let result: Result<_> = async {
+                        // A no-op update takes the invitation's row lock: concurrent accepts of one
+                        // link run one after the other, on both backends.
+                        let invitation = sqlx::query_as::<_, Invitation>(&format!(
+                            "UPDATE invitations SET accepted_count = accepted_count WHERE id = $1 \
+                             RETURNING {INVITATION_COLUMNS}"
+                        ))
                         .bind(invitation_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        if let Some(existing) =
+                            active_relationship(&mut tx, relationship.partner_org_id, relationship.customer_org_id)
+                                .await?
+                        {
+                            return Ok(existing);
+                        }
+                        if invitation.withdrawn_at.is_some() {
+                            return Err(StorageError::Conflict("invitation_withdrawn"));
+                        }
+                        if invitation.expires_at <= relationship.created_at {
+                            return Err(StorageError::Conflict("invitation_expired"));
+                        }
+                        if !invitation.reusable && invitation.accepted_count > 0 {
+                            return Err(StorageError::Conflict("invitation_used"));
+                        }
+                        sqlx::query(&format!(
+                            "INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                        ))
+                        .bind(relationship.id)
+                        .bind(relationship.partner_org_id)
+                        .bind(relationship.customer_org_id)
+                        .bind(relationship.kind)
+                        .bind(Some(invitation_id))
+                        .bind(relationship.accepted_by_user_id)
+                        .bind(relationship.approval_mode)
+                        .bind(relationship.created_at)
+                        .bind(None::<DateTime<Utc>>)
+                        .bind(None::<Uuid>)
                         .execute(&mut *tx)
-                        .await?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(Relationship {
-                        invitation_id: Some(invitation_id),
-                        revoked_at: None,
-                        revoked_by_org_id: None,
-                        ..relationship.clone()
-                    })
+                        .await
+                        .map_err(map_err("relationship_exists"))?;
+                        sqlx::query("UPDATE invitations SET accepted_count = accepted_count + 1 WHERE id = $1")
+                            .bind(invitation_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(Relationship {
+                            invitation_id: Some(invitation_id),
+                            revoked_at: None,
+                            revoked_by_org_id: None,
+                            ..relationship.clone()
+                        })
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -830,11 +877,14 @@ macro_rules! impl_database {
             impl ProfileStore for $ty {
                 async fn create_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    insert_profile(&mut tx, profile).await?;
-                    adopt_unassigned_devices(&mut tx, profile, profile.created_at).await?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    let result: Result<_> = async {
+                        insert_profile(&mut tx, profile).await?;
+                        adopt_unassigned_devices(&mut tx, profile, profile.created_at).await?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn get_profile(&self, customer_id: Uuid, id: Uuid) -> Result<Profile> {
@@ -860,63 +910,69 @@ macro_rules! impl_database {
 
                 async fn update_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let updated = sqlx::query(
-                        "UPDATE profiles SET name = $3, group_tag = $4, settings = $5, updated_at = $6 \
-                         WHERE id = $1 AND customer_id = $2",
-                    )
-                    .bind(profile.id)
-                    .bind(profile.customer_id)
-                    .bind(&profile.name)
-                    .bind(&profile.group_tag)
-                    .bind(Json(&profile.settings))
-                    .bind(profile.updated_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err("profile_group_tag"))?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                    let result: Result<_> = async {
+                        let updated = sqlx::query(
+                            "UPDATE profiles SET name = $3, group_tag = $4, settings = $5, updated_at = $6 \
+                             WHERE id = $1 AND customer_id = $2",
+                        )
+                        .bind(profile.id)
+                        .bind(profile.customer_id)
+                        .bind(&profile.name)
+                        .bind(&profile.group_tag)
+                        .bind(Json(&profile.settings))
+                        .bind(profile.updated_at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err("profile_group_tag"))?;
+                        if updated.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        // Devices stay linked by profile_id; their tag follows the profile's.
+                        sqlx::query(
+                            "UPDATE devices SET group_tag = $2, updated_at = $3 \
+                             WHERE profile_id = $1 AND state <> 'deregistered' AND group_tag <> $2",
+                        )
+                        .bind(profile.id)
+                        .bind(&profile.group_tag)
+                        .bind(profile.updated_at)
+                        .execute(&mut *tx)
+                        .await?;
+                        adopt_unassigned_devices(&mut tx, profile, profile.updated_at).await?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    // Devices stay linked by profile_id; their tag follows the profile's.
-                    sqlx::query(
-                        "UPDATE devices SET group_tag = $2, updated_at = $3 \
-                         WHERE profile_id = $1 AND state <> 'deregistered' AND group_tag <> $2",
-                    )
-                    .bind(profile.id)
-                    .bind(&profile.group_tag)
-                    .bind(profile.updated_at)
-                    .execute(&mut *tx)
-                    .await?;
-                    adopt_unassigned_devices(&mut tx, profile, profile.updated_at).await?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn delete_profile(&self, customer_id: Uuid, id: Uuid, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let in_use = sqlx::query(
-                        "SELECT id FROM devices WHERE profile_id = $1 AND customer_id = $2 \
-                         AND state <> 'deregistered' LIMIT 1",
-                    )
-                    .bind(id)
-                    .bind(customer_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if in_use.is_some() {
-                        return Err(StorageError::Conflict("profile_in_use"));
-                    }
-                    // Deregistered devices lose the link (ON DELETE SET NULL).
-                    let deleted = sqlx::query("DELETE FROM profiles WHERE id = $1 AND customer_id = $2")
+                    let result: Result<_> = async {
+                        let in_use = sqlx::query(
+                            "SELECT id FROM devices WHERE profile_id = $1 AND customer_id = $2 \
+                             AND state <> 'deregistered' LIMIT 1",
+                        )
                         .bind(id)
                         .bind(customer_id)
-                        .execute(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await?;
-                    if deleted.rows_affected() == 0 {
-                        return Err(StorageError::NotFound);
+                        if in_use.is_some() {
+                            return Err(StorageError::Conflict("profile_in_use"));
+                        }
+                        // Deregistered devices lose the link (ON DELETE SET NULL).
+                        let deleted = sqlx::query("DELETE FROM profiles WHERE id = $1 AND customer_id = $2")
+                            .bind(id)
+                            .bind(customer_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        if deleted.rows_affected() == 0 {
+                            return Err(StorageError::NotFound);
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -994,25 +1050,28 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<Device> {
                     let mut tx = self.begin_write().await?;
-                    // An active device stays active; otherwise the profile decides assignment.
-                    let new_state = if profile_id.is_some() { DeviceState::Registered } else { DeviceState::Unassigned };
-                    let device = sqlx::query_as::<_, Device>(&format!(
-                        "UPDATE devices SET group_tag = $2, profile_id = $3, updated_at = $4, \
-                         state = CASE WHEN state = 'active' THEN state ELSE $5 END \
-                         WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
-                    ))
-                    .bind(id)
-                    .bind(group_tag)
-                    .bind(profile_id)
-                    .bind(Utc::now())
-                    .bind(new_state)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err("device_profile"))?
-                    .ok_or(StorageError::NotFound)?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(device)
+                    let result: Result<_> = async {
+                        // An active device stays active; otherwise the profile decides assignment.
+                        let new_state = if profile_id.is_some() { DeviceState::Registered } else { DeviceState::Unassigned };
+                        let device = sqlx::query_as::<_, Device>(&format!(
+                            "UPDATE devices SET group_tag = $2, profile_id = $3, updated_at = $4, \
+                             state = CASE WHEN state = 'active' THEN state ELSE $5 END \
+                             WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
+                        ))
+                        .bind(id)
+                        .bind(group_tag)
+                        .bind(profile_id)
+                        .bind(Utc::now())
+                        .bind(new_state)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err("device_profile"))?
+                        .ok_or(StorageError::NotFound)?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(device)
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn deregister_device(
@@ -1022,18 +1081,21 @@ macro_rules! impl_database {
                     audit: &NewAuditEvent,
                 ) -> Result<Device> {
                     let mut tx = self.begin_write().await?;
-                    let device = sqlx::query_as::<_, Device>(&format!(
-                        "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
-                         WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
-                    ))
-                    .bind(id)
-                    .bind(at)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StorageError::NotFound)?;
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(device)
+                    let result: Result<_> = async {
+                        let device = sqlx::query_as::<_, Device>(&format!(
+                            "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
+                             WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
+                        ))
+                        .bind(id)
+                        .bind(at)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(device)
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device> {
@@ -1044,22 +1106,25 @@ macro_rules! impl_database {
                         return Ok(device);
                     }
                     let mut tx = self.begin_write().await?;
-                    let activated = sqlx::query_as::<_, Device>(&format!(
-                        "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
-                         WHERE id = $1 AND state = 'registered' AND activated_at IS NULL \
-                         RETURNING {DEVICE_COLUMNS}"
-                    ))
-                    .bind(id)
-                    .bind(at)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let device = match activated {
-                        Some(device) => device,
-                        // Changed in between (another lookup won, or it was deregistered).
-                        None => fetch_device(&mut tx, id).await?.ok_or(StorageError::NotFound)?,
-                    };
-                    tx.commit().await?;
-                    Ok(device)
+                    let result: Result<_> = async {
+                        let activated = sqlx::query_as::<_, Device>(&format!(
+                            "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
+                             WHERE id = $1 AND state = 'registered' AND activated_at IS NULL \
+                             RETURNING {DEVICE_COLUMNS}"
+                        ))
+                        .bind(id)
+                        .bind(at)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        let device = match activated {
+                            Some(device) => device,
+                            // Changed in between (another lookup won, or it was deregistered).
+                            None => fetch_device(&mut tx, id).await?.ok_or(StorageError::NotFound)?,
+                        };
+                        Ok(device)
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -1080,61 +1145,70 @@ macro_rules! impl_database {
 
                 async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let receiving = sqlx::query_scalar::<_, bool>(&format!(
-                        "SELECT receiving FROM batches WHERE id = $1{}",
-                        Self::LOCK_ROWS
-                    ))
-                    .bind(batch_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StorageError::NotFound)?;
-                    if !receiving {
-                        return Err(StorageError::Conflict("batch_sealed"));
+                    let result: Result<_> = async {
+                        let receiving = sqlx::query_scalar::<_, bool>(&format!(
+                            "SELECT receiving FROM batches WHERE id = $1{}",
+                            Self::LOCK_ROWS
+                        ))
+                        .bind(batch_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        if !receiving {
+                            return Err(StorageError::Conflict("batch_sealed"));
+                        }
+                        insert_batch_items(&mut tx, batch_id, items).await?;
+                        Ok(())
                     }
-                    insert_batch_items(&mut tx, batch_id, items).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch> {
                     let mut tx = self.begin_write().await?;
-                    let sealed = sqlx::query_as::<_, Batch>(&format!(
-                        "UPDATE batches SET receiving = $2, \
-                         total = (SELECT COUNT(*) FROM batch_items WHERE batch_id = $1) \
-                         WHERE id = $1 RETURNING {BATCH_COLUMNS}"
-                    ))
-                    .bind(batch_id)
-                    .bind(false)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StorageError::NotFound)?;
-                    tx.commit().await?;
-                    Ok(sealed)
+                    let result: Result<_> = async {
+                        let sealed = sqlx::query_as::<_, Batch>(&format!(
+                            "UPDATE batches SET receiving = $2, \
+                             total = (SELECT COUNT(*) FROM batch_items WHERE batch_id = $1) \
+                             WHERE id = $1 RETURNING {BATCH_COLUMNS}"
+                        ))
+                        .bind(batch_id)
+                        .bind(false)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        Ok(sealed)
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let receiving = sqlx::query_scalar::<_, bool>(&format!(
-                        "SELECT receiving FROM batches WHERE id = $1{}",
-                        Self::LOCK_ROWS
-                    ))
-                    .bind(batch_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StorageError::NotFound)?;
-                    if !receiving {
-                        return Err(StorageError::Conflict("batch_sealed"));
+                    let result: Result<_> = async {
+                        let receiving = sqlx::query_scalar::<_, bool>(&format!(
+                            "SELECT receiving FROM batches WHERE id = $1{}",
+                            Self::LOCK_ROWS
+                        ))
+                        .bind(batch_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        if !receiving {
+                            return Err(StorageError::Conflict("batch_sealed"));
+                        }
+                        for table in ["batch_item_inputs", "batch_items", "batches"] {
+                            let column = if table == "batches" { "id" } else { "batch_id" };
+                            sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+                                .bind(batch_id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(())
                     }
-                    for table in ["batch_item_inputs", "batch_items", "batches"] {
-                        let column = if table == "batches" { "id" } else { "batch_id" };
-                        sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
-                            .bind(batch_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn get_batch(&self, id: Uuid) -> Result<Batch> {
@@ -1168,23 +1242,26 @@ macro_rules! impl_database {
                     lease_until: DateTime<Utc>,
                 ) -> Result<Option<Batch>> {
                     let mut tx = self.begin_write().await?;
-                    let claimed = sqlx::query_as::<_, Batch>(&format!(
-                        "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
-                         locked_by = $2, lease_until = $3 \
-                         WHERE id = (SELECT id FROM batches \
-                             WHERE (status = 'queued' AND NOT receiving) \
-                                 OR (status = 'processing' AND lease_until < $1) \
-                             ORDER BY created_at, id LIMIT 1{}) \
-                         RETURNING {BATCH_COLUMNS}",
-                        Self::SKIP_LOCKED
-                    ))
-                    .bind(now)
-                    .bind(worker_id)
-                    .bind(lease_until)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    tx.commit().await?;
-                    Ok(claimed)
+                    let result: Result<_> = async {
+                        let claimed = sqlx::query_as::<_, Batch>(&format!(
+                            "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
+                             locked_by = $2, lease_until = $3 \
+                             WHERE id = (SELECT id FROM batches \
+                                 WHERE (status = 'queued' AND NOT receiving) \
+                                     OR (status = 'processing' AND lease_until < $1) \
+                                 ORDER BY created_at, id LIMIT 1{}) \
+                             RETURNING {BATCH_COLUMNS}",
+                            Self::SKIP_LOCKED
+                        ))
+                        .bind(now)
+                        .bind(worker_id)
+                        .bind(lease_until)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        Ok(claimed)
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>> {
@@ -1219,30 +1296,38 @@ macro_rules! impl_database {
 
                 async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch> {
                     let mut tx = self.begin_write().await?;
-                    let pending = sqlx::query("SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' LIMIT 1")
+                    let result: Result<_> = async {
+                        let pending = sqlx::query("SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' LIMIT 1")
+                            .bind(batch_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if pending.is_some() {
+                            return Err(StorageError::Conflict("batch_items_pending"));
+                        }
+                        let finished = sqlx::query_as::<_, Batch>(&format!(
+                            "UPDATE batches SET finished_at = $2, locked_by = NULL, lease_until = NULL, \
+                             status = CASE WHEN failed = 0 THEN 'finished' ELSE 'finished_with_errors' END \
+                             WHERE id = $1 AND status IN ('queued', 'processing') RETURNING {BATCH_COLUMNS}"
+                        ))
                         .bind(batch_id)
+                        .bind(at)
                         .fetch_optional(&mut *tx)
                         .await?;
-                    if pending.is_some() {
-                        return Err(StorageError::Conflict("batch_items_pending"));
+                        let Some(finished) = finished else {
+                            // Already finished (by a worker that lost its lease): exactly once, no second audit.
+                            return sqlx::query_as::<_, Batch>(&format!(
+                                "SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"
+                            ))
+                            .bind(batch_id)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or(StorageError::NotFound);
+                        };
+                        insert_audit(&mut tx, audit).await?;
+                        Ok(finished)
                     }
-                    let finished = sqlx::query_as::<_, Batch>(&format!(
-                        "UPDATE batches SET finished_at = $2, locked_by = NULL, lease_until = NULL, \
-                         status = CASE WHEN failed = 0 THEN 'finished' ELSE 'finished_with_errors' END \
-                         WHERE id = $1 AND status IN ('queued', 'processing') RETURNING {BATCH_COLUMNS}"
-                    ))
-                    .bind(batch_id)
-                    .bind(at)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(finished) = finished else {
-                        // Already finished (by a worker that lost its lease): exactly once, no second audit.
-                        drop(tx);
-                        return self.get_batch(batch_id).await;
-                    };
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(finished)
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -1291,36 +1376,39 @@ macro_rules! impl_database {
                         }
                     }
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(&format!(
-                        "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-                    ))
-                    .bind(batch.id)
-                    .bind(batch.customer_id)
-                    .bind(batch.submitted_by_org_id)
-                    .bind(batch.actor_kind)
-                    .bind(batch.actor_id)
-                    .bind(batch.status)
-                    .bind(batch.default_group_tag.as_deref())
-                    .bind(batch.allow_unknown_tags)
-                    .bind(batch.idempotency_key.as_deref())
-                    .bind(batch.total)
-                    .bind(batch.registered)
-                    .bind(batch.unassigned)
-                    .bind(batch.failed)
-                    .bind(batch.created_at)
-                    .bind(batch.started_at)
-                    .bind(batch.finished_at)
-                    .bind(items.is_none())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err("batch_idempotency_key"))?;
-                    if let Some(items) = items {
-                        insert_batch_items(&mut tx, batch.id, items).await?;
+                    let result: Result<_> = async {
+                        sqlx::query(&format!(
+                            "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                        ))
+                        .bind(batch.id)
+                        .bind(batch.customer_id)
+                        .bind(batch.submitted_by_org_id)
+                        .bind(batch.actor_kind)
+                        .bind(batch.actor_id)
+                        .bind(batch.status)
+                        .bind(batch.default_group_tag.as_deref())
+                        .bind(batch.allow_unknown_tags)
+                        .bind(batch.idempotency_key.as_deref())
+                        .bind(batch.total)
+                        .bind(batch.registered)
+                        .bind(batch.unassigned)
+                        .bind(batch.failed)
+                        .bind(batch.created_at)
+                        .bind(batch.started_at)
+                        .bind(batch.finished_at)
+                        .bind(items.is_none())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err("batch_idempotency_key"))?;
+                        if let Some(items) = items {
+                            insert_batch_items(&mut tx, batch.id, items).await?;
+                        }
+                        insert_audit(&mut tx, audit).await?;
+                        Ok((batch.clone(), true))
                     }
-                    insert_audit(&mut tx, audit).await?;
-                    tx.commit().await?;
-                    Ok((batch.clone(), true))
+                    .await;
+                    settle(tx, result).await
                 }
             }
 
@@ -1328,9 +1416,12 @@ macro_rules! impl_database {
             impl AuditStore for $ty {
                 async fn append_audit(&self, event: &NewAuditEvent) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    insert_audit(&mut tx, event).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    let result: Result<_> = async {
+                        insert_audit(&mut tx, event).await?;
+                        Ok(())
+                    }
+                    .await;
+                    settle(tx, result).await
                 }
 
                 async fn list_audit(

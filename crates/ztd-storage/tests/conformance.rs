@@ -49,6 +49,7 @@ conformance!(
     audit_written_with_mutation_and_paged,
     device_paging_and_filters,
     streamed_intake_is_claimable_only_once_sealed,
+    two_workers_on_one_batch_process_each_row_once,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -830,4 +831,37 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
     assert!(matches!(db.append_batch_items(broken.id, &[]).await, Err(StorageError::NotFound)));
     let discards = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 10).await.unwrap();
     assert_eq!(discards[0].action, "batch.discard");
+}
+
+/// A worker that lost its lease may still be mid-chunk when another takes the batch over:
+/// both run the same chunk at once, and each row must still be processed exactly once.
+async fn two_workers_on_one_batch_process_each_row_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let rows = 200;
+    let batch = batch_for(customer.id, customer.id, rows, None);
+    db.create_batch(&batch, &pending_items(&batch, rows), &audit(None, None, "batch.create")).await.unwrap();
+    let chunk: Arc<Vec<ChunkItem>> = Arc::new(
+        (1..=rows)
+            .map(|row| ChunkItem::Register {
+                row,
+                device: new_device(&format!("TWIN-{row}"), None),
+                unassigned: true,
+            })
+            .collect(),
+    );
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, batch, chunk) = (db.clone(), batch.clone(), chunk.clone());
+            tokio::spawn(async move { db.process_chunk(&batch, &chunk, now() + Duration::minutes(1)).await })
+        })
+        .collect();
+    let mut processed = 0;
+    for worker in workers {
+        processed += worker.await.unwrap().expect("chunk").len();
+    }
+    assert_eq!(processed, rows as usize, "every row processed by exactly one of the workers");
+    let batch = db.get_batch(batch.id).await.unwrap();
+    assert_eq!((batch.unassigned, batch.failed), (rows, 0));
+    let items = db.list_batch_items(batch.id, None, 1000).await.unwrap();
+    assert!(items.iter().all(|i| i.status == ItemStatus::Unassigned && i.error_code.is_none()));
 }
