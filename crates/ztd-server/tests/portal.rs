@@ -310,3 +310,21 @@ async fn a_customer_registers_its_own_devices_and_downloads_the_results() {
     let refused = client().get(app.url(&batch_page)).header(COOKIE, &stranger).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_sign_ins_are_slowed_down() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, password) = person(&app, OrgKind::Customer).await;
+    for attempt in 0..10 {
+        let (response, _) = sign_in(&app, "ztd_session", &email, "a wrong guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    // Even the right password waits now: guessing online cannot go on at full speed.
+    let (throttled, session) = sign_in(&app, "ztd_session", &email, &password).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session.is_none());
+    let retry_after: u64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let page = throttled.text().await.unwrap();
+    assert!(page.contains("Too many failed sign-ins") && page.contains("Try again in 15 minutes"), "{page}");
+}

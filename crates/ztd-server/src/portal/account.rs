@@ -7,10 +7,14 @@
 //! read nor set (SameSite=Lax, and `__Host-` on https). An unknown email costs the same argon2
 //! work as a wrong password, so timing does not reveal which emails exist.
 
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use chrono::Utc;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -18,6 +22,7 @@ use ztd_storage::{ActorKind, NewAuditEvent, OrgKind, Session, StorageError};
 
 use super::error::PortalError;
 use super::session::{self, CsrfForm, NoFields, Portal};
+use super::throttle::SignInThrottle;
 use super::view::{self, Field, Section};
 use crate::auth;
 use crate::error::ApiError;
@@ -120,6 +125,8 @@ async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    Extension(throttle): Extension<Arc<SignInThrottle>>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PortalError> {
@@ -142,6 +149,18 @@ pub async fn sign_in(
     if form.password.is_empty() {
         return refuse("Enter your password.");
     }
+    let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
+    if let Some(wait) = throttle.retry_after(client, email.as_str(), Instant::now()) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let message = format!(
+            "Too many failed sign-ins for this email from your network. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        );
+        let page = sign_in_page(&token, &form.email, &next, Some(&message), None);
+        let mut response = sign_in_response(&state, &token, StatusCode::TOO_MANY_REQUESTS, page);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        return Ok(response);
+    }
     let user = match state.db.find_user_by_email(email.as_str()).await {
         Ok(user) => Some(user),
         Err(StorageError::NotFound) => None,
@@ -150,8 +169,10 @@ pub async fn sign_in(
     let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
     let password_ok = verify(form.password.clone(), stored_hash).await?;
     let Some(user) = user.filter(|_| password_ok) else {
+        throttle.record_failure(client, email.as_str(), Instant::now());
         return refuse("The email or the password is not right. Check both and try again.");
     };
+    throttle.clear(client, email.as_str());
 
     let issued = auth::new_session_token();
     let now = Utc::now();

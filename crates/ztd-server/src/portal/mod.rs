@@ -30,6 +30,7 @@ mod error;
 mod profiles;
 mod relationships;
 mod session;
+mod throttle;
 mod view;
 
 pub use add_devices::{preflight, Preflight, Problem};
@@ -41,7 +42,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 
 use crate::state::AppState;
 
@@ -88,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs", get(admin::orgs).post(admin::create_org))
         // Organisation admins
         // Operator
+        .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::default())))
         .layer(middleware::from_fn(security_headers))
 }
 
