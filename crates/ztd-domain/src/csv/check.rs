@@ -11,8 +11,7 @@ use super::format::{Column, Format};
 use super::reader::{CheckedRow, CsvReader, Event, FileError, ReadOptions, RowChecker};
 use super::source::TextEncoding;
 use super::values::{HashFacts, RowValues, ValueScratch};
-use crate::device::{hash_key, pkid_key, tuple_key, BatchDeduper, ResolvedDevice};
-use crate::hash::format_uuid;
+use crate::device::IdentityKeyKind;
 
 /// The outcome of checking one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,8 +162,8 @@ enum Outcome {
         problems: Vec<Diagnostic>,
         /// Fingerprint of the row's values, when they could be read.
         row_key: Option<u64>,
-        /// The identity of a row without problems.
-        device: Option<Box<ResolvedDevice>>,
+        /// The identity keys of a row without problems.
+        identity: Option<IdentityKeys>,
     },
 }
 
@@ -185,10 +184,10 @@ impl Chunk {
                     let bytes = self.data.get(range).unwrap_or_default();
                     let checked = checker.check(info, bytes, scratch, &mut problems);
                     let row_key = checked.as_ref().map(|row| row_key(row_keys, row));
-                    let device = checked
+                    let identity = checked
                         .filter(|_| problems.is_empty())
-                        .map(|row| Box::new(resolved(&row.values, row.facts.as_ref())));
-                    Outcome::Row { line: info.number, problems, row_key, device }
+                        .map(|row| identity_keys(row_keys, &row.values, row.facts.as_ref()));
+                    Outcome::Row { line: info.number, problems, row_key, identity }
                 }
             };
             self.outcomes.push(outcome);
@@ -207,26 +206,29 @@ pub fn check<R: Read>(
 }
 
 /// Duplicate detection, in line order. Exact repeats of a row are found by a 64-bit keyed
-/// hash of its values ([`row_key`]) → first line; the same device under different rows is
-/// found by the identity keys of SPEC §5 through [`BatchDeduper`], exactly as the server's
-/// batch pipeline does. Memory: one small entry per distinct row and key.
+/// hash of its values ([`row_key`]) → first line; the same device under different rows by
+/// its identity keys (SPEC §5, [`identity_keys`]) with the semantics of
+/// [`crate::device::BatchDeduper`], which the server's batch pipeline uses: a row sharing any
+/// key with an earlier one is a duplicate (and records nothing), else all its keys are
+/// recorded. Keys are 64-bit keyed hashes rather than strings, so the hot path allocates
+/// nothing. Memory: one small entry per distinct row and key.
 struct Duplicates {
     rows: HashMap<u64, u64>,
-    devices: BatchDeduper,
+    devices: HashMap<u64, u64>,
 }
 
 impl Duplicates {
     fn new() -> Self {
-        Self { rows: HashMap::new(), devices: BatchDeduper::with_unit("line") }
+        Self { rows: HashMap::new(), devices: HashMap::new() }
     }
 
     /// Emits an outcome's problems, plus `duplicate_row` or `duplicate_device` when the row
     /// repeats an earlier one. Only rows without problems take part in device
     /// de-duplication, as only they would be registered.
     fn emit(&mut self, outcome: Outcome, emit: &mut dyn FnMut(Diagnostic)) {
-        let (line, problems, row_key, device) = match outcome {
+        let (line, problems, row_key, identity) = match outcome {
             Outcome::Reader(diagnostic) => return emit(diagnostic),
-            Outcome::Row { line, problems, row_key, device } => (line, problems, row_key, device),
+            Outcome::Row { line, problems, row_key, identity } => (line, problems, row_key, identity),
         };
         problems.into_iter().for_each(&mut *emit);
         if let Some(key) = row_key {
@@ -245,18 +247,57 @@ impl Duplicates {
                 }
             }
         }
-        let Some(device) = device else { return };
-        if let Err(duplicate) = self.devices.insert(line as usize, &device) {
-            let error = duplicate.to_row_error();
-            emit(Diagnostic::new(
+        let Some(identity) = identity else { return };
+        let keys = identity.iter().filter_map(|&(kind, key)| key.map(|key| (kind, key)));
+        if let Some((kind, earlier)) =
+            keys.clone().find_map(|(kind, key)| Some((kind, *self.devices.get(&key)?)))
+        {
+            return emit(Diagnostic::new(
                 line,
                 1,
                 Code::DuplicateDevice,
-                error.message,
-                error.hint.unwrap_or_default(),
+                format!("the same device as line {earlier} (same {})", kind.label()),
+                format!("keep one row per device (this one or line {earlier}); each device may appear once per upload"),
             ));
         }
+        for (_, key) in keys {
+            self.devices.insert(key, line);
+        }
     }
+}
+
+/// The identity keys of a device (SPEC §5), as [`crate::device::ResolvedDevice`] defines
+/// them: the tuple (manufacturer, model, serial) and the PKID, each from the row or, where the
+/// row lacks it, from the hash; and the hash's SMBIOS UUID with its serial.
+type IdentityKeys = [(IdentityKeyKind, Option<u64>); 3];
+
+fn identity_keys(keys: &RandomState, values: &RowValues<'_>, facts: Option<&HashFacts>) -> IdentityKeys {
+    let from_hash = |f: fn(&HashFacts) -> Option<&str>| facts.and_then(f);
+    let serial = values.get(Column::SerialNumber).or_else(|| from_hash(|f| f.serial_number.as_deref()));
+    let manufacturer = values.get(Column::Manufacturer).or_else(|| from_hash(|f| f.manufacturer.as_deref()));
+    let model = values.get(Column::Model).or_else(|| from_hash(|f| f.model.as_deref()));
+    let pkid = values.get(Column::ProductKeyId).or_else(|| from_hash(|f| f.product_key_id.as_deref()));
+    let key = |kind: IdentityKeyKind, parts: &[&[u8]]| {
+        let mut hasher = keys.build_hasher();
+        kind.hash(&mut hasher);
+        parts.iter().for_each(|part| part.hash(&mut hasher));
+        hasher.finish()
+    };
+    let tuple = match (manufacturer, model, serial) {
+        (Some(m), Some(model), Some(serial)) => {
+            Some(key(IdentityKeyKind::Tuple, &[m.as_bytes(), model.as_bytes(), serial.as_bytes()]))
+        }
+        _ => None,
+    };
+    let hash = facts.and_then(|f| {
+        let uuid = f.smbios_uuid?;
+        Some(key(IdentityKeyKind::Hash, &[&uuid, f.serial_number.as_deref().unwrap_or("").as_bytes()]))
+    });
+    [
+        (IdentityKeyKind::Tuple, tuple),
+        (IdentityKeyKind::ProductKeyId, pkid.map(|p| key(IdentityKeyKind::ProductKeyId, &[p.as_bytes()]))),
+        (IdentityKeyKind::Hash, hash),
+    ]
 }
 
 /// A fingerprint of a row's values. The hash column stands for itself by its checksum digest
@@ -282,32 +323,66 @@ fn row_key(keys: &RandomState, row: &CheckedRow<'_>) -> u64 {
     hasher.finish()
 }
 
-/// The identity of a clean row as [`crate::device::DeviceFields::resolve`] would give it
-/// (row values, gaps filled from the hash), built from what the checker already decoded so
-/// the hash is not decoded twice. Only the identity matters here: the hash text is left out.
-fn resolved(values: &RowValues<'_>, facts: Option<&HashFacts>) -> ResolvedDevice {
-    let own = |column: Column| values.get(column).map(str::to_owned);
-    let or_hash = |column: Column, from_hash: Option<&String>| own(column).or_else(|| from_hash.cloned());
-    let serial_number = or_hash(Column::SerialNumber, facts.and_then(|f| f.serial_number.as_ref()));
-    let manufacturer = or_hash(Column::Manufacturer, facts.and_then(|f| f.manufacturer.as_ref()));
-    let model = or_hash(Column::Model, facts.and_then(|f| f.model.as_ref()));
-    let product_key_id = or_hash(Column::ProductKeyId, facts.and_then(|f| f.product_key_id.as_ref()));
-    let smbios_uuid = facts.and_then(|f| f.smbios_uuid).map(|uuid| format_uuid(&uuid));
-    let hash_serial = facts.and_then(|f| f.serial_number.as_deref()).unwrap_or("");
-    ResolvedDevice {
-        tuple_key: match (&manufacturer, &model, &serial_number) {
-            (Some(m), Some(model), Some(serial)) => Some(tuple_key(m, model, serial)),
-            _ => None,
-        },
-        pkid_key: product_key_id.as_deref().map(pkid_key),
-        hash_key: smbios_uuid.as_deref().map(|uuid| hash_key(uuid, hash_serial)),
-        serial_number,
-        manufacturer,
-        model,
-        product_key_id,
-        hardware_hash: None,
-        smbios_uuid,
-        group_tag: own(Column::GroupTag),
-        assigned_user: own(Column::AssignedUser),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::{BatchDeduper, DeviceInput};
+    use crate::synth;
+
+    /// The checker's duplicate rule agrees with the device module's `BatchDeduper` (which the
+    /// server uses) on the same rows.
+    #[test]
+    fn duplicate_devices_agree_with_batch_deduper() {
+        let d: Vec<_> = synth::generate(11, 4).collect();
+        let strip = |mut input: DeviceInput, f: fn(&mut DeviceInput)| {
+            f(&mut input);
+            input
+        };
+        let rows: Vec<DeviceInput> = vec![
+            d[0].to_input(None),
+            d[1].to_input(None),
+            // Same device as row 1: the hash alone (serial, tuple and UUID come from it).
+            strip(d[0].to_input(None), |i| {
+                i.serial_number = None;
+                i.manufacturer = None;
+                i.model = None;
+            }),
+            // Same tuple as row 2, no hash: a duplicate by the tuple key.
+            strip(d[1].to_input(None), |i| {
+                i.hardware_hash = None;
+                i.product_key_id = None;
+            }),
+            d[2].to_input(None),
+            // Different device sharing nothing.
+            d[3].to_input(None),
+        ];
+        let mut deduper = BatchDeduper::new();
+        let expected: Vec<bool> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| deduper.insert(i + 2, &row.resolve().expect("valid row")).is_err())
+            .collect();
+
+        let mut text = String::from(
+            "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
+        );
+        for row in &rows {
+            let value = |v: &Option<String>| v.clone().unwrap_or_default();
+            text.push_str(&format!(
+                "{},{},{},{},{}\r\n",
+                value(&row.serial_number),
+                value(&row.product_key_id),
+                value(&row.hardware_hash),
+                value(&row.manufacturer),
+                value(&row.model)
+            ));
+        }
+        let (_, diagnostics) = check(text.as_bytes(), ReadOptions::default()).expect("in memory");
+        let found: Vec<bool> = (0..rows.len())
+            .map(|i| diagnostics.iter().any(|d| d.line == i as u64 + 2 && d.code == Code::DuplicateDevice))
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(expected, vec![false, false, true, true, false, false]);
+        assert!(diagnostics.iter().all(|d| d.code == Code::DuplicateDevice), "{diagnostics:?}");
     }
 }
