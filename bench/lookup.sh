@@ -23,8 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release -q -p ztd
-ZTD="$CARGO_TARGET_DIR/release/ztd"
+# ZTD_BIN skips the build (e.g. a binary built from a clean checkout).
+if [ -z "${ZTD_BIN:-}" ]; then cargo build --release -q -p ztd; fi
+ZTD="${ZTD_BIN:-$CARGO_TARGET_DIR/release/ztd}"
 url="sqlite:$WORK/ztd.db"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$port"

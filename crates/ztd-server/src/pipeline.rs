@@ -48,8 +48,9 @@ impl SubmittedRow {
 
     /// Reads a stored row back. Anything unreadable (written by a different version) is a
     /// rejection, so one odd row cannot stall its batch.
-    pub fn from_json(value: &serde_json::Value) -> Self {
-        serde_json::from_value(value.clone()).unwrap_or_else(|error| Self::Rejected {
+    pub fn from_json(value: serde_json::Value) -> Self {
+        // By value: the strings (a 4 KB hash among them) move instead of being copied.
+        serde_json::from_value(value).unwrap_or_else(|error| Self::Rejected {
             rejected: RowRejection {
                 code: RowErrorCode::InvalidRequestBody.as_str().to_owned(),
                 message: format!("the stored row cannot be read: {error}"),
@@ -151,8 +152,8 @@ impl RowPlanner {
     }
 
     /// Re-reads a row that an earlier run already processed, only to remember its identity.
-    pub fn replay(&mut self, item: &BatchItem) {
-        if let SubmittedRow::Device(input) = SubmittedRow::from_json(&item.input) {
+    pub fn replay(&mut self, item: BatchItem) {
+        if let SubmittedRow::Device(input) = SubmittedRow::from_json(item.input) {
             if let Ok(resolved) = input.as_fields().resolve(&mut self.hash_buf) {
                 // Outcome ignored: the row's result is already recorded.
                 let _ = self.deduper.insert(row_index(item.row), &resolved);
@@ -160,8 +161,8 @@ impl RowPlanner {
         }
     }
 
-    pub fn plan(&mut self, item: &BatchItem) -> ChunkItem {
-        match self.plan_row(item.row, SubmittedRow::from_json(&item.input)) {
+    pub fn plan(&mut self, item: BatchItem) -> ChunkItem {
+        match self.plan_row(item.row, SubmittedRow::from_json(item.input)) {
             Ok(item) => item,
             Err(error) => fail(item.row, error),
         }

@@ -51,7 +51,7 @@ impl Default for WorkerSettings {
             workers: 2,
             poll_interval: Duration::from_millis(500),
             lease: Duration::from_secs(10),
-            chunk_rows: 500,
+            chunk_rows: 1_000,
         }
     }
 }
@@ -205,7 +205,7 @@ impl Worker {
             if items.is_empty() {
                 break;
             }
-            let chunk: Vec<_> = items.iter().map(|item| planner.plan(item)).collect();
+            let chunk: Vec<_> = items.into_iter().map(|item| planner.plan(item)).collect();
             let outcomes = self.db.process_chunk(&batch, &chunk, self.lease_until()).await?;
             for (_, status, _) in &outcomes {
                 counts.add(*status);
@@ -246,7 +246,7 @@ impl Worker {
             let items = self.db.list_batch_items(batch.id, after_row, 1_000).await?;
             let Some(last) = items.last() else { break };
             after_row = Some(last.row);
-            for item in items.iter().filter(|item| item.status != ItemStatus::Pending) {
+            for item in items.into_iter().filter(|item| item.status != ItemStatus::Pending) {
                 planner.replay(item);
             }
         }

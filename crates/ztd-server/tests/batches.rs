@@ -78,6 +78,19 @@ async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
     let actions: Vec<&str> = audit_actions(&audit);
     assert!(actions.contains(&"device_batch.create"), "{actions:?}");
     assert!(actions.contains(&"device_batch.finished"), "{actions:?}");
+
+    // Counted in /metrics (the worker records right after finishing: allow it a moment).
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        if metrics.contains("ztd_batch_duration_seconds") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    for name in ["ztd_batches_finished_total", "ztd_batch_devices_total", "ztd_batch_duration_seconds"] {
+        assert!(metrics.contains(name), "{name} missing from /metrics");
+    }
 }
 
 fn audit_actions(audit: &Value) -> Vec<&str> {
@@ -444,10 +457,21 @@ async fn upload_limits_name_the_limit(app: TestApp) {
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "too_many_rows");
 
-    let (status, body) =
-        post_csv_batch(&app, &customer.key, customer.id(), "", partner_center_csv(&devices(117, 40))).await;
+    // Whichever limit a stream reaches first answers: here the bytes (two rows, then blank
+    // trailing lines past 64 KiB), for JSON and for CSV.
+    let (status, body) = post_json_batch(
+        &app,
+        &customer.key,
+        customer.id(),
+        &batch_body(STANDARD_TAG, json_devices(&devices(117, 20))),
+    )
+    .await;
     assert_eq!(status, 413, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("65536"), "{body}");
+    let padded = partner_center_csv(&devices(117, 2)) + &"\r\n".repeat(40_000);
+    let (status, body) = post_csv_batch(&app, &customer.key, customer.id(), "", padded).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error"]["code"], "payload_too_large");
     assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
 }
 

@@ -151,7 +151,7 @@ impl BatchView {
 
 impl RowResult {
     fn from_item(item: BatchItem) -> Self {
-        let submitted = SubmittedRow::from_json(&item.input);
+        let submitted = SubmittedRow::from_json(item.input);
         let device = submitted.device().cloned().unwrap_or_default();
         let error = item.error_code.map(|code| RowErrorView {
             ztd_code: RowErrorCode::parse(&code).and_then(RowErrorCode::ztd_code),
