@@ -7,11 +7,12 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use chrono::{DateTime, Utc};
+use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{impl_database, DeviceInsert, ItemOutcome};
-use crate::{Batch, NewDevice, Result};
+use crate::sql::{impl_database, map_err, DeviceInsert, ItemOutcome};
+use crate::{Batch, BatchItem, NewDevice, Result};
 
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
@@ -91,6 +92,39 @@ impl PostgresDatabase {
         .bind(text(|d| d.hash_key.as_deref()))
         .fetch_all(&mut **tx)
         .await?)
+    }
+
+    /// A part of a batch's items and their inputs, one `INSERT … SELECT FROM UNNEST` each.
+    async fn insert_items(
+        tx: &mut Transaction<'static, Postgres>,
+        batch_id: Uuid,
+        items: &[BatchItem],
+    ) -> Result<()> {
+        let rows: Vec<i64> = items.iter().map(|i| i.row).collect();
+        sqlx::query(
+            "INSERT INTO batch_items (batch_id, row_no, status, device_id, error_code, error_message, error_hint) \
+             SELECT $1, t.* FROM UNNEST($2::bigint[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[]) AS t",
+        )
+        .bind(batch_id)
+        .bind(&rows)
+        .bind(items.iter().map(|i| i.status.as_str()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| i.device_id).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| i.error_code.as_deref()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| i.error_message.as_deref()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| i.error_hint.as_deref()).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err("batch_item_row"))?;
+        sqlx::query(
+            "INSERT INTO batch_item_inputs (batch_id, row_no, input) \
+             SELECT $1, t.* FROM UNNEST($2::bigint[], $3::jsonb[]) AS t",
+        )
+        .bind(batch_id)
+        .bind(&rows)
+        .bind(items.iter().map(|i| Json(&i.input)).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     /// One `UPDATE … FROM UNNEST(arrays)` for the outcomes of a chunk.

@@ -181,24 +181,7 @@ macro_rules! impl_database {
 
             async fn insert_batch_items(tx: &mut Tx, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
                 for part in items.chunks(ROWS_PER_STATEMENT) {
-                    let mut insert =
-                        QueryBuilder::<$db>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
-                    insert.push_values(part, |mut row, item| {
-                        row.push_bind(batch_id)
-                            .push_bind(item.row)
-                            .push_bind(item.status)
-                            .push_bind(item.device_id)
-                            .push_bind(item.error_code.as_deref())
-                            .push_bind(item.error_message.as_deref())
-                            .push_bind(item.error_hint.as_deref());
-                    });
-                    insert.build().execute(&mut **tx).await.map_err(map_err("batch_item_row"))?;
-                    let mut inputs =
-                        QueryBuilder::<$db>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
-                    inputs.push_values(part, |mut row, item| {
-                        row.push_bind(batch_id).push_bind(item.row).push_bind(Json(&item.input));
-                    });
-                    inputs.build().execute(&mut **tx).await?;
+                    <$ty>::insert_items(tx, batch_id, part).await?;
                 }
                 Ok(())
             }

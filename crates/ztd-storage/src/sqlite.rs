@@ -10,11 +10,12 @@ use sqlx::sqlite::{
 };
 
 use chrono::{DateTime, Utc};
+use sqlx::types::Json;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{impl_database, DeviceInsert, ItemOutcome, DEVICE_COLUMNS};
-use crate::{Batch, Result, StorageError};
+use crate::sql::{impl_database, map_err, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS};
+use crate::{Batch, BatchItem, Result, StorageError};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -110,6 +111,33 @@ impl SqliteDatabase {
         });
         insert.push(" ON CONFLICT DO NOTHING RETURNING id");
         Ok(insert.build_query_scalar::<Uuid>().fetch_all(&mut **tx).await?)
+    }
+
+    /// Multi-row inserts of a part of a batch's items and their inputs.
+    async fn insert_items(
+        tx: &mut Transaction<'static, Sqlite>,
+        batch_id: Uuid,
+        items: &[BatchItem],
+    ) -> Result<()> {
+        let mut insert =
+            QueryBuilder::<Sqlite>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
+        insert.push_values(items, |mut row, item| {
+            row.push_bind(batch_id)
+                .push_bind(item.row)
+                .push_bind(item.status)
+                .push_bind(item.device_id)
+                .push_bind(item.error_code.as_deref())
+                .push_bind(item.error_message.as_deref())
+                .push_bind(item.error_hint.as_deref());
+        });
+        insert.build().execute(&mut **tx).await.map_err(map_err("batch_item_row"))?;
+        let mut inputs =
+            QueryBuilder::<Sqlite>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
+        inputs.push_values(items, |mut row, item| {
+            row.push_bind(batch_id).push_bind(item.row).push_bind(Json(&item.input));
+        });
+        inputs.build().execute(&mut **tx).await?;
+        Ok(())
     }
 
     /// One `UPDATE … FROM (VALUES …)` for the outcomes of a chunk.
