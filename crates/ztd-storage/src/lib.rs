@@ -27,8 +27,9 @@
 //! - `revoke_relationship`, `withdraw_invitation`, `revoke_api_key`, `deregister_device` answer
 //!   `NotFound` when there is nothing active left to act on.
 //! - `process_chunk` returns only the items it processed now (rows already processed are
-//!   skipped); a conflicting device fails its row with `device_already_registered` (same
-//!   customer) or `device_registered_to_other_tenant`, naming nothing of the other tenant.
+//!   skipped); a conflicting device fails its row with `device_registered_to_other_tenant`
+//!   (naming nothing of the other tenant), `device_duplicated_in_batch` (another row of the same
+//!   batch holds it) or `device_already_registered` (same customer, earlier registration).
 
 pub mod model;
 mod postgres;

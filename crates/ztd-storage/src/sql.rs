@@ -78,6 +78,11 @@ pub(crate) const ALREADY_REGISTERED_MESSAGE: &str =
      is already registered in this tenant";
 pub(crate) const ALREADY_REGISTERED_HINT: &str =
     "the existing registration is unchanged; deregister it first to register the device again";
+pub(crate) const DUPLICATED_IN_BATCH_CODE: &str = "device_duplicated_in_batch";
+pub(crate) const DUPLICATED_IN_BATCH_MESSAGE: &str =
+    "another row of this batch registers the same device (same hardware hash, product key id or \
+     manufacturer/model/serial)";
+pub(crate) const DUPLICATED_IN_BATCH_HINT: &str = "list each device once per upload";
 pub(crate) const OTHER_TENANT_CODE: &str = "device_registered_to_other_tenant";
 pub(crate) const OTHER_TENANT_MESSAGE: &str = "this device is registered to another organisation";
 pub(crate) const OTHER_TENANT_HINT: &str =
@@ -223,15 +228,15 @@ macro_rules! impl_database {
                 .await?)
             }
 
-            /// The customers of the live devices holding any of the keys.
+            /// The customer and batch of each live device holding any of the keys.
             async fn live_key_holders(
                 tx: &mut Tx,
                 tuple_key: Option<&str>,
                 pkid_key: Option<&str>,
                 hash_key: Option<&str>,
-            ) -> Result<Vec<Uuid>> {
-                Ok(sqlx::query_scalar::<_, Uuid>(
-                    "SELECT customer_id FROM devices WHERE state <> 'deregistered' \
+            ) -> Result<Vec<(Uuid, Option<Uuid>)>> {
+                Ok(sqlx::query_as::<_, (Uuid, Option<Uuid>)>(
+                    "SELECT customer_id, batch_id FROM devices WHERE state <> 'deregistered' \
                      AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3)",
                 )
                 .bind(tuple_key)
@@ -348,8 +353,12 @@ macro_rules! impl_database {
                             )
                             .await?;
                             // Another tenant's claim is reported first: it is the one that needs action.
-                            let (code, message, hint) = if holders.iter().any(|c| *c != batch.customer_id) {
+                            // A holder from this very batch is another row of it (this row is
+                            // still pending), whichever chunk that row was in.
+                            let (code, message, hint) = if holders.iter().any(|(c, _)| *c != batch.customer_id) {
                                 (OTHER_TENANT_CODE, OTHER_TENANT_MESSAGE, OTHER_TENANT_HINT)
+                            } else if holders.iter().any(|(_, b)| *b == Some(batch.id)) {
+                                (DUPLICATED_IN_BATCH_CODE, DUPLICATED_IN_BATCH_MESSAGE, DUPLICATED_IN_BATCH_HINT)
                             } else {
                                 (ALREADY_REGISTERED_CODE, ALREADY_REGISTERED_MESSAGE, ALREADY_REGISTERED_HINT)
                             };

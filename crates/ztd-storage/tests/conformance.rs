@@ -510,6 +510,10 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     assert_eq!(same[0].error_code.as_deref(), Some("device_already_registered"));
     assert_eq!(same[0].device_id, None);
 
+    let (_, twice) = register(&db, first.id, &["SN-3", "SN-3"], None).await;
+    assert_eq!(twice[0].status, ItemStatus::Unassigned);
+    assert_eq!(twice[1].error_code.as_deref(), Some("device_duplicated_in_batch"));
+
     let (other_batch, other) = register(&db, second.id, &["SN-2"], None).await;
     assert_eq!(other[0].error_code.as_deref(), Some("device_registered_to_other_tenant"));
     let message =
