@@ -213,13 +213,44 @@ pub fn check<R: Read>(
 /// recorded. Keys are 64-bit keyed hashes rather than strings, so the hot path allocates
 /// nothing. Memory: one small entry per distinct row and key.
 struct Duplicates {
-    rows: HashMap<u64, u64>,
-    devices: HashMap<u64, u64>,
+    rows: HashMap<u64, u64, PreHashed>,
+    devices: HashMap<u64, u64, PreHashed>,
+}
+
+/// The keys are already keyed hashes: the table uses them as they are.
+#[derive(Default, Clone, Copy)]
+struct PreHashed;
+
+impl BuildHasher for PreHashed {
+    type Hasher = PreHashedKey;
+
+    fn build_hasher(&self) -> PreHashedKey {
+        PreHashedKey(0)
+    }
+}
+
+struct PreHashedKey(u64);
+
+impl Hasher for PreHashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (the keys are u64); fold anything else in for safety.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
 }
 
 impl Duplicates {
     fn new() -> Self {
-        Self { rows: HashMap::new(), devices: HashMap::new() }
+        Self { rows: HashMap::default(), devices: HashMap::default() }
     }
 
     /// Emits an outcome's problems, plus `duplicate_row` or `duplicate_device` when the row
