@@ -45,6 +45,17 @@ devices = [dict(serial_number=r[0], product_key_id=r[1] or None, hardware_hash=r
 json.dump({"group_tag": "Microsoft365ManagedStandard_", "devices": devices}, open(sys.argv[2], "w"))
 EOF
 
+cat >"$WORK/split.py" <<'EOF'
+import json, sys
+from datetime import datetime
+b = json.load(sys.stdin)
+def t(key):
+    return datetime.fromisoformat(b[key].replace("Z", "")[:26])
+intake = (t("started_at") - t("created_at")).total_seconds()
+processing = (t("finished_at") - t("started_at")).total_seconds()
+print(f"batch of {b['total']}: intake {intake:.2f} s, processing {processing:.2f} s")
+EOF
+
 # start_server URL → sets SERVER_PID, BASE, CUSTOMER, KEY
 start_server() {
   local url="$1" port
@@ -76,6 +87,9 @@ post_and_wait() {
   done
   local end; end=$(now)
   [ "${status#* }" = "0" ] || { echo "batch $id: $status" >&2; exit 1; }
+  # Where the time went, from the batch's own timestamps: intake (opened → claimed by a
+  # worker, right after the upload is sealed) and processing (claimed → finished).
+  curl -sf -H "Authorization: Bearer $KEY" "$BASE/api/v1/device-batches/$id?limit=1" | python3 "$WORK/split.py" >&2
   elapsed "$start" "$end"
 }
 

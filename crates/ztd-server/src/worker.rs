@@ -195,23 +195,40 @@ impl Worker {
             self.replay_processed_rows(&batch, &mut planner).await?;
         }
 
+        let mut timings = Timings::default();
         let mut counts =
             Counts { registered: batch.registered, unassigned: batch.unassigned, failed: batch.failed };
-        loop {
+        let phase = Instant::now();
+        let mut items = self.db.pending_items(batch.id, self.settings.chunk_rows).await?;
+        timings.read += phase.elapsed();
+        while !items.is_empty() {
             if self.shutdown.is_cancelled() {
                 return Ok(BatchRun::Interrupted);
             }
-            let items = self.db.pending_items(batch.id, self.settings.chunk_rows).await?;
-            if items.is_empty() {
-                break;
-            }
+            let last_row = items.last().map(|item| item.row);
+            let phase = Instant::now();
             let chunk: Vec<_> = items.into_iter().map(|item| planner.plan(item)).collect();
-            let outcomes = self.db.process_chunk(&batch, &chunk, self.lease_until()).await?;
-            for (_, status, _) in &outcomes {
+            timings.plan += phase.elapsed();
+            // Store this chunk and read the next one at the same time: the rows after this
+            // chunk are pending (rows are done in order, and the lease keeps other workers out).
+            let phase = Instant::now();
+            let (outcomes, next) = tokio::join!(
+                self.db.process_chunk(&batch, &chunk, self.lease_until()),
+                self.db.list_batch_items(batch.id, last_row, self.settings.chunk_rows),
+            );
+            timings.store += phase.elapsed();
+            for (_, status, _) in &outcomes? {
                 counts.add(*status);
                 if *status != ItemStatus::Pending {
                     metrics::counter!(metric_names::BATCH_DEVICES, "status" => status.as_str()).increment(1);
                 }
+            }
+            items = next?.into_iter().filter(|item| item.status == ItemStatus::Pending).collect();
+            if items.is_empty() {
+                // The end, or rows someone else finished meanwhile: ask for pending rows proper.
+                let phase = Instant::now();
+                items = self.db.pending_items(batch.id, self.settings.chunk_rows).await?;
+                timings.read += phase.elapsed();
             }
         }
 
@@ -229,6 +246,9 @@ impl Worker {
             unassigned = finished.unassigned,
             failed = finished.failed,
             elapsed_ms = started.elapsed().as_millis() as u64,
+            read_ms = timings.read.as_millis() as u64,
+            plan_ms = timings.plan.as_millis() as u64,
+            store_ms = timings.store.as_millis() as u64,
             "batch run done"
         );
         Ok(BatchRun::Finished(finished.status))
@@ -253,6 +273,15 @@ impl Worker {
         tracing::info!(batch = %batch.id, "resumed a batch another worker left unfinished");
         Ok(())
     }
+}
+
+/// Where a batch run's time went: reading pending rows (alone), resolving them, storing the
+/// outcomes (while the next rows are read).
+#[derive(Debug, Default)]
+struct Timings {
+    read: Duration,
+    plan: Duration,
+    store: Duration,
 }
 
 /// Row outcomes of a batch so far (earlier runs' counters plus this run's chunks).
