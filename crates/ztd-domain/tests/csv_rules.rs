@@ -573,3 +573,14 @@ fn convert_to_mmd_drops_the_product_id_and_says_so() {
     assert_clean(&out);
     assert_eq!(report.dropped, vec![("Windows Product ID", 1)]);
 }
+
+#[test]
+fn duplicate_detection_can_be_turned_off() {
+    let row = intune_row(&device(0));
+    let input = file(INTUNE, &[row.clone(), row]);
+    let options = csv::CheckOptions { duplicates: false, ..Default::default() };
+    let mut found = Vec::new();
+    let summary = csv::check_with_options(&input[..], options, &mut |d| found.push(d.code)).unwrap();
+    assert_eq!((summary.rows, found), (2, vec![]));
+    assert_eq!(problems(&input), vec![(3, 1, Code::DuplicateRow)]);
+}

@@ -39,7 +39,31 @@ pub fn check_with<R: Read>(
     options: ReadOptions,
     sink: &mut dyn FnMut(Diagnostic),
 ) -> Result<CheckSummary, std::io::Error> {
-    let mut reader = match CsvReader::new(reader, options) {
+    check_with_options(reader, CheckOptions { read: options, duplicates: true }, sink)
+}
+
+/// How to check a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckOptions {
+    pub read: ReadOptions,
+    /// Look for `duplicate_row` and `duplicate_device`. The only part of a check whose memory
+    /// grows with the file (one small entry per distinct row and identity key).
+    pub duplicates: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self { read: ReadOptions::default(), duplicates: true }
+    }
+}
+
+/// [`check_with`], with duplicate detection optional.
+pub fn check_with_options<R: Read>(
+    reader: R,
+    options: CheckOptions,
+    sink: &mut dyn FnMut(Diagnostic),
+) -> Result<CheckSummary, std::io::Error> {
+    let mut reader = match CsvReader::new(reader, options.read) {
         Ok(reader) => reader,
         Err(FileError::Io(error)) => return Err(error),
         Err(error @ FileError::Rejected { .. }) => {
@@ -59,7 +83,7 @@ pub fn check_with<R: Read>(
 
     let checker = reader.checker().clone();
     let row_keys = std::collections::hash_map::RandomState::new();
-    let mut duplicates = Duplicates::new();
+    let mut duplicates = Duplicates::new(options.duplicates);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let work_rx = Mutex::new(work_rx);
@@ -213,6 +237,7 @@ pub fn check<R: Read>(
 /// recorded. Keys are 64-bit keyed hashes rather than strings, so the hot path allocates
 /// nothing. Memory: one small entry per distinct row and key.
 struct Duplicates {
+    enabled: bool,
     rows: HashMap<u64, u64, PreHashed>,
     devices: HashMap<u64, u64, PreHashed>,
 }
@@ -249,8 +274,8 @@ impl Hasher for PreHashedKey {
 }
 
 impl Duplicates {
-    fn new() -> Self {
-        Self { rows: HashMap::default(), devices: HashMap::default() }
+    fn new(enabled: bool) -> Self {
+        Self { enabled, rows: HashMap::default(), devices: HashMap::default() }
     }
 
     /// Emits an outcome's problems, plus `duplicate_row` or `duplicate_device` when the row
@@ -262,6 +287,9 @@ impl Duplicates {
             Outcome::Row { line, problems, row_key, identity } => (line, problems, row_key, identity),
         };
         problems.into_iter().for_each(&mut *emit);
+        if !self.enabled {
+            return;
+        }
         if let Some(key) = row_key {
             match self.rows.entry(key) {
                 Entry::Occupied(earlier) => {

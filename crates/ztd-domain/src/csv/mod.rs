@@ -20,7 +20,7 @@ mod text;
 mod values;
 mod write;
 
-pub use check::{check, check_with, CheckSummary};
+pub use check::{check, check_with, check_with_options, CheckOptions, CheckSummary};
 pub use convert::{convert, split, Chunk, ConvertOptions, ConvertReport};
 pub use diagnostic::{Code, Diagnostic};
 pub use fix::{fix, Change, FixOptions, FixReport};

@@ -81,6 +81,10 @@ pub struct CheckArgs {
     /// Most device rows read per file.
     #[arg(long, default_value_t = ReadOptions::default().row_limit, value_name = "N")]
     row_limit: u64,
+    /// Skip duplicate detection, the only check whose memory grows with the file (one small
+    /// entry per distinct row and device); everything else runs in constant memory.
+    #[arg(long)]
+    no_duplicates: bool,
 }
 
 pub fn run(command: CsvCommand) -> anyhow::Result<ExitCode> {
@@ -110,7 +114,10 @@ struct CheckReport {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = ReadOptions { row_limit: args.row_limit };
+    let options = csv::CheckOptions {
+        read: ReadOptions { row_limit: args.row_limit },
+        duplicates: !args.no_duplicates,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut reports = Vec::new();
@@ -146,10 +153,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         };
         let mut problems = Vec::new();
         let summary = if args.json {
-            csv::check_with(file, options, &mut |d| problems.push(d))
+            csv::check_with_options(file, options, &mut |d| problems.push(d))
         } else {
             let mut write_error = Ok(());
-            let summary = csv::check_with(file, options, &mut |d| {
+            let summary = csv::check_with_options(file, options, &mut |d| {
                 if write_error.is_ok() {
                     write_error = writeln!(out, "{}", d.render(&name));
                 }
