@@ -584,3 +584,12 @@ fn duplicate_detection_can_be_turned_off() {
     assert_eq!((summary.rows, found), (2, vec![]));
     assert_eq!(problems(&input), vec![(3, 1, Code::DuplicateRow)]);
 }
+
+#[test]
+fn a_no_break_space_between_words_is_reported_once_not_also_as_a_mismatch() {
+    let d = (0..20).map(device).find(|d| d.manufacturer.contains(' ')).expect("a maker with a space");
+    let manufacturer = d.manufacturer.replacen(' ', "\u{A0}", 1);
+    let row = format!("{},,{},{manufacturer},{}", d.serial_number, d.hardware_hash, d.model);
+    let found: Vec<Code> = problems(&file(PC, &[row])).into_iter().map(|p| p.2).collect();
+    assert_eq!(found, vec![Code::InvisibleCharacter]);
+}

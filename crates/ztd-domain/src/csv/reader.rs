@@ -556,9 +556,16 @@ fn clean_value(field: &str, plain: bool) -> Cow<'_, str> {
     if plain {
         return Cow::Borrowed(field.trim_matches(' '));
     }
+    // As `fix` repairs it: a tab or a space-like invisible character becomes a space, the
+    // other invisible and control characters and the quotes go.
     let cleaned: String = field
         .chars()
-        .filter(|&c| !(c == '"' || c.is_control() || super::diagnostic::is_invisible(c)))
+        .filter_map(|c| match c {
+            '\t' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
+            '"' => None,
+            c if c.is_control() || super::diagnostic::is_invisible(c) => None,
+            c => Some(c),
+        })
         .collect();
     Cow::Owned(cleaned.trim_matches(' ').to_owned())
 }
