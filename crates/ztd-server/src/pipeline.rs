@@ -3,10 +3,11 @@
 //! [`ChunkItem`]s for the storage layer.
 //!
 //! Two stages, split on purpose:
-//! - **intake** (at `POST`): the body is streamed and parsed; problems with the file as a whole
-//!   (encoding, header, too many rows, too large) refuse the upload at once, and nothing is
-//!   written. Each row is stored as submitted ([`SubmittedRow`]), so a restarted server can
-//!   resume from the database alone.
+//! - **intake** (at `POST`): problems with the upload as a whole (encoding, header, too many
+//!   rows, too large) refuse it at once and leave nothing behind. Each row is stored as
+//!   submitted ([`SubmittedRow`]), so a restarted server can resume from the database alone.
+//!   A CSV body is streamed into the batch chunk by chunk ([`CsvRowStream`]); a JSON body is
+//!   parsed whole (capped by the upload limit), so very large uploads belong in CSV.
 //! - **planning** (in the worker, [`RowPlanner`]): each row is resolved (identity rules, hash
 //!   cross-checks, identity keys), checked against the rows before it (duplicates in the
 //!   batch), and its group tag matched against the customer's profiles *as they are when the
@@ -299,7 +300,8 @@ pub struct JsonBatch {
     pub devices: Vec<DeviceInput>,
 }
 
-/// Reads a JSON batch body, at most `limits.max_bytes` of it.
+/// Reads a JSON batch body, at most `limits.max_bytes` of it. Held whole while parsed: JSON is
+/// for batches of the size the portals take; files of any size go as CSV.
 pub async fn read_json_batch(
     body: axum::body::Body,
     limits: IntakeLimits,
@@ -333,9 +335,7 @@ async fn collect_capped(body: axum::body::Body, limit: usize) -> Result<Vec<u8>,
 }
 
 fn body_error(error: &axum::Error) -> IntakeError {
-    // axum's own body limit (a layer further out) reports itself as an error source.
-    let text = error.to_string();
-    IntakeError::Body(text)
+    IntakeError::Body(error.to_string())
 }
 
 /// Rows handed from the CSV parser to the handler at a time: one `append_batch_items`

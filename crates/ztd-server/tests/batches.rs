@@ -24,6 +24,7 @@ ztd_server::both_backends!(
     racing_batches_register_each_device_exactly_once,
     upload_limits_name_the_limit,
     large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing,
+    a_broken_off_upload_leaves_nothing,
 );
 
 async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
@@ -519,6 +520,40 @@ async fn large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing(app: Tes
     let actions = audit_actions(&audit);
     assert_eq!(actions.iter().filter(|action| **action == "device_batch.create").count(), 2, "{actions:?}");
     assert!(actions.contains(&"device_batch.discard"), "{actions:?}");
+}
+
+async fn a_broken_off_upload_leaves_nothing(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    // 2,500 good rows (two intake chunks get stored), then the client's stream fails.
+    let csv = partner_center_csv(&devices(119, 2_500));
+    let parts: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(csv.into_bytes()), Err(std::io::Error::other("the uploader crashed"))];
+    let sent = app
+        .request(
+            reqwest::Method::POST,
+            &format!("{}?group_tag={STANDARD_TAG}", batches_path(customer.id())),
+            Some(&customer.key),
+        )
+        .header("content-type", "text/csv")
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(parts)))
+        .send()
+        .await;
+    assert!(sent.is_err() || !sent.unwrap().status().is_success());
+
+    // The partial batch is discarded (audited) and never processed.
+    let mut actions = Vec::new();
+    for _ in 0..100 {
+        let audit: Value =
+            app.get("/api/v1/audit?limit=100", &customer.key).await.json().await.expect("audit JSON");
+        actions = audit_actions(&audit).into_iter().map(str::to_owned).collect();
+        if actions.iter().any(|action| action == "device_batch.discard") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(actions.iter().any(|action| action == "device_batch.discard"), "{actions:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
 }
 
 #[test]

@@ -338,9 +338,9 @@ async fn stream_csv_batch(
     limits: IntakeLimits,
 ) -> Result<CsvIntake, ApiError> {
     let mut rows = pipeline::CsvRowStream::start(body, limits);
-    let mut opened: Option<Batch> = None;
+    let mut opened: Option<OpenBatch> = None;
     while let Some(chunk) = rows.next_chunk().await {
-        let open = match &opened {
+        let open = match &mut opened {
             Some(open) => open,
             None => {
                 let (stored, created) =
@@ -350,19 +350,21 @@ async fn stream_csv_batch(
                     rows.abandon();
                     return Ok(CsvIntake::Stored { batch: stored, created: false });
                 }
-                opened.insert(stored)
+                opened.insert(OpenBatch::new(state, access, stored))
             }
         };
-        let items = pipeline::pending_items(open.id, chunk);
-        if let Err(error) = state.db.append_batch_items(open.id, &items).await {
+        let items = pipeline::pending_items(open.batch.id, chunk);
+        if let Err(error) = state.db.append_batch_items(open.batch.id, &items).await {
             rows.abandon();
-            discard(state, access, open, "the rows could not be stored").await;
+            if let Some(open) = opened.take() {
+                open.discard(access, "the rows could not be stored").await;
+            }
             return Err(error.into());
         }
     }
     if let Err(error) = rows.finish().await {
-        if let Some(open) = &opened {
-            discard(state, access, open, &error.to_string()).await;
+        if let Some(open) = opened.take() {
+            open.discard(access, &error.to_string()).await;
         }
         return match error {
             IntakeError::InvalidFile { diagnostics } => Ok(CsvIntake::Refused(diagnostics)),
@@ -370,22 +372,62 @@ async fn stream_csv_batch(
         };
     }
     let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
-    let sealed = state.db.seal_batch(open.id).await?;
-    Ok(CsvIntake::Stored { batch: sealed, created: true })
+    Ok(CsvIntake::Stored { batch: open.seal().await?, created: true })
 }
 
-/// Removes a batch whose upload failed half-way; logged, never hiding the upload's own error.
-async fn discard(state: &AppState, access: &Access, batch: &Batch, reason: &str) {
-    let audit = access.audit(
+/// A batch still receiving its rows. Unless sealed, it is discarded: explicitly when the
+/// upload fails, and from `Drop` when the request itself goes away mid-upload (the client
+/// disconnected), so no half-received batch lingers.
+struct OpenBatch {
+    db: std::sync::Arc<dyn ztd_storage::Database>,
+    batch: Batch,
+    /// The audit event of a discard on drop; `None` once sealed or discarded.
+    on_drop: Option<ztd_storage::NewAuditEvent>,
+}
+
+impl OpenBatch {
+    fn new(state: &AppState, access: &Access, batch: Batch) -> Self {
+        let on_drop = discard_audit(access, &batch, "the upload broke off");
+        Self { db: state.db.clone(), batch, on_drop: Some(on_drop) }
+    }
+
+    async fn seal(mut self) -> Result<Batch, StorageError> {
+        let sealed = self.db.seal_batch(self.batch.id).await?;
+        self.on_drop = None;
+        Ok(sealed)
+    }
+
+    /// Removes the batch; logged, never hiding the upload's own error.
+    async fn discard(mut self, access: &Access, reason: &str) {
+        self.on_drop = None;
+        let audit = discard_audit(access, &self.batch, reason);
+        if let Err(error) = self.db.discard_open_batch(self.batch.id, &audit).await {
+            tracing::error!(batch = %self.batch.id, %error, "could not discard a failed upload");
+        }
+    }
+}
+
+impl Drop for OpenBatch {
+    fn drop(&mut self) {
+        let Some(audit) = self.on_drop.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (db, id) = (self.db.clone(), self.batch.id);
+        runtime.spawn(async move {
+            if let Err(error) = db.discard_open_batch(id, &audit).await {
+                tracing::error!(batch = %id, %error, "could not discard a broken-off upload");
+            }
+        });
+    }
+}
+
+fn discard_audit(access: &Access, batch: &Batch, reason: &str) -> ztd_storage::NewAuditEvent {
+    access.audit(
         "device_batch.discard",
         "device_batch",
         batch.id,
         Some(batch.customer_id),
         serde_json::json!({ "reason": reason }),
-    );
-    if let Err(error) = state.db.discard_open_batch(batch.id, &audit).await {
-        tracing::error!(batch = %batch.id, %error, "could not discard a broken-off upload");
-    }
+    )
 }
 
 /// A batch's status, counts and per-row results. Visible to the customer and to the
