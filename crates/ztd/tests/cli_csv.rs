@@ -198,3 +198,20 @@ fn convert_between_formats_with_a_group_tag() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("partner-center, intune, mmd"), "{}", text(&bad));
 }
+
+#[test]
+fn convert_reads_the_powershell_utf16_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("pc.csv");
+    let input = corpus("powershell-utf16.csv");
+    let convert =
+        ztd(&["csv", "convert", path_str(&input), "--to", "partner-center", "-o", path_str(&output)]);
+    assert_eq!(convert.status.code(), Some(0), "{}", text(&convert));
+    assert!(
+        text(&convert).contains("note: ") && text(&convert).contains("utf16_encoding"),
+        "{}",
+        text(&convert)
+    );
+    assert!(text(&convert).contains("converted 3 rows from intune to partner-center"), "{}", text(&convert));
+    assert_eq!(ztd(&["csv", "check", path_str(&output)]).status.code(), Some(0));
+}

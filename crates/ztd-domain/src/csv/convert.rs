@@ -29,6 +29,9 @@ pub struct ConvertReport {
     pub not_converted: Vec<Diagnostic>,
     /// Values the target format has no column for, as `(column name, rows that had one)`.
     pub dropped: Vec<(&'static str, u64)>,
+    /// Problems of the input as a whole (encoding, a near-miss header) that did not stop the
+    /// conversion: the output is written right regardless.
+    pub input_problems: Vec<Diagnostic>,
 }
 
 /// Converts a device CSV of any format into `to`. Rows with problems are not converted
@@ -49,7 +52,8 @@ pub fn convert<R: Read, W: Write>(
         ),
         other => Layout::full(other),
     };
-    let mut not_converted: Vec<Diagnostic> = reader.file_diagnostics().to_vec();
+    let input_problems = reader.file_diagnostics().to_vec();
+    let mut not_converted: Vec<Diagnostic> = Vec::new();
     let mut dropped: Vec<(&'static str, u64)> = Vec::new();
     let mut writer = CsvWriter::new(output, layout)?;
     let mut blob = Vec::new();
@@ -107,7 +111,14 @@ pub fn convert<R: Read, W: Write>(
     not_converted.extend(reader.end_diagnostics());
     let rows_written = writer.rows();
     writer.finish()?;
-    Ok(ConvertReport { from: source.format, to: layout, rows_written, not_converted, dropped })
+    Ok(ConvertReport {
+        from: source.format,
+        to: layout,
+        rows_written,
+        not_converted,
+        dropped,
+        input_problems,
+    })
 }
 
 fn value(device: &DeviceInput, column: Column) -> Option<&str> {

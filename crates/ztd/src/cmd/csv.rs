@@ -332,6 +332,9 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         Err(error) => return rejected(&args.input, error),
     };
     let name = args.input.display().to_string();
+    for diagnostic in &report.input_problems {
+        eprintln!("note: {} (converted anyway)", diagnostic.render(&name));
+    }
     for diagnostic in &report.not_converted {
         eprintln!("{}", diagnostic.render(&name));
     }
