@@ -22,6 +22,10 @@ use ztd_storage::{BatchStatus, ItemStatus};
 pub const API_KEY_ENV: &str = "ZTD_API_KEY";
 
 #[derive(clap::Args)]
+#[command(after_help = "The API key is read from ZTD_API_KEY (registrar role or higher).\n\
+Exit codes: 0 every row registered; 1 the file has problems (nothing is sent) or a row failed;\n\
+2 the upload could not happen (unreadable file, missing or refused key, no relationship with\n\
+the customer, server unreachable).")]
 pub struct UploadArgs {
     /// Base URL of the ztd server, e.g. https://ztd.example.com
     #[arg(long, env = "ZTD_SERVER", value_name = "URL")]
