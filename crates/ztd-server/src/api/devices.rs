@@ -3,6 +3,10 @@
 //! The customer sees every device of its tenant and who registered it; a partner/OEM sees
 //! (and may change) only the devices it registered, and only while its relationship is
 //! active. Anything else is answered like a device that does not exist.
+//!
+//! A device still pending in its batch has no device record yet (it is a row of the batch,
+//! see `GET /api/v1/device-batches/{id}`), so it cannot be changed or deregistered until the
+//! batch has processed it (SPEC §7).
 
 use std::collections::HashMap;
 
