@@ -593,3 +593,30 @@ fn a_no_break_space_between_words_is_reported_once_not_also_as_a_mismatch() {
     let found: Vec<Code> = problems(&file(PC, &[row])).into_iter().map(|p| p.2).collect();
     assert_eq!(found, vec![Code::InvisibleCharacter]);
 }
+
+#[test]
+fn columns_count_characters_not_bytes_after_non_ascii_text() {
+    let header = format!("{INTUNE},Group Tag,Assigned User");
+    // "Zoë" takes 4 bytes but 3 columns; the assigned user's trailing space is at character 9
+    // after the group tag's start.
+    let row = "ABC,1234567890123,,Zoë-tag,ana ".to_owned();
+    let found = problems(&file(&header, &[row]));
+    assert_eq!(
+        found,
+        vec![(
+            2,
+            "ABC,1234567890123,,Zoë-tag,ana".chars().count() as u64 + 1,
+            Code::LeadingTrailingWhitespace
+        )]
+    );
+}
+
+#[test]
+fn a_very_wide_non_ascii_header_is_handled_in_linear_time() {
+    // 30,000 columns: quadratic column counting would take minutes.
+    let header = format!("{INTUNE},{}", vec!["é"; 30_000].join(","));
+    let started = std::time::Instant::now();
+    let found = problems(&file(&header, &[]));
+    assert!(found.iter().any(|p| p.2 == Code::ExtraColumn));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+}

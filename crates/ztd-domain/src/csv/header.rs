@@ -105,13 +105,18 @@ pub(crate) fn analyze(
         return Some(HeaderMap::exact(layout));
     }
 
-    // Cells with their byte offsets.
+    // Cells with their byte offsets, and the character column of each byte offset that
+    // starts a cell (counted once, so a long non-ASCII header is not quadratic).
     let mut cells: Vec<(usize, &str)> = Vec::new();
-    let mut start = 0;
+    let mut columns: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
+    let (mut start, mut column) = (0, 1u64);
     for part in line.split(',') {
         cells.push((start, part));
+        columns.insert(start, column);
         start += part.len() + 1;
+        column += part.chars().count() as u64 + 1;
     }
+    let char_column = |_: &str, offset: usize| columns.get(&offset).copied().unwrap_or_else(|| char_column(line, offset));
     let trailing_empty = cells.iter().rev().take_while(|(_, c)| c.trim().is_empty()).count();
     let named = &cells[..cells.len() - trailing_empty];
 

@@ -513,12 +513,21 @@ impl RowChecker {
         }
 
         let mut values = RowValues::default();
+        // Character columns counted as the fields go, so a wide non-ASCII row stays linear.
+        let (mut counted_to, mut counted_column) = (0usize, 1u64);
         for (index, name) in self.names.iter().enumerate().take(field_count) {
             let (start, value) = field(index);
             let column = self.header.positions.get(index).copied().flatten();
+            let cell_column = if plain {
+                start as u64 + 1
+            } else {
+                counted_column += text.get(counted_to..start).map_or(0, |s| s.chars().count()) as u64;
+                counted_to = start;
+                counted_column
+            };
             let cell = Cell {
                 line: line_no,
-                column: column_at(start),
+                column: cell_column,
                 what: name,
                 ascii_only: column.is_none_or(Column::ascii_only),
                 line_text,
