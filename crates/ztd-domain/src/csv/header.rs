@@ -116,7 +116,8 @@ pub(crate) fn analyze(
         start += part.len() + 1;
         column += part.chars().count() as u64 + 1;
     }
-    let char_column = |_: &str, offset: usize| columns.get(&offset).copied().unwrap_or_else(|| char_column(line, offset));
+    let char_column =
+        |_: &str, offset: usize| columns.get(&offset).copied().unwrap_or_else(|| char_column(line, offset));
     let trailing_empty = cells.iter().rev().take_while(|(_, c)| c.trim().is_empty()).count();
     let named = &cells[..cells.len() - trailing_empty];
 
