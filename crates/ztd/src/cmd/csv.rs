@@ -16,12 +16,14 @@ pub enum CsvCommand {
     /// Exit code 0 when every file is clean, 1 when a file has problems, 2 when a file is
     /// missing, empty or not text.
     Check(CheckArgs),
-    /// Write a repaired copy: encoding → ASCII, quotes, spaces/tabs/invisible characters,
-    /// CRLF line endings, blank lines, header case/spelling/order (values move with their
-    /// columns), trailing empty columns. Lists each change; exits 1 naming what it could not
+    /// Write a repaired copy of a device CSV and list each change.
+    ///
+    /// Repairs what is safe: encoding → ASCII, quotes, spaces/tabs/invisible characters, CRLF
+    /// line endings, blank lines, header case/spelling/order (values move with their columns),
+    /// trailing empty columns. Exits 0 when OUT checks clean, else 1 naming what it could not
     /// repair (the problems `check` still finds in OUT).
     Fix(FixArgs),
-    /// Split a file into portal-sized chunks, each with the header: DIR/<stem>-001.csv, …
+    /// Split a file into portal-sized chunks, each with the header (DIR/<stem>-001.csv, …).
     Split(SplitArgs),
     /// Convert between the partner-center, intune and mmd formats.
     Convert(ConvertArgs),
