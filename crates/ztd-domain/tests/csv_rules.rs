@@ -620,3 +620,19 @@ fn a_very_wide_non_ascii_header_is_handled_in_linear_time() {
     assert!(found.iter().any(|p| p.2 == Code::ExtraColumn));
     assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
 }
+
+#[test]
+fn files_bigger_than_a_chunk_are_checked_in_parallel_in_line_order() {
+    // ~4 KB per row: 600 rows are several 1 MiB chunks.
+    let mut rows: Vec<String> = (0..600).map(|i| intune_row(&device(i))).collect();
+    rows[250] = format!("\"{}\"", rows[250]);
+    rows[599] = rows[3].clone();
+    rows.insert(400, String::new());
+    let found = problems(&file(INTUNE, &rows));
+    assert_eq!(
+        found,
+        vec![(252, 1, Code::QuoteCharacter), (402, 1, Code::BlankLine), (602, 1, Code::DuplicateRow)]
+    );
+    let (summary, _) = csv::check(&file(INTUNE, &rows)[..], ReadOptions::default()).unwrap();
+    assert_eq!(summary.rows, 600);
+}

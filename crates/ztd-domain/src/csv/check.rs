@@ -84,13 +84,45 @@ pub fn check_with_options<R: Read>(
     let checker = reader.checker().clone();
     let row_keys = std::collections::hash_map::RandomState::new();
     let mut duplicates = Duplicates::new(options.duplicates);
+    // A file that fits in one chunk (most uploads) is checked right here: threads only pay
+    // off for big files.
+    let mut first = Chunk::default();
+    let eof = first.fill(&mut reader)?;
+    if eof {
+        first.check(&checker, &row_keys, &mut ValueScratch::default());
+        for outcome in first.outcomes.drain(..) {
+            duplicates.emit(outcome, &mut emit);
+        }
+    } else {
+        check_in_parallel(&mut reader, first, &checker, &row_keys, &mut duplicates, &mut emit)?;
+    }
+    reader.end_diagnostics().into_iter().for_each(&mut emit);
+    Ok(CheckSummary {
+        format: Some(reader.format()),
+        encoding: Some(reader.encoding()),
+        rows: reader.rows_read(),
+        problems,
+        unusable: false,
+    })
+}
+
+/// Reads the rest of the file in chunks that worker threads check, and emits the outcomes
+/// in line order.
+fn check_in_parallel(
+    reader: &mut CsvReader<'_>,
+    first: Chunk,
+    checker: &RowChecker,
+    row_keys: &RandomState,
+    duplicates: &mut Duplicates,
+    emit: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Chunk>();
     std::thread::scope(|scope| -> std::io::Result<()> {
         for _ in 0..workers {
-            let (work_rx, done_tx, checker, row_keys) = (&work_rx, done_tx.clone(), &checker, &row_keys);
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
                 let mut scratch = ValueScratch::default();
                 loop {
@@ -107,61 +139,43 @@ pub fn check_with_options<R: Read>(
 
         let mut pool: Vec<Chunk> = Vec::new();
         let mut pending: BTreeMap<u64, Chunk> = BTreeMap::new();
-        let mut sent = 0u64;
         let mut next_out = 0u64;
-        let mut deliver = |chunk: Chunk, pool: &mut Vec<Chunk>, emit: &mut dyn FnMut(Diagnostic)| {
+        let mut deliver = |chunk: Chunk, pool: &mut Vec<Chunk>| {
             pending.insert(chunk.seq, chunk);
             while let Some(mut chunk) = pending.remove(&next_out) {
                 next_out += 1;
                 for outcome in chunk.outcomes.drain(..) {
-                    duplicates.emit(outcome, emit);
+                    duplicates.emit(outcome, &mut *emit);
                 }
                 pool.push(chunk);
             }
         };
+        let mut sent = 1u64;
         let mut eof = false;
-        while !eof {
-            let mut chunk = pool.pop().unwrap_or_default();
-            chunk.reset(sent);
-            loop {
-                match reader.next_event_into(&mut chunk.data)? {
-                    None => {
-                        eof = true;
-                        break;
-                    }
-                    // The row after a blank run is already in this chunk's buffer: keep going.
-                    Some(event @ Event::Blank(_)) => chunk.events.push(event),
-                    Some(event) => {
-                        chunk.events.push(event);
-                        if chunk.data.len() >= CHUNK_BYTES || chunk.events.len() >= CHUNK_ROWS {
-                            break;
-                        }
-                    }
-                }
-            }
-            if !chunk.events.is_empty() {
-                sent += 1;
+        let mut next = Some(first);
+        loop {
+            if let Some(chunk) = next.take().filter(|c| !c.events.is_empty()) {
                 if work_tx.send(chunk).is_err() {
                     break;
                 }
             }
             while let Ok(done) = done_rx.try_recv() {
-                deliver(done, &mut pool, &mut emit);
+                deliver(done, &mut pool);
             }
+            if eof {
+                break;
+            }
+            let mut chunk = pool.pop().unwrap_or_default();
+            chunk.reset(sent);
+            sent += 1;
+            eof = chunk.fill(reader)?;
+            next = Some(chunk);
         }
         drop(work_tx);
         for done in done_rx {
-            deliver(done, &mut pool, &mut emit);
+            deliver(done, &mut pool);
         }
         Ok(())
-    })?;
-    reader.end_diagnostics().into_iter().for_each(&mut emit);
-    Ok(CheckSummary {
-        format: Some(reader.format()),
-        encoding: Some(reader.encoding()),
-        rows: reader.rows_read(),
-        problems,
-        unusable: false,
     })
 }
 
@@ -192,6 +206,23 @@ enum Outcome {
 }
 
 impl Chunk {
+    /// Reads events until the chunk is full; true at the end of the file.
+    fn fill(&mut self, reader: &mut CsvReader<'_>) -> std::io::Result<bool> {
+        loop {
+            match reader.next_event_into(&mut self.data)? {
+                None => return Ok(true),
+                // The row after a blank run is already in this chunk's buffer: keep going.
+                Some(event @ Event::Blank(_)) => self.events.push(event),
+                Some(event) => {
+                    self.events.push(event);
+                    if self.data.len() >= CHUNK_BYTES || self.events.len() >= CHUNK_ROWS {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+    }
+
     fn reset(&mut self, seq: u64) {
         self.seq = seq;
         self.data.clear();
