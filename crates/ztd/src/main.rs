@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ztd", version, about = "Zero-touch device registration: service, admin and offline CSV / hardware-hash tools")]
+#[command(
+    name = "ztd",
+    version,
+    about = "Zero-touch device registration: service, admin and offline CSV / hardware-hash tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
