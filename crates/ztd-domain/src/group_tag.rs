@@ -47,7 +47,7 @@ pub enum NearMiss {
 }
 
 impl NearMiss {
-    fn explain(self) -> String {
+    pub fn explain(self) -> String {
         match self {
             Self::SurroundingWhitespace => "the tag has whitespace around it".to_owned(),
             Self::Case => "tags are case-sensitive".to_owned(),

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const SENSITIVE_DATA_TAG: &str = "Microsoft365ManagedSensitiveData_";
 pub const POWER_USER_TAG: &str = "Microsoft365ManagedPowerUser_";
 pub const STANDARD_TAG: &str = "Microsoft365ManagedStandard_";
+/// The group tags of the three built-in managed-desktop profiles.
+pub const MANAGED_DESKTOP_TAGS: [&str; 3] = [SENSITIVE_DATA_TAG, POWER_USER_TAG, STANDARD_TAG];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

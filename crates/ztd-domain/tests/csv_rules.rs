@@ -636,3 +636,42 @@ fn files_bigger_than_a_chunk_are_checked_in_parallel_in_line_order() {
     let (summary, _) = csv::check(&file(INTUNE, &rows)[..], ReadOptions::default()).unwrap();
     assert_eq!(summary.rows, 600);
 }
+
+#[test]
+fn rule_group_tag_near_miss_of_a_managed_tag() {
+    let d = device(0);
+    let header = "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag";
+    let row = |tag: &str| format!("{},{tag}", intune_row(&d));
+    // Missing trailing underscore, wrong case: the classic silent failures.
+    let column = (intune_row(&d).chars().count() + 2) as u64;
+    assert_reports(&file(header, &[row("Microsoft365ManagedStandard")]), (2, column, Code::GroupTagNearMiss));
+    assert_reports(
+        &file(header, &[row("microsoft365managedpoweruser_")]),
+        (2, column, Code::GroupTagNearMiss),
+    );
+    // Exact managed tags and custom tags far from them are fine.
+    assert_clean(&file(header, &[row("Microsoft365ManagedSensitiveData_")]));
+    assert_clean(&file(header, &[row("Kiosk-Berlin")]));
+
+    let (_, diagnostics) =
+        csv::check(&file(header, &[row("Microsoft365ManagedStandard")])[..], ReadOptions::default()).unwrap();
+    let near_miss = diagnostics.iter().find(|d| d.code == Code::GroupTagNearMiss).expect("reported");
+    assert!(near_miss.message.contains("\"Microsoft365ManagedStandard_\""), "{}", near_miss.message);
+    assert!(near_miss.hint.contains("Microsoft365ManagedStandard_"), "{}", near_miss.hint);
+}
+
+#[test]
+fn the_reader_leaves_group_tags_to_registration() {
+    // Registration matches tags against the customer's own profiles; the reader must not
+    // refuse a tag that only the offline check considers a near miss.
+    let d = device(0);
+    let body = file(
+        "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag",
+        &[format!("{},Microsoft365ManagedStandard", intune_row(&d))],
+    );
+    let reader = CsvReader::new(&body[..], ReadOptions::default()).expect("readable");
+    let rows: Vec<_> = reader.map(|row| row.expect("in memory")).collect();
+    assert_eq!(rows.len(), 1);
+    let input = rows[0].result.as_ref().expect("row passes the reader");
+    assert_eq!(input.group_tag.as_deref(), Some("Microsoft365ManagedStandard"));
+}

@@ -79,6 +79,9 @@ pub enum Code {
     IdentityMismatch,
     /// Another invalid device field (e.g. a tuple with a serial but no model).
     InvalidDeviceField,
+    /// A Group Tag that misses one of the three managed-desktop tags by a little (case, the
+    /// trailing underscore, spaces, a typo): the device would silently get no profile.
+    GroupTagNearMiss,
     /// The same row as an earlier line, byte for byte after the checks above.
     DuplicateRow,
     /// A different row that identifies the same device as an earlier line.
@@ -87,7 +90,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 33] = [
         Code::UnreadableFile,
         Code::EmptyFile,
         Code::BinaryFile,
@@ -118,6 +121,7 @@ impl Code {
         Code::MissingDeviceIdentity,
         Code::IdentityMismatch,
         Code::InvalidDeviceField,
+        Code::GroupTagNearMiss,
         Code::DuplicateRow,
         Code::DuplicateDevice,
     ];
@@ -154,6 +158,7 @@ impl Code {
             Code::MissingDeviceIdentity => "missing_device_identity",
             Code::IdentityMismatch => "identity_mismatch",
             Code::InvalidDeviceField => "invalid_device_field",
+            Code::GroupTagNearMiss => "group_tag_near_miss",
             Code::DuplicateRow => "duplicate_row",
             Code::DuplicateDevice => "duplicate_device",
         }
@@ -180,6 +185,7 @@ impl Code {
                 RowErrorCode::InvalidDeviceField
             }
             Code::DuplicateRow | Code::DuplicateDevice => RowErrorCode::DeviceDuplicatedInBatch,
+            Code::GroupTagNearMiss => RowErrorCode::UnknownGroupTag,
             _ => RowErrorCode::InvalidCsvRow,
         }
     }

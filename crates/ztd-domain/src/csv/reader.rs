@@ -357,6 +357,10 @@ impl Iterator for CsvReader<'_> {
             RawLine::Row { info, bytes, checker } => {
                 let mut diagnostics = Vec::new();
                 let checked = checker.check(info, bytes, &mut scratch, &mut diagnostics);
+                // Rows read here go on to registration, which matches the tag against the
+                // customer's real profiles (custom tags, `allow_unknown_tags`); the offline
+                // managed-tag guess would only second-guess that.
+                diagnostics.retain(|d| d.code != Code::GroupTagNearMiss);
                 let result = match checked {
                     Some(checked) if diagnostics.is_empty() => Ok(checked.values.to_device_input()),
                     _ => Err(diagnostics),

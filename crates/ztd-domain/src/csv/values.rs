@@ -9,7 +9,9 @@ use crate::device::{
     spreadsheet_serial_damage, DeviceInput, MAX_ASSIGNED_USER_LEN, MAX_GROUP_TAG_LEN, MAX_IDENTITY_FIELD_LEN,
     PKID_DIGITS,
 };
+use crate::group_tag::{match_group_tag, TagMatch};
 use crate::hash::{self, HashError};
+use crate::profile::MANAGED_DESKTOP_TAGS;
 
 const COLUMNS: usize = 7;
 
@@ -132,6 +134,12 @@ pub(crate) fn check_values(
                 ),
                 "check that the columns are not shifted (a value pasted into the wrong column)",
             ));
+        }
+    }
+
+    if let Some(tag) = values.get(Column::GroupTag) {
+        if let Some(diagnostic) = check_managed_tag_near_miss(line, values.column_of(Column::GroupTag), tag) {
+            out.push(diagnostic);
         }
     }
 
@@ -300,4 +308,26 @@ fn missing_identity(line: u64, format: Format, values: &RowValues<'_>) -> Diagno
         "give the hardware hash (Get-WindowsAutopilotInfo) or the 13-digit Windows Product ID"
     };
     Diagnostic::new(line, 1, Code::MissingDeviceIdentity, message, hint)
+}
+
+/// Offline, the customer's own profiles are unknown, but the three managed-desktop tags exist
+/// in every tenant: a tag that misses one of them by a little is the classic silent failure
+/// (SPEC §4), so it is reported here already. Tags far from all three are custom tags: fine.
+fn check_managed_tag_near_miss(line: u64, column: u64, tag: &str) -> Option<Diagnostic> {
+    let managed = MANAGED_DESKTOP_TAGS;
+    let TagMatch::Unknown { suggestion: Some(suggestion) } = match_group_tag(tag, &managed) else {
+        return None;
+    };
+    Some(Diagnostic::new(
+        line,
+        column,
+        Code::GroupTagNearMiss,
+        format!(
+            "Group Tag {} is not the managed-desktop tag {:?} ({}); the device would get no profile",
+            show_value(tag),
+            suggestion.tag,
+            suggestion.near_miss.explain()
+        ),
+        format!("write the tag exactly, byte for byte: {}", suggestion.tag),
+    ))
 }

@@ -81,6 +81,9 @@ pub fn preflight<R: Read>(
     let (summary, diagnostics) = csv::check(open()?, options)?;
     let mut problems: Vec<Problem> = diagnostics
         .into_iter()
+        // The tags are matched below against this customer's real profiles, which decides
+        // better than the offline managed-tag guess (custom tags, allow_unknown_tags).
+        .filter(|diagnostic| diagnostic.code != csv::Code::GroupTagNearMiss)
         .map(|diagnostic| Problem {
             line: diagnostic.line,
             column: Some(diagnostic.column),

@@ -118,6 +118,12 @@ fn check_locally(args: &UploadArgs) -> Result<Vec<Diagnostic>, Refusal> {
         .map_err(|error| Refusal::new("unreadable_file", format!("cannot open {name}: {error}"), None))?;
     let (summary, problems) = csv::check(std::io::BufReader::new(file), ReadOptions::default())
         .map_err(|error| Refusal::new("unreadable_file", format!("cannot read {name}: {error}"), None))?;
+    let mut problems = problems;
+    if args.allow_unknown_tags {
+        // The caller accepts tags that match no profile; the server registers such devices
+        // unassigned, so the offline managed-tag near-miss rule must not stop the upload.
+        problems.retain(|problem| problem.code != csv::Code::GroupTagNearMiss);
+    }
     if summary.unusable {
         let reason = problems.first().map_or_else(|| "not a device CSV".to_owned(), ToString::to_string);
         return Err(Refusal::new(
