@@ -4,11 +4,10 @@
 //! accept it; an OEM link is reusable by default. The token is shown once; the database keeps
 //! its SHA-256.
 //!
-//! Decision: a `customer_id` must name a customer organisation (the database keeps the
-//! reference), else 422 `unknown_customer`, the same answer for a missing id and for an id of a
-//! partner/OEM/operator. That confirms that a customer id the partner was handed exists: ids are
-//! random 128-bit values only their owner gives out, so nothing can be learnt by guessing, and a
-//! partner learns nothing else (name, domain, devices) until the customer accepts.
+//! Decision: a `customer_id` is taken as given, whether or not it names an organisation, so
+//! creating a link never tells a partner which organisations exist (SPEC §2). Only an admin of
+//! exactly that organisation, and only if it is a customer, can accept the link; a link for a
+//! missing or non-customer id simply can never be accepted.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -112,7 +111,7 @@ impl InvitationView {
     responses(
         (status = 201, body = CreatedInvitation),
         super::CommonErrors,
-        (status = 422, description = "expires_in_days out of range, or customer_id names no customer", body = ErrorEnvelope),
+        (status = 422, description = "expires_in_days out of range", body = ErrorEnvelope),
     ))]
 pub async fn create_invitation(
     State(state): State<AppState>,
@@ -129,22 +128,6 @@ pub async fn create_invitation(
             "invalid_expiry",
             format!("expires_in_days {days} must be between 1 and {MAX_EXPIRY_DAYS}"),
         ));
-    }
-    if let Some(customer_id) = body.customer_id {
-        let is_customer = match access.db().get_org(customer_id).await {
-            Ok(org) => org.kind == OrgKind::Customer,
-            Err(StorageError::NotFound) => false,
-            Err(other) => return Err(other.into()),
-        };
-        if !is_customer {
-            return Err(ApiError::unprocessable(
-                "unknown_customer",
-                format!("customer_id {customer_id} names no customer organisation"),
-            )
-            .with_hint(
-                "ask the customer for its organisation id (shown in its portal), or leave customer_id out",
-            ));
-        }
     }
     let now = Utc::now();
     let issued = auth::new_invitation_token();

@@ -113,15 +113,28 @@ async fn a_partner_learns_nothing_about_strangers(app: TestApp) {
     let absent = app.get(&format!("/api/v1/customers/{missing}/profiles"), &partner.key).await;
     let error = same_answer(&app, theirs, absent, &ids).await;
     assert_eq!(error["code"], "relationship_required");
-    // A link must name a customer: a missing id and a non-customer's id get the same 422.
+    // A link naming a customer, a non-customer or a made-up id: created alike, so creating
+    // links tells the partner nothing about which organisations exist.
     let other_partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
-    let ids = [other_partner.id().to_string(), missing.clone()];
-    let theirs =
-        app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": other_partner.id() })).await;
-    let absent = app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": missing })).await;
-    let error = same_answer(&app, theirs, absent, &ids).await;
-    assert_eq!(error["code"], "unknown_customer");
-    let created =
-        app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": stranger.id() })).await;
-    assert_eq!(created.status(), 201);
+    let mut shapes = Vec::new();
+    let mut tokens = Vec::new();
+    for customer_id in [stranger.id().to_string(), other_partner.id().to_string(), missing.clone()] {
+        let created =
+            app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": customer_id })).await;
+        assert_eq!(created.status(), 201, "link for {customer_id}");
+        let body: Value = created.json().await.expect("json");
+        tokens.push(body["token"].as_str().expect("token").to_owned());
+        let mut keys: Vec<String> = body.as_object().expect("object").keys().cloned().collect();
+        keys.sort();
+        shapes.push(keys);
+    }
+    assert!(shapes.windows(2).all(|pair| pair[0] == pair[1]), "answers differ in shape: {shapes:?}");
+    // Only the named customer can accept: the links for other ids are dead for everyone else.
+    for token in &tokens[1..] {
+        let refused =
+            app.post(&format!("/api/v1/invitations/{token}/accept"), &stranger.key, &json!({})).await;
+        assert_eq!(refused.status(), 403);
+        let error = ztd_server::testing::error_body(refused).await;
+        assert_eq!(error["code"], "invitation_for_another_customer");
+    }
 }

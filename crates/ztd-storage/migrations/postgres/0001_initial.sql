@@ -45,7 +45,9 @@ CREATE TABLE invitations (
     token_hash      text NOT NULL UNIQUE,
     creator_org_id  uuid NOT NULL REFERENCES organisations (id),
     kind            text NOT NULL CHECK (kind IN ('csp', 'oem')),
-    customer_id     uuid REFERENCES organisations (id),
+    -- Deliberately no reference: a link may name any id, so creating one never tells a
+    -- partner whether an organisation exists (SPEC §2). Only that customer can accept it.
+    customer_id     uuid,
     reusable        boolean NOT NULL,
     created_at      timestamptz NOT NULL,
     expires_at      timestamptz NOT NULL,

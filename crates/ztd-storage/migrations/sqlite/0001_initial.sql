@@ -46,7 +46,9 @@ CREATE TABLE invitations (
     token_hash      TEXT NOT NULL UNIQUE,
     creator_org_id  BLOB NOT NULL REFERENCES organisations (id),
     kind            TEXT NOT NULL CHECK (kind IN ('csp', 'oem')),
-    customer_id     BLOB REFERENCES organisations (id),
+    -- Deliberately no reference: a link may name any id, so creating one never tells a
+    -- partner whether an organisation exists (SPEC §2). Only that customer can accept it.
+    customer_id     BLOB,
     reusable        INTEGER NOT NULL,
     created_at      TEXT NOT NULL,
     expires_at      TEXT NOT NULL,
