@@ -402,6 +402,15 @@ impl FromRequestParts<AppState> for Access {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let caller = authenticate(parts, state, CsrfPolicy::RequireHeader).await?;
+        // A one-time password signs in only to be replaced: the portal sends such a session to
+        // its change-password page, and the API refuses it outright.
+        if caller.session.as_ref().is_some_and(|session| session.must_change_password) {
+            return Err(ApiError::forbidden(
+                "password_change_required",
+                "this session was opened with a one-time password, which must be changed first",
+            )
+            .with_hint("sign in to the portal and choose your own password"));
+        }
         Ok(Access::new(caller, state.db.clone()))
     }
 }

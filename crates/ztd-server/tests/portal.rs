@@ -85,6 +85,11 @@ async fn sign_in_sets_a_hardened_session_and_forces_a_password_change() {
     let customers = client().get(app.url("/customers")).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(customers.status(), StatusCode::SEE_OTHER);
     assert_eq!(customers.headers()[LOCATION], "/password");
+    // The API refuses the session outright until then.
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    let error: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "password_change_required");
     let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let headers = page.headers().clone();
@@ -110,6 +115,8 @@ async fn sign_in_sets_a_hardened_session_and_forces_a_password_change() {
     assert_eq!(changed.status(), StatusCode::SEE_OTHER, "{}", changed.text().await.unwrap());
     let home = client().get(app.url("/")).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(home.headers()[LOCATION], "/customers", "a partner starts on Customers");
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK, "the changed password opens the API too");
 
     // The old one-time password no longer signs in; the new one does, without the detour.
     let (old, _) = sign_in(&app, "ztd_session", &email, &password).await;
@@ -192,7 +199,10 @@ async fn https_deployments_use_a_host_prefixed_secure_cookie() {
     assert!(header.contains("Secure") && header.contains("Path=/") && !header.contains("Domain"), "{header}");
     let session = session.unwrap();
     let me = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
-    assert_eq!(me.status(), StatusCode::OK, "the access layer reads the __Host- cookie");
+    // Recognised as a session (not 401); refused only because the one-time password stands.
+    assert_eq!(me.status(), StatusCode::FORBIDDEN, "the access layer reads the __Host- cookie");
+    let error: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "password_change_required");
     let plain = session.replace("__Host-ztd_session", "ztd_session");
     let refused = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, plain).send().await.unwrap();
     assert_eq!(

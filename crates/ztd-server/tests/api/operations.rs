@@ -116,6 +116,16 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
             .await
             .unwrap()
             .user;
+    // A one-time password's session is refused by the API (tested in tests/portal.rs): this
+    // person has chosen their own.
+    let chosen = AuditActor::operator_cli().event(
+        "user.password",
+        "user",
+        user.id,
+        Some(org.id),
+        serde_json::json!({}),
+    );
+    app.db.set_password(user.id, &user.password_hash, false, &chosen).await.unwrap();
     let session_for = |expires_at| {
         let token = auth::new_session_token();
         let session = Session {
