@@ -1138,6 +1138,12 @@ macro_rules! impl_database {
                 async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     let result: Result<_> = async {
+                        // Rows of a batch still receiving are invisible to workers until
+                        // `seal_batch`, whose synchronous commit flushes every earlier append; a
+                        // crash before it leaves the batch unsealed, so it is never processed.
+                        if let Some(setup) = Self::CHUNK_TRANSACTION_SETUP {
+                            sqlx::query(setup).execute(&mut *tx).await?;
+                        }
                         let receiving = sqlx::query_scalar::<_, bool>(&format!(
                             "SELECT receiving FROM batches WHERE id = $1{}",
                             Self::LOCK_ROWS
