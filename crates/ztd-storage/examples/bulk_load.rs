@@ -1,7 +1,7 @@
 //! Measures the registration hot path of the storage layer against a plain bulk load.
 //!
 //! `cargo run --release -p ztd-storage --example bulk_load -- [ROWS]` (default 100,000) loads
-//! ROWS devices with 4,000-character hashes through `create_batch` + `process_chunk` (500 rows a
+//! ROWS devices with 4,000-character hashes through `create_batch` + `process_chunk` (5,000 rows a
 //! chunk, as the server's workers do) on SQLite and on PostgreSQL (when reachable), and the same
 //! rows with `sqlite3 .import` / `COPY` into a table with the same unique indexes, and prints
 //! both and their ratio.
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use ztd_storage::testing::{drop_postgres_database, fresh_postgres_url, TempSqlite};
 use ztd_storage::*;
 
-const CHUNK_ROWS: u32 = 500;
+const CHUNK_ROWS: u32 = 5_000;
 const HASH_CHARS: usize = 4000;
 
 /// The baseline table: the device columns that carry data, with the same unique indexes.
