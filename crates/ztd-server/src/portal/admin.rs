@@ -110,18 +110,21 @@ pub async fn create_user(CsrfForm(portal, form): CsrfForm<UserForm>) -> Result<R
     match outcome {
         Ok((_, created)) => {
             let created = created.0;
-            let content = html! {
-                p class="crumbs" { a href="/users" { "Users" } " › New user" }
-                h1 { "User " (created.email) " added" }
-                (view::notice("ok", "Hand over this one-time password", Some("It is shown only now. At the first sign-in the user chooses their own password.")))
-                div class="card" {
-                    (view::copyable("one-time-password", "One-time password", &created.password))
-                    p { "Role: " (created.role) }
-                }
-                p { a href="/users" { "Back to users" } }
-            };
-            Ok((StatusCode::CREATED, view::page(&portal, Section::Users, "User added", content))
-                .into_response())
+            Ok(shown_once_page(
+                &portal,
+                ShownOnce {
+                    section: Section::Users,
+                    list: ("/users", "Users", "Back to users"),
+                    crumb: "New user",
+                    title: "User added",
+                    heading: format!("User {} added", created.email),
+                    notice: "Hand over this one-time password",
+                    notice_detail:
+                        "It is shown only now. At the first sign-in the user chooses their own password.",
+                    secret: ("one-time-password", "One-time password", &created.password),
+                    role: created.role,
+                },
+            ))
         }
         Err(error) => {
             let page = users_page(&portal, &form, Some(&error::explain(&error))).await?;
@@ -209,18 +212,20 @@ pub async fn create_api_key(CsrfForm(portal, form): CsrfForm<KeyForm>) -> Result
     match outcome {
         Ok((_, created)) => {
             let created = created.0;
-            let content = html! {
-                p class="crumbs" { a href="/api-keys" { "API keys" } " › New key" }
-                h1 { "API key " (created.name) " created" }
-                (view::notice("ok", "Copy the key now", Some("It is shown only now; the service keeps only its hash. If it is lost, revoke it and create another.")))
-                div class="card" {
-                    (view::copyable("api-key", "API key", &created.key))
-                    p { "Role: " (created.role) }
-                }
-                p { a href="/api-keys" { "Back to API keys" } }
-            };
-            Ok((StatusCode::CREATED, view::page(&portal, Section::ApiKeys, "API key created", content))
-                .into_response())
+            Ok(shown_once_page(
+                &portal,
+                ShownOnce {
+                    section: Section::ApiKeys,
+                    list: ("/api-keys", "API keys", "Back to API keys"),
+                    crumb: "New key",
+                    title: "API key created",
+                    heading: format!("API key {} created", created.name),
+                    notice: "Copy the key now",
+                    notice_detail: "It is shown only now; the service keeps only its hash. If it is lost, revoke it and create another.",
+                    secret: ("api-key", "API key", &created.key),
+                    role: created.role,
+                },
+            ))
         }
         Err(error) => {
             let page = keys_page(&portal, &form, Some(&error::explain(&error))).await?;
@@ -349,4 +354,35 @@ pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Res
             Ok((error.status(), page).into_response())
         }
     }
+}
+
+/// A secret the service shows exactly once (a one-time password, an API key) and its page.
+struct ShownOnce<'a> {
+    section: Section,
+    /// The list page to return to: (path, its name in the breadcrumb, the back link's text).
+    list: (&'static str, &'static str, &'static str),
+    crumb: &'static str,
+    title: &'static str,
+    heading: String,
+    notice: &'static str,
+    notice_detail: &'static str,
+    /// (element id, label, the secret).
+    secret: (&'static str, &'static str, &'a str),
+    role: Role,
+}
+
+fn shown_once_page(portal: &Portal, shown: ShownOnce<'_>) -> Response {
+    let (list_path, list_label, back) = shown.list;
+    let (id, label, secret) = shown.secret;
+    let content = html! {
+        p class="crumbs" { a href=(list_path) { (list_label) } " › " (shown.crumb) }
+        h1 { (shown.heading) }
+        (view::notice("ok", shown.notice, Some(shown.notice_detail)))
+        div class="card" {
+            (view::copyable(id, label, secret))
+            p { "Role: " (shown.role) }
+        }
+        p { a href=(list_path) { (back) } }
+    };
+    (StatusCode::CREATED, view::page(portal, shown.section, shown.title, content)).into_response()
 }
