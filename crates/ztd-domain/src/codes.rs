@@ -17,6 +17,8 @@ pub enum RowErrorCode {
     DeviceRegisteredToOtherTenant,
     DeviceDuplicatedInBatch,
     InvalidCsvRow,
+    /// A first-boot lookup for an identity no registered device has.
+    DeviceNotRegistered,
 }
 
 impl RowErrorCode {
@@ -32,6 +34,7 @@ impl RowErrorCode {
             Self::DeviceRegisteredToOtherTenant => "device_registered_to_other_tenant",
             Self::DeviceDuplicatedInBatch => "device_duplicated_in_batch",
             Self::InvalidCsvRow => "invalid_csv_row",
+            Self::DeviceNotRegistered => "device_not_registered",
         }
     }
 
@@ -43,6 +46,7 @@ impl RowErrorCode {
             Self::MissingDeviceIdentity => Some(803),
             Self::DeviceAlreadyRegistered => Some(806),
             Self::DeviceRegisteredToOtherTenant => Some(808),
+            Self::DeviceNotRegistered => Some(812),
             _ => None,
         }
     }
@@ -52,7 +56,7 @@ impl RowErrorCode {
     }
 }
 
-pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 10] = [
+pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 11] = [
     RowErrorCode::InvalidRequestBody,
     RowErrorCode::InvalidHardwareHash,
     RowErrorCode::MissingDeviceIdentity,
@@ -63,6 +67,7 @@ pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 10] = [
     RowErrorCode::DeviceRegisteredToOtherTenant,
     RowErrorCode::DeviceDuplicatedInBatch,
     RowErrorCode::InvalidCsvRow,
+    RowErrorCode::DeviceNotRegistered,
 ];
 
 /// One device's failure: a code, a message naming the value and where it was, and a fix hint.

@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
+use ztd_domain::codes::RowError;
 use ztd_storage::{Role, StorageError};
 
 /// The inner object of the error envelope.
@@ -88,6 +89,10 @@ pub enum ApiError {
     /// The body parsed but a value breaks a rule (a 16-character name template, a bad email).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String, hint: Option<String> },
+    /// A per-device refusal of the domain (its code, numeric code, message and hint) answering
+    /// a whole request, as the first-boot lookup does.
+    #[error("{}", error.message)]
+    Device { status: StatusCode, error: RowError },
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// A dependency (the database) is not reachable; `/readyz` answers this.
@@ -151,6 +156,7 @@ impl ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Device { status, .. } => *status,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -175,6 +181,7 @@ impl ApiError {
             | Self::Conflict { code, .. }
             | Self::Gone { code, .. }
             | Self::Unprocessable { code, .. } => code,
+            Self::Device { error, .. } => error.code.as_str(),
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable { .. } => "unavailable",
             Self::Internal(_) => "internal_error",
@@ -186,6 +193,7 @@ impl ApiError {
         match self {
             Self::InvalidRequestBody { .. } => Some(801),
             Self::NotFound { resource: "device", .. } => Some(812),
+            Self::Device { error, .. } => error.code.ztd_code(),
             _ => None,
         }
     }
@@ -210,6 +218,7 @@ impl ApiError {
             | Self::Gone { hint, .. }
             | Self::Unprocessable { hint, .. }
             | Self::Forbidden { hint, .. } => hint.clone(),
+            Self::Device { error, .. } => error.hint.clone(),
             _ => None,
         }
     }

@@ -29,6 +29,8 @@ async fn lookup_before_and_after_registration(app: TestApp) {
     assert_eq!(response.status(), 404);
     let error = error_body(response).await;
     assert_eq!(error["code"], "device_not_registered");
+    assert_eq!(error["ztd_code"], 812);
+    assert!(error["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{error}");
 
     let batch = register(
         &app,

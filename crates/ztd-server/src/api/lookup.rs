@@ -16,19 +16,19 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use ztd_domain::codes::RowError;
+use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::device::DeviceInput;
 use ztd_domain::profile::{render_configuration, ProfileSettings};
 use ztd_storage::{ActorKind, Device, DeviceState, NewAuditEvent, StorageError};
 
-use crate::error::{ApiError, ApiJson, ErrorBody, ErrorEnvelope};
+use crate::error::{ApiError, ApiJson, ErrorEnvelope};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -70,7 +70,6 @@ pub struct LookupRequest {
 pub async fn lookup(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> Response {
     let started = Instant::now();
@@ -83,7 +82,7 @@ pub async fn lookup(
         ),
         Ok(()) => match find_configuration(&state, body).await {
             Ok(configuration) => ("configured", Json(configuration).into_response()),
-            Err(error) => (error.outcome(), error.into_response(&headers)),
+            Err(error) => (outcome(&error), error.into_response()),
         },
     };
     metrics::counter!(metric_names::LOOKUPS, "outcome" => outcome).increment(1);
@@ -91,73 +90,25 @@ pub async fn lookup(
     response
 }
 
-enum LookupError {
-    Invalid(RowError),
-    NotRegistered,
-    Other(ApiError),
-}
-
-impl From<ApiError> for LookupError {
-    fn from(error: ApiError) -> Self {
-        Self::Other(error)
+/// The `outcome` label of the lookup counter for a refused lookup.
+fn outcome(error: &ApiError) -> &'static str {
+    match error {
+        ApiError::Device { error, .. } if error.code == RowErrorCode::DeviceNotRegistered => "not_registered",
+        ApiError::Device { .. } => "invalid",
+        ApiError::Conflict { .. } => "unassigned",
+        _ => "error",
     }
 }
 
-impl From<StorageError> for LookupError {
-    fn from(error: StorageError) -> Self {
-        Self::Other(error.into())
-    }
+fn not_registered() -> ApiError {
+    let error = RowError::new(RowErrorCode::DeviceNotRegistered, "no registered device has this identity")
+        .with_hint(
+            "the device must be registered (by its reseller, OEM or the organisation) before its first boot",
+        );
+    ApiError::Device { status: StatusCode::NOT_FOUND, error }
 }
 
-impl LookupError {
-    fn outcome(&self) -> &'static str {
-        match self {
-            Self::Invalid(_) => "invalid",
-            Self::NotRegistered => "not_registered",
-            Self::Other(ApiError::Conflict { .. }) => "unassigned",
-            Self::Other(_) => "error",
-        }
-    }
-
-    fn into_response(self, headers: &HeaderMap) -> Response {
-        let (status, body) = match self {
-            Self::Other(error) => return error.into_response(),
-            Self::Invalid(error) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorBody {
-                    code: error.code.as_str().to_owned(),
-                    ztd_code: error.code.ztd_code(),
-                    message: error.message,
-                    hint: error.hint,
-                    request_id: None,
-                },
-            ),
-            Self::NotRegistered => (
-                StatusCode::NOT_FOUND,
-                ErrorBody {
-                    code: "device_not_registered".to_owned(),
-                    ztd_code: Some(812),
-                    message: "no registered device has this identity".to_owned(),
-                    hint: Some(
-                        "the device must be registered (by its reseller, OEM or the organisation) before its first boot"
-                            .to_owned(),
-                    ),
-                    request_id: None,
-                },
-            ),
-        };
-        let request_id = headers
-            .get(crate::app::REQUEST_ID_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        (status, Json(ErrorEnvelope { error: ErrorBody { request_id, ..body } })).into_response()
-    }
-}
-
-async fn find_configuration(
-    state: &AppState,
-    request: LookupRequest,
-) -> Result<serde_json::Value, LookupError> {
+async fn find_configuration(state: &AppState, request: LookupRequest) -> Result<serde_json::Value, ApiError> {
     let input = DeviceInput {
         serial_number: request.serial_number,
         product_key_id: request.product_key_id,
@@ -167,7 +118,9 @@ async fn find_configuration(
         group_tag: None,
         assigned_user: None,
     };
-    let resolved = input.resolve().map_err(LookupError::Invalid)?;
+    let resolved = input
+        .resolve()
+        .map_err(|error| ApiError::Device { status: StatusCode::UNPROCESSABLE_ENTITY, error })?;
     let device = state
         .db
         .find_device_by_keys(
@@ -177,20 +130,19 @@ async fn find_configuration(
         )
         .await?
         .filter(|device| device.state != DeviceState::Deregistered)
-        .ok_or(LookupError::NotRegistered)?;
+        .ok_or_else(not_registered)?;
     let Some(profile_id) = device.profile_id.filter(|_| device.state != DeviceState::Unassigned) else {
         return Err(ApiError::conflict(
             "device_unassigned",
             "the device is registered but has no deployment profile",
         )
-        .with_hint("its organisation must give it the group tag of one of its profiles")
-        .into());
+        .with_hint("its organisation must give it the group tag of one of its profiles"));
     };
     let profile = match state.db.get_profile(device.customer_id, profile_id).await {
         Ok(profile) => profile,
         // The profile went away between the two reads: the device is unassigned now.
         Err(StorageError::NotFound) => {
-            return Err(ApiError::conflict("device_unassigned", "the device has no deployment profile").into())
+            return Err(ApiError::conflict("device_unassigned", "the device has no deployment profile"))
         }
         Err(other) => return Err(other.into()),
     };
@@ -212,7 +164,7 @@ async fn find_configuration(
 }
 
 /// First lookup: the device becomes `active`, audited on the customer's tenant.
-async fn activate(state: &AppState, device: &Device) -> Result<(), LookupError> {
+async fn activate(state: &AppState, device: &Device) -> Result<(), ApiError> {
     state.db.mark_device_active(device.id, Utc::now()).await?;
     let event = NewAuditEvent {
         request_id: None,
