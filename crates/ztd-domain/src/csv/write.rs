@@ -33,6 +33,11 @@ impl<W: Write> CsvWriter<W> {
         Ok(Self { out, layout, rows: 0, line: String::new() })
     }
 
+    /// Writes rows only: for a body streamed in parts, whose header went out first.
+    pub fn rows_only(out: W, layout: Layout) -> Self {
+        Self { out, layout, rows: 0, line: String::new() }
+    }
+
     pub fn layout(&self) -> Layout {
         self.layout
     }

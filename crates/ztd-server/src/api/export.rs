@@ -21,7 +21,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
 use uuid::Uuid;
-use ztd_domain::csv::{Column, Format, Layout};
+use ztd_domain::csv::{Column, CsvWriter, Format, Layout, WriteError};
 use ztd_storage::{Database, Device, DeviceFilter};
 
 use crate::access::{Access, Need};
@@ -75,7 +75,8 @@ pub async fn export_devices(
     let filename = format!("attachment; filename=\"devices-{customer_id}-{}.csv\"", layout.format.name());
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=us-ascii"));
+    // ASCII, or Windows-1252 ("ANSI") when a group tag or assigned user needs it: what the portals read.
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=windows-1252"));
     if let Ok(value) = HeaderValue::from_str(&filename) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
@@ -111,13 +112,15 @@ fn export_stream(
                     let filter = filter.unwrap_or_default();
                     match db.list_devices(customer_id, &filter, after.as_deref(), EXPORT_PAGE).await {
                         Ok(page) => {
-                            let mut text = String::with_capacity(page.items.len() * 256);
-                            for device in &page.items {
-                                push_row(&mut text, &layout, device);
-                            }
                             let next =
                                 page.next_cursor.map_or(Cursor::Done, |cursor| Cursor::Page(Some(cursor)));
-                            Some((Ok(Bytes::from(text)), next))
+                            match page_rows(layout, &page.items) {
+                                Ok(rows) => Some((Ok(rows), next)),
+                                Err(error) => {
+                                    tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                                    Some((Err(std::io::Error::other("device export failed")), Cursor::Done))
+                                }
+                            }
                         }
                         Err(error) => {
                             tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
@@ -130,24 +133,27 @@ fn export_stream(
     })
 }
 
-/// One device as a line of `layout`.
-pub fn push_row(out: &mut String, layout: &Layout, device: &Device) {
-    for (index, column) in layout.columns().iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        let value = match column {
-            Column::SerialNumber => &device.serial_number,
-            Column::ProductKeyId => &device.product_key_id,
-            Column::HardwareHash => &device.hardware_hash,
-            Column::Manufacturer => &device.manufacturer,
-            Column::Model => &device.model,
-            Column::GroupTag => &device.group_tag,
-            Column::AssignedUser => &device.assigned_user,
-        };
-        out.push_str(value.as_deref().unwrap_or_default());
+/// One page of devices as rows of `layout`, through the domain's writer (ASCII, or
+/// Windows-1252 for a free-text value outside ASCII, as the portals read it).
+fn page_rows(layout: Layout, devices: &[Device]) -> Result<Bytes, WriteError> {
+    let mut writer = CsvWriter::rows_only(Vec::with_capacity(devices.len() * 4_200), layout);
+    for device in devices {
+        writer.write_row(|column| device_value(device, column))?;
     }
-    out.push_str("\r\n");
+    Ok(Bytes::from(writer.finish()?))
+}
+
+fn device_value(device: &Device, column: Column) -> Option<&str> {
+    match column {
+        Column::SerialNumber => &device.serial_number,
+        Column::ProductKeyId => &device.product_key_id,
+        Column::HardwareHash => &device.hardware_hash,
+        Column::Manufacturer => &device.manufacturer,
+        Column::Model => &device.model,
+        Column::GroupTag => &device.group_tag,
+        Column::AssignedUser => &device.assigned_user,
+    }
+    .as_deref()
 }
 
 #[derive(utoipa::OpenApi)]
