@@ -19,6 +19,9 @@ pub enum RowErrorCode {
     InvalidCsvRow,
     /// A first-boot lookup for an identity no registered device has.
     DeviceNotRegistered,
+    /// The partner's relationship with the customer was revoked before the row was stored
+    /// (consent is re-checked where the work happens, see docs/domain.md#consent).
+    RelationshipRevoked,
 }
 
 impl RowErrorCode {
@@ -35,6 +38,7 @@ impl RowErrorCode {
             Self::DeviceDuplicatedInBatch => "device_duplicated_in_batch",
             Self::InvalidCsvRow => "invalid_csv_row",
             Self::DeviceNotRegistered => "device_not_registered",
+            Self::RelationshipRevoked => "relationship_revoked",
         }
     }
 
@@ -56,7 +60,7 @@ impl RowErrorCode {
     }
 }
 
-pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 11] = [
+pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 12] = [
     RowErrorCode::InvalidRequestBody,
     RowErrorCode::InvalidHardwareHash,
     RowErrorCode::MissingDeviceIdentity,
@@ -68,6 +72,7 @@ pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 11] = [
     RowErrorCode::DeviceDuplicatedInBatch,
     RowErrorCode::InvalidCsvRow,
     RowErrorCode::DeviceNotRegistered,
+    RowErrorCode::RelationshipRevoked,
 ];
 
 /// One device's failure: a code, a message naming the value and where it was, and a fix hint.
@@ -86,6 +91,42 @@ impl RowError {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The same customer already has a device with one of the row's identity keys.
+    pub fn already_registered() -> Self {
+        Self::new(
+            RowErrorCode::DeviceAlreadyRegistered,
+            "a device with the same identity (hardware hash, product key id or manufacturer/model/serial) \
+             is already registered in this tenant",
+        )
+        .with_hint("the existing registration is unchanged; deregister it first to register the device again")
+    }
+
+    /// Another customer holds the device. Deliberately names nothing of that customer.
+    pub fn registered_to_other_tenant() -> Self {
+        Self::new(RowErrorCode::DeviceRegisteredToOtherTenant, "this device is registered to another organisation")
+            .with_hint("the device's current owner must deregister it before it can be registered here")
+    }
+
+    /// Another row of the same batch registered the device first.
+    pub fn duplicated_in_batch() -> Self {
+        Self::new(
+            RowErrorCode::DeviceDuplicatedInBatch,
+            "another row of this batch registers the same device (same hardware hash, product key id or \
+             manufacturer/model/serial)",
+        )
+        .with_hint("list each device once per upload")
+    }
+
+    /// The submitting partner's consent ended before this row was stored.
+    pub fn relationship_revoked() -> Self {
+        Self::new(
+            RowErrorCode::RelationshipRevoked,
+            "the customer's relationship with the organisation that submitted this batch was revoked \
+             before the row was processed; nothing was registered for it",
+        )
+        .with_hint("the customer must accept a new invitation before devices can be registered again")
     }
 }
 
