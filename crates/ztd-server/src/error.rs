@@ -270,9 +270,20 @@ impl From<StorageError> for ApiError {
             StorageError::InvalidCursor => {
                 Self::InvalidParameter { message: "the cursor is not one this service handed out".into() }
             }
+            StorageError::ConsentRevoked => consent_revoked(),
             other => Self::Internal(other.to_string()),
         }
     }
+}
+
+/// Consent ended while the request's work was under way (storage re-checks the relationship in
+/// every transaction of a partner's work; docs/domain.md#consent). Same code as at the door.
+pub fn consent_revoked() -> ApiError {
+    ApiError::forbidden(
+        "relationship_required",
+        "the customer revoked the relationship while this request was under way; nothing of it was kept",
+    )
+    .with_hint("the customer's admin must accept a new invitation link first")
 }
 
 impl IntoResponse for ApiError {

@@ -357,7 +357,11 @@ async fn stream_csv_batch(
         if let Err(error) = state.db.append_batch_items(open.batch.id, &items).await {
             rows.abandon();
             if let Some(open) = opened.take() {
-                open.discard(access, "the rows could not be stored").await;
+                let reason = match error {
+                    StorageError::ConsentRevoked => "the customer revoked the relationship during the upload",
+                    _ => "the rows could not be stored",
+                };
+                open.discard(access, reason).await;
             }
             return Err(error.into());
         }
@@ -372,7 +376,7 @@ async fn stream_csv_batch(
         };
     }
     let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
-    Ok(CsvIntake::Stored { batch: open.seal().await?, created: true })
+    Ok(CsvIntake::Stored { batch: open.seal(access).await?, created: true })
 }
 
 /// A batch still receiving its rows. Unless sealed, it is discarded: explicitly when the
@@ -391,10 +395,19 @@ impl OpenBatch {
         Self { db: state.db.clone(), batch, on_drop: Some(on_drop) }
     }
 
-    async fn seal(mut self) -> Result<Batch, StorageError> {
-        let sealed = self.db.seal_batch(self.batch.id).await?;
-        self.on_drop = None;
-        Ok(sealed)
+    /// Ends intake. Consent revoked since the last rows arrived discards the upload.
+    async fn seal(mut self, access: &Access) -> Result<Batch, StorageError> {
+        match self.db.seal_batch(self.batch.id).await {
+            Ok(sealed) => {
+                self.on_drop = None;
+                Ok(sealed)
+            }
+            Err(StorageError::ConsentRevoked) => {
+                self.discard(access, "the customer revoked the relationship during the upload").await;
+                Err(StorageError::ConsentRevoked)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Removes the batch; logged, never hiding the upload's own error.

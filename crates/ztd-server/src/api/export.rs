@@ -24,7 +24,7 @@ use uuid::Uuid;
 use ztd_domain::csv::{Column, CsvWriter, Format, Layout, WriteError};
 use ztd_storage::{Database, Device, DeviceFilter};
 
-use crate::access::{Access, Need};
+use crate::access::{Access, Need, Reach};
 use crate::api::devices::scoped_filter;
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorEnvelope};
 use crate::state::AppState;
@@ -71,7 +71,12 @@ pub async fn export_devices(
     };
     let scope = access.customer_scope(customer_id, Need::Read).await?;
     let filter = scoped_filter(scope.reach(), access.org_id(), DeviceFilter::default());
-    let body = Body::from_stream(export_stream(Arc::clone(&state.db), customer_id, filter, layout));
+    // A partner's export re-checks its relationship before every page (below).
+    let partner = match scope.reach() {
+        Reach::Own => None,
+        Reach::Relationship(relationship) => Some(relationship.partner_org_id),
+    };
+    let body = Body::from_stream(export_stream(Arc::clone(&state.db), customer_id, partner, filter, layout));
     let filename = format!("attachment; filename=\"devices-{customer_id}-{}.csv\"", layout.format.name());
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -91,9 +96,13 @@ enum Cursor {
 
 /// The header, then one chunk per page of devices. A database error mid-stream ends the body
 /// with an error, so the client sees a broken download rather than a silently short file.
+/// The export, page by page. When a partner's relationship is revoked mid-export the stream
+/// ends in an error, so the HTTP body is cut off rather than ended cleanly: no client takes a
+/// partial export for a whole one (docs/domain.md#consent).
 fn export_stream(
     db: Arc<dyn Database>,
     customer_id: Uuid,
+    partner: Option<Uuid>,
     filter: Option<DeviceFilter>,
     layout: Layout,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
@@ -109,6 +118,22 @@ fn export_stream(
                     Some((Ok(header), next))
                 }
                 Cursor::Page(after) => {
+                    if let Some(partner) = partner {
+                        match db.find_active_relationship(partner, customer_id).await {
+                            Ok(Some(_)) => {}
+                            Ok(None) => {
+                                tracing::info!(customer = %customer_id, %partner, "device export stopped: the relationship was revoked");
+                                return Some((
+                                    Err(std::io::Error::other("the relationship was revoked during the export")),
+                                    Cursor::Done,
+                                ));
+                            }
+                            Err(error) => {
+                                tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                                return Some((Err(std::io::Error::other("device export failed")), Cursor::Done));
+                            }
+                        }
+                    }
                     let filter = filter.unwrap_or_default();
                     match db.list_devices(customer_id, &filter, after.as_deref(), EXPORT_PAGE).await {
                         Ok(page) => {
