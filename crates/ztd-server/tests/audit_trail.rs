@@ -54,7 +54,10 @@ async fn lookup(app: &TestApp, hash: &str, request_id: &str) -> reqwest::Respons
 }
 
 /// A customer (admin key) with one device it registered itself under the Standard profile.
-async fn customer_with_device(app: &TestApp, seed: u64) -> (TestOrg, ztd_domain::synth::SyntheticDevice, String) {
+async fn customer_with_device(
+    app: &TestApp,
+    seed: u64,
+) -> (TestOrg, ztd_domain::synth::SyntheticDevice, String) {
     let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
     let device = devices(seed, 1).remove(0);
     let batch = register(
@@ -95,7 +98,8 @@ async fn first_boot_lookup_is_audited_once_with_its_request_id(app: TestApp) {
     assert_eq!(again.status(), 200);
     let trail = audit(&app, &customer.key).await;
     assert_eq!(events(&trail, "device.activate", &device_id).len(), 1, "a second lookup audited again");
-    let shown: Value = app.get(&format!("/api/v1/devices/{device_id}"), &customer.key).await.json().await.unwrap();
+    let shown: Value =
+        app.get(&format!("/api/v1/devices/{device_id}"), &customer.key).await.json().await.unwrap();
     assert_eq!(shown["state"], "active", "{shown}");
 }
 
@@ -104,7 +108,8 @@ async fn first_boot_lookup_is_audited_once_with_its_request_id(app: TestApp) {
 async fn racing_first_boot_lookups_activate_once(app: TestApp) {
     let (customer, device, device_id) = customer_with_device(&app, 7_002).await;
     let ids: Vec<String> = (0..4).map(|_| fresh_request_id()).collect();
-    let answers = futures::future::join_all(ids.iter().map(|id| lookup(&app, &device.hardware_hash, id))).await;
+    let answers =
+        futures::future::join_all(ids.iter().map(|id| lookup(&app, &device.hardware_hash, id))).await;
     for answer in &answers {
         assert_eq!(answer.status(), 200);
     }
@@ -112,7 +117,11 @@ async fn racing_first_boot_lookups_activate_once(app: TestApp) {
     let activations = events(&trail, "device.activate", &device_id);
     assert_eq!(activations.len(), 1, "one activation audited per device, got {activations:?}");
     let carried = activations[0]["request_id"].as_str().unwrap_or_default();
-    assert!(ids.iter().any(|id| id == carried), "device.activate carries one of the lookups' ids: {}", activations[0]);
+    assert!(
+        ids.iter().any(|id| id == carried),
+        "device.activate carries one of the lookups' ids: {}",
+        activations[0]
+    );
 }
 
 // 7 ------------------------------------------------------------------------------------------
@@ -201,7 +210,13 @@ async fn org_count(app: &TestApp, operator: &TestOrg) -> usize {
     response.json::<Value>().await.expect("orgs JSON").as_array().expect("a list").len()
 }
 
-async fn create_org(app: &TestApp, operator: &TestOrg, name: &str, admin_email: &str, request_id: &str) -> reqwest::Response {
+async fn create_org(
+    app: &TestApp,
+    operator: &TestOrg,
+    name: &str,
+    admin_email: &str,
+    request_id: &str,
+) -> reqwest::Response {
     app.request(Method::POST, "/api/v1/orgs", Some(&operator.key))
         .header(REQUEST_ID, request_id)
         .json(&json!({ "kind": "customer", "name": name, "admin_email": admin_email }))
@@ -224,7 +239,11 @@ async fn operator_creates_an_org_and_its_admin_audited_and_a_taken_email_creates
     let trail = audit(&app, &operator.key).await;
     let org_events = events(&trail, "org.create", &org_id);
     let user_events = events(&trail, "user.create", &admin_id);
-    assert_eq!((org_events.len(), user_events.len()), (1, 1), "org.create {org_events:?}, user.create {user_events:?}");
+    assert_eq!(
+        (org_events.len(), user_events.len()),
+        (1, 1),
+        "org.create {org_events:?}, user.create {user_events:?}"
+    );
     for event in [org_events[0], user_events[0]] {
         assert_eq!(event["request_id"], request_id.as_str(), "{event}");
         assert_eq!(event["actor_org_id"], operator.id().to_string(), "{event}");
@@ -234,7 +253,8 @@ async fn operator_creates_an_org_and_its_admin_audited_and_a_taken_email_creates
     // The same admin email again: 409, and no organisation is left behind without its admin.
     let orgs_before = org_count(&app, &operator).await;
     let org_creations_before = trail.iter().filter(|e| e["action"] == "org.create").count();
-    let response = create_org(&app, &operator, "Contoso Twice", &email.to_uppercase(), &fresh_request_id()).await;
+    let response =
+        create_org(&app, &operator, "Contoso Twice", &email.to_uppercase(), &fresh_request_id()).await;
     assert_eq!(response.status(), 409);
     assert_eq!(error_body(response).await["code"], "email_taken");
     assert_eq!(org_count(&app, &operator).await, orgs_before, "a refused creation left an organisation");
@@ -267,7 +287,11 @@ async fn racing_org_creations_with_one_admin_email_create_one_org(app: TestApp) 
         }
     }
     assert_eq!(created, 1, "exactly one creation succeeds");
-    assert_eq!(org_count(&app, &operator).await, orgs_before + 1, "refused creations left organisations behind");
+    assert_eq!(
+        org_count(&app, &operator).await,
+        orgs_before + 1,
+        "refused creations left organisations behind"
+    );
 }
 
 // 9 ------------------------------------------------------------------------------------------
@@ -281,8 +305,10 @@ async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
         services::bootstrap_operator(app.db.as_ref(), &email),
         services::bootstrap_operator(app.db.as_ref(), &email),
     );
-    let outcomes = format!("{:?} / {:?}", first.as_ref().map(Option::is_some), second.as_ref().map(Option::is_some));
-    let bootstrapped: Vec<_> = [first, second].into_iter().filter_map(|outcome| outcome.ok().flatten()).collect();
+    let outcomes =
+        format!("{:?} / {:?}", first.as_ref().map(Option::is_some), second.as_ref().map(Option::is_some));
+    let bootstrapped: Vec<_> =
+        [first, second].into_iter().filter_map(|outcome| outcome.ok().flatten()).collect();
     assert_eq!(bootstrapped.len(), 1, "exactly one call bootstraps (Some): {outcomes}");
 
     let orgs = app.db.list_orgs().await.expect("list orgs");
