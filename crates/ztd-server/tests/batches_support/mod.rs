@@ -1,4 +1,6 @@
-//! Helpers shared by the registration tests (batches, devices, lookup).
+//! Helpers shared by the integration tests that register devices: `batches.rs`, `devices.rs`,
+//! `lookup.rs`, `portal.rs` (`mod batches_support;`) and the `api` binary (included there by
+//! path). Polling a batch and writing a CSV body live here and nowhere else.
 
 #![allow(dead_code, unused_imports)] // each test binary uses a different part
 
@@ -6,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use uuid::Uuid;
+use ztd_domain::csv::{CsvWriter, Format, Layout};
 use ztd_domain::device::DeviceInput;
 use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::testing::{TestApp, TestOrg};
@@ -27,22 +30,25 @@ pub fn input_json(input: &DeviceInput) -> Value {
     serde_json::to_value(input).expect("device JSON")
 }
 
-/// A Partner Center CSV body.
+/// A Partner Center CSV body, written by the domain's own writer.
 pub fn partner_center_csv(devices: &[SyntheticDevice]) -> String {
-    let mut text = String::from(
-        "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
-    );
-    for device in devices {
-        text.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            device.serial_number,
-            device.product_key_id.as_deref().unwrap_or(""),
-            device.hardware_hash,
-            device.manufacturer,
-            device.model
-        ));
+    let rows: Vec<DeviceInput> = devices.iter().map(|device| device.to_input(None)).collect();
+    csv_text(Layout::full(Format::PartnerCenter), &rows)
+}
+
+/// An Autopilot/Intune CSV body with a Group Tag column: one line per `(device, tag)`.
+pub fn intune_csv(rows: &[(&SyntheticDevice, &str)]) -> String {
+    let rows: Vec<DeviceInput> = rows.iter().map(|(device, tag)| device.to_input(Some(tag))).collect();
+    csv_text(Layout::intune(true, false), &rows)
+}
+
+/// `rows` in `layout` as `ztd_domain::csv::CsvWriter` writes them (canonical header, CRLF).
+pub fn csv_text(layout: Layout, rows: &[DeviceInput]) -> String {
+    let mut writer = CsvWriter::new(Vec::new(), layout).expect("write the header");
+    for row in rows {
+        writer.write_device(row).expect("a writable row");
     }
-    text
+    String::from_utf8(writer.finish().expect("flush")).expect("ASCII CSV")
 }
 
 /// A customer (admin key) with a partner (admin key) it has accepted.
