@@ -4,16 +4,18 @@
 
 #![allow(dead_code, unused_imports)] // each test binary uses a different part
 
+mod csv_bodies;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use uuid::Uuid;
-use ztd_domain::csv::{CsvWriter, Format, Layout};
 use ztd_domain::device::DeviceInput;
 use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::testing::{TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
+pub use csv_bodies::{csv_text, intune_csv, partner_center_csv};
 pub use ztd_domain::profile::{POWER_USER_TAG, STANDARD_TAG};
 
 /// `count` synthetic devices; a distinct `seed` per test keeps tests independent.
@@ -28,27 +30,6 @@ pub fn json_devices(devices: &[SyntheticDevice]) -> Vec<Value> {
 
 pub fn input_json(input: &DeviceInput) -> Value {
     serde_json::to_value(input).expect("device JSON")
-}
-
-/// A Partner Center CSV body, written by the domain's own writer.
-pub fn partner_center_csv(devices: &[SyntheticDevice]) -> String {
-    let rows: Vec<DeviceInput> = devices.iter().map(|device| device.to_input(None)).collect();
-    csv_text(Layout::full(Format::PartnerCenter), &rows)
-}
-
-/// An Autopilot/Intune CSV body with a Group Tag column: one line per `(device, tag)`.
-pub fn intune_csv(rows: &[(&SyntheticDevice, &str)]) -> String {
-    let rows: Vec<DeviceInput> = rows.iter().map(|(device, tag)| device.to_input(Some(tag))).collect();
-    csv_text(Layout::intune(true, false), &rows)
-}
-
-/// `rows` in `layout` as `ztd_domain::csv::CsvWriter` writes them (canonical header, CRLF).
-pub fn csv_text(layout: Layout, rows: &[DeviceInput]) -> String {
-    let mut writer = CsvWriter::new(Vec::new(), layout).expect("write the header");
-    for row in rows {
-        writer.write_device(row).expect("a writable row");
-    }
-    String::from_utf8(writer.finish().expect("flush")).expect("ASCII CSV")
 }
 
 /// A customer (admin key) with a partner (admin key) it has accepted.
