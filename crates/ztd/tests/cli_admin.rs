@@ -1,5 +1,6 @@
-//! `ztd admin` (SPEC §10) on a new SQLite file and on a fresh PostgreSQL database: the JSON the
-//! spec describes, the database created and migrated when new, errors naming the bad value.
+//! `ztd admin` (docs/domain.md#command-line) on a new SQLite file and on a fresh PostgreSQL
+//! database: the JSON it documents, the database created and migrated when new, errors naming
+//! the bad value.
 
 mod server_process;
 

@@ -1,5 +1,5 @@
-//! SPEC §4: built-in profiles, custom profiles validated by the domain rules, unique tags,
-//! deleting a used profile refused.
+//! docs/domain.md#profiles-and-group-tags: built-in profiles, custom profiles validated by the
+//! domain rules, unique tags, deleting a used profile refused.
 
 use serde_json::json;
 use ztd_server::testing::{TestApp, TestOrg};
