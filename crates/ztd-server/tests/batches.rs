@@ -1,4 +1,5 @@
-//! Device batches over HTTP, on SQLite and PostgreSQL: every channel, every conflict of SPEC §5.
+//! Device batches over HTTP, on SQLite and PostgreSQL: every channel, every conflict of
+//! docs/domain.md#device-identity.
 
 mod batches_support;
 

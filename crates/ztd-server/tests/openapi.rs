@@ -1,4 +1,5 @@
-//! The OpenAPI document: a snapshot keeps it honest, and every stable path of SPEC §9 is in it.
+//! The OpenAPI document: a snapshot keeps it honest, and every stable path
+//! (docs/domain.md#http-contract) is in it.
 
 use ztd_server::openapi::document;
 

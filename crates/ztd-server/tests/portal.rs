@@ -1,6 +1,8 @@
 //! The portal over plain HTTP (no browser): session cookie flags, CSRF refusals, redirects,
 //! security headers. The whole story in a real browser is `crates/ztd/tests/browser.rs`.
 
+mod batches_support;
+
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use ztd_server::access::AuditActor;
@@ -254,12 +256,12 @@ async fn a_customer_registers_its_own_devices_and_downloads_the_results() {
 
     // Three good devices and one whose tag matches no profile, allowed in as unassigned.
     let devices: Vec<_> = ztd_domain::synth::generate(9090, 4).collect();
-    let mut csv = String::from("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n");
-    for (index, device) in devices.iter().enumerate() {
-        let tag = if index == 3 { "NoSuchProfile_" } else { "" };
-        let pkid = device.product_key_id.as_deref().unwrap_or("");
-        csv.push_str(&format!("{},{pkid},{},{tag}\r\n", device.serial_number, device.hardware_hash));
-    }
+    let rows: Vec<_> = devices
+        .iter()
+        .enumerate()
+        .map(|(index, device)| (device, if index == 3 { "NoSuchProfile_" } else { "" }))
+        .collect();
+    let csv = batches_support::intune_csv(&rows);
     let boundary = "ztd-test-boundary-7f3a";
     let mut body = String::new();
     for (name, value) in [

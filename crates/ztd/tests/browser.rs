@@ -14,6 +14,8 @@
 //! - `ZTD_BROWSER_PAGES=1` also saves the main pages at 1280 px and at phone width under
 //!   `$CARGO_TARGET_DIR/browser-screenshots/pages/`, to look at the layout.
 
+mod server_process;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use server_process::intune_csv;
 use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::access::AuditActor;
 use ztd_server::services::{self, Email};
@@ -234,16 +237,6 @@ async fn change_password(client: &Client, old: &str, new: &str) -> Result<()> {
     fill(client, "new_password", new).await?;
     fill(client, "confirm_password", new).await?;
     submit(client, "form[action='/password']").await
-}
-
-/// An Autopilot/Intune CSV with a Group Tag column: one line per `(device, tag)`.
-fn intune_csv(rows: &[(&SyntheticDevice, &str)]) -> String {
-    let mut out = String::from("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n");
-    for (device, tag) in rows {
-        let pkid = device.product_key_id.as_deref().unwrap_or("");
-        out.push_str(&format!("{},{pkid},{},{tag}\r\n", device.serial_number, device.hardware_hash));
-    }
-    out
 }
 
 fn write_file(dir: &Path, name: &str, text: &str) -> Result<String> {

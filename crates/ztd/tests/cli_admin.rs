@@ -1,17 +1,18 @@
-//! `ztd admin` (SPEC §10) on a new SQLite file and on a fresh PostgreSQL database: the JSON the
-//! spec describes, the database created and migrated when new, errors naming the bad value.
+//! `ztd admin` (docs/domain.md#command-line) on a new SQLite file and on a fresh PostgreSQL
+//! database: the JSON it documents, the database created and migrated when new, errors naming
+//! the bad value.
+
+mod server_process;
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use server_process::ztd;
 use ztd_storage::{OrgKind, Role};
 
-fn ztd(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztd"))
-        .args(args)
-        .env("ZTD_DATABASE_URL", database_url)
-        .output()
-        .expect("run the ztd binary")
+/// `ztd <args>` with the database given the way operators usually do, in `ZTD_DATABASE_URL`.
+fn ztd_on(database_url: &str, args: &[&str]) -> Output {
+    ztd().args(args).env("ZTD_DATABASE_URL", database_url).output().expect("run the ztd binary")
 }
 
 fn json_of(output: &Output) -> Value {
@@ -28,14 +29,14 @@ fn keys(value: &Value) -> Vec<&str> {
 
 async fn admin_commands(database_url: &str) {
     // create-org on a database that does not exist yet.
-    let org = json_of(&ztd(
+    let org = json_of(&ztd_on(
         database_url,
         &["admin", "create-org", "--kind", "partner", "--name", "Fabrikam", "--json"],
     ));
     assert_eq!(keys(&org), ["id"]);
     let org_id = org["id"].as_str().unwrap().to_owned();
 
-    let user = json_of(&ztd(
+    let user = json_of(&ztd_on(
         database_url,
         &[
             "admin",
@@ -53,7 +54,7 @@ async fn admin_commands(database_url: &str) {
     let password = user["password"].as_str().unwrap();
     assert!(password.len() >= 16, "{password}");
 
-    let key = json_of(&ztd(
+    let key = json_of(&ztd_on(
         database_url,
         &[
             "admin",
@@ -88,12 +89,12 @@ async fn admin_commands(database_url: &str) {
     assert_ne!(stored_key.key_hash, secret, "only the hash is stored");
 
     // Operator organisations for bootstrapping, and a customer gets its built-in profiles.
-    let operator = json_of(&ztd(
+    let operator = json_of(&ztd_on(
         database_url,
         &["admin", "create-org", "--kind", "operator", "--name", "Ops", "--json"],
     ));
     assert!(operator["id"].is_string());
-    let customer = json_of(&ztd(
+    let customer = json_of(&ztd_on(
         database_url,
         &[
             "admin",
@@ -111,19 +112,21 @@ async fn admin_commands(database_url: &str) {
     assert_eq!(profiles.len(), 3);
 
     // Plain text without --json.
-    let text = ztd(database_url, &["admin", "create-org", "--kind", "oem", "--name", "Northwind"]);
+    let text = ztd_on(database_url, &["admin", "create-org", "--kind", "oem", "--name", "Northwind"]);
     assert!(text.status.success());
     let stdout = String::from_utf8(text.stdout).unwrap();
     assert!(stdout.starts_with("created oem organisation \"Northwind\": "), "{stdout}");
 
     // Errors name the bad value and what would be accepted; exit code 2.
-    let bad_role =
-        ztd(database_url, &["admin", "create-user", "--org", &org_id, "--email", "x@y.z", "--role", "boss"]);
+    let bad_role = ztd_on(
+        database_url,
+        &["admin", "create-user", "--org", &org_id, "--email", "x@y.z", "--role", "boss"],
+    );
     assert_eq!(bad_role.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&bad_role.stderr);
     assert!(stderr.contains("\"boss\" is not a role; use admin, registrar or reader"), "{stderr}");
     let missing_org = "00000000-0000-4000-8000-000000000000";
-    let no_org = ztd(
+    let no_org = ztd_on(
         database_url,
         &["admin", "create-api-key", "--org", missing_org, "--role", "reader", "--name", "k"],
     );
@@ -131,7 +134,7 @@ async fn admin_commands(database_url: &str) {
     assert!(
         String::from_utf8_lossy(&no_org.stderr).contains(&format!("no organisation with id {missing_org}"))
     );
-    let taken = ztd(
+    let taken = ztd_on(
         database_url,
         &["admin", "create-user", "--org", &org_id, "--email", "ops@fabrikam.example", "--role", "reader"],
     );
@@ -166,7 +169,7 @@ async fn serve_prints_the_first_sign_in_once_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("ztd.db").display());
     let start = || {
-        Command::new(env!("CARGO_BIN_EXE_ztd"))
+        ztd()
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--workers", "1"])
             .args(["--operator-email", "ops@example.com"])
             .env("ZTD_DATABASE_URL", &url)

@@ -1,11 +1,11 @@
 //! `ztd csv check | fix | split | convert`, run as the real binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod server_process;
 
-fn ztd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztd")).args(args).output().expect("run ztd")
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use server_process::run as ztd;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../ztd-domain/tests/corpus").join(name)

@@ -1,21 +1,10 @@
 //! `ztd hash decode | generate`: output and exit codes (0 valid, 1 invalid, 2 unusable input).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod server_process;
 
-fn ztd(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ztd"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ztd runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use std::process::Output;
+
+use server_process::{run as ztd, run_with_input};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -23,7 +12,7 @@ fn stdout(output: &Output) -> String {
 
 /// The CSV lines of `ztd hash generate`, CRLF checked and stripped.
 fn generate(args: &[&str]) -> Vec<String> {
-    let output = ztd(&[&["hash", "generate"], args].concat(), None);
+    let output = ztd(&[&["hash", "generate"], args].concat());
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let text = stdout(&output);
     assert!(text.ends_with("\r\n"));
@@ -54,8 +43,7 @@ fn generate_writes_the_exact_header_of_each_format() {
 fn generate_is_deterministic_and_writes_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("devices.csv");
-    let output =
-        ztd(&["hash", "generate", "--count", "5", "--seed", "42", "-o", path.to_str().unwrap()], None);
+    let output = ztd(&["hash", "generate", "--count", "5", "--seed", "42", "-o", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
     let file = std::fs::read_to_string(&path).unwrap();
     let again = generate(&["--count", "5", "--seed", "42"]);
@@ -65,7 +53,7 @@ fn generate_is_deterministic_and_writes_to_a_file() {
 
 #[test]
 fn generate_refuses_a_group_tag_outside_intune() {
-    let output = ztd(&["hash", "generate", "--format", "mmd", "--group-tag", "X"], None);
+    let output = ztd(&["hash", "generate", "--format", "mmd", "--group-tag", "X"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--group-tag needs --format intune"));
 }
@@ -75,7 +63,7 @@ fn decode_a_generated_hash_lists_fields_and_records() {
     let rows = generate(&["--count", "1", "--seed", "3", "--format", "mmd"]);
     let fields: Vec<&str> = rows[1].split(',').collect();
     let (manufacturer, model, serial, hash) = (fields[0], fields[1], fields[2], fields[3]);
-    let output = ztd(&["hash", "decode", hash], None);
+    let output = ztd(&["hash", "decode", hash]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert!(text.starts_with("valid hardware hash: "), "{text}");
@@ -86,7 +74,7 @@ fn decode_a_generated_hash_lists_fields_and_records() {
     assert!(text.contains("type  25 tpm_endorsement_key"));
 
     // The same through stdin, as JSON.
-    let output = ztd(&["hash", "decode", "-", "--json"], Some(&format!("{hash}\n")));
+    let output = run_with_input(&["hash", "decode", "-", "--json"], &format!("{hash}\n"));
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["valid"], true);
@@ -96,11 +84,11 @@ fn decode_a_generated_hash_lists_fields_and_records() {
 
 #[test]
 fn decode_an_invalid_hash_exits_1_with_the_reason() {
-    let output = ztd(&["hash", "decode", "T0FB%AAA"], None);
+    let output = ztd(&["hash", "decode", "T0FB%AAA"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "invalid hardware hash: not base64: character '%' at position 4\n");
 
-    let output = ztd(&["hash", "decode", "--json", "T0FB%AAA"], None);
+    let output = ztd(&["hash", "decode", "--json", "T0FB%AAA"]);
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
@@ -114,7 +102,7 @@ fn decode_an_invalid_hash_exits_1_with_the_reason() {
     // A truncated hash: the checksum offset points past the end.
     let rows = generate(&["--count", "1", "--format", "intune"]);
     let hash = rows[1].split(',').nth(2).unwrap();
-    let output = ztd(&["hash", "decode", &hash[..2000]], None);
+    let output = ztd(&["hash", "decode", &hash[..2000]]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stdout(&output).contains("is past the end of the 1500-byte blob (truncated hash?)"),
@@ -125,7 +113,7 @@ fn decode_an_invalid_hash_exits_1_with_the_reason() {
 
 #[test]
 fn decode_without_input_exits_2() {
-    let output = ztd(&["hash", "decode", "-"], Some("  \n"));
+    let output = run_with_input(&["hash", "decode", "-"], "  \n");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no hash given"));
 }

@@ -3,9 +3,9 @@
 
 mod server_process;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use server_process::{org_with_key, partner_center_csv, ServerProcess, TempDatabase, ZTD};
+use server_process::{org_with_key, partner_center_csv, ztd, ServerProcess, TempDatabase};
 use ztd_domain::profile::STANDARD_TAG;
 
 fn upload(
@@ -16,7 +16,7 @@ fn upload(
     file: &std::path::Path,
     extra: &[&str],
 ) -> Output {
-    Command::new(ZTD)
+    ztd()
         .args(["upload", "--server", server, "--customer", customer, "--group-tag", tag])
         .args(extra)
         .arg(file)
@@ -131,7 +131,7 @@ fn an_impossible_upload_exits_2_with_the_reason() {
     assert!(stderr.contains("cannot reach the ztd server"), "{stderr}");
 
     // No key at all.
-    let output = Command::new(ZTD)
+    let output = ztd()
         .args(["upload", "--server", &server.base, "--customer", &customer.id, "--group-tag", STANDARD_TAG])
         .arg(&file)
         .env_remove("ZTD_API_KEY")

@@ -1,14 +1,15 @@
 //! `ztd demo`: fills an empty database (and only an empty one) with people, consent, profiles
 //! and devices that the batch workers then register.
 
-use std::process::Command;
+mod server_process;
+
 use std::time::{Duration, Instant};
 
 use ztd_server::config::Config;
 use ztd_storage::{DeviceFilter, OrgKind};
 
 fn demo(database_url: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ztd"))
+    server_process::ztd()
         .args(["demo", "--no-serve", "--devices", "20", "--database-url", database_url])
         .env_remove("ZTD_DATABASE_URL")
         .output()

@@ -8,15 +8,9 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use server_process::{org_with_key, ServerProcess, TempDatabase};
+use server_process::{get_json, org_with_key, wait_finished, ServerProcess, TempDatabase};
 
 const DEVICES: usize = 6_000;
-
-async fn get_json(client: &reqwest::Client, url: &str, key: &str) -> Value {
-    let response = client.get(url).bearer_auth(key).send().await.expect("GET");
-    assert!(response.status().is_success(), "GET {url}: {}", response.status());
-    response.json().await.expect("JSON body")
-}
 
 fn processed(batch: &Value) -> i64 {
     ["registered", "unassigned", "failed"].iter().map(|field| batch[field].as_i64().unwrap_or(0)).sum()
@@ -66,16 +60,8 @@ async fn a_batch_interrupted_by_kill_9_finishes_exactly_once_after_restart() {
 
     // Same database, new process: the lease of the dead worker expires and the batch resumes.
     let server = ServerProcess::start(&database.url, &["--workers", "2"]);
-    let batch_url = format!("{}/api/v1/device-batches/{batch_id}?limit=1", server.base);
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let finished = loop {
-        let state = get_json(&client, &batch_url, &customer.key).await;
-        if state["status"] == "finished" || state["status"] == "finished_with_errors" {
-            break state;
-        }
-        assert!(Instant::now() < deadline, "the batch was not resumed: {state}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let finished =
+        wait_finished(&client, &server.base, &customer.key, &batch_id, Duration::from_secs(180)).await;
     assert!(done_before_kill > 0 && done_before_kill < DEVICES as i64);
     assert_eq!(finished["status"], "finished", "{finished}");
     assert_eq!(finished["registered"], DEVICES as i64);

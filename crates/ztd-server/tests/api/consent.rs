@@ -1,4 +1,4 @@
-//! SPEC §3: invitation links, acceptance, revocation by either side, effective at once.
+//! docs/domain.md#consent: invitation links, acceptance, revocation by either side, effective at once.
 
 use chrono::{Duration, Utc};
 use reqwest::Method;

@@ -1,5 +1,5 @@
-//! SPEC §2: nothing of one organisation is visible to another; another tenant's resource is
-//! answered exactly like a missing one.
+//! docs/domain.md#tenancy: nothing of one organisation is visible to another; another tenant's
+//! resource is answered exactly like a missing one.
 
 use serde_json::{json, Value};
 use uuid::Uuid;

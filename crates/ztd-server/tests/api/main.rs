@@ -2,6 +2,9 @@
 //! (`ztd_server::both_backends!`). One test binary with a module per story, so the server
 //! crate is linked once.
 
+// The registration helpers (CSV bodies, batch polling) shared with the other test binaries.
+#[path = "../batches_support/mod.rs"]
+mod batches_support;
 mod bodies;
 mod consent;
 mod isolation;

@@ -1,30 +1,65 @@
-//! The authorisation matrix: every route of the service called by every role of every kind of
-//! organisation (and anonymously), asserted route by route. On failure the whole matrix is
-//! printed, expected vs actual.
+//! The authorisation matrix: every route of the service, as listed by the OpenAPI document it
+//! serves (`GET /api/v1/openapi.json`), called by every role of every kind of organisation, by
+//! partners that stand outside the relationship (never related, revoked) and anonymously,
+//! asserted cell by cell. A route the document lists without an entry in [`EXPECTATIONS`] fails
+//! the test by name, so a new route cannot ship without saying who may call it. On failure the
+//! whole matrix is printed, expected vs actual.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
-use ztd_server::access::AuditActor;
-use ztd_server::services::{self, KeyName};
 use ztd_server::testing::{TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
+
+use crate::batches_support;
 
 ztd_server::both_backends!(every_route_by_every_role);
 
 const KINDS: [OrgKind; 4] = [OrgKind::Operator, OrgKind::Customer, OrgKind::Partner, OrgKind::Oem];
 const ROLES: [Role; 3] = [Role::Admin, Role::Registrar, Role::Reader];
 
-/// Who calls: one of the 12 (kind, role) keys, or nobody.
+/// How the caller's organisation stands to the "home" customer, whose data the calls name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// The caller is the home customer.
+    Home,
+    /// A partner/OEM with an active relationship with the home customer.
+    Connected,
+    /// No relationship, ever: another partner, or the operator.
+    Unrelated,
+    /// A partner that had a relationship, registered a device through it, and was revoked.
+    Revoked,
+}
+
+/// An authenticated caller as the expectations see it.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    kind: OrgKind,
+    role: Role,
+    standing: Standing,
+}
+
+impl Who {
+    fn admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    fn partner_side(&self) -> bool {
+        matches!(self.kind, OrgKind::Partner | OrgKind::Oem)
+    }
+    /// The organisation that registered the home customer's reference device and batch.
+    fn is_submitting_partner(&self) -> bool {
+        self.kind == OrgKind::Partner && self.standing == Standing::Connected
+    }
+}
+
+/// Who calls: one key of a (kind, role, standing), or nobody.
 #[derive(Clone)]
 struct Caller {
     label: String,
-    kind: Option<OrgKind>,
-    role: Option<Role>,
+    who: Option<Who>,
     org: Option<TestOrg>,
 }
 
@@ -32,21 +67,220 @@ impl Caller {
     fn key(&self) -> Option<&str> {
         self.org.as_ref().map(|org| org.key.as_str())
     }
+    fn standing(&self) -> Option<Standing> {
+        self.who.map(|who| who.standing)
+    }
 }
 
-/// The world every call happens in: the "home" customer has active relationships with the
-/// partner and the OEM; the partner registered a device (in `partner_batch`) there.
+/// Who may call a route.
+enum Rule {
+    /// Everyone, anonymous callers included: 200.
+    Public,
+    /// Callers with a key; anonymous callers get 401. The status for each authenticated caller.
+    Member(fn(Who) -> u16),
+}
+
+/// `ok` when `allowed`, else 403.
+fn only(allowed: bool, ok: u16) -> u16 {
+    if allowed {
+        ok
+    } else {
+        403
+    }
+}
+
+/// Reads of the home customer's data: the customer and its connected partners; a partner without
+/// an active relationship is told `relationship_required` (403, the same for every customer id);
+/// the operator is a stranger (404).
+fn read_home(who: Who) -> u16 {
+    match (who.standing, who.kind) {
+        (Standing::Home | Standing::Connected, _) => 200,
+        (_, OrgKind::Operator) => 404,
+        _ => 403,
+    }
+}
+
+/// Managing the home customer's profiles: its own admins only; role is checked first, then reach.
+fn manage_home_profiles(who: Who, ok: u16) -> u16 {
+    match (who.admin(), who.standing, who.kind) {
+        (false, ..) => 403,
+        (true, Standing::Home, _) => ok,
+        (true, _, OrgKind::Operator) => 404,
+        (true, ..) => 403,
+    }
+}
+
+/// Changing the reference device (or, for a revoked partner, the device it registered before the
+/// revocation): the customer and the partner that registered it while its relationship is
+/// active; to anyone else the device does not exist.
+fn change_device(who: Who) -> u16 {
+    match who.role {
+        Role::Reader => 403,
+        _ if who.standing == Standing::Home || who.is_submitting_partner() => 200,
+        _ => 404,
+    }
+}
+
+/// Seeing the reference batch or device (a revoked partner: its own, registered before the
+/// revocation): the customer (its tenant) and the partner that submitted it (while connected).
+fn see_submitted(who: Who) -> u16 {
+    if who.standing == Standing::Home || who.is_submitting_partner() {
+        200
+    } else {
+        404
+    }
+}
+
+/// Who may call what: one entry for every route of the OpenAPI document, and no other.
+const EXPECTATIONS: &[(&str, Rule)] = &[
+    // The first-boot lookup is unauthenticated by design: a device has no credentials yet.
+    ("GET /healthz", Rule::Public),
+    ("GET /readyz", Rule::Public),
+    ("GET /metrics", Rule::Public),
+    ("GET /api/v1/openapi.json", Rule::Public),
+    ("POST /api/v1/device-lookup", Rule::Public),
+    ("GET /api/v1/orgs/me", Rule::Member(|_| 200)),
+    ("GET /api/v1/orgs", Rule::Member(|who| only(who.kind == OrgKind::Operator, 200))),
+    ("POST /api/v1/orgs", Rule::Member(|who| only(who.kind == OrgKind::Operator && who.admin(), 201))),
+    ("POST /api/v1/users", Rule::Member(|who| only(who.admin(), 201))),
+    ("GET /api/v1/users", Rule::Member(|who| only(who.admin(), 200))),
+    ("POST /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 201))),
+    ("GET /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 200))),
+    ("DELETE /api/v1/api-keys/{id}", Rule::Member(|who| only(who.admin(), 204))),
+    ("POST /api/v1/invitations", Rule::Member(|who| only(who.partner_side() && who.admin(), 201))),
+    ("GET /api/v1/invitations", Rule::Member(|_| 200)),
+    // Customers and the operator have no links: their admins get 404 for any id.
+    (
+        "DELETE /api/v1/invitations/{id}",
+        Rule::Member(|who| only(who.admin(), if who.partner_side() { 204 } else { 404 })),
+    ),
+    (
+        "POST /api/v1/invitations/{token}/accept",
+        Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 201)),
+    ),
+    // Each side lists its own relationships, revoked ones included.
+    ("GET /api/v1/relationships", Rule::Member(|_| 200)),
+    // Admins revoke a relationship their organisation is a side of (a revoked one again: a
+    // no-op, 204); someone else's relationship does not exist for them (404).
+    (
+        "DELETE /api/v1/relationships/{id}",
+        Rule::Member(|who| only(who.admin(), if who.standing == Standing::Unrelated { 404 } else { 204 })),
+    ),
+    ("GET /api/v1/customers", Rule::Member(|who| only(who.partner_side(), 200))),
+    ("GET /api/v1/customers/{customer_id}/profiles", Rule::Member(read_home)),
+    ("POST /api/v1/customers/{customer_id}/profiles", Rule::Member(|who| manage_home_profiles(who, 201))),
+    (
+        "PATCH /api/v1/customers/{customer_id}/profiles/{id}",
+        Rule::Member(|who| manage_home_profiles(who, 200)),
+    ),
+    (
+        "DELETE /api/v1/customers/{customer_id}/profiles/{id}",
+        Rule::Member(|who| manage_home_profiles(who, 204)),
+    ),
+    ("GET /api/v1/audit", Rule::Member(|_| 200)),
+    // Registering: registrar or admin of the customer itself or of a connected partner/OEM.
+    (
+        "POST /api/v1/customers/{customer_id}/device-batches",
+        Rule::Member(|who| match who.role {
+            Role::Reader => 403,
+            _ => match read_home(who) {
+                200 => 202,
+                refused => refused,
+            },
+        }),
+    ),
+    ("GET /api/v1/device-batches/{id}", Rule::Member(see_submitted)),
+    ("GET /api/v1/customers/{customer_id}/devices", Rule::Member(read_home)),
+    ("GET /api/v1/customers/{customer_id}/devices/export", Rule::Member(read_home)),
+    // The OEM did not register the reference device, so to the OEM it does not exist.
+    ("GET /api/v1/devices/{id}", Rule::Member(see_submitted)),
+    ("PATCH /api/v1/devices/{id}", Rule::Member(change_device)),
+    ("DELETE /api/v1/devices/{id}", Rule::Member(change_device)),
+];
+
+/// Routes that must be in the document and so in the matrix, for every caller.
+const REQUIRED: [&str; 4] = [
+    "POST /api/v1/customers/{customer_id}/device-batches",
+    "GET /api/v1/device-batches/{id}",
+    "GET /api/v1/relationships",
+    "DELETE /api/v1/relationships/{id}",
+];
+
+/// The expected status of `route` for `caller`.
+fn expected(rule: &Rule, caller: &Caller) -> u16 {
+    match (rule, caller.who) {
+        (Rule::Public, _) => 200,
+        (Rule::Member(_), None) => 401,
+        (Rule::Member(status), Some(who)) => status(who),
+    }
+}
+
+/// Every `METHOD /path` of the OpenAPI document the service serves, in the document's order.
+async fn documented_routes(app: &TestApp) -> Vec<String> {
+    let response = app.request(Method::GET, "/api/v1/openapi.json", None).send().await.expect("GET openapi");
+    assert_eq!(response.status(), 200, "the OpenAPI document is served");
+    let document: Value = response.json().await.expect("the OpenAPI document is JSON");
+    let paths = document["paths"].as_object().expect("the document has paths");
+    let mut routes = Vec::new();
+    for (path, item) in paths {
+        let item = item.as_object().expect("a path item");
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            if item.contains_key(method) {
+                routes.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    routes
+}
+
+/// The expectation table and the document list the same routes; names any that differ.
+fn check_coverage(documented: &[String]) {
+    let uncovered: Vec<&str> = documented
+        .iter()
+        .map(String::as_str)
+        .filter(|route| !EXPECTATIONS.iter().any(|(known, _)| known == route))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "the OpenAPI document lists route(s) the authorisation matrix has no expectation for: {}.\n\
+         Add each to EXPECTATIONS in crates/ztd-server/tests/api/matrix.rs (who may call it, with \
+         which status) and its request to `prepare`.",
+        uncovered.join(", ")
+    );
+    let stale: Vec<&str> = EXPECTATIONS
+        .iter()
+        .map(|(route, _)| *route)
+        .filter(|route| !documented.iter().any(|documented| documented == route))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the authorisation matrix expects route(s) the OpenAPI document does not list: {}",
+        stale.join(", ")
+    );
+    for route in REQUIRED {
+        assert!(documented.iter().any(|documented| documented == route), "{route} is not documented");
+    }
+}
+
+/// The world every call happens in: the home customer has active relationships with the
+/// partner and the OEM, and the partner registered a device (in `partner_batch`) there. Another
+/// partner registered a device there too and was then revoked by the customer.
 struct World {
     customer_admin: TestOrg,
     partner_admin: TestOrg,
+    /// The connected partner's relationship with the home customer.
+    partner_relationship: Uuid,
     partner_batch: String,
     partner_device: String,
     /// The hardware hash of the partner's device, for the first-boot lookup.
     partner_device_hash: String,
+    revoked_relationship: Uuid,
+    revoked_batch: String,
+    revoked_device: String,
     next_device: AtomicU64,
 }
 
-/// Registers a new synthetic device into `customer_id` as `registrar` (a key with at least the
+/// Registers synthetic device `index` into `customer_id` as `registrar` (a key with at least the
 /// registrar role); returns the batch id, the device id and its hardware hash.
 async fn register(
     app: &TestApp,
@@ -56,27 +290,11 @@ async fn register(
 ) -> (String, String, String) {
     let device = ztd_domain::synth::device(77_777, index);
     let body = json!({ "group_tag": "Microsoft365ManagedStandard_", "devices": [device.to_input(None)] });
-    let path = format!("/api/v1/customers/{customer_id}/device-batches");
-    let accepted = app.post(&path, &registrar.key, &body).await;
-    assert_eq!(accepted.status(), 202, "register: {}", accepted.text().await.unwrap_or_default());
-    let batch_id = accepted.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let started = Instant::now();
-    loop {
-        let batch: Value = app
-            .get(&format!("/api/v1/device-batches/{batch_id}"), &registrar.key)
-            .await
-            .json()
-            .await
-            .unwrap();
-        if batch["status"] == "finished" {
-            let device_id =
-                batch["devices"][0]["device_id"].as_str().expect("a registered device").to_owned();
-            return (batch_id, device_id, device.hardware_hash.clone());
-        }
-        assert!(batch["status"] != "finished_with_errors", "registration failed: {batch}");
-        assert!(started.elapsed() < Duration::from_secs(30), "batch not finished: {batch}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let batch = batches_support::register(app, &registrar.key, customer_id, body).await;
+    assert_eq!(batch["status"], "finished", "registration failed: {batch}");
+    let batch_id = batch["id"].as_str().expect("batch id").to_owned();
+    let device_id = batch["devices"][0]["device_id"].as_str().expect("a registered device").to_owned();
+    (batch_id, device_id, device.hardware_hash.clone())
 }
 
 /// A prepared request.
@@ -98,6 +316,12 @@ impl Call {
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}", &Uuid::new_v4().simple().to_string()[..10])
+}
+
+/// The id in the JSON answer of a successful creation.
+async fn created_id(response: reqwest::Response, field: &str) -> String {
+    assert!(response.status().is_success(), "create: {}", response.status());
+    response.json::<Value>().await.expect("JSON answer")[field].as_str().expect("an id").to_owned()
 }
 
 /// Prepares the request a caller makes for `route` (fresh objects where the call consumes one).
@@ -122,16 +346,15 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         }
         "GET /api/v1/api-keys" => Call::new(Method::GET, "/api/v1/api-keys"),
         "DELETE /api/v1/api-keys/{id}" => {
-            // A spare key of the caller's own organisation (anonymous: any id).
+            // A spare key of the caller's own organisation, made by an admin of it (anonymous:
+            // any id).
             let id = match &caller.org {
                 Some(org) => {
-                    let name = KeyName::parse("spare").unwrap();
-                    let actor = AuditActor::operator_cli();
-                    let spare =
-                        services::create_api_key(app.db.as_ref(), org.id(), &name, Role::Reader, &actor);
-                    spare.await.unwrap().key.id
+                    let admin = app.with_role(org, Role::Admin).await;
+                    let body = json!({ "name": "spare", "role": "reader" });
+                    created_id(app.post("/api/v1/api-keys", &admin.key, &body).await, "id").await
                 }
-                None => Uuid::new_v4(),
+                None => Uuid::new_v4().to_string(),
             };
             Call::new(Method::DELETE, format!("/api/v1/api-keys/{id}"))
         }
@@ -139,11 +362,11 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         "GET /api/v1/invitations" => Call::new(Method::GET, "/api/v1/invitations"),
         "DELETE /api/v1/invitations/{id}" => {
             // A fresh link of the caller's organisation when it can make one.
-            let id = match (&caller.org, caller.kind) {
-                (Some(org), Some(OrgKind::Partner | OrgKind::Oem)) => {
+            let partner_side = caller.who.is_some_and(|who| who.partner_side());
+            let id = match &caller.org {
+                Some(org) if partner_side => {
                     let admin = app.with_role(org, Role::Admin).await;
-                    let created = app.post("/api/v1/invitations", &admin.key, &json!({})).await;
-                    created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+                    created_id(app.post("/api/v1/invitations", &admin.key, &json!({})).await, "id").await
                 }
                 _ => Uuid::new_v4().to_string(),
             };
@@ -152,23 +375,26 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         "POST /api/v1/invitations/{token}/accept" => {
             // A fresh partner's fresh link, so every acceptance is a new relationship.
             let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
-            let created = app.post("/api/v1/invitations", &partner.key, &json!({})).await;
-            let token = created.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+            let token =
+                created_id(app.post("/api/v1/invitations", &partner.key, &json!({})).await, "token").await;
             Call::new(Method::POST, format!("/api/v1/invitations/{token}/accept")).json(json!({}))
         }
         "GET /api/v1/relationships" => Call::new(Method::GET, "/api/v1/relationships"),
         "DELETE /api/v1/relationships/{id}" => {
-            // A fresh relationship the caller's organisation is a side of.
-            let id = match (&caller.org, caller.kind) {
-                (Some(org), Some(OrgKind::Customer)) => {
+            let id = match (&caller.org, caller.who) {
+                // A fresh relationship the caller's organisation is a side of.
+                (Some(org), Some(Who { standing: Standing::Home, .. })) => {
                     let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
-                    app.connect(&partner, &app.with_role(org, Role::Admin).await).await.to_string()
+                    app.connect(&partner, &app.with_role(org, Role::Admin).await).await
                 }
-                (Some(org), Some(OrgKind::Partner | OrgKind::Oem)) => {
+                (Some(org), Some(Who { standing: Standing::Connected, .. })) => {
                     let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
-                    app.connect(&app.with_role(org, Role::Admin).await, &customer).await.to_string()
+                    app.connect(&app.with_role(org, Role::Admin).await, &customer).await
                 }
-                _ => Uuid::new_v4().to_string(),
+                // Its own relationship, already revoked.
+                (_, Some(Who { standing: Standing::Revoked, .. })) => world.revoked_relationship,
+                // Someone else's: the home customer's with the connected partner.
+                _ => world.partner_relationship,
             };
             Call::new(Method::DELETE, format!("/api/v1/relationships/{id}"))
         }
@@ -180,8 +406,7 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         "PATCH /api/v1/customers/{customer_id}/profiles/{id}"
         | "DELETE /api/v1/customers/{customer_id}/profiles/{id}" => {
             let body = json!({ "name": "Matrix", "group_tag": unique("Matrix") });
-            let created = app.post(&profiles, &world.customer_admin.key, &body).await;
-            let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+            let id = created_id(app.post(&profiles, &world.customer_admin.key, &body).await, "id").await;
             if route.starts_with("PATCH") {
                 Call::new(Method::PATCH, format!("{profiles}/{id}")).json(json!({ "name": "Renamed" }))
             } else {
@@ -197,7 +422,12 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             Call::new(Method::POST, format!("/api/v1/customers/{home}/device-batches")).json(body)
         }
         "GET /api/v1/device-batches/{id}" => {
-            Call::new(Method::GET, format!("/api/v1/device-batches/{}", world.partner_batch))
+            // A revoked partner asks for its own batch, submitted before the revocation.
+            let batch = match caller.standing() {
+                Some(Standing::Revoked) => &world.revoked_batch,
+                _ => &world.partner_batch,
+            };
+            Call::new(Method::GET, format!("/api/v1/device-batches/{batch}"))
         }
         "GET /api/v1/customers/{customer_id}/devices" => {
             Call::new(Method::GET, format!("/api/v1/customers/{home}/devices"))
@@ -206,12 +436,22 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             Call::new(Method::GET, format!("/api/v1/customers/{home}/devices/export?format=intune"))
         }
         "GET /api/v1/devices/{id}" => {
-            Call::new(Method::GET, format!("/api/v1/devices/{}", world.partner_device))
+            let device = match caller.standing() {
+                Some(Standing::Revoked) => &world.revoked_device,
+                _ => &world.partner_device,
+            };
+            Call::new(Method::GET, format!("/api/v1/devices/{device}"))
         }
         "PATCH /api/v1/devices/{id}" | "DELETE /api/v1/devices/{id}" => {
-            // A fresh device registered by the partner, so each call finds it registered.
-            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
-            let (_, device_id, _) = register(app, &world.partner_admin, home, index).await;
+            // A revoked partner tries the device it registered before the revocation; everyone
+            // else a fresh device registered by the partner, so each call finds it registered.
+            let device_id = match caller.standing() {
+                Some(Standing::Revoked) => world.revoked_device.clone(),
+                _ => {
+                    let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+                    register(app, &world.partner_admin, home, index).await.1
+                }
+            };
             let path = format!("/api/v1/devices/{device_id}");
             if route.starts_with("PATCH") {
                 Call::new(Method::PATCH, path).json(json!({ "group_tag": "Microsoft365ManagedPowerUser_" }))
@@ -221,185 +461,83 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         }
         "POST /api/v1/device-lookup" => Call::new(Method::POST, "/api/v1/device-lookup")
             .json(json!({ "hardware_hash": world.partner_device_hash })),
-        other => panic!("no request prepared for {other}"),
+        other => panic!("no request prepared for {other}: add one to `prepare` in matrix.rs"),
     }
 }
-
-/// The expected status of `route` for a caller of `kind` with `role` (None: anonymous).
-fn expected(route: &str, kind: Option<OrgKind>, role: Option<Role>) -> u16 {
-    use OrgKind::*;
-    use Role::*;
-    // The first-boot lookup is unauthenticated by design: a device has no credentials yet.
-    let public = [
-        "GET /healthz",
-        "GET /readyz",
-        "GET /metrics",
-        "GET /api/v1/openapi.json",
-        "POST /api/v1/device-lookup",
-    ];
-    if public.contains(&route) {
-        return 200;
-    }
-    let (Some(kind), Some(role)) = (kind, role) else { return 401 };
-    let admin = role == Admin;
-    let partner_side = matches!(kind, Partner | Oem);
-    let only = |allowed: bool, ok: u16| if allowed { ok } else { 403 };
-    match route {
-        "GET /api/v1/orgs/me"
-        | "GET /api/v1/invitations"
-        | "GET /api/v1/relationships"
-        | "GET /api/v1/audit" => 200,
-        "GET /api/v1/orgs" => only(kind == Operator, 200),
-        "POST /api/v1/orgs" => only(kind == Operator && admin, 201),
-        "POST /api/v1/users" | "POST /api/v1/api-keys" => only(admin, 201),
-        "GET /api/v1/users" | "GET /api/v1/api-keys" => only(admin, 200),
-        "DELETE /api/v1/api-keys/{id}" => only(admin, 204),
-        "POST /api/v1/invitations" => only(partner_side && admin, 201),
-        // Customers and the operator have no links: their admins get 404 for any id.
-        "DELETE /api/v1/invitations/{id}" => only(admin, if partner_side { 204 } else { 404 }),
-        "POST /api/v1/invitations/{token}/accept" => only(kind == Customer && admin, 201),
-        "DELETE /api/v1/relationships/{id}" => only(admin, if kind == Operator { 404 } else { 204 }),
-        "GET /api/v1/customers" => only(partner_side, 200),
-        // The home customer itself and its two connected partners read; the operator is a stranger.
-        "GET /api/v1/customers/{customer_id}/profiles" => {
-            if kind == Operator {
-                404
-            } else {
-                200
-            }
-        }
-        // Only the customer's own admins manage; role is checked first, then reach.
-        "POST /api/v1/customers/{customer_id}/profiles"
-        | "PATCH /api/v1/customers/{customer_id}/profiles/{id}"
-        | "DELETE /api/v1/customers/{customer_id}/profiles/{id}" => {
-            let ok = match route.split(' ').next() {
-                Some("POST") => 201,
-                Some("PATCH") => 200,
-                _ => 204,
-            };
-            match (admin, kind) {
-                (false, _) => 403,
-                (true, Customer) => ok,
-                (true, Operator) => 404,
-                (true, _) => 403,
-            }
-        }
-        // Registering: registrar or admin of the customer itself or of a connected partner/OEM;
-        // the operator is a stranger (404 after the role check).
-        "POST /api/v1/customers/{customer_id}/device-batches" => match (role, kind) {
-            (Reader, _) => 403,
-            (_, Operator) => 404,
-            _ => 202,
-        },
-        // The partner's batch: seen by the customer (its tenant) and the partner (its submitter).
-        "GET /api/v1/device-batches/{id}" => {
-            if matches!(kind, Customer | Partner) {
-                200
-            } else {
-                404
-            }
-        }
-        "GET /api/v1/customers/{customer_id}/devices"
-        | "GET /api/v1/customers/{customer_id}/devices/export" => {
-            if kind == Operator {
-                404
-            } else {
-                200
-            }
-        }
-        // The partner's device: the OEM did not register it, so to the OEM it does not exist.
-        "GET /api/v1/devices/{id}" => {
-            if matches!(kind, Customer | Partner) {
-                200
-            } else {
-                404
-            }
-        }
-        "PATCH /api/v1/devices/{id}" | "DELETE /api/v1/devices/{id}" => match (role, kind) {
-            (Reader, _) => 403,
-            (_, Customer | Partner) => 200,
-            _ => 404,
-        },
-        other => panic!("no expectation for {other}"),
-    }
-}
-
-const ROUTES: &[&str] = &[
-    "GET /healthz",
-    "GET /readyz",
-    "GET /metrics",
-    "GET /api/v1/openapi.json",
-    "GET /api/v1/orgs/me",
-    "GET /api/v1/orgs",
-    "POST /api/v1/orgs",
-    "POST /api/v1/users",
-    "GET /api/v1/users",
-    "POST /api/v1/api-keys",
-    "GET /api/v1/api-keys",
-    "DELETE /api/v1/api-keys/{id}",
-    "POST /api/v1/invitations",
-    "GET /api/v1/invitations",
-    "DELETE /api/v1/invitations/{id}",
-    "POST /api/v1/invitations/{token}/accept",
-    "GET /api/v1/relationships",
-    "DELETE /api/v1/relationships/{id}",
-    "GET /api/v1/customers",
-    "GET /api/v1/customers/{customer_id}/profiles",
-    "POST /api/v1/customers/{customer_id}/profiles",
-    "PATCH /api/v1/customers/{customer_id}/profiles/{id}",
-    "DELETE /api/v1/customers/{customer_id}/profiles/{id}",
-    "GET /api/v1/audit",
-    "POST /api/v1/customers/{customer_id}/device-batches",
-    "GET /api/v1/device-batches/{id}",
-    "GET /api/v1/customers/{customer_id}/devices",
-    "GET /api/v1/customers/{customer_id}/devices/export",
-    "GET /api/v1/devices/{id}",
-    "PATCH /api/v1/devices/{id}",
-    "DELETE /api/v1/devices/{id}",
-    "POST /api/v1/device-lookup",
-];
 
 async fn every_route_by_every_role(app: TestApp) {
+    let routes = documented_routes(&app).await;
+    check_coverage(&routes);
+
     // One organisation per kind; the home customer accepted the partner and the OEM.
     let mut admins = Vec::new();
     for kind in KINDS {
         admins.push(app.org_with_key(kind, Role::Admin).await);
     }
-    app.connect(&admins[2], &admins[1]).await;
+    let home = admins[1].id();
+    let partner_relationship = app.connect(&admins[2], &admins[1]).await;
     app.connect(&admins[3], &admins[1]).await;
-    let (partner_batch, partner_device, partner_device_hash) =
-        register(&app, &admins[2], admins[1].id(), 0).await;
+    let (partner_batch, partner_device, partner_device_hash) = register(&app, &admins[2], home, 0).await;
+    // A partner that never had a relationship, and one the customer revoked after it registered.
+    let unrelated = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let revoked = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let revoked_relationship = app.connect(&revoked, &admins[1]).await;
+    let (revoked_batch, revoked_device, _) = register(&app, &revoked, home, 1).await;
+    let revocation =
+        app.delete(&format!("/api/v1/relationships/{revoked_relationship}"), &admins[1].key).await;
+    assert_eq!(revocation.status(), 204, "the customer revokes");
     let world = World {
         customer_admin: admins[1].clone(),
         partner_admin: admins[2].clone(),
+        partner_relationship,
         partner_batch,
         partner_device,
         partner_device_hash,
-        next_device: AtomicU64::new(1),
+        revoked_relationship,
+        revoked_batch,
+        revoked_device,
+        next_device: AtomicU64::new(2),
     };
 
-    let mut callers = vec![Caller { label: "anonymous".into(), kind: None, role: None, org: None }];
-    for (kind, admin) in KINDS.iter().zip(&admins) {
+    let mut callers = vec![Caller { label: "anonymous".into(), who: None, org: None }];
+    let organisations = KINDS
+        .iter()
+        .zip(&admins)
+        .map(|(kind, admin)| {
+            let standing = match kind {
+                OrgKind::Customer => Standing::Home,
+                OrgKind::Partner | OrgKind::Oem => Standing::Connected,
+                OrgKind::Operator => Standing::Unrelated,
+            };
+            (kind.to_string(), *kind, standing, admin)
+        })
+        .chain([
+            ("unrelated".to_owned(), OrgKind::Partner, Standing::Unrelated, &unrelated),
+            ("revoked".to_owned(), OrgKind::Partner, Standing::Revoked, &revoked),
+        ]);
+    for (name, kind, standing, admin) in organisations {
         for role in ROLES {
             let org = if role == Role::Admin { admin.clone() } else { app.with_role(admin, role).await };
             callers.push(Caller {
-                label: format!("{kind}/{role}"),
-                kind: Some(*kind),
-                role: Some(role),
+                label: format!("{name}/{role}"),
+                who: Some(Who { kind, role, standing }),
                 org: Some(org),
             });
         }
     }
 
+    let route_width = routes.iter().map(String::len).max().unwrap_or(0) + 1;
+    let cell_width = callers.iter().map(|caller| caller.label.len()).max().unwrap_or(0) + 1;
     let mut failures = Vec::new();
     let mut table = String::new();
-    let _ = write!(table, "{:<55}", "route \\ caller");
+    let _ = write!(table, "{:<route_width$}", "route \\ caller");
     for caller in &callers {
-        let _ = write!(table, " {:>18}", caller.label);
+        let _ = write!(table, " {:>cell_width$}", caller.label);
     }
     table.push('\n');
-    for route in ROUTES {
-        let _ = write!(table, "{route:<55}");
+    for route in &routes {
+        let rule = &EXPECTATIONS.iter().find(|(known, _)| known == route).expect("checked above").1;
+        let _ = write!(table, "{route:<route_width$}");
         for caller in &callers {
             let call = prepare(&app, &world, route, caller).await;
             let mut request = app.request(call.method, &call.path, caller.key());
@@ -408,9 +546,9 @@ async fn every_route_by_every_role(app: TestApp) {
             }
             let response = request.send().await.expect("send the matrix request");
             let actual = response.status().as_u16();
-            let want = expected(route, caller.kind, caller.role);
+            let want = expected(rule, caller);
             let mark = if actual == want { " " } else { "!" };
-            let _ = write!(table, " {:>18}", format!("{mark}{actual}/{want}"));
+            let _ = write!(table, " {:>cell_width$}", format!("{mark}{actual}/{want}"));
             if actual != want {
                 let body = response.text().await.unwrap_or_default();
                 failures.push(format!("{route} as {}: got {actual}, want {want}: {body}", caller.label));
@@ -423,7 +561,9 @@ async fn every_route_by_every_role(app: TestApp) {
     }
     assert!(
         failures.is_empty(),
-        "authorisation matrix ({} backend), cells are actual/expected, `!` marks a mismatch:\n{table}\n{}",
+        "authorisation matrix ({} backend), cells are actual/expected, `!` marks a mismatch; \
+         `unrelated` is a partner that never had a relationship with the customer, `revoked` one \
+         whose relationship the customer revoked:\n{table}\n{}",
         app.backend.name(),
         failures.join("\n")
     );

@@ -1,9 +1,7 @@
-//! SPEC §4: built-in profiles, custom profiles validated by the domain rules, unique tags,
-//! deleting a used profile refused.
+//! docs/domain.md#profiles-and-group-tags: built-in profiles, custom profiles validated by the
+//! domain rules, unique tags, deleting a used profile refused.
 
-use std::time::{Duration, Instant};
-
-use serde_json::{json, Value};
+use serde_json::json;
 use ztd_server::testing::{TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
@@ -116,18 +114,7 @@ async fn a_used_profile_cannot_be_deleted(app: TestApp) {
     // The customer registers one of its own devices with the profile's tag.
     let device = ztd_domain::synth::device(4_004, 0).to_input(None);
     let batch = json!({ "group_tag": "ContosoLab", "devices": [device] });
-    let batches = format!("/api/v1/customers/{}/device-batches", customer.id());
-    let accepted = expect_json(app.post(&batches, &customer.key, &batch).await, 202).await;
-    let batch_path = format!("/api/v1/device-batches/{}", accepted["id"].as_str().unwrap());
-    let started = Instant::now();
-    let finished: Value = loop {
-        let status = expect_json(app.get(&batch_path, &customer.key).await, 200).await;
-        if status["status"] == "finished" || status["status"] == "finished_with_errors" {
-            break status;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "batch not finished: {status}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let finished = crate::batches_support::register(&app, &customer.key, customer.id(), batch).await;
     assert_eq!(finished["status"], "finished", "{finished}");
 
     let id = profile["id"].as_str().unwrap();

@@ -1,6 +1,10 @@
-//! Helpers shared by the registration tests (batches, devices, lookup).
+//! Helpers shared by the integration tests that register devices: `batches.rs`, `devices.rs`,
+//! `lookup.rs`, `portal.rs` (`mod batches_support;`) and the `api` binary (included there by
+//! path). Polling a batch and writing a CSV body live here and nowhere else.
 
 #![allow(dead_code, unused_imports)] // each test binary uses a different part
+
+mod csv_bodies;
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +15,7 @@ use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::testing::{TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
+pub use csv_bodies::{csv_text, intune_csv, partner_center_csv};
 pub use ztd_domain::profile::{POWER_USER_TAG, STANDARD_TAG};
 
 /// `count` synthetic devices; a distinct `seed` per test keeps tests independent.
@@ -25,24 +30,6 @@ pub fn json_devices(devices: &[SyntheticDevice]) -> Vec<Value> {
 
 pub fn input_json(input: &DeviceInput) -> Value {
     serde_json::to_value(input).expect("device JSON")
-}
-
-/// A Partner Center CSV body.
-pub fn partner_center_csv(devices: &[SyntheticDevice]) -> String {
-    let mut text = String::from(
-        "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
-    );
-    for device in devices {
-        text.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            device.serial_number,
-            device.product_key_id.as_deref().unwrap_or(""),
-            device.hardware_hash,
-            device.manufacturer,
-            device.model
-        ));
-    }
-    text
 }
 
 /// A customer (admin key) with a partner (admin key) it has accepted.

@@ -1,14 +1,46 @@
-//! Runs the real `ztd` binary as a server process (and its `admin` commands) for the tests that
-//! need a process to kill or a client binary to point at it.
+//! The real `ztd` binary for the tests of this crate (`mod server_process;` in each): run as a
+//! command, as a server process to kill or point a client at, and its `admin` commands; plus
+//! the CSV files and the batch polling those tests share. Each exists here and nowhere else.
 
-#![allow(dead_code)] // each test binary uses a different part
+#![allow(dead_code, unused_imports)] // each test binary uses a different part
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-pub const ZTD: &str = env!("CARGO_BIN_EXE_ztd");
+use serde_json::Value;
+
+// The CSV bodies, written by the domain's CsvWriter, are shared with ztd-server's test helpers.
+#[path = "../../../ztd-server/tests/batches_support/csv_bodies.rs"]
+mod csv_bodies;
+pub use csv_bodies::{csv_text, intune_csv};
+
+/// A command for the `ztd` binary Cargo built for these tests.
+pub fn ztd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ztd"))
+}
+
+/// Runs `ztd <args>` with no input; stdout and stderr captured.
+pub fn run(args: &[&str]) -> Output {
+    ztd().args(args).output().expect("run ztd")
+}
+
+/// Runs `ztd <args>` with `input` on its stdin; stdout and stderr captured.
+pub fn run_with_input(args: &[&str], input: &str) -> Output {
+    let mut child = ztd()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ztd");
+    let mut stdin = child.stdin.take().expect("ztd's stdin");
+    stdin.write_all(input.as_bytes()).expect("write ztd's stdin");
+    drop(stdin);
+    child.wait_with_output().expect("wait for ztd")
+}
 
 /// A SQLite database file in a temporary directory, removed at drop.
 pub struct TempDatabase {
@@ -30,7 +62,7 @@ impl TempDatabase {
 
 /// Runs `ztd admin <args> --json` on the database and returns the printed JSON.
 pub fn admin(database_url: &str, args: &[&str]) -> serde_json::Value {
-    let output = Command::new(ZTD)
+    let output = ztd()
         .arg("admin")
         .args(args)
         .args(["--json", "--database-url", database_url])
@@ -78,7 +110,7 @@ impl ServerProcess {
     pub fn start(database_url: &str, extra_args: &[&str]) -> Self {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let child = Command::new(ZTD)
+        let child = ztd()
             .args(["serve", "--listen", &listen, "--database-url", database_url])
             .args(extra_args)
             .env("ZTD_LOG", "warn")
@@ -127,18 +159,34 @@ impl Drop for ServerProcess {
 
 /// A CSV file in the Partner Center format with `count` synthetic devices from `seed`.
 pub fn partner_center_csv(path: &Path, seed: u64, count: usize) {
-    let mut text = String::from(
-        "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
-    );
-    for device in ztd_domain::synth::generate(seed, count) {
-        text.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            device.serial_number,
-            device.product_key_id.as_deref().unwrap_or(""),
-            device.hardware_hash,
-            device.manufacturer,
-            device.model
-        ));
+    let devices: Vec<_> = ztd_domain::synth::generate(seed, count).collect();
+    std::fs::write(path, csv_bodies::partner_center_csv(&devices)).expect("write the CSV");
+}
+
+/// `GET url` with the key; asserts success and returns the JSON body.
+pub async fn get_json(client: &reqwest::Client, url: &str, key: &str) -> Value {
+    let response = client.get(url).bearer_auth(key).send().await.expect("GET");
+    assert!(response.status().is_success(), "GET {url}: {}", response.status());
+    response.json().await.expect("JSON body")
+}
+
+/// Polls batch `batch_id` of the server at `base` until it is finished (with or without
+/// errors), for at most `within`; returns its last state (counts and the first row).
+pub async fn wait_finished(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    batch_id: &str,
+    within: Duration,
+) -> Value {
+    let url = format!("{base}/api/v1/device-batches/{batch_id}?limit=1");
+    let deadline = Instant::now() + within;
+    loop {
+        let state = get_json(client, &url, key).await;
+        if state["status"] == "finished" || state["status"] == "finished_with_errors" {
+            return state;
+        }
+        assert!(Instant::now() < deadline, "batch {batch_id} did not finish within {within:?}: {state}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    std::fs::write(path, text).expect("write the CSV");
 }
