@@ -105,8 +105,11 @@ impl RowError {
 
     /// Another customer holds the device. Deliberately names nothing of that customer.
     pub fn registered_to_other_tenant() -> Self {
-        Self::new(RowErrorCode::DeviceRegisteredToOtherTenant, "this device is registered to another organisation")
-            .with_hint("the device's current owner must deregister it before it can be registered here")
+        Self::new(
+            RowErrorCode::DeviceRegisteredToOtherTenant,
+            "this device is registered to another organisation",
+        )
+        .with_hint("the device's current owner must deregister it before it can be registered here")
     }
 
     /// Another row of the same batch registered the device first.

@@ -124,13 +124,18 @@ fn export_stream(
                             Ok(None) => {
                                 tracing::info!(customer = %customer_id, %partner, "device export stopped: the relationship was revoked");
                                 return Some((
-                                    Err(std::io::Error::other("the relationship was revoked during the export")),
+                                    Err(std::io::Error::other(
+                                        "the relationship was revoked during the export",
+                                    )),
                                     Cursor::Done,
                                 ));
                             }
                             Err(error) => {
                                 tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
-                                return Some((Err(std::io::Error::other("device export failed")), Cursor::Done));
+                                return Some((
+                                    Err(std::io::Error::other("device export failed")),
+                                    Cursor::Done,
+                                ));
                             }
                         }
                     }

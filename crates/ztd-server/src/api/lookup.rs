@@ -70,8 +70,14 @@ pub struct LookupRequest {
 pub async fn lookup(
     State(state): State<AppState>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> Response {
+    // The activation's audit event carries the request that caused it.
+    let request_id = headers
+        .get(crate::app::REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let started = Instant::now();
     let client =
         connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());
@@ -80,7 +86,7 @@ pub async fn lookup(
             "rate_limited",
             ApiError::RateLimited { retry_after_secs: retry_after.as_secs().max(1) }.into_response(),
         ),
-        Ok(()) => match find_configuration(&state, body).await {
+        Ok(()) => match find_configuration(&state, body, request_id).await {
             Ok(configuration) => ("configured", Json(configuration).into_response()),
             Err(error) => (outcome(&error), error.into_response()),
         },
@@ -108,7 +114,11 @@ fn not_registered() -> ApiError {
     ApiError::Device { status: StatusCode::NOT_FOUND, error }
 }
 
-async fn find_configuration(state: &AppState, request: LookupRequest) -> Result<serde_json::Value, ApiError> {
+async fn find_configuration(
+    state: &AppState,
+    request: LookupRequest,
+    request_id: Option<String>,
+) -> Result<serde_json::Value, ApiError> {
     let input = DeviceInput {
         serial_number: request.serial_number,
         product_key_id: request.product_key_id,
@@ -158,16 +168,16 @@ async fn find_configuration(state: &AppState, request: LookupRequest) -> Result<
         &format!("Profile {}", profile.name),
     );
     if device.state != DeviceState::Active {
-        activate(state, &device).await?;
+        activate(state, &device, request_id).await?;
     }
     Ok(configuration)
 }
 
 /// First lookup: the device becomes `active`, audited on the customer's tenant.
-async fn activate(state: &AppState, device: &Device) -> Result<(), ApiError> {
+async fn activate(state: &AppState, device: &Device, request_id: Option<String>) -> Result<(), ApiError> {
     state.db.mark_device_active(device.id, Utc::now()).await?;
     let event = NewAuditEvent {
-        request_id: None,
+        request_id,
         actor_kind: ActorKind::Device,
         actor_id: Some(device.id),
         actor_org_id: None,
