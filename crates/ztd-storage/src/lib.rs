@@ -55,6 +55,10 @@ pub enum StorageError {
     /// A uniqueness rule was hit; the string names the rule (e.g. "profile_group_tag").
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A partner's (or OEM's) work on a customer's tenant while it has no active relationship
+    /// with that customer: the consent was revoked (or never given). Nothing was written.
+    #[error("the partner has no active relationship with the customer")]
+    ConsentRevoked,
     /// A paging cursor this storage did not hand out.
     #[error("invalid cursor")]
     InvalidCursor,

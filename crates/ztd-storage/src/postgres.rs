@@ -22,6 +22,7 @@ pub struct PostgresDatabase {
 impl PostgresDatabase {
     const BACKEND: &'static str = "postgres";
     const LOCK_ROWS: &'static str = " FOR UPDATE";
+    const SHARE_ROWS: &'static str = " FOR SHARE";
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
     /// devices and item outcomes commit or vanish together (a crash at worst loses the last

@@ -228,6 +228,29 @@ macro_rules! impl_database {
                 .await?)
             }
 
+            /// Whether `submitter` may still work on `customer`'s tenant: always for the customer
+            /// itself, else only while their relationship is active. `share_lock` is the backend's
+            /// `FOR SHARE` clause: a concurrent `revoke_relationship` waits for this transaction.
+            async fn consent_active(
+                tx: &mut Tx,
+                submitter: Uuid,
+                customer: Uuid,
+                share_lock: &str,
+            ) -> Result<bool> {
+                if submitter == customer {
+                    return Ok(true);
+                }
+                let active = sqlx::query(&format!(
+                    "SELECT id FROM relationships \
+                     WHERE partner_org_id = $1 AND customer_org_id = $2 AND revoked_at IS NULL{share_lock}"
+                ))
+                .bind(submitter)
+                .bind(customer)
+                .fetch_optional(&mut **tx)
+                .await?;
+                Ok(active.is_some())
+            }
+
             /// The customer and batch of each live device holding any of the keys.
             async fn live_key_holders(
                 tx: &mut Tx,
@@ -253,6 +276,7 @@ macro_rules! impl_database {
                     items: &[ChunkItem],
                     lease_until: DateTime<Utc>,
                 ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>> {
+                    let revoked = ztd_domain::codes::RowError::relationship_revoked();
                     let mut tx = self.begin_write().await?;
                     let result: Result<_> = async {
                         let rows = items.iter().map(|item| match item {
@@ -288,10 +312,31 @@ macro_rules! impl_database {
 
                         let now = Utc::now();
                         let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
+                        // Consent is re-checked where the work happens: once the customer revoked
+                        // the partner, every row still pending fails and nothing is registered.
+                        let consent =
+                            consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Self::SHARE_ROWS).await?;
+                        if !consent {
+                            let mut rows: Vec<i64> = items.iter().map(|item| match item {
+                                ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+                            }).filter(|row| pending.contains(row)).collect();
+                            rows.sort_unstable();
+                            rows.dedup();
+                            for row in rows {
+                                outcomes.push(ItemOutcome {
+                                    row,
+                                    status: ItemStatus::Failed,
+                                    device_id: None,
+                                    error_code: Some(revoked.code.as_str()),
+                                    error_message: Some(&revoked.message),
+                                    error_hint: revoked.hint.as_deref(),
+                                });
+                            }
+                        }
                         // Sorted by identity so concurrent chunks take index locks in the same order.
                         let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
                         let mut seen = HashSet::new();
-                        for item in items {
+                        for item in items.iter().filter(|_| consent) {
                             match item {
                                 ChunkItem::Register { row, device, unassigned } => {
                                     if pending.contains(row) && seen.insert(*row) {
@@ -1144,8 +1189,8 @@ macro_rules! impl_database {
                         if let Some(setup) = Self::CHUNK_TRANSACTION_SETUP {
                             sqlx::query(setup).execute(&mut *tx).await?;
                         }
-                        let receiving = sqlx::query_scalar::<_, bool>(&format!(
-                            "SELECT receiving FROM batches WHERE id = $1{}",
+                        let (receiving, customer_id, submitter) = sqlx::query_as::<_, (bool, Uuid, Uuid)>(&format!(
+                            "SELECT receiving, customer_id, submitted_by_org_id FROM batches WHERE id = $1{}",
                             Self::LOCK_ROWS
                         ))
                         .bind(batch_id)
@@ -1154,6 +1199,9 @@ macro_rules! impl_database {
                         .ok_or(StorageError::NotFound)?;
                         if !receiving {
                             return Err(StorageError::Conflict("batch_sealed"));
+                        }
+                        if !consent_active(&mut tx, submitter, customer_id, Self::SHARE_ROWS).await? {
+                            return Err(StorageError::ConsentRevoked);
                         }
                         insert_batch_items(&mut tx, batch_id, items).await?;
                         Ok(())
@@ -1165,6 +1213,17 @@ macro_rules! impl_database {
                 async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch> {
                     let mut tx = self.begin_write().await?;
                     let result: Result<_> = async {
+                        let (customer_id, submitter) = sqlx::query_as::<_, (Uuid, Uuid)>(&format!(
+                            "SELECT customer_id, submitted_by_org_id FROM batches WHERE id = $1{}",
+                            Self::LOCK_ROWS
+                        ))
+                        .bind(batch_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                        if !consent_active(&mut tx, submitter, customer_id, Self::SHARE_ROWS).await? {
+                            return Err(StorageError::ConsentRevoked);
+                        }
                         let sealed = sqlx::query_as::<_, Batch>(&format!(
                             "UPDATE batches SET receiving = $2, \
                              total = (SELECT COUNT(*) FROM batch_items WHERE batch_id = $1) \
@@ -1368,13 +1427,25 @@ macro_rules! impl_database {
                     items: Option<&[BatchItem]>,
                     audit: &NewAuditEvent,
                 ) -> Result<(Batch, bool)> {
-                    if let Some(key) = batch.idempotency_key.as_deref() {
-                        if let Some(existing) = self.batch_by_idempotency_key(batch.submitted_by_org_id, key).await? {
-                            return Ok((existing, false));
-                        }
-                    }
                     let mut tx = self.begin_write().await?;
                     let result: Result<_> = async {
+                        // Consent first: a partner whose relationship was revoked gets nothing,
+                        // not even the batch an idempotent retry would return.
+                        if !consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Self::SHARE_ROWS).await? {
+                            return Err(StorageError::ConsentRevoked);
+                        }
+                        if let Some(key) = batch.idempotency_key.as_deref() {
+                            let existing = sqlx::query_as::<_, Batch>(&format!(
+                                "SELECT {BATCH_COLUMNS} FROM batches WHERE submitted_by_org_id = $1 AND idempotency_key = $2"
+                            ))
+                            .bind(batch.submitted_by_org_id)
+                            .bind(key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                            if let Some(existing) = existing {
+                                return Ok((existing, false));
+                            }
+                        }
                         sqlx::query(&format!(
                             "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"

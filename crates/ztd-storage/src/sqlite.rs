@@ -40,6 +40,7 @@ impl SqliteDatabase {
     const BACKEND: &'static str = "sqlite";
     /// SQLite has a single writer: no row locks to take.
     const LOCK_ROWS: &'static str = "";
+    const SHARE_ROWS: &'static str = "";
     const SKIP_LOCKED: &'static str = "";
     /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
     const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;

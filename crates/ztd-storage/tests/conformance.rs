@@ -50,6 +50,10 @@ conformance!(
     device_paging_and_filters,
     streamed_intake_is_claimable_only_once_sealed,
     two_workers_on_one_batch_process_each_row_once,
+    revoke_between_chunks_fails_the_rest_of_a_partner_batch,
+    revoke_before_any_chunk_fails_every_row,
+    intake_after_revoke_is_refused,
+    revoke_waits_for_a_chunk_holding_consent,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -679,8 +683,7 @@ async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>)
 }
 
 async fn idempotency_key_returns_first_batch(db: Arc<dyn Database>) {
-    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
-    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let (partner, customer, _) = partner_and_customer(&db).await;
     let first = batch_for(customer.id, partner.id, 3, Some("retry-42"));
     let (created, is_new) =
         db.create_batch(&first, &pending_items(&first, 3), &audit(None, None, "batch.create")).await.unwrap();
@@ -868,4 +871,217 @@ async fn two_workers_on_one_batch_process_each_row_once(db: Arc<dyn Database>) {
     assert_eq!((batch.unassigned, batch.failed), (rows, 0));
     let items = db.list_batch_items(batch.id, None, 1000).await.unwrap();
     assert!(items.iter().all(|i| i.status == ItemStatus::Unassigned && i.error_code.is_none()));
+}
+
+// ---- consent checked where the work happens -------------------------------------------------
+
+/// A partner with an active relationship to a fresh customer.
+async fn partner_and_customer(db: &Arc<dyn Database>) -> (Organisation, Organisation, Relationship) {
+    let partner = org(db, OrgKind::Partner, "CSP").await;
+    let customer = org(db, OrgKind::Customer, "Customer").await;
+    let link = invitation(partner.id, RelationshipKind::Csp, None, false);
+    db.create_invitation(&link, &audit(Some(partner.id), None, "invitation.create")).await.unwrap();
+    let rel = db
+        .accept_invitation(
+            link.id,
+            &relationship(partner.id, customer.id, RelationshipKind::Csp),
+            &audit(Some(customer.id), Some(customer.id), "invitation.accept"),
+        )
+        .await
+        .unwrap();
+    (partner, customer, rel)
+}
+
+fn register_rows(prefix: &str, rows: std::ops::RangeInclusive<i64>) -> Vec<ChunkItem> {
+    rows.map(|row| ChunkItem::Register {
+        row,
+        device: new_device(&format!("{prefix}-{row}"), None),
+        unassigned: true,
+    })
+    .collect()
+}
+
+async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let batch = batch_for(customer.id, partner.id, 6, None);
+    db.create_batch(
+        &batch,
+        &pending_items(&batch, 6),
+        &audit(Some(partner.id), Some(customer.id), "batch.create"),
+    )
+    .await
+    .unwrap();
+    let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("claimed");
+    let first =
+        db.process_chunk(&claimed, &register_rows("REV", 1..=3), now() + Duration::minutes(1)).await.unwrap();
+    assert!(first.iter().all(|(_, status, id)| *status == ItemStatus::Unassigned && id.is_some()));
+
+    db.revoke_relationship(rel.id, customer.id, now(), &audit(Some(customer.id), Some(customer.id), "r"))
+        .await
+        .unwrap();
+    let mut second = register_rows("REV", 4..=5);
+    second.push(ChunkItem::Fail {
+        row: 6,
+        code: "invalid_hardware_hash".into(),
+        message: "bad".into(),
+        hint: None,
+    });
+    let done = db.process_chunk(&claimed, &second, now() + Duration::minutes(1)).await.unwrap();
+    assert_eq!(
+        done,
+        vec![(4, ItemStatus::Failed, None), (5, ItemStatus::Failed, None), (6, ItemStatus::Failed, None)]
+    );
+    for serial in ["REV-4", "REV-5"] {
+        let key = format!("uuid|{serial}");
+        assert!(
+            db.find_device_by_keys(None, None, Some(&key)).await.unwrap().is_none(),
+            "{serial} not registered"
+        );
+    }
+    assert!(db.pending_items(batch.id, 10).await.unwrap().is_empty());
+    let finished =
+        db.finish_batch(batch.id, now(), &audit(None, Some(customer.id), "batch.finish")).await.unwrap();
+    assert_eq!(
+        (finished.status, finished.unassigned, finished.registered, finished.failed),
+        (BatchStatus::FinishedWithErrors, 3, 0, 3)
+    );
+    let items = db.list_batch_items(batch.id, None, 10).await.unwrap();
+    assert!(items[..3].iter().all(|i| i.status == ItemStatus::Unassigned));
+    for item in &items[3..] {
+        assert_eq!(item.status, ItemStatus::Failed);
+        assert_eq!(item.error_code.as_deref(), Some("relationship_revoked"));
+        assert!(item.error_message.is_some() && item.error_hint.is_some());
+    }
+}
+
+async fn revoke_before_any_chunk_fails_every_row(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let batch = batch_for(customer.id, partner.id, 4, None);
+    db.create_batch(&batch, &pending_items(&batch, 4), &audit(None, None, "batch.create")).await.unwrap();
+    // A customer's own batch, queued at the same time, is not affected by the revocation.
+    let own = batch_for(customer.id, customer.id, 2, None);
+    db.create_batch(&own, &pending_items(&own, 2), &audit(None, None, "batch.create")).await.unwrap();
+    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+
+    let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("claimed");
+    assert_eq!(claimed.id, batch.id, "oldest first");
+    let done = db
+        .process_chunk(&claimed, &register_rows("EARLY", 1..=4), now() + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 4);
+    assert!(done.iter().all(|(_, status, id)| *status == ItemStatus::Failed && id.is_none()));
+    let finished = db.finish_batch(batch.id, now(), &audit(None, None, "batch.finish")).await.unwrap();
+    assert_eq!(
+        (finished.status, finished.failed, finished.unassigned),
+        (BatchStatus::FinishedWithErrors, 4, 0)
+    );
+    let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
+    assert!(db.list_devices(customer.id, &all, None, 100).await.unwrap().items.is_empty(), "zero devices");
+
+    let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("own batch");
+    assert_eq!(claimed.id, own.id);
+    let done =
+        db.process_chunk(&claimed, &register_rows("OWN", 1..=2), now() + Duration::minutes(1)).await.unwrap();
+    assert!(done.iter().all(|(_, status, _)| *status == ItemStatus::Unassigned));
+}
+
+async fn intake_after_revoke_is_refused(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let streamed = batch_for(customer.id, partner.id, 0, None);
+    db.open_batch(&streamed, &audit(None, None, "batch.create")).await.unwrap();
+    let items = pending_items(&streamed, 4);
+    db.append_batch_items(streamed.id, &items[..2]).await.unwrap();
+    let keyed = batch_for(customer.id, partner.id, 1, Some("key-1"));
+    db.create_batch(&keyed, &pending_items(&keyed, 1), &audit(None, None, "batch.create")).await.unwrap();
+    let audit_before =
+        db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap().len();
+
+    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+    assert!(matches!(
+        db.append_batch_items(streamed.id, &items[2..]).await,
+        Err(StorageError::ConsentRevoked)
+    ));
+    assert!(matches!(db.seal_batch(streamed.id).await, Err(StorageError::ConsentRevoked)));
+    let fresh = batch_for(customer.id, partner.id, 2, None);
+    assert!(matches!(
+        db.create_batch(&fresh, &pending_items(&fresh, 2), &audit(Some(partner.id), None, "batch.create"))
+            .await,
+        Err(StorageError::ConsentRevoked)
+    ));
+    let opened = batch_for(customer.id, partner.id, 0, None);
+    assert!(matches!(
+        db.open_batch(&opened, &audit(Some(partner.id), None, "batch.create")).await,
+        Err(StorageError::ConsentRevoked)
+    ));
+    let retry = batch_for(customer.id, partner.id, 1, Some("key-1"));
+    assert!(matches!(
+        db.create_batch(&retry, &pending_items(&retry, 1), &audit(None, None, "batch.create")).await,
+        Err(StorageError::ConsentRevoked)
+    ));
+    // Nothing written: no batch, no items, not claimable, no audit event.
+    assert!(matches!(db.get_batch(fresh.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_batch(opened.id).await, Err(StorageError::NotFound)));
+    assert_eq!(db.list_batch_items(streamed.id, None, 10).await.unwrap().len(), 2);
+    let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("keyed");
+    assert_eq!(claimed.id, keyed.id, "the unsealed upload is never claimable");
+    assert!(db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().is_none());
+    let audit_after =
+        db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap().len();
+    assert_eq!(audit_after, audit_before, "the refused calls wrote no audit event");
+
+    // The customer's own intake goes on.
+    let own = batch_for(customer.id, customer.id, 0, None);
+    db.open_batch(&own, &audit(None, None, "batch.create")).await.unwrap();
+    db.append_batch_items(own.id, &pending_items(&own, 2)).await.unwrap();
+    assert_eq!(db.seal_batch(own.id).await.unwrap().total, 2);
+}
+
+/// The chunk reads the relationship in its own transaction: a revocation committed before the
+/// chunk fails its rows; one that races the chunk waits for it (PostgreSQL `FOR SHARE`, SQLite's
+/// single writer), so no chunk registers a device after the revocation committed.
+async fn revoke_waits_for_a_chunk_holding_consent(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let rows = 400;
+    let batch = batch_for(customer.id, partner.id, rows, None);
+    db.create_batch(&batch, &pending_items(&batch, rows), &audit(None, None, "batch.create")).await.unwrap();
+    let claimed = db.claim_batch("w", now(), now() + Duration::minutes(5)).await.unwrap().expect("claimed");
+    let worker = {
+        let (db, claimed) = (db.clone(), claimed.clone());
+        tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for part in register_rows("RACE", 1..=rows).chunks(20) {
+                let at = Utc::now();
+                let done = db.process_chunk(&claimed, part, now() + Duration::minutes(5)).await.unwrap();
+                outcomes.push((at, Utc::now(), done));
+            }
+            outcomes
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+    let revoked_at = Utc::now();
+    let outcomes = worker.await.unwrap();
+    // Every chunk is all-or-nothing, chunks that registered precede the ones that failed, and no
+    // chunk that started after the revocation returned registered anything.
+    let mut failing = false;
+    for (started, _, done) in &outcomes {
+        let failed = done.iter().all(|(_, status, _)| *status == ItemStatus::Failed);
+        let registered = done.iter().all(|(_, status, _)| *status == ItemStatus::Unassigned);
+        assert!(failed || registered, "a chunk is all-or-nothing");
+        if failing {
+            assert!(failed, "no chunk registers after one saw the revocation");
+        }
+        failing |= failed;
+        if *started > revoked_at {
+            assert!(failed, "a chunk started after the revoke committed must fail");
+        }
+    }
+    let registered: usize = outcomes
+        .iter()
+        .flat_map(|(_, _, done)| done)
+        .filter(|(_, status, _)| *status == ItemStatus::Unassigned)
+        .count();
+    let all = DeviceFilter::default();
+    assert_eq!(db.list_devices(customer.id, &all, None, 1000).await.unwrap().items.len(), registered);
 }
