@@ -11,7 +11,7 @@ use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{impl_database, map_err, DeviceInsert, ItemOutcome};
+use crate::sql::{map_err, Backend, DeviceInsert, ItemOutcome};
 use crate::{Batch, BatchItem, NewDevice, Result};
 
 #[derive(Debug, Clone)]
@@ -20,16 +20,6 @@ pub struct PostgresDatabase {
 }
 
 impl PostgresDatabase {
-    const BACKEND: &'static str = "postgres";
-    const LOCK_ROWS: &'static str = " FOR UPDATE";
-    const SHARE_ROWS: &'static str = " FOR SHARE";
-    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
-    /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
-    /// devices and item outcomes commit or vanish together (a crash at worst loses the last
-    /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
-    /// commits synchronously, which flushes every earlier chunk's WAL first.
-    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
-
     /// Connects to `postgres://…` and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
@@ -45,6 +35,48 @@ impl PostgresDatabase {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+// The shared SQL (`src/sql/`), compiled for this backend: each of those files is a module of
+// both backends (hence `duplicate_mod` allowed), written against these two aliases.
+type Db = sqlx::Postgres;
+type Store = PostgresDatabase;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/audit.rs"]
+mod audit;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/batches.rs"]
+mod batches;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/common.rs"]
+mod common;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/consent.rs"]
+mod consent;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/credentials.rs"]
+mod credentials;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/devices.rs"]
+mod devices;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/orgs.rs"]
+mod orgs;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/profiles.rs"]
+mod profiles;
+
+impl Backend for PostgresDatabase {
+    type Db = sqlx::Postgres;
+    const NAME: &'static str = "postgres";
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const FOR_SHARE: &'static str = " FOR SHARE";
+    const FOR_UPDATE_SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
+    /// devices and item outcomes commit or vanish together (a crash at worst loses the last
+    /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
+    /// commits synchronously, which flushes every earlier chunk's WAL first.
+    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
@@ -153,5 +185,3 @@ impl PostgresDatabase {
         Ok(())
     }
 }
-
-impl_database!(PostgresDatabase, sqlx::Postgres);
