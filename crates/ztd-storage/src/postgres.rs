@@ -11,8 +11,8 @@ use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{map_err, Backend, DeviceInsert, ItemOutcome};
-use crate::{Batch, BatchItem, NewDevice, Result};
+use crate::sql::{item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome};
+use crate::{Batch, BatchItem, Conflict, NewDevice, Result};
 
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
@@ -142,12 +142,12 @@ impl Backend for PostgresDatabase {
         .bind(&rows)
         .bind(items.iter().map(|i| i.status.as_str()).collect::<Vec<_>>())
         .bind(items.iter().map(|i| i.device_id).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_code.as_deref()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_message.as_deref()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_hint.as_deref()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).0).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).1).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).2).collect::<Vec<_>>())
         .execute(&mut **tx)
         .await
-        .map_err(map_err("batch_item_row"))?;
+        .map_err(map_err(Conflict::BatchItemRow))?;
         sqlx::query(
             "INSERT INTO batch_item_inputs (batch_id, row_no, input) \
              SELECT $1, t.* FROM UNNEST($2::bigint[], $3::jsonb[]) AS t",
@@ -177,9 +177,9 @@ impl Backend for PostgresDatabase {
         .bind(outcomes.iter().map(|o| o.row).collect::<Vec<_>>())
         .bind(outcomes.iter().map(|o| o.status.as_str()).collect::<Vec<_>>())
         .bind(outcomes.iter().map(|o| o.device_id).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_code).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_message).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_hint).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_code()).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_message()).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_hint()).collect::<Vec<_>>())
         .execute(&mut **tx)
         .await?;
         Ok(())

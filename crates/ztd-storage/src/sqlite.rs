@@ -14,8 +14,10 @@ use sqlx::types::Json;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{map_err, Backend, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS};
-use crate::{Batch, BatchItem, Result, StorageError};
+use crate::sql::{
+    item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS,
+};
+use crate::{Batch, BatchItem, Conflict, Result, StorageError};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -168,15 +170,16 @@ impl Backend for SqliteDatabase {
         let mut insert =
             QueryBuilder::<Sqlite>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
         insert.push_values(items, |mut row, item| {
+            let (code, message, hint) = item_error_columns(item);
             row.push_bind(batch_id)
                 .push_bind(item.row)
                 .push_bind(item.status)
                 .push_bind(item.device_id)
-                .push_bind(item.error_code.as_deref())
-                .push_bind(item.error_message.as_deref())
-                .push_bind(item.error_hint.as_deref());
+                .push_bind(code)
+                .push_bind(message)
+                .push_bind(hint);
         });
-        insert.build().execute(&mut **tx).await.map_err(map_err("batch_item_row"))?;
+        insert.build().execute(&mut **tx).await.map_err(map_err(Conflict::BatchItemRow))?;
         let mut inputs =
             QueryBuilder::<Sqlite>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
         inputs.push_values(items, |mut row, item| {
@@ -200,9 +203,9 @@ impl Backend for SqliteDatabase {
             row.push_bind(outcome.row)
                 .push_bind(outcome.status)
                 .push_bind(outcome.device_id)
-                .push_bind(outcome.error_code)
-                .push_bind(outcome.error_message)
-                .push_bind(outcome.error_hint);
+                .push_bind(outcome.error_code())
+                .push_bind(outcome.error_message())
+                .push_bind(outcome.error_hint());
         });
         update.push(") AS v WHERE batch_items.batch_id = ");
         update.push_bind(batch_id);

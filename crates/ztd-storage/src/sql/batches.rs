@@ -9,6 +9,7 @@ use super::common::*;
 use super::Store;
 use crate::sql::*;
 use crate::*;
+use ztd_domain::codes::RowError;
 
 #[async_trait]
 impl BatchStore for Store {
@@ -43,7 +44,7 @@ impl BatchStore for Store {
             .await?
             .ok_or(StorageError::NotFound)?;
             if !receiving {
-                return Err(StorageError::Conflict("batch_sealed"));
+                return Err(StorageError::Conflict(Conflict::BatchSealed));
             }
             if !consent_active(&mut tx, submitter, customer_id, Store::FOR_SHARE).await? {
                 return Err(StorageError::ConsentRevoked);
@@ -97,7 +98,7 @@ impl BatchStore for Store {
             .await?
             .ok_or(StorageError::NotFound)?;
             if !receiving {
-                return Err(StorageError::Conflict("batch_sealed"));
+                return Err(StorageError::Conflict(Conflict::BatchSealed));
             }
             for table in ["batch_item_inputs", "batch_items", "batches"] {
                 let column = if table == "batches" { "id" } else { "batch_id" };
@@ -127,14 +128,17 @@ impl BatchStore for Store {
         after_row: Option<i64>,
         limit: u32,
     ) -> Result<Vec<BatchItem>> {
-        Ok(sqlx::query_as::<_, BatchItem>(&format!(
+        Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
             "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.row_no > $2 ORDER BY i.row_no LIMIT $3"
         ))
         .bind(batch_id)
         .bind(after_row.unwrap_or(i64::MIN))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
-        .await?)
+        .await?
+        .into_iter()
+        .map(BatchItem::from)
+        .collect())
     }
 
     async fn claim_batch(
@@ -167,14 +171,17 @@ impl BatchStore for Store {
     }
 
     async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>> {
-        Ok(sqlx::query_as::<_, BatchItem>(&format!(
+        Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
             "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.status = 'pending' \
              ORDER BY i.row_no LIMIT $2"
         ))
         .bind(batch_id)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
-        .await?)
+        .await?
+        .into_iter()
+        .map(BatchItem::from)
+        .collect())
     }
 
     async fn process_chunk(
@@ -206,7 +213,7 @@ impl BatchStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             if pending.is_some() {
-                return Err(StorageError::Conflict("batch_items_pending"));
+                return Err(StorageError::Conflict(Conflict::BatchItemsPending));
             }
             let finished = sqlx::query_as::<_, Batch>(&format!(
                 "UPDATE batches SET finished_at = $2, locked_by = NULL, lease_until = NULL, \
@@ -256,12 +263,12 @@ impl Store {
     ) -> Result<(Batch, bool)> {
         match self.insert_batch_once(batch, items, audit).await {
             // A concurrent retry with the same key won the race: return its batch.
-            Err(StorageError::Conflict("batch_idempotency_key")) => {
+            Err(StorageError::Conflict(Conflict::BatchIdempotencyKey)) => {
                 let key = batch.idempotency_key.as_deref().unwrap_or_default();
                 let existing = self
                     .batch_by_idempotency_key(batch.submitted_by_org_id, key)
                     .await?
-                    .ok_or(StorageError::Conflict("batch_idempotency_key"))?;
+                    .ok_or(StorageError::Conflict(Conflict::BatchIdempotencyKey))?;
                 Ok((existing, false))
             }
             other => other,
@@ -319,7 +326,7 @@ impl Store {
             .bind(items.is_none())
             .execute(&mut *tx)
             .await
-            .map_err(map_err("batch_idempotency_key"))?;
+            .map_err(map_err(Conflict::BatchIdempotencyKey))?;
             if let Some(items) = items {
                 insert_batch_items(&mut tx, batch.id, items).await?;
             }
@@ -338,7 +345,10 @@ impl Store {
         items: &[ChunkItem],
         lease_until: DateTime<Utc>,
     ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>> {
-        let revoked = ztd_domain::codes::RowError::relationship_revoked();
+        let revoked = RowError::relationship_revoked();
+        let other_tenant = RowError::registered_to_other_tenant();
+        let duplicated = RowError::duplicated_in_batch();
+        let already = RowError::already_registered();
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             let rows = items.iter().map(|item| match item {
@@ -394,9 +404,7 @@ impl Store {
                         row,
                         status: ItemStatus::Failed,
                         device_id: None,
-                        error_code: Some(revoked.code.as_str()),
-                        error_message: Some(&revoked.message),
-                        error_hint: revoked.hint.as_deref(),
+                        error: Some(&revoked),
                     });
                 }
             }
@@ -415,15 +423,13 @@ impl Store {
                             });
                         }
                     }
-                    ChunkItem::Fail { row, code, message, hint } => {
+                    ChunkItem::Fail { row, error } => {
                         if pending.contains(row) && seen.insert(*row) {
                             outcomes.push(ItemOutcome {
                                 row: *row,
                                 status: ItemStatus::Failed,
                                 device_id: None,
-                                error_code: Some(code),
-                                error_message: Some(message),
-                                error_hint: hint.as_deref(),
+                                error: Some(error),
                             });
                         }
                     }
@@ -447,14 +453,7 @@ impl Store {
             for DeviceInsert { row, device, unassigned, id } in &registers {
                 if inserted.contains(id) {
                     let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
-                    outcomes.push(ItemOutcome {
-                        row: *row,
-                        status,
-                        device_id: Some(*id),
-                        error_code: None,
-                        error_message: None,
-                        error_hint: None,
-                    });
+                    outcomes.push(ItemOutcome { row: *row, status, device_id: Some(*id), error: None });
                     continue;
                 }
                 let holders = live_key_holders(
@@ -467,20 +466,18 @@ impl Store {
                 // Another tenant's claim is reported first: it is the one that needs action.
                 // A holder from this very batch is another row of it (this row is
                 // still pending), whichever chunk that row was in.
-                let (code, message, hint) = if holders.iter().any(|(c, _)| *c != batch.customer_id) {
-                    (OTHER_TENANT_CODE, OTHER_TENANT_MESSAGE, OTHER_TENANT_HINT)
+                let error = if holders.iter().any(|(c, _)| *c != batch.customer_id) {
+                    &other_tenant
                 } else if holders.iter().any(|(_, b)| *b == Some(batch.id)) {
-                    (DUPLICATED_IN_BATCH_CODE, DUPLICATED_IN_BATCH_MESSAGE, DUPLICATED_IN_BATCH_HINT)
+                    &duplicated
                 } else {
-                    (ALREADY_REGISTERED_CODE, ALREADY_REGISTERED_MESSAGE, ALREADY_REGISTERED_HINT)
+                    &already
                 };
                 outcomes.push(ItemOutcome {
                     row: *row,
                     status: ItemStatus::Failed,
                     device_id: None,
-                    error_code: Some(code),
-                    error_message: Some(message),
-                    error_hint: Some(hint),
+                    error: Some(error),
                 });
             }
             outcomes.sort_by_key(|o| o.row);

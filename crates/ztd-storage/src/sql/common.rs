@@ -61,7 +61,7 @@ pub(super) async fn insert_profile(tx: &mut Tx, profile: &Profile) -> Result<()>
         .bind(profile.updated_at)
         .execute(&mut **tx)
         .await
-        .map_err(map_err("profile_group_tag"))?;
+        .map_err(map_err(Conflict::ProfileGroupTag))?;
     Ok(())
 }
 

@@ -30,7 +30,7 @@ impl ConsentStore for Store {
             .bind(invitation.accepted_count)
             .execute(&mut *tx)
             .await
-            .map_err(map_err("invitation_token"))?;
+            .map_err(map_err(Conflict::InvitationTokenTaken))?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -96,7 +96,7 @@ impl ConsentStore for Store {
         match result {
             // Two different links accepted at once for the same pair: the loser
             // returns the winner's relationship, as an idempotent accept does.
-            Err(err @ StorageError::Conflict("relationship_exists")) => self
+            Err(err @ StorageError::Conflict(Conflict::RelationshipExists)) => self
                 .find_active_relationship(relationship.partner_org_id, relationship.customer_org_id)
                 .await?
                 .ok_or(err),
@@ -194,13 +194,13 @@ impl Store {
                 return Ok(existing);
             }
             if invitation.withdrawn_at.is_some() {
-                return Err(StorageError::Conflict("invitation_withdrawn"));
+                return Err(StorageError::Conflict(Conflict::InvitationWithdrawn));
             }
             if invitation.expires_at <= relationship.created_at {
-                return Err(StorageError::Conflict("invitation_expired"));
+                return Err(StorageError::Conflict(Conflict::InvitationExpired));
             }
             if !invitation.reusable && invitation.accepted_count > 0 {
-                return Err(StorageError::Conflict("invitation_used"));
+                return Err(StorageError::Conflict(Conflict::InvitationUsed));
             }
             sqlx::query(&format!(
                 "INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) \
@@ -218,7 +218,7 @@ impl Store {
             .bind(None::<Uuid>)
             .execute(&mut *tx)
             .await
-            .map_err(map_err("relationship_exists"))?;
+            .map_err(map_err(Conflict::RelationshipExists))?;
             sqlx::query("UPDATE invitations SET accepted_count = accepted_count + 1 WHERE id = $1")
                 .bind(invitation_id)
                 .execute(&mut *tx)

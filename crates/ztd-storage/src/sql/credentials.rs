@@ -24,7 +24,7 @@ impl CredentialStore for Store {
                 .bind(user.created_at)
                 .execute(&mut *tx)
                 .await
-                .map_err(map_err("user_email"))?;
+                .map_err(map_err(Conflict::EmailTaken))?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -98,7 +98,7 @@ impl CredentialStore for Store {
             .bind(key.revoked_at)
             .execute(&mut *tx)
             .await
-            .map_err(map_err("api_key_hash"))?;
+            .map_err(map_err(Conflict::ApiKeyTaken))?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -162,7 +162,7 @@ impl CredentialStore for Store {
             .bind(session.expires_at)
             .execute(&self.pool)
             .await
-            .map_err(map_err("session_token"))?;
+            .map_err(map_err(Conflict::SessionTaken))?;
         Ok(())
     }
 

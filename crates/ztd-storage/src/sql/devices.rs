@@ -100,7 +100,7 @@ impl DeviceStore for Store {
             .bind(new_state)
             .fetch_optional(&mut *tx)
             .await
-            .map_err(map_err("device_profile"))?
+            .map_err(map_missing)?
             .ok_or(StorageError::NotFound)?;
             insert_audit(&mut tx, audit).await?;
             Ok(device)

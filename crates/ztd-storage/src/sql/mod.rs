@@ -16,7 +16,9 @@ use uuid::Uuid;
 use chrono::{DateTime, Utc};
 use sqlx::Transaction;
 
-use crate::{Batch, BatchItem, ItemStatus, NewDevice, Result, StorageError};
+use ztd_domain::codes::{RowError, RowErrorCode};
+
+use crate::{Batch, BatchItem, Conflict, ItemStatus, NewDevice, Result, StorageError};
 
 /// What each backend supplies to the shared SQL.
 pub(crate) trait Backend {
@@ -84,9 +86,7 @@ pub(crate) struct ItemOutcome<'a> {
     pub row: i64,
     pub status: ItemStatus,
     pub device_id: Option<Uuid>,
-    pub error_code: Option<&'a str>,
-    pub error_message: Option<&'a str>,
-    pub error_hint: Option<&'a str>,
+    pub error: Option<&'a RowError>,
 }
 
 pub(crate) const ORG_COLUMNS: &str = "id, kind, name, domain, created_at";
@@ -124,27 +124,20 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 /// busy database before the error is returned.
 pub(crate) const TRANSIENT_RETRIES: u32 = 5;
 
-pub(crate) const ALREADY_REGISTERED_CODE: &str = "device_already_registered";
-pub(crate) const ALREADY_REGISTERED_MESSAGE: &str =
-    "a device with the same identity (hardware hash, product key id or manufacturer/model/serial) \
-     is already registered in this tenant";
-pub(crate) const ALREADY_REGISTERED_HINT: &str =
-    "the existing registration is unchanged; deregister it first to register the device again";
-pub(crate) const DUPLICATED_IN_BATCH_CODE: &str = "device_duplicated_in_batch";
-pub(crate) const DUPLICATED_IN_BATCH_MESSAGE: &str =
-    "another row of this batch registers the same device (same hardware hash, product key id or \
-     manufacturer/model/serial)";
-pub(crate) const DUPLICATED_IN_BATCH_HINT: &str = "list each device once per upload";
-pub(crate) const OTHER_TENANT_CODE: &str = "device_registered_to_other_tenant";
-pub(crate) const OTHER_TENANT_MESSAGE: &str = "this device is registered to another organisation";
-pub(crate) const OTHER_TENANT_HINT: &str =
-    "the device's current owner must deregister it before it can be registered here";
-
-/// Maps a database error: a unique violation becomes `Conflict(rule)`, a foreign-key violation
+/// Maps a database error: a unique violation becomes `Conflict(conflict)`, a foreign-key violation
 /// (a referenced row does not exist) `NotFound`, anything else stays `Internal`.
-pub(crate) fn map_err(rule: &'static str) -> impl Fn(sqlx::Error) -> StorageError {
+pub(crate) fn map_err(conflict: Conflict) -> impl Fn(sqlx::Error) -> StorageError {
     move |err| match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(rule),
+        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(conflict),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StorageError::NotFound,
+        _ => StorageError::Internal(err),
+    }
+}
+
+/// Maps a database error of a statement no unique index can refuse: a foreign-key violation
+/// (a referenced row does not exist) becomes `NotFound`, anything else stays `Internal`.
+pub(crate) fn map_missing(err: sqlx::Error) -> StorageError {
+    match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StorageError::NotFound,
         _ => StorageError::Internal(err),
     }
@@ -163,4 +156,86 @@ pub(crate) fn encode_device_cursor(seq: i64) -> String {
 
 pub(crate) fn decode_device_cursor(cursor: &str) -> Result<i64, StorageError> {
     cursor.strip_prefix('d').and_then(|seq| seq.parse().ok()).ok_or(StorageError::InvalidCursor)
+}
+
+impl ItemOutcome<'_> {
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.map(|e| e.code.as_str())
+    }
+    pub fn error_message(&self) -> Option<&str> {
+        self.error.map(|e| e.message.as_str())
+    }
+    pub fn error_hint(&self) -> Option<&str> {
+        self.error.and_then(|e| e.hint.as_deref())
+    }
+}
+
+/// The stored error columns of a failed item. Each column is written from one `RowError`; a code
+/// this build does not know (written by a newer one) reads as `InvalidRequestBody`, keeping its
+/// stored message.
+pub(crate) fn decode_row_error(
+    code: Option<String>,
+    message: Option<String>,
+    hint: Option<String>,
+) -> Option<RowError> {
+    let code = code?;
+    Some(RowError {
+        code: RowErrorCode::parse(&code).unwrap_or(RowErrorCode::InvalidRequestBody),
+        message: message.unwrap_or_default(),
+        hint,
+    })
+}
+
+/// A `batch_items` row joined with its input, as stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct BatchItemRow {
+    batch_id: Uuid,
+    row_no: i64,
+    #[sqlx(json)]
+    input: serde_json::Value,
+    status: ItemStatus,
+    device_id: Option<Uuid>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    error_hint: Option<String>,
+}
+
+impl From<BatchItemRow> for BatchItem {
+    fn from(row: BatchItemRow) -> Self {
+        BatchItem {
+            batch_id: row.batch_id,
+            row: row.row_no,
+            input: row.input,
+            status: row.status,
+            device_id: row.device_id,
+            error: decode_row_error(row.error_code, row.error_message, row.error_hint),
+        }
+    }
+}
+
+/// The error columns of an item to insert.
+pub(crate) fn item_error_columns(item: &BatchItem) -> (Option<&str>, Option<&str>, Option<&str>) {
+    match &item.error {
+        Some(e) => (Some(e.code.as_str()), Some(e.message.as_str()), e.hint.as_deref()),
+        None => (None, None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_row_errors_decode_into_the_domain_type() {
+        assert_eq!(decode_row_error(None, None, None), None);
+        let known = RowError::relationship_revoked();
+        let stored = decode_row_error(
+            Some(known.code.as_str().to_owned()),
+            Some(known.message.clone()),
+            known.hint.clone(),
+        );
+        assert_eq!(stored, Some(known));
+        let unknown = decode_row_error(Some("from_a_newer_build".into()), Some("kept".into()), None);
+        assert_eq!(unknown, Some(RowError::new(RowErrorCode::InvalidRequestBody, "kept")));
+    }
 }

@@ -21,7 +21,7 @@ impl OrgStore for Store {
                 .bind(org.created_at)
                 .execute(&mut *tx)
                 .await
-                .map_err(map_err("organisation_exists"))?;
+                .map_err(map_err(Conflict::OrganisationExists))?;
             if org.kind == OrgKind::Customer {
                 for built_in in ztd_domain::profile::built_in_profiles() {
                     let settings = serde_json::to_value(&built_in.settings)

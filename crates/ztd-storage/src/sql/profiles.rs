@@ -59,7 +59,7 @@ impl ProfileStore for Store {
             .bind(profile.updated_at)
             .execute(&mut *tx)
             .await
-            .map_err(map_err("profile_group_tag"))?;
+            .map_err(map_err(Conflict::ProfileGroupTag))?;
             if updated.rows_affected() == 0 {
                 return Err(StorageError::NotFound);
             }
@@ -93,7 +93,7 @@ impl ProfileStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             if in_use.is_some() {
-                return Err(StorageError::Conflict("profile_in_use"));
+                return Err(StorageError::Conflict(Conflict::ProfileInUse));
             }
             // Deregistered devices lose the link (ON DELETE SET NULL).
             let deleted = sqlx::query("DELETE FROM profiles WHERE id = $1 AND customer_id = $2")
