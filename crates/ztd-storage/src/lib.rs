@@ -280,6 +280,8 @@ pub trait DeviceStore: Send + Sync {
 }
 
 /// One resolved row to process in a batch chunk.
+// Most rows of a chunk are `Register`: boxing the device would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ChunkItem {
     Register { row: i64, device: NewDevice, unassigned: bool },
