@@ -947,7 +947,7 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
     assert!(items[..3].iter().all(|i| i.status == ItemStatus::Unassigned));
     for item in &items[3..] {
         assert_eq!(item.status, ItemStatus::Failed);
-        assert_eq!(code_of(&item), Some(RowErrorCode::RelationshipRevoked));
+        assert_eq!(code_of(item), Some(RowErrorCode::RelationshipRevoked));
         assert_eq!(item.error, Some(RowError::relationship_revoked()));
     }
 }
