@@ -41,6 +41,15 @@ pub struct RowRejection {
     pub hint: Option<String>,
 }
 
+impl RowRejection {
+    /// The domain's error; a code this version does not know (stored by another) reads as an
+    /// invalid CSV row, keeping its message.
+    pub fn into_row_error(self) -> RowError {
+        let code = RowErrorCode::parse(&self.code).unwrap_or(RowErrorCode::InvalidCsvRow);
+        RowError { code, message: self.message, hint: self.hint }
+    }
+}
+
 impl SubmittedRow {
     pub fn to_json(&self) -> serde_json::Value {
         // A `DeviceInput` of optional strings always serialises.
@@ -172,14 +181,7 @@ impl RowPlanner {
     fn plan_row(&mut self, row: i64, submitted: SubmittedRow) -> Result<ChunkItem, RowError> {
         let input = match submitted {
             SubmittedRow::Device(input) => input,
-            SubmittedRow::Rejected { rejected } => {
-                return Ok(ChunkItem::Fail {
-                    row,
-                    code: rejected.code,
-                    message: rejected.message,
-                    hint: rejected.hint,
-                })
-            }
+            SubmittedRow::Rejected { rejected } => return Ok(fail(row, rejected.into_row_error())),
         };
         let resolved = input.as_fields().resolve(&mut self.hash_buf)?;
         self.deduper.insert(row_index(row), &resolved).map_err(|duplicate| duplicate.to_row_error())?;
@@ -203,7 +205,7 @@ fn row_index(row: i64) -> usize {
 }
 
 fn fail(row: i64, error: RowError) -> ChunkItem {
-    ChunkItem::Fail { row, code: error.code.as_str().to_owned(), message: error.message, hint: error.hint }
+    ChunkItem::Fail { row, error }
 }
 
 /// The record to insert: the resolved identity (with values the hash carries filled in, so a
@@ -279,9 +281,7 @@ pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<Batc
             input: submitted.to_json(),
             status: ztd_storage::ItemStatus::Pending,
             device_id: None,
-            error_code: None,
-            error_message: None,
-            error_hint: None,
+            error: None,
         })
         .collect()
 }

@@ -132,9 +132,7 @@ async fn storage_path(db: Arc<dyn Database>, rows: &[Row]) -> Timings {
             input: serde_json::json!({ "serial_number": row.serial, "hardware_hash": row.hash }),
             status: ItemStatus::Pending,
             device_id: None,
-            error_code: None,
-            error_message: None,
-            error_hint: None,
+            error: None,
         })
         .collect();
 

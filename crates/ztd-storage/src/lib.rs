@@ -52,9 +52,9 @@ use uuid::Uuid;
 pub enum StorageError {
     #[error("not found")]
     NotFound,
-    /// A uniqueness rule was hit; the string names the rule (e.g. "profile_group_tag").
+    /// A rule of the data refused the change; nothing was written.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(Conflict),
     /// A partner's (or OEM's) work on a customer's tenant while it has no active relationship
     /// with that customer: the consent was revoked (or never given). Nothing was written.
     #[error("the partner has no active relationship with the customer")]
@@ -66,6 +66,57 @@ pub enum StorageError {
     Internal(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which rule refused a change (`StorageError::Conflict`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// An organisation with this id exists already.
+    #[error("an organisation with this id already exists")]
+    OrganisationExists,
+    /// Another user has this email address (compared case-insensitively).
+    #[error("this email address is already in use")]
+    EmailTaken,
+    /// An API key with the same secret hash exists (a random secret makes this practically
+    /// impossible; retry with a new secret).
+    #[error("an API key with the same secret already exists")]
+    ApiKeyTaken,
+    /// A session with the same token hash exists (retry with a new token).
+    #[error("a session with the same token already exists")]
+    SessionTaken,
+    /// An invitation with the same token hash exists (retry with a new token).
+    #[error("an invitation with the same token already exists")]
+    InvitationTokenTaken,
+    /// The invitation was withdrawn by its creator.
+    #[error("the invitation was withdrawn")]
+    InvitationWithdrawn,
+    /// The invitation expired before it was accepted.
+    #[error("the invitation has expired")]
+    InvitationExpired,
+    /// A single-use invitation was already accepted (by another customer).
+    #[error("the invitation was already used")]
+    InvitationUsed,
+    /// The two organisations already have an active relationship (and it could not be read back).
+    #[error("the organisations already have an active relationship")]
+    RelationshipExists,
+    /// The customer already has a profile with this group tag.
+    #[error("the customer already has a profile with this group tag")]
+    ProfileGroupTag,
+    /// A device that is not deregistered still uses the profile.
+    #[error("the profile is used by a registered device")]
+    ProfileInUse,
+    /// The submitting organisation already used this idempotency key for another batch.
+    #[error("the idempotency key was already used for another batch")]
+    BatchIdempotencyKey,
+    /// The batch no longer receives items (it was sealed and queued).
+    #[error("the batch is sealed and receives no more items")]
+    BatchSealed,
+    /// The batch already has an item with this row number.
+    #[error("the batch already has an item with this row number")]
+    BatchItemRow,
+    /// The batch still has pending items, so it cannot be finished.
+    #[error("the batch still has pending items")]
+    BatchItemsPending,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -229,10 +280,12 @@ pub trait DeviceStore: Send + Sync {
 }
 
 /// One resolved row to process in a batch chunk.
+// Most rows of a chunk are `Register`: boxing the device would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ChunkItem {
     Register { row: i64, device: NewDevice, unassigned: bool },
-    Fail { row: i64, code: String, message: String, hint: Option<String> },
+    Fail { row: i64, error: ztd_domain::codes::RowError },
 }
 
 #[async_trait]

@@ -209,19 +209,17 @@ pub struct Batch {
 }
 
 /// One submitted row of a batch, kept until processed and afterwards as its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BatchItem {
     pub batch_id: Uuid,
-    #[sqlx(rename = "row_no")]
     pub row: i64,
     /// `ztd_domain::device::DeviceInput` as JSON.
-    #[sqlx(json)]
     pub input: serde_json::Value,
     pub status: ItemStatus,
     pub device_id: Option<Uuid>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub error_hint: Option<String>,
+    /// Why the row failed (`status` is `failed`). Stored as code, message and hint columns; a
+    /// stored code this build does not know reads as `invalid_request_body` with its message.
+    pub error: Option<ztd_domain::codes::RowError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

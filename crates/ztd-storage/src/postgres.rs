@@ -11,8 +11,8 @@ use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{impl_database, map_err, DeviceInsert, ItemOutcome};
-use crate::{Batch, BatchItem, NewDevice, Result};
+use crate::sql::{item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome};
+use crate::{Batch, BatchItem, Conflict, NewDevice, Result};
 
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
@@ -20,16 +20,6 @@ pub struct PostgresDatabase {
 }
 
 impl PostgresDatabase {
-    const BACKEND: &'static str = "postgres";
-    const LOCK_ROWS: &'static str = " FOR UPDATE";
-    const SHARE_ROWS: &'static str = " FOR SHARE";
-    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
-    /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
-    /// devices and item outcomes commit or vanish together (a crash at worst loses the last
-    /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
-    /// commits synchronously, which flushes every earlier chunk's WAL first.
-    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
-
     /// Connects to `postgres://…` and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
@@ -45,6 +35,48 @@ impl PostgresDatabase {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+// The shared SQL (`src/sql/`), compiled for this backend: each of those files is a module of
+// both backends (hence `duplicate_mod` allowed), written against these two aliases.
+type Db = sqlx::Postgres;
+type Store = PostgresDatabase;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/audit.rs"]
+mod audit;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/batches.rs"]
+mod batches;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/common.rs"]
+mod common;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/consent.rs"]
+mod consent;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/credentials.rs"]
+mod credentials;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/devices.rs"]
+mod devices;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/orgs.rs"]
+mod orgs;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/profiles.rs"]
+mod profiles;
+
+impl Backend for PostgresDatabase {
+    type Db = sqlx::Postgres;
+    const NAME: &'static str = "postgres";
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const FOR_SHARE: &'static str = " FOR SHARE";
+    const FOR_UPDATE_SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
+    /// devices and item outcomes commit or vanish together (a crash at worst loses the last
+    /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
+    /// commits synchronously, which flushes every earlier chunk's WAL first.
+    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
@@ -110,12 +142,12 @@ impl PostgresDatabase {
         .bind(&rows)
         .bind(items.iter().map(|i| i.status.as_str()).collect::<Vec<_>>())
         .bind(items.iter().map(|i| i.device_id).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_code.as_deref()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_message.as_deref()).collect::<Vec<_>>())
-        .bind(items.iter().map(|i| i.error_hint.as_deref()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).0).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).1).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| item_error_columns(i).2).collect::<Vec<_>>())
         .execute(&mut **tx)
         .await
-        .map_err(map_err("batch_item_row"))?;
+        .map_err(map_err(Conflict::BatchItemRow))?;
         sqlx::query(
             "INSERT INTO batch_item_inputs (batch_id, row_no, input) \
              SELECT $1, t.* FROM UNNEST($2::bigint[], $3::jsonb[]) AS t",
@@ -145,13 +177,11 @@ impl PostgresDatabase {
         .bind(outcomes.iter().map(|o| o.row).collect::<Vec<_>>())
         .bind(outcomes.iter().map(|o| o.status.as_str()).collect::<Vec<_>>())
         .bind(outcomes.iter().map(|o| o.device_id).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_code).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_message).collect::<Vec<_>>())
-        .bind(outcomes.iter().map(|o| o.error_hint).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_code()).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_message()).collect::<Vec<_>>())
+        .bind(outcomes.iter().map(|o| o.error_hint()).collect::<Vec<_>>())
         .execute(&mut **tx)
         .await?;
         Ok(())
     }
 }
-
-impl_database!(PostgresDatabase, sqlx::Postgres);

@@ -14,8 +14,10 @@ use sqlx::types::Json;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{impl_database, map_err, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS};
-use crate::{Batch, BatchItem, Result, StorageError};
+use crate::sql::{
+    item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS,
+};
+use crate::{Batch, BatchItem, Conflict, Result, StorageError};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -37,14 +39,6 @@ pub struct SqliteDatabase {
 }
 
 impl SqliteDatabase {
-    const BACKEND: &'static str = "sqlite";
-    /// SQLite has a single writer: no row locks to take.
-    const LOCK_ROWS: &'static str = "";
-    const SHARE_ROWS: &'static str = "";
-    const SKIP_LOCKED: &'static str = "";
-    /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
-    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
-
     /// Opens (creating the file and its directory if missing) and migrates the database.
     /// Accepts `sqlite:path`, `sqlite://path`, `sqlite::memory:` or a plain file path.
     pub async fn connect(url_or_path: &str) -> Result<Self> {
@@ -87,6 +81,46 @@ impl SqliteDatabase {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+// The shared SQL (`src/sql/`), compiled for this backend: each of those files is a module of
+// both backends (hence `duplicate_mod` allowed), written against these two aliases.
+type Db = sqlx::Sqlite;
+type Store = SqliteDatabase;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/audit.rs"]
+mod audit;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/batches.rs"]
+mod batches;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/common.rs"]
+mod common;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/consent.rs"]
+mod consent;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/credentials.rs"]
+mod credentials;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/devices.rs"]
+mod devices;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/orgs.rs"]
+mod orgs;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/profiles.rs"]
+mod profiles;
+
+impl Backend for SqliteDatabase {
+    type Db = sqlx::Sqlite;
+    const NAME: &'static str = "sqlite";
+    /// SQLite has a single writer: no row locks to take.
+    const FOR_UPDATE: &'static str = "";
+    const FOR_SHARE: &'static str = "";
+    const FOR_UPDATE_SKIP_LOCKED: &'static str = "";
+    /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
+    const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
@@ -136,15 +170,16 @@ impl SqliteDatabase {
         let mut insert =
             QueryBuilder::<Sqlite>::new(format!("INSERT INTO batch_items ({BATCH_ITEM_COLUMNS}) "));
         insert.push_values(items, |mut row, item| {
+            let (code, message, hint) = item_error_columns(item);
             row.push_bind(batch_id)
                 .push_bind(item.row)
                 .push_bind(item.status)
                 .push_bind(item.device_id)
-                .push_bind(item.error_code.as_deref())
-                .push_bind(item.error_message.as_deref())
-                .push_bind(item.error_hint.as_deref());
+                .push_bind(code)
+                .push_bind(message)
+                .push_bind(hint);
         });
-        insert.build().execute(&mut **tx).await.map_err(map_err("batch_item_row"))?;
+        insert.build().execute(&mut **tx).await.map_err(map_err(Conflict::BatchItemRow))?;
         let mut inputs =
             QueryBuilder::<Sqlite>::new("INSERT INTO batch_item_inputs (batch_id, row_no, input) ");
         inputs.push_values(items, |mut row, item| {
@@ -168,9 +203,9 @@ impl SqliteDatabase {
             row.push_bind(outcome.row)
                 .push_bind(outcome.status)
                 .push_bind(outcome.device_id)
-                .push_bind(outcome.error_code)
-                .push_bind(outcome.error_message)
-                .push_bind(outcome.error_hint);
+                .push_bind(outcome.error_code())
+                .push_bind(outcome.error_message())
+                .push_bind(outcome.error_hint());
         });
         update.push(") AS v WHERE batch_items.batch_id = ");
         update.push_bind(batch_id);
@@ -179,5 +214,3 @@ impl SqliteDatabase {
         Ok(())
     }
 }
-
-impl_database!(SqliteDatabase, sqlx::Sqlite);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
+use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::profile::{built_in_profiles, POWER_USER_TAG, STANDARD_TAG};
 use ztd_storage::*;
 
@@ -138,9 +139,7 @@ fn pending_items(batch: &Batch, rows: i64) -> Vec<BatchItem> {
             input: serde_json::json!({ "serial_number": format!("S{row}") }),
             status: ItemStatus::Pending,
             device_id: None,
-            error_code: None,
-            error_message: None,
-            error_hint: None,
+            error: None,
         })
         .collect()
 }
@@ -174,6 +173,10 @@ async fn register(
     db.process_chunk(&batch, &chunk, now() + Duration::minutes(5)).await.expect("process chunk");
     let items = db.list_batch_items(batch.id, None, 1000).await.expect("items");
     (batch, items)
+}
+
+fn code_of(item: &BatchItem) -> Option<RowErrorCode> {
+    item.error.as_ref().map(|e| e.code)
 }
 
 // ---- cases ----------------------------------------------------------------------------------
@@ -220,7 +223,7 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
     let twin = User { id: Uuid::new_v4(), email: "ADMIN@fabrikam.example".into(), ..user.clone() };
     assert!(matches!(
         db.create_user(&twin, &audit(None, None, "user.create")).await,
-        Err(StorageError::Conflict("user_email"))
+        Err(StorageError::Conflict(Conflict::EmailTaken))
     ));
     let orphan =
         User { id: Uuid::new_v4(), org_id: Uuid::new_v4(), email: "x@y.example".into(), ..user.clone() };
@@ -373,7 +376,7 @@ async fn invitations_accept_idempotent_and_revoke(db: Arc<dyn Database>) {
             &audit(None, None, "a")
         )
         .await,
-        Err(StorageError::Conflict("invitation_withdrawn"))
+        Err(StorageError::Conflict(Conflict::InvitationWithdrawn))
     ));
     assert!(matches!(
         db.withdraw_invitation(third.id, link.id, now(), &audit(None, None, "w")).await,
@@ -392,7 +395,7 @@ async fn invitations_accept_idempotent_and_revoke(db: Arc<dyn Database>) {
             &audit(None, None, "a")
         )
         .await,
-        Err(StorageError::Conflict("invitation_expired"))
+        Err(StorageError::Conflict(Conflict::InvitationExpired))
     ));
 }
 
@@ -426,7 +429,7 @@ async fn single_use_invitation_cannot_be_reused(db: Arc<dyn Database>) {
             &audit(None, None, "a")
         )
         .await,
-        Err(StorageError::Conflict("invitation_used"))
+        Err(StorageError::Conflict(Conflict::InvitationUsed))
     ));
     assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap().accepted_count, 1);
     assert!(matches!(
@@ -446,7 +449,7 @@ async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
     let clash = Profile { id: Uuid::new_v4(), name: "Clash".into(), built_in: false, ..standard.clone() };
     assert!(matches!(
         db.create_profile(&clash, &audit(None, None, "profile.create")).await,
-        Err(StorageError::Conflict("profile_group_tag"))
+        Err(StorageError::Conflict(Conflict::ProfileGroupTag))
     ));
 
     // A device registered unassigned with a tag no profile has yet…
@@ -476,12 +479,12 @@ async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
     let onto_standard = Profile { group_tag: STANDARD_TAG.into(), ..renamed.clone() };
     assert!(matches!(
         db.update_profile(&onto_standard, &audit(None, None, "profile.update")).await,
-        Err(StorageError::Conflict("profile_group_tag"))
+        Err(StorageError::Conflict(Conflict::ProfileGroupTag))
     ));
 
     assert!(matches!(
         db.delete_profile(customer.id, lab.id, &audit(None, None, "profile.delete")).await,
-        Err(StorageError::Conflict("profile_in_use"))
+        Err(StorageError::Conflict(Conflict::ProfileInUse))
     ));
     let other = org(&db, OrgKind::Customer, "Other").await;
     assert!(matches!(db.get_profile(other.id, lab.id).await, Err(StorageError::NotFound)));
@@ -511,17 +514,18 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
 
     let (_, same) = register(&db, first.id, &["SN-1"], None).await;
     assert_eq!(same[0].status, ItemStatus::Failed);
-    assert_eq!(same[0].error_code.as_deref(), Some("device_already_registered"));
+    assert_eq!(code_of(&same[0]), Some(RowErrorCode::DeviceAlreadyRegistered));
     assert_eq!(same[0].device_id, None);
 
     let (_, twice) = register(&db, first.id, &["SN-3", "SN-3"], None).await;
     assert_eq!(twice[0].status, ItemStatus::Unassigned);
-    assert_eq!(twice[1].error_code.as_deref(), Some("device_duplicated_in_batch"));
+    assert_eq!(code_of(&twice[1]), Some(RowErrorCode::DeviceDuplicatedInBatch));
 
     let (other_batch, other) = register(&db, second.id, &["SN-2"], None).await;
-    assert_eq!(other[0].error_code.as_deref(), Some("device_registered_to_other_tenant"));
-    let message =
-        other[0].error_message.clone().unwrap_or_default() + other[0].error_hint.as_deref().unwrap_or("");
+    assert_eq!(code_of(&other[0]), Some(RowErrorCode::DeviceRegisteredToOtherTenant));
+    let error = other[0].error.clone().expect("error");
+    assert_eq!(error, RowError::registered_to_other_tenant());
+    let message = error.message + error.hint.as_deref().unwrap_or("");
     assert!(
         !message.contains("First") && !message.contains(&first.id.to_string()),
         "names nothing: {message}"
@@ -665,12 +669,11 @@ async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>)
     // A batch with failures, and finishing with rows still pending is refused.
     let failing = batch_for(customer.id, customer.id, 2, None);
     db.create_batch(&failing, &pending_items(&failing, 2), &audit(None, None, "batch.create")).await.unwrap();
-    let fail =
-        ChunkItem::Fail { row: 1, code: "invalid_hardware_hash".into(), message: "bad".into(), hint: None };
+    let fail = ChunkItem::Fail { row: 1, error: RowError::new(RowErrorCode::InvalidHardwareHash, "bad") };
     db.process_chunk(&failing, &[fail], now()).await.unwrap();
     assert!(matches!(
         db.finish_batch(failing.id, now(), &audit(None, None, "batch.finish")).await,
-        Err(StorageError::Conflict("batch_items_pending"))
+        Err(StorageError::Conflict(Conflict::BatchItemsPending))
     ));
     // Row 2 repeats a device registered above: a conflict, recorded as a failure.
     let duplicate = ChunkItem::Register { row: 2, device: new_device("R-1", None), unassigned: true };
@@ -679,7 +682,7 @@ async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>)
     assert_eq!((finished.status, finished.failed), (BatchStatus::FinishedWithErrors, 2));
     let items = db.list_batch_items(failing.id, Some(1), 10).await.unwrap();
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0].error_code.as_deref(), Some("device_already_registered"));
+    assert_eq!(code_of(&items[0]), Some(RowErrorCode::DeviceAlreadyRegistered));
 }
 
 async fn idempotency_key_returns_first_batch(db: Arc<dyn Database>) {
@@ -808,7 +811,7 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
     );
     assert!(matches!(
         db.append_batch_items(batch.id, &items[2..3]).await,
-        Err(StorageError::Conflict("batch_item_row"))
+        Err(StorageError::Conflict(Conflict::BatchItemRow))
     ));
     db.append_batch_items(batch.id, &items[3..]).await.unwrap();
     let sealed = db.seal_batch(batch.id).await.unwrap();
@@ -816,11 +819,11 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
     assert_eq!(db.seal_batch(batch.id).await.unwrap().total, 5, "sealing twice is harmless");
     assert!(matches!(
         db.append_batch_items(batch.id, &items[..1]).await,
-        Err(StorageError::Conflict("batch_sealed"))
+        Err(StorageError::Conflict(Conflict::BatchSealed))
     ));
     assert!(matches!(
         db.discard_open_batch(batch.id, &audit(None, None, "batch.discard")).await,
-        Err(StorageError::Conflict("batch_sealed"))
+        Err(StorageError::Conflict(Conflict::BatchSealed))
     ));
     let claimed =
         db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("sealed batch");
@@ -870,7 +873,7 @@ async fn two_workers_on_one_batch_process_each_row_once(db: Arc<dyn Database>) {
     let batch = db.get_batch(batch.id).await.unwrap();
     assert_eq!((batch.unassigned, batch.failed), (rows, 0));
     let items = db.list_batch_items(batch.id, None, 1000).await.unwrap();
-    assert!(items.iter().all(|i| i.status == ItemStatus::Unassigned && i.error_code.is_none()));
+    assert!(items.iter().all(|i| i.status == ItemStatus::Unassigned && i.error.is_none()));
 }
 
 // ---- consent checked where the work happens -------------------------------------------------
@@ -920,12 +923,7 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
         .await
         .unwrap();
     let mut second = register_rows("REV", 4..=5);
-    second.push(ChunkItem::Fail {
-        row: 6,
-        code: "invalid_hardware_hash".into(),
-        message: "bad".into(),
-        hint: None,
-    });
+    second.push(ChunkItem::Fail { row: 6, error: RowError::new(RowErrorCode::InvalidHardwareHash, "bad") });
     let done = db.process_chunk(&claimed, &second, now() + Duration::minutes(1)).await.unwrap();
     assert_eq!(
         done,
@@ -949,8 +947,8 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
     assert!(items[..3].iter().all(|i| i.status == ItemStatus::Unassigned));
     for item in &items[3..] {
         assert_eq!(item.status, ItemStatus::Failed);
-        assert_eq!(item.error_code.as_deref(), Some("relationship_revoked"));
-        assert!(item.error_message.is_some() && item.error_hint.is_some());
+        assert_eq!(code_of(item), Some(RowErrorCode::RelationshipRevoked));
+        assert_eq!(item.error, Some(RowError::relationship_revoked()));
     }
 }
 

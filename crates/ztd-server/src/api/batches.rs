@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use ztd_domain::codes::RowErrorCode;
 use ztd_domain::csv::Diagnostic;
 use ztd_storage::{Batch, BatchItem, BatchStatus, ItemStatus, OrgKind, StorageError};
 
@@ -153,11 +152,11 @@ impl RowResult {
     fn from_item(item: BatchItem) -> Self {
         let submitted = SubmittedRow::from_json(item.input);
         let device = submitted.device().cloned().unwrap_or_default();
-        let error = item.error_code.map(|code| RowErrorView {
-            ztd_code: RowErrorCode::parse(&code).and_then(RowErrorCode::ztd_code),
-            code,
-            message: item.error_message.unwrap_or_default(),
-            hint: item.error_hint,
+        let error = item.error.map(|error| RowErrorView {
+            code: error.code.as_str().to_owned(),
+            ztd_code: error.code.ztd_code(),
+            message: error.message,
+            hint: error.hint,
         });
         Self {
             row: item.row,

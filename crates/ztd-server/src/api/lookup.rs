@@ -74,10 +74,8 @@ pub async fn lookup(
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> Response {
     // The activation's audit event carries the request that caused it.
-    let request_id = headers
-        .get(crate::app::REQUEST_ID_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    let request_id =
+        headers.get(crate::app::REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).map(str::to_owned);
     let started = Instant::now();
     let client =
         connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());

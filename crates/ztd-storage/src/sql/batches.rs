@@ -1,0 +1,506 @@
+//! Batches, their items and the chunk processing of the workers (`BatchStore`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+use super::common::*;
+use super::Store;
+use crate::sql::*;
+use crate::*;
+use ztd_domain::codes::RowError;
+
+#[async_trait]
+impl BatchStore for Store {
+    async fn create_batch(
+        &self,
+        batch: &Batch,
+        items: &[BatchItem],
+        audit: &NewAuditEvent,
+    ) -> Result<(Batch, bool)> {
+        self.insert_batch(batch, Some(items), audit).await
+    }
+
+    async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)> {
+        self.insert_batch(batch, None, audit).await
+    }
+
+    async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            // Rows of a batch still receiving are invisible to workers until
+            // `seal_batch`, whose synchronous commit flushes every earlier append; a
+            // crash before it leaves the batch unsealed, so it is never processed.
+            if let Some(setup) = Store::CHUNK_TRANSACTION_SETUP {
+                sqlx::query(setup).execute(&mut *tx).await?;
+            }
+            let (receiving, customer_id, submitter) = sqlx::query_as::<_, (bool, Uuid, Uuid)>(&format!(
+                "SELECT receiving, customer_id, submitted_by_org_id FROM batches WHERE id = $1{}",
+                Store::FOR_UPDATE
+            ))
+            .bind(batch_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            if !receiving {
+                return Err(StorageError::Conflict(Conflict::BatchSealed));
+            }
+            if !consent_active(&mut tx, submitter, customer_id, Store::FOR_SHARE).await? {
+                return Err(StorageError::ConsentRevoked);
+            }
+            insert_batch_items(&mut tx, batch_id, items).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let (customer_id, submitter) = sqlx::query_as::<_, (Uuid, Uuid)>(&format!(
+                "SELECT customer_id, submitted_by_org_id FROM batches WHERE id = $1{}",
+                Store::FOR_UPDATE
+            ))
+            .bind(batch_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            if !consent_active(&mut tx, submitter, customer_id, Store::FOR_SHARE).await? {
+                return Err(StorageError::ConsentRevoked);
+            }
+            let sealed = sqlx::query_as::<_, Batch>(&format!(
+                "UPDATE batches SET receiving = $2, \
+                 total = (SELECT COUNT(*) FROM batch_items WHERE batch_id = $1) \
+                 WHERE id = $1 RETURNING {BATCH_COLUMNS}"
+            ))
+            .bind(batch_id)
+            .bind(false)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            Ok(sealed)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let receiving = sqlx::query_scalar::<_, bool>(&format!(
+                "SELECT receiving FROM batches WHERE id = $1{}",
+                Store::FOR_UPDATE
+            ))
+            .bind(batch_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            if !receiving {
+                return Err(StorageError::Conflict(Conflict::BatchSealed));
+            }
+            for table in ["batch_item_inputs", "batch_items", "batches"] {
+                let column = if table == "batches" { "id" } else { "batch_id" };
+                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+                    .bind(batch_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn get_batch(&self, id: Uuid) -> Result<Batch> {
+        sqlx::query_as::<_, Batch>(&format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn list_batch_items(
+        &self,
+        batch_id: Uuid,
+        after_row: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<BatchItem>> {
+        Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
+            "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.row_no > $2 ORDER BY i.row_no LIMIT $3"
+        ))
+        .bind(batch_id)
+        .bind(after_row.unwrap_or(i64::MIN))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(BatchItem::from)
+        .collect())
+    }
+
+    async fn claim_batch(
+        &self,
+        worker_id: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Option<Batch>> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let claimed = sqlx::query_as::<_, Batch>(&format!(
+                "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
+                 locked_by = $2, lease_until = $3 \
+                 WHERE id = (SELECT id FROM batches \
+                     WHERE (status = 'queued' AND NOT receiving) \
+                         OR (status = 'processing' AND lease_until < $1) \
+                     ORDER BY created_at, id LIMIT 1{}) \
+                 RETURNING {BATCH_COLUMNS}",
+                Store::FOR_UPDATE_SKIP_LOCKED
+            ))
+            .bind(now)
+            .bind(worker_id)
+            .bind(lease_until)
+            .fetch_optional(&mut *tx)
+            .await?;
+            Ok(claimed)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>> {
+        Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
+            "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.status = 'pending' \
+             ORDER BY i.row_no LIMIT $2"
+        ))
+        .bind(batch_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(BatchItem::from)
+        .collect())
+    }
+
+    async fn process_chunk(
+        &self,
+        batch: &Batch,
+        items: &[ChunkItem],
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>> {
+        let mut attempt = 0;
+        loop {
+            match self.process_chunk_once(batch, items, lease_until).await {
+                Err(err) if is_transient(&err) && attempt < TRANSIENT_RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(batch_id = %batch.id, attempt, "retrying chunk after a transient error");
+                    tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(attempt))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let pending = sqlx::query(
+                "SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' LIMIT 1",
+            )
+            .bind(batch_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if pending.is_some() {
+                return Err(StorageError::Conflict(Conflict::BatchItemsPending));
+            }
+            let finished = sqlx::query_as::<_, Batch>(&format!(
+                "UPDATE batches SET finished_at = $2, locked_by = NULL, lease_until = NULL, \
+                 status = CASE WHEN failed = 0 THEN 'finished' ELSE 'finished_with_errors' END \
+                 WHERE id = $1 AND status IN ('queued', 'processing') RETURNING {BATCH_COLUMNS}"
+            ))
+            .bind(batch_id)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(finished) = finished else {
+                // Already finished (by a worker that lost its lease): exactly once, no second audit.
+                return sqlx::query_as::<_, Batch>(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"
+                ))
+                .bind(batch_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StorageError::NotFound);
+            };
+            insert_audit(&mut tx, audit).await?;
+            Ok(finished)
+        }
+        .await;
+        settle(tx, result).await
+    }
+}
+
+impl Store {
+    async fn batch_by_idempotency_key(&self, submitted_by_org_id: Uuid, key: &str) -> Result<Option<Batch>> {
+        Ok(sqlx::query_as::<_, Batch>(&format!(
+            "SELECT {BATCH_COLUMNS} FROM batches WHERE submitted_by_org_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(submitted_by_org_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Stores a batch with all its items (`Some`), or open for streamed items (`None`).
+    /// An idempotency key already used by the submitter returns that batch instead.
+    async fn insert_batch(
+        &self,
+        batch: &Batch,
+        items: Option<&[BatchItem]>,
+        audit: &NewAuditEvent,
+    ) -> Result<(Batch, bool)> {
+        match self.insert_batch_once(batch, items, audit).await {
+            // A concurrent retry with the same key won the race: return its batch.
+            Err(StorageError::Conflict(Conflict::BatchIdempotencyKey)) => {
+                let key = batch.idempotency_key.as_deref().unwrap_or_default();
+                let existing = self
+                    .batch_by_idempotency_key(batch.submitted_by_org_id, key)
+                    .await?
+                    .ok_or(StorageError::Conflict(Conflict::BatchIdempotencyKey))?;
+                Ok((existing, false))
+            }
+            other => other,
+        }
+    }
+
+    async fn insert_batch_once(
+        &self,
+        batch: &Batch,
+        items: Option<&[BatchItem]>,
+        audit: &NewAuditEvent,
+    ) -> Result<(Batch, bool)> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            // Consent first: a partner whose relationship was revoked gets nothing,
+            // not even the batch an idempotent retry would return.
+            if !consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Store::FOR_SHARE)
+                .await?
+            {
+                return Err(StorageError::ConsentRevoked);
+            }
+            if let Some(key) = batch.idempotency_key.as_deref() {
+                let existing = sqlx::query_as::<_, Batch>(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM batches \
+                     WHERE submitted_by_org_id = $1 AND idempotency_key = $2"
+                ))
+                .bind(batch.submitted_by_org_id)
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(existing) = existing {
+                    return Ok((existing, false));
+                }
+            }
+            sqlx::query(&format!(
+                "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+            ))
+            .bind(batch.id)
+            .bind(batch.customer_id)
+            .bind(batch.submitted_by_org_id)
+            .bind(batch.actor_kind)
+            .bind(batch.actor_id)
+            .bind(batch.status)
+            .bind(batch.default_group_tag.as_deref())
+            .bind(batch.allow_unknown_tags)
+            .bind(batch.idempotency_key.as_deref())
+            .bind(batch.total)
+            .bind(batch.registered)
+            .bind(batch.unassigned)
+            .bind(batch.failed)
+            .bind(batch.created_at)
+            .bind(batch.started_at)
+            .bind(batch.finished_at)
+            .bind(items.is_none())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err(Conflict::BatchIdempotencyKey))?;
+            if let Some(items) = items {
+                insert_batch_items(&mut tx, batch.id, items).await?;
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok((batch.clone(), true))
+        }
+        .await;
+        settle(tx, result).await
+    }
+}
+
+impl Store {
+    async fn process_chunk_once(
+        &self,
+        batch: &Batch,
+        items: &[ChunkItem],
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>> {
+        let revoked = RowError::relationship_revoked();
+        let other_tenant = RowError::registered_to_other_tenant();
+        let duplicated = RowError::duplicated_in_batch();
+        let already = RowError::already_registered();
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let rows = items.iter().map(|item| match item {
+                ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+            });
+            let (Some(first), Some(last)) = (rows.clone().min(), rows.max()) else {
+                return Ok(Vec::new());
+            };
+            if let Some(setup) = Store::CHUNK_TRANSACTION_SETUP {
+                sqlx::query(setup).execute(&mut *tx).await?;
+            }
+            // One chunk of a batch at a time: PostgreSQL locks the batch row, so a
+            // worker that lost its lease waits for the new holder's chunk to commit and
+            // then sees its rows as processed (SQLite has a single writer anyway).
+            sqlx::query(&format!("SELECT id FROM batches WHERE id = $1{}", Store::FOR_UPDATE))
+                .bind(batch.id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StorageError::NotFound)?;
+            // Only items still pending are processed: a resumed batch skips what a
+            // previous worker already committed.
+            let pending: HashSet<i64> = sqlx::query_scalar::<_, i64>(
+                "SELECT row_no FROM batch_items WHERE batch_id = $1 AND status = 'pending' \
+                 AND row_no >= $2 AND row_no <= $3",
+            )
+            .bind(batch.id)
+            .bind(first)
+            .bind(last)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+
+            let now = Utc::now();
+            let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
+            // Consent is re-checked where the work happens: once the customer revoked
+            // the partner, every row still pending fails and nothing is registered.
+            let consent =
+                consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Store::FOR_SHARE)
+                    .await?;
+            if !consent {
+                let mut rows: Vec<i64> = items
+                    .iter()
+                    .map(|item| match item {
+                        ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+                    })
+                    .filter(|row| pending.contains(row))
+                    .collect();
+                rows.sort_unstable();
+                rows.dedup();
+                for row in rows {
+                    outcomes.push(ItemOutcome {
+                        row,
+                        status: ItemStatus::Failed,
+                        device_id: None,
+                        error: Some(&revoked),
+                    });
+                }
+            }
+            // Sorted by identity so concurrent chunks take index locks in the same order.
+            let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
+            let mut seen = HashSet::new();
+            for item in items.iter().filter(|_| consent) {
+                match item {
+                    ChunkItem::Register { row, device, unassigned } => {
+                        if pending.contains(row) && seen.insert(*row) {
+                            registers.push(DeviceInsert {
+                                row: *row,
+                                device,
+                                unassigned: *unassigned,
+                                id: Uuid::new_v4(),
+                            });
+                        }
+                    }
+                    ChunkItem::Fail { row, error } => {
+                        if pending.contains(row) && seen.insert(*row) {
+                            outcomes.push(ItemOutcome {
+                                row: *row,
+                                status: ItemStatus::Failed,
+                                device_id: None,
+                                error: Some(error),
+                            });
+                        }
+                    }
+                }
+            }
+            registers.sort_by(|a, b| {
+                (&a.device.hash_key, &a.device.tuple_key, &a.device.pkid_key).cmp(&(
+                    &b.device.hash_key,
+                    &b.device.tuple_key,
+                    &b.device.pkid_key,
+                ))
+            });
+
+            let mut inserted: HashSet<Uuid> = HashSet::with_capacity(registers.len());
+            for part in registers.chunks(ROWS_PER_STATEMENT) {
+                // The unique indexes decide: a row whose identity is taken is skipped
+                // and its id not returned.
+                inserted.extend(Store::insert_devices(&mut tx, batch, part, now).await?);
+            }
+
+            for DeviceInsert { row, device, unassigned, id } in &registers {
+                if inserted.contains(id) {
+                    let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
+                    outcomes.push(ItemOutcome { row: *row, status, device_id: Some(*id), error: None });
+                    continue;
+                }
+                let holders = live_key_holders(
+                    &mut tx,
+                    device.tuple_key.as_deref(),
+                    device.pkid_key.as_deref(),
+                    device.hash_key.as_deref(),
+                )
+                .await?;
+                // Another tenant's claim is reported first: it is the one that needs action.
+                // A holder from this very batch is another row of it (this row is
+                // still pending), whichever chunk that row was in.
+                let error = if holders.iter().any(|(c, _)| *c != batch.customer_id) {
+                    &other_tenant
+                } else if holders.iter().any(|(_, b)| *b == Some(batch.id)) {
+                    &duplicated
+                } else {
+                    &already
+                };
+                outcomes.push(ItemOutcome {
+                    row: *row,
+                    status: ItemStatus::Failed,
+                    device_id: None,
+                    error: Some(error),
+                });
+            }
+            outcomes.sort_by_key(|o| o.row);
+
+            for part in outcomes.chunks(ROWS_PER_STATEMENT) {
+                Store::record_outcomes(&mut tx, batch.id, part).await?;
+            }
+
+            let count = |status| outcomes.iter().filter(|o| o.status == status).count() as i64;
+            sqlx::query(
+                "UPDATE batches SET registered = registered + $2, unassigned = unassigned + $3, \
+                 failed = failed + $4, lease_until = $5 WHERE id = $1",
+            )
+            .bind(batch.id)
+            .bind(count(ItemStatus::Registered))
+            .bind(count(ItemStatus::Unassigned))
+            .bind(count(ItemStatus::Failed))
+            .bind(lease_until)
+            .execute(&mut *tx)
+            .await?;
+            Ok(outcomes.into_iter().map(|o| (o.row, o.status, o.device_id)).collect())
+        }
+        .await;
+        settle(tx, result).await
+    }
+}

@@ -1,0 +1,167 @@
+//! Helpers every capability of one backend shares: the transaction type, `settle`, audit rows.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::{Db, Store};
+use crate::sql::*;
+use crate::*;
+
+pub(super) type Tx = sqlx::Transaction<'static, Db>;
+
+/// Commits on success. On failure rolls back at once, rather than when the pool next
+/// sees the connection, so row locks are released before the caller goes on (a
+/// `SKIP LOCKED` claim right after must not skip a batch nobody holds).
+pub(super) async fn settle<T>(tx: Tx, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(err) => {
+            // A failed rollback means a broken connection, which the pool discards.
+            let _ = tx.rollback().await;
+            Err(err)
+        }
+    }
+}
+
+pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, request_id, actor_kind, actor_id, actor_org_id, \
+         tenant_org_id, action, target_type, target_id, details) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(Utc::now())
+    .bind(event.request_id.as_deref())
+    .bind(event.actor_kind)
+    .bind(event.actor_id)
+    .bind(event.actor_org_id)
+    .bind(event.tenant_org_id)
+    .bind(&event.action)
+    .bind(&event.target_type)
+    .bind(event.target_id.as_deref())
+    .bind(Json(&event.details))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_profile(tx: &mut Tx, profile: &Profile) -> Result<()> {
+    sqlx::query(&format!("INSERT INTO profiles ({PROFILE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+        .bind(profile.id)
+        .bind(profile.customer_id)
+        .bind(&profile.name)
+        .bind(&profile.group_tag)
+        .bind(Json(&profile.settings))
+        .bind(profile.built_in)
+        .bind(profile.created_at)
+        .bind(profile.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err(Conflict::ProfileGroupTag))?;
+    Ok(())
+}
+
+pub(super) async fn insert_batch_items(tx: &mut Tx, batch_id: Uuid, items: &[BatchItem]) -> Result<()> {
+    for part in items.chunks(ROWS_PER_STATEMENT) {
+        Store::insert_items(tx, batch_id, part).await?;
+    }
+    Ok(())
+}
+
+/// Devices registered unassigned with a tag that now names a profile take that profile.
+pub(super) async fn adopt_unassigned_devices(
+    tx: &mut Tx,
+    profile: &Profile,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE devices SET profile_id = $1, state = 'registered', updated_at = $2 \
+         WHERE customer_id = $3 AND group_tag = $4 AND state = 'unassigned'",
+    )
+    .bind(profile.id)
+    .bind(at)
+    .bind(profile.customer_id)
+    .bind(&profile.group_tag)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn fetch_device(tx: &mut Tx, id: Uuid) -> Result<Option<Device>> {
+    Ok(sqlx::query_as::<_, Device>(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+pub(super) async fn active_relationship(
+    tx: &mut Tx,
+    partner_org_id: Uuid,
+    customer_org_id: Uuid,
+) -> Result<Option<Relationship>> {
+    Ok(sqlx::query_as::<_, Relationship>(&format!(
+        "SELECT {RELATIONSHIP_COLUMNS} FROM relationships \
+         WHERE partner_org_id = $1 AND customer_org_id = $2 AND revoked_at IS NULL"
+    ))
+    .bind(partner_org_id)
+    .bind(customer_org_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Whether `submitter` may still work on `customer`'s tenant: always for the customer
+/// itself, else only while their relationship is active. `share_lock` is the backend's
+/// `FOR SHARE` clause: a concurrent `revoke_relationship` waits for this transaction.
+pub(super) async fn consent_active(
+    tx: &mut Tx,
+    submitter: Uuid,
+    customer: Uuid,
+    share_lock: &str,
+) -> Result<bool> {
+    if submitter == customer {
+        return Ok(true);
+    }
+    let active = sqlx::query(&format!(
+        "SELECT id FROM relationships \
+         WHERE partner_org_id = $1 AND customer_org_id = $2 AND revoked_at IS NULL{share_lock}"
+    ))
+    .bind(submitter)
+    .bind(customer)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(active.is_some())
+}
+
+/// The customer and batch of each live device holding any of the keys.
+pub(super) async fn live_key_holders(
+    tx: &mut Tx,
+    tuple_key: Option<&str>,
+    pkid_key: Option<&str>,
+    hash_key: Option<&str>,
+) -> Result<Vec<(Uuid, Option<Uuid>)>> {
+    Ok(sqlx::query_as::<_, (Uuid, Option<Uuid>)>(
+        "SELECT customer_id, batch_id FROM devices WHERE state <> 'deregistered' \
+         AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3)",
+    )
+    .bind(tuple_key)
+    .bind(pkid_key)
+    .bind(hash_key)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+#[async_trait]
+impl Database for Store {
+    fn backend(&self) -> &'static str {
+        Store::NAME
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

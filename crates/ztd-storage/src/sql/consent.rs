@@ -1,0 +1,237 @@
+//! Invitations and relationships (`ConsentStore`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::common::*;
+use super::Store;
+use crate::sql::*;
+use crate::*;
+
+#[async_trait]
+impl ConsentStore for Store {
+    async fn create_invitation(&self, invitation: &Invitation, audit: &NewAuditEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            sqlx::query(&format!(
+                "INSERT INTO invitations ({INVITATION_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ))
+            .bind(invitation.id)
+            .bind(&invitation.token_hash)
+            .bind(invitation.creator_org_id)
+            .bind(invitation.kind)
+            .bind(invitation.customer_id)
+            .bind(invitation.reusable)
+            .bind(invitation.created_at)
+            .bind(invitation.expires_at)
+            .bind(invitation.withdrawn_at)
+            .bind(invitation.accepted_count)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err(Conflict::InvitationTokenTaken))?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn find_invitation_by_token_hash(&self, token_hash: &str) -> Result<Invitation> {
+        sqlx::query_as::<_, Invitation>(&format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)
+    }
+
+    async fn list_invitations(&self, creator_org_id: Uuid) -> Result<Vec<Invitation>> {
+        Ok(sqlx::query_as::<_, Invitation>(&format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE creator_org_id = $1 \
+             ORDER BY created_at DESC, id"
+        ))
+        .bind(creator_org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn withdraw_invitation(
+        &self,
+        creator_org_id: Uuid,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query(
+                "UPDATE invitations SET withdrawn_at = $3 \
+                 WHERE id = $2 AND creator_org_id = $1 AND withdrawn_at IS NULL",
+            )
+            .bind(creator_org_id)
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation_id: Uuid,
+        relationship: &Relationship,
+        audit: &NewAuditEvent,
+    ) -> Result<Relationship> {
+        let result = self.accept_invitation_once(invitation_id, relationship, audit).await;
+        match result {
+            // Two different links accepted at once for the same pair: the loser
+            // returns the winner's relationship, as an idempotent accept does.
+            Err(err @ StorageError::Conflict(Conflict::RelationshipExists)) => self
+                .find_active_relationship(relationship.partner_org_id, relationship.customer_org_id)
+                .await?
+                .ok_or(err),
+            other => other,
+        }
+    }
+
+    async fn get_relationship(&self, id: Uuid) -> Result<Relationship> {
+        sqlx::query_as::<_, Relationship>(&format!(
+            "SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)
+    }
+
+    async fn find_active_relationship(
+        &self,
+        partner_org_id: Uuid,
+        customer_org_id: Uuid,
+    ) -> Result<Option<Relationship>> {
+        Ok(sqlx::query_as::<_, Relationship>(&format!(
+            "SELECT {RELATIONSHIP_COLUMNS} FROM relationships \
+             WHERE partner_org_id = $1 AND customer_org_id = $2 AND revoked_at IS NULL"
+        ))
+        .bind(partner_org_id)
+        .bind(customer_org_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>> {
+        Ok(sqlx::query_as::<_, Relationship>(&format!(
+            "SELECT {RELATIONSHIP_COLUMNS} FROM relationships \
+             WHERE partner_org_id = $1 OR customer_org_id = $1 ORDER BY created_at DESC, id"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn revoke_relationship(
+        &self,
+        id: Uuid,
+        by_org_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query(
+                "UPDATE relationships SET revoked_at = $3, revoked_by_org_id = $2 \
+                 WHERE id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(by_org_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+}
+
+impl Store {
+    async fn accept_invitation_once(
+        &self,
+        invitation_id: Uuid,
+        relationship: &Relationship,
+        audit: &NewAuditEvent,
+    ) -> Result<Relationship> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            // A no-op update takes the invitation's row lock: concurrent accepts of one
+            // link run one after the other, on both backends.
+            let invitation = sqlx::query_as::<_, Invitation>(&format!(
+                "UPDATE invitations SET accepted_count = accepted_count WHERE id = $1 \
+                 RETURNING {INVITATION_COLUMNS}"
+            ))
+            .bind(invitation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            if let Some(existing) =
+                active_relationship(&mut tx, relationship.partner_org_id, relationship.customer_org_id)
+                    .await?
+            {
+                return Ok(existing);
+            }
+            if invitation.withdrawn_at.is_some() {
+                return Err(StorageError::Conflict(Conflict::InvitationWithdrawn));
+            }
+            if invitation.expires_at <= relationship.created_at {
+                return Err(StorageError::Conflict(Conflict::InvitationExpired));
+            }
+            if !invitation.reusable && invitation.accepted_count > 0 {
+                return Err(StorageError::Conflict(Conflict::InvitationUsed));
+            }
+            sqlx::query(&format!(
+                "INSERT INTO relationships ({RELATIONSHIP_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ))
+            .bind(relationship.id)
+            .bind(relationship.partner_org_id)
+            .bind(relationship.customer_org_id)
+            .bind(relationship.kind)
+            .bind(Some(invitation_id))
+            .bind(relationship.accepted_by_user_id)
+            .bind(relationship.approval_mode)
+            .bind(relationship.created_at)
+            .bind(None::<DateTime<Utc>>)
+            .bind(None::<Uuid>)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err(Conflict::RelationshipExists))?;
+            sqlx::query("UPDATE invitations SET accepted_count = accepted_count + 1 WHERE id = $1")
+                .bind(invitation_id)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(Relationship {
+                invitation_id: Some(invitation_id),
+                revoked_at: None,
+                revoked_by_org_id: None,
+                ..relationship.clone()
+            })
+        }
+        .await;
+        settle(tx, result).await
+    }
+}

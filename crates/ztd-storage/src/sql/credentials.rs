@@ -1,0 +1,184 @@
+//! Users, API keys and sessions (`CredentialStore`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::common::*;
+use super::Store;
+use crate::sql::*;
+use crate::*;
+
+#[async_trait]
+impl CredentialStore for Store {
+    async fn create_user(&self, user: &User, audit: &NewAuditEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+                .bind(user.id)
+                .bind(user.org_id)
+                .bind(&user.email)
+                .bind(user.role)
+                .bind(&user.password_hash)
+                .bind(user.must_change_password)
+                .bind(user.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err(Conflict::EmailTaken))?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn get_user(&self, id: Uuid) -> Result<User> {
+        sqlx::query_as::<_, User>(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> Result<User> {
+        sqlx::query_as::<_, User>(&format!("SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>> {
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY created_at, email"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        must_change: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated =
+                sqlx::query("UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(password_hash)
+                    .bind(must_change)
+                    .execute(&mut *tx)
+                    .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            sqlx::query(&format!(
+                "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ))
+            .bind(key.id)
+            .bind(key.org_id)
+            .bind(&key.name)
+            .bind(key.role)
+            .bind(&key.key_hash)
+            .bind(key.created_at)
+            .bind(key.revoked_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err(Conflict::ApiKeyTaken))?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey> {
+        // A revoked key is as good as absent: failing safe if a caller forgets the check.
+        sqlx::query_as::<_, ApiKey>(&format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+        ))
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)
+    }
+
+    async fn list_api_keys(&self, org_id: Uuid) -> Result<Vec<ApiKey>> {
+        Ok(sqlx::query_as::<_, ApiKey>(&format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        org_id: Uuid,
+        key_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query(
+                "UPDATE api_keys SET revoked_at = $3 WHERE id = $2 AND org_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(org_id)
+            .bind(key_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
+            .bind(&session.token_hash)
+            .bind(session.user_id)
+            .bind(&session.csrf_token)
+            .bind(session.created_at)
+            .bind(session.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err(Conflict::SessionTaken))?;
+        Ok(())
+    }
+
+    async fn find_session(&self, token_hash: &str) -> Result<Session> {
+        sqlx::query_as::<_, Session>(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1"))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! Devices (`DeviceStore`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::common::*;
+use super::{Db, Store};
+use crate::sql::*;
+use crate::*;
+
+#[async_trait]
+impl DeviceStore for Store {
+    async fn get_device(&self, id: Uuid) -> Result<Device> {
+        sqlx::query_as::<_, Device>(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    async fn list_devices(
+        &self,
+        customer_id: Uuid,
+        filter: &DeviceFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Device>> {
+        let limit = i64::from(limit.max(1));
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT seq, {DEVICE_COLUMNS} FROM devices WHERE customer_id = "
+        ));
+        query.push_bind(customer_id);
+        if let Some(state) = filter.state {
+            query.push(" AND state = ").push_bind(state);
+        } else if !filter.include_deregistered {
+            query.push(" AND state <> 'deregistered'");
+        }
+        if let Some(tag) = &filter.group_tag {
+            query.push(" AND group_tag = ").push_bind(tag.clone());
+        }
+        if let Some(org) = filter.registered_by_org_id {
+            query.push(" AND registered_by_org_id = ").push_bind(org);
+        }
+        if let Some(cursor) = cursor {
+            query.push(" AND seq < ").push_bind(decode_device_cursor(cursor)?);
+        }
+        // Newest first; one extra row tells whether another page exists.
+        query.push(" ORDER BY seq DESC LIMIT ").push_bind(limit + 1);
+        let rows = query.build().fetch_all(&self.pool).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut last_seq = None;
+        for row in rows.iter().take(limit as usize) {
+            items.push(<Device as sqlx::FromRow<_>>::from_row(row)?);
+            last_seq = Some(row.try_get::<i64, _>("seq")?);
+        }
+        let next_cursor = if rows.len() as i64 > limit { last_seq.map(encode_device_cursor) } else { None };
+        Ok(Page { items, next_cursor })
+    }
+
+    async fn find_device_by_keys(
+        &self,
+        tuple_key: Option<&str>,
+        pkid_key: Option<&str>,
+        hash_key: Option<&str>,
+    ) -> Result<Option<Device>> {
+        Ok(sqlx::query_as::<_, Device>(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE state <> 'deregistered' \
+             AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3) LIMIT 1"
+        ))
+        .bind(tuple_key)
+        .bind(pkid_key)
+        .bind(hash_key)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn update_device_tag(
+        &self,
+        id: Uuid,
+        group_tag: Option<&str>,
+        profile_id: Option<Uuid>,
+        audit: &NewAuditEvent,
+    ) -> Result<Device> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            // An active device stays active; otherwise the profile decides assignment.
+            let new_state =
+                if profile_id.is_some() { DeviceState::Registered } else { DeviceState::Unassigned };
+            let device = sqlx::query_as::<_, Device>(&format!(
+                "UPDATE devices SET group_tag = $2, profile_id = $3, updated_at = $4, \
+                 state = CASE WHEN state = 'active' THEN state ELSE $5 END \
+                 WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(group_tag)
+            .bind(profile_id)
+            .bind(Utc::now())
+            .bind(new_state)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_missing)?
+            .ok_or(StorageError::NotFound)?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(device)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let device = sqlx::query_as::<_, Device>(&format!(
+                "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
+                 WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(device)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device> {
+        // Lookups are hot and mostly repeat: only the first one opens a write
+        // transaction (which on SQLite would queue behind batch chunks).
+        let device = self.get_device(id).await?;
+        if device.state != DeviceState::Registered || device.activated_at.is_some() {
+            return Ok(device);
+        }
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let activated = sqlx::query_as::<_, Device>(&format!(
+                "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
+                 WHERE id = $1 AND state = 'registered' AND activated_at IS NULL \
+                 RETURNING {DEVICE_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let device = match activated {
+                Some(device) => device,
+                // Changed in between (another lookup won, or it was deregistered).
+                None => fetch_device(&mut tx, id).await?.ok_or(StorageError::NotFound)?,
+            };
+            Ok(device)
+        }
+        .await;
+        settle(tx, result).await
+    }
+}
