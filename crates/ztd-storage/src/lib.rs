@@ -131,6 +131,24 @@ pub async fn connect_any(url: &str) -> Result<Arc<dyn Database>> {
     }
 }
 
+/// Whose tenant data a call may reach. A customer reaches everything of its own tenant; a partner/OEM only the
+/// devices it registered / batches it submitted, and only while its relationship with that customer is active
+/// (checked in the same SQL statement or transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Customer(Uuid),
+    Partner(Uuid),
+}
+
+impl Owner {
+    /// The organisation acting.
+    pub fn org_id(&self) -> Uuid {
+        match *self {
+            Owner::Customer(id) | Owner::Partner(id) => id,
+        }
+    }
+}
+
 /// A page of results and the cursor of the next page, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
@@ -140,12 +158,27 @@ pub struct Page<T> {
 
 #[async_trait]
 pub trait OrgStore: Send + Sync {
-    /// Creates the organisation; a customer gets the three managed-desktop profiles in the
-    /// same transaction (`ztd_domain::profile::built_in_profiles`).
-    async fn create_org(&self, org: &Organisation, audit: &NewAuditEvent) -> Result<()>;
+    /// Creates the organisation, in one transaction with: the three managed-desktop profiles
+    /// for a customer (`ztd_domain::profile::built_in_profiles`), its first admin if given, and
+    /// every audit event. `Conflict(EmailTaken)` when the admin's email is in use: nothing written.
+    async fn create_org(
+        &self,
+        org: &Organisation,
+        first_admin: Option<&User>,
+        audit: &[NewAuditEvent],
+    ) -> Result<()>;
+    /// Creates the operator organisation and its admin (and the audit events), in one
+    /// transaction, only when the database has no organisation at all; `Ok(false)` and nothing
+    /// written otherwise. Race-free across processes (PostgreSQL locks the organisations table
+    /// before counting; SQLite's `BEGIN IMMEDIATE` serialises writers).
+    async fn bootstrap_operator(
+        &self,
+        org: &Organisation,
+        admin: &User,
+        audit: &[NewAuditEvent],
+    ) -> Result<bool>;
     async fn get_org(&self, id: Uuid) -> Result<Organisation>;
     async fn list_orgs(&self) -> Result<Vec<Organisation>>;
-    async fn count_orgs(&self) -> Result<i64>;
 }
 
 #[async_trait]
@@ -154,8 +187,10 @@ pub trait CredentialStore: Send + Sync {
     async fn get_user(&self, id: Uuid) -> Result<User>;
     async fn find_user_by_email(&self, email: &str) -> Result<User>;
     async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
+    /// Sets the password of a user of `org_id`; `NotFound` for a user of another org.
     async fn set_password(
         &self,
+        org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
         must_change: bool,
@@ -174,7 +209,8 @@ pub trait CredentialStore: Send + Sync {
         audit: &NewAuditEvent,
     ) -> Result<()>;
 
-    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// Stores the session and its sign-in audit event, in one transaction.
+    async fn create_session(&self, session: &Session, audit: &NewAuditEvent) -> Result<()>;
     async fn find_session(&self, token_hash: &str) -> Result<Session>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 }
@@ -193,13 +229,19 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<()>;
     /// Accepts: creates the relationship, or returns the existing active one between the same
     /// two organisations (idempotent). Marks a single-use invitation used, in one transaction.
+    /// Every acceptance rule lives here: `NotFound` for an unknown link, one bound to another
+    /// customer (`invitation.customer_id`; the customer must not learn it exists) or a
+    /// relationship whose partner is not the link's creator; then (unless the pair already has
+    /// an active relationship) `Conflict(InvitationWithdrawn)`, `Conflict(InvitationExpired)` at
+    /// `relationship.created_at`, `Conflict(InvitationUsed)` for a used single-use link.
     async fn accept_invitation(
         &self,
         invitation_id: Uuid,
         relationship: &Relationship,
         audit: &NewAuditEvent,
     ) -> Result<Relationship>;
-    async fn get_relationship(&self, id: Uuid) -> Result<Relationship>;
+    /// A relationship where `org_id` is either side; `NotFound` otherwise.
+    async fn get_relationship(&self, org_id: Uuid, id: Uuid) -> Result<Relationship>;
     /// Active relationships (not revoked) between a partner/OEM and a customer.
     async fn find_active_relationship(
         &self,
@@ -208,10 +250,12 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<Option<Relationship>>;
     /// Every relationship where the org is either side, newest first.
     async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>>;
+    /// Revokes an active relationship where `org_id` is either side, recording `org_id` as the
+    /// revoker; `NotFound` when there is none.
     async fn revoke_relationship(
         &self,
+        org_id: Uuid,
         id: Uuid,
-        by_org_id: Uuid,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
     ) -> Result<()>;
@@ -234,7 +278,6 @@ pub trait ProfileStore: Send + Sync {
 pub struct DeviceFilter {
     pub state: Option<DeviceState>,
     pub group_tag: Option<String>,
-    pub registered_by_org_id: Option<Uuid>,
     pub include_deregistered: bool,
 }
 
@@ -252,9 +295,13 @@ pub enum RegisterOutcome {
 
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    async fn get_device(&self, id: Uuid) -> Result<Device>;
+    /// `NotFound` when `owner` may not reach the device.
+    async fn get_device(&self, owner: &Owner, id: Uuid) -> Result<Device>;
+    /// The devices of `customer_id` that `owner` reaches: all of them for the customer itself,
+    /// a partner's own registrations while its relationship is active, nothing otherwise.
     async fn list_devices(
         &self,
+        owner: &Owner,
         customer_id: Uuid,
         filter: &DeviceFilter,
         cursor: Option<&str>,
@@ -267,16 +314,28 @@ pub trait DeviceStore: Send + Sync {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<Device>>;
+    /// `NotFound` when `owner` may not reach the device or it is deregistered. A partner's
+    /// relationship is checked (and held) in the same transaction.
     async fn update_device_tag(
         &self,
+        owner: &Owner,
         id: Uuid,
         group_tag: Option<&str>,
         profile_id: Option<Uuid>,
         audit: &NewAuditEvent,
     ) -> Result<Device>;
-    async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
-    /// First lookup marks the device active; later lookups leave it as is.
-    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device>;
+    /// `NotFound` when `owner` may not reach the device or it is already deregistered. A
+    /// partner's relationship is checked (and held) in the same transaction.
+    async fn deregister_device(
+        &self,
+        owner: &Owner,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<Device>;
+    /// First lookup marks the device active and writes `audit` in the same transaction; later
+    /// lookups leave it as is and write nothing.
+    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
 }
 
 /// One resolved row to process in a batch chunk.
@@ -312,9 +371,15 @@ pub trait BatchStore: Send + Sync {
     /// Removes an open batch whose upload broke off, items and all (`Conflict("batch_sealed")`
     /// once sealed: a queued batch is the client's and is never discarded).
     async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()>;
-    async fn get_batch(&self, id: Uuid) -> Result<Batch>;
+    /// A batch `owner` reaches: a customer's batches on its tenant (whoever submitted them), a
+    /// partner's own submissions while its relationship with the customer is active.
+    /// `NotFound` otherwise.
+    async fn get_batch(&self, owner: &Owner, id: Uuid) -> Result<Batch>;
+    /// Items of a batch `owner` reaches (as `get_batch`), in row order after `after_row`;
+    /// `NotFound` (not an empty list) when the batch is not reachable.
     async fn list_batch_items(
         &self,
+        owner: &Owner,
         batch_id: Uuid,
         after_row: Option<i64>,
         limit: u32,
@@ -342,10 +407,10 @@ pub trait BatchStore: Send + Sync {
     async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch>;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditFilter {
     /// Events done by this organisation or on its tenant.
-    pub org_id: Option<Uuid>,
+    pub org_id: Uuid,
 }
 
 #[async_trait]

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::common::*;
-use super::Store;
+use super::{Db, Store};
 use crate::sql::*;
 use crate::*;
 use ztd_domain::codes::RowError;
@@ -114,20 +115,24 @@ impl BatchStore for Store {
         settle(tx, result).await
     }
 
-    async fn get_batch(&self, id: Uuid) -> Result<Batch> {
-        sqlx::query_as::<_, Batch>(&format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)
+    async fn get_batch(&self, owner: &Owner, id: Uuid) -> Result<Batch> {
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = "));
+        query.push_bind(id);
+        push_owner(&mut query, owner, "batches.customer_id", "batches.submitted_by_org_id");
+        query.build_query_as::<Batch>().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)
     }
 
     async fn list_batch_items(
         &self,
+        owner: &Owner,
         batch_id: Uuid,
         after_row: Option<i64>,
         limit: u32,
     ) -> Result<Vec<BatchItem>> {
+        let mut reachable = QueryBuilder::<Db>::new("SELECT id FROM batches WHERE id = ");
+        reachable.push_bind(batch_id);
+        push_owner(&mut reachable, owner, "batches.customer_id", "batches.submitted_by_org_id");
+        reachable.build().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)?;
         Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
             "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.row_no > $2 ORDER BY i.row_no LIMIT $3"
         ))
