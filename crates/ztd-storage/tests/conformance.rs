@@ -55,6 +55,12 @@ conformance!(
     revoke_before_any_chunk_fails_every_row,
     intake_after_revoke_is_refused,
     revoke_waits_for_a_chunk_holding_consent,
+    owner_filtering_reaches_only_own_tenant_data,
+    activation_and_sign_in_are_audited_once,
+    create_org_with_admin_is_all_or_nothing,
+    bootstrap_operator_only_on_an_empty_database,
+    concurrent_bootstrap_creates_one_operator,
+    invitation_bound_to_another_customer_is_not_found,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -1227,4 +1233,334 @@ async fn revoke_waits_for_a_chunk_holding_consent(db: Arc<dyn Database>) {
             .len(),
         registered
     );
+}
+
+// ---- owner filtering ------------------------------------------------------------------------
+
+fn user_of(org: Uuid, email: &str) -> User {
+    User {
+        id: Uuid::new_v4(),
+        org_id: org,
+        email: email.into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$stub".into(),
+        must_change_password: false,
+        created_at: now(),
+    }
+}
+
+/// A batch of `serials` for `customer` submitted by `submitter`, processed in one chunk.
+async fn register_as(
+    db: &Arc<dyn Database>,
+    customer: Uuid,
+    submitter: Uuid,
+    serials: &[&str],
+) -> (Batch, Vec<Uuid>) {
+    let batch = batch_for(customer, submitter, serials.len() as i64, None);
+    db.create_batch(&batch, &pending_items(&batch, serials.len() as i64), &audit(None, None, "batch.create"))
+        .await
+        .unwrap();
+    let chunk: Vec<ChunkItem> = serials
+        .iter()
+        .enumerate()
+        .map(|(i, serial)| ChunkItem::Register {
+            row: i as i64 + 1,
+            device: new_device(serial, None),
+            unassigned: true,
+        })
+        .collect();
+    let done = db.process_chunk(&batch, &chunk, now() + Duration::minutes(5)).await.unwrap();
+    (batch, done.into_iter().map(|(_, _, id)| id.expect("registered")).collect())
+}
+
+async fn assert_unreachable(db: &Arc<dyn Database>, owner: Owner, device: Uuid, batch: Uuid, why: &str) {
+    let a = audit(Some(owner.org_id()), None, "device.tag");
+    assert!(matches!(db.get_device(&owner, device).await, Err(StorageError::NotFound)), "get_device: {why}");
+    assert!(
+        matches!(
+            db.update_device_tag(&owner, device, Some("X"), None, &a).await,
+            Err(StorageError::NotFound)
+        ),
+        "update_device_tag: {why}"
+    );
+    assert!(
+        matches!(db.deregister_device(&owner, device, now(), &a).await, Err(StorageError::NotFound)),
+        "deregister_device: {why}"
+    );
+    assert!(matches!(db.get_batch(&owner, batch).await, Err(StorageError::NotFound)), "get_batch: {why}");
+    assert!(
+        matches!(db.list_batch_items(&owner, batch, None, 10).await, Err(StorageError::NotFound)),
+        "list_batch_items: {why}"
+    );
+}
+
+async fn owner_filtering_reaches_only_own_tenant_data(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    // Another partner of the same customer.
+    let rival = org(&db, OrgKind::Partner, "Rival").await;
+    let link = invitation(rival.id, RelationshipKind::Csp, None, false);
+    db.create_invitation(&link, &audit(None, None, "invitation.create")).await.unwrap();
+    db.accept_invitation(
+        link.id,
+        &relationship(rival.id, customer.id, RelationshipKind::Csp),
+        &audit(None, None, "a"),
+    )
+    .await
+    .unwrap();
+
+    let (partner_batch, partner_devices) =
+        register_as(&db, customer.id, partner.id, &["OWN-1", "OWN-2", "OWN-3"]).await;
+    let (own_batch, own_devices) = register_as(&db, customer.id, customer.id, &["CUST-1"]).await;
+    let (p, c) = (Owner::Partner(partner.id), Owner::Customer(customer.id));
+    let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
+
+    // Reachable: the customer everything on its tenant, the partner its own registrations.
+    assert_eq!(db.get_device(&p, partner_devices[0]).await.unwrap().registered_by_org_id, partner.id);
+    assert_eq!(db.get_device(&c, partner_devices[0]).await.unwrap().id, partner_devices[0]);
+    assert_eq!(db.get_batch(&p, partner_batch.id).await.unwrap().id, partner_batch.id);
+    assert_eq!(db.get_batch(&c, partner_batch.id).await.unwrap().id, partner_batch.id);
+    assert_eq!(db.list_batch_items(&p, partner_batch.id, None, 10).await.unwrap().len(), 3);
+    assert_eq!(db.list_devices(&p, customer.id, &all, None, 100).await.unwrap().items.len(), 3);
+    assert_eq!(db.list_devices(&c, customer.id, &all, None, 100).await.unwrap().items.len(), 4);
+    let tagged = db
+        .update_device_tag(&p, partner_devices[0], Some("Lab_"), None, &audit(None, None, "device.tag"))
+        .await
+        .unwrap();
+    assert_eq!(tagged.group_tag.as_deref(), Some("Lab_"));
+
+    // Not reachable: another customer, another partner, the partner on the customer's own data.
+    for (owner, why) in [
+        (Owner::Customer(stranger.id), "another customer"),
+        (Owner::Partner(rival.id), "a partner that did not register it"),
+    ] {
+        assert_unreachable(&db, owner, partner_devices[1], partner_batch.id, why).await;
+        assert!(
+            db.list_devices(&owner, customer.id, &all, None, 100).await.unwrap().items.is_empty(),
+            "{why}"
+        );
+    }
+    assert_unreachable(&db, p, own_devices[0], own_batch.id, "the customer's own registration").await;
+    // A profile of another tenant cannot be put on a device.
+    let foreign = tag_profile(&db, stranger.id, STANDARD_TAG).await;
+    assert!(matches!(
+        db.update_device_tag(
+            &c,
+            own_devices[0],
+            Some(STANDARD_TAG),
+            Some(foreign.id),
+            &audit(None, None, "t")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+
+    // Relationships: only either side sees or revokes.
+    assert!(matches!(db.get_relationship(stranger.id, rel.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_relationship(rival.id, rel.id).await, Err(StorageError::NotFound)));
+    assert_eq!(db.get_relationship(partner.id, rel.id).await.unwrap().id, rel.id);
+    for outsider in [stranger.id, rival.id] {
+        assert!(matches!(
+            db.revoke_relationship(outsider, rel.id, now(), &audit(None, None, "r")).await,
+            Err(StorageError::NotFound)
+        ));
+    }
+    assert!(db.find_active_relationship(partner.id, customer.id).await.unwrap().is_some(), "still active");
+
+    // After the customer revoked, the partner reaches nothing of the tenant; the customer all.
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(Some(customer.id), Some(customer.id), "r"))
+        .await
+        .unwrap();
+    assert_eq!(db.get_relationship(partner.id, rel.id).await.unwrap().revoked_by_org_id, Some(customer.id));
+    assert_unreachable(&db, p, partner_devices[1], partner_batch.id, "a partner after revocation").await;
+    assert!(db.list_devices(&p, customer.id, &all, None, 100).await.unwrap().items.is_empty());
+    assert_eq!(db.get_device(&c, partner_devices[1]).await.unwrap().state, DeviceState::Unassigned);
+    db.deregister_device(&c, partner_devices[1], now(), &audit(None, None, "d")).await.unwrap();
+
+    // Users: a password only within the org.
+    let user = user_of(customer.id, "admin@customer.example");
+    db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
+    assert!(matches!(
+        db.set_password(stranger.id, user.id, "$argon2id$evil", false, &audit(None, None, "p")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(db.get_user(user.id).await.unwrap().password_hash, user.password_hash);
+
+    // Audit: only the org's own events and those on its tenant.
+    for event in db.list_audit(&AuditFilter { org_id: stranger.id }, None, 1000).await.unwrap() {
+        assert!(
+            event.actor_org_id == Some(stranger.id) || event.tenant_org_id == Some(stranger.id),
+            "{event:?}"
+        );
+    }
+    let customers_view = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert!(customers_view.iter().any(|e| e.action == "user.create"));
+    assert!(db
+        .list_audit(&AuditFilter { org_id: stranger.id }, None, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "user.create"));
+}
+
+async fn activation_and_sign_in_are_audited_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
+    let (_, items) = register(&db, customer.id, &["ACT-1"], Some(&standard)).await;
+    let id = items[0].device_id.unwrap();
+    let activated = |n: usize| audit(None, Some(customer.id), &format!("device.activated.{n}"));
+    let count =
+        |events: &[AuditEvent]| events.iter().filter(|e| e.action.starts_with("device.activated")).count();
+
+    let first = db.mark_device_active(id, now(), &activated(1)).await.unwrap();
+    assert_eq!(first.state, DeviceState::Active);
+    db.mark_device_active(id, now(), &activated(2)).await.unwrap();
+    db.mark_device_active(id, now(), &activated(3)).await.unwrap();
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(count(&events), 1, "only the first activation is audited");
+    assert!(events.iter().any(|e| e.action == "device.activated.1"));
+    // An unassigned device is not activated and nothing is audited.
+    let (_, items) = register(&db, customer.id, &["ACT-2"], None).await;
+    db.mark_device_active(items[0].device_id.unwrap(), now(), &activated(4)).await.unwrap();
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(count(&events), 1);
+
+    let user = user_of(customer.id, "signin@fabrikam.example");
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let session = Session {
+        token_hash: "ef".repeat(32),
+        user_id: user.id,
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        expires_at: now() + Duration::hours(1),
+    };
+    db.create_session(&session, &audit(Some(customer.id), Some(customer.id), "session.sign_in"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.create_session(&session, &audit(Some(customer.id), Some(customer.id), "session.sign_in")).await,
+        Err(StorageError::Conflict(Conflict::SessionTaken))
+    ));
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "session.sign_in").count(), 1);
+}
+
+async fn create_org_with_admin_is_all_or_nothing(db: Arc<dyn Database>) {
+    let first = Organisation {
+        id: Uuid::new_v4(),
+        kind: OrgKind::Customer,
+        name: "First".into(),
+        domain: None,
+        created_at: now(),
+    };
+    let admin = user_of(first.id, "admin@example.com");
+    db.create_org(
+        &first,
+        Some(&admin),
+        &[audit(None, Some(first.id), "org.create"), audit(None, Some(first.id), "user.create")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.get_user(admin.id).await.unwrap(), admin);
+    assert_eq!(db.list_audit(&AuditFilter { org_id: first.id }, None, 10).await.unwrap().len(), 2);
+
+    let second = Organisation { id: Uuid::new_v4(), name: "Second".into(), ..first.clone() };
+    let clash = user_of(second.id, "ADMIN@example.com");
+    assert!(matches!(
+        db.create_org(&second, Some(&clash), &[audit(None, Some(second.id), "org.create")]).await,
+        Err(StorageError::Conflict(Conflict::EmailTaken))
+    ));
+    assert!(matches!(db.get_org(second.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_user(clash.id).await, Err(StorageError::NotFound)));
+    assert!(db.list_profiles(second.id).await.unwrap().is_empty());
+    assert!(db.list_audit(&AuditFilter { org_id: second.id }, None, 10).await.unwrap().is_empty());
+}
+
+fn operator(name: &str) -> (Organisation, User) {
+    let org = Organisation {
+        id: Uuid::new_v4(),
+        kind: OrgKind::Operator,
+        name: name.into(),
+        domain: None,
+        created_at: now(),
+    };
+    let admin = user_of(org.id, &format!("admin@{name}.example"));
+    (org, admin)
+}
+
+async fn bootstrap_operator_only_on_an_empty_database(db: Arc<dyn Database>) {
+    let (org, admin) = operator("first");
+    assert!(db
+        .bootstrap_operator(&org, &admin, &[audit(None, Some(org.id), "org.bootstrap")])
+        .await
+        .unwrap());
+    assert_eq!(db.get_org(org.id).await.unwrap().kind, OrgKind::Operator);
+    assert_eq!(db.get_user(admin.id).await.unwrap().org_id, org.id);
+    assert_eq!(db.list_audit(&AuditFilter { org_id: org.id }, None, 10).await.unwrap().len(), 1);
+    let (again, again_admin) = operator("second");
+    assert!(!db
+        .bootstrap_operator(&again, &again_admin, &[audit(None, Some(again.id), "org.bootstrap")])
+        .await
+        .unwrap());
+    assert!(matches!(db.get_org(again.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_user(again_admin.id).await, Err(StorageError::NotFound)));
+    assert!(db.list_audit(&AuditFilter { org_id: again.id }, None, 10).await.unwrap().is_empty());
+    assert_eq!(db.list_orgs().await.unwrap().len(), 1);
+}
+
+async fn concurrent_bootstrap_creates_one_operator(db: Arc<dyn Database>) {
+    let tasks: Vec<_> = (0..4)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let (org, admin) = operator(&format!("racer{i}"));
+                db.bootstrap_operator(&org, &admin, &[audit(None, Some(org.id), "org.bootstrap")]).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        created += usize::from(task.await.unwrap().expect("bootstrap"));
+    }
+    assert_eq!(created, 1, "exactly one bootstrap wins");
+    assert_eq!(db.list_orgs().await.unwrap().len(), 1);
+}
+
+async fn invitation_bound_to_another_customer_is_not_found(db: Arc<dyn Database>) {
+    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let intended = org(&db, OrgKind::Customer, "Intended").await;
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    let link = invitation(partner.id, RelationshipKind::Csp, Some(intended.id), false);
+    db.create_invitation(&link, &audit(None, None, "invitation.create")).await.unwrap();
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(partner.id, other.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+    // A relationship with someone else than the link's creator is refused the same way.
+    let impostor = org(&db, OrgKind::Partner, "Impostor").await;
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(impostor.id, intended.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap().accepted_count, 0);
+    assert!(db.list_relationships(other.id).await.unwrap().is_empty());
+    let accepted = db
+        .accept_invitation(
+            link.id,
+            &relationship(partner.id, intended.id, RelationshipKind::Csp),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.customer_org_id, intended.id);
 }
