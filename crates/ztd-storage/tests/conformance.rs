@@ -1408,20 +1408,22 @@ async fn activation_and_sign_in_are_audited_once(db: Arc<dyn Database>) {
     let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
     let (_, items) = register(&db, customer.id, &["ACT-1"], Some(&standard)).await;
     let id = items[0].device_id.unwrap();
-    let activated = |n: usize| audit(None, Some(customer.id), &format!("device.activated.{n}"));
-    let count =
-        |events: &[AuditEvent]| events.iter().filter(|e| e.action.starts_with("device.activated")).count();
+    let activated = || audit(None, Some(customer.id), "device.activated");
+    let count = |events: &[AuditEvent]| events.iter().filter(|e| e.action == "device.activated").count();
 
-    let first = db.mark_device_active(id, now(), &activated(1)).await.unwrap();
+    let first = db.mark_device_active(id, now(), &activated()).await.unwrap();
     assert_eq!(first.state, DeviceState::Active);
-    db.mark_device_active(id, now(), &activated(2)).await.unwrap();
-    db.mark_device_active(id, now(), &activated(3)).await.unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            db.mark_device_active(id, now(), &activated()).await.unwrap().activated_at,
+            first.activated_at
+        );
+    }
     let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
     assert_eq!(count(&events), 1, "only the first activation is audited");
-    assert!(events.iter().any(|e| e.action == "device.activated.1"));
     // An unassigned device is not activated and nothing is audited.
     let (_, items) = register(&db, customer.id, &["ACT-2"], None).await;
-    db.mark_device_active(items[0].device_id.unwrap(), now(), &activated(4)).await.unwrap();
+    db.mark_device_active(items[0].device_id.unwrap(), now(), &activated()).await.unwrap();
     let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
     assert_eq!(count(&events), 1);
 
@@ -1563,4 +1565,71 @@ async fn invitation_bound_to_another_customer_is_not_found(db: Arc<dyn Database>
         .await
         .unwrap();
     assert_eq!(accepted.customer_org_id, intended.id);
+}
+
+/// PostgreSQL only: the chunk reads the relationship `FOR SHARE`, so a revocation in progress
+/// (its `UPDATE` holds the row) makes the chunk wait, and once it commits the chunk sees it
+/// revoked. Without the lock the chunk would read the old, active row and register devices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_chunk_waits_for_a_revocation_in_progress() {
+    let Some(url) = ztd_storage::testing::fresh_postgres_url().await else { return };
+    let pg = PostgresDatabase::connect(&url).await.expect("connect to PostgreSQL");
+    let db: Arc<dyn Database> = Arc::new(pg.clone());
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let batch = batch_for(customer.id, partner.id, 3, None);
+    db.create_batch(&batch, &pending_items(&batch, 3), &audit(None, None, "batch.create")).await.unwrap();
+
+    let mut revoking = pg.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE relationships SET revoked_at = now(), revoked_by_org_id = customer_org_id WHERE id = $1",
+    )
+    .bind(rel.id)
+    .execute(&mut *revoking)
+    .await
+    .unwrap();
+    let chunk = {
+        let (db, batch) = (db.clone(), batch.clone());
+        tokio::spawn(async move {
+            db.process_chunk(&batch, &register_rows("WAIT", 1..=3), now() + Duration::minutes(1)).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!chunk.is_finished(), "the chunk waits for the revocation to commit or roll back");
+    revoking.commit().await.unwrap();
+    let done = chunk.await.unwrap().unwrap();
+    assert_eq!(done.len(), 3);
+    assert!(done.iter().all(|(_, status, id)| *status == ItemStatus::Failed && id.is_none()));
+
+    // The same for a partner's device mutation and a streamed upload's append.
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let (_, devices) = register_as(&db, customer.id, partner.id, &["HELD-1"]).await;
+    let upload = batch_for(customer.id, partner.id, 0, None);
+    db.open_batch(&upload, &audit(None, None, "batch.create")).await.unwrap();
+    let mut revoking = pg.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE relationships SET revoked_at = now(), revoked_by_org_id = customer_org_id WHERE id = $1",
+    )
+    .bind(rel.id)
+    .execute(&mut *revoking)
+    .await
+    .unwrap();
+    let deregister = {
+        let db = db.clone();
+        let owner = Owner::Partner(partner.id);
+        tokio::spawn(
+            async move { db.deregister_device(&owner, devices[0], now(), &audit(None, None, "d")).await },
+        )
+    };
+    let append = {
+        let (db, items) = (db.clone(), pending_items(&upload, 2));
+        tokio::spawn(async move { db.append_batch_items(upload.id, &items).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!deregister.is_finished() && !append.is_finished(), "both wait for the revocation");
+    revoking.commit().await.unwrap();
+    assert!(matches!(deregister.await.unwrap(), Err(StorageError::NotFound)));
+    assert!(matches!(append.await.unwrap(), Err(StorageError::ConsentRevoked)));
+
+    pg.pool().close().await;
+    ztd_storage::testing::drop_postgres_database(&url).await;
 }
