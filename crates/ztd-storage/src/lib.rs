@@ -1,35 +1,64 @@
 //! Storage for ztd: one small trait split by capability, with a SQLite and a PostgreSQL
 //! implementation (sqlx), each with its own migrations under `migrations/{sqlite,postgres}`.
-//! Both run the same SQL (`sql.rs`), so they behave alike; `tests/conformance.rs` checks that.
+//!
+//! Layout: the SQL both backends share is ordinary Rust, one file per capability under
+//! `src/sql/` (`orgs.rs`, `credentials.rs`, `consent.rs`, `profiles.rs`, `devices.rs`,
+//! `batches.rs`, `audit.rs`, and `common.rs` for what they share). `sqlite.rs` and `postgres.rs`
+//! each declare those files as their own modules (`#[path]`), next to the aliases `Db` and
+//! `Store`, so the same text compiles once per backend into concrete sqlx. What differs per
+//! backend is the `Backend` trait in `src/sql/mod.rs` (row-lock clauses, how a write
+//! transaction opens, the chunk transaction's setup, the multi-row inserts: `VALUES` lists on
+//! SQLite, `UNNEST` arrays on PostgreSQL). `tests/conformance.rs` runs one suite on both.
 //!
 //! Rules every implementation keeps (and the conformance suite checks on both):
-//! - every mutation writes its audit event in the same transaction: nothing half-written;
+//! - every mutation writes its audit event in the same transaction: nothing half-written
+//!   (sign-in, a device's first activation and organisation creation included);
 //! - identity keys of non-deregistered devices are unique in the database itself (unique
 //!   partial indexes), so two concurrent batches cannot both register a device;
+//! - tenant data is reached only through an [`Owner`], filtered in the SQL itself: a customer
+//!   reaches its own tenant, a partner/OEM only the devices it registered and the batches it
+//!   submitted, and only while its relationship with that customer is active. Anything else is
+//!   `NotFound`, never "forbidden": a caller cannot learn that someone else's row exists.
+//!   Relationships are reached by either side, users' passwords within their org, audit events
+//!   by the org that acted or whose tenant was touched;
+//! - consent is checked where the work happens: a partner's batch intake (`create_batch`,
+//!   `open_batch`, `append_batch_items`, `seal_batch`) and each chunk a worker processes read
+//!   the active relationship in their own transaction, with a row lock on PostgreSQL
+//!   (`FOR SHARE`), so a concurrent `revoke_relationship` waits for them and everything after
+//!   it sees the revocation (SQLite's single writer serialises the same way). Intake then fails
+//!   with `StorageError::ConsentRevoked` and writes nothing; a chunk fails each of its pending
+//!   rows with `relationship_revoked` and registers nothing, and the batch finishes normally
+//!   (`finished_with_errors`). A partner's device mutations hold the relationship the same way;
+//! - a refused change is `StorageError::Conflict(Conflict::…)`, one variant per rule;
 //! - errors never carry database text outward except through `StorageError::Internal`, which
 //!   the server logs and never sends to a client.
 //!
 //! Representation: ids are `uuid` in PostgreSQL and 16-byte BLOBs in SQLite (sqlx's native
 //! encoding; `lower(hex(id))` reads them); times are `timestamptz` / RFC 3339 text in UTC;
 //! JSON is `jsonb` / text. Device pages are newest first and the cursor is opaque (an
-//! insertion sequence); audit pages are newest first by `seq`.
+//! insertion sequence); audit pages are newest first by `seq`. A failed item's `RowError` is
+//! stored as code, message and hint columns.
 //!
 //! Decisions callers rely on:
 //! - `find_api_key_by_hash` does not return revoked keys; `find_session` returns expired
 //!   sessions (the caller compares `expires_at` with its clock).
-//! - `accept_invitation` returns the active relationship of the pair if there is one (so a
-//!   repeated accept is idempotent), else refuses a withdrawn (`Conflict("invitation_withdrawn")`),
-//!   expired at `relationship.created_at` (`"invitation_expired"`) or already used single-use
-//!   link (`"invitation_used"`).
+//! - `accept_invitation` holds every acceptance rule: `NotFound` for an unknown link or one
+//!   bound to another customer; the active relationship of the pair if there is one (so a
+//!   repeated accept is idempotent); else `Conflict::InvitationWithdrawn`,
+//!   `Conflict::InvitationExpired` (at `relationship.created_at`) or `Conflict::InvitationUsed`.
 //! - Devices stay linked to their profile by `profile_id`: changing a profile's tag moves its
 //!   devices' `group_tag` with it, and creating/retagging a profile assigns the customer's
-//!   unassigned devices carrying exactly that tag.
+//!   unassigned devices carrying exactly that tag. A device only takes a profile of its tenant.
 //! - `revoke_relationship`, `withdraw_invitation`, `revoke_api_key`, `deregister_device` answer
 //!   `NotFound` when there is nothing active left to act on.
+//! - `bootstrap_operator` creates the operator organisation only in an empty database, once,
+//!   even with several processes starting at the same time.
 //! - `process_chunk` returns only the items it processed now (rows already processed are
 //!   skipped); a conflicting device fails its row with `device_registered_to_other_tenant`
 //!   (naming nothing of the other tenant), `device_duplicated_in_batch` (another row of the same
 //!   batch holds it) or `device_already_registered` (same customer, earlier registration).
+//!   `pending_items`, `claim_batch`, `process_chunk` and `finish_batch` are the workers' and take
+//!   no owner; a worker reads a claimed batch back with the owner derived from it.
 
 pub mod model;
 mod postgres;
@@ -263,13 +292,13 @@ pub trait ConsentStore: Send + Sync {
 
 #[async_trait]
 pub trait ProfileStore: Send + Sync {
-    /// `Conflict("profile_group_tag")` when the customer already has the tag.
+    /// `Conflict(ProfileGroupTag)` when the customer already has the tag.
     async fn create_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
     async fn get_profile(&self, customer_id: Uuid, id: Uuid) -> Result<Profile>;
     async fn list_profiles(&self, customer_id: Uuid) -> Result<Vec<Profile>>;
     /// Updating the group tag reassigns devices at once (their `profile_id` follows the tag).
     async fn update_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
-    /// `Conflict("profile_in_use")` when a non-deregistered device uses it.
+    /// `Conflict(ProfileInUse)` when a non-deregistered device uses it.
     async fn delete_profile(&self, customer_id: Uuid, id: Uuid, audit: &NewAuditEvent) -> Result<()>;
 }
 
@@ -351,7 +380,9 @@ pub enum ChunkItem {
 pub trait BatchStore: Send + Sync {
     /// Creates the batch with all its items as `pending`, in one transaction. With an
     /// idempotency key already used by the same organisation, returns the first batch
-    /// (`Ok((batch, false))`) and writes nothing.
+    /// (`Ok((batch, false))`) and writes nothing. A partner's batch (`submitted_by_org_id !=
+    /// customer_id`) needs an active relationship, read (locked) in the same transaction:
+    /// `ConsentRevoked` and nothing written otherwise, idempotent retries included.
     async fn create_batch(
         &self,
         batch: &Batch,
@@ -360,15 +391,17 @@ pub trait BatchStore: Send + Sync {
     ) -> Result<(Batch, bool)>;
     /// Streamed intake, for uploads too large to hold in memory: stores the batch like
     /// `create_batch` (same idempotency rule, same audit) but with no items and not claimable
-    /// by any worker until [`BatchStore::seal_batch`].
+    /// by any worker until [`BatchStore::seal_batch`]. Same consent check (`ConsentRevoked`).
     async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)>;
-    /// Adds items to an open batch, in one transaction per call. `Conflict("batch_sealed")`
-    /// once sealed; `Conflict("batch_item_row")` for a row number already added.
+    /// Adds items to an open batch, in one transaction per call. `Conflict(BatchSealed)`
+    /// once sealed; `Conflict(BatchItemRow)` for a row number already added;
+    /// `ConsentRevoked` (nothing added) for a partner's batch once the relationship is revoked.
     async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()>;
     /// Ends intake: `total` becomes the number of items and workers may claim the batch.
-    /// Sealing twice is harmless.
+    /// Sealing twice is harmless. `ConsentRevoked` (the batch stays unsealed, never claimable)
+    /// for a partner's batch once the relationship is revoked.
     async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch>;
-    /// Removes an open batch whose upload broke off, items and all (`Conflict("batch_sealed")`
+    /// Removes an open batch whose upload broke off, items and all (`Conflict(BatchSealed)`
     /// once sealed: a queued batch is the client's and is never discarded).
     async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()>;
     /// A batch `owner` reaches: a customer's batches on its tenant (whoever submitted them), a
@@ -396,7 +429,9 @@ pub trait BatchStore: Send + Sync {
     async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>>;
     /// Processes a chunk in one transaction: inserts devices (unique indexes decide conflicts),
     /// records every item's outcome, bumps the counters, extends the lease. Items already
-    /// processed (a resumed batch) are skipped, so each row is finished exactly once.
+    /// processed (a resumed batch) are skipped, so each row is finished exactly once. For a
+    /// partner's batch the relationship is read (locked) first: once revoked, every pending row
+    /// of the chunk fails with `relationship_revoked` and no device is inserted.
     async fn process_chunk(
         &self,
         batch: &Batch,
