@@ -376,6 +376,15 @@ pub enum ChunkItem {
     Fail { row: i64, error: ztd_domain::codes::RowError },
 }
 
+impl ChunkItem {
+    /// The batch row this item resolves.
+    pub fn row(&self) -> i64 {
+        match self {
+            ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+        }
+    }
+}
+
 #[async_trait]
 pub trait BatchStore: Send + Sync {
     /// Creates the batch with all its items as `pending`, in one transaction. With an
