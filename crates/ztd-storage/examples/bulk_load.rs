@@ -104,7 +104,7 @@ async fn storage_path(db: Arc<dyn Database>, rows: &[Row]) -> Timings {
         domain: None,
         created_at: Utc::now(),
     };
-    db.create_org(&customer, &audit("org.create")).await.expect("org");
+    db.create_org(&customer, None, &[audit("org.create")]).await.expect("org");
     let batch = Batch {
         id: Uuid::new_v4(),
         customer_id: customer.id,

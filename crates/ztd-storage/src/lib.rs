@@ -1,35 +1,64 @@
 //! Storage for ztd: one small trait split by capability, with a SQLite and a PostgreSQL
 //! implementation (sqlx), each with its own migrations under `migrations/{sqlite,postgres}`.
-//! Both run the same SQL (`sql.rs`), so they behave alike; `tests/conformance.rs` checks that.
+//!
+//! Layout: the SQL both backends share is ordinary Rust, one file per capability under
+//! `src/sql/` (`orgs.rs`, `credentials.rs`, `consent.rs`, `profiles.rs`, `devices.rs`,
+//! `batches.rs`, `audit.rs`, and `common.rs` for what they share). `sqlite.rs` and `postgres.rs`
+//! each declare those files as their own modules (`#[path]`), next to the aliases `Db` and
+//! `Store`, so the same text compiles once per backend into concrete sqlx. What differs per
+//! backend is the `Backend` trait in `src/sql/mod.rs` (row-lock clauses, how a write
+//! transaction opens, the chunk transaction's setup, the multi-row inserts: `VALUES` lists on
+//! SQLite, `UNNEST` arrays on PostgreSQL). `tests/conformance.rs` runs one suite on both.
 //!
 //! Rules every implementation keeps (and the conformance suite checks on both):
-//! - every mutation writes its audit event in the same transaction: nothing half-written;
+//! - every mutation writes its audit event in the same transaction: nothing half-written
+//!   (sign-in, a device's first activation and organisation creation included);
 //! - identity keys of non-deregistered devices are unique in the database itself (unique
 //!   partial indexes), so two concurrent batches cannot both register a device;
+//! - tenant data is reached only through an [`Owner`], filtered in the SQL itself: a customer
+//!   reaches its own tenant, a partner/OEM only the devices it registered and the batches it
+//!   submitted, and only while its relationship with that customer is active. Anything else is
+//!   `NotFound`, never "forbidden": a caller cannot learn that someone else's row exists.
+//!   Relationships are reached by either side, users' passwords within their org, audit events
+//!   by the org that acted or whose tenant was touched;
+//! - consent is checked where the work happens: a partner's batch intake (`create_batch`,
+//!   `open_batch`, `append_batch_items`, `seal_batch`) and each chunk a worker processes read
+//!   the active relationship in their own transaction, with a row lock on PostgreSQL
+//!   (`FOR SHARE`), so a concurrent `revoke_relationship` waits for them and everything after
+//!   it sees the revocation (SQLite's single writer serialises the same way). Intake then fails
+//!   with `StorageError::ConsentRevoked` and writes nothing; a chunk fails each of its pending
+//!   rows with `relationship_revoked` and registers nothing, and the batch finishes normally
+//!   (`finished_with_errors`). A partner's device mutations hold the relationship the same way;
+//! - a refused change is `StorageError::Conflict(Conflict::…)`, one variant per rule;
 //! - errors never carry database text outward except through `StorageError::Internal`, which
 //!   the server logs and never sends to a client.
 //!
 //! Representation: ids are `uuid` in PostgreSQL and 16-byte BLOBs in SQLite (sqlx's native
 //! encoding; `lower(hex(id))` reads them); times are `timestamptz` / RFC 3339 text in UTC;
 //! JSON is `jsonb` / text. Device pages are newest first and the cursor is opaque (an
-//! insertion sequence); audit pages are newest first by `seq`.
+//! insertion sequence); audit pages are newest first by `seq`. A failed item's `RowError` is
+//! stored as code, message and hint columns.
 //!
 //! Decisions callers rely on:
 //! - `find_api_key_by_hash` does not return revoked keys; `find_session` returns expired
 //!   sessions (the caller compares `expires_at` with its clock).
-//! - `accept_invitation` returns the active relationship of the pair if there is one (so a
-//!   repeated accept is idempotent), else refuses a withdrawn (`Conflict("invitation_withdrawn")`),
-//!   expired at `relationship.created_at` (`"invitation_expired"`) or already used single-use
-//!   link (`"invitation_used"`).
+//! - `accept_invitation` holds every acceptance rule: `NotFound` for an unknown link or one
+//!   bound to another customer; the active relationship of the pair if there is one (so a
+//!   repeated accept is idempotent); else `Conflict::InvitationWithdrawn`,
+//!   `Conflict::InvitationExpired` (at `relationship.created_at`) or `Conflict::InvitationUsed`.
 //! - Devices stay linked to their profile by `profile_id`: changing a profile's tag moves its
 //!   devices' `group_tag` with it, and creating/retagging a profile assigns the customer's
-//!   unassigned devices carrying exactly that tag.
+//!   unassigned devices carrying exactly that tag. A device only takes a profile of its tenant.
 //! - `revoke_relationship`, `withdraw_invitation`, `revoke_api_key`, `deregister_device` answer
 //!   `NotFound` when there is nothing active left to act on.
+//! - `bootstrap_operator` creates the operator organisation only in an empty database, once,
+//!   even with several processes starting at the same time.
 //! - `process_chunk` returns only the items it processed now (rows already processed are
 //!   skipped); a conflicting device fails its row with `device_registered_to_other_tenant`
 //!   (naming nothing of the other tenant), `device_duplicated_in_batch` (another row of the same
 //!   batch holds it) or `device_already_registered` (same customer, earlier registration).
+//!   `pending_items`, `claim_batch`, `process_chunk` and `finish_batch` are the workers' and take
+//!   no owner; a worker reads a claimed batch back with the owner derived from it.
 
 pub mod model;
 mod postgres;
@@ -131,6 +160,24 @@ pub async fn connect_any(url: &str) -> Result<Arc<dyn Database>> {
     }
 }
 
+/// Whose tenant data a call may reach. A customer reaches everything of its own tenant; a partner/OEM only the
+/// devices it registered / batches it submitted, and only while its relationship with that customer is active
+/// (checked in the same SQL statement or transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Customer(Uuid),
+    Partner(Uuid),
+}
+
+impl Owner {
+    /// The organisation acting.
+    pub fn org_id(&self) -> Uuid {
+        match *self {
+            Owner::Customer(id) | Owner::Partner(id) => id,
+        }
+    }
+}
+
 /// A page of results and the cursor of the next page, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
@@ -140,12 +187,27 @@ pub struct Page<T> {
 
 #[async_trait]
 pub trait OrgStore: Send + Sync {
-    /// Creates the organisation; a customer gets the three managed-desktop profiles in the
-    /// same transaction (`ztd_domain::profile::built_in_profiles`).
-    async fn create_org(&self, org: &Organisation, audit: &NewAuditEvent) -> Result<()>;
+    /// Creates the organisation, in one transaction with: the three managed-desktop profiles
+    /// for a customer (`ztd_domain::profile::built_in_profiles`), its first admin if given, and
+    /// every audit event. `Conflict(EmailTaken)` when the admin's email is in use: nothing written.
+    async fn create_org(
+        &self,
+        org: &Organisation,
+        first_admin: Option<&User>,
+        audit: &[NewAuditEvent],
+    ) -> Result<()>;
+    /// Creates the operator organisation and its admin (and the audit events), in one
+    /// transaction, only when the database has no organisation at all; `Ok(false)` and nothing
+    /// written otherwise. Race-free across processes (PostgreSQL locks the organisations table
+    /// before counting; SQLite's `BEGIN IMMEDIATE` serialises writers).
+    async fn bootstrap_operator(
+        &self,
+        org: &Organisation,
+        admin: &User,
+        audit: &[NewAuditEvent],
+    ) -> Result<bool>;
     async fn get_org(&self, id: Uuid) -> Result<Organisation>;
     async fn list_orgs(&self) -> Result<Vec<Organisation>>;
-    async fn count_orgs(&self) -> Result<i64>;
 }
 
 #[async_trait]
@@ -154,8 +216,10 @@ pub trait CredentialStore: Send + Sync {
     async fn get_user(&self, id: Uuid) -> Result<User>;
     async fn find_user_by_email(&self, email: &str) -> Result<User>;
     async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
+    /// Sets the password of a user of `org_id`; `NotFound` for a user of another org.
     async fn set_password(
         &self,
+        org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
         must_change: bool,
@@ -174,7 +238,8 @@ pub trait CredentialStore: Send + Sync {
         audit: &NewAuditEvent,
     ) -> Result<()>;
 
-    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// Stores the session and its sign-in audit event, in one transaction.
+    async fn create_session(&self, session: &Session, audit: &NewAuditEvent) -> Result<()>;
     async fn find_session(&self, token_hash: &str) -> Result<Session>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 }
@@ -193,13 +258,19 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<()>;
     /// Accepts: creates the relationship, or returns the existing active one between the same
     /// two organisations (idempotent). Marks a single-use invitation used, in one transaction.
+    /// Every acceptance rule lives here: `NotFound` for an unknown link, one bound to another
+    /// customer (`invitation.customer_id`; the customer must not learn it exists) or a
+    /// relationship whose partner is not the link's creator; then (unless the pair already has
+    /// an active relationship) `Conflict(InvitationWithdrawn)`, `Conflict(InvitationExpired)` at
+    /// `relationship.created_at`, `Conflict(InvitationUsed)` for a used single-use link.
     async fn accept_invitation(
         &self,
         invitation_id: Uuid,
         relationship: &Relationship,
         audit: &NewAuditEvent,
     ) -> Result<Relationship>;
-    async fn get_relationship(&self, id: Uuid) -> Result<Relationship>;
+    /// A relationship where `org_id` is either side; `NotFound` otherwise.
+    async fn get_relationship(&self, org_id: Uuid, id: Uuid) -> Result<Relationship>;
     /// Active relationships (not revoked) between a partner/OEM and a customer.
     async fn find_active_relationship(
         &self,
@@ -208,10 +279,12 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<Option<Relationship>>;
     /// Every relationship where the org is either side, newest first.
     async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>>;
+    /// Revokes an active relationship where `org_id` is either side, recording `org_id` as the
+    /// revoker; `NotFound` when there is none.
     async fn revoke_relationship(
         &self,
+        org_id: Uuid,
         id: Uuid,
-        by_org_id: Uuid,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
     ) -> Result<()>;
@@ -219,13 +292,13 @@ pub trait ConsentStore: Send + Sync {
 
 #[async_trait]
 pub trait ProfileStore: Send + Sync {
-    /// `Conflict("profile_group_tag")` when the customer already has the tag.
+    /// `Conflict(ProfileGroupTag)` when the customer already has the tag.
     async fn create_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
     async fn get_profile(&self, customer_id: Uuid, id: Uuid) -> Result<Profile>;
     async fn list_profiles(&self, customer_id: Uuid) -> Result<Vec<Profile>>;
     /// Updating the group tag reassigns devices at once (their `profile_id` follows the tag).
     async fn update_profile(&self, profile: &Profile, audit: &NewAuditEvent) -> Result<()>;
-    /// `Conflict("profile_in_use")` when a non-deregistered device uses it.
+    /// `Conflict(ProfileInUse)` when a non-deregistered device uses it.
     async fn delete_profile(&self, customer_id: Uuid, id: Uuid, audit: &NewAuditEvent) -> Result<()>;
 }
 
@@ -234,7 +307,6 @@ pub trait ProfileStore: Send + Sync {
 pub struct DeviceFilter {
     pub state: Option<DeviceState>,
     pub group_tag: Option<String>,
-    pub registered_by_org_id: Option<Uuid>,
     pub include_deregistered: bool,
 }
 
@@ -252,9 +324,13 @@ pub enum RegisterOutcome {
 
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    async fn get_device(&self, id: Uuid) -> Result<Device>;
+    /// `NotFound` when `owner` may not reach the device.
+    async fn get_device(&self, owner: &Owner, id: Uuid) -> Result<Device>;
+    /// The devices of `customer_id` that `owner` reaches: all of them for the customer itself,
+    /// a partner's own registrations while its relationship is active, nothing otherwise.
     async fn list_devices(
         &self,
+        owner: &Owner,
         customer_id: Uuid,
         filter: &DeviceFilter,
         cursor: Option<&str>,
@@ -267,16 +343,28 @@ pub trait DeviceStore: Send + Sync {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<Device>>;
+    /// `NotFound` when `owner` may not reach the device or it is deregistered. A partner's
+    /// relationship is checked (and held) in the same transaction.
     async fn update_device_tag(
         &self,
+        owner: &Owner,
         id: Uuid,
         group_tag: Option<&str>,
         profile_id: Option<Uuid>,
         audit: &NewAuditEvent,
     ) -> Result<Device>;
-    async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
-    /// First lookup marks the device active; later lookups leave it as is.
-    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device>;
+    /// `NotFound` when `owner` may not reach the device or it is already deregistered. A
+    /// partner's relationship is checked (and held) in the same transaction.
+    async fn deregister_device(
+        &self,
+        owner: &Owner,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<Device>;
+    /// First lookup marks the device active and writes `audit` in the same transaction; later
+    /// lookups leave it as is and write nothing.
+    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
 }
 
 /// One resolved row to process in a batch chunk.
@@ -288,11 +376,22 @@ pub enum ChunkItem {
     Fail { row: i64, error: ztd_domain::codes::RowError },
 }
 
+impl ChunkItem {
+    /// The batch row this item resolves.
+    pub fn row(&self) -> i64 {
+        match self {
+            ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
+        }
+    }
+}
+
 #[async_trait]
 pub trait BatchStore: Send + Sync {
     /// Creates the batch with all its items as `pending`, in one transaction. With an
     /// idempotency key already used by the same organisation, returns the first batch
-    /// (`Ok((batch, false))`) and writes nothing.
+    /// (`Ok((batch, false))`) and writes nothing. A partner's batch (`submitted_by_org_id !=
+    /// customer_id`) needs an active relationship, read (locked) in the same transaction:
+    /// `ConsentRevoked` and nothing written otherwise, idempotent retries included.
     async fn create_batch(
         &self,
         batch: &Batch,
@@ -301,20 +400,28 @@ pub trait BatchStore: Send + Sync {
     ) -> Result<(Batch, bool)>;
     /// Streamed intake, for uploads too large to hold in memory: stores the batch like
     /// `create_batch` (same idempotency rule, same audit) but with no items and not claimable
-    /// by any worker until [`BatchStore::seal_batch`].
+    /// by any worker until [`BatchStore::seal_batch`]. Same consent check (`ConsentRevoked`).
     async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)>;
-    /// Adds items to an open batch, in one transaction per call. `Conflict("batch_sealed")`
-    /// once sealed; `Conflict("batch_item_row")` for a row number already added.
+    /// Adds items to an open batch, in one transaction per call. `Conflict(BatchSealed)`
+    /// once sealed; `Conflict(BatchItemRow)` for a row number already added;
+    /// `ConsentRevoked` (nothing added) for a partner's batch once the relationship is revoked.
     async fn append_batch_items(&self, batch_id: Uuid, items: &[BatchItem]) -> Result<()>;
     /// Ends intake: `total` becomes the number of items and workers may claim the batch.
-    /// Sealing twice is harmless.
+    /// Sealing twice is harmless. `ConsentRevoked` (the batch stays unsealed, never claimable)
+    /// for a partner's batch once the relationship is revoked.
     async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch>;
-    /// Removes an open batch whose upload broke off, items and all (`Conflict("batch_sealed")`
+    /// Removes an open batch whose upload broke off, items and all (`Conflict(BatchSealed)`
     /// once sealed: a queued batch is the client's and is never discarded).
     async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()>;
-    async fn get_batch(&self, id: Uuid) -> Result<Batch>;
+    /// A batch `owner` reaches: a customer's batches on its tenant (whoever submitted them), a
+    /// partner's own submissions while its relationship with the customer is active.
+    /// `NotFound` otherwise.
+    async fn get_batch(&self, owner: &Owner, id: Uuid) -> Result<Batch>;
+    /// Items of a batch `owner` reaches (as `get_batch`), in row order after `after_row`;
+    /// `NotFound` (not an empty list) when the batch is not reachable.
     async fn list_batch_items(
         &self,
+        owner: &Owner,
         batch_id: Uuid,
         after_row: Option<i64>,
         limit: u32,
@@ -331,7 +438,9 @@ pub trait BatchStore: Send + Sync {
     async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>>;
     /// Processes a chunk in one transaction: inserts devices (unique indexes decide conflicts),
     /// records every item's outcome, bumps the counters, extends the lease. Items already
-    /// processed (a resumed batch) are skipped, so each row is finished exactly once.
+    /// processed (a resumed batch) are skipped, so each row is finished exactly once. For a
+    /// partner's batch the relationship is read (locked) first: once revoked, every pending row
+    /// of the chunk fails with `relationship_revoked` and no device is inserted.
     async fn process_chunk(
         &self,
         batch: &Batch,
@@ -342,10 +451,10 @@ pub trait BatchStore: Send + Sync {
     async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch>;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditFilter {
     /// Events done by this organisation or on its tenant.
-    pub org_id: Option<Uuid>,
+    pub org_id: Uuid,
 }
 
 #[async_trait]

@@ -72,6 +72,8 @@ impl Backend for PostgresDatabase {
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_SHARE: &'static str = " FOR SHARE";
     const FOR_UPDATE_SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    const LOCK_ORGANISATIONS: Option<&'static str> =
+        Some("LOCK TABLE organisations IN SHARE ROW EXCLUSIVE MODE");
     /// A chunk commits without waiting for its WAL flush. Safe for exactly-once: a chunk's
     /// devices and item outcomes commit or vanish together (a crash at worst loses the last
     /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`

@@ -120,6 +120,7 @@ impl Backend for SqliteDatabase {
     const FOR_SHARE: &'static str = "";
     const FOR_UPDATE_SKIP_LOCKED: &'static str = "";
     /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
+    const LOCK_ORGANISATIONS: Option<&'static str> = None;
     const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {

@@ -55,6 +55,12 @@ conformance!(
     revoke_before_any_chunk_fails_every_row,
     intake_after_revoke_is_refused,
     revoke_waits_for_a_chunk_holding_consent,
+    owner_filtering_reaches_only_own_tenant_data,
+    activation_and_sign_in_are_audited_once,
+    create_org_with_admin_is_all_or_nothing,
+    bootstrap_operator_only_on_an_empty_database,
+    concurrent_bootstrap_creates_one_operator,
+    invitation_bound_to_another_customer_is_not_found,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -81,7 +87,7 @@ fn audit(org: Option<Uuid>, tenant: Option<Uuid>, action: &str) -> NewAuditEvent
 
 async fn org(db: &Arc<dyn Database>, kind: OrgKind, name: &str) -> Organisation {
     let org = Organisation { id: Uuid::new_v4(), kind, name: name.into(), domain: None, created_at: now() };
-    db.create_org(&org, &audit(Some(org.id), Some(org.id), "org.create")).await.expect("create org");
+    db.create_org(&org, None, &[audit(Some(org.id), Some(org.id), "org.create")]).await.expect("create org");
     org
 }
 
@@ -171,7 +177,7 @@ async fn register(
         })
         .collect();
     db.process_chunk(&batch, &chunk, now() + Duration::minutes(5)).await.expect("process chunk");
-    let items = db.list_batch_items(batch.id, None, 1000).await.expect("items");
+    let items = db.list_batch_items(&Owner::Customer(customer), batch.id, None, 1000).await.expect("items");
     (batch, items)
 }
 
@@ -182,15 +188,15 @@ fn code_of(item: &BatchItem) -> Option<RowErrorCode> {
 // ---- cases ----------------------------------------------------------------------------------
 
 async fn orgs_and_built_in_profiles(db: Arc<dyn Database>) {
-    assert_eq!(db.count_orgs().await.unwrap(), 0);
+    assert_eq!(db.list_orgs().await.unwrap().len(), 0);
     let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
     let partner = org(&db, OrgKind::Partner, "Reseller").await;
     assert_eq!(db.get_org(customer.id).await.unwrap(), customer);
-    assert_eq!(db.count_orgs().await.unwrap(), 2);
+    assert_eq!(db.list_orgs().await.unwrap().len(), 2);
     assert_eq!(db.list_orgs().await.unwrap().len(), 2);
     assert!(matches!(db.get_org(Uuid::new_v4()).await, Err(StorageError::NotFound)));
     assert!(matches!(
-        db.create_org(&customer, &audit(None, None, "org.create")).await,
+        db.create_org(&customer, None, &[audit(None, None, "org.create")]).await,
         Err(StorageError::Conflict(_))
     ));
 
@@ -231,12 +237,14 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         db.create_user(&orphan, &audit(None, None, "user.create")).await,
         Err(StorageError::NotFound)
     ));
-    db.set_password(user.id, "$argon2id$new", false, &audit(None, None, "user.password")).await.unwrap();
+    db.set_password(customer.id, user.id, "$argon2id$new", false, &audit(None, None, "user.password"))
+        .await
+        .unwrap();
     let changed = db.get_user(user.id).await.unwrap();
     assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
     assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
     assert!(matches!(
-        db.set_password(Uuid::new_v4(), "x", false, &audit(None, None, "user.password")).await,
+        db.set_password(customer.id, Uuid::new_v4(), "x", false, &audit(None, None, "user.password")).await,
         Err(StorageError::NotFound)
     ));
 
@@ -271,7 +279,9 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         created_at: now(),
         expires_at: now() + Duration::hours(8),
     };
-    db.create_session(&session).await.unwrap();
+    db.create_session(&session, &audit(Some(customer.id), Some(customer.id), "session.create"))
+        .await
+        .unwrap();
     assert_eq!(db.find_session(&session.token_hash).await.unwrap(), session);
     db.delete_session(&session.token_hash).await.unwrap();
     assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
@@ -345,14 +355,14 @@ async fn invitations_accept_idempotent_and_revoke(db: Arc<dyn Database>) {
     assert_eq!(db.list_relationships(first.id).await.unwrap().len(), 1);
     assert_eq!(db.find_active_relationship(oem.id, first.id).await.unwrap().map(|r| r.id), Some(accepted.id));
 
-    db.revoke_relationship(accepted.id, first.id, now(), &audit(None, None, "relationship.revoke"))
+    db.revoke_relationship(first.id, accepted.id, now(), &audit(None, None, "relationship.revoke"))
         .await
         .unwrap();
     assert!(db.find_active_relationship(oem.id, first.id).await.unwrap().is_none());
-    let revoked = db.get_relationship(accepted.id).await.unwrap();
+    let revoked = db.get_relationship(first.id, accepted.id).await.unwrap();
     assert_eq!(revoked.revoked_by_org_id, Some(first.id));
     assert!(matches!(
-        db.revoke_relationship(accepted.id, first.id, now(), &audit(None, None, "relationship.revoke")).await,
+        db.revoke_relationship(first.id, accepted.id, now(), &audit(None, None, "relationship.revoke")).await,
         Err(StorageError::NotFound)
     ));
     // After revocation the customer may accept the reusable link again: a new relationship.
@@ -455,8 +465,19 @@ async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
     // A device registered unassigned with a tag no profile has yet…
     let (_, items) = register(&db, customer.id, &["LAB-1"], None).await;
     let unassigned_id = items[0].device_id.expect("registered unassigned");
-    db.update_device_tag(unassigned_id, Some("Lab_"), None, &audit(None, None, "device.tag")).await.unwrap();
-    assert_eq!(db.get_device(unassigned_id).await.unwrap().state, DeviceState::Unassigned);
+    db.update_device_tag(
+        &Owner::Customer(customer.id),
+        unassigned_id,
+        Some("Lab_"),
+        None,
+        &audit(None, None, "device.tag"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.get_device(&Owner::Customer(customer.id), unassigned_id).await.unwrap().state,
+        DeviceState::Unassigned
+    );
     // …takes the profile created with that tag.
     let lab = Profile {
         id: Uuid::new_v4(),
@@ -468,13 +489,13 @@ async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
         ..standard.clone()
     };
     db.create_profile(&lab, &audit(None, None, "profile.create")).await.unwrap();
-    let adopted = db.get_device(unassigned_id).await.unwrap();
+    let adopted = db.get_device(&Owner::Customer(customer.id), unassigned_id).await.unwrap();
     assert_eq!((adopted.state, adopted.profile_id), (DeviceState::Registered, Some(lab.id)));
 
     // Renaming the tag moves the devices with it.
     let renamed = Profile { group_tag: "Lab2_".into(), updated_at: now(), ..lab.clone() };
     db.update_profile(&renamed, &audit(None, None, "profile.update")).await.unwrap();
-    let moved = db.get_device(unassigned_id).await.unwrap();
+    let moved = db.get_device(&Owner::Customer(customer.id), unassigned_id).await.unwrap();
     assert_eq!((moved.group_tag.as_deref(), moved.profile_id), (Some("Lab2_"), Some(lab.id)));
     let onto_standard = Profile { group_tag: STANDARD_TAG.into(), ..renamed.clone() };
     assert!(matches!(
@@ -492,10 +513,17 @@ async fn profile_conflicts_and_tag_changes(db: Arc<dyn Database>) {
         db.delete_profile(other.id, lab.id, &audit(None, None, "profile.delete")).await,
         Err(StorageError::NotFound)
     ));
-    db.deregister_device(unassigned_id, now(), &audit(None, None, "device.deregister")).await.unwrap();
+    db.deregister_device(
+        &Owner::Customer(customer.id),
+        unassigned_id,
+        now(),
+        &audit(None, None, "device.deregister"),
+    )
+    .await
+    .unwrap();
     db.delete_profile(customer.id, lab.id, &audit(None, None, "profile.delete")).await.unwrap();
     assert!(matches!(db.get_profile(customer.id, lab.id).await, Err(StorageError::NotFound)));
-    assert_eq!(db.get_device(unassigned_id).await.unwrap().profile_id, None);
+    assert_eq!(db.get_device(&Owner::Customer(customer.id), unassigned_id).await.unwrap().profile_id, None);
 }
 
 async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
@@ -504,9 +532,9 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     let standard = tag_profile(&db, first.id, STANDARD_TAG).await;
     let (batch, items) = register(&db, first.id, &["SN-1", "SN-2"], Some(&standard)).await;
     assert!(items.iter().all(|i| i.status == ItemStatus::Registered && i.device_id.is_some()));
-    let batch = db.get_batch(batch.id).await.unwrap();
+    let batch = db.get_batch(&Owner::Customer(first.id), batch.id).await.unwrap();
     assert_eq!((batch.registered, batch.failed), (2, 0));
-    let device = db.get_device(items[0].device_id.unwrap()).await.unwrap();
+    let device = db.get_device(&Owner::Customer(first.id), items[0].device_id.unwrap()).await.unwrap();
     assert_eq!(
         (device.state, device.profile_id, device.batch_id),
         (DeviceState::Registered, Some(standard.id), Some(batch.id))
@@ -530,41 +558,75 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
         !message.contains("First") && !message.contains(&first.id.to_string()),
         "names nothing: {message}"
     );
-    assert_eq!(db.get_batch(other_batch.id).await.unwrap().failed, 1);
+    assert_eq!(db.get_batch(&Owner::Customer(second.id), other_batch.id).await.unwrap().failed, 1);
 
     // The lookup finds the device by any one key, and marks it active only once.
     let found =
         db.find_device_by_keys(None, None, Some("uuid|SN-1")).await.unwrap().expect("found by hash key");
     assert_eq!(found.id, device.id);
     let first_seen = now();
-    let active = db.mark_device_active(device.id, first_seen).await.unwrap();
+    let active =
+        db.mark_device_active(device.id, first_seen, &audit(None, None, "device.activated")).await.unwrap();
     assert_eq!((active.state, active.activated_at), (DeviceState::Active, Some(first_seen)));
-    let later = db.mark_device_active(device.id, first_seen + Duration::hours(1)).await.unwrap();
+    let later = db
+        .mark_device_active(
+            device.id,
+            first_seen + Duration::hours(1),
+            &audit(None, None, "device.activated"),
+        )
+        .await
+        .unwrap();
     assert_eq!(later.activated_at, Some(first_seen));
-    let retagged =
-        db.update_device_tag(device.id, None, None, &audit(None, None, "device.tag")).await.unwrap();
+    let retagged = db
+        .update_device_tag(
+            &Owner::Customer(first.id),
+            device.id,
+            None,
+            None,
+            &audit(None, None, "device.tag"),
+        )
+        .await
+        .unwrap();
     assert_eq!(retagged.state, DeviceState::Active, "an active device stays active");
 
     // Deregistering frees the identity at once.
-    let gone = db.deregister_device(device.id, now(), &audit(None, None, "device.deregister")).await.unwrap();
+    let gone = db
+        .deregister_device(
+            &Owner::Customer(first.id),
+            device.id,
+            now(),
+            &audit(None, None, "device.deregister"),
+        )
+        .await
+        .unwrap();
     assert_eq!(gone.state, DeviceState::Deregistered);
     assert!(gone.deregistered_at.is_some());
     assert!(db.find_device_by_keys(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
     assert!(matches!(
-        db.deregister_device(device.id, now(), &audit(None, None, "device.deregister")).await,
+        db.deregister_device(
+            &Owner::Customer(first.id),
+            device.id,
+            now(),
+            &audit(None, None, "device.deregister")
+        )
+        .await,
         Err(StorageError::NotFound)
     ));
     let (_, moved) = register(&db, second.id, &["SN-1"], None).await;
     assert_eq!(moved[0].status, ItemStatus::Unassigned);
-    let moved_device = db.get_device(moved[0].device_id.unwrap()).await.unwrap();
+    let moved_device = db.get_device(&Owner::Customer(second.id), moved[0].device_id.unwrap()).await.unwrap();
     assert_eq!(moved_device.customer_id, second.id);
-    let looked_up = db.mark_device_active(moved_device.id, now()).await.unwrap();
+    let looked_up =
+        db.mark_device_active(moved_device.id, now(), &audit(None, None, "device.activated")).await.unwrap();
     assert_eq!(
         (looked_up.state, looked_up.activated_at),
         (DeviceState::Unassigned, None),
         "unassigned stays so"
     );
-    assert!(matches!(db.mark_device_active(Uuid::new_v4(), now()).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.mark_device_active(Uuid::new_v4(), now(), &audit(None, None, "device.activated")).await,
+        Err(StorageError::NotFound)
+    ));
 }
 
 async fn concurrent_chunks_register_each_device_once(db: Arc<dyn Database>) {
@@ -597,12 +659,13 @@ async fn concurrent_chunks_register_each_device_once(db: Arc<dyn Database>) {
             for part in chunk.chunks(50) {
                 db.process_chunk(&batch, part, now() + Duration::minutes(5)).await.expect("chunk");
             }
-            batch.id
+            (batch.customer_id, batch.id)
         }));
     }
     let mut registered = 0;
     for task in tasks {
-        let batch = db.get_batch(task.await.unwrap()).await.unwrap();
+        let (customer, batch_id) = task.await.unwrap();
+        let batch = db.get_batch(&Owner::Customer(customer), batch_id).await.unwrap();
         assert_eq!(batch.registered + batch.unassigned + batch.failed, serials.len() as i64);
         registered += batch.unassigned;
     }
@@ -610,7 +673,12 @@ async fn concurrent_chunks_register_each_device_once(db: Arc<dyn Database>) {
     let mut live = 0;
     for customer in customers {
         let filter = DeviceFilter::default();
-        live += db.list_devices(customer, &filter, None, 1000).await.unwrap().items.len();
+        live += db
+            .list_devices(&Owner::Customer(customer), customer, &filter, None, 1000)
+            .await
+            .unwrap()
+            .items
+            .len();
     }
     assert_eq!(live, serials.len());
 }
@@ -662,7 +730,7 @@ async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>)
     assert_eq!(finished.finished_at, Some(t1));
     let again = db.finish_batch(batch.id, t1, &audit(None, Some(customer.id), "batch.finish")).await.unwrap();
     assert_eq!(again.status, BatchStatus::Finished);
-    let finishes = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 100).await.unwrap();
+    let finishes = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
     assert_eq!(finishes.iter().filter(|e| e.action == "batch.finish").count(), 1, "finished exactly once");
     assert!(db.claim_batch("w3", t1 + Duration::hours(1), t1 + Duration::hours(2)).await.unwrap().is_none());
 
@@ -680,7 +748,7 @@ async fn batch_claim_lease_expiry_and_resume_exactly_once(db: Arc<dyn Database>)
     db.process_chunk(&failing, &[duplicate], now()).await.unwrap();
     let finished = db.finish_batch(failing.id, now(), &audit(None, None, "batch.finish")).await.unwrap();
     assert_eq!((finished.status, finished.failed), (BatchStatus::FinishedWithErrors, 2));
-    let items = db.list_batch_items(failing.id, Some(1), 10).await.unwrap();
+    let items = db.list_batch_items(&Owner::Customer(customer.id), failing.id, Some(1), 10).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(code_of(&items[0]), Some(RowErrorCode::DeviceAlreadyRegistered));
 }
@@ -697,7 +765,10 @@ async fn idempotency_key_returns_first_batch(db: Arc<dyn Database>) {
         db.create_batch(&retry, &pending_items(&retry, 3), &audit(None, None, "batch.create")).await.unwrap();
     assert!(!is_new);
     assert_eq!(existing.id, first.id);
-    assert!(matches!(db.get_batch(retry.id).await, Err(StorageError::NotFound)), "the retry wrote nothing");
+    assert!(
+        matches!(db.get_batch(&Owner::Partner(partner.id), retry.id).await, Err(StorageError::NotFound)),
+        "the retry wrote nothing"
+    );
     // The key is scoped to the submitting organisation.
     let elsewhere = batch_for(customer.id, customer.id, 3, Some("retry-42"));
     let (_, is_new) = db
@@ -705,7 +776,7 @@ async fn idempotency_key_returns_first_batch(db: Arc<dyn Database>) {
         .await
         .unwrap();
     assert!(is_new);
-    assert_eq!(db.list_batch_items(first.id, None, 10).await.unwrap().len(), 3);
+    assert_eq!(db.list_batch_items(&Owner::Partner(partner.id), first.id, None, 10).await.unwrap().len(), 3);
 }
 
 async fn audit_written_with_mutation_and_paged(db: Arc<dyn Database>) {
@@ -718,30 +789,27 @@ async fn audit_written_with_mutation_and_paged(db: Arc<dyn Database>) {
             .unwrap();
     }
     // A failed mutation leaves no audit event behind.
-    let before = db.list_audit(&AuditFilter::default(), None, 1000).await.unwrap().len();
+    let before = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap().len();
     let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
     let clash = Profile { id: Uuid::new_v4(), ..standard };
     assert!(db
         .create_profile(&clash, &audit(Some(customer.id), Some(customer.id), "profile.create"))
         .await
         .is_err());
-    assert_eq!(db.list_audit(&AuditFilter::default(), None, 1000).await.unwrap().len(), before);
+    assert_eq!(db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap().len(), before);
 
-    let seen_by_customer =
-        db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 1000).await.unwrap();
+    let seen_by_customer = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
     assert_eq!(seen_by_customer.len(), 6, "org.create + 5 by the partner on its tenant");
-    let seen_by_partner = db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap();
+    let seen_by_partner = db.list_audit(&AuditFilter { org_id: partner.id }, None, 1000).await.unwrap();
     assert_eq!(seen_by_partner.len(), 6);
-    let seen_by_stranger =
-        db.list_audit(&AuditFilter { org_id: Some(stranger.id) }, None, 1000).await.unwrap();
+    let seen_by_stranger = db.list_audit(&AuditFilter { org_id: stranger.id }, None, 1000).await.unwrap();
     assert_eq!(seen_by_stranger.len(), 1);
 
-    let page1 = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 4).await.unwrap();
+    let page1 = db.list_audit(&AuditFilter { org_id: customer.id }, None, 4).await.unwrap();
     assert_eq!(page1.len(), 4);
     assert!(page1.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
     assert_eq!(page1[0].action, "device.tag.4");
-    let page2 =
-        db.list_audit(&AuditFilter { org_id: Some(customer.id) }, Some(page1[3].seq), 4).await.unwrap();
+    let page2 = db.list_audit(&AuditFilter { org_id: customer.id }, Some(page1[3].seq), 4).await.unwrap();
     assert_eq!(page2.len(), 2);
     assert_eq!(page2[1].action, "org.create");
     assert_eq!(page2[1].details, serde_json::json!({ "test": true }));
@@ -755,13 +823,28 @@ async fn device_paging_and_filters(db: Arc<dyn Database>) {
     let refs: Vec<&str> = serials.iter().map(String::as_str).collect();
     register(&db, customer.id, &refs[..4], Some(&standard)).await;
     let (_, unassigned) = register(&db, customer.id, &refs[4..], None).await;
-    db.deregister_device(unassigned[0].device_id.unwrap(), now(), &audit(None, None, "d")).await.unwrap();
+    db.deregister_device(
+        &Owner::Customer(customer.id),
+        unassigned[0].device_id.unwrap(),
+        now(),
+        &audit(None, None, "d"),
+    )
+    .await
+    .unwrap();
 
     let mut cursor = None;
     let mut seen = Vec::new();
     loop {
-        let page =
-            db.list_devices(customer.id, &DeviceFilter::default(), cursor.as_deref(), 2).await.unwrap();
+        let page = db
+            .list_devices(
+                &Owner::Customer(customer.id),
+                customer.id,
+                &DeviceFilter::default(),
+                cursor.as_deref(),
+                2,
+            )
+            .await
+            .unwrap();
         assert!(page.items.len() <= 2);
         seen.extend(page.items.into_iter().map(|d| d.id));
         match page.next_cursor {
@@ -773,19 +856,57 @@ async fn device_paging_and_filters(db: Arc<dyn Database>) {
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 6, "no device twice across pages");
 
     let by_state = DeviceFilter { state: Some(DeviceState::Unassigned), ..DeviceFilter::default() };
-    assert_eq!(db.list_devices(customer.id, &by_state, None, 100).await.unwrap().items.len(), 2);
+    assert_eq!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &by_state, None, 100)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
     let by_tag = DeviceFilter { group_tag: Some(STANDARD_TAG.into()), ..DeviceFilter::default() };
-    assert_eq!(db.list_devices(customer.id, &by_tag, None, 100).await.unwrap().items.len(), 4);
+    assert_eq!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &by_tag, None, 100)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        4
+    );
     let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
-    assert_eq!(db.list_devices(customer.id, &all, None, 100).await.unwrap().items.len(), 7);
+    assert_eq!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &all, None, 100)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        7
+    );
     let gone = DeviceFilter { state: Some(DeviceState::Deregistered), ..DeviceFilter::default() };
-    assert_eq!(db.list_devices(customer.id, &gone, None, 100).await.unwrap().items.len(), 1);
-    let by_other = DeviceFilter { registered_by_org_id: Some(Uuid::new_v4()), ..DeviceFilter::default() };
-    assert!(db.list_devices(customer.id, &by_other, None, 100).await.unwrap().items.is_empty());
+    assert_eq!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &gone, None, 100)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+
     let other = org(&db, OrgKind::Customer, "Other").await;
-    assert!(db.list_devices(other.id, &all, None, 100).await.unwrap().items.is_empty());
+    assert!(db
+        .list_devices(&Owner::Customer(other.id), other.id, &all, None, 100)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    assert!(db
+        .list_devices(&Owner::Customer(other.id), customer.id, &all, None, 100)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     assert!(matches!(
-        db.list_devices(customer.id, &all, Some("not-a-cursor"), 10).await,
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &all, Some("not-a-cursor"), 10).await,
         Err(StorageError::InvalidCursor)
     ));
 }
@@ -829,17 +950,26 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
         db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("sealed batch");
     assert_eq!(claimed.id, batch.id);
     assert_eq!(db.pending_items(batch.id, 10).await.unwrap().len(), 5);
-    assert_eq!(db.list_batch_items(batch.id, None, 10).await.unwrap()[4].input, items[4].input);
+    assert_eq!(
+        db.list_batch_items(&Owner::Customer(customer.id), batch.id, None, 10).await.unwrap()[4].input,
+        items[4].input
+    );
 
     // An upload that broke off is discarded whole.
     let broken = batch_for(customer.id, customer.id, 0, None);
     db.open_batch(&broken, &audit(None, None, "batch.create")).await.unwrap();
     db.append_batch_items(broken.id, &pending_items(&broken, 2)).await.unwrap();
     db.discard_open_batch(broken.id, &audit(None, Some(customer.id), "batch.discard")).await.unwrap();
-    assert!(matches!(db.get_batch(broken.id).await, Err(StorageError::NotFound)));
-    assert!(db.list_batch_items(broken.id, None, 10).await.unwrap().is_empty());
+    assert!(matches!(
+        db.get_batch(&Owner::Customer(customer.id), broken.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        db.list_batch_items(&Owner::Customer(customer.id), broken.id, None, 10).await,
+        Err(StorageError::NotFound)
+    ));
     assert!(matches!(db.append_batch_items(broken.id, &[]).await, Err(StorageError::NotFound)));
-    let discards = db.list_audit(&AuditFilter { org_id: Some(customer.id) }, None, 10).await.unwrap();
+    let discards = db.list_audit(&AuditFilter { org_id: customer.id }, None, 10).await.unwrap();
     assert_eq!(discards[0].action, "batch.discard");
 }
 
@@ -870,9 +1000,9 @@ async fn two_workers_on_one_batch_process_each_row_once(db: Arc<dyn Database>) {
         processed += worker.await.unwrap().expect("chunk").len();
     }
     assert_eq!(processed, rows as usize, "every row processed by exactly one of the workers");
-    let batch = db.get_batch(batch.id).await.unwrap();
+    let batch = db.get_batch(&Owner::Customer(customer.id), batch.id).await.unwrap();
     assert_eq!((batch.unassigned, batch.failed), (rows, 0));
-    let items = db.list_batch_items(batch.id, None, 1000).await.unwrap();
+    let items = db.list_batch_items(&Owner::Customer(customer.id), batch.id, None, 1000).await.unwrap();
     assert!(items.iter().all(|i| i.status == ItemStatus::Unassigned && i.error.is_none()));
 }
 
@@ -919,7 +1049,7 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
         db.process_chunk(&claimed, &register_rows("REV", 1..=3), now() + Duration::minutes(1)).await.unwrap();
     assert!(first.iter().all(|(_, status, id)| *status == ItemStatus::Unassigned && id.is_some()));
 
-    db.revoke_relationship(rel.id, customer.id, now(), &audit(Some(customer.id), Some(customer.id), "r"))
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(Some(customer.id), Some(customer.id), "r"))
         .await
         .unwrap();
     let mut second = register_rows("REV", 4..=5);
@@ -943,7 +1073,7 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
         (finished.status, finished.unassigned, finished.registered, finished.failed),
         (BatchStatus::FinishedWithErrors, 3, 0, 3)
     );
-    let items = db.list_batch_items(batch.id, None, 10).await.unwrap();
+    let items = db.list_batch_items(&Owner::Customer(customer.id), batch.id, None, 10).await.unwrap();
     assert!(items[..3].iter().all(|i| i.status == ItemStatus::Unassigned));
     for item in &items[3..] {
         assert_eq!(item.status, ItemStatus::Failed);
@@ -959,7 +1089,7 @@ async fn revoke_before_any_chunk_fails_every_row(db: Arc<dyn Database>) {
     // A customer's own batch, queued at the same time, is not affected by the revocation.
     let own = batch_for(customer.id, customer.id, 2, None);
     db.create_batch(&own, &pending_items(&own, 2), &audit(None, None, "batch.create")).await.unwrap();
-    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(None, None, "r")).await.unwrap();
 
     let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("claimed");
     assert_eq!(claimed.id, batch.id, "oldest first");
@@ -975,7 +1105,14 @@ async fn revoke_before_any_chunk_fails_every_row(db: Arc<dyn Database>) {
         (BatchStatus::FinishedWithErrors, 4, 0)
     );
     let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
-    assert!(db.list_devices(customer.id, &all, None, 100).await.unwrap().items.is_empty(), "zero devices");
+    assert!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &all, None, 100)
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "zero devices"
+    );
 
     let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("own batch");
     assert_eq!(claimed.id, own.id);
@@ -992,10 +1129,9 @@ async fn intake_after_revoke_is_refused(db: Arc<dyn Database>) {
     db.append_batch_items(streamed.id, &items[..2]).await.unwrap();
     let keyed = batch_for(customer.id, partner.id, 1, Some("key-1"));
     db.create_batch(&keyed, &pending_items(&keyed, 1), &audit(None, None, "batch.create")).await.unwrap();
-    let audit_before =
-        db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap().len();
+    let audit_before = db.list_audit(&AuditFilter { org_id: partner.id }, None, 1000).await.unwrap().len();
 
-    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(None, None, "r")).await.unwrap();
     assert!(matches!(
         db.append_batch_items(streamed.id, &items[2..]).await,
         Err(StorageError::ConsentRevoked)
@@ -1018,14 +1154,22 @@ async fn intake_after_revoke_is_refused(db: Arc<dyn Database>) {
         Err(StorageError::ConsentRevoked)
     ));
     // Nothing written: no batch, no items, not claimable, no audit event.
-    assert!(matches!(db.get_batch(fresh.id).await, Err(StorageError::NotFound)));
-    assert!(matches!(db.get_batch(opened.id).await, Err(StorageError::NotFound)));
-    assert_eq!(db.list_batch_items(streamed.id, None, 10).await.unwrap().len(), 2);
+    assert!(matches!(
+        db.get_batch(&Owner::Customer(customer.id), fresh.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        db.get_batch(&Owner::Customer(customer.id), opened.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(
+        db.list_batch_items(&Owner::Customer(customer.id), streamed.id, None, 10).await.unwrap().len(),
+        2
+    );
     let claimed = db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().expect("keyed");
     assert_eq!(claimed.id, keyed.id, "the unsealed upload is never claimable");
     assert!(db.claim_batch("w", now(), now() + Duration::minutes(1)).await.unwrap().is_none());
-    let audit_after =
-        db.list_audit(&AuditFilter { org_id: Some(partner.id) }, None, 1000).await.unwrap().len();
+    let audit_after = db.list_audit(&AuditFilter { org_id: partner.id }, None, 1000).await.unwrap().len();
     assert_eq!(audit_after, audit_before, "the refused calls wrote no audit event");
 
     // The customer's own intake goes on.
@@ -1057,7 +1201,7 @@ async fn revoke_waits_for_a_chunk_holding_consent(db: Arc<dyn Database>) {
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    db.revoke_relationship(rel.id, customer.id, now(), &audit(None, None, "r")).await.unwrap();
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(None, None, "r")).await.unwrap();
     let revoked_at = Utc::now();
     let outcomes = worker.await.unwrap();
     // Every chunk is all-or-nothing, chunks that registered precede the ones that failed, and no
@@ -1081,5 +1225,411 @@ async fn revoke_waits_for_a_chunk_holding_consent(db: Arc<dyn Database>) {
         .filter(|(_, status, _)| *status == ItemStatus::Unassigned)
         .count();
     let all = DeviceFilter::default();
-    assert_eq!(db.list_devices(customer.id, &all, None, 1000).await.unwrap().items.len(), registered);
+    assert_eq!(
+        db.list_devices(&Owner::Customer(customer.id), customer.id, &all, None, 1000)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        registered
+    );
+}
+
+// ---- owner filtering ------------------------------------------------------------------------
+
+fn user_of(org: Uuid, email: &str) -> User {
+    User {
+        id: Uuid::new_v4(),
+        org_id: org,
+        email: email.into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$stub".into(),
+        must_change_password: false,
+        created_at: now(),
+    }
+}
+
+/// A batch of `serials` for `customer` submitted by `submitter`, processed in one chunk.
+async fn register_as(
+    db: &Arc<dyn Database>,
+    customer: Uuid,
+    submitter: Uuid,
+    serials: &[&str],
+) -> (Batch, Vec<Uuid>) {
+    let batch = batch_for(customer, submitter, serials.len() as i64, None);
+    db.create_batch(&batch, &pending_items(&batch, serials.len() as i64), &audit(None, None, "batch.create"))
+        .await
+        .unwrap();
+    let chunk: Vec<ChunkItem> = serials
+        .iter()
+        .enumerate()
+        .map(|(i, serial)| ChunkItem::Register {
+            row: i as i64 + 1,
+            device: new_device(serial, None),
+            unassigned: true,
+        })
+        .collect();
+    let done = db.process_chunk(&batch, &chunk, now() + Duration::minutes(5)).await.unwrap();
+    (batch, done.into_iter().map(|(_, _, id)| id.expect("registered")).collect())
+}
+
+async fn assert_unreachable(db: &Arc<dyn Database>, owner: Owner, device: Uuid, batch: Uuid, why: &str) {
+    let a = audit(Some(owner.org_id()), None, "device.tag");
+    assert!(matches!(db.get_device(&owner, device).await, Err(StorageError::NotFound)), "get_device: {why}");
+    assert!(
+        matches!(
+            db.update_device_tag(&owner, device, Some("X"), None, &a).await,
+            Err(StorageError::NotFound)
+        ),
+        "update_device_tag: {why}"
+    );
+    assert!(
+        matches!(db.deregister_device(&owner, device, now(), &a).await, Err(StorageError::NotFound)),
+        "deregister_device: {why}"
+    );
+    assert!(matches!(db.get_batch(&owner, batch).await, Err(StorageError::NotFound)), "get_batch: {why}");
+    assert!(
+        matches!(db.list_batch_items(&owner, batch, None, 10).await, Err(StorageError::NotFound)),
+        "list_batch_items: {why}"
+    );
+}
+
+async fn owner_filtering_reaches_only_own_tenant_data(db: Arc<dyn Database>) {
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    // Another partner of the same customer.
+    let rival = org(&db, OrgKind::Partner, "Rival").await;
+    let link = invitation(rival.id, RelationshipKind::Csp, None, false);
+    db.create_invitation(&link, &audit(None, None, "invitation.create")).await.unwrap();
+    db.accept_invitation(
+        link.id,
+        &relationship(rival.id, customer.id, RelationshipKind::Csp),
+        &audit(None, None, "a"),
+    )
+    .await
+    .unwrap();
+
+    let (partner_batch, partner_devices) =
+        register_as(&db, customer.id, partner.id, &["OWN-1", "OWN-2", "OWN-3"]).await;
+    let (own_batch, own_devices) = register_as(&db, customer.id, customer.id, &["CUST-1"]).await;
+    let (p, c) = (Owner::Partner(partner.id), Owner::Customer(customer.id));
+    let all = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
+
+    // Reachable: the customer everything on its tenant, the partner its own registrations.
+    assert_eq!(db.get_device(&p, partner_devices[0]).await.unwrap().registered_by_org_id, partner.id);
+    assert_eq!(db.get_device(&c, partner_devices[0]).await.unwrap().id, partner_devices[0]);
+    assert_eq!(db.get_batch(&p, partner_batch.id).await.unwrap().id, partner_batch.id);
+    assert_eq!(db.get_batch(&c, partner_batch.id).await.unwrap().id, partner_batch.id);
+    assert_eq!(db.list_batch_items(&p, partner_batch.id, None, 10).await.unwrap().len(), 3);
+    assert_eq!(db.list_devices(&p, customer.id, &all, None, 100).await.unwrap().items.len(), 3);
+    assert_eq!(db.list_devices(&c, customer.id, &all, None, 100).await.unwrap().items.len(), 4);
+    let tagged = db
+        .update_device_tag(&p, partner_devices[0], Some("Lab_"), None, &audit(None, None, "device.tag"))
+        .await
+        .unwrap();
+    assert_eq!(tagged.group_tag.as_deref(), Some("Lab_"));
+
+    // Not reachable: another customer, another partner, the partner on the customer's own data.
+    for (owner, why) in [
+        (Owner::Customer(stranger.id), "another customer"),
+        (Owner::Partner(rival.id), "a partner that did not register it"),
+    ] {
+        assert_unreachable(&db, owner, partner_devices[1], partner_batch.id, why).await;
+        assert!(
+            db.list_devices(&owner, customer.id, &all, None, 100).await.unwrap().items.is_empty(),
+            "{why}"
+        );
+    }
+    assert_unreachable(&db, p, own_devices[0], own_batch.id, "the customer's own registration").await;
+    // A profile of another tenant cannot be put on a device.
+    let foreign = tag_profile(&db, stranger.id, STANDARD_TAG).await;
+    assert!(matches!(
+        db.update_device_tag(
+            &c,
+            own_devices[0],
+            Some(STANDARD_TAG),
+            Some(foreign.id),
+            &audit(None, None, "t")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+
+    // Relationships: only either side sees or revokes.
+    assert!(matches!(db.get_relationship(stranger.id, rel.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_relationship(rival.id, rel.id).await, Err(StorageError::NotFound)));
+    assert_eq!(db.get_relationship(partner.id, rel.id).await.unwrap().id, rel.id);
+    for outsider in [stranger.id, rival.id] {
+        assert!(matches!(
+            db.revoke_relationship(outsider, rel.id, now(), &audit(None, None, "r")).await,
+            Err(StorageError::NotFound)
+        ));
+    }
+    assert!(db.find_active_relationship(partner.id, customer.id).await.unwrap().is_some(), "still active");
+
+    // After the customer revoked, the partner reaches nothing of the tenant; the customer all.
+    db.revoke_relationship(customer.id, rel.id, now(), &audit(Some(customer.id), Some(customer.id), "r"))
+        .await
+        .unwrap();
+    assert_eq!(db.get_relationship(partner.id, rel.id).await.unwrap().revoked_by_org_id, Some(customer.id));
+    assert_unreachable(&db, p, partner_devices[1], partner_batch.id, "a partner after revocation").await;
+    assert!(db.list_devices(&p, customer.id, &all, None, 100).await.unwrap().items.is_empty());
+    assert_eq!(db.get_device(&c, partner_devices[1]).await.unwrap().state, DeviceState::Unassigned);
+    db.deregister_device(&c, partner_devices[1], now(), &audit(None, None, "d")).await.unwrap();
+
+    // Users: a password only within the org.
+    let user = user_of(customer.id, "admin@customer.example");
+    db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
+    assert!(matches!(
+        db.set_password(stranger.id, user.id, "$argon2id$evil", false, &audit(None, None, "p")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(db.get_user(user.id).await.unwrap().password_hash, user.password_hash);
+
+    // Audit: only the org's own events and those on its tenant.
+    for event in db.list_audit(&AuditFilter { org_id: stranger.id }, None, 1000).await.unwrap() {
+        assert!(
+            event.actor_org_id == Some(stranger.id) || event.tenant_org_id == Some(stranger.id),
+            "{event:?}"
+        );
+    }
+    let customers_view = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert!(customers_view.iter().any(|e| e.action == "user.create"));
+    assert!(db
+        .list_audit(&AuditFilter { org_id: stranger.id }, None, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "user.create"));
+}
+
+async fn activation_and_sign_in_are_audited_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let standard = tag_profile(&db, customer.id, STANDARD_TAG).await;
+    let (_, items) = register(&db, customer.id, &["ACT-1"], Some(&standard)).await;
+    let id = items[0].device_id.unwrap();
+    let activated = || audit(None, Some(customer.id), "device.activated");
+    let count = |events: &[AuditEvent]| events.iter().filter(|e| e.action == "device.activated").count();
+
+    let first = db.mark_device_active(id, now(), &activated()).await.unwrap();
+    assert_eq!(first.state, DeviceState::Active);
+    for _ in 0..2 {
+        assert_eq!(
+            db.mark_device_active(id, now(), &activated()).await.unwrap().activated_at,
+            first.activated_at
+        );
+    }
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(count(&events), 1, "only the first activation is audited");
+    // An unassigned device is not activated and nothing is audited.
+    let (_, items) = register(&db, customer.id, &["ACT-2"], None).await;
+    db.mark_device_active(items[0].device_id.unwrap(), now(), &activated()).await.unwrap();
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(count(&events), 1);
+
+    let user = user_of(customer.id, "signin@fabrikam.example");
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let session = Session {
+        token_hash: "ef".repeat(32),
+        user_id: user.id,
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        expires_at: now() + Duration::hours(1),
+    };
+    db.create_session(&session, &audit(Some(customer.id), Some(customer.id), "session.sign_in"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.create_session(&session, &audit(Some(customer.id), Some(customer.id), "session.sign_in")).await,
+        Err(StorageError::Conflict(Conflict::SessionTaken))
+    ));
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1000).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "session.sign_in").count(), 1);
+}
+
+async fn create_org_with_admin_is_all_or_nothing(db: Arc<dyn Database>) {
+    let first = Organisation {
+        id: Uuid::new_v4(),
+        kind: OrgKind::Customer,
+        name: "First".into(),
+        domain: None,
+        created_at: now(),
+    };
+    let admin = user_of(first.id, "admin@example.com");
+    db.create_org(
+        &first,
+        Some(&admin),
+        &[audit(None, Some(first.id), "org.create"), audit(None, Some(first.id), "user.create")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.get_user(admin.id).await.unwrap(), admin);
+    assert_eq!(db.list_audit(&AuditFilter { org_id: first.id }, None, 10).await.unwrap().len(), 2);
+
+    let second = Organisation { id: Uuid::new_v4(), name: "Second".into(), ..first.clone() };
+    let clash = user_of(second.id, "ADMIN@example.com");
+    assert!(matches!(
+        db.create_org(&second, Some(&clash), &[audit(None, Some(second.id), "org.create")]).await,
+        Err(StorageError::Conflict(Conflict::EmailTaken))
+    ));
+    assert!(matches!(db.get_org(second.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_user(clash.id).await, Err(StorageError::NotFound)));
+    assert!(db.list_profiles(second.id).await.unwrap().is_empty());
+    assert!(db.list_audit(&AuditFilter { org_id: second.id }, None, 10).await.unwrap().is_empty());
+}
+
+fn operator(name: &str) -> (Organisation, User) {
+    let org = Organisation {
+        id: Uuid::new_v4(),
+        kind: OrgKind::Operator,
+        name: name.into(),
+        domain: None,
+        created_at: now(),
+    };
+    let admin = user_of(org.id, &format!("admin@{name}.example"));
+    (org, admin)
+}
+
+async fn bootstrap_operator_only_on_an_empty_database(db: Arc<dyn Database>) {
+    let (org, admin) = operator("first");
+    assert!(db
+        .bootstrap_operator(&org, &admin, &[audit(None, Some(org.id), "org.bootstrap")])
+        .await
+        .unwrap());
+    assert_eq!(db.get_org(org.id).await.unwrap().kind, OrgKind::Operator);
+    assert_eq!(db.get_user(admin.id).await.unwrap().org_id, org.id);
+    assert_eq!(db.list_audit(&AuditFilter { org_id: org.id }, None, 10).await.unwrap().len(), 1);
+    let (again, again_admin) = operator("second");
+    assert!(!db
+        .bootstrap_operator(&again, &again_admin, &[audit(None, Some(again.id), "org.bootstrap")])
+        .await
+        .unwrap());
+    assert!(matches!(db.get_org(again.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_user(again_admin.id).await, Err(StorageError::NotFound)));
+    assert!(db.list_audit(&AuditFilter { org_id: again.id }, None, 10).await.unwrap().is_empty());
+    assert_eq!(db.list_orgs().await.unwrap().len(), 1);
+}
+
+async fn concurrent_bootstrap_creates_one_operator(db: Arc<dyn Database>) {
+    let tasks: Vec<_> = (0..4)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let (org, admin) = operator(&format!("racer{i}"));
+                db.bootstrap_operator(&org, &admin, &[audit(None, Some(org.id), "org.bootstrap")]).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        created += usize::from(task.await.unwrap().expect("bootstrap"));
+    }
+    assert_eq!(created, 1, "exactly one bootstrap wins");
+    assert_eq!(db.list_orgs().await.unwrap().len(), 1);
+}
+
+async fn invitation_bound_to_another_customer_is_not_found(db: Arc<dyn Database>) {
+    let partner = org(&db, OrgKind::Partner, "CSP").await;
+    let intended = org(&db, OrgKind::Customer, "Intended").await;
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    let link = invitation(partner.id, RelationshipKind::Csp, Some(intended.id), false);
+    db.create_invitation(&link, &audit(None, None, "invitation.create")).await.unwrap();
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(partner.id, other.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+    // A relationship with someone else than the link's creator is refused the same way.
+    let impostor = org(&db, OrgKind::Partner, "Impostor").await;
+    assert!(matches!(
+        db.accept_invitation(
+            link.id,
+            &relationship(impostor.id, intended.id, RelationshipKind::Csp),
+            &audit(None, None, "a")
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(db.find_invitation_by_token_hash(&link.token_hash).await.unwrap().accepted_count, 0);
+    assert!(db.list_relationships(other.id).await.unwrap().is_empty());
+    let accepted = db
+        .accept_invitation(
+            link.id,
+            &relationship(partner.id, intended.id, RelationshipKind::Csp),
+            &audit(None, None, "a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.customer_org_id, intended.id);
+}
+
+/// PostgreSQL only: the chunk reads the relationship `FOR SHARE`, so a revocation in progress
+/// (its `UPDATE` holds the row) makes the chunk wait, and once it commits the chunk sees it
+/// revoked. Without the lock the chunk would read the old, active row and register devices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_chunk_waits_for_a_revocation_in_progress() {
+    let Some(url) = ztd_storage::testing::fresh_postgres_url().await else { return };
+    let pg = PostgresDatabase::connect(&url).await.expect("connect to PostgreSQL");
+    let db: Arc<dyn Database> = Arc::new(pg.clone());
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let batch = batch_for(customer.id, partner.id, 3, None);
+    db.create_batch(&batch, &pending_items(&batch, 3), &audit(None, None, "batch.create")).await.unwrap();
+
+    let mut revoking = pg.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE relationships SET revoked_at = now(), revoked_by_org_id = customer_org_id WHERE id = $1",
+    )
+    .bind(rel.id)
+    .execute(&mut *revoking)
+    .await
+    .unwrap();
+    let chunk = {
+        let (db, batch) = (db.clone(), batch.clone());
+        tokio::spawn(async move {
+            db.process_chunk(&batch, &register_rows("WAIT", 1..=3), now() + Duration::minutes(1)).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!chunk.is_finished(), "the chunk waits for the revocation to commit or roll back");
+    revoking.commit().await.unwrap();
+    let done = chunk.await.unwrap().unwrap();
+    assert_eq!(done.len(), 3);
+    assert!(done.iter().all(|(_, status, id)| *status == ItemStatus::Failed && id.is_none()));
+
+    // The same for a partner's device mutation and a streamed upload's append.
+    let (partner, customer, rel) = partner_and_customer(&db).await;
+    let (_, devices) = register_as(&db, customer.id, partner.id, &["HELD-1"]).await;
+    let upload = batch_for(customer.id, partner.id, 0, None);
+    db.open_batch(&upload, &audit(None, None, "batch.create")).await.unwrap();
+    let mut revoking = pg.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE relationships SET revoked_at = now(), revoked_by_org_id = customer_org_id WHERE id = $1",
+    )
+    .bind(rel.id)
+    .execute(&mut *revoking)
+    .await
+    .unwrap();
+    let deregister = {
+        let db = db.clone();
+        let owner = Owner::Partner(partner.id);
+        tokio::spawn(
+            async move { db.deregister_device(&owner, devices[0], now(), &audit(None, None, "d")).await },
+        )
+    };
+    let append = {
+        let (db, items) = (db.clone(), pending_items(&upload, 2));
+        tokio::spawn(async move { db.append_batch_items(upload.id, &items).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!deregister.is_finished() && !append.is_finished(), "both wait for the revocation");
+    revoking.commit().await.unwrap();
+    assert!(matches!(deregister.await.unwrap(), Err(StorageError::NotFound)));
+    assert!(matches!(append.await.unwrap(), Err(StorageError::ConsentRevoked)));
+
+    pg.pool().close().await;
+    ztd_storage::testing::drop_postgres_database(&url).await;
 }

@@ -26,7 +26,7 @@ async fn round_trip(db: &dyn Database) {
         domain: None,
         created_at: Utc::now(),
     };
-    db.create_org(&org, &audit()).await.expect("create org");
+    db.create_org(&org, None, &[audit()]).await.expect("create org");
     assert_eq!(db.get_org(org.id).await.expect("read back").id, org.id);
 }
 
@@ -52,7 +52,7 @@ async fn reopening_keeps_data_and_migrations_are_idempotent() {
     round_trip(first.as_ref()).await;
     drop(first);
     let again = connect_any(&url).await.expect("second open");
-    assert_eq!(again.count_orgs().await.unwrap(), 1);
+    assert_eq!(again.list_orgs().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -64,11 +64,11 @@ async fn in_memory_database_is_one_database() {
     assert!(counts.iter().all(|&c| c == 1), "{counts:?}");
 }
 
-async fn concurrent_org_counts(db: std::sync::Arc<dyn Database>) -> Vec<i64> {
+async fn concurrent_org_counts(db: std::sync::Arc<dyn Database>) -> Vec<usize> {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let db = db.clone();
-        tasks.push(tokio::spawn(async move { db.count_orgs().await.unwrap() }));
+        tasks.push(tokio::spawn(async move { db.list_orgs().await.unwrap().len() }));
     }
     let mut counts = Vec::new();
     for task in tasks {

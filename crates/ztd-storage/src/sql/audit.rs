@@ -1,10 +1,9 @@
 //! The audit log (`AuditStore`).
 
 use async_trait::async_trait;
-use sqlx::QueryBuilder;
 
 use super::common::*;
-use super::{Db, Store};
+use super::Store;
 use crate::sql::*;
 use crate::*;
 
@@ -26,14 +25,14 @@ impl AuditStore for Store {
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>> {
-        let mut query =
-            QueryBuilder::<Db>::new(format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq < "));
-        query.push_bind(before_seq.unwrap_or(i64::MAX));
-        if let Some(org) = filter.org_id {
-            query.push(" AND (actor_org_id = ").push_bind(org);
-            query.push(" OR tenant_org_id = ").push_bind(org).push(")");
-        }
-        query.push(" ORDER BY seq DESC LIMIT ").push_bind(i64::from(limit));
-        Ok(query.build_query_as::<AuditEvent>().fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as::<_, AuditEvent>(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_events \
+             WHERE seq < $1 AND (actor_org_id = $2 OR tenant_org_id = $2) ORDER BY seq DESC LIMIT $3"
+        ))
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(filter.org_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::common::*;
-use super::Store;
+use super::{Db, Store};
 use crate::sql::*;
 use crate::*;
 use ztd_domain::codes::RowError;
@@ -114,20 +115,24 @@ impl BatchStore for Store {
         settle(tx, result).await
     }
 
-    async fn get_batch(&self, id: Uuid) -> Result<Batch> {
-        sqlx::query_as::<_, Batch>(&format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)
+    async fn get_batch(&self, owner: &Owner, id: Uuid) -> Result<Batch> {
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = "));
+        query.push_bind(id);
+        push_owner(&mut query, owner, "batches.customer_id", "batches.submitted_by_org_id");
+        query.build_query_as::<Batch>().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)
     }
 
     async fn list_batch_items(
         &self,
+        owner: &Owner,
         batch_id: Uuid,
         after_row: Option<i64>,
         limit: u32,
     ) -> Result<Vec<BatchItem>> {
+        let mut reachable = QueryBuilder::<Db>::new("SELECT id FROM batches WHERE id = ");
+        reachable.push_bind(batch_id);
+        push_owner(&mut reachable, owner, "batches.customer_id", "batches.submitted_by_org_id");
+        reachable.build().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)?;
         Ok(sqlx::query_as::<_, BatchItemRow>(&format!(
             "{BATCH_ITEM_SELECT} WHERE i.batch_id = $1 AND i.row_no > $2 ORDER BY i.row_no LIMIT $3"
         ))
@@ -351,9 +356,7 @@ impl Store {
         let already = RowError::already_registered();
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            let rows = items.iter().map(|item| match item {
-                ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
-            });
+            let rows = items.iter().map(ChunkItem::row);
             let (Some(first), Some(last)) = (rows.clone().min(), rows.max()) else {
                 return Ok(Vec::new());
             };
@@ -382,57 +385,32 @@ impl Store {
             .into_iter()
             .collect();
 
-            let now = Utc::now();
-            let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
-            // Consent is re-checked where the work happens: once the customer revoked
-            // the partner, every row still pending fails and nothing is registered.
+            // Consent is re-checked where the work happens: once the customer revoked the
+            // partner, every row still pending fails and nothing is registered.
             let consent =
                 consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Store::FOR_SHARE)
                     .await?;
-            if !consent {
-                let mut rows: Vec<i64> = items
-                    .iter()
-                    .map(|item| match item {
-                        ChunkItem::Register { row, .. } | ChunkItem::Fail { row, .. } => *row,
-                    })
-                    .filter(|row| pending.contains(row))
-                    .collect();
-                rows.sort_unstable();
-                rows.dedup();
-                for row in rows {
-                    outcomes.push(ItemOutcome {
-                        row,
-                        status: ItemStatus::Failed,
-                        device_id: None,
-                        error: Some(&revoked),
-                    });
-                }
-            }
+
+            let now = Utc::now();
+            let failed = |row, error| ItemOutcome { row, status: ItemStatus::Failed, device_id: None, error };
+            let mut outcomes: Vec<ItemOutcome<'_>> = Vec::with_capacity(pending.len());
             // Sorted by identity so concurrent chunks take index locks in the same order.
             let mut registers: Vec<DeviceInsert<'_>> = Vec::new();
             let mut seen = HashSet::new();
-            for item in items.iter().filter(|_| consent) {
+            for item in items {
+                let row = item.row();
+                if !pending.contains(&row) || !seen.insert(row) {
+                    continue;
+                }
                 match item {
-                    ChunkItem::Register { row, device, unassigned } => {
-                        if pending.contains(row) && seen.insert(*row) {
-                            registers.push(DeviceInsert {
-                                row: *row,
-                                device,
-                                unassigned: *unassigned,
-                                id: Uuid::new_v4(),
-                            });
-                        }
-                    }
-                    ChunkItem::Fail { row, error } => {
-                        if pending.contains(row) && seen.insert(*row) {
-                            outcomes.push(ItemOutcome {
-                                row: *row,
-                                status: ItemStatus::Failed,
-                                device_id: None,
-                                error: Some(error),
-                            });
-                        }
-                    }
+                    _ if !consent => outcomes.push(failed(row, Some(&revoked))),
+                    ChunkItem::Register { device, unassigned, .. } => registers.push(DeviceInsert {
+                        row,
+                        device,
+                        unassigned: *unassigned,
+                        id: Uuid::new_v4(),
+                    }),
+                    ChunkItem::Fail { error, .. } => outcomes.push(failed(row, Some(error))),
                 }
             }
             registers.sort_by(|a, b| {
@@ -473,12 +451,7 @@ impl Store {
                 } else {
                     &already
                 };
-                outcomes.push(ItemOutcome {
-                    row: *row,
-                    status: ItemStatus::Failed,
-                    device_id: None,
-                    error: Some(error),
-                });
+                outcomes.push(failed(*row, Some(error)));
             }
             outcomes.sort_by_key(|o| o.row);
 

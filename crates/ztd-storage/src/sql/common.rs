@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use super::{Db, Store};
@@ -47,6 +48,45 @@ pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+pub(super) async fn insert_user(tx: &mut Tx, user: &User) -> Result<()> {
+    sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+        .bind(user.id)
+        .bind(user.org_id)
+        .bind(&user.email)
+        .bind(user.role)
+        .bind(&user.password_hash)
+        .bind(user.must_change_password)
+        .bind(user.created_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err(Conflict::EmailTaken))?;
+    Ok(())
+}
+
+/// Appends ` AND <owner may reach this row>` to a query of devices or batches:
+/// `customer_column` names the tenant, `by_column` the organisation that registered/submitted
+/// the row. A partner reaches its own rows only while its relationship with the row's customer
+/// is active, checked in this very statement.
+pub(super) fn push_owner(
+    query: &mut QueryBuilder<'_, Db>,
+    owner: &Owner,
+    customer_column: &str,
+    by_column: &str,
+) {
+    match *owner {
+        Owner::Customer(customer) => {
+            query.push(format!(" AND {customer_column} = ")).push_bind(customer);
+        }
+        Owner::Partner(partner) => {
+            query.push(format!(" AND {by_column} = ")).push_bind(partner);
+            query
+                .push(" AND EXISTS (SELECT 1 FROM relationships r WHERE r.partner_org_id = ")
+                .push_bind(partner);
+            query.push(format!(" AND r.customer_org_id = {customer_column} AND r.revoked_at IS NULL)"));
+        }
+    }
 }
 
 pub(super) async fn insert_profile(tx: &mut Tx, profile: &Profile) -> Result<()> {

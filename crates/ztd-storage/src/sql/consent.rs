@@ -104,10 +104,12 @@ impl ConsentStore for Store {
         }
     }
 
-    async fn get_relationship(&self, id: Uuid) -> Result<Relationship> {
+    async fn get_relationship(&self, org_id: Uuid, id: Uuid) -> Result<Relationship> {
         sqlx::query_as::<_, Relationship>(&format!(
-            "SELECT {RELATIONSHIP_COLUMNS} FROM relationships WHERE id = $1"
+            "SELECT {RELATIONSHIP_COLUMNS} FROM relationships \
+             WHERE id = $2 AND (partner_org_id = $1 OR customer_org_id = $1)"
         ))
+        .bind(org_id)
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
@@ -141,19 +143,19 @@ impl ConsentStore for Store {
 
     async fn revoke_relationship(
         &self,
+        org_id: Uuid,
         id: Uuid,
-        by_org_id: Uuid,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             let updated = sqlx::query(
-                "UPDATE relationships SET revoked_at = $3, revoked_by_org_id = $2 \
-                 WHERE id = $1 AND revoked_at IS NULL",
+                "UPDATE relationships SET revoked_at = $3, revoked_by_org_id = $1 \
+                 WHERE id = $2 AND revoked_at IS NULL AND (partner_org_id = $1 OR customer_org_id = $1)",
             )
+            .bind(org_id)
             .bind(id)
-            .bind(by_org_id)
             .bind(at)
             .execute(&mut *tx)
             .await?;
@@ -187,6 +189,13 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StorageError::NotFound)?;
+            // A link bound to another customer is as good as unknown to this one, and a link
+            // only ever relates its creator.
+            let bound_elsewhere =
+                invitation.customer_id.is_some_and(|only| only != relationship.customer_org_id);
+            if bound_elsewhere || invitation.creator_org_id != relationship.partner_org_id {
+                return Err(StorageError::NotFound);
+            }
             if let Some(existing) =
                 active_relationship(&mut tx, relationship.partner_org_id, relationship.customer_org_id)
                     .await?

@@ -14,17 +14,7 @@ impl CredentialStore for Store {
     async fn create_user(&self, user: &User, audit: &NewAuditEvent) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-                .bind(user.id)
-                .bind(user.org_id)
-                .bind(&user.email)
-                .bind(user.role)
-                .bind(&user.password_hash)
-                .bind(user.must_change_password)
-                .bind(user.created_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err(Conflict::EmailTaken))?;
+            insert_user(&mut tx, user).await?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -59,6 +49,7 @@ impl CredentialStore for Store {
 
     async fn set_password(
         &self,
+        org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
         must_change: bool,
@@ -66,13 +57,15 @@ impl CredentialStore for Store {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            let updated =
-                sqlx::query("UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1")
-                    .bind(user_id)
-                    .bind(password_hash)
-                    .bind(must_change)
-                    .execute(&mut *tx)
-                    .await?;
+            let updated = sqlx::query(
+                "UPDATE users SET password_hash = $3, must_change_password = $4 WHERE id = $2 AND org_id = $1",
+            )
+            .bind(org_id)
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(must_change)
+            .execute(&mut *tx)
+            .await?;
             if updated.rows_affected() == 0 {
                 return Err(StorageError::NotFound);
             }
@@ -153,17 +146,23 @@ impl CredentialStore for Store {
         settle(tx, result).await
     }
 
-    async fn create_session(&self, session: &Session) -> Result<()> {
-        sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
-            .bind(&session.token_hash)
-            .bind(session.user_id)
-            .bind(&session.csrf_token)
-            .bind(session.created_at)
-            .bind(session.expires_at)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err(Conflict::SessionTaken))?;
-        Ok(())
+    async fn create_session(&self, session: &Session, audit: &NewAuditEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
+                .bind(&session.token_hash)
+                .bind(session.user_id)
+                .bind(&session.csrf_token)
+                .bind(session.created_at)
+                .bind(session.expires_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err(Conflict::SessionTaken))?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Session> {

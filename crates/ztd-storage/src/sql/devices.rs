@@ -10,18 +10,43 @@ use super::{Db, Store};
 use crate::sql::*;
 use crate::*;
 
+/// Locks the device for a mutation by `owner`; `NotFound` when `owner` may not reach it. A
+/// partner's relationship is read `FOR SHARE` in the mutation's transaction, so a concurrent
+/// revocation waits for the mutation (or, committed first, refuses it).
+async fn lock_reachable_device(tx: &mut Tx, owner: &Owner, id: Uuid) -> Result<()> {
+    let (column, org) = match *owner {
+        Owner::Customer(customer) => ("customer_id", customer),
+        Owner::Partner(partner) => ("registered_by_org_id", partner),
+    };
+    let customer = sqlx::query_scalar::<_, Uuid>(&format!(
+        "SELECT customer_id FROM devices WHERE id = $1 AND {column} = $2{}",
+        Store::FOR_UPDATE
+    ))
+    .bind(id)
+    .bind(org)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StorageError::NotFound)?;
+    if let Owner::Partner(partner) = *owner {
+        if !consent_active(tx, partner, customer, Store::FOR_SHARE).await? {
+            return Err(StorageError::NotFound);
+        }
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl DeviceStore for Store {
-    async fn get_device(&self, id: Uuid) -> Result<Device> {
-        sqlx::query_as::<_, Device>(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)
+    async fn get_device(&self, owner: &Owner, id: Uuid) -> Result<Device> {
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = "));
+        query.push_bind(id);
+        push_owner(&mut query, owner, "devices.customer_id", "devices.registered_by_org_id");
+        query.build_query_as::<Device>().fetch_optional(&self.pool).await?.ok_or(StorageError::NotFound)
     }
 
     async fn list_devices(
         &self,
+        owner: &Owner,
         customer_id: Uuid,
         filter: &DeviceFilter,
         cursor: Option<&str>,
@@ -32,6 +57,7 @@ impl DeviceStore for Store {
             "SELECT seq, {DEVICE_COLUMNS} FROM devices WHERE customer_id = "
         ));
         query.push_bind(customer_id);
+        push_owner(&mut query, owner, "devices.customer_id", "devices.registered_by_org_id");
         if let Some(state) = filter.state {
             query.push(" AND state = ").push_bind(state);
         } else if !filter.include_deregistered {
@@ -39,9 +65,6 @@ impl DeviceStore for Store {
         }
         if let Some(tag) = &filter.group_tag {
             query.push(" AND group_tag = ").push_bind(tag.clone());
-        }
-        if let Some(org) = filter.registered_by_org_id {
-            query.push(" AND registered_by_org_id = ").push_bind(org);
         }
         if let Some(cursor) = cursor {
             query.push(" AND seq < ").push_bind(decode_device_cursor(cursor)?);
@@ -78,6 +101,7 @@ impl DeviceStore for Store {
 
     async fn update_device_tag(
         &self,
+        owner: &Owner,
         id: Uuid,
         group_tag: Option<&str>,
         profile_id: Option<Uuid>,
@@ -85,13 +109,17 @@ impl DeviceStore for Store {
     ) -> Result<Device> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
+            lock_reachable_device(&mut tx, owner, id).await?;
             // An active device stays active; otherwise the profile decides assignment.
             let new_state =
                 if profile_id.is_some() { DeviceState::Registered } else { DeviceState::Unassigned };
             let device = sqlx::query_as::<_, Device>(&format!(
                 "UPDATE devices SET group_tag = $2, profile_id = $3, updated_at = $4, \
                  state = CASE WHEN state = 'active' THEN state ELSE $5 END \
-                 WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
+                 WHERE id = $1 AND state <> 'deregistered' \
+                 AND ($3 IS NULL OR EXISTS (SELECT 1 FROM profiles p \
+                     WHERE p.id = $3 AND p.customer_id = devices.customer_id)) \
+                 RETURNING {DEVICE_COLUMNS}"
             ))
             .bind(id)
             .bind(group_tag)
@@ -109,9 +137,16 @@ impl DeviceStore for Store {
         settle(tx, result).await
     }
 
-    async fn deregister_device(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device> {
+    async fn deregister_device(
+        &self,
+        owner: &Owner,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<Device> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
+            lock_reachable_device(&mut tx, owner, id).await?;
             let device = sqlx::query_as::<_, Device>(&format!(
                 "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
                  WHERE id = $1 AND state <> 'deregistered' RETURNING {DEVICE_COLUMNS}"
@@ -128,10 +163,15 @@ impl DeviceStore for Store {
         settle(tx, result).await
     }
 
-    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>) -> Result<Device> {
+    async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device> {
         // Lookups are hot and mostly repeat: only the first one opens a write
         // transaction (which on SQLite would queue behind batch chunks).
-        let device = self.get_device(id).await?;
+        let device =
+            sqlx::query_as::<_, Device>(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StorageError::NotFound)?;
         if device.state != DeviceState::Registered || device.activated_at.is_some() {
             return Ok(device);
         }
@@ -147,7 +187,10 @@ impl DeviceStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             let device = match activated {
-                Some(device) => device,
+                Some(device) => {
+                    insert_audit(&mut tx, audit).await?;
+                    device
+                }
                 // Changed in between (another lookup won, or it was deregistered).
                 None => fetch_device(&mut tx, id).await?.ok_or(StorageError::NotFound)?,
             };

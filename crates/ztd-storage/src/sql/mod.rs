@@ -35,6 +35,10 @@ pub(crate) trait Backend {
     /// Appended to the claim's `SELECT` so concurrent workers pass over each other's batch
     /// (PostgreSQL ` FOR UPDATE SKIP LOCKED`). Empty on SQLite.
     const FOR_UPDATE_SKIP_LOCKED: &'static str;
+    /// Run first in `bootstrap_operator`'s transaction, if any: keeps every other transaction
+    /// from inserting an organisation until it ends (PostgreSQL `LOCK TABLE … IN SHARE ROW
+    /// EXCLUSIVE MODE`, which also conflicts with itself). SQLite needs none.
+    const LOCK_ORGANISATIONS: Option<&'static str>;
     /// Run first in a chunk (or an append) transaction, if any.
     const CHUNK_TRANSACTION_SETUP: Option<&'static str>;
 
