@@ -1,4 +1,4 @@
-//! Stable per-device error codes (SPEC §5, §6, §9). Every channel (CSV, JSON batch, portal)
+//! Stable per-device error codes (docs/domain.md#device-identity, #registration, #http-contract). Every channel (CSV, JSON batch, portal)
 //! reports a failed row with one of these, so a client can act on the code alone.
 
 use serde::Serialize;
@@ -42,7 +42,7 @@ impl RowErrorCode {
         }
     }
 
-    /// The numeric code of the real service where one exists (SPEC §9).
+    /// The numeric code of the real service where one exists (docs/domain.md#http-contract).
     pub fn ztd_code(self) -> Option<u16> {
         match self {
             Self::InvalidRequestBody => Some(801),

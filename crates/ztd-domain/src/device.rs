@@ -1,4 +1,4 @@
-//! A device as submitted (JSON batch, CSV row, portal), its identity rules (SPEC §5) and keys.
+//! A device as submitted (JSON batch, CSV row, portal), its identity rules (docs/domain.md#device-identity) and keys.
 //!
 //! [`DeviceInput::resolve`] (owned input) and [`DeviceFields::resolve`] (borrowed input, reused
 //! hash buffer: the CSV hot path) check one device and give a [`ResolvedDevice`]: normalised
@@ -21,7 +21,7 @@ pub const MAX_GROUP_TAG_LEN: usize = 200;
 /// Longest assigned user (a UPN).
 pub const MAX_ASSIGNED_USER_LEN: usize = 256;
 
-/// A device exactly as a caller submitted it. All fields optional (SPEC §9).
+/// A device exactly as a caller submitted it. All fields optional (docs/domain.md#http-contract).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInput {
@@ -47,7 +47,7 @@ impl DeviceInput {
         }
     }
 
-    /// Applies the identity rules of SPEC §5; see [`DeviceFields::resolve`].
+    /// Applies the identity rules of docs/domain.md#device-identity; see [`DeviceFields::resolve`].
     pub fn resolve(&self) -> Result<ResolvedDevice, RowError> {
         self.as_fields().resolve(&mut Vec::new())
     }
@@ -242,7 +242,7 @@ fn clean(field: DeviceField, value: Option<&str>) -> Result<Option<&str>, RowErr
 }
 
 impl DeviceFields<'_> {
-    /// Applies the identity rules of SPEC §5, decoding the hash into `hash_buf` (reused):
+    /// Applies the identity rules of docs/domain.md#device-identity, decoding the hash into `hash_buf` (reused):
     /// field checks (`invalid_device_field`), at least one identity (`missing_device_identity`),
     /// a valid hash (`invalid_hardware_hash`), row vs hash (`identity_mismatch`), then fills the
     /// row's gaps from the hash and computes the keys.

@@ -1,4 +1,4 @@
-//! Exact group-tag matching with near-miss suggestions (SPEC §4).
+//! Exact group-tag matching with near-miss suggestions (docs/domain.md#profiles-and-group-tags).
 //!
 //! Matching is byte for byte: case-sensitive, trailing underscore included. In the real system a
 //! tag that misses by one character silently leaves the device without a profile; here it is

@@ -1,4 +1,4 @@
-//! Deployment profiles (SPEC §4) and the configuration file a device receives (SPEC §8).
+//! Deployment profiles (docs/domain.md#profiles-and-group-tags) and the configuration file a device receives (docs/domain.md#first-boot-lookup).
 //!
 //! Skeleton contract: `ProfileSettings`, `BuiltInProfile` and `built_in_profiles` are used by the
 //! storage layer (every customer gets the built-ins at creation); the owner of this module adds
@@ -90,7 +90,7 @@ pub const MAX_PROFILE_TEXT_LEN: usize = 200;
 /// A Windows computer name (NetBIOS) is at most this many characters.
 pub const MAX_DEVICE_NAME_LEN: usize = 15;
 
-/// `CloudAssignedOobeConfig` bits (SPEC §8).
+/// `CloudAssignedOobeConfig` bits (docs/domain.md#first-boot-lookup).
 pub mod oobe {
     pub const USER_NOT_LOCAL_ADMIN: u32 = 2;
     pub const SKIP_PRIVACY_SETTINGS: u32 = 4;
@@ -149,7 +149,7 @@ pub enum TemplatePart {
     Random(u8),
 }
 
-/// A parsed, valid device-name template (SPEC §4).
+/// A parsed, valid device-name template (docs/domain.md#profiles-and-group-tags).
 ///
 /// Rules (ztd's decision, following the Autopilot naming rules): literal characters are ASCII
 /// letters, digits and hyphens; the only variables are `%SERIAL%` and `%RAND:n%` (uppercase,
@@ -317,7 +317,7 @@ impl ProfileSettings {
         Ok(())
     }
 
-    /// `CloudAssignedOobeConfig`: the bitmap of SPEC §8.
+    /// `CloudAssignedOobeConfig`: the bitmap of docs/domain.md#first-boot-lookup.
     pub fn oobe_config(&self) -> u32 {
         [
             (!self.user_is_local_admin, oobe::USER_NOT_LOCAL_ADMIN),
@@ -333,7 +333,7 @@ impl ProfileSettings {
     }
 }
 
-/// The configuration file a device receives at first boot (SPEC §8). Unset language, region
+/// The configuration file a device receives at first boot (docs/domain.md#first-boot-lookup). Unset language, region
 /// and device name are `null` (the user or Windows chooses).
 pub fn render_configuration(
     settings: &ProfileSettings,

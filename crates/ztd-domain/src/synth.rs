@@ -15,7 +15,7 @@ use crate::hash::{HashBuilder, HashFields, RecordType, CHECKSUM_RECORD_LEN, RECO
 /// Blob sizes aimed for: 2,900-2,996 bytes is 3,868-3,996 base64 characters.
 const BLOB_TARGET_MIN: usize = 2900;
 const BLOB_TARGET_MAX: usize = 2996;
-/// An opaque record type not named by SPEC §5, used to bring the hash to a realistic size
+/// An opaque record type not named by docs/domain.md#device-identity, used to bring the hash to a realistic size
 /// (real hashes carry such records too; decoders keep and ignore them).
 pub const FILLER_RECORD_TYPE: u16 = 29;
 

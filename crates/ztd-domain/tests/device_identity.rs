@@ -1,4 +1,4 @@
-//! Identity rules of SPEC §5: presence, field checks, row vs hash, keys, in-batch duplicates.
+//! Identity rules of docs/domain.md#device-identity: presence, field checks, row vs hash, keys, in-batch duplicates.
 
 use ztd_domain::codes::RowErrorCode;
 use ztd_domain::device::{

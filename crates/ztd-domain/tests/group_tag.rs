@@ -1,4 +1,4 @@
-//! Group tags match byte for byte; near misses are rejected with the nearest tag (SPEC §4).
+//! Group tags match byte for byte; near misses are rejected with the nearest tag (docs/domain.md#profiles-and-group-tags).
 
 use ztd_domain::codes::RowErrorCode;
 use ztd_domain::group_tag::{check_group_tag, match_group_tag, NearMiss, TagMatch};

@@ -1,4 +1,4 @@
-//! Hardware hash validation: every failure of SPEC §5 with its exact message and offsets.
+//! Hardware hash validation: every failure of docs/domain.md#device-identity with its exact message and offsets.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;

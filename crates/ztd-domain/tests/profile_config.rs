@@ -1,4 +1,4 @@
-//! Profile settings validation and the configuration file (SPEC §4, §8).
+//! Profile settings validation and the configuration file (docs/domain.md#profiles-and-group-tags, #first-boot-lookup).
 
 use ztd_domain::profile::{
     built_in_profiles, render_configuration, validate_display_name, validate_group_tag, DeviceNameTemplate,

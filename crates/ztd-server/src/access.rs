@@ -7,7 +7,7 @@
 //! caller may act. Relationships are read from the database on every request, so a revocation
 //! is effective on the very next request.
 //!
-//! Answers that could leak another tenant (SPEC §2):
+//! Answers that could leak another tenant (docs/domain.md#tenancy):
 //! - a resource of another tenant is answered exactly like a missing one (404, same body);
 //! - a partner/OEM naming a customer it has no active relationship with gets
 //!   `403 relationship_required` whether that customer exists or not, so the answer is the same
@@ -21,7 +21,8 @@ use axum::http::{header, Method};
 use chrono::Utc;
 use uuid::Uuid;
 use ztd_storage::{
-    ActorKind, Database, Device, NewAuditEvent, OrgKind, Organisation, Relationship, Role, StorageError,
+    ActorKind, Database, Device, NewAuditEvent, OrgKind, Organisation, Owner, Relationship, Role,
+    StorageError,
 };
 
 use crate::auth;
@@ -180,6 +181,13 @@ pub struct CustomerScope {
 }
 
 impl CustomerScope {
+    /// Whose devices and batches of this customer the scope reaches.
+    pub fn owner(&self) -> Owner {
+        match &self.reach {
+            Reach::Own => Owner::Customer(self.customer_id),
+            Reach::Relationship(relationship) => Owner::Partner(relationship.partner_org_id),
+        }
+    }
     pub fn customer_id(&self) -> Uuid {
         self.customer_id
     }
@@ -282,7 +290,7 @@ impl Access {
     pub async fn device_scope(&self, device_id: Uuid, need: Need) -> Result<DeviceScope, ApiError> {
         self.caller.require_role(need.role())?;
         let missing = || ApiError::not_found("device", device_id);
-        let device = match self.db.get_device(device_id).await {
+        let device = match self.db.get_device(&self.owner(), device_id).await {
             Ok(device) => device,
             Err(StorageError::NotFound) => return Err(missing()),
             Err(other) => return Err(other.into()),
@@ -297,6 +305,16 @@ impl Access {
         match self.db.find_active_relationship(org.id, device.customer_id).await? {
             Some(relationship) => Ok(DeviceScope { device, reach: Reach::Relationship(relationship) }),
             None => Err(missing()),
+        }
+    }
+
+    /// Whose devices and batches this caller reaches: its own tenant, or (a partner/OEM) what
+    /// it registered while its relationship is active. Storage filters by it in SQL.
+    pub fn owner(&self) -> Owner {
+        if self.caller.is_partner_side() {
+            Owner::Partner(self.caller.org.id)
+        } else {
+            Owner::Customer(self.caller.org.id)
         }
     }
 

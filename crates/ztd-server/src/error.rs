@@ -1,6 +1,6 @@
 //! `ApiError`: the one place an error becomes an HTTP answer.
 //!
-//! Every error leaves as the envelope of SPEC §9:
+//! Every error leaves as the envelope of docs/domain.md#http-contract:
 //! `{"error": {"code", "ztd_code", "message", "hint", "request_id"}}`. The request id is
 //! filled in by [`fill_request_id`], a middleware, so errors raised anywhere (extractors,
 //! handlers, fallbacks) carry it without threading it through every call.
@@ -65,7 +65,7 @@ pub enum ApiError {
     /// invitation link, anyone but the operator creating organisations).
     #[error("{message}")]
     ForbiddenOrgKind { message: String },
-    /// A partner/OEM acting on a customer it has no active relationship with (SPEC §3). Given
+    /// A partner/OEM acting on a customer it has no active relationship with (docs/domain.md#consent). Given
     /// for every customer id without one, existent or not, so it reveals nothing.
     #[error("no active relationship with customer {customer_id}")]
     RelationshipRequired { customer_id: uuid::Uuid },
@@ -188,7 +188,7 @@ impl ApiError {
         }
     }
 
-    /// SPEC §9: the real service's numeric codes where one exists.
+    /// docs/domain.md#http-contract: the real service's numeric codes where one exists.
     pub fn ztd_code(&self) -> Option<u16> {
         match self {
             Self::InvalidRequestBody { .. } => Some(801),

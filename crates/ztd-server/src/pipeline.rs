@@ -119,7 +119,7 @@ impl TagCatalog {
         }
     }
 
-    /// SPEC §4: exact, byte-for-byte matching; an unknown tag is refused unless the caller
+    /// docs/domain.md#profiles-and-group-tags: exact, byte-for-byte matching; an unknown tag is refused unless the caller
     /// asked to accept unknown tags; no tag at all registers the device unassigned.
     pub fn decide(&self, tag: Option<&str>, allow_unknown_tags: bool) -> TagDecision {
         let tag = tag.unwrap_or_default();
@@ -286,7 +286,7 @@ pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<Batc
         .collect()
 }
 
-/// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (SPEC §9).
+/// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (docs/domain.md#http-contract).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonBatch {

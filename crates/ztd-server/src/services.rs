@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use uuid::Uuid;
-use ztd_storage::{ApiKey, Database, OrgKind, Organisation, Role, StorageError, User};
+use ztd_storage::{
+    ApiKey, Conflict, Database, NewAuditEvent, OrgKind, Organisation, Role, StorageError, User,
+};
 
 use crate::access::AuditActor;
 use crate::auth;
@@ -109,6 +111,26 @@ async fn org_or_not_found(db: &dyn Database, org_id: Uuid) -> Result<Organisatio
     }
 }
 
+fn new_org(kind: OrgKind, name: &OrgName, domain: Option<&Domain>) -> Organisation {
+    Organisation {
+        id: Uuid::new_v4(),
+        kind,
+        name: name.as_str().to_owned(),
+        domain: domain.map(|domain| domain.as_str().to_owned()),
+        created_at: Utc::now(),
+    }
+}
+
+fn org_created(actor: &AuditActor, org: &Organisation) -> NewAuditEvent {
+    actor.event(
+        "org.create",
+        "organisation",
+        org.id,
+        Some(org.id),
+        serde_json::json!({ "kind": org.kind, "name": org.name, "domain": org.domain }),
+    )
+}
+
 /// Creates an organisation; a customer gets the three built-in profiles (storage does it in
 /// the same transaction).
 pub async fn create_org(
@@ -118,22 +140,29 @@ pub async fn create_org(
     domain: Option<&Domain>,
     actor: &AuditActor,
 ) -> Result<Organisation, ApiError> {
-    let org = Organisation {
-        id: Uuid::new_v4(),
-        kind,
-        name: name.as_str().to_owned(),
-        domain: domain.map(|domain| domain.as_str().to_owned()),
-        created_at: Utc::now(),
-    };
-    let audit = actor.event(
-        "org.create",
-        "organisation",
-        org.id,
-        Some(org.id),
-        serde_json::json!({ "kind": kind, "name": org.name, "domain": org.domain }),
-    );
-    db.create_org(&org, &audit).await?;
+    let org = new_org(kind, name, domain);
+    db.create_org(&org, None, &[org_created(actor, &org)]).await?;
     Ok(org)
+}
+
+/// Creates an organisation and its first admin (one-time password) in one transaction: a
+/// taken email leaves no admin-less organisation behind, also when requests race.
+pub async fn create_org_with_admin(
+    db: &dyn Database,
+    kind: OrgKind,
+    name: &OrgName,
+    domain: Option<&Domain>,
+    admin_email: &Email,
+    actor: &AuditActor,
+) -> Result<(Organisation, CreatedUser), ApiError> {
+    let org = new_org(kind, name, domain);
+    let admin = new_user(org.id, admin_email, Role::Admin).await?;
+    let audit = [org_created(actor, &org), user_created(actor, &admin.user)];
+    match db.create_org(&org, Some(&admin.user), &audit).await {
+        Ok(()) => Ok((org, admin)),
+        Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(admin_email)),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A new user and the one-time password to hand over once.
@@ -143,15 +172,13 @@ pub struct CreatedUser {
     pub password: String,
 }
 
-/// Creates a user with a one-time password (to be changed at first sign-in).
-pub async fn create_user(
-    db: &dyn Database,
-    org_id: Uuid,
-    email: &Email,
-    role: Role,
-    actor: &AuditActor,
-) -> Result<CreatedUser, ApiError> {
-    org_or_not_found(db, org_id).await?;
+fn email_taken(email: &Email) -> ApiError {
+    ApiError::conflict("email_taken", format!("a user with email {} already exists", email.as_str()))
+        .with_hint("each email signs in to one organisation; use another address")
+}
+
+/// A user with a fresh one-time password (to be changed at first sign-in), not yet stored.
+async fn new_user(org_id: Uuid, email: &Email, role: Role) -> Result<CreatedUser, ApiError> {
     let password = auth::new_one_time_password();
     let to_hash = password.clone();
     let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&to_hash))
@@ -167,20 +194,32 @@ pub async fn create_user(
         must_change_password: true,
         created_at: Utc::now(),
     };
-    let audit = actor.event(
+    Ok(CreatedUser { user, password })
+}
+
+fn user_created(actor: &AuditActor, user: &User) -> NewAuditEvent {
+    actor.event(
         "user.create",
         "user",
         user.id,
-        Some(org_id),
-        serde_json::json!({ "email": user.email, "role": role }),
-    );
-    match db.create_user(&user, &audit).await {
-        Ok(()) => Ok(CreatedUser { user, password }),
-        Err(StorageError::Conflict(_)) => Err(ApiError::conflict(
-            "email_taken",
-            format!("a user with email {} already exists", email.as_str()),
-        )
-        .with_hint("each email signs in to one organisation; use another address")),
+        Some(user.org_id),
+        serde_json::json!({ "email": user.email, "role": user.role }),
+    )
+}
+
+/// Creates a user with a one-time password (to be changed at first sign-in).
+pub async fn create_user(
+    db: &dyn Database,
+    org_id: Uuid,
+    email: &Email,
+    role: Role,
+    actor: &AuditActor,
+) -> Result<CreatedUser, ApiError> {
+    org_or_not_found(db, org_id).await?;
+    let created = new_user(org_id, email, role).await?;
+    match db.create_user(&created.user, &user_created(actor, &created.user)).await {
+        Ok(()) => Ok(created),
+        Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(email)),
         Err(other) => Err(other.into()),
     }
 }
@@ -229,19 +268,22 @@ pub struct Bootstrap {
 }
 
 /// On a database without any organisation, creates the operator organisation and its first
-/// admin with a one-time password. Does nothing (`None`) when any organisation exists.
+/// admin with a one-time password. Does nothing (`None`) when any organisation exists. Storage
+/// decides "empty" inside the creating transaction, so several `ztd serve` starting at once on
+/// one PostgreSQL create exactly one operator.
 pub async fn bootstrap_operator(
     db: &dyn Database,
     admin_email: &Email,
 ) -> Result<Option<Bootstrap>, ApiError> {
-    if db.count_orgs().await? > 0 {
-        return Ok(None);
-    }
     let actor = AuditActor::operator_cli();
-    let name = OrgName::parse("Operator")?;
-    let operator_org = create_org(db, OrgKind::Operator, &name, None, &actor).await?;
-    let admin = create_user(db, operator_org.id, admin_email, Role::Admin, &actor).await?;
-    Ok(Some(Bootstrap { operator_org, admin }))
+    let operator_org = new_org(OrgKind::Operator, &OrgName::parse("Operator")?, None);
+    let admin = new_user(operator_org.id, admin_email, Role::Admin).await?;
+    let audit = [org_created(&actor, &operator_org), user_created(&actor, &admin.user)];
+    if db.bootstrap_operator(&operator_org, &admin.user, &audit).await? {
+        Ok(Some(Bootstrap { operator_org, admin }))
+    } else {
+        Ok(None)
+    }
 }
 
 #[cfg(test)]

@@ -241,7 +241,7 @@ impl Drop for TestApp {
     }
 }
 
-/// Reads an error envelope's inner object, asserting the shape of SPEC §9.
+/// Reads an error envelope's inner object, asserting the shape of docs/domain.md#http-contract.
 pub async fn error_body(response: Response) -> Value {
     let status = response.status();
     let body: Value = response.json().await.expect("an error body in JSON");

@@ -17,7 +17,7 @@ use chrono::Utc;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use ztd_storage::{Batch, BatchStatus, Database, ItemStatus, NewAuditEvent, StorageError};
+use ztd_storage::{Batch, BatchStatus, Database, ItemStatus, NewAuditEvent, Owner, StorageError};
 
 use crate::pipeline::RowPlanner;
 
@@ -214,9 +214,10 @@ impl Worker {
             // Store this chunk and read the next one at the same time: the rows after this
             // chunk are pending (rows are done in order, and the lease keeps other workers out).
             let phase = Instant::now();
+            let owner = owner_of(&batch);
             let (outcomes, next) = tokio::join!(
                 self.db.process_chunk(&batch, &chunk, self.lease_until()),
-                self.db.list_batch_items(batch.id, last_row, self.settings.chunk_rows),
+                self.db.list_batch_items(&owner, batch.id, last_row, self.settings.chunk_rows),
             );
             timings.store += phase.elapsed();
             for (_, status, _) in &outcomes? {
@@ -265,7 +266,7 @@ impl Worker {
     ) -> Result<(), StorageError> {
         let mut after_row = None;
         loop {
-            let items = self.db.list_batch_items(batch.id, after_row, 1_000).await?;
+            let items = self.db.list_batch_items(&owner_of(batch), batch.id, after_row, 1_000).await?;
             let Some(last) = items.last() else { break };
             after_row = Some(last.row);
             for item in items.into_iter().filter(|item| item.status != ItemStatus::Pending) {
@@ -275,6 +276,13 @@ impl Worker {
         tracing::info!(batch = %batch.id, "resumed a batch another worker left unfinished");
         Ok(())
     }
+}
+
+/// The worker reads a batch's rows as part of the customer's tenant: consent is not its to
+/// judge here but each chunk transaction's, which fails a revoked partner's rows
+/// (`relationship_revoked`) so the batch still reaches a final status.
+fn owner_of(batch: &Batch) -> Owner {
+    Owner::Customer(batch.customer_id)
 }
 
 /// Where a batch run's time went: reading pending rows (alone), resolving them, storing the

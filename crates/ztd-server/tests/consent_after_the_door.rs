@@ -1,4 +1,4 @@
-//! Consent is checked at every step, not only at the door (SPEC §3, on SQLite and PostgreSQL).
+//! Consent is checked at every step, not only at the door (docs/domain.md#consent, on SQLite and PostgreSQL).
 //!
 //! A partner's request that passed the relationship check when it started must still stop when
 //! the customer revokes while the work is under way: a batch queued before the revoke, a batch

@@ -307,6 +307,9 @@ pub trait ProfileStore: Send + Sync {
 pub struct DeviceFilter {
     pub state: Option<DeviceState>,
     pub group_tag: Option<String>,
+    /// Only devices this organisation registered (a customer narrowing to one partner); the
+    /// owner filter applies as well.
+    pub registered_by_org_id: Option<Uuid>,
     pub include_deregistered: bool,
 }
 

@@ -48,11 +48,11 @@ text_enum!(
 text_enum!(Role { Admin = "admin", Registrar = "registrar", Reader = "reader" });
 text_enum!(RelationshipKind { Csp = "csp", Oem = "oem" });
 text_enum!(
-    /// SPEC §11 approval queue; only `AutoAccept` is acted on today.
+    /// docs/domain.md#planned approval queue; only `AutoAccept` is acted on today.
     ApprovalMode { AutoAccept = "auto_accept", Review = "review" }
 );
 text_enum!(
-    /// SPEC §7 lifecycle of a registered device. `pending` and `failed` live on batch items.
+    /// docs/domain.md#device-lifecycle lifecycle of a registered device. `pending` and `failed` live on batch items.
     DeviceState { Registered = "registered", Unassigned = "unassigned", Active = "active", Deregistered = "deregistered" }
 );
 text_enum!(BatchStatus { Queued = "queued", Processing = "processing", Finished = "finished", FinishedWithErrors = "finished_with_errors" });

@@ -426,7 +426,16 @@ impl Story<'_> {
                 == Some(STANDARD_TAG),
             "the chosen profile is kept"
         );
-        let customer_devices = app.db.list_devices(customer_org.id, &Default::default(), None, 100).await?;
+        let customer_devices = app
+            .db
+            .list_devices(
+                &ztd_storage::Owner::Customer(customer_org.id),
+                customer_org.id,
+                &Default::default(),
+                None,
+                100,
+            )
+            .await?;
         ensure!(customer_devices.items.is_empty(), "nothing may be registered from a file with problems");
 
         // 6. The fixed file registers every device; the batch page follows to the end.

@@ -6,7 +6,7 @@ mod server_process;
 use std::time::{Duration, Instant};
 
 use ztd_server::config::Config;
-use ztd_storage::{DeviceFilter, OrgKind};
+use ztd_storage::{DeviceFilter, OrgKind, Owner};
 
 fn demo(database_url: &str) -> std::process::Output {
     server_process::ztd()
@@ -64,10 +64,18 @@ async fn demo_fills_an_empty_database_once() {
     let server = ztd_server::server::start(state).await.expect("serve the demo database");
     let deadline = Instant::now() + Duration::from_secs(30);
     let (contoso_count, northwind_count) = loop {
-        let contoso_count =
-            db.list_devices(contoso.id, &DeviceFilter::default(), None, 1000).await.unwrap().items.len();
-        let northwind_count =
-            db.list_devices(northwind.id, &DeviceFilter::default(), None, 1000).await.unwrap().items.len();
+        let contoso_count = db
+            .list_devices(&Owner::Customer(contoso.id), contoso.id, &DeviceFilter::default(), None, 1000)
+            .await
+            .unwrap()
+            .items
+            .len();
+        let northwind_count = db
+            .list_devices(&Owner::Customer(northwind.id), northwind.id, &DeviceFilter::default(), None, 1000)
+            .await
+            .unwrap()
+            .items
+            .len();
         if (contoso_count, northwind_count) == (20, 5) || Instant::now() > deadline {
             break (contoso_count, northwind_count);
         }

@@ -262,7 +262,7 @@ pub fn check<R: Read>(
 
 /// Duplicate detection, in line order. Exact repeats of a row are found by a 64-bit keyed
 /// hash of its values ([`row_key`]) → first line; the same device under different rows by
-/// its identity keys (SPEC §5, [`identity_keys`]) with the semantics of
+/// its identity keys (docs/domain.md#device-identity, [`identity_keys`]) with the semantics of
 /// [`crate::device::BatchDeduper`], which the server's batch pipeline uses: a row sharing any
 /// key with an earlier one is a duplicate (and records nothing), else all its keys are
 /// recorded. Keys are 64-bit keyed hashes rather than strings, so the hot path allocates
@@ -356,7 +356,7 @@ impl Duplicates {
     }
 }
 
-/// The identity keys of a device (SPEC §5), as [`crate::device::ResolvedDevice`] defines
+/// The identity keys of a device (docs/domain.md#device-identity), as [`crate::device::ResolvedDevice`] defines
 /// them: the tuple (manufacturer, model, serial) and the PKID, each from the row or, where the
 /// row lacks it, from the hash; and the hash's SMBIOS UUID with its serial.
 type IdentityKeys = [(IdentityKeyKind, Option<u64>); 3];

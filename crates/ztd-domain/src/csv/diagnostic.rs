@@ -1,4 +1,4 @@
-//! Diagnostics: one stable code per rule of SPEC §6, with where it happened and how to fix it.
+//! Diagnostics: one stable code per rule of docs/domain.md#registration, with where it happened and how to fix it.
 
 use serde::Serialize;
 use std::fmt;
@@ -71,7 +71,7 @@ pub enum Code {
     SpreadsheetSerial,
     /// A Windows Product ID that is not 13 digits.
     InvalidProductKeyId,
-    /// A hardware hash that does not decode or validate (SPEC §5), with the precise reason.
+    /// A hardware hash that does not decode or validate (docs/domain.md#device-identity), with the precise reason.
     InvalidHardwareHash,
     /// A row with none of hash, manufacturer+model+serial, product key id.
     MissingDeviceIdentity,
@@ -173,7 +173,7 @@ impl Code {
         matches!(self, Code::UnreadableFile | Code::EmptyFile | Code::BinaryFile)
     }
 
-    /// The per-device error code (SPEC §9) that a row failing this rule reports through the
+    /// The per-device error code (docs/domain.md#http-contract) that a row failing this rule reports through the
     /// API. Character and layout problems of a row are all `invalid_csv_row`; the precise
     /// CSV code stays in the message.
     pub fn row_error_code(self) -> RowErrorCode {

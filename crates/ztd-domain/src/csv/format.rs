@@ -1,4 +1,4 @@
-//! The three upload formats (SPEC §6) and their columns.
+//! The three upload formats (docs/domain.md#registration) and their columns.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! The three device CSV formats (SPEC §6): detection, streaming validation with precise
+//! The three device CSV formats (docs/domain.md#registration): detection, streaming validation with precise
 //! diagnostics, and the repairs of `ztd csv fix`, `split` and `convert`.
 //!
 //! - [`CsvReader`]: the streaming row API (server uploads and the CLI): numbered rows, each a

@@ -20,7 +20,7 @@ use crate::device::DeviceInput;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Most device rows read; the first row past it yields `row_limit_exceeded` and ends
-    /// the read (SPEC §6: configurable, default 1,000,000).
+    /// the read (docs/domain.md#registration: configurable, default 1,000,000).
     pub row_limit: u64,
 }
 
@@ -478,7 +478,7 @@ impl RowChecker {
         commas: &mut Vec<usize>,
         out: &mut Vec<Diagnostic>,
     ) -> Option<RowValues<'t>> {
-        // The format has no quoting (SPEC §6 forbids quote characters), so a value can never
+        // The format has no quoting (docs/domain.md#registration forbids quote characters), so a value can never
         // contain a comma and splitting on every comma is exact: no CSV state machine needed.
         commas.clear();
         commas.extend(memchr::memchr_iter(b',', text.as_bytes()));

@@ -171,7 +171,7 @@ pub(crate) fn check_values(
         },
     };
 
-    // Identity (SPEC §5): a hash, a product key id, or the full manufacturer+model+serial.
+    // Identity (docs/domain.md#device-identity): a hash, a product key id, or the full manufacturer+model+serial.
     let tuple = [serial, manufacturer, model];
     if hash_text.is_none() && pkid.is_none() && tuple.iter().any(Option::is_none) {
         out.push(missing_identity(line, format, values));
@@ -312,7 +312,7 @@ fn missing_identity(line: u64, format: Format, values: &RowValues<'_>) -> Diagno
 
 /// Offline, the customer's own profiles are unknown, but the three managed-desktop tags exist
 /// in every tenant: a tag that misses one of them by a little is the classic silent failure
-/// (SPEC §4), so it is reported here already. Tags far from all three are custom tags: fine.
+/// (docs/domain.md#profiles-and-group-tags), so it is reported here already. Tags far from all three are custom tags: fine.
 fn check_managed_tag_near_miss(line: u64, column: u64, tag: &str) -> Option<Diagnostic> {
     let managed = MANAGED_DESKTOP_TAGS;
     let TagMatch::Unknown { suggestion: Some(suggestion) } = match_group_tag(tag, &managed) else {

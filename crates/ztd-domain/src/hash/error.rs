@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::{CHECKSUM_RECORD_LEN, DIGEST_LEN, HEADER_LEN, MAX_BASE64_LEN, RECORD_HEADER_LEN};
 
-/// A hardware hash that fails validation (SPEC §5). Reported as `invalid_hardware_hash` with the
+/// A hardware hash that fails validation (docs/domain.md#device-identity). Reported as `invalid_hardware_hash` with the
 /// `Display` text as the reason.
 ///
 /// Positions in the base64 text (`position`) are 0-based byte offsets into the text; offsets in

@@ -1,4 +1,4 @@
-//! The Autopilot hardware hash ("4K hash", SPEC §5): decode, validate, encode synthetic ones.
+//! The Autopilot hardware hash ("4K hash", docs/domain.md#device-identity): decode, validate, encode synthetic ones.
 //!
 //! Layout of the decoded blob:
 //!
@@ -124,7 +124,7 @@ fn read_u16(blob: &[u8], at: usize) -> Option<u16> {
     blob.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
-/// A validated blob, borrowed. Constructing one checks everything SPEC §5 asks; reading its
+/// A validated blob, borrowed. Constructing one checks everything docs/domain.md#device-identity asks; reading its
 /// records afterwards cannot fail.
 #[derive(Debug, Clone, Copy)]
 pub struct HashView<'a> {

@@ -1,4 +1,4 @@
-//! Record types of the hardware hash and how their values are read (SPEC §5).
+//! Record types of the hardware hash and how their values are read (docs/domain.md#device-identity).
 //!
 //! The real format is undocumented; the value layouts below are ztd's model of it (see
 //! docs/hardware-hash.md). Reading a value is lenient: anything odd becomes a [`HashNote`],

@@ -90,7 +90,7 @@ pub async fn list_audit(
             message: format!("cursor {cursor:?} is not a cursor this service returned"),
         })?),
     };
-    let filter = AuditFilter { org_id: Some(access.org_id()) };
+    let filter = AuditFilter { org_id: access.org_id() };
     let events = access.db().list_audit(&filter, before_seq, limit).await?;
     let next_cursor =
         if events.len() as u32 == limit { events.last().map(|event| event.seq.to_string()) } else { None };

@@ -1,4 +1,4 @@
-//! Device batches (SPEC §6): one asynchronous registration job per upload, whatever the
+//! Device batches (docs/domain.md#registration): one asynchronous registration job per upload, whatever the
 //! channel (JSON list, CSV body; partner, OEM or the customer itself).
 //!
 //! `POST` checks the caller's reach first (a partner without an active relationship gets
@@ -458,7 +458,7 @@ pub async fn show_batch(
     ApiQuery(query): ApiQuery<ShowBatchQuery>,
 ) -> Result<Json<BatchView>, ApiError> {
     let missing = || ApiError::not_found("batch", id);
-    let batch = match state.db.get_batch(id).await {
+    let batch = match state.db.get_batch(&access.owner(), id).await {
         Ok(batch) => batch,
         Err(StorageError::NotFound) => return Err(missing()),
         Err(other) => return Err(other.into()),
@@ -475,10 +475,15 @@ pub async fn show_batch(
         Err(ApiError::RelationshipRequired { .. } | ApiError::NotFound { .. }) => return Err(missing()),
         Err(other) => return Err(other),
     }
-    Ok(Json(batch_view(&state, batch, &query).await?))
+    Ok(Json(batch_view(&state, &access.owner(), batch, &query).await?))
 }
 
-async fn batch_view(state: &AppState, batch: Batch, query: &ShowBatchQuery) -> Result<BatchView, ApiError> {
+async fn batch_view(
+    state: &AppState,
+    owner: &ztd_storage::Owner,
+    batch: Batch,
+    query: &ShowBatchQuery,
+) -> Result<BatchView, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_ROWS_PER_PAGE);
     if !(1..=MAX_ROWS_PER_PAGE).contains(&limit) {
         return Err(ApiError::InvalidParameter {
@@ -492,7 +497,7 @@ async fn batch_view(state: &AppState, batch: Batch, query: &ShowBatchQuery) -> R
         })?),
     };
     // One row more than asked tells whether another page follows.
-    let mut items = state.db.list_batch_items(batch.id, after_row, limit + 1).await?;
+    let mut items = state.db.list_batch_items(owner, batch.id, after_row, limit + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
         items.last().map(|item| item.row.to_string())

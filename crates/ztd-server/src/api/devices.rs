@@ -1,4 +1,4 @@
-//! Registered devices (SPEC §7): list, show, change group tag, deregister.
+//! Registered devices (docs/domain.md#device-lifecycle): list, show, change group tag, deregister.
 //!
 //! The customer sees every device of its tenant and who registered it; a partner/OEM sees
 //! (and may change) only the devices it registered, and only while its relationship is
@@ -6,7 +6,7 @@
 //!
 //! A device still pending in its batch has no device record yet (it is a row of the batch,
 //! see `GET /api/v1/device-batches/{id}`), so it cannot be changed or deregistered until the
-//! batch has processed it (SPEC §7).
+//! batch has processed it (docs/domain.md#device-lifecycle).
 
 use std::collections::HashMap;
 
@@ -213,7 +213,11 @@ pub async fn list_devices(
     let Some(filter) = scoped_filter(scope.reach(), access.org_id(), filter) else {
         return Ok(Json(DevicePage { devices: Vec::new(), next_cursor: None }));
     };
-    let page = match state.db.list_devices(customer_id, &filter, query.cursor.as_deref(), limit).await {
+    let page = match state
+        .db
+        .list_devices(&scope.owner(), customer_id, &filter, query.cursor.as_deref(), limit)
+        .await
+    {
         Ok(page) => page,
         Err(StorageError::InvalidCursor) => {
             return Err(ApiError::InvalidParameter {
@@ -290,11 +294,13 @@ pub async fn update_device(
         Some(device.customer_id),
         serde_json::json!({ "from": device.group_tag, "to": group_tag, "profile_id": profile_id }),
     );
-    let updated = match state.db.update_device_tag(id, group_tag.as_deref(), profile_id, &audit).await {
-        Ok(device) => device,
-        Err(StorageError::NotFound) => return Err(ApiError::not_found("device", id)),
-        Err(other) => return Err(other.into()),
-    };
+    let updated =
+        match state.db.update_device_tag(&access.owner(), id, group_tag.as_deref(), profile_id, &audit).await
+        {
+            Ok(device) => device,
+            Err(StorageError::NotFound) => return Err(ApiError::not_found("device", id)),
+            Err(other) => return Err(other.into()),
+        };
     let mut renderer = DeviceRenderer::new(state.db.as_ref(), updated.customer_id).await?;
     Ok(Json(renderer.render(updated, true).await?))
 }
@@ -326,7 +332,7 @@ pub async fn deregister_device(
         Some(device.customer_id),
         serde_json::json!({ "serial_number": device.serial_number, "group_tag": device.group_tag }),
     );
-    let gone = match state.db.deregister_device(id, Utc::now(), &audit).await {
+    let gone = match state.db.deregister_device(&access.owner(), id, Utc::now(), &audit).await {
         Ok(device) => device,
         Err(StorageError::NotFound) => return Err(ApiError::not_found("device", id)),
         Err(StorageError::Conflict(_)) => return Err(deregistered(id)),

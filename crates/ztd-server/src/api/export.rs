@@ -22,7 +22,7 @@ use std::sync::Arc;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use ztd_domain::csv::{Column, CsvWriter, Format, Layout, WriteError};
-use ztd_storage::{Database, Device, DeviceFilter};
+use ztd_storage::{Database, Device, DeviceFilter, Owner};
 
 use crate::access::{Access, Need, Reach};
 use crate::api::devices::scoped_filter;
@@ -95,8 +95,7 @@ enum Cursor {
 }
 
 /// The header, then one chunk per page of devices. A database error mid-stream ends the body
-/// with an error, so the client sees a broken download rather than a silently short file.
-/// The export, page by page. When a partner's relationship is revoked mid-export the stream
+/// with an error, so the client sees a broken download rather than a silently short file. When a partner's relationship is revoked mid-export the stream
 /// ends in an error, so the HTTP body is cut off rather than ended cleanly: no client takes a
 /// partial export for a whole one (docs/domain.md#consent).
 fn export_stream(
@@ -106,6 +105,7 @@ fn export_stream(
     filter: Option<DeviceFilter>,
     layout: Layout,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
+    let owner = partner.map_or(Owner::Customer(customer_id), Owner::Partner);
     stream::unfold(Cursor::Header, move |cursor| {
         let db = Arc::clone(&db);
         let filter = filter.clone();
@@ -140,7 +140,7 @@ fn export_stream(
                         }
                     }
                     let filter = filter.unwrap_or_default();
-                    match db.list_devices(customer_id, &filter, after.as_deref(), EXPORT_PAGE).await {
+                    match db.list_devices(&owner, customer_id, &filter, after.as_deref(), EXPORT_PAGE).await {
                         Ok(page) => {
                             let next =
                                 page.next_cursor.map_or(Cursor::Done, |cursor| Cursor::Page(Some(cursor)));

@@ -1,11 +1,11 @@
-//! Invitation links (SPEC §3): partners/OEMs create them, customer admins accept them.
+//! Invitation links (docs/domain.md#consent): partners/OEMs create them, customer admins accept them.
 //!
 //! A CSP link (from a partner) is single-use by default and may name the one customer allowed to
 //! accept it; an OEM link is reusable by default. The token is shown once; the database keeps
 //! its SHA-256.
 //!
 //! Decision: a `customer_id` is taken as given, whether or not it names an organisation, so
-//! creating a link never tells a partner which organisations exist (SPEC §2). Only an admin of
+//! creating a link never tells a partner which organisations exist (docs/domain.md#tenancy). Only an admin of
 //! exactly that organisation, and only if it is a customer, can accept the link; a link for a
 //! missing or non-customer id simply can never be accepted.
 

@@ -1,4 +1,4 @@
-//! First-boot lookup (SPEC §8): a device asks "who am I?" and gets its owner's configuration.
+//! First-boot lookup (docs/domain.md#first-boot-lookup): a device asks "who am I?" and gets its owner's configuration.
 //!
 //! **Unauthenticated, by design.** A device at its out-of-box screen has no credentials of the
 //! tenant yet: that is the point of zero-touch. What it proves is possession of its own
@@ -60,7 +60,7 @@ pub struct LookupRequest {
 #[utoipa::path(post, path = "/api/v1/device-lookup", tag = "devices",
     request_body = LookupRequest,
     responses(
-        (status = 200, description = "the configuration file (SPEC §8): Version, CloudAssignedTenantId, CloudAssignedTenantDomain, CloudAssignedOobeConfig, CloudAssignedDomainJoinMethod, CloudAssignedForcedEnrollment, ZtdCorrelationId, CloudAssignedDeviceName, CloudAssignedLanguage, CloudAssignedRegion, Comment_File", body = Object),
+        (status = 200, description = "the configuration file (docs/domain.md#first-boot-lookup): Version, CloudAssignedTenantId, CloudAssignedTenantDomain, CloudAssignedOobeConfig, CloudAssignedDomainJoinMethod, CloudAssignedForcedEnrollment, ZtdCorrelationId, CloudAssignedDeviceName, CloudAssignedLanguage, CloudAssignedRegion, Comment_File", body = Object),
         (status = 400, description = "malformed body", body = ErrorEnvelope),
         (status = 404, description = "`device_not_registered`", body = ErrorEnvelope),
         (status = 409, description = "`device_unassigned`: registered without a profile", body = ErrorEnvelope),
@@ -173,7 +173,6 @@ async fn find_configuration(
 
 /// First lookup: the device becomes `active`, audited on the customer's tenant.
 async fn activate(state: &AppState, device: &Device, request_id: Option<String>) -> Result<(), ApiError> {
-    state.db.mark_device_active(device.id, Utc::now()).await?;
     let event = NewAuditEvent {
         request_id,
         actor_kind: ActorKind::Device,
@@ -185,7 +184,8 @@ async fn activate(state: &AppState, device: &Device, request_id: Option<String>)
         target_id: Some(device.id.to_string()),
         details: serde_json::json!({ "serial_number": device.serial_number }),
     };
-    state.db.append_audit(&event).await?;
+    // Audited in the activating transaction, and only by the lookup that really activated it.
+    state.db.mark_device_active(device.id, Utc::now(), &event).await?;
     Ok(())
 }
 

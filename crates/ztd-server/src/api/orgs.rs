@@ -102,17 +102,16 @@ pub async fn create_org(
     let name = OrgName::parse(&body.name)?;
     let domain = body.domain.as_deref().map(Domain::parse).transpose()?;
     let email = Email::parse(&body.admin_email)?;
-    // Refuse a taken email before creating anything, so no admin-less organisation is left.
-    if access.db().find_user_by_email(email.as_str()).await.is_ok() {
-        return Err(ApiError::conflict(
-            "email_taken",
-            format!("a user with email {} already exists", email.as_str()),
-        ));
-    }
     let actor = access.caller().audit_actor();
-    let db = access.db().as_ref();
-    let org = services::create_org(db, body.kind, &name, domain.as_ref(), &actor).await?;
-    let admin = services::create_user(db, org.id, &email, Role::Admin, &actor).await?;
+    let (org, admin) = services::create_org_with_admin(
+        access.db().as_ref(),
+        body.kind,
+        &name,
+        domain.as_ref(),
+        &email,
+        &actor,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedOrg {

@@ -1,4 +1,4 @@
-//! A customer's deployment profiles (SPEC §4). Anyone who may see the customer reads them
+//! A customer's deployment profiles (docs/domain.md#profiles-and-group-tags). Anyone who may see the customer reads them
 //! (partners need the exact group tags to register); only the customer's own admins change them.
 //!
 //! Decisions: the three built-in managed-desktop profiles keep their name and tag and cannot be

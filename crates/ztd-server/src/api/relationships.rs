@@ -85,7 +85,7 @@ pub async fn revoke_relationship(access: Access, ApiPath(id): ApiPath<Uuid>) -> 
     access.require_role(Role::Admin)?;
     let db = access.db();
     let missing = || ApiError::not_found("relationship", id);
-    let relationship = match db.get_relationship(id).await {
+    let relationship = match db.get_relationship(access.org_id(), id).await {
         Ok(relationship) => relationship,
         Err(StorageError::NotFound) => return Err(missing()),
         Err(other) => return Err(other.into()),
@@ -104,7 +104,7 @@ pub async fn revoke_relationship(access: Access, ApiPath(id): ApiPath<Uuid>) -> 
         Some(relationship.customer_org_id),
         serde_json::json!({ "partner_org_id": relationship.partner_org_id }),
     );
-    match db.revoke_relationship(id, org_id, Utc::now(), &audit).await {
+    match db.revoke_relationship(org_id, id, Utc::now(), &audit).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(StorageError::NotFound) => Err(missing()),
         Err(other) => Err(other.into()),

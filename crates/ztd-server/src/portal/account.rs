@@ -185,21 +185,19 @@ pub async fn sign_in(
         created_at: now,
         expires_at: now + lifetime,
     };
-    state.db.create_session(&session).await?;
-    state
-        .db
-        .append_audit(&NewAuditEvent {
-            request_id: request_id(&headers),
-            actor_kind: ActorKind::User,
-            actor_id: Some(user.id),
-            actor_org_id: Some(user.org_id),
-            tenant_org_id: Some(user.org_id),
-            action: "user.sign_in".into(),
-            target_type: "user".into(),
-            target_id: Some(user.id.to_string()),
-            details: serde_json::json!({ "channel": "portal" }),
-        })
-        .await?;
+    let audit = NewAuditEvent {
+        request_id: request_id(&headers),
+        actor_kind: ActorKind::User,
+        actor_id: Some(user.id),
+        actor_org_id: Some(user.org_id),
+        tenant_org_id: Some(user.org_id),
+        action: "user.sign_in".into(),
+        target_type: "user".into(),
+        target_id: Some(user.id.to_string()),
+        details: serde_json::json!({ "channel": "portal" }),
+    };
+    // The sign-in is audited in the session's own transaction.
+    state.db.create_session(&session, &audit).await?;
 
     let target = match (user.must_change_password, next.as_str()) {
         (false, _) => next,
@@ -327,7 +325,7 @@ pub async fn change_password(
         Some(user.org_id),
         serde_json::json!({}),
     );
-    state.db.set_password(user_id, &hash, false, &audit).await?;
+    state.db.set_password(user.org_id, user_id, &hash, false, &audit).await?;
     Ok(Redirect::to(&session::safe_next(form.next.as_deref())).into_response())
 }
 

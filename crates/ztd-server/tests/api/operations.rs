@@ -107,7 +107,7 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
     use ztd_server::access::AuditActor;
     use ztd_server::auth;
     use ztd_server::services::{self, Email};
-    use ztd_storage::Session;
+    use ztd_storage::{ActorKind, NewAuditEvent, Session};
 
     let org = app.create_org(OrgKind::Customer, "Session Co").await;
     let email = Email::parse("admin@session.example").unwrap();
@@ -125,7 +125,7 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
         Some(org.id),
         serde_json::json!({}),
     );
-    app.db.set_password(user.id, &user.password_hash, false, &chosen).await.unwrap();
+    app.db.set_password(org.id, user.id, &user.password_hash, false, &chosen).await.unwrap();
     let session_for = |expires_at| {
         let token = auth::new_session_token();
         let session = Session {
@@ -137,8 +137,19 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
         };
         (token.secret, session)
     };
+    let signed_in = NewAuditEvent {
+        request_id: None,
+        actor_kind: ActorKind::User,
+        actor_id: Some(user.id),
+        actor_org_id: Some(org.id),
+        tenant_org_id: Some(org.id),
+        action: "user.sign_in".into(),
+        target_type: "user".into(),
+        target_id: Some(user.id.to_string()),
+        details: serde_json::json!({}),
+    };
     let (cookie, session) = session_for(Utc::now() + Duration::hours(1));
-    app.db.create_session(&session).await.unwrap();
+    app.db.create_session(&session, &signed_in).await.unwrap();
     let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
 
     let me =
@@ -186,7 +197,7 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
     );
 
     let (expired_cookie, expired) = session_for(Utc::now() - Duration::minutes(1));
-    app.db.create_session(&expired).await.unwrap();
+    app.db.create_session(&expired, &signed_in).await.unwrap();
     let expired_cookie = format!("{}={expired_cookie}", auth::SESSION_COOKIE);
     let refused = app
         .request(Method::GET, "/api/v1/orgs/me", None)

@@ -66,6 +66,9 @@ impl DeviceStore for Store {
         if let Some(tag) = &filter.group_tag {
             query.push(" AND group_tag = ").push_bind(tag.clone());
         }
+        if let Some(org_id) = filter.registered_by_org_id {
+            query.push(" AND registered_by_org_id = ").push_bind(org_id);
+        }
         if let Some(cursor) = cursor {
             query.push(" AND seq < ").push_bind(decode_device_cursor(cursor)?);
         }

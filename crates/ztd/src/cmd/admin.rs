@@ -12,7 +12,7 @@ use ztd_storage::{OrgKind, Role};
 use super::serve::DatabaseArgs;
 
 #[derive(clap::Subcommand, Debug)]
-#[allow(clippy::enum_variant_names)] // the names are the stable subcommands of SPEC §10
+#[allow(clippy::enum_variant_names)] // the names are the stable subcommands of docs/domain.md#command-line
 pub enum AdminCommand {
     /// Create an organisation (tenant); prints its id.
     CreateOrg(CreateOrgArgs),

@@ -1,4 +1,4 @@
-//! `ztd csv`: check, fix, split and convert device CSV files, offline (SPEC §6, §10).
+//! `ztd csv`: check, fix, split and convert device CSV files, offline (docs/domain.md#registration, #command-line).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

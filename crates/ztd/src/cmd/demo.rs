@@ -160,7 +160,7 @@ async fn upload(
 async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
     let serve = &args.serve;
     let db = serve.database.connect().await?;
-    let orgs = db.count_orgs().await?;
+    let orgs = i64::try_from(db.list_orgs().await?.len())?;
     if orgs > 0 {
         return Err(NotEmpty { url: serve.database.database_url.clone(), orgs }.into());
     }

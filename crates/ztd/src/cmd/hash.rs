@@ -1,4 +1,4 @@
-//! `ztd hash decode | generate`: the hardware hash, offline (SPEC §10).
+//! `ztd hash decode | generate`: the hardware hash, offline (docs/domain.md#command-line).
 
 use anyhow::{bail, Context as _};
 use serde::Serialize;
