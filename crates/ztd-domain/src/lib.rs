@@ -1,5 +1,6 @@
 //! Pure domain core of ztd: no network, no database, no files; only readers and writers.
 //!
+//! - [`account`]: names and addresses of organisations, users and API keys.
 //! - [`hash`]: the Autopilot hardware hash ("4K hash"): decode, validate, encode synthetic ones.
 //! - [`synth`]: deterministic synthetic devices for demos, tests and benchmarks.
 //! - [`device`]: a device as a caller submits it ([`device::DeviceInput`]), identity rules,
@@ -10,6 +11,7 @@
 //!   split and convert.
 //! - [`codes`]: the stable per-device error codes shared by every channel.
 
+pub mod account;
 pub mod codes;
 pub mod csv;
 pub mod device;

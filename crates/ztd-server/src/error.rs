@@ -17,6 +17,8 @@ use utoipa::ToSchema;
 use ztd_domain::codes::RowError;
 use ztd_storage::{Role, StorageError};
 
+use crate::app::{self, DeviceRefusal, Resource};
+
 /// The inner object of the error envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 pub struct ErrorBody {
@@ -75,7 +77,7 @@ pub enum ApiError {
     /// The resource does not exist or belongs to a tenant the caller may not see: the two are
     /// answered identically.
     #[error("no {resource} with id {id}")]
-    NotFound { resource: &'static str, id: String },
+    NotFound { resource: Resource, id: String },
     /// The path matches no route.
     #[error("no route for {method} {path}")]
     NoRoute { method: String, path: String },
@@ -104,7 +106,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn not_found(resource: &'static str, id: impl std::fmt::Display) -> Self {
+    pub fn not_found(resource: Resource, id: impl std::fmt::Display) -> Self {
         Self::NotFound { resource, id: id.to_string() }
     }
 
@@ -174,7 +176,7 @@ impl ApiError {
             Self::ForbiddenRole { .. } => "forbidden_role",
             Self::ForbiddenOrgKind { .. } => "forbidden_org_kind",
             Self::RelationshipRequired { .. } => "relationship_required",
-            Self::NotFound { resource, .. } => not_found_code(resource),
+            Self::NotFound { resource, .. } => resource.not_found_code(),
             Self::NoRoute { .. } => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Forbidden { code, .. }
@@ -192,7 +194,7 @@ impl ApiError {
     pub fn ztd_code(&self) -> Option<u16> {
         match self {
             Self::InvalidRequestBody { .. } => Some(801),
-            Self::NotFound { resource: "device", .. } => Some(812),
+            Self::NotFound { resource: Resource::Device, .. } => Some(812),
             Self::Device { error, .. } => error.code.ztd_code(),
             _ => None,
         }
@@ -243,53 +245,66 @@ impl ApiError {
     }
 }
 
-fn not_found_code(resource: &str) -> &'static str {
-    match resource {
-        "organisation" => "organisation_not_found",
-        "customer" => "customer_not_found",
-        "user" => "user_not_found",
-        "api key" => "api_key_not_found",
-        "invitation" => "invitation_not_found",
-        "relationship" => "relationship_not_found",
-        "profile" => "profile_not_found",
-        "device" => "device_not_found",
-        "batch" => "batch_not_found",
-        _ => "not_found",
-    }
-}
 
 impl From<StorageError> for ApiError {
     /// Handlers map `NotFound` and `Conflict` with context first; what reaches this generic
     /// conversion is answered plainly.
     fn from(error: StorageError) -> Self {
         match error {
-            StorageError::NotFound => Self::NotFound { resource: "resource", id: "requested".into() },
-            StorageError::Conflict(rule) => {
-                Self::conflict("conflict", format!("the request conflicts with {rule}"))
-            }
             StorageError::InvalidCursor => {
                 Self::InvalidParameter { message: "the cursor is not one this service handed out".into() }
             }
-            StorageError::ConsentRevoked => consent_revoked(),
-            other => Self::Internal(other.to_string()),
+            other => app::Error::from(other).into(),
         }
     }
 }
 
-/// Consent ended while the request's work was under way (storage re-checks the relationship in
-/// every transaction of a partner's work; docs/domain.md#consent). Same code as at the door.
-pub fn consent_revoked() -> ApiError {
-    ApiError::forbidden(
-        "relationship_required",
-        "the customer revoked the relationship while this request was under way; nothing of it was kept",
-    )
-    .with_hint("the customer's admin must accept a new invitation link first")
+impl From<ztd_domain::account::AccountFieldError> for ApiError {
+    fn from(error: ztd_domain::account::AccountFieldError) -> Self {
+        app::Error::from(error).into()
+    }
+}
+
+impl From<app::Error> for ApiError {
+    /// The use cases' refusals as HTTP answers (docs/domain.md#http-contract).
+    fn from(error: app::Error) -> Self {
+        use app::Error as E;
+        match error {
+            E::Unauthenticated => Self::Unauthenticated,
+            E::ForbiddenRole { needed, actual } => Self::ForbiddenRole { needed, actual },
+            E::ForbiddenOrgKind { message } => Self::ForbiddenOrgKind { message },
+            E::RelationshipRequired { customer_id } => Self::RelationshipRequired { customer_id },
+            // Consent ended while the work was under way: same code as at the door.
+            E::ConsentRevoked => Self::Forbidden {
+                code: "relationship_required",
+                message: E::ConsentRevoked.to_string(),
+                hint: Some("the customer's admin must accept a new invitation link first".into()),
+            },
+            E::Forbidden { code: "csrf_rejected", .. } => Self::CsrfRejected,
+            E::Forbidden { code, message, hint } => Self::Forbidden { code, message, hint },
+            E::NotFound { resource, id } => Self::NotFound { resource, id },
+            E::Malformed { message } => Self::InvalidRequestBody { message },
+            E::Invalid { code, message, hint } => Self::Unprocessable { code, message, hint },
+            E::Conflict { code, message, hint } => Self::Conflict { code, message, hint },
+            E::Gone { code, message, hint } => Self::Gone { code, message, hint },
+            E::Device { refusal, error } => {
+                let status = match refusal {
+                    DeviceRefusal::Unusable => StatusCode::UNPROCESSABLE_ENTITY,
+                    DeviceRefusal::Unknown => StatusCode::NOT_FOUND,
+                    DeviceRefusal::Unassigned => StatusCode::CONFLICT,
+                };
+                Self::Device { status, error }
+            }
+            E::Storage(other) => Self::Internal(other.to_string()),
+            E::Internal(detail) => Self::Internal(detail),
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Self::Internal(detail) = &self {
-            // The request id is on the enclosing span (see `app::request_span`).
+            // The request id is on the enclosing span (see `router::request_span`).
             tracing::error!(error = %detail, "internal error");
         }
         let status = self.status();
@@ -312,11 +327,7 @@ struct PendingErrorBody(ErrorBody);
 
 /// Middleware: completes every error envelope with the request's `x-request-id`.
 pub async fn fill_request_id(request: Request, next: Next) -> Response {
-    let request_id = request
-        .headers()
-        .get(crate::app::REQUEST_ID_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    let request_id = crate::request_id::from_headers(request.headers());
     let mut response = next.run(request).await;
     if let Some(PendingErrorBody(mut body)) = response.extensions_mut().remove::<PendingErrorBody>() {
         body.request_id = request_id;
@@ -448,7 +459,7 @@ mod tests {
 
     #[test]
     fn device_not_found_carries_812() {
-        let error = ApiError::not_found("device", "abc");
+        let error = ApiError::not_found(Resource::Device, "abc");
         assert_eq!(error.code(), "device_not_found");
         assert_eq!(error.ztd_code(), Some(812));
         assert_eq!(error.status(), StatusCode::NOT_FOUND);

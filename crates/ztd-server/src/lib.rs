@@ -1,23 +1,26 @@
 //! The ztd service: axum HTTP API, portal and batch worker.
 //!
 //! - [`config`]: the service's configuration, a plain struct.
-//! - [`app::build_app`]: the router with its middleware (request ids, tracing, metrics, limits).
+//! - [`router::build_app`]: the router with its middleware (request ids, tracing, metrics, limits).
 //! - [`access`]: authentication and the permission-scoped handles every handler goes through.
 //! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
 //! - [`api`]: handlers, one module per resource; [`openapi`]: the generated document.
 //! - [`services`]: operations shared by the API and `ztd admin`.
 //! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
 
-pub mod access;
-pub mod api;
 pub mod app;
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod http_auth;
 pub mod observability;
 pub mod openapi;
 pub mod pipeline;
 pub mod portal;
+pub mod rate_limit;
+pub mod request_id;
+pub mod router;
 pub mod server;
 pub mod services;
 pub mod state;
@@ -25,7 +28,7 @@ pub mod state;
 pub mod testing;
 pub mod worker;
 
-pub use app::build_app;
+pub use router::build_app;
 pub use config::Config;
 pub use error::ApiError;
 pub use state::AppState;

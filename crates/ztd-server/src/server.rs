@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::build_app;
+use crate::router::build_app;
 use crate::state::AppState;
 use crate::worker::{WorkerPool, WorkerSettings};
 

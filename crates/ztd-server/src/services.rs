@@ -7,106 +7,16 @@ use ztd_storage::{
     ApiKey, Conflict, Database, NewAuditEvent, OrgKind, Organisation, Role, StorageError, User,
 };
 
-use crate::access::AuditActor;
+use crate::app::access::AuditActor;
 use crate::auth;
 use crate::error::ApiError;
 
-/// An organisation's display name: 1–200 characters, no surrounding whitespace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgName(String);
-
-impl OrgName {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let trimmed = text.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 200 || trimmed.chars().any(char::is_control) {
-            return Err(ApiError::unprocessable(
-                "invalid_name",
-                format!("organisation name {text:?} must be 1 to 200 printable characters"),
-            ));
-        }
-        Ok(Self(trimmed.to_owned()))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A DNS domain such as `contoso.com`, lowercased (the tenant domain of the configuration file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Domain(String);
-
-impl Domain {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let domain = text.trim().trim_end_matches('.').to_ascii_lowercase();
-        let label_ok = |label: &str| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        };
-        if domain.len() > 253 || !domain.contains('.') || !domain.split('.').all(label_ok) {
-            return Err(ApiError::unprocessable("invalid_domain", format!("{text:?} is not a domain name"))
-                .with_hint("use the tenant's DNS domain, e.g. contoso.com"));
-        }
-        Ok(Self(domain))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An email address used to sign in: trimmed, lowercased, one `@` with text on both sides.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let email = text.trim().to_lowercase();
-        let valid = match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.is_empty()
-                    && !domain.contains('@')
-                    && email.len() <= 254
-                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            }
-            None => false,
-        };
-        if !valid {
-            return Err(ApiError::unprocessable(
-                "invalid_email",
-                format!("{text:?} is not an email address"),
-            ));
-        }
-        Ok(Self(email))
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A short label for an API key: 1–100 printable characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyName(String);
-
-impl KeyName {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let trimmed = text.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control) {
-            return Err(ApiError::unprocessable(
-                "invalid_name",
-                format!("API key name {text:?} must be 1 to 100 printable characters"),
-            ));
-        }
-        Ok(Self(trimmed.to_owned()))
-    }
-}
+pub use ztd_domain::account::{Domain, Email, KeyName, OrgName};
 
 async fn org_or_not_found(db: &dyn Database, org_id: Uuid) -> Result<Organisation, ApiError> {
     match db.get_org(org_id).await {
         Ok(org) => Ok(org),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("organisation", org_id)),
+        Err(StorageError::NotFound) => Err(ApiError::not_found(crate::app::Resource::Organisation, org_id)),
         Err(other) => Err(other.into()),
     }
 }
@@ -243,7 +153,7 @@ pub async fn create_api_key(
     let key = ApiKey {
         id: Uuid::new_v4(),
         org_id,
-        name: name.0.clone(),
+        name: name.as_str().to_owned(),
         role,
         key_hash: issued.hash,
         created_at: Utc::now(),
@@ -286,32 +196,3 @@ pub async fn bootstrap_operator(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Admin@Contoso.COM ").unwrap().as_str(), "admin@contoso.com");
-        for bad in ["", "no-at", "@x.com", "a@", "a b@x.com", "a@b@c"] {
-            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
-        }
-    }
-
-    #[test]
-    fn domains_are_lowercased_and_checked() {
-        assert_eq!(Domain::parse("Contoso.com.").unwrap().as_str(), "contoso.com");
-        for bad in ["contoso", "-a.com", "a..com", "a b.com", "ä.com"] {
-            assert!(Domain::parse(bad).is_err(), "{bad:?} accepted");
-        }
-    }
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(OrgName::parse("  Contoso ").unwrap().as_str(), "Contoso");
-        assert!(OrgName::parse("   ").is_err());
-        assert!(OrgName::parse(&"x".repeat(201)).is_err());
-        assert!(KeyName::parse("factory line 3").is_ok());
-        assert!(KeyName::parse("").is_err());
-    }
-}

@@ -16,12 +16,12 @@ pub struct AppState {
     /// Wakes a batch worker when a batch is queued (see [`crate::worker`]).
     pub batch_wakeup: crate::worker::BatchWakeup,
     /// Per-client rate limit of the first-boot lookup.
-    pub lookup_limiter: Arc<crate::api::lookup::RateLimiter>,
+    pub lookup_limiter: Arc<crate::rate_limit::RateLimiter>,
 }
 
 impl AppState {
     pub fn new(db: Arc<dyn Database>, config: Config, metrics: PrometheusHandle) -> Self {
-        let lookup_limiter = Arc::new(crate::api::lookup::RateLimiter::new(config.lookup_rate_per_minute));
+        let lookup_limiter = Arc::new(crate::rate_limit::RateLimiter::new(config.lookup_rate_per_minute));
         Self { db, config: Arc::new(config), metrics, batch_wakeup: Default::default(), lookup_limiter }
     }
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use ztd_storage::testing::{drop_postgres_database, fresh_postgres_url, TempSqlite};
 use ztd_storage::{Database, OrgKind, Organisation, Role};
 
-use crate::access::AuditActor;
+use crate::app::access::AuditActor;
 use crate::config::Config;
 use crate::server::{self, RunningServer};
 use crate::services::{self, KeyName, OrgName};

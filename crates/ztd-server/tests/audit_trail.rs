@@ -9,7 +9,7 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use uuid::Uuid;
-use ztd_server::access::AuditActor;
+use ztd_server::app::access::AuditActor;
 use ztd_server::services::{self, Email};
 use ztd_server::testing::{error_body, TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};

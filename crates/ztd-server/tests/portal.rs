@@ -5,7 +5,7 @@ mod batches_support;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
-use ztd_server::access::AuditActor;
+use ztd_server::app::access::AuditActor;
 use ztd_server::services::{self, Email};
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Role};

@@ -27,7 +27,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use server_process::intune_csv;
 use ztd_domain::synth::{self, SyntheticDevice};
-use ztd_server::access::AuditActor;
+use ztd_server::app::access::AuditActor;
 use ztd_server::services::{self, Email};
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Organisation, Role};

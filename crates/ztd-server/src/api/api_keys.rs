@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use ztd_storage::{ApiKey, Role, StorageError};
 
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorEnvelope};
 use crate::services::{self, KeyName};
 use crate::state::AppState;
@@ -111,7 +111,7 @@ pub async fn revoke_api_key(access: Access, ApiPath(id): ApiPath<Uuid>) -> Resul
     let audit = access.audit("api_key.revoke", "api_key", id, Some(access.org_id()), serde_json::json!({}));
     match access.db().revoke_api_key(access.org_id(), id, Utc::now(), &audit).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("api key", id)),
+        Err(StorageError::NotFound) => Err(ApiError::not_found(crate::app::Resource::ApiKey, id)),
         Err(other) => Err(other.into()),
     }
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use ztd_storage::{ActorKind, AuditEvent, AuditFilter};
 
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::{ApiError, ApiQuery};
 use crate::state::AppState;
 

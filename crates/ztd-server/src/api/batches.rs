@@ -20,7 +20,7 @@ use uuid::Uuid;
 use ztd_domain::csv::Diagnostic;
 use ztd_storage::{Batch, BatchItem, BatchStatus, ItemStatus, StorageError};
 
-use crate::access::{Access, Need};
+use crate::app::access::{Access, Need};
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorEnvelope};
 use crate::pipeline::{self, IntakeError, IntakeLimits, SubmittedRow};
 use crate::state::AppState;
@@ -462,7 +462,7 @@ pub async fn show_batch(
     let owner = access.owner();
     let batch = match state.db.get_batch(&owner, id).await {
         Ok(batch) => batch,
-        Err(StorageError::NotFound) => return Err(ApiError::not_found("batch", id)),
+        Err(StorageError::NotFound) => return Err(ApiError::not_found(crate::app::Resource::Batch, id)),
         Err(other) => return Err(other.into()),
     };
     Ok(Json(batch_view(&state, &owner, batch, &query).await?))
@@ -576,10 +576,7 @@ fn file_rejection(headers: &HeaderMap, diagnostics: &[Diagnostic]) -> Response {
                 ztd_code: Some(801),
                 message,
                 hint: first.map(|diagnostic| diagnostic.hint.clone()),
-                request_id: headers
-                    .get(crate::app::REQUEST_ID_HEADER)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned),
+                request_id: crate::request_id::from_headers(headers),
             },
             diagnostics: diagnostics.iter().filter_map(|d| serde_json::to_value(d).ok()).collect(),
         },

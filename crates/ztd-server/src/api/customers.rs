@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use ztd_storage::{OrgKind, RelationshipKind};
 
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use ztd_storage::{Device, DeviceFilter, DeviceState, Profile, StorageError};
 
-use crate::access::{Access, Need, Reach};
+use crate::app::access::{Access, Need, Reach};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorEnvelope};
 use crate::pipeline::{TagCatalog, TagDecision};
 use crate::state::AppState;
@@ -248,8 +248,8 @@ pub async fn show_device(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<DeviceView>, ApiError> {
     let scope = access.device_scope(id, Need::Read).await?;
-    let mut renderer = DeviceRenderer::new(state.db.as_ref(), scope.device.customer_id).await?;
-    Ok(Json(renderer.render(scope.device, true).await?))
+    let mut renderer = DeviceRenderer::new(state.db.as_ref(), scope.device().customer_id).await?;
+    Ok(Json(renderer.render(scope.device().clone(), true).await?))
 }
 
 /// Changes a device's group tag; the profile follows at once (same tag rules as registration).
@@ -270,7 +270,7 @@ pub async fn update_device(
     ApiJson(body): ApiJson<UpdateDeviceRequest>,
 ) -> Result<Json<DeviceView>, ApiError> {
     let scope = access.device_scope(id, Need::Register).await?;
-    let device = scope.device;
+    let device = scope.device().clone();
     if device.state == DeviceState::Deregistered {
         return Err(deregistered(id));
     }
@@ -298,7 +298,7 @@ pub async fn update_device(
         match state.db.update_device_tag(&access.owner(), id, group_tag.as_deref(), profile_id, &audit).await
         {
             Ok(device) => device,
-            Err(StorageError::NotFound) => return Err(ApiError::not_found("device", id)),
+            Err(StorageError::NotFound) => return Err(ApiError::not_found(crate::app::Resource::Device, id)),
             Err(other) => return Err(other.into()),
         };
     let mut renderer = DeviceRenderer::new(state.db.as_ref(), updated.customer_id).await?;
@@ -321,7 +321,7 @@ pub async fn deregister_device(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<(StatusCode, Json<DeviceView>), ApiError> {
     let scope = access.device_scope(id, Need::Register).await?;
-    let device = scope.device;
+    let device = scope.device().clone();
     if device.state == DeviceState::Deregistered {
         return Err(deregistered(id));
     }
@@ -334,7 +334,7 @@ pub async fn deregister_device(
     );
     let gone = match state.db.deregister_device(&access.owner(), id, Utc::now(), &audit).await {
         Ok(device) => device,
-        Err(StorageError::NotFound) => return Err(ApiError::not_found("device", id)),
+        Err(StorageError::NotFound) => return Err(ApiError::not_found(crate::app::Resource::Device, id)),
         Err(StorageError::Conflict(_)) => return Err(deregistered(id)),
         Err(other) => return Err(other.into()),
     };

@@ -22,7 +22,7 @@ use ztd_storage::{
 };
 
 use super::relationships::{self, RelationshipView};
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::auth;
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorEnvelope};
 use crate::state::AppState;
@@ -188,7 +188,7 @@ pub async fn withdraw_invitation(access: Access, ApiPath(id): ApiPath<Uuid>) -> 
     let audit = access.audit("invitation.withdraw", "invitation", id, None, serde_json::json!({}));
     match access.db().withdraw_invitation(access.org_id(), id, Utc::now(), &audit).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("invitation", id)),
+        Err(StorageError::NotFound) => Err(ApiError::not_found(crate::app::Resource::Invitation, id)),
         Err(other) => Err(other.into()),
     }
 }
@@ -218,7 +218,7 @@ pub async fn accept_invitation(
     let invitation = match db.find_invitation_by_token_hash(&auth::hash_token(&token)).await {
         Ok(invitation) => invitation,
         Err(StorageError::NotFound) => {
-            return Err(ApiError::NotFound { resource: "invitation", id: "matching this link".into() })
+            return Err(ApiError::NotFound { resource: crate::app::Resource::Invitation, id: "matching this link".into() })
         }
         Err(other) => return Err(other.into()),
     };

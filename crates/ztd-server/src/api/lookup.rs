@@ -10,10 +10,8 @@
 //! (`lookup_rate_per_minute`, burst of the same size); beyond it `429` with `Retry-After`.
 //! Behind a reverse proxy, every device shares the proxy's address: raise the rate there.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
@@ -74,8 +72,7 @@ pub async fn lookup(
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> Response {
     // The activation's audit event carries the request that caused it.
-    let request_id =
-        headers.get(crate::app::REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let request_id = crate::request_id::from_headers(&headers);
     let started = Instant::now();
     let client =
         connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());
@@ -189,84 +186,7 @@ async fn activate(state: &AppState, device: &Device, request_id: Option<String>)
     Ok(())
 }
 
-/// Per-client token buckets: `per_minute` lookups a minute, bursts of the same size.
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
-}
-
-/// Buckets kept before idle (full) ones are dropped.
-const MAX_TRACKED_CLIENTS: usize = 10_000;
-
-impl RateLimiter {
-    /// `per_minute == 0` turns the limit off.
-    pub fn new(per_minute: u32) -> Self {
-        Self { per_minute, buckets: Mutex::new(HashMap::new()) }
-    }
-
-    /// Takes one token for `client`, or says how long until one is available.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() >= MAX_TRACKED_CLIENTS && !buckets.contains_key(&client) {
-            buckets.retain(|_, bucket| {
-                bucket.tokens + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
-                    < capacity
-            });
-        }
-        let bucket = buckets.entry(client).or_insert(Bucket { tokens: capacity, updated: now });
-        let refill = now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second;
-        bucket.tokens = (bucket.tokens + refill).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64(((1.0 - bucket.tokens) / per_second).ceil()))
-        }
-    }
-}
-
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(lookup))]
 pub struct Doc;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bucket_allows_a_burst_then_refuses_with_the_wait() {
-        let limiter = RateLimiter::new(60);
-        let client = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
-        let start = Instant::now();
-        for _ in 0..60 {
-            assert!(limiter.check(client, start).is_ok());
-        }
-        assert_eq!(limiter.check(client, start), Err(Duration::from_secs(1)));
-        // Another client has its own bucket.
-        assert!(limiter.check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), start).is_ok());
-        // One token a second comes back.
-        assert!(limiter.check(client, start + Duration::from_secs(1)).is_ok());
-        assert!(limiter.check(client, start + Duration::from_secs(1)).is_err());
-    }
-
-    #[test]
-    fn zero_turns_the_limit_off() {
-        let limiter = RateLimiter::new(0);
-        let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        let now = Instant::now();
-        assert!((0..10_000).all(|_| limiter.check(client, now).is_ok()));
-    }
-}

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use ztd_storage::{OrgKind, Organisation, Role};
 
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
 use crate::services::{self, Domain, Email, OrgName};
 use crate::state::AppState;

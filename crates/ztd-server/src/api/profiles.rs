@@ -1,10 +1,5 @@
-//! A customer's deployment profiles (docs/domain.md#profiles-and-group-tags). Anyone who may see the customer reads them
-//! (partners need the exact group tags to register); only the customer's own admins change them.
-//!
-//! Decisions: the three built-in managed-desktop profiles keep their name and tag and cannot be
-//! deleted (their tags are what MMD devices are shipped with); their settings can be edited.
-//! `settings` in a request is merged over the current settings (the MMD defaults for a new
-//! profile), so a client sends only what it changes.
+//! HTTP adapter of a customer's deployment profiles; the rules are in [`crate::app::profiles`]
+//! (docs/domain.md#profiles-and-group-tags).
 
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
@@ -13,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use ztd_domain::profile::{self as domain, ProfileSettings};
-use ztd_storage::{Profile, StorageError};
+use ztd_storage::Profile;
 
-use crate::access::{Access, CustomerScope, Need};
+use crate::app::access::Access;
+use crate::app::profiles::{self as usecase, NewProfile, ProfileChanges};
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorEnvelope};
 use crate::state::AppState;
 
@@ -98,50 +93,6 @@ pub struct UpdateProfileRequest {
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-fn invalid_profile(error: domain::ProfileError) -> ApiError {
-    ApiError::unprocessable("invalid_profile", error.to_string())
-}
-
-/// Merges `changes` over `current` and parses the result: unknown keys and wrong types are the
-/// caller's body errors (400), rule breaks (a 16-character name template) are 422.
-fn merge_settings(
-    current: serde_json::Value,
-    changes: Option<serde_json::Map<String, serde_json::Value>>,
-) -> Result<ProfileSettings, ApiError> {
-    let mut merged = match current {
-        serde_json::Value::Object(map) => map,
-        _ => serde_json::to_value(ProfileSettings::default())
-            .ok()
-            .and_then(|value| value.as_object().cloned())
-            .unwrap_or_default(),
-    };
-    merged.extend(changes.unwrap_or_default());
-    let settings: ProfileSettings = serde_json::from_value(serde_json::Value::Object(merged))
-        .map_err(|error| ApiError::InvalidRequestBody { message: format!("invalid settings: {error}") })?;
-    settings.validate().map_err(invalid_profile)?;
-    Ok(settings)
-}
-
-fn settings_json(settings: &ProfileSettings) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(settings).map_err(ApiError::internal)
-}
-
-fn tag_taken(tag: &str) -> ApiError {
-    ApiError::conflict(
-        "group_tag_taken",
-        format!("this customer already has a profile with group tag {tag:?}"),
-    )
-    .with_hint("group tags are unique per customer; pick another or edit the existing profile")
-}
-
-async fn profile_in_scope(access: &Access, scope: &CustomerScope, id: Uuid) -> Result<Profile, ApiError> {
-    match access.db().get_profile(scope.customer_id(), id).await {
-        Ok(profile) => Ok(profile),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("profile", id)),
-        Err(other) => Err(other.into()),
-    }
-}
-
 /// The customer's profiles, built-in ones included.
 #[utoipa::path(get, path = "/api/v1/customers/{customer_id}/profiles", tag = "profiles",
     security(("bearer" = [])),
@@ -155,8 +106,7 @@ pub async fn list_profiles(
     access: Access,
     ApiPath(customer_id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<ProfileView>>, ApiError> {
-    let scope = access.customer_scope(customer_id, Need::Read).await?;
-    let profiles = access.db().list_profiles(scope.customer_id()).await?;
+    let profiles = usecase::list(&access, customer_id).await?;
     Ok(Json(profiles.into_iter().map(ProfileView::from).collect()))
 }
 
@@ -176,33 +126,9 @@ pub async fn create_profile(
     ApiPath(customer_id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<CreateProfileRequest>,
 ) -> Result<(StatusCode, Json<ProfileView>), ApiError> {
-    let scope = access.customer_scope(customer_id, Need::Manage).await?;
-    domain::validate_display_name(&body.name).map_err(invalid_profile)?;
-    domain::validate_group_tag(&body.group_tag).map_err(invalid_profile)?;
-    let settings = merge_settings(serde_json::Value::Null, body.settings)?;
-    let now = Utc::now();
-    let profile = Profile {
-        id: Uuid::new_v4(),
-        customer_id: scope.customer_id(),
-        name: body.name,
-        group_tag: body.group_tag,
-        settings: settings_json(&settings)?,
-        built_in: false,
-        created_at: now,
-        updated_at: now,
-    };
-    let audit = access.audit(
-        "profile.create",
-        "profile",
-        profile.id,
-        Some(scope.customer_id()),
-        serde_json::json!({ "name": profile.name, "group_tag": profile.group_tag }),
-    );
-    match access.db().create_profile(&profile, &audit).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(profile.into()))),
-        Err(StorageError::Conflict(_)) => Err(tag_taken(&profile.group_tag)),
-        Err(other) => Err(other.into()),
-    }
+    let new = NewProfile { name: body.name, group_tag: body.group_tag, settings: body.settings };
+    let profile = usecase::create(&access, customer_id, new).await?;
+    Ok((StatusCode::CREATED, Json(profile.into())))
 }
 
 /// Changes a profile's name, group tag or settings (the customer's admins). A new group tag
@@ -225,44 +151,8 @@ pub async fn update_profile(
     ApiPath((customer_id, id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(body): ApiJson<UpdateProfileRequest>,
 ) -> Result<Json<ProfileView>, ApiError> {
-    let scope = access.customer_scope(customer_id, Need::Manage).await?;
-    let mut profile = profile_in_scope(&access, &scope, id).await?;
-    let renames = body.name.as_ref().is_some_and(|name| *name != profile.name);
-    let retags = body.group_tag.as_ref().is_some_and(|tag| *tag != profile.group_tag);
-    if profile.built_in && (renames || retags) {
-        return Err(ApiError::conflict(
-            "built_in_profile",
-            format!(
-                "{:?} is a built-in managed-desktop profile: its name and group tag are fixed",
-                profile.name
-            ),
-        )
-        .with_hint("create a custom profile for another tag; the built-in's settings can be changed"));
-    }
-    if let Some(name) = body.name {
-        domain::validate_display_name(&name).map_err(invalid_profile)?;
-        profile.name = name;
-    }
-    if let Some(tag) = body.group_tag {
-        domain::validate_group_tag(&tag).map_err(invalid_profile)?;
-        profile.group_tag = tag;
-    }
-    let settings = merge_settings(profile.settings.clone(), body.settings)?;
-    profile.settings = settings_json(&settings)?;
-    profile.updated_at = Utc::now();
-    let audit = access.audit(
-        "profile.update",
-        "profile",
-        id,
-        Some(scope.customer_id()),
-        serde_json::json!({ "name": profile.name, "group_tag": profile.group_tag, "settings": profile.settings }),
-    );
-    match access.db().update_profile(&profile, &audit).await {
-        Ok(()) => Ok(Json(profile.into())),
-        Err(StorageError::Conflict(_)) => Err(tag_taken(&profile.group_tag)),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("profile", id)),
-        Err(other) => Err(other.into()),
-    }
+    let changes = ProfileChanges { name: body.name, group_tag: body.group_tag, settings: body.settings };
+    Ok(Json(usecase::update(&access, customer_id, id, changes).await?.into()))
 }
 
 /// Deletes a custom profile no device uses (the customer's admins).
@@ -282,31 +172,8 @@ pub async fn delete_profile(
     access: Access,
     ApiPath((customer_id, id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = access.customer_scope(customer_id, Need::Manage).await?;
-    let profile = profile_in_scope(&access, &scope, id).await?;
-    if profile.built_in {
-        return Err(ApiError::conflict(
-            "built_in_profile",
-            format!("{:?} is a built-in managed-desktop profile and cannot be deleted", profile.name),
-        ));
-    }
-    let audit = access.audit(
-        "profile.delete",
-        "profile",
-        id,
-        Some(scope.customer_id()),
-        serde_json::json!({ "name": profile.name, "group_tag": profile.group_tag }),
-    );
-    match access.db().delete_profile(scope.customer_id(), id, &audit).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StorageError::Conflict(_)) => Err(ApiError::conflict(
-            "profile_in_use",
-            format!("devices use profile {:?} (group tag {:?})", profile.name, profile.group_tag),
-        )
-        .with_hint("move or deregister those devices first")),
-        Err(StorageError::NotFound) => Err(ApiError::not_found("profile", id)),
-        Err(other) => Err(other.into()),
-    }
+    usecase::delete(&access, customer_id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(utoipa::OpenApi)]

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use ztd_storage::{Database, Relationship, RelationshipKind, Role, StorageError};
 
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::{ApiError, ApiPath, ErrorEnvelope};
 use crate::state::AppState;
 
@@ -84,7 +84,7 @@ pub async fn list_relationships(access: Access) -> Result<Json<Vec<RelationshipV
 pub async fn revoke_relationship(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
     access.require_role(Role::Admin)?;
     let db = access.db();
-    let missing = || ApiError::not_found("relationship", id);
+    let missing = || ApiError::not_found(crate::app::Resource::Relationship, id);
     let relationship = match db.get_relationship(access.org_id(), id).await {
         Ok(relationship) => relationship,
         Err(StorageError::NotFound) => return Err(missing()),

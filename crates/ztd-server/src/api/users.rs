@@ -10,7 +10,7 @@ use uuid::Uuid;
 use ztd_storage::{Role, User};
 
 use super::orgs::CreatedUserView;
-use crate::access::Access;
+use crate::app::access::Access;
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
 use crate::services::{self, Email};
 use crate::state::AppState;

@@ -113,10 +113,6 @@ pub async fn sign_in_form(
     sign_in_response(&state, &token, StatusCode::OK, sign_in_page(&token, "", &next, None, notice))
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get(crate::app::REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).map(str::to_owned)
-}
-
 async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
     tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -186,7 +182,7 @@ pub async fn sign_in(
         expires_at: now + lifetime,
     };
     let audit = NewAuditEvent {
-        request_id: request_id(&headers),
+        request_id: crate::request_id::from_headers(&headers),
         actor_kind: ActorKind::User,
         actor_id: Some(user.id),
         actor_org_id: Some(user.org_id),

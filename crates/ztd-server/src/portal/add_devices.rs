@@ -31,7 +31,7 @@ use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::access::{self, Need};
+use crate::app::access::{self, Need};
 use crate::api::batches::{self, BatchView, CreateBatchQuery, FileRejection, RowResult, ShowBatchQuery};
 use crate::api::profiles::{self, ProfileView};
 use crate::error::{ApiError, ApiPath, ApiQuery};
@@ -368,8 +368,9 @@ pub async fn upload(
     let (customer, profiles) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
     let form = read_upload(multipart, max_bytes).await?;
-    access::verify_csrf(portal.caller(), form.csrf_token.as_deref())
-        .map_err(|_| PortalError::CsrfRejected)?;
+    if !access::csrf_matches(portal.caller(), form.csrf_token.as_deref()) {
+        return Err(PortalError::CsrfRejected);
+    }
     let choice = form.choice.clone();
     let page = |status: StatusCode, outcome: Outcome<'_>| {
         (status, form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
@@ -403,7 +404,7 @@ pub async fn upload(
     if let Some(request_id) =
         portal.caller().request_id.as_deref().and_then(|id| HeaderValue::from_str(id).ok())
     {
-        headers.insert(crate::app::REQUEST_ID_HEADER, request_id);
+        headers.insert(crate::request_id::HEADER, request_id);
     }
     let query = CreateBatchQuery {
         group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),

@@ -31,6 +31,12 @@ pub enum PortalError {
     Api(#[from] ApiError),
 }
 
+impl From<crate::app::Error> for PortalError {
+    fn from(error: crate::app::Error) -> Self {
+        Self::Api(error.into())
+    }
+}
+
 impl From<ztd_storage::StorageError> for PortalError {
     fn from(error: ztd_storage::StorageError) -> Self {
         Self::Api(error.into())

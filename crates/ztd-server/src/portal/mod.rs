@@ -46,7 +46,7 @@ use axum::{Extension, Router};
 
 use crate::state::AppState;
 
-/// Every portal route. Merged into the service's router by [`crate::app::build_app`].
+/// Every portal route. Merged into the service's router by [`crate::router::build_app`].
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))

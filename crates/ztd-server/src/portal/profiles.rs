@@ -1,6 +1,6 @@
 //! Deployment profiles: the list, and a create/edit form with the configuration file a device
 //! would receive, previewed from what is typed (the domain's `render_configuration`) before
-//! anything is saved. Saving goes through the API's profile handlers.
+//! anything is saved. Saving goes through the profile use cases ([`crate::app::profiles`]).
 
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,8 +13,8 @@ use super::customers::customer_name;
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, Portal};
 use super::view::{self, Field, Section};
-use crate::api::profiles::{self, CreateProfileRequest, ProfileView, UpdateProfileRequest};
-use crate::error::{ApiJson, ApiPath};
+use crate::app::profiles::{self, NewProfile, ProfileChanges};
+use crate::error::ApiError;
 
 /// What the person typed; checkboxes are present only when ticked.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -231,7 +231,7 @@ pub async fn list(
     Path(customer_id): Path<Uuid>,
     Query(query): Query<ListQuery>,
 ) -> Result<Markup, PortalError> {
-    let profiles = profiles::list_profiles(portal.handle(), ApiPath(customer_id)).await?.0;
+    let profiles = profiles::list(portal.access(), customer_id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let can_edit = portal.is_customer() && portal.is_admin() && portal.org().id == customer_id;
     let content = html! {
@@ -262,7 +262,7 @@ pub async fn list(
 
 pub async fn new_form(portal: Portal, Path(customer_id): Path<Uuid>) -> Result<Markup, PortalError> {
     // Reading the profiles first lets the access layer refuse a customer the caller cannot see.
-    let _visible = profiles::list_profiles(portal.handle(), ApiPath(customer_id)).await?;
+    let _visible = profiles::list(portal.access(), customer_id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let form = ProfileForm::from_profile("", "", &ProfileSettings::default());
     Ok(form_page(&portal, customer_id, &customer, None, &form, None))
@@ -276,34 +276,26 @@ pub async fn create(
     if form.wants_preview() {
         return Ok(form_page(&portal, customer_id, &customer, None, &form, None).into_response());
     }
-    let request = CreateProfileRequest {
+    let new = NewProfile {
         name: form.name.clone(),
         group_tag: form.group_tag.clone(),
         settings: Some(form.settings_map()),
     };
-    match profiles::create_profile(portal.handle(), ApiPath(customer_id), ApiJson(request)).await {
+    match profiles::create(portal.access(), customer_id, new).await {
         Ok(_) => Ok(Redirect::to(&format!("/customers/{customer_id}/profiles?notice=saved")).into_response()),
         Err(error) => {
+            let error = ApiError::from(error);
             let page = form_page(&portal, customer_id, &customer, None, &form, Some(&error::explain(&error)));
             Ok((error.status(), page).into_response())
         }
     }
 }
 
-async fn find(portal: &Portal, customer_id: Uuid, id: Uuid) -> Result<ProfileView, PortalError> {
-    profiles::list_profiles(portal.handle(), ApiPath(customer_id))
-        .await?
-        .0
-        .into_iter()
-        .find(|profile| profile.id == id)
-        .ok_or_else(|| crate::error::ApiError::not_found("profile", id).into())
-}
-
 pub async fn edit_form(
     portal: Portal,
     Path((customer_id, id)): Path<(Uuid, Uuid)>,
 ) -> Result<Markup, PortalError> {
-    let profile = find(&portal, customer_id, id).await?;
+    let profile = profiles::get(portal.access(), customer_id, id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let settings: ProfileSettings = serde_json::from_value(profile.settings.clone()).unwrap_or_default();
     let form = ProfileForm::from_profile(&profile.name, &profile.group_tag, &settings);
@@ -315,7 +307,7 @@ pub async fn update(
     Path((customer_id, id)): Path<(Uuid, Uuid)>,
     CsrfForm(portal, mut form): CsrfForm<ProfileForm>,
 ) -> Result<Response, PortalError> {
-    let profile = find(&portal, customer_id, id).await?;
+    let profile = profiles::get(portal.access(), customer_id, id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let existing = Existing { id, built_in: profile.built_in };
     if profile.built_in {
@@ -326,14 +318,15 @@ pub async fn update(
     if form.wants_preview() {
         return Ok(form_page(&portal, customer_id, &customer, Some(&existing), &form, None).into_response());
     }
-    let request = UpdateProfileRequest {
+    let changes = ProfileChanges {
         name: (!profile.built_in).then(|| form.name.clone()),
         group_tag: (!profile.built_in).then(|| form.group_tag.clone()),
         settings: Some(form.settings_map()),
     };
-    match profiles::update_profile(portal.handle(), ApiPath((customer_id, id)), ApiJson(request)).await {
+    match profiles::update(portal.access(), customer_id, id, changes).await {
         Ok(_) => Ok(Redirect::to(&format!("/customers/{customer_id}/profiles?notice=saved")).into_response()),
         Err(error) => {
+            let error = ApiError::from(error);
             let page = form_page(
                 &portal,
                 customer_id,

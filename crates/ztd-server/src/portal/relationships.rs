@@ -34,7 +34,7 @@ pub async fn show_invitation(
     let invitation = match state.db.find_invitation_by_token_hash(&auth::hash_token(&token)).await {
         Ok(invitation) => invitation,
         Err(StorageError::NotFound) => {
-            let error = ApiError::NotFound { resource: "invitation", id: "matching this link".into() };
+            let error = ApiError::NotFound { resource: crate::app::Resource::Invitation, id: "matching this link".into() };
             return Err(error.into());
         }
         Err(other) => return Err(other.into()),
@@ -137,7 +137,7 @@ async fn find(portal: &Portal, id: Uuid) -> Result<RelationshipView, PortalError
         .0
         .into_iter()
         .find(|relationship| relationship.id == id)
-        .ok_or_else(|| ApiError::not_found("relationship", id).into())
+        .ok_or_else(|| ApiError::not_found(crate::app::Resource::Relationship, id).into())
 }
 
 /// The confirmation step: what revoking does, and the button that does it.

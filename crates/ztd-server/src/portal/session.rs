@@ -19,7 +19,8 @@ use serde::Deserialize;
 use ztd_storage::{OrgKind, Organisation, Role};
 
 use super::error::PortalError;
-use crate::access::{self, Access, Caller, CsrfPolicy};
+use crate::app::access::{self, Access, Caller};
+use crate::http_auth::{self, CsrfPolicy};
 use crate::auth;
 use crate::config::Config;
 use crate::error::ApiError;
@@ -133,11 +134,12 @@ impl FromRequestParts<AppState> for Portal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PortalError> {
         let next = if parts.method == Method::GET { return_path(parts) } else { "/".to_owned() };
-        let caller = match access::authenticate(parts, state, CsrfPolicy::CheckedByHandler).await {
-            Ok(caller) => caller,
-            Err(ApiError::Unauthenticated) => return Err(PortalError::SignInRequired { next }),
+        let access = match http_auth::authenticate(parts, state, CsrfPolicy::CheckedByHandler).await {
+            Ok(access) => access,
+            Err(crate::app::Error::Unauthenticated) => return Err(PortalError::SignInRequired { next }),
             Err(other) => return Err(other.into()),
         };
+        let caller = access.caller();
         // The portal is for people: an API key (bearer) has no session and no place here.
         let Some(session) = caller.session.clone() else {
             return Err(PortalError::SignInRequired { next });
@@ -146,7 +148,7 @@ impl FromRequestParts<AppState> for Portal {
             return Err(PortalError::PasswordChangeRequired);
         }
         Ok(Portal {
-            access: Access::new(caller, state.db.clone()),
+            access,
             csrf_token: session.csrf_token,
             session_hash: session.token_hash,
         })
@@ -190,8 +192,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| PortalError::BadForm(format!("the form is larger than {FORM_LIMIT} bytes")))?;
         let field: CsrfField =
             parse_form(bytes.clone(), state).await.unwrap_or(CsrfField { csrf_token: None });
-        access::verify_csrf(portal.caller(), field.csrf_token.as_deref())
-            .map_err(|_| PortalError::CsrfRejected)?;
+        if !access::csrf_matches(portal.caller(), field.csrf_token.as_deref()) {
+            return Err(PortalError::CsrfRejected);
+        }
         let form = parse_form(bytes, state).await?;
         Ok(CsrfForm(portal, form))
     }

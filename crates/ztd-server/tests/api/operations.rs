@@ -104,7 +104,7 @@ ztd_server::both_backends!(session_cookies_need_the_csrf_token_to_change_things)
 /// also needs the session's CSRF token; an expired session is no session.
 async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
     use chrono::{Duration, Utc};
-    use ztd_server::access::AuditActor;
+    use ztd_server::app::access::AuditActor;
     use ztd_server::auth;
     use ztd_server::services::{self, Email};
     use ztd_storage::{ActorKind, NewAuditEvent, Session};

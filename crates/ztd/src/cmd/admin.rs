@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use uuid::Uuid;
-use ztd_server::access::AuditActor;
+use ztd_server::app::access::AuditActor;
 use ztd_server::services::{self, Domain, Email, KeyName, OrgName};
 use ztd_storage::{OrgKind, Role};
 
@@ -93,8 +93,8 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `ApiError` messages name the bad value already; keep them as they are.
-fn service_error(error: ztd_server::ApiError) -> anyhow::Error {
+/// The messages name the bad value already; keep them as they are.
+fn service_error(error: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{error}")
 }
 

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use ztd_domain::profile::{POWER_USER_TAG, SENSITIVE_DATA_TAG, STANDARD_TAG};
 use ztd_domain::synth::{self, SyntheticDevice};
-use ztd_server::access::{Access, Actor, AuditActor, Caller};
+use ztd_server::app::access::{Access, Actor, AuditActor, Caller, Operator};
 use ztd_server::api::batches::{self, CreateBatchQuery};
 use ztd_server::api::invitations::{self, CreateInvitationRequest};
 use ztd_server::api::profiles::{self, CreateProfileRequest};
@@ -186,9 +186,10 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
     )
     .await?;
 
-    let partner_access = || Access::new(caller(&partner, &partner_admin), db.clone());
-    let contoso_access = || Access::new(caller(&contoso, &contoso_admin), db.clone());
-    let northwind_access = || Access::new(caller(&northwind, &northwind_admin), db.clone());
+    let console = Operator::cli(db.clone());
+    let partner_access = || console.act_as(caller(&partner, &partner_admin));
+    let contoso_access = || console.act_as(caller(&contoso, &contoso_admin));
+    let northwind_access = || console.act_as(caller(&northwind, &northwind_admin));
 
     // Consent: Fabrikam invites Contoso, Contoso's admin accepts; Northwind's link stays open.
     let for_contoso =

@@ -10,17 +10,13 @@ use tracing::Level;
 
 use crate::error::{ApiError, BodyLimit};
 use crate::state::AppState;
-use crate::{api, error, observability};
-
-/// Every request gets one (a UUID unless the client sent one); it is echoed in the response,
-/// on every log line of the request, in error bodies and in audit events.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+use crate::{api, error, observability, request_id};
 
 /// The whole service: API routes, health, metrics, OpenAPI; middleware for request ids,
 /// tracing, metrics, body limits and error envelopes.
 pub fn build_app(state: AppState) -> Router {
     let json_limit = state.config.max_json_body_bytes;
-    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    let request_id = HeaderName::from_static(request_id::HEADER);
     Router::new()
         .merge(api::router())
         .merge(crate::portal::router())
@@ -45,8 +41,7 @@ pub fn build_app(state: AppState) -> Router {
 
 /// The span every log line of a request is written in: method, route, request id.
 fn request_span(request: &Request) -> tracing::Span {
-    let request_id =
-        request.headers().get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let request_id = request_id::from_headers(request.headers()).unwrap_or_default();
     let route = request
         .extensions()
         .get::<axum::extract::MatchedPath>()

@@ -1,0 +1,1 @@
+//! Use cases of accounts: being moved here from the adapters (issue 9).
