@@ -245,7 +245,6 @@ impl ApiError {
     }
 }
 
-
 impl From<StorageError> for ApiError {
     /// Handlers map `NotFound` and `Conflict` with context first; what reaches this generic
     /// conversion is answered plainly.

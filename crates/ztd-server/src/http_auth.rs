@@ -28,7 +28,11 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// The credential a request presents, if any.
-fn credential<'a>(parts: &'a Parts, state: &AppState, jar: &'a axum_extra::extract::CookieJar) -> Option<Credential<'a>> {
+fn credential<'a>(
+    parts: &'a Parts,
+    state: &AppState,
+    jar: &'a axum_extra::extract::CookieJar,
+) -> Option<Credential<'a>> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         // A present but unusable Authorization header is not silently ignored for the cookie.
         let secret = value
@@ -58,14 +62,24 @@ pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> 
     Ok(access)
 }
 
+impl FromRequestParts<AppState> for Gate {
+    type Rejection = std::convert::Infallible;
+
+    /// The unauthenticated door: every request may knock.
+    async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Gate::new(state.db.clone()))
+    }
+}
+
 impl FromRequestParts<AppState> for Access {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let access = authenticate(parts, state, CsrfPolicy::RequireHeader).await.map_err(|error| match error {
-            Error::Forbidden { code: "csrf_rejected", .. } => ApiError::CsrfRejected,
-            other => other.into(),
-        })?;
+        let access =
+            authenticate(parts, state, CsrfPolicy::RequireHeader).await.map_err(|error| match error {
+                Error::Forbidden { code: "csrf_rejected", .. } => ApiError::CsrfRejected,
+                other => other.into(),
+            })?;
         // A one-time password signs in only to be replaced: the portal sends such a session to
         // its change-password page, and the API refuses it outright.
         if access.caller().session.as_ref().is_some_and(|session| session.must_change_password) {

@@ -4,18 +4,17 @@
 //! - [`router::build_app`]: the router with its middleware (request ids, tracing, metrics, limits).
 //! - [`access`]: authentication and the permission-scoped handles every handler goes through.
 //! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
-//! - [`api`]: handlers, one module per resource; [`openapi`]: the generated document.
+//! - [`api`]: handlers, one module per resource; [`openapi`] (in `api`): the generated document.
 //! - [`services`]: operations shared by the API and `ztd admin`.
 //! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
 
-pub mod app;
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod config;
 pub mod error;
 pub mod http_auth;
 pub mod observability;
-pub mod openapi;
 pub mod pipeline;
 pub mod portal;
 pub mod rate_limit;
@@ -28,7 +27,8 @@ pub mod state;
 pub mod testing;
 pub mod worker;
 
-pub use router::build_app;
+pub use api::openapi;
 pub use config::Config;
 pub use error::ApiError;
+pub use router::build_app;
 pub use state::AppState;

@@ -195,4 +195,3 @@ pub async fn bootstrap_operator(
         Ok(None)
     }
 }
-

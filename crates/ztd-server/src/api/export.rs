@@ -24,8 +24,8 @@ use uuid::Uuid;
 use ztd_domain::csv::{Column, CsvWriter, Format, Layout, WriteError};
 use ztd_storage::{Database, Device, DeviceFilter, Owner};
 
-use crate::app::access::{Access, Need, Reach};
 use crate::api::devices::scoped_filter;
+use crate::app::access::{Access, Need, Reach};
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorEnvelope};
 use crate::state::AppState;
 

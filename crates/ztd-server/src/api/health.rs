@@ -8,6 +8,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::access::Gate;
+use crate::app::health;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -43,9 +45,9 @@ pub async fn healthz() -> Json<Health> {
     (status = 200, body = Readiness),
     (status = 503, description = "database unreachable", body = crate::error::ErrorEnvelope),
 ))]
-pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
-    match state.db.ping().await {
-        Ok(()) => Ok(Json(Readiness { status: "ready", database: state.db.backend() })),
+pub async fn readyz(gate: Gate) -> Result<Json<Readiness>, ApiError> {
+    match health::readiness(&gate).await {
+        Ok(database) => Ok(Json(Readiness { status: "ready", database })),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             Err(ApiError::Unavailable { what: "the database" })
@@ -66,7 +68,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (status = 200, description = "the OpenAPI 3 document", content_type = "application/json", body = Object),
 ))]
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(crate::openapi::document())
+    Json(super::openapi::document())
 }
 
 #[derive(utoipa::OpenApi)]

@@ -189,4 +189,3 @@ async fn activate(state: &AppState, device: &Device, request_id: Option<String>)
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(lookup))]
 pub struct Doc;
-

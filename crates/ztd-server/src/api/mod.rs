@@ -1,5 +1,5 @@
 //! HTTP handlers, one module per resource. Each module exposes `routes()` and a `Doc` (its
-//! part of the OpenAPI document); [`router`] and [`crate::openapi`] put them together.
+//! part of the OpenAPI document); [`router`] and [`openapi`] put them together.
 
 pub mod api_keys;
 pub mod audit;
@@ -10,6 +10,7 @@ pub mod export;
 pub mod health;
 pub mod invitations;
 pub mod lookup;
+pub mod openapi;
 pub mod orgs;
 pub mod profiles;
 pub mod relationships;

@@ -405,7 +405,11 @@ pub enum Credential<'a> {
 
 /// Turns a credential into the caller's [`Access`]; unknown, revoked or expired credentials
 /// are all `Unauthenticated`.
-pub async fn authenticate(gate: &Gate, credential: Credential<'_>, request_id: Option<String>) -> Result<Access, Error> {
+pub async fn authenticate(
+    gate: &Gate,
+    credential: Credential<'_>,
+    request_id: Option<String>,
+) -> Result<Access, Error> {
     let db = gate.db();
     let unauthenticated = |error: StorageError| match error {
         StorageError::NotFound => Error::Unauthenticated,
@@ -534,7 +538,10 @@ impl Access {
         self.caller.require_role(need.role())?;
         let missing = || Error::not_found(Resource::Device, device_id);
         let db = self.ctx.db();
-        let device = db.get_device(&self.owner(), device_id).await.map_err(Error::or_not_found(Resource::Device, device_id))?;
+        let device = db
+            .get_device(&self.owner(), device_id)
+            .await
+            .map_err(Error::or_not_found(Resource::Device, device_id))?;
         let org = &self.caller.org;
         let ctx = self.ctx.clone();
         if org.kind == OrgKind::Customer && device.customer_id == org.id {
@@ -567,7 +574,11 @@ impl Access {
 
     /// Grants acting on one relationship the caller's organisation is a side of, with at least
     /// `needed`; a relationship of other organisations is a missing one.
-    pub async fn relationship_scope(&self, relationship_id: Uuid, needed: Role) -> Result<RelationshipScope, Error> {
+    pub async fn relationship_scope(
+        &self,
+        relationship_id: Uuid,
+        needed: Role,
+    ) -> Result<RelationshipScope, Error> {
         self.caller.require_role(needed)?;
         let relationship = self
             .ctx
@@ -587,7 +598,11 @@ impl Access {
             return Ok(OrgScope { org_id, ctx: self.ctx.clone() });
         }
         if self.caller.org.kind == OrgKind::Operator && needed == Role::Admin {
-            self.ctx.db().get_org(org_id).await.map_err(Error::or_not_found(Resource::Organisation, org_id))?;
+            self.ctx
+                .db()
+                .get_org(org_id)
+                .await
+                .map_err(Error::or_not_found(Resource::Organisation, org_id))?;
             return Ok(OrgScope { org_id, ctx: self.ctx.clone() });
         }
         Err(Error::not_found(Resource::Organisation, org_id))
@@ -632,7 +647,13 @@ mod tests {
 
     fn caller(kind: OrgKind, role: Role) -> Caller {
         Caller {
-            org: Organisation { id: Uuid::new_v4(), kind, name: "x".into(), domain: None, created_at: Utc::now() },
+            org: Organisation {
+                id: Uuid::new_v4(),
+                kind,
+                name: "x".into(),
+                domain: None,
+                created_at: Utc::now(),
+            },
             role,
             actor: Actor { kind: ActorKind::ApiKey, id: Uuid::new_v4(), label: "k".into() },
             request_id: None,
@@ -666,8 +687,11 @@ mod tests {
     fn bearer_callers_pass_csrf_and_sessions_need_the_token() {
         let mut with_session = caller(OrgKind::Customer, Role::Admin);
         assert!(csrf_matches(&with_session, None));
-        with_session.session =
-            Some(SessionInfo { token_hash: "h".into(), csrf_token: "tok".into(), must_change_password: false });
+        with_session.session = Some(SessionInfo {
+            token_hash: "h".into(),
+            csrf_token: "tok".into(),
+            must_change_password: false,
+        });
         assert!(csrf_matches(&with_session, Some("tok")));
         assert!(!csrf_matches(&with_session, Some("bad")));
         assert!(!csrf_matches(&with_session, None));

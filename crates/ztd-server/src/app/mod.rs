@@ -24,6 +24,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod consent;
+pub mod health;
 pub mod lookup;
 pub mod profiles;
 pub mod registration;
@@ -111,7 +112,9 @@ pub enum Error {
     RelationshipRequired { customer_id: uuid::Uuid },
     /// Consent ended while the work was under way: storage re-checked it in the work's own
     /// transaction (docs/domain.md#consent-where-work-happens); nothing of that step was kept.
-    #[error("the customer revoked the relationship while this request was under way; nothing of it was kept")]
+    #[error(
+        "the customer revoked the relationship while this request was under way; nothing of it was kept"
+    )]
     ConsentRevoked,
     /// Any other refusal about the caller rather than the resource.
     #[error("{message}")]
@@ -198,7 +201,9 @@ impl From<StorageError> for Error {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::ConsentRevoked => Self::ConsentRevoked,
-            StorageError::Conflict(rule) => Self::conflict("conflict", format!("the request conflicts with a rule: {rule}")),
+            StorageError::Conflict(rule) => {
+                Self::conflict("conflict", format!("the request conflicts with a rule: {rule}"))
+            }
             StorageError::InvalidCursor => {
                 Self::Malformed { message: "the cursor is not one this service handed out".into() }
             }

@@ -42,7 +42,10 @@ fn invalid_profile(error: domain::ProfileError) -> Error {
 
 /// Merges `changes` over `current` and parses the result: unknown keys and wrong types are
 /// malformed input, rule breaks (a 16-character name template) are invalid.
-fn merge_settings(current: serde_json::Value, changes: Option<SettingsChanges>) -> Result<ProfileSettings, Error> {
+fn merge_settings(
+    current: serde_json::Value,
+    changes: Option<SettingsChanges>,
+) -> Result<ProfileSettings, Error> {
     let mut merged = match current {
         serde_json::Value::Object(map) => map,
         _ => serde_json::to_value(ProfileSettings::default())
@@ -67,7 +70,12 @@ fn tag_taken(tag: &str) -> Error {
 }
 
 async fn in_scope(scope: &CustomerScope, id: Uuid) -> Result<Profile, Error> {
-    scope.ctx().db().get_profile(scope.customer_id(), id).await.map_err(Error::or_not_found(Resource::Profile, id))
+    scope
+        .ctx()
+        .db()
+        .get_profile(scope.customer_id(), id)
+        .await
+        .map_err(Error::or_not_found(Resource::Profile, id))
 }
 
 /// The customer's profiles, built-in ones included.
@@ -115,7 +123,12 @@ pub async fn create(access: &Access, customer_id: Uuid, new: NewProfile) -> Resu
 
 /// Changes a profile's name, group tag or settings (the customer's admins). A new group tag
 /// reassigns the devices at once.
-pub async fn update(access: &Access, customer_id: Uuid, id: Uuid, changes: ProfileChanges) -> Result<Profile, Error> {
+pub async fn update(
+    access: &Access,
+    customer_id: Uuid,
+    id: Uuid,
+    changes: ProfileChanges,
+) -> Result<Profile, Error> {
     let scope = access.customer_scope(customer_id, Need::Manage).await?;
     let mut profile = in_scope(&scope, id).await?;
     let renames = changes.name.as_ref().is_some_and(|name| *name != profile.name);
@@ -123,7 +136,10 @@ pub async fn update(access: &Access, customer_id: Uuid, id: Uuid, changes: Profi
     if profile.built_in && (renames || retags) {
         return Err(Error::conflict(
             "built_in_profile",
-            format!("{:?} is a built-in managed-desktop profile: its name and group tag are fixed", profile.name),
+            format!(
+                "{:?} is a built-in managed-desktop profile: its name and group tag are fixed",
+                profile.name
+            ),
         )
         .with_hint("create a custom profile for another tag; the built-in's settings can be changed"));
     }

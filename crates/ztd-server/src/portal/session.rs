@@ -20,10 +20,10 @@ use ztd_storage::{OrgKind, Organisation, Role};
 
 use super::error::PortalError;
 use crate::app::access::{self, Access, Caller};
-use crate::http_auth::{self, CsrfPolicy};
 use crate::auth;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::http_auth::{self, CsrfPolicy};
 use crate::state::AppState;
 
 /// Largest urlencoded form body the portal reads (every form is a few short fields).
@@ -147,11 +147,7 @@ impl FromRequestParts<AppState> for Portal {
         if session.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
             return Err(PortalError::PasswordChangeRequired);
         }
-        Ok(Portal {
-            access,
-            csrf_token: session.csrf_token,
-            session_hash: session.token_hash,
-        })
+        Ok(Portal { access, csrf_token: session.csrf_token, session_hash: session.token_hash })
     }
 }
 
