@@ -58,6 +58,15 @@ pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> 
     Ok(access)
 }
 
+/// The unauthenticated door of a request (sign-in, an invitation's preview).
+impl FromRequestParts<AppState> for Gate {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Gate::new(state.db.clone()))
+    }
+}
+
 impl FromRequestParts<AppState> for Access {
     type Rejection = ApiError;
 

@@ -5,7 +5,7 @@
 //! - [`access`]: authentication and the permission-scoped handles every handler goes through.
 //! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
 //! - [`api`]: handlers, one module per resource; [`openapi`]: the generated document.
-//! - [`services`]: operations shared by the API and `ztd admin`.
+//! - [`app`]: the use cases every channel (API, portal, CLI) calls, and the access layer.
 //! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
 
 pub mod app;
@@ -22,7 +22,6 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod router;
 pub mod server;
-pub mod services;
 pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -218,7 +218,10 @@ pub async fn accept_invitation(
     let invitation = match db.find_invitation_by_token_hash(&auth::hash_token(&token)).await {
         Ok(invitation) => invitation,
         Err(StorageError::NotFound) => {
-            return Err(ApiError::NotFound { resource: crate::app::Resource::Invitation, id: "matching this link".into() })
+            return Err(ApiError::NotFound {
+                resource: crate::app::Resource::Invitation,
+                id: "matching this link".into(),
+            })
         }
         Err(other) => return Err(other.into()),
     };

@@ -34,7 +34,10 @@ pub async fn show_invitation(
     let invitation = match state.db.find_invitation_by_token_hash(&auth::hash_token(&token)).await {
         Ok(invitation) => invitation,
         Err(StorageError::NotFound) => {
-            let error = ApiError::NotFound { resource: crate::app::Resource::Invitation, id: "matching this link".into() };
+            let error = ApiError::NotFound {
+                resource: crate::app::Resource::Invitation,
+                id: "matching this link".into(),
+            };
             return Err(error.into());
         }
         Err(other) => return Err(other.into()),
