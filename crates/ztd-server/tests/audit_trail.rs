@@ -297,9 +297,11 @@ async fn racing_org_creations_with_one_admin_email_create_one_org(app: TestApp) 
 async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
     assert_eq!(app.db.list_orgs().await.expect("list orgs").len(), 0, "the test database is fresh");
     let email = Email::parse("operator-admin@example.com").unwrap();
+    // Two consoles, as two processes would have.
+    let (one, two) = (app.operator(), app.operator());
     let (first, second) = tokio::join!(
-        accounts::bootstrap_operator(&app.operator(), &email),
-        accounts::bootstrap_operator(&app.operator(), &email),
+        accounts::bootstrap_operator(&one, &email),
+        accounts::bootstrap_operator(&two, &email),
     );
     let outcomes =
         format!("{:?} / {:?}", first.as_ref().map(Option::is_some), second.as_ref().map(Option::is_some));
