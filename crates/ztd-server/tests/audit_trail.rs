@@ -299,10 +299,8 @@ async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
     let email = Email::parse("operator-admin@example.com").unwrap();
     // Two consoles, as two processes would have.
     let (one, two) = (app.operator(), app.operator());
-    let (first, second) = tokio::join!(
-        accounts::bootstrap_operator(&one, &email),
-        accounts::bootstrap_operator(&two, &email),
-    );
+    let (first, second) =
+        tokio::join!(accounts::bootstrap_operator(&one, &email), accounts::bootstrap_operator(&two, &email),);
     let outcomes =
         format!("{:?} / {:?}", first.as_ref().map(Option::is_some), second.as_ref().map(Option::is_some));
     let bootstrapped: Vec<_> =
