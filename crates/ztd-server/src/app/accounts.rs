@@ -12,7 +12,7 @@ use ztd_storage::{
     ActorKind, ApiKey, Conflict, NewAuditEvent, OrgKind, Organisation, Role, Session, StorageError, User,
 };
 
-use super::access::{Access, AuditActor, Ctx, Gate, Operator, OrgScope};
+use super::access::{Access, AuditActor, Gate, Operator, OrgScope};
 use super::{Error, Resource};
 use crate::auth;
 
@@ -332,7 +332,7 @@ pub async fn sign_in(gate: &Gate, sign_in: SignIn) -> Result<SignedIn, Error> {
         id: Some(user.id),
         org_id: Some(user.org_id),
     };
-    let ctx: Ctx = gate.ctx_for(person);
+    let ctx = gate.ctx_for(person);
     let audit = ctx.event(
         "user.sign_in",
         "user",
