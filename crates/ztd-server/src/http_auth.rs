@@ -62,10 +62,10 @@ pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> 
     Ok(access)
 }
 
+/// The unauthenticated door of a request (sign-in, an invitation's preview).
 impl FromRequestParts<AppState> for Gate {
     type Rejection = std::convert::Infallible;
 
-    /// The unauthenticated door: every request may knock.
     async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(Gate::new(state.db.clone()))
     }

@@ -2,10 +2,10 @@
 //!
 //! - [`config`]: the service's configuration, a plain struct.
 //! - [`router::build_app`]: the router with its middleware (request ids, tracing, metrics, limits).
-//! - [`access`]: authentication and the permission-scoped handles every handler goes through.
+//! - [`http_auth`]: credentials of an HTTP request → the access layer's `Access`.
 //! - [`error::ApiError`]: the one mapping from failures to HTTP answers.
 //! - [`api`]: handlers, one module per resource; [`openapi`] (in `api`): the generated document.
-//! - [`services`]: operations shared by the API and `ztd admin`.
+//! - [`app`]: the use cases every channel (API, portal, CLI) calls, and the access layer.
 //! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
 
 pub mod api;
@@ -21,7 +21,6 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod router;
 pub mod server;
-pub mod services;
 pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -15,10 +15,10 @@ use uuid::Uuid;
 use ztd_storage::testing::{drop_postgres_database, fresh_postgres_url, TempSqlite};
 use ztd_storage::{Database, OrgKind, Organisation, Role};
 
-use crate::app::access::AuditActor;
+use crate::app::access::Operator;
+use crate::app::accounts::{self, KeyName, OrgName};
 use crate::config::Config;
 use crate::server::{self, RunningServer};
-use crate::services::{self, KeyName, OrgName};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,21 +162,33 @@ impl TestApp {
         self.request(Method::DELETE, path, Some(key)).send().await.expect("send DELETE")
     }
 
+    /// The operator console on this app's database (as `ztd admin` is).
+    pub fn operator(&self) -> Operator {
+        Operator::cli(self.db.clone())
+    }
+
     /// Creates an organisation straight in the database (as `ztd admin` does).
     pub async fn create_org(&self, kind: OrgKind, name: &str) -> Organisation {
         let name = OrgName::parse(name).expect("a valid test organisation name");
-        services::create_org(self.db.as_ref(), kind, &name, None, &AuditActor::operator_cli())
-            .await
-            .expect("create the test organisation")
+        accounts::create_org(&self.operator(), kind, &name, None).await.expect("create the test organisation")
+    }
+
+    /// Creates a user of `role` in `org_id` with a one-time password (as `ztd admin` does).
+    pub async fn create_user(
+        &self,
+        org_id: Uuid,
+        email: &accounts::Email,
+        role: Role,
+    ) -> Result<accounts::CreatedUser, crate::app::Error> {
+        let org = self.operator().org_scope(org_id).await?;
+        accounts::create_user(&org, email, role).await
     }
 
     /// Creates an API key of `role` for `org_id` and returns its secret.
     pub async fn create_key(&self, org_id: Uuid, role: Role) -> String {
         let name = KeyName::parse(&format!("test {role}")).expect("a valid key name");
-        services::create_api_key(self.db.as_ref(), org_id, &name, role, &AuditActor::operator_cli())
-            .await
-            .expect("create the test API key")
-            .secret
+        let org = self.operator().org_scope(org_id).await.expect("the test organisation exists");
+        accounts::create_api_key(&org, &name, role).await.expect("create the test API key").secret
     }
 
     /// A new organisation of `kind` with an API key of `role`.

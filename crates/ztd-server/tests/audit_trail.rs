@@ -9,8 +9,7 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use uuid::Uuid;
-use ztd_server::app::access::AuditActor;
-use ztd_server::services::{self, Email};
+use ztd_server::app::accounts::{self, Email};
 use ztd_server::testing::{error_body, TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
@@ -174,10 +173,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str, request_id: &str) -
 async fn portal_sign_in_is_audited_once_with_its_request_id(app: TestApp) {
     let org = app.org_with_key(OrgKind::Partner, Role::Admin).await;
     let email = Email::parse(&format!("signs-in+{}@example.com", org.id().simple())).unwrap();
-    let created =
-        services::create_user(app.db.as_ref(), org.id(), &email, Role::Admin, &AuditActor::operator_cli())
-            .await
-            .expect("create the user");
+    let created = app.create_user(org.id(), &email, Role::Admin).await.expect("create the user");
     let user_id = created.user.id.to_string();
 
     // A wrong password is no sign-in.
@@ -301,10 +297,10 @@ async fn racing_org_creations_with_one_admin_email_create_one_org(app: TestApp) 
 async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
     assert_eq!(app.db.list_orgs().await.expect("list orgs").len(), 0, "the test database is fresh");
     let email = Email::parse("operator-admin@example.com").unwrap();
-    let (first, second) = tokio::join!(
-        services::bootstrap_operator(app.db.as_ref(), &email),
-        services::bootstrap_operator(app.db.as_ref(), &email),
-    );
+    // Two consoles, as two processes would have.
+    let (one, two) = (app.operator(), app.operator());
+    let (first, second) =
+        tokio::join!(accounts::bootstrap_operator(&one, &email), accounts::bootstrap_operator(&two, &email),);
     let outcomes =
         format!("{:?} / {:?}", first.as_ref().map(Option::is_some), second.as_ref().map(Option::is_some));
     let bootstrapped: Vec<_> =
@@ -322,5 +318,5 @@ async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
     assert_eq!(users[0].email, email.as_str());
 
     // Once done, a later start bootstraps nothing.
-    assert!(services::bootstrap_operator(app.db.as_ref(), &email).await.expect("bootstrap again").is_none());
+    assert!(accounts::bootstrap_operator(&app.operator(), &email).await.expect("bootstrap again").is_none());
 }

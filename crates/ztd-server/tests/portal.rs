@@ -5,8 +5,7 @@ mod batches_support;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
-use ztd_server::app::access::AuditActor;
-use ztd_server::services::{self, Email};
+use ztd_server::app::accounts::Email;
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Role};
 
@@ -32,10 +31,7 @@ fn csrf_field(html: &str) -> String {
 async fn person(app: &TestApp, kind: OrgKind) -> (String, String) {
     let org = app.create_org(kind, "Portal Test Org").await;
     let email = Email::parse(&format!("someone+{}@example.com", org.id.simple())).unwrap();
-    let created =
-        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
-            .await
-            .unwrap();
+    let created = app.create_user(org.id, &email, Role::Admin).await.unwrap();
     (email.as_str().to_owned(), created.password)
 }
 
@@ -217,10 +213,7 @@ async fn https_deployments_use_a_host_prefixed_secure_cookie() {
 /// A signed-in session of a new admin of `org` whose password is already changed.
 async fn ready_session(app: &TestApp, org: &ztd_storage::Organisation) -> String {
     let email = Email::parse(&format!("admin+{}@example.com", org.id.simple())).unwrap();
-    let created =
-        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
-            .await
-            .unwrap();
+    let created = app.create_user(org.id, &email, Role::Admin).await.unwrap();
     let (_, session) = sign_in(app, "ztd_session", email.as_str(), &created.password).await;
     let session = session.expect("a session");
     let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();

@@ -27,8 +27,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use server_process::intune_csv;
 use ztd_domain::synth::{self, SyntheticDevice};
-use ztd_server::app::access::AuditActor;
-use ztd_server::services::{self, Email};
+use ztd_server::app::accounts::{self, Email};
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Organisation, Role};
 
@@ -262,10 +261,10 @@ struct Person {
 
 async fn person(app: &TestApp, org: &Organisation, email: &str) -> Result<Person> {
     let email = Email::parse(email).map_err(|error| anyhow::anyhow!("{error}"))?;
-    let created =
-        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
-            .await
-            .map_err(|error| anyhow::anyhow!("create user: {error}"))?;
+    let created = app
+        .create_user(org.id, &email, Role::Admin)
+        .await
+        .map_err(|error| anyhow::anyhow!("create user: {error}"))?;
     Ok(Person { email: email.as_str().to_owned(), one_time_password: created.password })
 }
 
@@ -287,7 +286,7 @@ impl Story<'_> {
         // 0. The operator creates the partner organisation in the portal, then signs out.
         let operator_email =
             Email::parse("operator@ztd.example").map_err(|error| anyhow::anyhow!("{error}"))?;
-        let operator = services::bootstrap_operator(app.db.as_ref(), &operator_email)
+        let operator = accounts::bootstrap_operator(&app.operator(), &operator_email)
             .await
             .map_err(|error| anyhow::anyhow!("bootstrap: {error}"))?
             .context("the operator is created in an empty database")?;

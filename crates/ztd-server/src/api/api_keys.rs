@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use ztd_storage::{ApiKey, Role, StorageError};
+use ztd_storage::{ApiKey, Role};
 
 use crate::app::access::Access;
+use crate::app::accounts::{self, KeyName};
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorEnvelope};
-use crate::services::{self, KeyName};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -73,11 +73,8 @@ pub async fn create_api_key(
     access: Access,
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
 ) -> Result<(StatusCode, Json<CreatedApiKeyView>), ApiError> {
-    access.require_role(Role::Admin)?;
-    let name = KeyName::parse(&body.name)?;
-    let actor = access.caller().audit_actor();
-    let created =
-        services::create_api_key(access.db().as_ref(), access.org_id(), &name, body.role, &actor).await?;
+    let org = access.own_org(Role::Admin)?;
+    let created = accounts::create_api_key(&org, &KeyName::parse(&body.name)?, body.role).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKeyView {
@@ -93,8 +90,7 @@ pub async fn create_api_key(
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "api-keys", security(("bearer" = [])),
     responses((status = 200, body = Vec<ApiKeyView>), super::CommonErrors))]
 pub async fn list_api_keys(access: Access) -> Result<Json<Vec<ApiKeyView>>, ApiError> {
-    access.require_role(Role::Admin)?;
-    let keys = access.db().list_api_keys(access.org_id()).await?;
+    let keys = accounts::list_api_keys(&access).await?;
     Ok(Json(keys.into_iter().map(ApiKeyView::from).collect()))
 }
 
@@ -107,13 +103,8 @@ pub async fn list_api_keys(access: Access) -> Result<Json<Vec<ApiKeyView>>, ApiE
         (status = 404, description = "no such key in the caller's organisation, or already revoked", body = ErrorEnvelope),
     ))]
 pub async fn revoke_api_key(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
-    access.require_role(Role::Admin)?;
-    let audit = access.audit("api_key.revoke", "api_key", id, Some(access.org_id()), serde_json::json!({}));
-    match access.db().revoke_api_key(access.org_id(), id, Utc::now(), &audit).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StorageError::NotFound) => Err(ApiError::not_found(crate::app::Resource::ApiKey, id)),
-        Err(other) => Err(other.into()),
-    }
+    accounts::revoke_api_key(&access, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(utoipa::OpenApi)]

@@ -1,5 +1,6 @@
-//! The audit trail: everything the caller's organisation did, and everything done on its
-//! tenant by anyone (a customer sees its partners' work too). Newest first, cursor paged.
+//! HTTP adapter of the audit trail ([`crate::app::audit`]): everything the caller's
+//! organisation did, and everything done on its tenant by anyone (a customer sees its partners'
+//! work too). Newest first, cursor paged.
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -7,14 +8,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use ztd_storage::{ActorKind, AuditEvent, AuditFilter};
+use ztd_storage::{ActorKind, AuditEvent};
 
 use crate::app::access::Access;
+use crate::app::audit::{self as usecase, PageRequest};
 use crate::error::{ApiError, ApiQuery};
 use crate::state::AppState;
 
+pub use crate::app::audit::MAX_LIMIT;
 pub const DEFAULT_LIMIT: u32 = 100;
-pub const MAX_LIMIT: u32 = 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(list_audit))
@@ -78,6 +80,15 @@ pub async fn list_audit(
     access: Access,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
+    let page = usecase::list(&access, page_request(&query)?).await?;
+    Ok(Json(AuditPage {
+        items: page.events.into_iter().map(AuditEventView::from).collect(),
+        next_cursor: page.next_cursor.map(|seq| seq.to_string()),
+    }))
+}
+
+/// The page a query asks for; a bad limit or cursor is a bad query parameter.
+pub fn page_request(query: &AuditQuery) -> Result<PageRequest, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidParameter {
@@ -86,15 +97,11 @@ pub async fn list_audit(
     }
     let before_seq = match query.cursor.as_deref().filter(|cursor| !cursor.is_empty()) {
         None => None,
-        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| ApiError::InvalidParameter {
+        Some(cursor) => Some(usecase::parse_cursor(cursor).ok_or_else(|| ApiError::InvalidParameter {
             message: format!("cursor {cursor:?} is not a cursor this service returned"),
         })?),
     };
-    let filter = AuditFilter { org_id: access.org_id() };
-    let events = access.db().list_audit(&filter, before_seq, limit).await?;
-    let next_cursor =
-        if events.len() as u32 == limit { events.last().map(|event| event.seq.to_string()) } else { None };
-    Ok(Json(AuditPage { items: events.into_iter().map(AuditEventView::from).collect(), next_cursor }))
+    Ok(PageRequest { before_seq, limit })
 }
 
 #[derive(utoipa::OpenApi)]

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use ztd_storage::{OrgKind, RelationshipKind};
+use ztd_storage::RelationshipKind;
 
 use crate::app::access::Access;
+use crate::app::consent;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -32,24 +33,20 @@ pub struct CustomerView {
 #[utoipa::path(get, path = "/api/v1/customers", tag = "relationships", security(("bearer" = [])),
     responses((status = 200, body = Vec<CustomerView>), super::CommonErrors))]
 pub async fn list_customers(access: Access) -> Result<Json<Vec<CustomerView>>, ApiError> {
-    access.require_org_kind(&[OrgKind::Partner, OrgKind::Oem], "listing customers")?;
-    let db = access.db();
-    let mut customers = Vec::new();
-    for relationship in db.list_relationships(access.org_id()).await? {
-        if relationship.revoked_at.is_some() || relationship.partner_org_id != access.org_id() {
-            continue;
-        }
-        let customer = db.get_org(relationship.customer_org_id).await?;
-        customers.push(CustomerView {
-            id: customer.id,
-            name: customer.name,
-            domain: customer.domain,
-            relationship_id: relationship.id,
-            relationship_kind: relationship.kind,
-            since: relationship.created_at,
-        });
-    }
-    Ok(Json(customers))
+    let customers = consent::list_customers(&access).await?;
+    Ok(Json(
+        customers
+            .into_iter()
+            .map(|customer| CustomerView {
+                id: customer.org.id,
+                name: customer.org.name,
+                domain: customer.org.domain,
+                relationship_id: customer.relationship.id,
+                relationship_kind: customer.relationship.kind,
+                since: customer.relationship.created_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(utoipa::OpenApi)]

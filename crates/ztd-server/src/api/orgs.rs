@@ -10,8 +10,8 @@ use uuid::Uuid;
 use ztd_storage::{OrgKind, Organisation, Role};
 
 use crate::app::access::Access;
+use crate::app::accounts::{self, CreatedUser, NewOrg};
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
-use crate::services::{self, Domain, Email, OrgName};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -58,8 +58,8 @@ pub struct CreatedUserView {
     pub password: String,
 }
 
-impl From<services::CreatedUser> for CreatedUserView {
-    fn from(created: services::CreatedUser) -> Self {
+impl From<CreatedUser> for CreatedUserView {
+    fn from(created: CreatedUser) -> Self {
         Self {
             id: created.user.id,
             email: created.user.email,
@@ -93,25 +93,9 @@ pub async fn create_org(
     access: Access,
     ApiJson(body): ApiJson<CreateOrgRequest>,
 ) -> Result<(StatusCode, Json<CreatedOrg>), ApiError> {
-    access.require_org_kind(&[OrgKind::Operator], "creating organisations")?;
-    access.require_role(Role::Admin)?;
-    if body.kind == OrgKind::Operator {
-        return Err(ApiError::unprocessable("invalid_kind", "kind must be customer, partner or oem")
-            .with_hint("operator organisations are created with `ztd admin create-org --kind operator`"));
-    }
-    let name = OrgName::parse(&body.name)?;
-    let domain = body.domain.as_deref().map(Domain::parse).transpose()?;
-    let email = Email::parse(&body.admin_email)?;
-    let actor = access.caller().audit_actor();
-    let (org, admin) = services::create_org_with_admin(
-        access.db().as_ref(),
-        body.kind,
-        &name,
-        domain.as_ref(),
-        &email,
-        &actor,
-    )
-    .await?;
+    let operator = access.operator("creating organisations")?;
+    let new = NewOrg { kind: body.kind, name: body.name, domain: body.domain, admin_email: body.admin_email };
+    let (org, admin) = accounts::create_org_with_admin(&operator, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedOrg {
@@ -129,8 +113,7 @@ pub async fn create_org(
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations", security(("bearer" = [])),
     responses((status = 200, body = Vec<OrgView>), super::CommonErrors))]
 pub async fn list_orgs(access: Access) -> Result<Json<Vec<OrgView>>, ApiError> {
-    access.require_org_kind(&[OrgKind::Operator], "listing organisations")?;
-    let orgs = access.db().list_orgs().await?;
+    let orgs = accounts::list_orgs(&access).await?;
     Ok(Json(orgs.into_iter().map(OrgView::from).collect()))
 }
 
@@ -147,8 +130,8 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/orgs/me", tag = "organisations", security(("bearer" = [])),
     responses((status = 200, body = Me), super::CommonErrors))]
 pub async fn me(access: Access) -> Json<Me> {
-    let caller = access.caller();
-    Json(Me { organisation: caller.org.clone().into(), role: caller.role, actor: caller.actor.label.clone() })
+    let me = accounts::me(&access);
+    Json(Me { organisation: me.organisation.into(), role: me.role, actor: me.actor })
 }
 
 #[derive(utoipa::OpenApi)]

@@ -1,4 +1,5 @@
-//! Consent relationships: listed by both sides, revocable by either (admins).
+//! HTTP adapter of consent relationships ([`crate::app::consent`]): listed by both sides,
+//! revocable by either (admins).
 
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
@@ -7,9 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use ztd_storage::{Database, Relationship, RelationshipKind, Role, StorageError};
+use ztd_storage::RelationshipKind;
 
 use crate::app::access::Access;
+use crate::app::consent::{self, RelationshipDetails};
 use crate::error::{ApiError, ApiPath, ErrorEnvelope};
 use crate::state::AppState;
 
@@ -37,39 +39,33 @@ pub struct RelationshipView {
     pub revoked_by_org_id: Option<Uuid>,
 }
 
-/// Both sides of a relationship may see each other's name: that is what consent shares.
-pub(crate) async fn view(
-    db: &dyn Database,
-    relationship: Relationship,
-) -> Result<RelationshipView, ApiError> {
-    let partner = db.get_org(relationship.partner_org_id).await?;
-    let customer = db.get_org(relationship.customer_org_id).await?;
-    Ok(RelationshipView {
-        id: relationship.id,
-        kind: relationship.kind,
-        status: if relationship.revoked_at.is_some() { "revoked" } else { "active" }.to_owned(),
-        partner_org_id: partner.id,
-        partner_name: partner.name,
-        customer_org_id: customer.id,
-        customer_name: customer.name,
-        invitation_id: relationship.invitation_id,
-        accepted_by_user_id: relationship.accepted_by_user_id,
-        created_at: relationship.created_at,
-        revoked_at: relationship.revoked_at,
-        revoked_by_org_id: relationship.revoked_by_org_id,
-    })
+impl From<RelationshipDetails> for RelationshipView {
+    fn from(details: RelationshipDetails) -> Self {
+        let status = if details.is_active() { "active" } else { "revoked" }.to_owned();
+        let relationship = details.relationship;
+        Self {
+            id: relationship.id,
+            kind: relationship.kind,
+            status,
+            partner_org_id: relationship.partner_org_id,
+            partner_name: details.partner_name,
+            customer_org_id: relationship.customer_org_id,
+            customer_name: details.customer_name,
+            invitation_id: relationship.invitation_id,
+            accepted_by_user_id: relationship.accepted_by_user_id,
+            created_at: relationship.created_at,
+            revoked_at: relationship.revoked_at,
+            revoked_by_org_id: relationship.revoked_by_org_id,
+        }
+    }
 }
 
 /// Every relationship the caller's organisation is a side of, newest first.
 #[utoipa::path(get, path = "/api/v1/relationships", tag = "relationships", security(("bearer" = [])),
     responses((status = 200, body = Vec<RelationshipView>), super::CommonErrors))]
 pub async fn list_relationships(access: Access) -> Result<Json<Vec<RelationshipView>>, ApiError> {
-    let db = access.db().as_ref();
-    let mut views = Vec::new();
-    for relationship in db.list_relationships(access.org_id()).await? {
-        views.push(view(db, relationship).await?);
-    }
-    Ok(Json(views))
+    let all = consent::list_relationships(&access).await?;
+    Ok(Json(all.into_iter().map(RelationshipView::from).collect()))
 }
 
 /// Revokes a relationship; either side's admin may. Effective on the partner's next request;
@@ -82,31 +78,8 @@ pub async fn list_relationships(access: Access) -> Result<Json<Vec<RelationshipV
         (status = 404, description = "no such relationship of the caller's organisation", body = ErrorEnvelope),
     ))]
 pub async fn revoke_relationship(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
-    access.require_role(Role::Admin)?;
-    let db = access.db();
-    let missing = || ApiError::not_found(crate::app::Resource::Relationship, id);
-    let relationship = match db.get_relationship(access.org_id(), id).await {
-        Ok(relationship) => relationship,
-        Err(StorageError::NotFound) => return Err(missing()),
-        Err(other) => return Err(other.into()),
-    };
-    // Storage returned it only because the caller's organisation is one of its sides.
-    let org_id = access.org_id();
-    if relationship.revoked_at.is_some() {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    let audit = access.audit(
-        "relationship.revoke",
-        "relationship",
-        id,
-        Some(relationship.customer_org_id),
-        serde_json::json!({ "partner_org_id": relationship.partner_org_id }),
-    );
-    match db.revoke_relationship(org_id, id, Utc::now(), &audit).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StorageError::NotFound) => Err(missing()),
-        Err(other) => Err(other.into()),
-    }
+    consent::revoke_relationship(&access, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(utoipa::OpenApi)]

@@ -11,8 +11,8 @@ use ztd_storage::{Role, User};
 
 use super::orgs::CreatedUserView;
 use crate::app::access::Access;
+use crate::app::accounts::{self, Email};
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
-use crate::services::{self, Email};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -62,11 +62,8 @@ pub async fn create_user(
     access: Access,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUserView>), ApiError> {
-    access.require_role(Role::Admin)?;
-    let email = Email::parse(&body.email)?;
-    let actor = access.caller().audit_actor();
-    let created =
-        services::create_user(access.db().as_ref(), access.org_id(), &email, body.role, &actor).await?;
+    let org = access.own_org(Role::Admin)?;
+    let created = accounts::create_user(&org, &Email::parse(&body.email)?, body.role).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -74,8 +71,7 @@ pub async fn create_user(
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Vec<UserView>), super::CommonErrors))]
 pub async fn list_users(access: Access) -> Result<Json<Vec<UserView>>, ApiError> {
-    access.require_role(Role::Admin)?;
-    let users = access.db().list_users(access.org_id()).await?;
+    let users = accounts::list_users(&access).await?;
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 

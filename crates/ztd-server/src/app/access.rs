@@ -348,6 +348,11 @@ impl Operator {
         let ctx = Ctx { db: self.ctx.db.clone(), actor: caller.audit_actor() };
         Access { caller, ctx }
     }
+    /// The accounts (users, API keys) of any organisation; a missing one is answered as such.
+    pub async fn org_scope(&self, org_id: Uuid) -> Result<OrgScope, Error> {
+        self.ctx.db().get_org(org_id).await.map_err(Error::or_not_found(Resource::Organisation, org_id))?;
+        Ok(OrgScope { org_id, ctx: self.ctx.clone() })
+    }
 
     pub(in crate::app) fn ctx(&self) -> &Ctx {
         &self.ctx

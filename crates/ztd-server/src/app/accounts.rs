@@ -1,1 +1,438 @@
-//! Use cases of accounts: being moved here from the adapters (issue 9).
+//! Accounts (docs/domain.md#organisations-roles-and-tenancy): organisations, users, API keys,
+//! the operator's first start, and a person's session (sign-in, sign-out, password change).
+//!
+//! Every channel creates accounts the same way: the API and the portal as the operator's or an
+//! organisation's admin, `ztd admin` and `ztd serve` as the operator console. Secrets (one-time
+//! passwords, API keys, session tokens) are returned once and stored hashed; each change is
+//! audited in its own transaction.
+
+use chrono::Utc;
+use uuid::Uuid;
+use ztd_storage::{
+    ActorKind, ApiKey, Conflict, NewAuditEvent, OrgKind, Organisation, Role, Session, StorageError, User,
+};
+
+use super::access::{Access, AuditActor, Gate, Operator, OrgScope};
+use super::{Error, Resource};
+use crate::auth;
+
+pub use ztd_domain::account::{Domain, Email, KeyName, OrgName};
+
+/// Shortest new password accepted.
+pub const MIN_PASSWORD_LEN: usize = 12;
+/// Longest new password accepted (argon2 hashes anything, but nobody types more).
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// A valid argon2id hash of a random password, verified against when the email is unknown, so
+/// an unknown email costs the same work as a wrong password and timing reveals nothing.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Kx2fh2uuWvBZ3bmWS7/2rVtQ7w7XBzcVsrNTnxqJ7A";
+
+// ------------------------------------------------------------------------------------------
+// Organisations
+// ------------------------------------------------------------------------------------------
+
+fn new_org(kind: OrgKind, name: &OrgName, domain: Option<&Domain>) -> Organisation {
+    Organisation {
+        id: Uuid::new_v4(),
+        kind,
+        name: name.as_str().to_owned(),
+        domain: domain.map(|domain| domain.as_str().to_owned()),
+        created_at: Utc::now(),
+    }
+}
+
+fn org_created(actor: &AuditActor, org: &Organisation) -> NewAuditEvent {
+    actor.event(
+        "org.create",
+        "organisation",
+        org.id,
+        Some(org.id),
+        serde_json::json!({ "kind": org.kind, "name": org.name, "domain": org.domain }),
+    )
+}
+
+/// Creates an organisation of any kind (the operator console); a customer gets the three
+/// built-in profiles (storage does it in the same transaction).
+pub async fn create_org(
+    operator: &Operator,
+    kind: OrgKind,
+    name: &OrgName,
+    domain: Option<&Domain>,
+) -> Result<Organisation, Error> {
+    let ctx = operator.ctx();
+    let org = new_org(kind, name, domain);
+    ctx.db().create_org(&org, None, &[org_created(ctx.actor(), &org)]).await?;
+    Ok(org)
+}
+
+/// An organisation to create with its first admin, as typed (checked here, kind first).
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    /// `customer`, `partner` or `oem`: operator organisations come from the console only.
+    pub kind: OrgKind,
+    pub name: String,
+    /// The tenant's DNS domain (`CloudAssignedTenantDomain` of its devices).
+    pub domain: Option<String>,
+    pub admin_email: String,
+}
+
+/// Creates a tenant organisation and its first admin (one-time password) in one transaction:
+/// a taken email leaves no admin-less organisation behind, also when requests race.
+pub async fn create_org_with_admin(
+    operator: &Operator,
+    new: NewOrg,
+) -> Result<(Organisation, CreatedUser), Error> {
+    if new.kind == OrgKind::Operator {
+        return Err(Error::invalid("invalid_kind", "kind must be customer, partner or oem")
+            .with_hint("operator organisations are created with `ztd admin create-org --kind operator`"));
+    }
+    let name = OrgName::parse(&new.name)?;
+    let domain = new.domain.as_deref().map(Domain::parse).transpose()?;
+    let admin_email = Email::parse(&new.admin_email)?;
+    let ctx = operator.ctx();
+    let org = new_org(new.kind, &name, domain.as_ref());
+    let admin = new_user(org.id, &admin_email, Role::Admin).await?;
+    let audit = [org_created(ctx.actor(), &org), user_created(ctx.actor(), &admin.user)];
+    match ctx.db().create_org(&org, Some(&admin.user), &audit).await {
+        Ok(()) => Ok((org, admin)),
+        Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(&admin_email)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Every organisation of the installation: for the operator organisation's members (any role:
+/// reading the list changes nothing).
+pub async fn list_orgs(access: &Access) -> Result<Vec<Organisation>, Error> {
+    access.require_org_kind(&[OrgKind::Operator], "listing organisations")?;
+    Ok(access.ctx().db().list_orgs().await?)
+}
+
+/// The caller's own organisation, role and name (user email or key name).
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub organisation: Organisation,
+    pub role: Role,
+    pub actor: String,
+}
+
+/// Who the caller is; anyone authenticated may ask.
+pub fn me(access: &Access) -> Me {
+    let caller = access.caller();
+    Me { organisation: caller.org.clone(), role: caller.role, actor: caller.actor.label.clone() }
+}
+
+// ------------------------------------------------------------------------------------------
+// Users
+// ------------------------------------------------------------------------------------------
+
+/// A new user and the one-time password to hand over once.
+#[derive(Debug, Clone)]
+pub struct CreatedUser {
+    pub user: User,
+    pub password: String,
+}
+
+fn email_taken(email: &Email) -> Error {
+    Error::conflict("email_taken", format!("a user with email {} already exists", email.as_str()))
+        .with_hint("each email signs in to one organisation; use another address")
+}
+
+async fn hash_password(password: String) -> Result<String, Error> {
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::internal)
+}
+
+/// argon2 is slow on purpose: off the async threads.
+async fn verify_password(password: String, hash: String) -> Result<bool, Error> {
+    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(Error::internal)
+}
+
+/// A user with a fresh one-time password (to be changed at first sign-in), not yet stored.
+async fn new_user(org_id: Uuid, email: &Email, role: Role) -> Result<CreatedUser, Error> {
+    let password = auth::new_one_time_password();
+    let password_hash = hash_password(password.clone()).await?;
+    let user = User {
+        id: Uuid::new_v4(),
+        org_id,
+        email: email.as_str().to_owned(),
+        role,
+        password_hash,
+        must_change_password: true,
+        created_at: Utc::now(),
+    };
+    Ok(CreatedUser { user, password })
+}
+
+fn user_created(actor: &AuditActor, user: &User) -> NewAuditEvent {
+    actor.event(
+        "user.create",
+        "user",
+        user.id,
+        Some(user.org_id),
+        serde_json::json!({ "email": user.email, "role": user.role }),
+    )
+}
+
+/// Creates a user of the scope's organisation with a one-time password (to be changed at first
+/// sign-in). The scope is an admin's own organisation, or any for the operator console.
+pub async fn create_user(org: &OrgScope, email: &Email, role: Role) -> Result<CreatedUser, Error> {
+    let ctx = org.ctx();
+    let created = new_user(org.org_id(), email, role).await?;
+    match ctx.db().create_user(&created.user, &user_created(ctx.actor(), &created.user)).await {
+        Ok(()) => Ok(created),
+        Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(email)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Users of the caller's organisation (admins).
+pub async fn list_users(access: &Access) -> Result<Vec<User>, Error> {
+    let org = access.own_org(Role::Admin)?;
+    Ok(org.ctx().db().list_users(org.org_id()).await?)
+}
+
+// ------------------------------------------------------------------------------------------
+// API keys
+// ------------------------------------------------------------------------------------------
+
+/// A new API key and its secret, shown once.
+#[derive(Debug, Clone)]
+pub struct CreatedApiKey {
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+/// Creates an API key of the scope's organisation; only the secret's hash is stored.
+pub async fn create_api_key(org: &OrgScope, name: &KeyName, role: Role) -> Result<CreatedApiKey, Error> {
+    let ctx = org.ctx();
+    let issued = auth::new_api_key();
+    let key = ApiKey {
+        id: Uuid::new_v4(),
+        org_id: org.org_id(),
+        name: name.as_str().to_owned(),
+        role,
+        key_hash: issued.hash,
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    let audit = ctx.event(
+        "api_key.create",
+        "api_key",
+        key.id,
+        Some(key.org_id),
+        serde_json::json!({ "name": key.name, "role": role }),
+    );
+    ctx.db().create_api_key(&key, &audit).await?;
+    Ok(CreatedApiKey { key, secret: issued.secret })
+}
+
+/// The keys of the caller's organisation, without secrets (admins).
+pub async fn list_api_keys(access: &Access) -> Result<Vec<ApiKey>, Error> {
+    let org = access.own_org(Role::Admin)?;
+    Ok(org.ctx().db().list_api_keys(org.org_id()).await?)
+}
+
+/// Revokes a key of the caller's organisation (admins); it stops working on the next request.
+/// A key of another organisation, or one already revoked, is a missing key.
+pub async fn revoke_api_key(access: &Access, id: Uuid) -> Result<(), Error> {
+    let org = access.own_org(Role::Admin)?;
+    let ctx = org.ctx();
+    let audit = ctx.event("api_key.revoke", "api_key", id, Some(org.org_id()), serde_json::json!({}));
+    ctx.db()
+        .revoke_api_key(org.org_id(), id, Utc::now(), &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::ApiKey, id))
+}
+
+// ------------------------------------------------------------------------------------------
+// The operator's first start
+// ------------------------------------------------------------------------------------------
+
+/// What `ztd serve` did on an empty database so the first operator can sign in.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub operator_org: Organisation,
+    pub admin: CreatedUser,
+}
+
+/// On a database without any organisation, creates the operator organisation and its first
+/// admin with a one-time password. Does nothing (`None`) when any organisation exists. Storage
+/// decides "empty" inside the creating transaction, so several `ztd serve` starting at once on
+/// one PostgreSQL create exactly one operator.
+pub async fn bootstrap_operator(
+    operator: &Operator,
+    admin_email: &Email,
+) -> Result<Option<Bootstrap>, Error> {
+    let ctx = operator.ctx();
+    let operator_org = new_org(OrgKind::Operator, &OrgName::parse("Operator")?, None);
+    let admin = new_user(operator_org.id, admin_email, Role::Admin).await?;
+    let audit = [org_created(ctx.actor(), &operator_org), user_created(ctx.actor(), &admin.user)];
+    if ctx.db().bootstrap_operator(&operator_org, &admin.user, &audit).await? {
+        Ok(Some(Bootstrap { operator_org, admin }))
+    } else {
+        Ok(None)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Sessions and passwords (people in the portal)
+// ------------------------------------------------------------------------------------------
+
+/// A person's credentials at the door.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub email: Email,
+    pub password: String,
+    /// How long the new session lasts.
+    pub session_lifetime: chrono::Duration,
+    /// The request's id, for the sign-in's audit event.
+    pub request_id: Option<String>,
+    /// The channel, recorded in the audit event (`portal`).
+    pub channel: &'static str,
+}
+
+/// An opened session: the cookie's secret (shown once, stored hashed).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session_secret: String,
+    /// The person signed in with a one-time password and must choose their own first.
+    pub must_change_password: bool,
+}
+
+/// Checks the password and opens a session, audited in the session's own transaction. An
+/// unknown email and a wrong password are both `Unauthenticated`, after the same argon2 work.
+pub async fn sign_in(gate: &Gate, sign_in: SignIn) -> Result<SignedIn, Error> {
+    let user = match gate.db().find_user_by_email(sign_in.email.as_str()).await {
+        Ok(user) => Some(user),
+        Err(StorageError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
+    let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
+    let password_ok = verify_password(sign_in.password, stored_hash).await?;
+    let Some(user) = user.filter(|_| password_ok) else {
+        return Err(Error::Unauthenticated);
+    };
+    let issued = auth::new_session_token();
+    let now = Utc::now();
+    let session = Session {
+        token_hash: issued.hash,
+        user_id: user.id,
+        csrf_token: auth::new_csrf_token(),
+        created_at: now,
+        expires_at: now + sign_in.session_lifetime,
+    };
+    let person = AuditActor {
+        request_id: sign_in.request_id,
+        kind: ActorKind::User,
+        id: Some(user.id),
+        org_id: Some(user.org_id),
+    };
+    let ctx = gate.ctx_for(person);
+    let audit = ctx.event(
+        "user.sign_in",
+        "user",
+        user.id,
+        Some(user.org_id),
+        serde_json::json!({ "channel": sign_in.channel }),
+    );
+    ctx.db().create_session(&session, &audit).await?;
+    Ok(SignedIn { session_secret: issued.secret, must_change_password: user.must_change_password })
+}
+
+/// Ends the caller's session; a session already gone is fine. Callers without a session (API
+/// keys) have nothing to end.
+pub async fn sign_out(access: &Access) -> Result<(), Error> {
+    let Some(session) = &access.caller().session else {
+        return Ok(());
+    };
+    match access.ctx().db().delete_session(&session.token_hash).await {
+        Ok(()) | Err(StorageError::NotFound) => Ok(()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A password change as typed: the new password twice.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+    pub confirm_password: String,
+}
+
+/// What is wrong with a password change, field by field, in words for the person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PasswordProblems {
+    pub current: Option<String>,
+    pub new: Option<String>,
+    pub confirm: Option<String>,
+}
+
+impl PasswordProblems {
+    fn any(&self) -> bool {
+        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+    }
+}
+
+/// Why a password was not changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    /// The person's input: shown next to the fields.
+    #[error("the password was not changed")]
+    Refused(PasswordProblems),
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
+
+/// Replaces the signed-in person's password (a one-time one included) after checking the
+/// current one; the new one must be 12–256 characters and differ from the current one.
+pub async fn change_password(access: &Access, change: PasswordChange) -> Result<(), PasswordChangeError> {
+    let caller = access.caller();
+    if caller.actor.kind != ActorKind::User {
+        return Err(
+            Error::forbidden("not_a_person", "only a signed-in person has a password to change").into()
+        );
+    }
+    let ctx = access.ctx();
+    let user_id = caller.actor.id;
+    let user = ctx.db().get_user(user_id).await.map_err(Error::or_not_found(Resource::User, user_id))?;
+    let mut problems = PasswordProblems::default();
+    let length = change.new_password.chars().count();
+    if length < MIN_PASSWORD_LEN {
+        problems.new =
+            Some(format!("The new password has {length} characters; use at least {MIN_PASSWORD_LEN}."));
+    } else if length > MAX_PASSWORD_LEN {
+        problems.new = Some(format!("The new password is longer than {MAX_PASSWORD_LEN} characters."));
+    } else if change.new_password == change.current_password {
+        problems.new = Some("The new password must differ from the current one.".into());
+    }
+    if problems.new.is_none() && change.confirm_password != change.new_password {
+        problems.confirm = Some("The two new passwords differ; type the same password twice.".into());
+    }
+    if !verify_password(change.current_password, user.password_hash.clone()).await? {
+        problems.current = Some("This is not your current password.".into());
+    }
+    if problems.any() {
+        return Err(PasswordChangeError::Refused(problems));
+    }
+    let hash = hash_password(change.new_password).await?;
+    let audit = ctx.event("user.password_change", "user", user_id, Some(user.org_id), serde_json::json!({}));
+    ctx.db().set_password(user.org_id, user_id, &hash, false, &audit).await.map_err(Error::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_phc_string_that_matches_nothing_typed() {
+        assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!auth::verify_password("", DUMMY_HASH));
+        assert!(!auth::verify_password("password", DUMMY_HASH));
+    }
+}

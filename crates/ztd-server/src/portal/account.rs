@@ -1,11 +1,10 @@
 //! Signing in and out, and the forced change of a one-time password.
 //!
-//! Sign-in checks the password with argon2 (`auth::verify_password`, off the async threads),
-//! then stores a new session (the cookie's SHA-256, a fresh CSRF token, an expiry) and sets the
-//! cookie. The sign-in form has no session yet, so its CSRF token is a double-submit cookie:
-//! the form's hidden field must equal the `ztd_sign_in` cookie, which another site can neither
-//! read nor set (SameSite=Lax, and `__Host-` on https). An unknown email costs the same argon2
-//! work as a wrong password, so timing does not reveal which emails exist.
+//! Checking the password and opening the session are the account use cases'
+//! ([`crate::app::accounts::sign_in`]); this module keeps what is about browsers: the cookies,
+//! the per-client throttle and the pages. The sign-in form has no session yet, so its CSRF
+//! token is a double-submit cookie: the form's hidden field must equal the `ztd_sign_in`
+//! cookie, which another site can neither read nor set (SameSite=Lax, and `__Host-` on https).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,27 +14,19 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
 use maud::{html, Markup};
 use serde::Deserialize;
-use ztd_storage::{ActorKind, NewAuditEvent, OrgKind, Session, StorageError};
+use ztd_storage::OrgKind;
 
 use super::error::PortalError;
 use super::session::{self, CsrfForm, NoFields, Portal};
 use super::throttle::SignInThrottle;
 use super::view::{self, Field, Section};
+use crate::app::access::Gate;
+use crate::app::accounts::{self, Email, PasswordChange, PasswordChangeError, PasswordProblems, SignIn};
+use crate::app::Error;
 use crate::auth;
-use crate::error::ApiError;
-use crate::services::Email;
 use crate::state::AppState;
-
-/// Shortest new password accepted.
-pub const MIN_PASSWORD_LEN: usize = 12;
-const MAX_PASSWORD_LEN: usize = 256;
-
-/// A valid argon2id hash of a random password, verified against when the email is unknown.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Kx2fh2uuWvBZ3bmWS7/2rVtQ7w7XBzcVsrNTnxqJ7A";
 
 /// `/`: each kind of organisation starts where its work is.
 pub async fn home(portal: Portal) -> Redirect {
@@ -113,14 +104,9 @@ pub async fn sign_in_form(
     sign_in_response(&state, &token, StatusCode::OK, sign_in_page(&token, "", &next, None, notice))
 }
 
-async fn verify(password: String, hash: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(ApiError::internal)
-}
-
 pub async fn sign_in(
     State(state): State<AppState>,
+    gate: Gate,
     Extension(throttle): Extension<Arc<SignInThrottle>>,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
@@ -157,45 +143,26 @@ pub async fn sign_in(
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         return Ok(response);
     }
-    let user = match state.db.find_user_by_email(email.as_str()).await {
-        Ok(user) => Some(user),
-        Err(StorageError::NotFound) => None,
-        Err(other) => return Err(other.into()),
+    let lifetime =
+        chrono::Duration::from_std(state.config.session_lifetime).unwrap_or(chrono::Duration::hours(12));
+    let attempt = SignIn {
+        email: email.clone(),
+        password: form.password.clone(),
+        session_lifetime: lifetime,
+        request_id: crate::request_id::from_headers(&headers),
+        channel: "portal",
     };
-    let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
-    let password_ok = verify(form.password.clone(), stored_hash).await?;
-    let Some(user) = user.filter(|_| password_ok) else {
-        throttle.record_failure(client, email.as_str(), Instant::now());
-        return refuse("The email or the password is not right. Check both and try again.");
+    let signed_in = match accounts::sign_in(&gate, attempt).await {
+        Ok(signed_in) => signed_in,
+        Err(Error::Unauthenticated) => {
+            throttle.record_failure(client, email.as_str(), Instant::now());
+            return refuse("The email or the password is not right. Check both and try again.");
+        }
+        Err(other) => return Err(other.into()),
     };
     throttle.clear(client, email.as_str());
 
-    let issued = auth::new_session_token();
-    let now = Utc::now();
-    let lifetime =
-        chrono::Duration::from_std(state.config.session_lifetime).unwrap_or(chrono::Duration::hours(12));
-    let session = Session {
-        token_hash: issued.hash,
-        user_id: user.id,
-        csrf_token: auth::new_csrf_token(),
-        created_at: now,
-        expires_at: now + lifetime,
-    };
-    let audit = NewAuditEvent {
-        request_id: crate::request_id::from_headers(&headers),
-        actor_kind: ActorKind::User,
-        actor_id: Some(user.id),
-        actor_org_id: Some(user.org_id),
-        tenant_org_id: Some(user.org_id),
-        action: "user.sign_in".into(),
-        target_type: "user".into(),
-        target_id: Some(user.id.to_string()),
-        details: serde_json::json!({ "channel": "portal" }),
-    };
-    // The sign-in is audited in the session's own transaction.
-    state.db.create_session(&session, &audit).await?;
-
-    let target = match (user.must_change_password, next.as_str()) {
+    let target = match (signed_in.must_change_password, next.as_str()) {
         (false, _) => next,
         (true, "/") => "/password".to_owned(),
         (true, next) => format!("/password?next={}", view::url_encode(next)),
@@ -208,7 +175,7 @@ pub async fn sign_in(
         session::set_cookie(
             config,
             session::session_cookie_name(config),
-            &issued.secret,
+            &signed_in.session_secret,
             state.config.session_lifetime.as_secs(),
         ),
     );
@@ -220,10 +187,7 @@ pub async fn sign_out(
     State(state): State<AppState>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PortalError> {
-    match state.db.delete_session(portal.session_hash()).await {
-        Ok(()) | Err(StorageError::NotFound) => {}
-        Err(other) => return Err(other.into()),
-    }
+    accounts::sign_out(portal.access()).await?;
     let mut response = Redirect::to("/sign-in?notice=signed_out").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -248,14 +212,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-#[derive(Default)]
-struct PasswordErrors {
-    current: Option<String>,
-    new: Option<String>,
-    confirm: Option<String>,
-}
-
-fn password_page(portal: &Portal, errors: &PasswordErrors, next: &str) -> Markup {
+fn password_page(portal: &Portal, errors: &PasswordProblems, next: &str) -> Markup {
     let forced = portal.caller().session.as_ref().is_some_and(|session| session.must_change_password);
     let content = html! {
         h1 { "Change your password" }
@@ -280,59 +237,23 @@ fn password_page(portal: &Portal, errors: &PasswordErrors, next: &str) -> Markup
 }
 
 pub async fn password_form(portal: Portal, Query(query): Query<NextQuery>) -> Markup {
-    password_page(&portal, &PasswordErrors::default(), &session::safe_next(query.next.as_deref()))
+    password_page(&portal, &PasswordProblems::default(), &session::safe_next(query.next.as_deref()))
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
     CsrfForm(portal, form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PortalError> {
-    let user_id = portal.caller().actor.id;
-    let user = state.db.get_user(user_id).await?;
-    let mut errors = PasswordErrors::default();
-    let length = form.new_password.chars().count();
-    if length < MIN_PASSWORD_LEN {
-        errors.new =
-            Some(format!("The new password has {length} characters; use at least {MIN_PASSWORD_LEN}."));
-    } else if length > MAX_PASSWORD_LEN {
-        errors.new = Some(format!("The new password is longer than {MAX_PASSWORD_LEN} characters."));
-    } else if form.new_password == form.current_password {
-        errors.new = Some("The new password must differ from the current one.".into());
-    }
-    if errors.new.is_none() && form.confirm_password != form.new_password {
-        errors.confirm = Some("The two new passwords differ; type the same password twice.".into());
-    }
-    if !verify(form.current_password.clone(), user.password_hash.clone()).await? {
-        errors.current = Some("This is not your current password.".into());
-    }
-    if errors.current.is_some() || errors.new.is_some() || errors.confirm.is_some() {
-        let page = password_page(&portal, &errors, &session::safe_next(form.next.as_deref()));
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let new_password = form.new_password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new_password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let audit = portal.access().audit(
-        "user.password_change",
-        "user",
-        user_id,
-        Some(user.org_id),
-        serde_json::json!({}),
-    );
-    state.db.set_password(user.org_id, user_id, &hash, false, &audit).await?;
-    Ok(Redirect::to(&session::safe_next(form.next.as_deref())).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_dummy_hash_is_a_valid_phc_string_that_matches_nothing_typed() {
-        assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
-        assert!(!auth::verify_password("", DUMMY_HASH));
-        assert!(!auth::verify_password("password", DUMMY_HASH));
+    let next = session::safe_next(form.next.as_deref());
+    let change = PasswordChange {
+        current_password: form.current_password,
+        new_password: form.new_password,
+        confirm_password: form.confirm_password,
+    };
+    match accounts::change_password(portal.access(), change).await {
+        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Err(PasswordChangeError::Refused(problems)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, password_page(&portal, &problems, &next)).into_response())
+        }
+        Err(PasswordChangeError::Failed(error)) => Err(error.into()),
     }
 }

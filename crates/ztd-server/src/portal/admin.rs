@@ -1,5 +1,6 @@
 //! Organisation admins: users and roles, API keys (the secret shown once). The operator:
-//! organisations. Every action is the API handler's (role and kind checks included).
+//! organisations. Every action is an account use case ([`crate::app::accounts`]), role and kind
+//! checks included.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -7,13 +8,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_storage::{OrgKind, Role};
+use ztd_storage::{OrgKind, Organisation, Role};
 
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Field, Section};
-use crate::api::{api_keys, orgs, users};
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::app::access::Access;
+use crate::app::accounts::{self, CreatedApiKey, CreatedUser, Email, KeyName, NewOrg};
+use crate::app::Error;
+use crate::error::ApiError;
 
 fn role_select(id: &str, chosen: &str) -> Markup {
     html! {
@@ -36,11 +39,25 @@ fn role_label(role: Role) -> &'static str {
     }
 }
 
-fn parse_role(text: &str) -> Result<Role, ApiError> {
+fn parse_role(text: &str) -> Result<Role, Error> {
     Role::parse(text).ok_or_else(|| {
-        ApiError::unprocessable("invalid_role", format!("{text:?} is not a role"))
+        Error::invalid("invalid_role", format!("{text:?} is not a role"))
             .with_hint("choose admin, registrar or reader")
     })
+}
+
+/// Adds a user to the caller's organisation (admins), as the API does.
+async fn add_user(access: &Access, form: &UserForm) -> Result<CreatedUser, Error> {
+    let role = parse_role(&form.role)?;
+    let org = access.own_org(Role::Admin)?;
+    accounts::create_user(&org, &Email::parse(&form.email)?, role).await
+}
+
+/// Creates an API key of the caller's organisation (admins), as the API does.
+async fn add_api_key(access: &Access, form: &KeyForm) -> Result<CreatedApiKey, Error> {
+    let role = parse_role(&form.role)?;
+    let org = access.own_org(Role::Admin)?;
+    accounts::create_api_key(&org, &KeyName::parse(&form.name)?, role).await
 }
 
 // ------------------------------------------------------------------------------------------
@@ -60,7 +77,7 @@ async fn users_page(
     form: &UserForm,
     problem: Option<&error::Explanation>,
 ) -> Result<Markup, PortalError> {
-    let list = users::list_users(portal.handle()).await?.0;
+    let list = accounts::list_users(portal.access()).await?;
     let chosen = if form.role.is_empty() { "registrar" } else { form.role.as_str() };
     let content = html! {
         h1 { "Users of " (portal.org().name) }
@@ -97,36 +114,24 @@ pub async fn users(portal: Portal) -> Result<Markup, PortalError> {
 }
 
 pub async fn create_user(CsrfForm(portal, form): CsrfForm<UserForm>) -> Result<Response, PortalError> {
-    let outcome = match parse_role(&form.role) {
-        Ok(role) => {
-            users::create_user(
-                portal.handle(),
-                ApiJson(users::CreateUserRequest { email: form.email.clone(), role }),
-            )
-            .await
-        }
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok((_, created)) => {
-            let created = created.0;
-            Ok(shown_once_page(
-                &portal,
-                ShownOnce {
-                    section: Section::Users,
-                    list: ("/users", "Users", "Back to users"),
-                    crumb: "New user",
-                    title: "User added",
-                    heading: format!("User {} added", created.email),
-                    notice: "Hand over this one-time password",
-                    notice_detail:
-                        "It is shown only now. At the first sign-in the user chooses their own password.",
-                    secret: ("one-time-password", "One-time password", &created.password),
-                    role: created.role,
-                },
-            ))
-        }
+    match add_user(portal.access(), &form).await {
+        Ok(created) => Ok(shown_once_page(
+            &portal,
+            ShownOnce {
+                section: Section::Users,
+                list: ("/users", "Users", "Back to users"),
+                crumb: "New user",
+                title: "User added",
+                heading: format!("User {} added", created.user.email),
+                notice: "Hand over this one-time password",
+                notice_detail:
+                    "It is shown only now. At the first sign-in the user chooses their own password.",
+                secret: ("one-time-password", "One-time password", &created.password),
+                role: created.user.role,
+            },
+        )),
         Err(error) => {
+            let error = ApiError::from(error);
             let page = users_page(&portal, &form, Some(&error::explain(&error))).await?;
             Ok((error.status(), page).into_response())
         }
@@ -150,7 +155,7 @@ async fn keys_page(
     form: &KeyForm,
     problem: Option<&error::Explanation>,
 ) -> Result<Markup, PortalError> {
-    let keys = api_keys::list_api_keys(portal.handle()).await?.0;
+    let keys = accounts::list_api_keys(portal.access()).await?;
     let chosen = if form.role.is_empty() { "registrar" } else { form.role.as_str() };
     let content = html! {
         h1 { "API keys of " (portal.org().name) }
@@ -199,35 +204,23 @@ pub async fn api_keys(portal: Portal) -> Result<Markup, PortalError> {
 }
 
 pub async fn create_api_key(CsrfForm(portal, form): CsrfForm<KeyForm>) -> Result<Response, PortalError> {
-    let outcome = match parse_role(&form.role) {
-        Ok(role) => {
-            api_keys::create_api_key(
-                portal.handle(),
-                ApiJson(api_keys::CreateApiKeyRequest { name: form.name.clone(), role }),
-            )
-            .await
-        }
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok((_, created)) => {
-            let created = created.0;
-            Ok(shown_once_page(
+    match add_api_key(portal.access(), &form).await {
+        Ok(created) => Ok(shown_once_page(
                 &portal,
                 ShownOnce {
                     section: Section::ApiKeys,
                     list: ("/api-keys", "API keys", "Back to API keys"),
                     crumb: "New key",
                     title: "API key created",
-                    heading: format!("API key {} created", created.name),
+                    heading: format!("API key {} created", created.key.name),
                     notice: "Copy the key now",
                     notice_detail: "It is shown only now; the service keeps only its hash. If it is lost, revoke it and create another.",
-                    secret: ("api-key", "API key", &created.key),
-                    role: created.role,
+                    secret: ("api-key", "API key", &created.secret),
+                    role: created.key.role,
                 },
-            ))
-        }
+            )),
         Err(error) => {
+            let error = ApiError::from(error);
             let page = keys_page(&portal, &form, Some(&error::explain(&error))).await?;
             Ok((error.status(), page).into_response())
         }
@@ -238,7 +231,7 @@ pub async fn revoke_api_key(
     Path(id): Path<Uuid>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, PortalError> {
-    api_keys::revoke_api_key(portal.handle(), ApiPath(id)).await?;
+    accounts::revoke_api_key(portal.access(), id).await?;
     Ok(Redirect::to("/api-keys"))
 }
 
@@ -263,7 +256,7 @@ async fn orgs_page(
     form: &OrgForm,
     problem: Option<&error::Explanation>,
 ) -> Result<Markup, PortalError> {
-    let list = orgs::list_orgs(portal.handle()).await?.0;
+    let list = accounts::list_orgs(portal.access()).await?;
     let kind = if form.kind.is_empty() { "customer" } else { form.kind.as_str() };
     let content = html! {
         h1 { "Organisations" }
@@ -309,40 +302,35 @@ pub async fn orgs(portal: Portal) -> Result<Markup, PortalError> {
     orgs_page(&portal, &OrgForm::default(), None).await
 }
 
+/// Creates a tenant and its first admin (the operator's admins), as the API does.
+async fn add_org(access: &Access, form: &OrgForm) -> Result<(Organisation, CreatedUser), Error> {
+    let kind = OrgKind::parse(&form.kind).ok_or_else(|| {
+        Error::invalid("invalid_kind", format!("{:?} is not a kind of organisation", form.kind))
+    })?;
+    let operator = access.operator("creating organisations")?;
+    let new = NewOrg {
+        kind,
+        name: form.name.clone(),
+        domain: Some(form.domain.trim().to_owned()).filter(|domain| !domain.is_empty()),
+        admin_email: form.admin_email.clone(),
+    };
+    accounts::create_org_with_admin(&operator, new).await
+}
+
 pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Response, PortalError> {
-    let kind = match OrgKind::parse(&form.kind) {
-        Some(kind) => Ok(kind),
-        None => Err(ApiError::unprocessable(
-            "invalid_kind",
-            format!("{:?} is not a kind of organisation", form.kind),
-        )),
-    };
-    let outcome = match kind {
-        Ok(kind) => {
-            let request = orgs::CreateOrgRequest {
-                kind,
-                name: form.name.clone(),
-                domain: Some(form.domain.trim().to_owned()).filter(|domain| !domain.is_empty()),
-                admin_email: form.admin_email.clone(),
-            };
-            orgs::create_org(portal.handle(), ApiJson(request)).await
-        }
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok((_, created)) => {
-            let created = created.0;
+    match add_org(portal.access(), &form).await {
+        Ok((org, admin)) => {
             let content = html! {
                 p class="crumbs" { a href="/orgs" { "Organisations" } " › New" }
-                h1 { (created.name) " created" }
+                h1 { (org.name) " created" }
                 (view::notice("ok", "Hand the first admin their sign-in", Some("The one-time password is shown only now.")))
                 div class="card" {
                     dl class="facts" {
-                        dt { "Kind" } dd { (created.kind) }
-                        dt { "Organisation id" } dd class="mono" { (created.id) }
-                        dt { "Admin" } dd { (created.admin.email) }
+                        dt { "Kind" } dd { (org.kind) }
+                        dt { "Organisation id" } dd class="mono" { (org.id) }
+                        dt { "Admin" } dd { (admin.user.email) }
                     }
-                    (view::copyable("one-time-password", "One-time password", &created.admin.password))
+                    (view::copyable("one-time-password", "One-time password", &admin.password))
                 }
                 p { a href="/orgs" { "Back to organisations" } }
             };
@@ -350,6 +338,7 @@ pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Res
                 .into_response())
         }
         Err(error) => {
+            let error = ApiError::from(error);
             let page = orgs_page(&portal, &form, Some(&error::explain(&error))).await?;
             Ok((error.status(), page).into_response())
         }

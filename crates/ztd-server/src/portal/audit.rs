@@ -1,47 +1,21 @@
-//! The audit trail: every action by the organisation or on its tenant, newest first (the API's
-//! `GET /api/v1/audit` decides what is visible).
+//! The audit trail: every action by the organisation or on its tenant, newest first (the audit
+//! use case, [`crate::app::audit`], decides what is visible).
 
-use std::collections::HashMap;
-
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use maud::{html, Markup};
 use serde::Deserialize;
-use uuid::Uuid;
-use ztd_storage::StorageError;
 
 use super::error::PortalError;
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::api::audit::{self, AuditEventView, AuditQuery};
-use crate::error::ApiQuery;
-use crate::state::AppState;
+use crate::api::audit::{page_request, AuditQuery};
+use crate::app::audit;
 
 const PAGE_SIZE: u32 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditPageQuery {
     cursor: Option<String>,
-}
-
-/// Readable names of the organisations that acted: the caller's own, or one that acted on its
-/// tenant (the events are the API's answer, so the caller may see that they happened).
-async fn org_names(
-    state: &AppState,
-    events: &[AuditEventView],
-) -> Result<HashMap<Uuid, String>, PortalError> {
-    let mut names = HashMap::new();
-    for org_id in events.iter().filter_map(|event| event.actor_org_id) {
-        if names.contains_key(&org_id) {
-            continue;
-        }
-        let name = match state.db.get_org(org_id).await {
-            Ok(org) => org.name,
-            Err(StorageError::NotFound) => org_id.to_string(),
-            Err(other) => return Err(other.into()),
-        };
-        names.insert(org_id, name);
-    }
-    Ok(names)
 }
 
 /// An event's details as `key: value` lines (strings without their JSON quotes).
@@ -62,27 +36,21 @@ fn details(value: &serde_json::Value) -> Markup {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    portal: Portal,
-    Query(query): Query<AuditPageQuery>,
-) -> Result<Markup, PortalError> {
-    let cursor = query.cursor.filter(|cursor| !cursor.is_empty());
-    let page =
-        audit::list_audit(portal.handle(), ApiQuery(AuditQuery { cursor, limit: Some(PAGE_SIZE) })).await?.0;
-    let names = org_names(&state, &page.items).await?;
+pub async fn list(portal: Portal, Query(query): Query<AuditPageQuery>) -> Result<Markup, PortalError> {
+    let request = page_request(&AuditQuery { cursor: query.cursor, limit: Some(PAGE_SIZE) })?;
+    let (page, names) = audit::list_with_names(portal.access(), request).await?;
     let me = portal.org().id;
     let content = html! {
         h1 { "Audit trail" }
         p class="lead" { "Every change made by your organisation or to your organisation's data, by anyone, newest first." }
-        @if page.items.is_empty() {
+        @if page.events.is_empty() {
             p class="card empty" { "Nothing has happened yet." }
         } @else {
             div class="table-wrap" {
                 table id="audit" class="cards" {
                     thead { tr { th { "When" } th { "Action" } th { "By" } th { "Target" } th { "Details" } th { "Request" } } }
                     tbody {
-                        @for event in &page.items {
+                        @for event in &page.events {
                             tr {
                                 td data-label="When" { (view::time(event.at)) }
                                 td data-label="Action" { code { (event.action) } }
@@ -102,7 +70,7 @@ pub async fn list(
             }
         }
         @if let Some(next) = &page.next_cursor {
-            p { a href=(format!("/audit?cursor={}", view::url_encode(next))) rel="next" { "Older events" } }
+            p { a href=(format!("/audit?cursor={}", view::url_encode(&next.to_string()))) rel="next" { "Older events" } }
         }
     };
     Ok(view::page(&portal, Section::Audit, "Audit trail", content))

@@ -7,14 +7,13 @@ use chrono::Utc;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_storage::{OrgKind, RelationshipKind};
+use ztd_storage::{Invitation, OrgKind, RelationshipKind};
 
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Field, Section};
-use crate::api::invitations::{self, CreateInvitationRequest, InvitationView};
-use crate::api::relationships::{self, RelationshipView};
-use crate::error::{ApiJson, ApiPath};
+use crate::app::consent::{self, NewInvitation, RelationshipDetails, MAX_EXPIRY_DAYS};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A customer as a page names it.
@@ -30,11 +29,11 @@ pub async fn customer_name(portal: &Portal, customer_id: Uuid) -> Result<String,
     if portal.org().id == customer_id {
         return Ok(portal.org().name.clone());
     }
-    let relationships = relationships::list_relationships(portal.handle()).await?.0;
+    let relationships = consent::list_relationships(portal.access()).await?;
     Ok(relationships
         .into_iter()
-        .find(|relationship| relationship.customer_org_id == customer_id)
-        .map_or_else(|| format!("customer {customer_id}"), |relationship| relationship.customer_name))
+        .find(|details| details.relationship.customer_org_id == customer_id)
+        .map_or_else(|| format!("customer {customer_id}"), |details| details.customer_name))
 }
 
 /// What the person typed in the invitation form.
@@ -54,16 +53,16 @@ struct InviteErrors {
     other: Option<error::Explanation>,
 }
 
-fn relationship_status(relationship: &RelationshipView) -> Markup {
-    if relationship.status == "active" {
+fn relationship_status(relationship: &RelationshipDetails) -> Markup {
+    if relationship.is_active() {
         view::badge("ok", "active")
     } else {
         view::badge("bad", "revoked")
     }
 }
 
-fn invitation_status(invitation: &InvitationView) -> Markup {
-    match invitation.status.as_str() {
+fn invitation_status(invitation: &Invitation) -> Markup {
+    match consent::invitation_status(invitation, Utc::now()) {
         "open" => view::badge("ok", "open"),
         "used" => view::badge("", "used"),
         "expired" => view::badge("warn", "expired"),
@@ -78,14 +77,13 @@ async fn customers_page(
 ) -> Result<Markup, PortalError> {
     portal.access().require_org_kind(&[OrgKind::Partner, OrgKind::Oem], "the customers page")?;
     let me = portal.org().id;
-    let relationships: Vec<RelationshipView> = relationships::list_relationships(portal.handle())
+    let relationships: Vec<RelationshipDetails> = consent::list_relationships(portal.access())
         .await?
-        .0
         .into_iter()
-        .filter(|relationship| relationship.partner_org_id == me)
+        .filter(|details| details.relationship.partner_org_id == me)
         .collect();
     let invitations =
-        if portal.is_admin() { invitations::list_invitations(portal.handle()).await?.0 } else { Vec::new() };
+        if portal.is_admin() { consent::list_invitations(portal.access()).await? } else { Vec::new() };
     let oem = portal.org().kind == OrgKind::Oem;
     let expires_default = if form.expires_in_days.is_empty() { "7" } else { form.expires_in_days.as_str() };
     let content = html! {
@@ -98,17 +96,18 @@ async fn customers_page(
                 table id="customers" class="cards" {
                     thead { tr { th { "Customer" } th { "Relationship" } th { "Status" } th { "Since" } th { "Actions" } } }
                     tbody {
-                        @for relationship in &relationships {
+                        @for details in &relationships {
+                            @let relationship = &details.relationship;
                             tr {
-                                td data-label="Customer" { (relationship.customer_name) }
+                                td data-label="Customer" { (details.customer_name) }
                                 td data-label="Relationship" { (relationship.kind.as_str().to_uppercase()) }
                                 td data-label="Status" {
-                                    (relationship_status(relationship))
+                                    (relationship_status(details))
                                     @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
                                 }
                                 td data-label="Since" { (view::time(relationship.created_at)) }
                                 td {
-                                    @if relationship.status == "active" {
+                                    @if details.is_active() {
                                         div class="actions" {
                                             a href=(format!("/customers/{}/devices", relationship.customer_org_id)) { "Devices" }
                                             @if portal.can_register() {
@@ -161,7 +160,7 @@ async fn customers_page(
                                     td class="num" { (invitation.accepted_count) }
                                     td { (view::time(invitation.expires_at)) }
                                     td {
-                                        @if invitation.status == "open" {
+                                        @if consent::invitation_status(invitation, Utc::now()) == "open" {
                                             form method="post" action=(format!("/invitations/{}/withdraw", invitation.id)) {
                                                 (view::csrf(portal))
                                                 button type="submit" class="secondary" { "Withdraw" }
@@ -203,12 +202,10 @@ pub async fn create_invitation(
     let expires_in_days = match form.expires_in_days.trim() {
         "" => None,
         text => match text.parse::<u32>() {
-            Ok(days) if (1..=invitations::MAX_EXPIRY_DAYS).contains(&days) => Some(days),
+            Ok(days) if (1..=MAX_EXPIRY_DAYS).contains(&days) => Some(days),
             _ => {
-                errors.expires_in_days = Some(format!(
-                    "{text:?} is not a number of days from 1 to {}.",
-                    invitations::MAX_EXPIRY_DAYS
-                ));
+                errors.expires_in_days =
+                    Some(format!("{text:?} is not a number of days from 1 to {}.", MAX_EXPIRY_DAYS));
                 None
             }
         },
@@ -217,24 +214,29 @@ pub async fn create_invitation(
         let page = customers_page(&portal, &form, &errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let request =
-        CreateInvitationRequest { customer_id, reusable: Some(form.reusable.is_some()), expires_in_days };
-    let created = match invitations::create_invitation(State(state), portal.handle(), ApiJson(request)).await
-    {
-        Ok((_, created)) => created.0,
+    let new = NewInvitation {
+        customer_id,
+        reusable: Some(form.reusable.is_some()),
+        expires_in_days: expires_in_days.unwrap_or(state.config.invitation_expiry_days),
+    };
+    let created = match consent::create_invitation(portal.access(), new).await {
+        Ok(created) => created,
         Err(error) => {
+            let error = ApiError::from(error);
             let status = error.status();
             errors.other = Some(error::explain(&error));
             let page = customers_page(&portal, &form, &errors).await?;
             return Ok((status, page).into_response());
         }
     };
+    let url = created.url(state.config.public_base());
+    let created = created.invitation;
     let content = html! {
         p class="crumbs" { a href="/customers" { "Customers" } " › Invitation link" }
         h1 { "Invitation link created" }
         (view::notice("ok", "Send this link to the customer's admin", Some("It is shown only now. The admin signs in, opens the link and accepts; from then on you can register devices for that customer.")))
         div class="card" {
-            (view::copyable("invitation-url", "Invitation link", &created.url))
+            (view::copyable("invitation-url", "Invitation link", &url))
             dl class="facts" {
                 dt { "Expires" } dd { (view::time(created.expires_at)) " (" (days_left(created.expires_at)) ")" }
                 dt { "Use" } dd { (if created.reusable { "reusable: every customer admin who gets it may accept" } else { "single use" }) }
@@ -261,6 +263,6 @@ pub async fn withdraw_invitation(
     Path(id): Path<Uuid>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Redirect, PortalError> {
-    invitations::withdraw_invitation(portal.handle(), ApiPath(id)).await?;
+    consent::withdraw_invitation(portal.access(), id).await?;
     Ok(Redirect::to("/customers#invite"))
 }

@@ -1,23 +1,20 @@
 //! Consent, the customer's side: accept an invitation link, see the partners and OEMs that may
 //! register devices, revoke one (after a confirmation step).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_storage::{RelationshipKind, StorageError};
+use ztd_storage::RelationshipKind;
 
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Section};
-use crate::api::invitations;
-use crate::api::relationships::{self, RelationshipView};
-use crate::auth;
-use crate::error::{ApiError, ApiPath};
-use crate::state::AppState;
+use crate::app::access::Gate;
+use crate::app::consent::{self, RelationshipDetails};
+use crate::error::ApiError;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct NoticeQuery {
@@ -25,25 +22,16 @@ pub struct NoticeQuery {
 }
 
 /// `/invitations/{token}`: who invites, until when, and the accept button. The token is the
-/// capability: whoever holds the link may see who sent it. Accepting is the API's decision.
+/// capability: whoever holds the link may see who sent it ([`consent::preview_invitation`]).
+/// Accepting is the consent use case's decision.
 pub async fn show_invitation(
-    State(state): State<AppState>,
+    gate: Gate,
     portal: Portal,
     Path(token): Path<String>,
 ) -> Result<Response, PortalError> {
-    let invitation = match state.db.find_invitation_by_token_hash(&auth::hash_token(&token)).await {
-        Ok(invitation) => invitation,
-        Err(StorageError::NotFound) => {
-            let error = ApiError::NotFound {
-                resource: crate::app::Resource::Invitation,
-                id: "matching this link".into(),
-            };
-            return Err(error.into());
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let inviter = state.db.get_org(invitation.creator_org_id).await?;
-    let expired = invitation.expires_at <= Utc::now();
+    let consent::InvitationPreview { invitation, inviter } =
+        consent::preview_invitation(&gate, &token).await?;
+    let expired = invitation.expires_at <= chrono::Utc::now();
     let kind = match invitation.kind {
         RelationshipKind::Csp => "partner (CSP reseller)",
         RelationshipKind::Oem => "hardware maker (OEM)",
@@ -75,12 +63,12 @@ pub async fn accept_invitation(
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PortalError> {
     // 201 (new) and 200 (already accepted: idempotent) both end on the partners page.
-    let (_status, _relationship) = invitations::accept_invitation(portal.handle(), ApiPath(token)).await?;
+    consent::accept_invitation(portal.access(), &token).await?;
     Ok(Redirect::to("/relationships?notice=accepted").into_response())
 }
 
-fn status(relationship: &RelationshipView) -> Markup {
-    if relationship.status == "active" {
+fn status(relationship: &RelationshipDetails) -> Markup {
+    if relationship.is_active() {
         view::badge("ok", "active")
     } else {
         view::badge("bad", "revoked")
@@ -89,7 +77,7 @@ fn status(relationship: &RelationshipView) -> Markup {
 
 pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Markup, PortalError> {
     let me = portal.org().id;
-    let all = relationships::list_relationships(portal.handle()).await?.0;
+    let all = consent::list_relationships(portal.access()).await?;
     let notice = match query.notice.as_deref() {
         Some("accepted") => Some(("Invitation accepted", "The partner may now register devices into your tenant.")),
         Some("revoked") => Some((
@@ -109,18 +97,19 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
                 table id="relationships" class="cards" {
                     thead { tr { th { "Organisation" } th { "Kind" } th { "Status" } th { "Since" } th { "" } } }
                     tbody {
-                        @for relationship in &all {
-                            @let other = if relationship.customer_org_id == me { &relationship.partner_name } else { &relationship.customer_name };
+                        @for details in &all {
+                            @let relationship = &details.relationship;
+                            @let other = if relationship.customer_org_id == me { &details.partner_name } else { &details.customer_name };
                             tr {
                                 td data-label="Organisation" { (other) }
                                 td data-label="Kind" { (relationship.kind.as_str().to_uppercase()) }
                                 td data-label="Status" {
-                                    (status(relationship))
+                                    (status(details))
                                     @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
                                 }
                                 td data-label="Since" { (view::time(relationship.created_at)) }
                                 td {
-                                    @if relationship.status == "active" && portal.is_admin() {
+                                    @if details.is_active() && portal.is_admin() {
                                         a class="button secondary" href=(format!("/relationships/{}/revoke", relationship.id)) { "Revoke…" }
                                     }
                                 }
@@ -134,25 +123,16 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
     Ok(view::page(&portal, Section::Relationships, "Partners", content))
 }
 
-async fn find(portal: &Portal, id: Uuid) -> Result<RelationshipView, PortalError> {
-    relationships::list_relationships(portal.handle())
-        .await?
-        .0
-        .into_iter()
-        .find(|relationship| relationship.id == id)
-        .ok_or_else(|| ApiError::not_found(crate::app::Resource::Relationship, id).into())
-}
-
 /// The confirmation step: what revoking does, and the button that does it.
 pub async fn confirm_revoke(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
-    let relationship = find(&portal, id).await?;
+    let details = consent::get_relationship(portal.access(), id).await?;
     let me = portal.org().id;
-    let other = if relationship.customer_org_id == me {
-        &relationship.partner_name
+    let other = if details.relationship.customer_org_id == me {
+        &details.partner_name
     } else {
-        &relationship.customer_name
+        &details.customer_name
     };
-    if relationship.status != "active" {
+    if !details.is_active() {
         let content = html! {
             h1 { "Already revoked" }
             p { "The relationship with " (other) " is already revoked." }
@@ -184,9 +164,10 @@ pub async fn revoke(
     Path(id): Path<Uuid>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PortalError> {
-    match relationships::revoke_relationship(portal.handle(), ApiPath(id)).await {
-        Ok(_) => Ok(Redirect::to("/relationships?notice=revoked").into_response()),
+    match consent::revoke_relationship(portal.access(), id).await {
+        Ok(()) => Ok(Redirect::to("/relationships?notice=revoked").into_response()),
         Err(error) => {
+            let error = ApiError::from(error);
             let content =
                 html! { h1 { "The relationship was not revoked" } (error::notice(&error::explain(&error))) };
             Ok((error.status(), view::page(&portal, Section::Relationships, "Not revoked", content))

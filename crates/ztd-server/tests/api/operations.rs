@@ -105,17 +105,13 @@ ztd_server::both_backends!(session_cookies_need_the_csrf_token_to_change_things)
 async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
     use chrono::{Duration, Utc};
     use ztd_server::app::access::AuditActor;
+    use ztd_server::app::accounts::Email;
     use ztd_server::auth;
-    use ztd_server::services::{self, Email};
     use ztd_storage::{ActorKind, NewAuditEvent, Session};
 
     let org = app.create_org(OrgKind::Customer, "Session Co").await;
     let email = Email::parse("admin@session.example").unwrap();
-    let user =
-        services::create_user(app.db.as_ref(), org.id, &email, Role::Admin, &AuditActor::operator_cli())
-            .await
-            .unwrap()
-            .user;
+    let user = app.create_user(org.id, &email, Role::Admin).await.unwrap().user;
     // A one-time password's session is refused by the API (tested in tests/portal.rs): this
     // person has chosen their own.
     let chosen = AuditActor::operator_cli().event(

@@ -1,12 +1,12 @@
 //! `ztd admin`: operator tasks straight on the database (created and migrated when new). The
-//! same code paths as the API (`ztd_server::services`), audited as the operator.
+//! same use cases as the API (`ztd_server::app::accounts`), audited as the operator.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use uuid::Uuid;
-use ztd_server::app::access::AuditActor;
-use ztd_server::services::{self, Domain, Email, KeyName, OrgName};
+use ztd_server::app::access::Operator;
+use ztd_server::app::accounts::{self, Domain, Email, KeyName, OrgName};
 use ztd_storage::{OrgKind, Role};
 
 use super::serve::DatabaseArgs;
@@ -99,13 +99,12 @@ fn service_error(error: impl std::fmt::Display) -> anyhow::Error {
 }
 
 async fn execute(command: AdminCommand) -> anyhow::Result<()> {
-    let actor = AuditActor::operator_cli();
     match command {
         AdminCommand::CreateOrg(args) => {
             let name = OrgName::parse(&args.name).map_err(service_error)?;
             let domain = args.domain.as_deref().map(Domain::parse).transpose().map_err(service_error)?;
-            let db = args.database.connect().await?;
-            let org = services::create_org(db.as_ref(), args.kind, &name, domain.as_ref(), &actor)
+            let operator = Operator::cli(args.database.connect().await?);
+            let org = accounts::create_org(&operator, args.kind, &name, domain.as_ref())
                 .await
                 .map_err(service_error)?;
             if args.output.json {
@@ -116,10 +115,9 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::CreateUser(args) => {
             let email = Email::parse(&args.email).map_err(service_error)?;
-            let db = args.database.connect().await?;
-            let created = services::create_user(db.as_ref(), args.org, &email, args.role, &actor)
-                .await
-                .map_err(service_error)?;
+            let operator = Operator::cli(args.database.connect().await?);
+            let org = operator.org_scope(args.org).await.map_err(service_error)?;
+            let created = accounts::create_user(&org, &email, args.role).await.map_err(service_error)?;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": created.user.id, "password": created.password }));
             } else {
@@ -131,10 +129,9 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::CreateApiKey(args) => {
             let name = KeyName::parse(&args.name).map_err(service_error)?;
-            let db = args.database.connect().await?;
-            let created = services::create_api_key(db.as_ref(), args.org, &name, args.role, &actor)
-                .await
-                .map_err(service_error)?;
+            let operator = Operator::cli(args.database.connect().await?);
+            let org = operator.org_scope(args.org).await.map_err(service_error)?;
+            let created = accounts::create_api_key(&org, &name, args.role).await.map_err(service_error)?;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": created.key.id, "key": created.secret }));
             } else {

@@ -3,7 +3,7 @@
 //! prints how each person signs in, then serves (like `ztd serve`, same flags).
 //!
 //! Everything goes through the service's own code paths: organisations and users through
-//! `ztd_server::services` (as `ztd admin` does), the invitation, its acceptance, the profile and
+//! `ztd_server::app::accounts` (as `ztd admin` does), the invitation, its acceptance, the profile and
 //! the device batches through the API's handlers with each organisation's admin as the caller,
 //! so the audit trail shows who did what, and the devices are registered by the batch workers
 //! exactly as an upload would be.
@@ -19,9 +19,9 @@ use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::api::batches::{self, CreateBatchQuery};
 use ztd_server::api::invitations::{self, CreateInvitationRequest};
 use ztd_server::api::profiles::{self, CreateProfileRequest};
-use ztd_server::app::access::{Access, Actor, AuditActor, Caller, Operator};
+use ztd_server::app::access::{Access, Actor, Caller, Operator};
+use ztd_server::app::accounts::{self, CreatedUser, Domain, Email, OrgName};
 use ztd_server::error::{ApiJson, ApiPath, ApiQuery};
-use ztd_server::services::{self, CreatedUser, Domain, Email, OrgName};
 use ztd_server::AppState;
 use ztd_storage::{ActorKind, OrgKind, Organisation, Role};
 
@@ -105,11 +105,11 @@ async fn org_with_admin(
     domain: Option<&str>,
     email: &str,
 ) -> anyhow::Result<(Organisation, CreatedUser)> {
-    let db = state.db.as_ref();
-    let actor = AuditActor::operator_cli();
+    let operator = Operator::cli(state.db.clone());
     let domain = domain.map(Domain::parse).transpose()?;
-    let org = services::create_org(db, kind, &OrgName::parse(name)?, domain.as_ref(), &actor).await?;
-    let admin = services::create_user(db, org.id, &Email::parse(email)?, Role::Admin, &actor).await?;
+    let org = accounts::create_org(&operator, kind, &OrgName::parse(name)?, domain.as_ref()).await?;
+    let scope = operator.org_scope(org.id).await?;
+    let admin = accounts::create_user(&scope, &Email::parse(email)?, Role::Admin).await?;
     Ok((org, admin))
 }
 
@@ -169,7 +169,7 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
 
     let operator_email =
         Email::parse(&serve.operator_email).map_err(|error| anyhow::anyhow!("--operator-email: {error}"))?;
-    let bootstrap = services::bootstrap_operator(db.as_ref(), &operator_email)
+    let bootstrap = accounts::bootstrap_operator(&Operator::cli(db.clone()), &operator_email)
         .await?
         .context("the database filled up while the demo started")?;
     let (partner, partner_admin) =

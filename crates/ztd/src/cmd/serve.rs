@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use ztd_server::app::access::Operator;
+use ztd_server::app::accounts::{self, Bootstrap, Email};
 use ztd_server::config::{defaults, Config};
-use ztd_server::services::{self, Email};
 use ztd_server::AppState;
 use ztd_storage::Database;
 
@@ -132,7 +133,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = args.database.connect().await?;
     tracing::info!(backend = db.backend(), database = %redact(&config.database_url), "database ready");
 
-    if let Some(bootstrap) = services::bootstrap_operator(db.as_ref(), &operator_email).await? {
+    let bootstrapped = accounts::bootstrap_operator(&Operator::cli(db.clone()), &operator_email).await?;
+    if let Some(bootstrap) = bootstrapped {
         print_first_sign_in(&bootstrap, &config);
     }
 
@@ -151,7 +153,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_first_sign_in(bootstrap: &services::Bootstrap, config: &Config) {
+fn print_first_sign_in(bootstrap: &Bootstrap, config: &Config) {
     let org = &bootstrap.operator_org;
     let admin = &bootstrap.admin;
     println!(
