@@ -760,3 +760,41 @@ fn device_value(device: &Device, column: Column) -> Option<&str> {
     }
     .as_deref()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_short_visible_ascii() {
+        assert_eq!(IdempotencyKey::parse("  abc-123 ").unwrap(), IdempotencyKey("abc-123".into()));
+        for bad in ["", "   ", "a b", "clé", &"k".repeat(MAX_IDEMPOTENCY_KEY_LEN + 1)] {
+            assert!(matches!(IdempotencyKey::parse(bad), Err(Error::InvalidParameter { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pending_rows_never_go_negative() {
+        let mut batch = Batch {
+            id: Uuid::new_v4(),
+            customer_id: Uuid::new_v4(),
+            submitted_by_org_id: Uuid::new_v4(),
+            actor_kind: ztd_storage::ActorKind::ApiKey,
+            actor_id: None,
+            status: BatchStatus::Processing,
+            default_group_tag: None,
+            allow_unknown_tags: false,
+            idempotency_key: None,
+            total: 10,
+            registered: 4,
+            unassigned: 1,
+            failed: 2,
+            created_at: Utc::now(),
+            started_at: None,
+            finished_at: None,
+        };
+        assert_eq!(pending(&batch), 3);
+        batch.total = 0;
+        assert_eq!(pending(&batch), 0);
+    }
+}
