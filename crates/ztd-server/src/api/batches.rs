@@ -1,4 +1,4 @@
-//! HTTP adapter of device batches (docs/domain.md#registration-channels-and-batches); the rules
+//! HTTP adapter of device batches (docs/domain.md#registration); the rules
 //! are in [`crate::app::registration`]: one asynchronous registration job per upload, whatever
 //! the channel (JSON list, CSV body; partner, OEM or the customer itself).
 //!

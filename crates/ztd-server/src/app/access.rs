@@ -251,7 +251,7 @@ impl CustomerScope {
     }
     /// Whether the consent behind this scope still holds (always, for the customer itself):
     /// work spanning several transactions re-checks it between them
-    /// (docs/domain.md#consent-is-checked-where-the-work-happens).
+    /// (docs/domain.md#consent-where-work-happens).
     pub(in crate::app) async fn consent_holds(&self) -> Result<bool, Error> {
         match &self.reach {
             Reach::Own => Ok(true),

@@ -1,7 +1,8 @@
-//! Registration, whatever the channel (docs/domain.md#registration-channels-and-batches): a
-//! batch is submitted (JSON list or CSV file; partner, OEM or the customer itself), its rows
-//! wait as pending items for the workers ([`crate::worker`]), and the devices it registers are
-//! listed, shown, re-tagged, deregistered and exported (docs/domain.md#device-lifecycle).
+//! Registration, whatever the channel (docs/domain.md#registration): a batch is submitted
+//! (JSON list or CSV file; partner, OEM or the customer itself), its rows wait as pending items
+//! until the workers ([`crate::worker`], the background driver) process them
+//! (docs/domain.md#batch-lifecycle), and the devices it registers are listed, shown, re-tagged,
+//! deregistered and exported (docs/domain.md#device-lifecycle).
 //!
 //! Decisions:
 //! - Submitting is two steps, [`begin`] then [`Submission::submit`], so the caller's reach is
@@ -9,7 +10,7 @@
 //! - A CSV file unusable as a whole is a typed outcome ([`Submitted::FileRefused`]) with every
 //!   diagnostic, not an error: each channel shows them its own way.
 //! - Work that outlives one transaction (a streamed CSV intake, an export) re-checks consent as
-//!   it goes (docs/domain.md#consent-is-checked-where-the-work-happens).
+//!   it goes (docs/domain.md#consent-where-work-happens).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -660,7 +661,7 @@ pub type ExportStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
 /// streamed page by page so a tenant of any size is never held in memory. A partner gets the
 /// devices it registered, and its consent is re-checked before every page: a revocation
 /// mid-export ends the stream in an error, so no client takes a cut file for a whole one
-/// (docs/domain.md#consent-is-checked-where-the-work-happens).
+/// (docs/domain.md#consent-where-work-happens).
 pub async fn export(access: &Access, customer_id: Uuid, format: Format) -> Result<ExportStream, Error> {
     let scope = access.customer_scope(customer_id, Need::Read).await?;
     let filter = scope.device_filter(DeviceFilter::default());
