@@ -283,6 +283,8 @@ impl From<app::Error> for ApiError {
             E::Forbidden { code, message, hint } => Self::Forbidden { code, message, hint },
             E::NotFound { resource, id } => Self::NotFound { resource, id },
             E::Malformed { message } => Self::InvalidRequestBody { message },
+            E::InvalidParameter { message } => Self::InvalidParameter { message },
+            E::TooLarge { limit } => Self::PayloadTooLarge { limit },
             E::Invalid { code, message, hint } => Self::Unprocessable { code, message, hint },
             E::Conflict { code, message, hint } => Self::Conflict { code, message, hint },
             E::Gone { code, message, hint } => Self::Gone { code, message, hint },

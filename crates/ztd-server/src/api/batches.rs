@@ -1,11 +1,12 @@
-//! Device batches (docs/domain.md#registration): one asynchronous registration job per upload, whatever the
-//! channel (JSON list, CSV body; partner, OEM or the customer itself).
+//! HTTP adapter of device batches (docs/domain.md#registration); the rules
+//! are in [`crate::app::registration`]: one asynchronous registration job per upload, whatever
+//! the channel (JSON list, CSV body; partner, OEM or the customer itself).
 //!
 //! `POST` checks the caller's reach first (a partner without an active relationship gets
 //! `403 relationship_required` before a byte of the body is read, and nothing is written),
-//! streams and checks the body, stores every row as a pending item in one transaction and
-//! answers `202` at once; the workers ([`crate::worker`]) do the rest. `GET` shows progress and
-//! every row's result, paged.
+//! streams and checks the body, stores every row as a pending item and answers `202` at once;
+//! the workers ([`crate::worker`]) do the rest. `GET` shows progress and every row's result,
+//! paged.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -18,11 +19,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use ztd_domain::csv::Diagnostic;
-use ztd_storage::{Batch, BatchItem, BatchStatus, ItemStatus, StorageError};
+use ztd_storage::{Batch, BatchStatus, ItemStatus};
 
-use crate::app::access::{Access, Need};
+use crate::app::access::Access;
+use crate::app::registration::{
+    self, BatchOptions, BatchPage, IdempotencyKey, RowOutcome, RowsPage, Submitted, Upload,
+};
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorEnvelope};
-use crate::pipeline::{self, IntakeError, IntakeLimits, SubmittedRow};
+use crate::pipeline::IntakeLimits;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -35,11 +39,7 @@ pub fn routes() -> Router<AppState> {
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 /// Set on the answer to a retried `POST` that returned an existing batch.
 pub const IDEMPOTENT_REPLAY_HEADER: &str = "idempotent-replayed";
-/// Longest idempotency key accepted.
-const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
-/// Row results per page of `GET /api/v1/device-batches/{id}` unless `limit` says otherwise.
-pub const DEFAULT_ROWS_PER_PAGE: u32 = 1_000;
-pub const MAX_ROWS_PER_PAGE: u32 = 10_000;
+pub use crate::app::registration::{DEFAULT_ROWS_PER_PAGE, MAX_ROWS_PER_PAGE};
 
 /// Options of `POST …/device-batches`; for a JSON body, the body's own fields win.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -127,6 +127,7 @@ pub struct RowErrorView {
 impl BatchView {
     /// State and counts, without row results.
     fn summary(batch: Batch) -> Self {
+        let pending = registration::pending(&batch);
         Self {
             id: batch.id,
             customer_id: batch.customer_id,
@@ -138,7 +139,7 @@ impl BatchView {
             registered: batch.registered,
             unassigned: batch.unassigned,
             failed: batch.failed,
-            pending: (batch.total - batch.registered - batch.unassigned - batch.failed).max(0),
+            pending,
             created_at: batch.created_at,
             started_at: batch.started_at,
             finished_at: batch.finished_at,
@@ -148,24 +149,32 @@ impl BatchView {
     }
 }
 
-impl RowResult {
-    fn from_item(item: BatchItem) -> Self {
-        let submitted = SubmittedRow::from_json(item.input);
-        let device = submitted.device().cloned().unwrap_or_default();
-        let error = item.error.map(|error| RowErrorView {
+impl From<BatchPage> for BatchView {
+    fn from(page: BatchPage) -> Self {
+        Self {
+            devices: page.rows.into_iter().map(RowResult::from).collect(),
+            next_cursor: page.next_cursor,
+            ..BatchView::summary(page.batch)
+        }
+    }
+}
+
+impl From<RowOutcome> for RowResult {
+    fn from(outcome: RowOutcome) -> Self {
+        let error = outcome.error.map(|error| RowErrorView {
             code: error.code.as_str().to_owned(),
             ztd_code: error.code.ztd_code(),
             message: error.message,
             hint: error.hint,
         });
         Self {
-            row: item.row,
-            status: item.status,
-            device_id: item.device_id,
-            serial_number: device.serial_number,
-            product_key_id: device.product_key_id,
-            manufacturer: device.manufacturer,
-            model: device.model,
+            row: outcome.row,
+            status: outcome.status,
+            device_id: outcome.device_id,
+            serial_number: outcome.device.serial_number,
+            product_key_id: outcome.device.product_key_id,
+            manufacturer: outcome.device.manufacturer,
+            model: outcome.device.model,
             error,
         }
     }
@@ -221,39 +230,25 @@ pub async fn create_batch(
     body: Body,
 ) -> Result<Response, ApiError> {
     // Reach first: nothing of the body is read for a caller who may not register here.
-    access.customer_scope(customer_id, Need::Register).await?;
-    let idempotency_key = idempotency_key(&headers)?;
-    let limits = IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows };
-
-    let (stored, created) = match body_kind(&headers)? {
-        BodyKind::Json => {
-            let (json, intake) = pipeline::read_json_batch(body, limits).await.map_err(intake_error)?;
-            let tag = json.group_tag.or(query.group_tag);
-            let allow = json.allow_unknown_tags.or(query.allow_unknown_tags).unwrap_or(false);
-            let total = i64::try_from(intake.rows.len()).unwrap_or(i64::MAX);
-            let batch = new_batch(&access, customer_id, tag, allow, idempotency_key, total);
-            let audit = created_audit(&access, &batch, "json");
-            let items = intake.into_items(batch.id);
-            state.db.create_batch(&batch, &items, &audit).await?
-        }
-        BodyKind::Csv => {
-            let allow = query.allow_unknown_tags.unwrap_or(false);
-            let batch = new_batch(&access, customer_id, query.group_tag, allow, idempotency_key, 0);
-            match stream_csv_batch(&state, &access, batch, body, limits).await? {
-                CsvIntake::Stored { batch, created } => (batch, created),
-                CsvIntake::Refused(diagnostics) => return Ok(file_rejection(&headers, &diagnostics)),
-            }
-        }
+    let submission = registration::begin(&access, customer_id).await?;
+    let idempotency_key = match headers.get(IDEMPOTENCY_KEY_HEADER) {
+        None => None,
+        Some(value) => Some(IdempotencyKey::parse(value.to_str().unwrap_or(""))?),
     };
-    if created {
-        state.batch_wakeup.batch_queued();
-    } else if stored.customer_id != customer_id {
-        return Err(ApiError::conflict(
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used for a batch of another customer",
-        )
-        .with_hint("use a new key for each distinct upload"));
-    }
+    let upload = match body_kind(&headers)? {
+        BodyKind::Json => Upload::Json(body),
+        BodyKind::Csv => Upload::Csv(body),
+    };
+    let options = BatchOptions {
+        group_tag: query.group_tag,
+        allow_unknown_tags: query.allow_unknown_tags,
+        idempotency_key,
+        limits: IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows },
+    };
+    let (stored, created) = match submission.submit(upload, options, &state.batch_wakeup).await? {
+        Submitted::Accepted { batch, created } => (batch, created),
+        Submitted::FileRefused { diagnostics } => return Ok(file_rejection(&headers, &diagnostics)),
+    };
 
     // Counts only: at this point the rows are (mostly) pending; `Location` has the results.
     let view = BatchView::summary(stored);
@@ -268,180 +263,6 @@ pub async fn create_batch(
     Ok(response)
 }
 
-/// A batch as submitted now: queued, nothing counted yet.
-fn new_batch(
-    access: &Access,
-    customer_id: Uuid,
-    default_tag: Option<String>,
-    allow_unknown_tags: bool,
-    idempotency_key: Option<String>,
-    total: i64,
-) -> Batch {
-    let caller = access.caller();
-    Batch {
-        id: Uuid::new_v4(),
-        customer_id,
-        submitted_by_org_id: caller.org.id,
-        actor_kind: caller.actor.kind,
-        actor_id: Some(caller.actor.id),
-        status: BatchStatus::Queued,
-        default_group_tag: default_tag.filter(|tag| !tag.is_empty()),
-        allow_unknown_tags,
-        idempotency_key,
-        total,
-        registered: 0,
-        unassigned: 0,
-        failed: 0,
-        created_at: Utc::now(),
-        started_at: None,
-        finished_at: None,
-    }
-}
-
-fn created_audit(access: &Access, batch: &Batch, format: &str) -> ztd_storage::NewAuditEvent {
-    access.audit(
-        "device_batch.create",
-        "device_batch",
-        batch.id,
-        Some(batch.customer_id),
-        serde_json::json!({
-            "format": format,
-            // A streamed CSV's count is known when it is sealed; `device_batch.finished` has it.
-            "total": (batch.total > 0).then_some(batch.total),
-            "group_tag": batch.default_group_tag,
-            "allow_unknown_tags": batch.allow_unknown_tags,
-            "idempotency_key": batch.idempotency_key,
-        }),
-    )
-}
-
-/// What became of a CSV upload.
-enum CsvIntake {
-    Stored {
-        batch: Batch,
-        created: bool,
-    },
-    /// Unusable as a whole (encoding, header, no rows): nothing is kept.
-    Refused(Vec<Diagnostic>),
-}
-
-/// Streams a CSV body into an open batch, chunk by chunk, and seals it at the end, so memory
-/// stays flat whatever the file's size. The batch is opened with the first chunk of rows (a
-/// file refused at its header writes nothing) and discarded if the upload goes wrong later
-/// (too large, too many rows, broken off): workers never see a partial upload.
-async fn stream_csv_batch(
-    state: &AppState,
-    access: &Access,
-    batch: Batch,
-    body: Body,
-    limits: IntakeLimits,
-) -> Result<CsvIntake, ApiError> {
-    let mut rows = pipeline::CsvRowStream::start(body, limits);
-    let mut opened: Option<OpenBatch> = None;
-    while let Some(chunk) = rows.next_chunk().await {
-        let open = match &mut opened {
-            Some(open) => open,
-            None => {
-                let (stored, created) =
-                    state.db.open_batch(&batch, &created_audit(access, &batch, "csv")).await?;
-                if !created {
-                    // An idempotent retry: the first batch is the answer, the body is not needed.
-                    rows.abandon();
-                    return Ok(CsvIntake::Stored { batch: stored, created: false });
-                }
-                opened.insert(OpenBatch::new(state, access, stored))
-            }
-        };
-        let items = pipeline::pending_items(open.batch.id, chunk);
-        if let Err(error) = state.db.append_batch_items(open.batch.id, &items).await {
-            rows.abandon();
-            if let Some(open) = opened.take() {
-                let reason = match error {
-                    StorageError::ConsentRevoked => "the customer revoked the relationship during the upload",
-                    _ => "the rows could not be stored",
-                };
-                open.discard(access, reason).await;
-            }
-            return Err(error.into());
-        }
-    }
-    if let Err(error) = rows.finish().await {
-        if let Some(open) = opened.take() {
-            open.discard(access, &error.to_string()).await;
-        }
-        return match error {
-            IntakeError::InvalidFile { diagnostics } => Ok(CsvIntake::Refused(diagnostics)),
-            other => Err(intake_error(other)),
-        };
-    }
-    let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
-    Ok(CsvIntake::Stored { batch: open.seal(access).await?, created: true })
-}
-
-/// A batch still receiving its rows. Unless sealed, it is discarded: explicitly when the
-/// upload fails, and from `Drop` when the request itself goes away mid-upload (the client
-/// disconnected), so no half-received batch lingers.
-struct OpenBatch {
-    db: std::sync::Arc<dyn ztd_storage::Database>,
-    batch: Batch,
-    /// The audit event of a discard on drop; `None` once sealed or discarded.
-    on_drop: Option<ztd_storage::NewAuditEvent>,
-}
-
-impl OpenBatch {
-    fn new(state: &AppState, access: &Access, batch: Batch) -> Self {
-        let on_drop = discard_audit(access, &batch, "the upload broke off");
-        Self { db: state.db.clone(), batch, on_drop: Some(on_drop) }
-    }
-
-    /// Ends intake. Consent revoked since the last rows arrived discards the upload.
-    async fn seal(mut self, access: &Access) -> Result<Batch, StorageError> {
-        match self.db.seal_batch(self.batch.id).await {
-            Ok(sealed) => {
-                self.on_drop = None;
-                Ok(sealed)
-            }
-            Err(StorageError::ConsentRevoked) => {
-                self.discard(access, "the customer revoked the relationship during the upload").await;
-                Err(StorageError::ConsentRevoked)
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Removes the batch; logged, never hiding the upload's own error.
-    async fn discard(mut self, access: &Access, reason: &str) {
-        self.on_drop = None;
-        let audit = discard_audit(access, &self.batch, reason);
-        if let Err(error) = self.db.discard_open_batch(self.batch.id, &audit).await {
-            tracing::error!(batch = %self.batch.id, %error, "could not discard a failed upload");
-        }
-    }
-}
-
-impl Drop for OpenBatch {
-    fn drop(&mut self) {
-        let Some(audit) = self.on_drop.take() else { return };
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
-        let (db, id) = (self.db.clone(), self.batch.id);
-        runtime.spawn(async move {
-            if let Err(error) = db.discard_open_batch(id, &audit).await {
-                tracing::error!(batch = %id, %error, "could not discard a broken-off upload");
-            }
-        });
-    }
-}
-
-fn discard_audit(access: &Access, batch: &Batch, reason: &str) -> ztd_storage::NewAuditEvent {
-    access.audit(
-        "device_batch.discard",
-        "device_batch",
-        batch.id,
-        Some(batch.customer_id),
-        serde_json::json!({ "reason": reason }),
-    )
-}
-
 /// A batch's status, counts and per-row results. Visible to the customer and to the
 /// organisation that submitted it (a partner only while its relationship is active).
 #[utoipa::path(get, path = "/api/v1/device-batches/{id}", tag = "devices", security(("bearer" = [])),
@@ -452,53 +273,12 @@ fn discard_audit(access: &Access, batch: &Batch, reason: &str) -> ztd_storage::N
         (status = 404, description = "no such batch visible to the caller", body = ErrorEnvelope),
     ))]
 pub async fn show_batch(
-    State(state): State<AppState>,
     access: Access,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<ShowBatchQuery>,
 ) -> Result<Json<BatchView>, ApiError> {
-    // Storage decides reach in SQL (the customer's tenant, or what a partner submitted while its
-    // relationship is active); anything else is answered exactly like a missing batch.
-    let owner = access.owner();
-    let batch = match state.db.get_batch(&owner, id).await {
-        Ok(batch) => batch,
-        Err(StorageError::NotFound) => return Err(ApiError::not_found(crate::app::Resource::Batch, id)),
-        Err(other) => return Err(other.into()),
-    };
-    Ok(Json(batch_view(&state, &owner, batch, &query).await?))
-}
-
-async fn batch_view(
-    state: &AppState,
-    owner: &ztd_storage::Owner,
-    batch: Batch,
-    query: &ShowBatchQuery,
-) -> Result<BatchView, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_ROWS_PER_PAGE);
-    if !(1..=MAX_ROWS_PER_PAGE).contains(&limit) {
-        return Err(ApiError::InvalidParameter {
-            message: format!("limit {limit} is out of range; use 1 to {MAX_ROWS_PER_PAGE}"),
-        });
-    }
-    let after_row = match &query.cursor {
-        None => None,
-        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| ApiError::InvalidParameter {
-            message: format!("cursor {cursor:?} is not one this service gave out"),
-        })?),
-    };
-    // One row more than asked tells whether another page follows.
-    let mut items = state.db.list_batch_items(owner, batch.id, after_row, limit + 1).await?;
-    let next_cursor = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|item| item.row.to_string())
-    } else {
-        None
-    };
-    Ok(BatchView {
-        devices: items.into_iter().map(RowResult::from_item).collect(),
-        next_cursor,
-        ..BatchView::summary(batch)
-    })
+    let page = RowsPage { cursor: query.cursor, limit: query.limit };
+    Ok(Json(registration::show_batch(&access, id, page).await?.into()))
 }
 
 enum BodyKind {
@@ -519,42 +299,6 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
                 content_type
             ),
         }),
-    }
-}
-
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(value) = headers.get(IDEMPOTENCY_KEY_HEADER) else { return Ok(None) };
-    let key = value.to_str().ok().map(str::trim).unwrap_or("");
-    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::InvalidParameter {
-            message: format!(
-                "the Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} visible ASCII characters (a UUID works well)"
-            ),
-        });
-    }
-    Ok(Some(key.to_owned()))
-}
-
-fn intake_error(error: IntakeError) -> ApiError {
-    match error {
-        IntakeError::TooLarge { limit } => ApiError::PayloadTooLarge { limit },
-        IntakeError::TooManyRows { limit } => ApiError::unprocessable(
-            "too_many_rows",
-            format!("the upload has more than {limit} device rows, the limit of one batch"),
-        )
-        .with_hint(format!("split the file into batches of at most {limit} rows (`ztd csv split`)")),
-        IntakeError::NoDevices => ApiError::unprocessable("empty_batch", "the batch has no devices")
-            .with_hint("add at least one device (JSON `devices` list or CSV row)"),
-        IntakeError::InvalidJson(message) => {
-            ApiError::InvalidRequestBody { message: format!("invalid JSON body: {message}") }
-        }
-        IntakeError::Body(message) => {
-            ApiError::InvalidRequestBody { message: format!("the request body could not be read: {message}") }
-        }
-        IntakeError::InvalidFile { diagnostics } => ApiError::unprocessable(
-            "invalid_csv_file",
-            format!("the file cannot be registered: {} problem(s)", diagnostics.len()),
-        ),
     }
 }
 

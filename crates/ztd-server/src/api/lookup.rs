@@ -1,4 +1,5 @@
-//! First-boot lookup (docs/domain.md#first-boot-lookup): a device asks "who am I?" and gets its owner's configuration.
+//! HTTP adapter of the first-boot lookup (docs/domain.md#first-boot-lookup); the rules are in
+//! [`crate::app::lookup`]. A device asks "who am I?" and gets its owner's configuration.
 //!
 //! **Unauthenticated, by design.** A device at its out-of-box screen has no credentials of the
 //! tenant yet: that is the point of zero-touch. What it proves is possession of its own
@@ -14,18 +15,15 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
-use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use ztd_domain::codes::{RowError, RowErrorCode};
-use ztd_domain::device::DeviceInput;
-use ztd_domain::profile::{render_configuration, ProfileSettings};
-use ztd_storage::{ActorKind, Device, DeviceState, NewAuditEvent, StorageError};
+use ztd_domain::codes::RowErrorCode;
 
+use crate::app::access::Gate;
+use crate::app::lookup::{self, DeviceIdentity};
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
 use crate::state::AppState;
 
@@ -81,10 +79,22 @@ pub async fn lookup(
             "rate_limited",
             ApiError::RateLimited { retry_after_secs: retry_after.as_secs().max(1) }.into_response(),
         ),
-        Ok(()) => match find_configuration(&state, body, request_id).await {
-            Ok(configuration) => ("configured", Json(configuration).into_response()),
-            Err(error) => (outcome(&error), error.into_response()),
-        },
+        Ok(()) => {
+            let identity = DeviceIdentity {
+                hardware_hash: body.hardware_hash,
+                serial_number: body.serial_number,
+                manufacturer: body.manufacturer,
+                model: body.model,
+                product_key_id: body.product_key_id,
+            };
+            match lookup::configuration(&Gate::new(state.db.clone()), identity, request_id).await {
+                Ok(configuration) => ("configured", Json(configuration).into_response()),
+                Err(error) => {
+                    let error = ApiError::from(error);
+                    (outcome(&error), error.into_response())
+                }
+            }
+        }
     };
     metrics::counter!(metric_names::LOOKUPS, "outcome" => outcome).increment(1);
     metrics::histogram!(metric_names::LOOKUP_DURATION).record(started.elapsed().as_secs_f64());
@@ -99,91 +109,6 @@ fn outcome(error: &ApiError) -> &'static str {
         ApiError::Conflict { .. } => "unassigned",
         _ => "error",
     }
-}
-
-fn not_registered() -> ApiError {
-    let error = RowError::new(RowErrorCode::DeviceNotRegistered, "no registered device has this identity")
-        .with_hint(
-            "the device must be registered (by its reseller, OEM or the organisation) before its first boot",
-        );
-    ApiError::Device { status: StatusCode::NOT_FOUND, error }
-}
-
-async fn find_configuration(
-    state: &AppState,
-    request: LookupRequest,
-    request_id: Option<String>,
-) -> Result<serde_json::Value, ApiError> {
-    let input = DeviceInput {
-        serial_number: request.serial_number,
-        product_key_id: request.product_key_id,
-        hardware_hash: request.hardware_hash,
-        manufacturer: request.manufacturer,
-        model: request.model,
-        group_tag: None,
-        assigned_user: None,
-    };
-    let resolved = input
-        .resolve()
-        .map_err(|error| ApiError::Device { status: StatusCode::UNPROCESSABLE_ENTITY, error })?;
-    let device = state
-        .db
-        .find_device_by_keys(
-            resolved.tuple_key.as_deref(),
-            resolved.pkid_key.as_deref(),
-            resolved.hash_key.as_deref(),
-        )
-        .await?
-        .filter(|device| device.state != DeviceState::Deregistered)
-        .ok_or_else(not_registered)?;
-    let Some(profile_id) = device.profile_id.filter(|_| device.state != DeviceState::Unassigned) else {
-        return Err(ApiError::conflict(
-            "device_unassigned",
-            "the device is registered but has no deployment profile",
-        )
-        .with_hint("its organisation must give it the group tag of one of its profiles"));
-    };
-    let profile = match state.db.get_profile(device.customer_id, profile_id).await {
-        Ok(profile) => profile,
-        // The profile went away between the two reads: the device is unassigned now.
-        Err(StorageError::NotFound) => {
-            return Err(ApiError::conflict("device_unassigned", "the device has no deployment profile"))
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let settings: ProfileSettings = serde_json::from_value(profile.settings.clone()).map_err(|error| {
-        ApiError::internal(format!("profile {} settings unreadable: {error}", profile.id))
-    })?;
-    let tenant = state.db.get_org(device.customer_id).await?;
-    let configuration = render_configuration(
-        &settings,
-        &tenant.id.to_string(),
-        tenant.domain.as_deref().unwrap_or_default(),
-        &device.id.to_string(),
-        &format!("Profile {}", profile.name),
-    );
-    if device.state != DeviceState::Active {
-        activate(state, &device, request_id).await?;
-    }
-    Ok(configuration)
-}
-
-/// First lookup: the device becomes `active`, audited on the customer's tenant.
-async fn activate(state: &AppState, device: &Device, request_id: Option<String>) -> Result<(), ApiError> {
-    let event = NewAuditEvent {
-        request_id,
-        actor_kind: ActorKind::Device,
-        actor_id: Some(device.id),
-        actor_org_id: None,
-        tenant_org_id: Some(device.customer_id),
-        action: "device.activate".into(),
-        target_type: "device".into(),
-        target_id: Some(device.id.to_string()),
-        details: serde_json::json!({ "serial_number": device.serial_number }),
-    };
-    // Audited in the activating transaction, and only by the lookup that really activated it.
-    state.db.mark_device_active(device.id, Utc::now(), &event).await?;
-    Ok(())
 }
 
 #[derive(utoipa::OpenApi)]

@@ -19,8 +19,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use uuid::Uuid;
 use ztd_storage::{
-    ActorKind, Batch, Database, Device, NewAuditEvent, OrgKind, Organisation, Owner, Relationship, Role,
-    StorageError,
+    ActorKind, Batch, Database, Device, DeviceFilter, NewAuditEvent, OrgKind, Organisation, Owner,
+    Relationship, Role, StorageError,
 };
 
 use super::{Error, Resource};
@@ -236,6 +236,32 @@ impl CustomerScope {
     }
     pub fn is_own(&self) -> bool {
         matches!(self.reach, Reach::Own)
+    }
+    /// The device filter this scope lists with: a partner/OEM only ever sees its own
+    /// registrations, so naming another organisation as `registered_by` matches nothing (`None`).
+    pub fn device_filter(&self, mut filter: DeviceFilter) -> Option<DeviceFilter> {
+        if let Reach::Relationship(relationship) = &self.reach {
+            let partner = relationship.partner_org_id;
+            match filter.registered_by_org_id {
+                Some(other) if other != partner => return None,
+                _ => filter.registered_by_org_id = Some(partner),
+            }
+        }
+        Some(filter)
+    }
+    /// Whether the consent behind this scope still holds (always, for the customer itself):
+    /// work spanning several transactions re-checks it between them
+    /// (docs/domain.md#consent-where-work-happens).
+    pub(in crate::app) async fn consent_holds(&self) -> Result<bool, Error> {
+        match &self.reach {
+            Reach::Own => Ok(true),
+            Reach::Relationship(relationship) => Ok(self
+                .ctx
+                .db()
+                .find_active_relationship(relationship.partner_org_id, self.customer_id)
+                .await?
+                .is_some()),
+        }
     }
     pub(in crate::app) fn ctx(&self) -> &Ctx {
         &self.ctx
@@ -574,6 +600,25 @@ impl Access {
         if batch.customer_id != customer_id {
             return Err(Error::not_found(Resource::Batch, batch_id));
         }
+        Ok(BatchScope { batch, customer })
+    }
+
+    /// Grants reading one batch known by its id alone: storage decides reach in SQL (the
+    /// customer's batches, or what a partner submitted while its relationship is active);
+    /// anything else, a revoked relationship included, is a missing batch.
+    pub async fn batch(&self, batch_id: Uuid) -> Result<BatchScope, Error> {
+        let missing = || Error::not_found(Resource::Batch, batch_id);
+        let batch = self
+            .ctx
+            .db()
+            .get_batch(&self.owner(), batch_id)
+            .await
+            .map_err(Error::or_not_found(Resource::Batch, batch_id))?;
+        let customer = match self.customer_scope(batch.customer_id, Need::Read).await {
+            Ok(customer) => customer,
+            Err(Error::RelationshipRequired { .. } | Error::NotFound { .. }) => return Err(missing()),
+            Err(other) => return Err(other),
+        };
         Ok(BatchScope { batch, customer })
     }
 

@@ -125,6 +125,13 @@ pub enum Error {
     /// A value of the input does not have the shape the use case takes (400 over HTTP).
     #[error("{message}")]
     Malformed { message: String },
+    /// A paging, filter or option value the use case does not take (400 `invalid_parameter`
+    /// over HTTP; `Malformed` is about the body's values).
+    #[error("{message}")]
+    InvalidParameter { message: String },
+    /// An upload larger than the configured limit, in bytes.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
     /// A value breaks a domain rule (422 over HTTP).
     #[error("{message}")]
     Invalid { code: &'static str, message: String, hint: Option<String> },

@@ -1,1 +1,801 @@
-//! Use cases of registration: being moved here from the adapters (issue 9).
+//! Registration, whatever the channel (docs/domain.md#registration): a batch is submitted
+//! (JSON list or CSV file; partner, OEM or the customer itself), its rows wait as pending items
+//! until the workers ([`crate::worker`], the background driver) process them
+//! (docs/domain.md#batch-lifecycle), and the devices it registers are listed, shown, re-tagged,
+//! deregistered and exported (docs/domain.md#device-lifecycle).
+//!
+//! Decisions:
+//! - Submitting is two steps, [`begin`] then [`Submission::submit`], so the caller's reach is
+//!   decided before a byte of the upload is read: a partner without consent writes nothing.
+//! - A CSV file unusable as a whole is a typed outcome ([`Submitted::FileRefused`]) with every
+//!   diagnostic, not an error: each channel shows them its own way.
+//! - Work that outlives one transaction (a streamed CSV intake, an export) re-checks consent as
+//!   it goes (docs/domain.md#consent-where-work-happens).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use bytes::Bytes;
+use chrono::Utc;
+use futures::stream::{self, BoxStream, StreamExt};
+use uuid::Uuid;
+use ztd_domain::codes::RowError;
+use ztd_domain::csv::{Column, CsvWriter, Diagnostic, Format, Layout, WriteError};
+use ztd_domain::device::DeviceInput;
+use ztd_storage::{
+    Batch, BatchItem, BatchStatus, Database, Device, DeviceFilter, DeviceState, ItemStatus, NewAuditEvent,
+    Profile, StorageError,
+};
+
+use super::access::{Access, CustomerScope, Need};
+use super::{Error, Resource};
+use crate::pipeline::{self, IntakeError, IntakeLimits, SubmittedRow, TagCatalog, TagDecision};
+use crate::worker::BatchWakeup;
+
+// ---------------------------------------------------------------------------------------------
+// Submitting a batch
+// ---------------------------------------------------------------------------------------------
+
+/// Longest idempotency key accepted.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+
+/// A key making a retried submission return the first batch instead of creating another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// 1 to 200 visible ASCII characters, surrounding blanks ignored.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let key = raw.trim();
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(Error::InvalidParameter {
+                message: format!(
+                    "the Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} visible ASCII characters (a UUID works well)"
+                ),
+            });
+        }
+        Ok(Self(key.to_owned()))
+    }
+}
+
+/// The upload, as a stream of bytes read as it arrives.
+pub enum Upload {
+    /// `{"group_tag", "devices": [...], "allow_unknown_tags"}` ([`pipeline::JsonBatch`]).
+    Json(Body),
+    /// A device CSV file (Partner Center, Autopilot/Intune or MMD format).
+    Csv(Body),
+}
+
+/// Options of a submission; for a JSON upload, the upload's own fields win.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Default group tag; a row's own tag overrides it.
+    pub group_tag: Option<String>,
+    /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
+    pub allow_unknown_tags: Option<bool>,
+    pub idempotency_key: Option<IdempotencyKey>,
+    pub limits: IntakeLimits,
+}
+
+/// What became of a submission.
+#[derive(Debug)]
+pub enum Submitted {
+    /// Stored and queued (`created`), or the first batch of a retried submission (`!created`).
+    /// Its rows are (mostly) pending: [`show_batch`] has the results.
+    Accepted { batch: Batch, created: bool },
+    /// A CSV file unusable as a whole (encoding, header, no rows): nothing was kept.
+    FileRefused { diagnostics: Vec<Diagnostic> },
+}
+
+/// Proof that the caller may register into one customer, taken before the upload is read.
+pub struct Submission {
+    scope: CustomerScope,
+    template: Batch,
+}
+
+/// Starts a submission into `customer_id`: registrars and admins of the customer, or of a
+/// partner/OEM with an active relationship.
+pub async fn begin(access: &Access, customer_id: Uuid) -> Result<Submission, Error> {
+    let scope = access.customer_scope(customer_id, Need::Register).await?;
+    let caller = access.caller();
+    let template = Batch {
+        id: Uuid::nil(),
+        customer_id,
+        submitted_by_org_id: caller.org.id,
+        actor_kind: caller.actor.kind,
+        actor_id: Some(caller.actor.id),
+        status: BatchStatus::Queued,
+        default_group_tag: None,
+        allow_unknown_tags: false,
+        idempotency_key: None,
+        total: 0,
+        registered: 0,
+        unassigned: 0,
+        failed: 0,
+        created_at: Utc::now(),
+        started_at: None,
+        finished_at: None,
+    };
+    Ok(Submission { scope, template })
+}
+
+impl Submission {
+    pub fn customer_id(&self) -> Uuid {
+        self.scope.customer_id()
+    }
+
+    /// Reads and stores the upload as one queued batch (every row pending), audited with the
+    /// batch's creation, and wakes a worker.
+    pub async fn submit(
+        self,
+        upload: Upload,
+        options: BatchOptions,
+        wakeup: &BatchWakeup,
+    ) -> Result<Submitted, Error> {
+        let customer_id = self.scope.customer_id();
+        let key = options.idempotency_key.map(|key| key.0);
+        let (stored, created) = match upload {
+            Upload::Json(body) => {
+                let (json, intake) =
+                    pipeline::read_json_batch(body, options.limits).await.map_err(intake_error)?;
+                let tag = json.group_tag.or(options.group_tag);
+                let allow = json.allow_unknown_tags.or(options.allow_unknown_tags).unwrap_or(false);
+                let total = i64::try_from(intake.rows.len()).unwrap_or(i64::MAX);
+                let batch = self.new_batch(tag, allow, key, total);
+                let audit = created_audit(&self.scope, &batch, "json");
+                let items = intake.into_items(batch.id);
+                self.scope.ctx().db().create_batch(&batch, &items, &audit).await?
+            }
+            Upload::Csv(body) => {
+                let allow = options.allow_unknown_tags.unwrap_or(false);
+                let batch = self.new_batch(options.group_tag, allow, key, 0);
+                match stream_csv_batch(&self.scope, batch, body, options.limits).await? {
+                    CsvIntake::Stored { batch, created } => (batch, created),
+                    CsvIntake::Refused(diagnostics) => return Ok(Submitted::FileRefused { diagnostics }),
+                }
+            }
+        };
+        if created {
+            wakeup.batch_queued();
+        } else if stored.customer_id != customer_id {
+            return Err(Error::conflict(
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a batch of another customer",
+            )
+            .with_hint("use a new key for each distinct upload"));
+        }
+        Ok(Submitted::Accepted { batch: stored, created })
+    }
+
+    /// A batch as submitted now: queued, nothing counted yet.
+    fn new_batch(
+        &self,
+        default_tag: Option<String>,
+        allow_unknown_tags: bool,
+        idempotency_key: Option<String>,
+        total: i64,
+    ) -> Batch {
+        Batch {
+            id: Uuid::new_v4(),
+            default_group_tag: default_tag.filter(|tag| !tag.is_empty()),
+            allow_unknown_tags,
+            idempotency_key,
+            total,
+            created_at: Utc::now(),
+            ..self.template.clone()
+        }
+    }
+}
+
+fn created_audit(scope: &CustomerScope, batch: &Batch, format: &str) -> NewAuditEvent {
+    scope.ctx().event(
+        "device_batch.create",
+        "device_batch",
+        batch.id,
+        Some(batch.customer_id),
+        serde_json::json!({
+            "format": format,
+            // A streamed CSV's count is known when it is sealed; `device_batch.finished` has it.
+            "total": (batch.total > 0).then_some(batch.total),
+            "group_tag": batch.default_group_tag,
+            "allow_unknown_tags": batch.allow_unknown_tags,
+            "idempotency_key": batch.idempotency_key,
+        }),
+    )
+}
+
+fn intake_error(error: IntakeError) -> Error {
+    match error {
+        IntakeError::TooLarge { limit } => Error::TooLarge { limit },
+        IntakeError::TooManyRows { limit } => Error::invalid(
+            "too_many_rows",
+            format!("the upload has more than {limit} device rows, the limit of one batch"),
+        )
+        .with_hint(format!("split the file into batches of at most {limit} rows (`ztd csv split`)")),
+        IntakeError::NoDevices => Error::invalid("empty_batch", "the batch has no devices")
+            .with_hint("add at least one device (JSON `devices` list or CSV row)"),
+        IntakeError::InvalidJson(message) => {
+            Error::Malformed { message: format!("invalid JSON body: {message}") }
+        }
+        IntakeError::Body(message) => {
+            Error::Malformed { message: format!("the request body could not be read: {message}") }
+        }
+        IntakeError::InvalidFile { diagnostics } => Error::invalid(
+            "invalid_csv_file",
+            format!("the file cannot be registered: {} problem(s)", diagnostics.len()),
+        ),
+    }
+}
+
+/// What became of a CSV upload.
+enum CsvIntake {
+    Stored {
+        batch: Batch,
+        created: bool,
+    },
+    /// Unusable as a whole (encoding, header, no rows): nothing is kept.
+    Refused(Vec<Diagnostic>),
+}
+
+/// Streams a CSV body into an open batch, chunk by chunk, and seals it at the end, so memory
+/// stays flat whatever the file's size. The batch is opened with the first chunk of rows (a
+/// file refused at its header writes nothing) and discarded if the upload goes wrong later
+/// (too large, too many rows, broken off): workers never see a partial upload.
+async fn stream_csv_batch(
+    scope: &CustomerScope,
+    batch: Batch,
+    body: Body,
+    limits: IntakeLimits,
+) -> Result<CsvIntake, Error> {
+    let db = scope.ctx().db();
+    let mut rows = pipeline::CsvRowStream::start(body, limits);
+    let mut opened: Option<OpenBatch> = None;
+    while let Some(chunk) = rows.next_chunk().await {
+        let open = match &mut opened {
+            Some(open) => open,
+            None => {
+                let (stored, created) = db.open_batch(&batch, &created_audit(scope, &batch, "csv")).await?;
+                if !created {
+                    // An idempotent retry: the first batch is the answer, the body is not needed.
+                    rows.abandon();
+                    return Ok(CsvIntake::Stored { batch: stored, created: false });
+                }
+                opened.insert(OpenBatch::new(scope, stored))
+            }
+        };
+        let items = pipeline::pending_items(open.batch.id, chunk);
+        if let Err(error) = db.append_batch_items(open.batch.id, &items).await {
+            rows.abandon();
+            if let Some(open) = opened.take() {
+                let reason = match error {
+                    StorageError::ConsentRevoked => "the customer revoked the relationship during the upload",
+                    _ => "the rows could not be stored",
+                };
+                open.discard(scope, reason).await;
+            }
+            return Err(error.into());
+        }
+    }
+    if let Err(error) = rows.finish().await {
+        if let Some(open) = opened.take() {
+            open.discard(scope, &error.to_string()).await;
+        }
+        return match error {
+            IntakeError::InvalidFile { diagnostics } => Ok(CsvIntake::Refused(diagnostics)),
+            other => Err(intake_error(other)),
+        };
+    }
+    let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
+    Ok(CsvIntake::Stored { batch: open.seal(scope).await?, created: true })
+}
+
+/// A batch still receiving its rows. Unless sealed, it is discarded: explicitly when the
+/// upload fails, and from `Drop` when the request itself goes away mid-upload (the client
+/// disconnected), so no half-received batch lingers.
+struct OpenBatch {
+    db: Arc<dyn Database>,
+    batch: Batch,
+    /// The audit event of a discard on drop; `None` once sealed or discarded.
+    on_drop: Option<NewAuditEvent>,
+}
+
+impl OpenBatch {
+    fn new(scope: &CustomerScope, batch: Batch) -> Self {
+        let on_drop = discard_audit(scope, &batch, "the upload broke off");
+        Self { db: scope.ctx().shared_db(), batch, on_drop: Some(on_drop) }
+    }
+
+    /// Ends intake. Consent revoked since the last rows arrived discards the upload.
+    async fn seal(mut self, scope: &CustomerScope) -> Result<Batch, StorageError> {
+        match self.db.seal_batch(self.batch.id).await {
+            Ok(sealed) => {
+                self.on_drop = None;
+                Ok(sealed)
+            }
+            Err(StorageError::ConsentRevoked) => {
+                self.discard(scope, "the customer revoked the relationship during the upload").await;
+                Err(StorageError::ConsentRevoked)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Removes the batch; logged, never hiding the upload's own error.
+    async fn discard(mut self, scope: &CustomerScope, reason: &str) {
+        self.on_drop = None;
+        let audit = discard_audit(scope, &self.batch, reason);
+        if let Err(error) = self.db.discard_open_batch(self.batch.id, &audit).await {
+            tracing::error!(batch = %self.batch.id, %error, "could not discard a failed upload");
+        }
+    }
+}
+
+impl Drop for OpenBatch {
+    fn drop(&mut self) {
+        let Some(audit) = self.on_drop.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (db, id) = (self.db.clone(), self.batch.id);
+        runtime.spawn(async move {
+            if let Err(error) = db.discard_open_batch(id, &audit).await {
+                tracing::error!(batch = %id, %error, "could not discard a broken-off upload");
+            }
+        });
+    }
+}
+
+fn discard_audit(scope: &CustomerScope, batch: &Batch, reason: &str) -> NewAuditEvent {
+    scope.ctx().event(
+        "device_batch.discard",
+        "device_batch",
+        batch.id,
+        Some(batch.customer_id),
+        serde_json::json!({ "reason": reason }),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Showing a batch
+// ---------------------------------------------------------------------------------------------
+
+/// Row results per page of a batch unless asked otherwise, and the most per page.
+pub const DEFAULT_ROWS_PER_PAGE: u32 = 1_000;
+pub const MAX_ROWS_PER_PAGE: u32 = 10_000;
+
+/// Which page of a batch's row results.
+#[derive(Debug, Clone, Default)]
+pub struct RowsPage {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to [`MAX_ROWS_PER_PAGE`] (default [`DEFAULT_ROWS_PER_PAGE`]).
+    pub limit: Option<u32>,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowOutcome {
+    /// 1-based position in a JSON `devices` list, or the line number in a CSV file.
+    pub row: i64,
+    pub status: ItemStatus,
+    /// The registered device, when the row registered one.
+    pub device_id: Option<Uuid>,
+    /// The device as submitted (empty for a row the channel refused).
+    pub device: DeviceInput,
+    pub error: Option<RowError>,
+}
+
+impl RowOutcome {
+    fn from_item(item: BatchItem) -> Self {
+        let device = SubmittedRow::from_json(item.input).device().cloned().unwrap_or_default();
+        Self { row: item.row, status: item.status, device_id: item.device_id, device, error: item.error }
+    }
+}
+
+/// A batch with one page of its row results, in row order.
+#[derive(Debug, Clone)]
+pub struct BatchPage {
+    pub batch: Batch,
+    pub rows: Vec<RowOutcome>,
+    /// Cursor of the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Rows of `batch` not processed yet.
+pub fn pending(batch: &Batch) -> i64 {
+    (batch.total - batch.registered - batch.unassigned - batch.failed).max(0)
+}
+
+/// A batch's status, counts and one page of row results: the customer's batches, and what a
+/// partner submitted while its relationship is active; anything else is a missing batch.
+pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Result<BatchPage, Error> {
+    let scope = access.batch(batch_id).await?;
+    let limit = page.limit.unwrap_or(DEFAULT_ROWS_PER_PAGE);
+    if !(1..=MAX_ROWS_PER_PAGE).contains(&limit) {
+        return Err(Error::InvalidParameter {
+            message: format!("limit {limit} is out of range; use 1 to {MAX_ROWS_PER_PAGE}"),
+        });
+    }
+    let after_row = match &page.cursor {
+        None => None,
+        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| Error::InvalidParameter {
+            message: format!("cursor {cursor:?} is not one this service gave out"),
+        })?),
+    };
+    let owner = scope.customer().owner();
+    // One row more than asked tells whether another page follows.
+    let mut items = scope
+        .ctx()
+        .db()
+        .list_batch_items(&owner, batch_id, after_row, limit + 1)
+        .await
+        .map_err(Error::or_not_found(Resource::Batch, batch_id))?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|item| item.row.to_string())
+    } else {
+        None
+    };
+    Ok(BatchPage {
+        batch: scope.batch().clone(),
+        rows: items.into_iter().map(RowOutcome::from_item).collect(),
+        next_cursor,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+// ---------------------------------------------------------------------------------------------
+
+/// Devices per page unless asked otherwise, and the most per page.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+pub const MAX_PAGE_SIZE: u32 = 1_000;
+
+/// Filters and paging of a device list.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceQuery {
+    /// `registered`, `unassigned`, `active` or `deregistered` (deregistered devices are only
+    /// listed when asked for); empty means any.
+    pub state: Option<String>,
+    /// Exact group tag.
+    pub group_tag: Option<String>,
+    /// The registering organisation.
+    pub registered_by: Option<Uuid>,
+    pub cursor: Option<String>,
+    /// 1 to [`MAX_PAGE_SIZE`] (default [`DEFAULT_PAGE_SIZE`]).
+    pub limit: Option<u32>,
+}
+
+/// A device with what is shown next to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownDevice {
+    pub device: Device,
+    /// The assigned profile; `None` when the device is unassigned.
+    pub profile: Option<Profile>,
+    /// The registering organisation's name (empty if it no longer exists).
+    pub registered_by_name: String,
+}
+
+/// A page of devices.
+#[derive(Debug, Clone)]
+pub struct DevicePage {
+    pub devices: Vec<ShownDevice>,
+    pub next_cursor: Option<String>,
+}
+
+/// Looks each profile and registering organisation up once for a run of devices.
+struct Shower<'a> {
+    db: &'a dyn Database,
+    profiles: HashMap<Uuid, Profile>,
+    orgs: HashMap<Uuid, String>,
+}
+
+impl<'a> Shower<'a> {
+    async fn new(db: &'a dyn Database, customer_id: Uuid) -> Result<Self, Error> {
+        let profiles = db.list_profiles(customer_id).await?.into_iter().map(|p| (p.id, p)).collect();
+        Ok(Self { db, profiles, orgs: HashMap::new() })
+    }
+
+    async fn show(&mut self, device: Device) -> Result<ShownDevice, Error> {
+        let org_id = device.registered_by_org_id;
+        if !self.orgs.contains_key(&org_id) {
+            let name = match self.db.get_org(org_id).await {
+                Ok(org) => org.name,
+                Err(StorageError::NotFound) => String::new(),
+                Err(other) => return Err(other.into()),
+            };
+            self.orgs.insert(org_id, name);
+        }
+        let profile = device.profile_id.and_then(|id| self.profiles.get(&id)).cloned();
+        let registered_by_name = self.orgs.get(&org_id).cloned().unwrap_or_default();
+        Ok(ShownDevice { device, profile, registered_by_name })
+    }
+}
+
+/// The customer's devices the caller reaches (a partner: its own registrations), newest
+/// registrations first, filtered and paged.
+pub async fn list_devices(
+    access: &Access,
+    customer_id: Uuid,
+    query: DeviceQuery,
+) -> Result<DevicePage, Error> {
+    let scope = access.customer_scope(customer_id, Need::Read).await?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(Error::InvalidParameter {
+            message: format!("limit {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"),
+        });
+    }
+    let device_state = match query.state.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(DeviceState::parse(text).ok_or_else(|| Error::InvalidParameter {
+            message: format!("state {text:?} is not one of registered, unassigned, active, deregistered"),
+        })?),
+    };
+    let filter = DeviceFilter {
+        state: device_state,
+        group_tag: query.group_tag,
+        registered_by_org_id: query.registered_by,
+        include_deregistered: device_state == Some(DeviceState::Deregistered),
+    };
+    let Some(filter) = scope.device_filter(filter) else {
+        return Ok(DevicePage { devices: Vec::new(), next_cursor: None });
+    };
+    let db = scope.ctx().db();
+    let page =
+        match db.list_devices(&scope.owner(), customer_id, &filter, query.cursor.as_deref(), limit).await {
+            Ok(page) => page,
+            Err(StorageError::InvalidCursor) => {
+                return Err(Error::InvalidParameter {
+                    message: "the cursor is not one this service gave out".into(),
+                })
+            }
+            Err(other) => return Err(other.into()),
+        };
+    // Storage answers a partner whose consent ended since the scope was given with no rows;
+    // that is a revocation, not an empty tenant.
+    if page.items.is_empty() && !scope.consent_holds().await? {
+        return Err(Error::ConsentRevoked);
+    }
+    let mut shower = Shower::new(db, customer_id).await?;
+    let mut devices = Vec::with_capacity(page.items.len());
+    for device in page.items {
+        devices.push(shower.show(device).await?);
+    }
+    Ok(DevicePage { devices, next_cursor: page.next_cursor })
+}
+
+/// One device the caller reaches.
+pub async fn show_device(access: &Access, id: Uuid) -> Result<ShownDevice, Error> {
+    let scope = access.device_scope(id, Need::Read).await?;
+    let device = scope.device().clone();
+    Shower::new(scope.ctx().db(), device.customer_id).await?.show(device).await
+}
+
+/// A new group tag for a device.
+#[derive(Debug, Clone, Default)]
+pub struct TagChange {
+    /// Empty or `None` leaves the device unassigned.
+    pub group_tag: Option<String>,
+    /// Accept a tag that matches no profile (the device becomes unassigned).
+    pub allow_unknown_tags: bool,
+}
+
+fn deregistered(id: Uuid) -> Error {
+    Error::conflict("device_deregistered", format!("device {id} is deregistered"))
+        .with_hint("register it again through a device batch")
+}
+
+/// Changes a device's group tag; the profile follows at once, by the same tag rules as
+/// registration (docs/domain.md#profiles-and-group-tags).
+pub async fn change_group_tag(access: &Access, id: Uuid, change: TagChange) -> Result<ShownDevice, Error> {
+    let scope = access.device_scope(id, Need::Register).await?;
+    let device = scope.device();
+    if device.state == DeviceState::Deregistered {
+        return Err(deregistered(id));
+    }
+    let db = scope.ctx().db();
+    let profiles = db.list_profiles(device.customer_id).await?;
+    let (group_tag, profile_id) =
+        match TagCatalog::new(&profiles).decide(change.group_tag.as_deref(), change.allow_unknown_tags) {
+            TagDecision::Profile { tag, profile_id } => (Some(tag), Some(profile_id)),
+            TagDecision::Unassigned { tag } => (tag, None),
+            TagDecision::Refused(error) => {
+                return Err(Error::Invalid {
+                    code: "unknown_group_tag",
+                    message: error.message,
+                    hint: error.hint,
+                })
+            }
+        };
+    let audit = scope.ctx().event(
+        "device.update_group_tag",
+        "device",
+        id,
+        Some(device.customer_id),
+        serde_json::json!({ "from": device.group_tag, "to": group_tag, "profile_id": profile_id }),
+    );
+    let updated = db
+        .update_device_tag(&scope.owner(), id, group_tag.as_deref(), profile_id, &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::Device, id))?;
+    Shower::new(db, updated.customer_id).await?.show(updated).await
+}
+
+/// Deregisters a device: it stays in the history (and the audit log), and its identity is
+/// free at once for a new registration, here or elsewhere.
+pub async fn deregister(access: &Access, id: Uuid) -> Result<ShownDevice, Error> {
+    let scope = access.device_scope(id, Need::Register).await?;
+    let device = scope.device();
+    if device.state == DeviceState::Deregistered {
+        return Err(deregistered(id));
+    }
+    let audit = scope.ctx().event(
+        "device.deregister",
+        "device",
+        id,
+        Some(device.customer_id),
+        serde_json::json!({ "serial_number": device.serial_number, "group_tag": device.group_tag }),
+    );
+    let db = scope.ctx().db();
+    let gone = match db.deregister_device(&scope.owner(), id, Utc::now(), &audit).await {
+        Ok(device) => device,
+        Err(StorageError::NotFound) => return Err(Error::not_found(Resource::Device, id)),
+        Err(StorageError::Conflict(_)) => return Err(deregistered(id)),
+        Err(other) => return Err(other.into()),
+    };
+    Shower::new(db, gone.customer_id).await?.show(gone).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+/// Devices read from the database per page of the export.
+const EXPORT_PAGE: u32 = 1_000;
+
+/// The bytes of an export, produced as they are sent.
+pub type ExportStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
+
+/// The customer's registered devices (not deregistered ones) as a portal CSV file in `format`,
+/// streamed page by page so a tenant of any size is never held in memory. A partner gets the
+/// devices it registered, and its consent is re-checked before every page: a revocation
+/// mid-export ends the stream in an error, so no client takes a cut file for a whole one
+/// (docs/domain.md#consent-where-work-happens).
+pub async fn export(access: &Access, customer_id: Uuid, format: Format) -> Result<ExportStream, Error> {
+    let scope = access.customer_scope(customer_id, Need::Read).await?;
+    let filter = scope.device_filter(DeviceFilter::default());
+    Ok(export_stream(scope, filter, Layout::full(format)).boxed())
+}
+
+enum Cursor {
+    Header,
+    Page(Option<String>),
+    Done,
+}
+
+fn export_failed() -> std::io::Error {
+    std::io::Error::other("device export failed")
+}
+
+/// The header, then one chunk per page of devices. A database error mid-stream ends the body
+/// with an error, so the client sees a broken download rather than a silently short file.
+fn export_stream(
+    scope: CustomerScope,
+    filter: Option<DeviceFilter>,
+    layout: Layout,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    let customer_id = scope.customer_id();
+    stream::unfold(Cursor::Header, move |cursor| {
+        let scope = scope.clone();
+        let filter = filter.clone();
+        async move {
+            match cursor {
+                Cursor::Done => None,
+                Cursor::Header => {
+                    let header = Bytes::from(format!("{}\r\n", layout.header_line()));
+                    let next = if filter.is_some() { Cursor::Page(None) } else { Cursor::Done };
+                    Some((Ok(header), next))
+                }
+                Cursor::Page(after) => {
+                    match scope.consent_holds().await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::info!(customer = %customer_id, "device export stopped: the relationship was revoked");
+                            let error =
+                                std::io::Error::other("the relationship was revoked during the export");
+                            return Some((Err(error), Cursor::Done));
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                            return Some((Err(export_failed()), Cursor::Done));
+                        }
+                    }
+                    let filter = filter.unwrap_or_default();
+                    let db = scope.ctx().db();
+                    match db
+                        .list_devices(&scope.owner(), customer_id, &filter, after.as_deref(), EXPORT_PAGE)
+                        .await
+                    {
+                        Ok(page) => {
+                            let next =
+                                page.next_cursor.map_or(Cursor::Done, |cursor| Cursor::Page(Some(cursor)));
+                            match page_rows(layout, &page.items) {
+                                Ok(rows) => Some((Ok(rows), next)),
+                                Err(error) => {
+                                    tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                                    Some((Err(export_failed()), Cursor::Done))
+                                }
+                            }
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                            Some((Err(export_failed()), Cursor::Done))
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// One page of devices as rows of `layout`, through the domain's writer (ASCII, or
+/// Windows-1252 for a free-text value outside ASCII, as the portals read it).
+fn page_rows(layout: Layout, devices: &[Device]) -> Result<Bytes, WriteError> {
+    let mut writer = CsvWriter::rows_only(Vec::with_capacity(devices.len() * 4_200), layout);
+    for device in devices {
+        writer.write_row(|column| device_value(device, column))?;
+    }
+    Ok(Bytes::from(writer.finish()?))
+}
+
+fn device_value(device: &Device, column: Column) -> Option<&str> {
+    match column {
+        Column::SerialNumber => &device.serial_number,
+        Column::ProductKeyId => &device.product_key_id,
+        Column::HardwareHash => &device.hardware_hash,
+        Column::Manufacturer => &device.manufacturer,
+        Column::Model => &device.model,
+        Column::GroupTag => &device.group_tag,
+        Column::AssignedUser => &device.assigned_user,
+    }
+    .as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_short_visible_ascii() {
+        assert_eq!(IdempotencyKey::parse("  abc-123 ").unwrap(), IdempotencyKey("abc-123".into()));
+        for bad in ["", "   ", "a b", "clé", &"k".repeat(MAX_IDEMPOTENCY_KEY_LEN + 1)] {
+            assert!(matches!(IdempotencyKey::parse(bad), Err(Error::InvalidParameter { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pending_rows_never_go_negative() {
+        let mut batch = Batch {
+            id: Uuid::new_v4(),
+            customer_id: Uuid::new_v4(),
+            submitted_by_org_id: Uuid::new_v4(),
+            actor_kind: ztd_storage::ActorKind::ApiKey,
+            actor_id: None,
+            status: BatchStatus::Processing,
+            default_group_tag: None,
+            allow_unknown_tags: false,
+            idempotency_key: None,
+            total: 10,
+            registered: 4,
+            unassigned: 1,
+            failed: 2,
+            created_at: Utc::now(),
+            started_at: None,
+            finished_at: None,
+        };
+        assert_eq!(pending(&batch), 3);
+        batch.total = 0;
+        assert_eq!(pending(&batch), 0);
+    }
+}

@@ -9,8 +9,8 @@
 //!    the customer's profiles, with the pipeline's own matcher (`pipeline::TagCatalog`), so a
 //!    near miss is named with the tag it likely meant.
 //!
-//! Only a clean file is handed, unchanged, to the API's batch handler
-//! (`api::batches::create_batch`): the same access check, intake, audit event and workers as
+//! Only a clean file is handed, unchanged, to the registration use case
+//! ([`crate::app::registration`]): the same access check, intake, audit event and workers as
 //! `POST /api/v1/customers/{id}/device-batches`.
 
 use std::io::Read;
@@ -18,24 +18,26 @@ use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 use uuid::Uuid;
 use ztd_domain::csv::{self, ReadOptions};
-use ztd_storage::{BatchStatus, ItemStatus};
+use ztd_storage::{BatchStatus, ItemStatus, Profile};
 
 use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::api::batches::{self, BatchView, CreateBatchQuery, FileRejection, RowResult, ShowBatchQuery};
-use crate::api::profiles::{self, ProfileView};
-use crate::app::access::{self, Need};
-use crate::error::{ApiError, ApiPath, ApiQuery};
-use crate::pipeline::{TagCatalog, TagDecision};
+use crate::app::access;
+use crate::app::profiles;
+use crate::app::registration::{
+    self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
+};
+use crate::error::ApiError;
+use crate::pipeline::{IntakeLimits, TagCatalog, TagDecision};
 use crate::state::AppState;
 
 /// Rows of results shown on the batch page; the CSV download has all of them.
@@ -138,7 +140,7 @@ enum Outcome<'a> {
 fn form_page(
     portal: &Portal,
     customer: &CustomerLink,
-    profiles: &[ProfileView],
+    profiles: &[Profile],
     choice: &Choice,
     max_bytes: usize,
     outcome: &Outcome<'_>,
@@ -247,15 +249,18 @@ fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
     }
 }
 
-/// The customer and its profiles, as the caller may see them (the access layer decides).
-async fn target(portal: &Portal, customer_id: Uuid) -> Result<(CustomerLink, Vec<ProfileView>), PortalError> {
-    portal.access().customer_scope(customer_id, Need::Register).await?;
-    let profiles = profiles::list_profiles(portal.handle(), ApiPath(customer_id)).await?.0;
+/// The customer and its profiles, once the access layer let the caller register into it.
+async fn target(
+    portal: &Portal,
+    customer_id: Uuid,
+) -> Result<(CustomerLink, Vec<Profile>, Submission), PortalError> {
+    let submission = registration::begin(portal.access(), customer_id).await?;
+    let profiles = profiles::list(portal.access(), customer_id).await?;
     let name = customer_name(portal, customer_id).await?;
-    Ok((CustomerLink { id: customer_id, name }, profiles))
+    Ok((CustomerLink { id: customer_id, name }, profiles, submission))
 }
 
-fn default_choice(profiles: &[ProfileView]) -> Choice {
+fn default_choice(profiles: &[Profile]) -> Choice {
     let standard = profiles.iter().find(|profile| profile.group_tag == ztd_domain::profile::STANDARD_TAG);
     let first = standard.or(profiles.first());
     Choice {
@@ -269,7 +274,7 @@ pub async fn show_form(
     portal: Portal,
     Path(customer_id): Path<Uuid>,
 ) -> Result<Markup, PortalError> {
-    let (customer, profiles) = target(&portal, customer_id).await?;
+    let (customer, profiles, _) = target(&portal, customer_id).await?;
     let choice = default_choice(&profiles);
     Ok(form_page(&portal, &customer, &profiles, &choice, state.config.max_upload_bytes, &Outcome::Fresh))
 }
@@ -365,7 +370,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PortalError> {
     // Reach first (like the API): a partner without consent is refused before the body is read.
-    let (customer, profiles) = target(&portal, customer_id).await?;
+    let (customer, profiles, submission) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
     let form = read_upload(multipart, max_bytes).await?;
     if !access::csrf_matches(portal.caller(), form.csrf_token.as_deref()) {
@@ -382,8 +387,7 @@ pub async fn upload(
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Outcome::MissingFile));
     };
 
-    let profile_records: Vec<ztd_storage::Profile> = profiles.iter().map(profile_record).collect();
-    let catalog = TagCatalog::new(&profile_records);
+    let catalog = TagCatalog::new(&profiles);
     let default_tag = Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty());
     let max_rows = state.config.max_rows;
     let allow_unknown = choice.allow_unknown_tags;
@@ -399,86 +403,54 @@ pub async fn upload(
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
     }
 
-    let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
-    if let Some(request_id) =
-        portal.caller().request_id.as_deref().and_then(|id| HeaderValue::from_str(id).ok())
-    {
-        headers.insert(crate::request_id::HEADER, request_id);
-    }
-    let query = CreateBatchQuery {
+    let options = BatchOptions {
         group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),
         allow_unknown_tags: Some(choice.allow_unknown_tags),
+        idempotency_key: None,
+        limits: IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows },
     };
-    let created = batches::create_batch(
-        State(state.clone()),
-        portal.handle(),
-        ApiPath(customer_id),
-        ApiQuery(query),
-        headers,
-        // Streamed from the spooled file, which lives until the handler has read it all.
-        Body::from_stream(ReaderStream::new(
-            tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?,
-        )),
-    )
-    .await;
+    // Streamed from the spooled file, which lives until the use case has read it all.
+    let upload = Upload::Csv(Body::from_stream(ReaderStream::new(
+        tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?,
+    )));
+    let submitted = submission.submit(upload, options, &state.batch_wakeup).await;
     drop(file);
-    let response = match created {
-        Ok(response) => response,
-        Err(error) => return Ok(page(error.status(), Outcome::Api(error::explain(&error)))),
-    };
-    if response.status() == StatusCode::UNPROCESSABLE_ENTITY {
+    match submitted {
+        Ok(Submitted::Accepted { batch, .. }) => {
+            Ok(Redirect::to(&format!("/batches/{}", batch.id)).into_response())
+        }
         // A file refused as a whole by the intake (the checks above normally catch it first).
-        let status = response.status();
-        let body =
-            axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.map_err(ApiError::internal)?;
-        let rejection: FileRejection = serde_json::from_slice(&body).map_err(ApiError::internal)?;
-        let problems = rejection
-            .error
-            .diagnostics
-            .iter()
-            .map(|value| Problem {
-                line: value["line"].as_u64().unwrap_or(0),
-                column: value["column"].as_u64(),
-                code: value["code"].as_str().unwrap_or("invalid_csv_file").to_owned(),
-                message: value["message"].as_str().unwrap_or_default().to_owned(),
-                hint: value["hint"].as_str().map(str::to_owned),
-            })
-            .collect();
-        let refused = Preflight { format: None, rows: 0, problems };
-        return Ok(page(status, Outcome::Refused { file_name: &file_name, preflight: &refused }));
-    }
-    let batch_id = response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|location| location.rsplit('/').next())
-        .and_then(|id| id.parse::<Uuid>().ok())
-        .ok_or_else(|| ApiError::internal("the batch handler answered without a Location"))?;
-    Ok(Redirect::to(&format!("/batches/{batch_id}")).into_response())
-}
-
-/// The storage record behind a profile view (the tag matcher takes records).
-fn profile_record(view: &ProfileView) -> ztd_storage::Profile {
-    ztd_storage::Profile {
-        id: view.id,
-        customer_id: view.customer_id,
-        name: view.name.clone(),
-        group_tag: view.group_tag.clone(),
-        settings: view.settings.clone(),
-        built_in: view.built_in,
-        created_at: view.created_at,
-        updated_at: view.updated_at,
+        Ok(Submitted::FileRefused { diagnostics }) => {
+            let problems = diagnostics
+                .into_iter()
+                .map(|diagnostic| Problem {
+                    line: diagnostic.line,
+                    column: Some(diagnostic.column),
+                    code: diagnostic.code.to_string(),
+                    message: diagnostic.message,
+                    hint: Some(diagnostic.hint).filter(|hint| !hint.is_empty()),
+                })
+                .collect();
+            let refused = Preflight { format: None, rows: 0, problems };
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Outcome::Refused { file_name: &file_name, preflight: &refused },
+            ))
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            Ok(page(error.status(), Outcome::Api(error::explain(&error))))
+        }
     }
 }
 
 async fn load_batch(
-    state: &AppState,
     portal: &Portal,
     id: Uuid,
-    query: ShowBatchQuery,
-) -> Result<BatchView, PortalError> {
-    Ok(batches::show_batch(State(state.clone()), portal.handle(), ApiPath(id), ApiQuery(query)).await?.0)
+    cursor: Option<String>,
+    limit: u32,
+) -> Result<BatchPage, PortalError> {
+    Ok(registration::show_batch(portal.access(), id, RowsPage { cursor, limit: Some(limit) }).await?)
 }
 
 fn status_badge(status: BatchStatus) -> Markup {
@@ -503,22 +475,20 @@ fn running(status: BatchStatus) -> bool {
     matches!(status, BatchStatus::Queued | BatchStatus::Processing)
 }
 
-pub async fn show_batch(
-    State(state): State<AppState>,
-    portal: Portal,
-    Path(id): Path<Uuid>,
-) -> Result<Markup, PortalError> {
-    let batch =
-        load_batch(&state, &portal, id, ShowBatchQuery { cursor: None, limit: Some(ROWS_ON_PAGE) }).await?;
+pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
+    let page = load_batch(&portal, id, None, ROWS_ON_PAGE).await?;
+    let batch = &page.batch;
+    let pending = registration::pending(batch);
     let customer = customer_name(&portal, batch.customer_id).await?;
-    let done = batch.total - batch.pending;
+    let done = batch.total - pending;
     let is_running = running(batch.status);
     let extra_head = html! {
         @if is_running { meta http-equiv="refresh" content=(REFRESH_SECS); }
     };
     let devices_href = format!("/customers/{}/devices", batch.customer_id);
     // Autopilot/Intune rows carry no manufacturer or model columns: leave the columns out then.
-    let with_model = batch.devices.iter().any(|row| row.manufacturer.is_some() || row.model.is_some());
+    let with_model =
+        page.rows.iter().any(|row| row.device.manufacturer.is_some() || row.device.model.is_some());
     let content = html! {
         p class="crumbs" {
             @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
@@ -527,14 +497,14 @@ pub async fn show_batch(
         h1 { "Devices for " (customer) }
         div id="batch-status" aria-live="polite" {
             p { "Batch " code { (batch.id) } " · " (status_badge(batch.status)) " · submitted " (view::time(batch.created_at)) }
-            @if let Some(tag) = &batch.group_tag { p { "Group tag: " (view::tag(tag)) } }
+            @if let Some(tag) = &batch.default_group_tag { p { "Group tag: " (view::tag(tag)) } }
             label for="batch-progress" { (done) " of " (batch.total) " rows processed" }
             progress id="batch-progress" max=(batch.total.max(1)) value=(done) {}
             dl class="counts" {
                 div { dt { "Registered" } dd id="count-registered" { (batch.registered) } }
                 div { dt { "Unassigned" } dd id="count-unassigned" { (batch.unassigned) } }
                 div { dt { "Failed" } dd id="count-failed" { (batch.failed) } }
-                div { dt { "Waiting" } dd id="count-pending" { (batch.pending) } }
+                div { dt { "Waiting" } dd id="count-pending" { (pending) } }
             }
             @if is_running {
                 p class="hint" { "This page refreshes every " (REFRESH_SECS) " seconds until the batch is finished." }
@@ -551,12 +521,12 @@ pub async fn show_batch(
             a href=(format!("/customers/{}/add-devices", batch.customer_id)) { "Add more devices" }
         }
         h2 { "Rows" }
-        @if batch.next_cursor.is_some() { p class="hint" { "The first " (ROWS_ON_PAGE) " rows are shown; the CSV has every row." } }
+        @if page.next_cursor.is_some() { p class="hint" { "The first " (ROWS_ON_PAGE) " rows are shown; the CSV has every row." } }
         div class="table-wrap" {
             table id="batch-rows" class="cards" {
                 thead { tr { th class="num" { "Row" } th { "Result" } th { "Serial number" } @if with_model { th { "Manufacturer" } th { "Model" } } th { "Details" } } }
                 tbody {
-                    @for row in &batch.devices { (row_line(row, with_model)) }
+                    @for row in &page.rows { (row_line(row, with_model)) }
                 }
             }
         }
@@ -570,21 +540,21 @@ pub async fn show_batch(
     ))
 }
 
-fn row_line(row: &RowResult, with_model: bool) -> Markup {
+fn row_line(row: &RowOutcome, with_model: bool) -> Markup {
     html! {
         tr {
             td class="num" data-label="Row" { (row.row) }
             td data-label="Result" { (item_badge(row.status)) }
-            td class="mono" data-label="Serial number" { (row.serial_number.as_deref().unwrap_or("")) }
+            td class="mono" data-label="Serial number" { (row.device.serial_number.as_deref().unwrap_or("")) }
             @if with_model {
-                td data-label="Manufacturer" { (row.manufacturer.as_deref().unwrap_or("")) }
-                td data-label="Model" { (row.model.as_deref().unwrap_or("")) }
+                td data-label="Manufacturer" { (row.device.manufacturer.as_deref().unwrap_or("")) }
+                td data-label="Model" { (row.device.model.as_deref().unwrap_or("")) }
             }
             td data-label="Details" {
                 @if let Some(error) = &row.error {
                     (error.message)
                     @if let Some(hint) = &error.hint { br; span class="hint" { "Fix: " (hint) } }
-                    br; code { (error.code) }
+                    br; code { (error.code.as_str()) }
                 } @else if let Some(device_id) = row.device_id {
                     a href=(format!("/devices/{device_id}")) { "View device" }
                 }
@@ -605,7 +575,7 @@ fn csv_field(out: &mut String, value: &str) {
 }
 
 /// The results of every row as CSV, one line per row.
-pub fn results_csv(rows: &[RowResult]) -> String {
+pub fn results_csv(rows: &[RowOutcome]) -> String {
     let mut out = String::from(
         "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n",
     );
@@ -615,12 +585,12 @@ pub fn results_csv(rows: &[RowResult]) -> String {
         let fields = [
             row.row.to_string(),
             row.status.to_string(),
-            row.serial_number.clone().unwrap_or_default(),
-            row.product_key_id.clone().unwrap_or_default(),
-            row.manufacturer.clone().unwrap_or_default(),
-            row.model.clone().unwrap_or_default(),
+            row.device.serial_number.clone().unwrap_or_default(),
+            row.device.product_key_id.clone().unwrap_or_default(),
+            row.device.manufacturer.clone().unwrap_or_default(),
+            row.device.model.clone().unwrap_or_default(),
             device_id,
-            error.map(|e| e.code.clone()).unwrap_or_default(),
+            error.map(|e| e.code.as_str().to_owned()).unwrap_or_default(),
             error.map(|e| e.message.clone()).unwrap_or_default(),
             error.and_then(|e| e.hint.clone()).unwrap_or_default(),
         ];
@@ -635,18 +605,12 @@ pub fn results_csv(rows: &[RowResult]) -> String {
     out
 }
 
-pub async fn download_results(
-    State(state): State<AppState>,
-    portal: Portal,
-    Path(id): Path<Uuid>,
-) -> Result<Response, PortalError> {
+pub async fn download_results(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
     let mut rows = Vec::new();
     let mut cursor = None;
     loop {
-        let page =
-            load_batch(&state, &portal, id, ShowBatchQuery { cursor, limit: Some(ROWS_PER_EXPORT_PAGE) })
-                .await?;
-        rows.extend(page.devices);
+        let page = load_batch(&portal, id, cursor, ROWS_PER_EXPORT_PAGE).await?;
+        rows.extend(page.rows);
         match page.next_cursor {
             Some(next) => cursor = Some(next),
             None => break,
@@ -709,20 +673,18 @@ mod tests {
 
     #[test]
     fn results_csv_quotes_what_needs_quoting() {
-        let row = RowResult {
+        let row = RowOutcome {
             row: 2,
             status: ItemStatus::Failed,
             device_id: None,
-            serial_number: Some("SN-1".into()),
-            product_key_id: None,
-            manufacturer: None,
-            model: None,
-            error: Some(batches::RowErrorView {
-                code: "unknown_group_tag".into(),
-                ztd_code: None,
-                message: "group tag \"x\" matches no profile, sorry".into(),
-                hint: None,
-            }),
+            device: ztd_domain::device::DeviceInput {
+                serial_number: Some("SN-1".into()),
+                ..Default::default()
+            },
+            error: Some(ztd_domain::codes::RowError::new(
+                ztd_domain::codes::RowErrorCode::UnknownGroupTag,
+                "group tag \"x\" matches no profile, sorry",
+            )),
         };
         let csv = results_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();

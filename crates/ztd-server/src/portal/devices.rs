@@ -1,21 +1,20 @@
 //! A customer's devices: list with filters, one device with its profile, change of profile
 //! (group tag) and deregistration (after a confirmation step).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_storage::DeviceState;
+use ztd_storage::{DeviceState, Profile};
 
 use super::customers::customer_name;
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Section};
-use crate::api::devices::{self, DeviceView, ListDevicesQuery, UpdateDeviceRequest};
-use crate::api::profiles::{self, ProfileView};
-use crate::error::{ApiJson, ApiPath, ApiQuery};
-use crate::state::AppState;
+use crate::app::profiles;
+use crate::app::registration::{self, DeviceQuery, ShownDevice, TagChange};
+use crate::error::ApiError;
 
 const PAGE_SIZE: u32 = 100;
 
@@ -44,9 +43,9 @@ pub fn state_badge(state: DeviceState) -> Markup {
     }
 }
 
-fn profile_cell(device: &DeviceView) -> Markup {
+fn profile_cell(shown: &ShownDevice) -> Markup {
     html! {
-        @match (&device.profile, &device.group_tag) {
+        @match (&shown.profile, &shown.device.group_tag) {
             (Some(profile), _) => { (profile.name) br; (view::tag(&profile.group_tag)) }
             (None, Some(tag)) => { span class="badge warn" { "no profile" } br; (view::tag(tag)) span class="hint" { " matches no profile" } }
             (None, None) => { span class="badge warn" { "no profile" } }
@@ -59,25 +58,21 @@ fn non_empty(value: Option<String>) -> Option<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     portal: Portal,
     Path(customer_id): Path<Uuid>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PortalError> {
     let filter_state = non_empty(query.state.clone());
     let filter_tag = non_empty(query.group_tag.clone());
-    let api_query = ListDevicesQuery {
+    let device_query = DeviceQuery {
         state: filter_state.clone(),
         group_tag: filter_tag.clone(),
         registered_by: None,
         cursor: non_empty(query.cursor.clone()),
         limit: Some(PAGE_SIZE),
     };
-    let page =
-        devices::list_devices(State(state), portal.handle(), ApiPath(customer_id), ApiQuery(api_query))
-            .await?
-            .0;
-    let profiles = profiles::list_profiles(portal.handle(), ApiPath(customer_id)).await?.0;
+    let page = registration::list_devices(portal.access(), customer_id, device_query).await?;
+    let profiles = profiles::list(portal.access(), customer_id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let base = format!("/customers/{customer_id}/devices");
     let filtered = filter_state.is_some() || filter_tag.is_some();
@@ -148,14 +143,15 @@ pub async fn list(
                         caption class="skip" { "Devices of " (customer) }
                         thead { tr { th { "Serial number" } th { "Manufacturer" } th { "Model" } th { "State" } th { "Profile / group tag" } th { "Registered by" } th { "Registered" } } }
                         tbody {
-                            @for device in &page.devices {
+                            @for shown in &page.devices {
+                                @let device = &shown.device;
                                 tr {
                                     td class="mono" data-label="Serial number" { a href=(format!("/devices/{}", device.id)) { (device.serial_number.as_deref().unwrap_or("(no serial)")) } }
                                     td data-label="Manufacturer" { (device.manufacturer.as_deref().unwrap_or("")) }
                                     td data-label="Model" { (device.model.as_deref().unwrap_or("")) }
                                     td data-label="State" { (state_badge(device.state)) }
-                                    td data-label="Profile" { (profile_cell(device)) }
-                                    td data-label="Registered by" { (device.registered_by.name) }
+                                    td data-label="Profile" { (profile_cell(shown)) }
+                                    td data-label="Registered by" { (shown.registered_by_name) }
                                     td data-label="Registered" { (view::time(device.created_at)) }
                                 }
                             }
@@ -176,12 +172,13 @@ pub struct ShowQuery {
 
 fn device_page(
     portal: &Portal,
-    device: &DeviceView,
+    shown: &ShownDevice,
     customer: &str,
-    profiles: &[ProfileView],
+    profiles: &[Profile],
     problem: Option<&error::Explanation>,
     notice: Option<&str>,
 ) -> Markup {
+    let device = &shown.device;
     let title = format!("Device {}", device.serial_number.as_deref().unwrap_or(""));
     let live = device.state != DeviceState::Deregistered;
     let current_tag = device.group_tag.as_deref().unwrap_or("");
@@ -196,13 +193,13 @@ fn device_page(
         div class="card" {
             dl class="facts" {
                 dt { "State" } dd { (state_badge(device.state)) }
-                dt { "Profile" } dd { (profile_cell(device)) }
+                dt { "Profile" } dd { (profile_cell(shown)) }
                 dt { "Serial number" } dd class="mono" { (device.serial_number.as_deref().unwrap_or("—")) }
                 dt { "Manufacturer" } dd { (device.manufacturer.as_deref().unwrap_or("—")) }
                 dt { "Model" } dd { (device.model.as_deref().unwrap_or("—")) }
                 dt { "Windows Product ID" } dd class="mono" { (device.product_key_id.as_deref().unwrap_or("—")) }
                 dt { "Assigned user" } dd { (device.assigned_user.as_deref().unwrap_or("—")) }
-                dt { "Registered by" } dd { (device.registered_by.name) " on " (view::time(device.created_at)) }
+                dt { "Registered by" } dd { (shown.registered_by_name) " on " (view::time(device.created_at)) }
                 @if let Some(at) = device.activated_at { dt { "First boot" } dd { (view::time(at)) } }
                 @if let Some(at) = device.deregistered_at { dt { "Deregistered" } dd { (view::time(at)) } }
                 @if let Some(batch) = device.batch_id { dt { "Batch" } dd { a href=(format!("/batches/{batch}")) { (batch) } } }
@@ -235,24 +232,19 @@ fn device_page(
     view::page(portal, section(portal), &title, content)
 }
 
-async fn load(
-    state: &AppState,
-    portal: &Portal,
-    id: Uuid,
-) -> Result<(DeviceView, String, Vec<ProfileView>), PortalError> {
-    let device = devices::show_device(State(state.clone()), portal.handle(), ApiPath(id)).await?.0;
-    let customer = customer_name(portal, device.customer_id).await?;
-    let profiles = profiles::list_profiles(portal.handle(), ApiPath(device.customer_id)).await?.0;
-    Ok((device, customer, profiles))
+async fn load(portal: &Portal, id: Uuid) -> Result<(ShownDevice, String, Vec<Profile>), PortalError> {
+    let shown = registration::show_device(portal.access(), id).await?;
+    let customer = customer_name(portal, shown.device.customer_id).await?;
+    let profiles = profiles::list(portal.access(), shown.device.customer_id).await?;
+    Ok((shown, customer, profiles))
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     portal: Portal,
     Path(id): Path<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Markup, PortalError> {
-    let (device, customer, profiles) = load(&state, &portal, id).await?;
+    let (device, customer, profiles) = load(&portal, id).await?;
     let notice = match query.notice.as_deref() {
         Some("tag_changed") => {
             Some("The profile is changed. The device gets the new configuration at its next first boot.")
@@ -269,32 +261,31 @@ pub struct TagForm {
 }
 
 pub async fn change_tag(
-    State(state): State<AppState>,
     Path(id): Path<Uuid>,
     CsrfForm(portal, form): CsrfForm<TagForm>,
 ) -> Result<Response, PortalError> {
-    let request = UpdateDeviceRequest {
+    let change = TagChange {
         group_tag: Some(form.group_tag).filter(|tag| !tag.is_empty()),
         allow_unknown_tags: false,
     };
-    match devices::update_device(State(state.clone()), portal.handle(), ApiPath(id), ApiJson(request)).await {
+    match registration::change_group_tag(portal.access(), id, change).await {
         Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?notice=tag_changed")).into_response()),
         Err(error) => {
-            let status = error.status();
+            let error = ApiError::from(error);
             let explanation = error::explain(&error);
-            let (device, customer, profiles) = load(&state, &portal, id).await?;
-            Ok((status, device_page(&portal, &device, &customer, &profiles, Some(&explanation), None))
+            let (device, customer, profiles) = load(&portal, id).await?;
+            Ok((
+                error.status(),
+                device_page(&portal, &device, &customer, &profiles, Some(&explanation), None),
+            )
                 .into_response())
         }
     }
 }
 
-pub async fn confirm_deregister(
-    State(state): State<AppState>,
-    portal: Portal,
-    Path(id): Path<Uuid>,
-) -> Result<Response, PortalError> {
-    let (device, customer, _) = load(&state, &portal, id).await?;
+pub async fn confirm_deregister(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
+    let (shown, customer, _) = load(&portal, id).await?;
+    let device = &shown.device;
     if device.state == DeviceState::Deregistered {
         return Ok(Redirect::to(&format!("/devices/{id}")).into_response());
     }
@@ -315,11 +306,10 @@ pub async fn confirm_deregister(
 }
 
 pub async fn deregister(
-    State(state): State<AppState>,
     Path(id): Path<Uuid>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, PortalError> {
-    let (_, device) = devices::deregister_device(State(state), portal.handle(), ApiPath(id)).await?;
-    Ok(Redirect::to(&format!("/customers/{}/devices?notice=deregistered", device.0.customer_id))
+    let gone = registration::deregister(portal.access(), id).await?;
+    Ok(Redirect::to(&format!("/customers/{}/devices?notice=deregistered", gone.device.customer_id))
         .into_response())
 }
