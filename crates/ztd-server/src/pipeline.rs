@@ -300,10 +300,14 @@ pub struct JsonBatch {
     pub devices: Vec<DeviceInput>,
 }
 
+/// An upload's bytes as they arrive, whatever the channel (an HTTP body, a file, a portal form
+/// field); errors are the channel's, e.g. a client that broke off.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<Bytes, std::io::Error>>;
+
 /// Reads a JSON batch body, at most `limits.max_bytes` of it. Held whole while parsed: JSON is
 /// for batches of the size the portals take; files of any size go as CSV.
 pub async fn read_json_batch(
-    body: axum::body::Body,
+    body: ByteStream,
     limits: IntakeLimits,
 ) -> Result<(JsonBatch, Intake), IntakeError> {
     let bytes = collect_capped(body, limits.max_bytes).await?;
@@ -321,8 +325,7 @@ pub async fn read_json_batch(
     Ok((batch, Intake { rows }))
 }
 
-async fn collect_capped(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, IntakeError> {
-    let mut stream = body.into_data_stream();
+async fn collect_capped(mut stream: ByteStream, limit: usize) -> Result<Vec<u8>, IntakeError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|error| body_error(&error))?;
@@ -334,7 +337,7 @@ async fn collect_capped(body: axum::body::Body, limit: usize) -> Result<Vec<u8>,
     Ok(bytes)
 }
 
-fn body_error(error: &axum::Error) -> IntakeError {
+fn body_error(error: &std::io::Error) -> IntakeError {
     IntakeError::Body(error.to_string())
 }
 
@@ -356,7 +359,7 @@ pub struct CsvRowStream {
 }
 
 impl CsvRowStream {
-    pub fn start(body: axum::body::Body, limits: IntakeLimits) -> Self {
+    pub fn start(body: ByteStream, limits: IntakeLimits) -> Self {
         let (bytes_tx, bytes_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
         let (rows_tx, rows_rx) = tokio::sync::mpsc::channel(2);
         let parser = tokio::task::spawn_blocking(move || {
@@ -389,11 +392,10 @@ impl CsvRowStream {
 }
 
 async fn feed_body(
-    body: axum::body::Body,
+    mut stream: ByteStream,
     max_bytes: usize,
     sender: tokio::sync::mpsc::Sender<Bytes>,
 ) -> Result<(), IntakeError> {
-    let mut stream = body.into_data_stream();
     let mut received = 0usize;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|error| body_error(&error))?;

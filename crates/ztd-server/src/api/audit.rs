@@ -15,9 +15,6 @@ use crate::app::audit::{self as usecase, PageRequest};
 use crate::error::{ApiError, ApiQuery};
 use crate::state::AppState;
 
-pub use crate::app::audit::MAX_LIMIT;
-pub const DEFAULT_LIMIT: u32 = 100;
-
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(list_audit))
 }
@@ -80,28 +77,11 @@ pub async fn list_audit(
     access: Access,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let page = usecase::list(&access, page_request(&query)?).await?;
+    let page = usecase::list(&access, PageRequest::parse(query.limit, query.cursor.as_deref())?).await?;
     Ok(Json(AuditPage {
         items: page.events.into_iter().map(AuditEventView::from).collect(),
         next_cursor: page.next_cursor.map(|seq| seq.to_string()),
     }))
-}
-
-/// The page a query asks for; a bad limit or cursor is a bad query parameter.
-pub fn page_request(query: &AuditQuery) -> Result<PageRequest, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::InvalidParameter {
-            message: format!("limit {limit} must be between 1 and {MAX_LIMIT}"),
-        });
-    }
-    let before_seq = match query.cursor.as_deref().filter(|cursor| !cursor.is_empty()) {
-        None => None,
-        Some(cursor) => Some(usecase::parse_cursor(cursor).ok_or_else(|| ApiError::InvalidParameter {
-            message: format!("cursor {cursor:?} is not a cursor this service returned"),
-        })?),
-    };
-    Ok(PageRequest { before_seq, limit })
 }
 
 #[derive(utoipa::OpenApi)]

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -26,6 +27,7 @@ use crate::app::registration::{
     self, BatchOptions, BatchPage, IdempotencyKey, RowOutcome, RowsPage, Submitted, Upload,
 };
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorEnvelope};
+use crate::pipeline::ByteStream;
 use crate::pipeline::IntakeLimits;
 use crate::state::AppState;
 
@@ -236,8 +238,8 @@ pub async fn create_batch(
         Some(value) => Some(IdempotencyKey::parse(value.to_str().unwrap_or(""))?),
     };
     let upload = match body_kind(&headers)? {
-        BodyKind::Json => Upload::Json(body),
-        BodyKind::Csv => Upload::Csv(body),
+        BodyKind::Json => Upload::Json(byte_stream(body)),
+        BodyKind::Csv => Upload::Csv(byte_stream(body)),
     };
     let options = BatchOptions {
         group_tag: query.group_tag,
@@ -300,6 +302,11 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
             ),
         }),
     }
+}
+
+/// The request body as the use case reads it: bytes as they arrive.
+fn byte_stream(body: Body) -> ByteStream {
+    body.into_data_stream().map_err(std::io::Error::other).boxed()
 }
 
 /// 422 for a CSV file unusable as a whole, listing every diagnostic.

@@ -25,6 +25,7 @@ use ztd_domain::codes::RowErrorCode;
 use crate::app::access::Gate;
 use crate::app::lookup::{self, DeviceIdentity};
 use crate::error::{ApiError, ApiJson, ErrorEnvelope};
+use crate::request_id::RequestId;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -65,12 +66,12 @@ pub struct LookupRequest {
     ))]
 pub async fn lookup(
     State(state): State<AppState>,
+    gate: Gate,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: axum::http::HeaderMap,
+    // The activation's audit event carries the request that caused it.
+    RequestId(request_id): RequestId,
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> Response {
-    // The activation's audit event carries the request that caused it.
-    let request_id = crate::request_id::from_headers(&headers);
     let started = Instant::now();
     let client =
         connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());
@@ -87,7 +88,7 @@ pub async fn lookup(
                 model: body.model,
                 product_key_id: body.product_key_id,
             };
-            match lookup::configuration(&Gate::new(state.db.clone()), identity, request_id).await {
+            match lookup::configuration(&gate, identity, request_id).await {
                 Ok(configuration) => ("configured", Json(configuration).into_response()),
                 Err(error) => {
                     let error = ApiError::from(error);

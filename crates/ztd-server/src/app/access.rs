@@ -514,23 +514,6 @@ impl Access {
         &self.ctx
     }
 
-    /// TEMPORARY while adapters move to use cases (issue 9); removed before it lands.
-    pub fn db(&self) -> &Arc<dyn Database> {
-        &self.ctx.db
-    }
-
-    /// TEMPORARY: an audit event by this caller (moves into the use cases).
-    pub fn audit(
-        &self,
-        action: &str,
-        target_type: &str,
-        target_id: impl ToString,
-        tenant_org_id: Option<Uuid>,
-        details: serde_json::Value,
-    ) -> NewAuditEvent {
-        self.ctx.event(action, target_type, target_id, tenant_org_id, details)
-    }
-
     /// Grants `need` on customer `customer_id`, or refuses:
     /// - role too low → `forbidden_role` (about the caller, leaks nothing);
     /// - partner/OEM without an active relationship → `relationship_required`, for existent

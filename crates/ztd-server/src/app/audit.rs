@@ -14,6 +14,9 @@ use super::Error;
 /// Largest page.
 pub const MAX_LIMIT: u32 = 1000;
 
+/// Events on one page unless the caller asks for another number.
+pub const DEFAULT_LIMIT: u32 = 100;
+
 /// Which page to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -21,6 +24,26 @@ pub struct PageRequest {
     pub before_seq: Option<i64>,
     /// 1–[`MAX_LIMIT`].
     pub limit: u32,
+}
+
+impl PageRequest {
+    /// The page a caller asks for: `limit` (default [`DEFAULT_LIMIT`]) and the `cursor` of the
+    /// previous page (empty or absent: the newest page).
+    pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, Error> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::InvalidParameter {
+                message: format!("limit {limit} must be between 1 and {MAX_LIMIT}"),
+            });
+        }
+        let before_seq = match cursor.filter(|cursor| !cursor.is_empty()) {
+            None => None,
+            Some(cursor) => Some(parse_cursor(cursor).ok_or_else(|| Error::InvalidParameter {
+                message: format!("cursor {cursor:?} is not a cursor this service returned"),
+            })?),
+        };
+        Ok(Self { before_seq, limit })
+    }
 }
 
 /// One page of events.

@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Body;
 use bytes::Bytes;
 use chrono::Utc;
 use futures::stream::{self, BoxStream, StreamExt};
@@ -30,7 +29,7 @@ use ztd_storage::{
 
 use super::access::{Access, CustomerScope, Need};
 use super::{Error, Resource};
-use crate::pipeline::{self, IntakeError, IntakeLimits, SubmittedRow, TagCatalog, TagDecision};
+use crate::pipeline::{self, ByteStream, IntakeError, IntakeLimits, SubmittedRow, TagCatalog, TagDecision};
 use crate::worker::BatchWakeup;
 
 // ---------------------------------------------------------------------------------------------
@@ -60,12 +59,14 @@ impl IdempotencyKey {
     }
 }
 
-/// The upload, as a stream of bytes read as it arrives.
+/// What a channel submits: bytes read as they arrive, or devices it already holds as values.
 pub enum Upload {
     /// `{"group_tag", "devices": [...], "allow_unknown_tags"}` ([`pipeline::JsonBatch`]).
-    Json(Body),
+    Json(ByteStream),
     /// A device CSV file (Partner Center, Autopilot/Intune or MMD format).
-    Csv(Body),
+    Csv(ByteStream),
+    /// Devices as values (the operator console, an API that has parsed its own body).
+    Devices(Vec<DeviceInput>),
 }
 
 /// Options of a submission; for a JSON upload, the upload's own fields win.
@@ -146,6 +147,22 @@ impl Submission {
                 let batch = self.new_batch(tag, allow, key, total);
                 let audit = created_audit(&self.scope, &batch, "json");
                 let items = intake.into_items(batch.id);
+                self.scope.ctx().db().create_batch(&batch, &items, &audit).await?
+            }
+            Upload::Devices(devices) => {
+                if devices.len() > options.limits.max_rows {
+                    return Err(intake_error(IntakeError::TooManyRows { limit: options.limits.max_rows }));
+                }
+                if devices.is_empty() {
+                    return Err(intake_error(IntakeError::NoDevices));
+                }
+                let allow = options.allow_unknown_tags.unwrap_or(false);
+                let total = i64::try_from(devices.len()).unwrap_or(i64::MAX);
+                let batch = self.new_batch(options.group_tag, allow, key, total);
+                let audit = created_audit(&self.scope, &batch, "devices");
+                let rows =
+                    (1..).zip(devices).map(|(row, input)| (row, SubmittedRow::Device(input))).collect();
+                let items = pipeline::Intake { rows }.into_items(batch.id);
                 self.scope.ctx().db().create_batch(&batch, &items, &audit).await?
             }
             Upload::Csv(body) => {
@@ -246,7 +263,7 @@ enum CsvIntake {
 async fn stream_csv_batch(
     scope: &CustomerScope,
     batch: Batch,
-    body: Body,
+    body: ByteStream,
     limits: IntakeLimits,
 ) -> Result<CsvIntake, Error> {
     let db = scope.ctx().db();

@@ -16,10 +16,10 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use futures::StreamExt;
 use maud::{html, Markup};
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
@@ -410,9 +410,8 @@ pub async fn upload(
         limits: IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows },
     };
     // Streamed from the spooled file, which lives until the use case has read it all.
-    let upload = Upload::Csv(Body::from_stream(ReaderStream::new(
-        tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?,
-    )));
+    let spooled = tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?;
+    let upload = Upload::Csv(ReaderStream::new(spooled).boxed());
     let submitted = submission.submit(upload, options, &state.batch_wakeup).await;
     drop(file);
     match submitted {

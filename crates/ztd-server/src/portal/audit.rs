@@ -8,8 +8,7 @@ use serde::Deserialize;
 use super::error::PortalError;
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::api::audit::{page_request, AuditQuery};
-use crate::app::audit;
+use crate::app::audit::{self, PageRequest};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -37,7 +36,7 @@ fn details(value: &serde_json::Value) -> Markup {
 }
 
 pub async fn list(portal: Portal, Query(query): Query<AuditPageQuery>) -> Result<Markup, PortalError> {
-    let request = page_request(&AuditQuery { cursor: query.cursor, limit: Some(PAGE_SIZE) })?;
+    let request = PageRequest::parse(Some(PAGE_SIZE), query.cursor.as_deref())?;
     let (page, names) = audit::list_with_names(portal.access(), request).await?;
     let me = portal.org().id;
     let content = html! {

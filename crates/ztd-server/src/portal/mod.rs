@@ -2,11 +2,12 @@
 //! admins and the platform operator. No front-end build; a few lines of optional JavaScript.
 //!
 //! How it is put together:
-//! - **One path with the API.** Every page authenticates through the access layer
-//!   ([`crate::access::authenticate`], session cookie) and acts by calling the API's own handler
-//!   functions (`crate::api::*`) with the resulting [`crate::access::Access`]. So a page can do
-//!   exactly what the same person could do through the API: the same tenancy and role checks,
-//!   validation, pipeline and audit events. The portal only turns answers into HTML.
+//! - **One core with the API.** Every page authenticates through the access layer
+//!   ([`crate::http_auth::authenticate`], session cookie) and acts by calling the same use cases
+//!   as the API ([`crate::app`]) with the resulting [`crate::app::access::Access`]. So a page can
+//!   do exactly what the same person could do through the API: the same tenancy and role checks,
+//!   validation, pipeline and audit events. The portal only turns typed answers into HTML; it
+//!   never calls an API handler (`tests/architecture.rs` checks).
 //! - **Sessions** ([`session`]): sign-in stores a session (cookie hash, CSRF token, expiry);
 //!   the cookie is `HttpOnly; SameSite=Lax`, `Secure` with the `__Host-` prefix on https.
 //! - **CSRF**: every form carries the session's token in a hidden field; form handlers take a

@@ -77,11 +77,6 @@ impl Portal {
         &self.access
     }
 
-    /// A clone of the access handle, for calling an API handler that takes it by value.
-    pub fn handle(&self) -> Access {
-        self.access.clone()
-    }
-
     pub fn caller(&self) -> &Caller {
         self.access.caller()
     }

@@ -2,27 +2,25 @@
 //! customers, an accepted relationship, a custom profile and a few hundred generated devices —
 //! prints how each person signs in, then serves (like `ztd serve`, same flags).
 //!
-//! Everything goes through the service's own code paths: organisations and users through
-//! `ztd_server::app::accounts` (as `ztd admin` does), the invitation, its acceptance, the profile and
-//! the device batches through the API's handlers with each organisation's admin as the caller,
-//! so the audit trail shows who did what, and the devices are registered by the batch workers
-//! exactly as an upload would be.
+//! Everything goes through the service's use cases, as every channel does: organisations and
+//! users as `ztd admin` makes them (`app::accounts`), then the invitation, its acceptance, the
+//! profile and the device batches with each organisation's admin as the caller, so the access
+//! layer checks each step, the audit trail shows who did what, and the devices are registered
+//! by the batch workers exactly as an upload's would be.
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use anyhow::Context;
 use ztd_domain::profile::{POWER_USER_TAG, SENSITIVE_DATA_TAG, STANDARD_TAG};
 use ztd_domain::synth::{self, SyntheticDevice};
-use ztd_server::api::batches::{self, CreateBatchQuery};
-use ztd_server::api::invitations::{self, CreateInvitationRequest};
-use ztd_server::api::profiles::{self, CreateProfileRequest};
 use ztd_server::app::access::{Access, Actor, Caller, Operator};
 use ztd_server::app::accounts::{self, CreatedUser, Domain, Email, OrgName};
-use ztd_server::error::{ApiJson, ApiPath, ApiQuery};
-use ztd_server::AppState;
+use ztd_server::app::consent::{self, NewInvitation};
+use ztd_server::app::profiles::{self, NewProfile};
+use ztd_server::app::registration::{self, BatchOptions, Upload};
+use ztd_server::pipeline::IntakeLimits;
+use ztd_server::worker::BatchWakeup;
+use ztd_server::Config;
 use ztd_storage::{ActorKind, OrgKind, Organisation, Role};
 
 use super::serve::ServeArgs;
@@ -99,61 +97,37 @@ fn caller(org: &Organisation, user: &CreatedUser) -> Caller {
 }
 
 async fn org_with_admin(
-    state: &AppState,
+    operator: &Operator,
     kind: OrgKind,
     name: &str,
     domain: Option<&str>,
     email: &str,
 ) -> anyhow::Result<(Organisation, CreatedUser)> {
-    let operator = Operator::cli(state.db.clone());
     let domain = domain.map(Domain::parse).transpose()?;
-    let org = accounts::create_org(&operator, kind, &OrgName::parse(name)?, domain.as_ref()).await?;
+    let org = accounts::create_org(operator, kind, &OrgName::parse(name)?, domain.as_ref()).await?;
     let scope = operator.org_scope(org.id).await?;
     let admin = accounts::create_user(&scope, &Email::parse(email)?, Role::Admin).await?;
     Ok((org, admin))
 }
 
-/// A Partner Center CSV of `devices`.
-fn partner_center_csv(devices: &[SyntheticDevice]) -> String {
-    let mut out = String::from(
-        "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n",
-    );
-    for device in devices {
-        out.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            device.serial_number,
-            device.product_key_id.as_deref().unwrap_or(""),
-            device.hardware_hash,
-            device.manufacturer,
-            device.model
-        ));
-    }
-    out
-}
-
-/// Queues one batch through the API's handler, as an upload of the CSV would.
-async fn upload(
-    state: &AppState,
-    access: Access,
+/// Queues one batch of `devices` tagged `tag` into `customer`, as `access`'s organisation.
+async fn register(
+    access: &Access,
+    config: &Config,
     customer: &Organisation,
     tag: &str,
     devices: &[SyntheticDevice],
 ) -> anyhow::Result<()> {
-    let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
-    let query = CreateBatchQuery { group_tag: Some(tag.to_owned()), allow_unknown_tags: None };
-    let response = batches::create_batch(
-        State(state.clone()),
-        access,
-        ApiPath(customer.id),
-        ApiQuery(query),
-        headers,
-        Body::from(partner_center_csv(devices)),
-    )
-    .await?;
-    if response.status() != StatusCode::ACCEPTED {
-        bail!("the demo batch was refused with {}", response.status());
-    }
+    let options = BatchOptions {
+        group_tag: Some(tag.to_owned()),
+        allow_unknown_tags: None,
+        idempotency_key: None,
+        limits: IntakeLimits { max_bytes: config.max_upload_bytes, max_rows: config.max_rows },
+    };
+    let devices = devices.iter().map(|device| device.to_input(None)).collect();
+    // The workers of the `ztd serve` that follows pick the batch up; nobody to wake here.
+    let submission = registration::begin(access, customer.id).await?;
+    submission.submit(Upload::Devices(devices), options, &BatchWakeup::default()).await?;
     Ok(())
 }
 
@@ -165,20 +139,20 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
         return Err(NotEmpty { url: serve.database.database_url.clone(), orgs }.into());
     }
     let config = serve.config();
-    let state = AppState::new(db.clone(), config, ztd_server::observability::metrics_handle());
+    let operator = Operator::cli(db.clone());
 
     let operator_email =
         Email::parse(&serve.operator_email).map_err(|error| anyhow::anyhow!("--operator-email: {error}"))?;
-    let bootstrap = accounts::bootstrap_operator(&Operator::cli(db.clone()), &operator_email)
+    let bootstrap = accounts::bootstrap_operator(&operator, &operator_email)
         .await?
         .context("the database filled up while the demo started")?;
     let (partner, partner_admin) =
-        org_with_admin(&state, OrgKind::Partner, "Fabrikam Devices", None, "pat@fabrikam.example").await?;
+        org_with_admin(&operator, OrgKind::Partner, "Fabrikam Devices", None, "pat@fabrikam.example").await?;
     let (contoso, contoso_admin) =
-        org_with_admin(&state, OrgKind::Customer, "Contoso", Some("contoso.com"), "carla@contoso.example")
+        org_with_admin(&operator, OrgKind::Customer, "Contoso", Some("contoso.com"), "carla@contoso.example")
             .await?;
     let (northwind, northwind_admin) = org_with_admin(
-        &state,
+        &operator,
         OrgKind::Customer,
         "Northwind Traders",
         Some("northwind.example"),
@@ -186,34 +160,29 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
     )
     .await?;
 
-    let console = Operator::cli(db.clone());
-    let partner_access = || console.act_as(caller(&partner, &partner_admin));
-    let contoso_access = || console.act_as(caller(&contoso, &contoso_admin));
-    let northwind_access = || console.act_as(caller(&northwind, &northwind_admin));
+    let partner_access = operator.act_as(caller(&partner, &partner_admin));
+    let contoso_access = operator.act_as(caller(&contoso, &contoso_admin));
+    let northwind_access = operator.act_as(caller(&northwind, &northwind_admin));
 
     // Consent: Fabrikam invites Contoso, Contoso's admin accepts; Northwind's link stays open.
-    let for_contoso =
-        CreateInvitationRequest { customer_id: Some(contoso.id), ..CreateInvitationRequest::default() };
-    let (_, link) =
-        invitations::create_invitation(State(state.clone()), partner_access(), ApiJson(for_contoso)).await?;
-    let (_status, _relationship) =
-        invitations::accept_invitation(contoso_access(), ApiPath(link.0.token.clone())).await?;
-    let for_northwind =
-        CreateInvitationRequest { customer_id: Some(northwind.id), ..CreateInvitationRequest::default() };
-    let (_, pending) =
-        invitations::create_invitation(State(state.clone()), partner_access(), ApiJson(for_northwind))
-            .await?;
+    let invite = |customer_id| NewInvitation {
+        customer_id: Some(customer_id),
+        reusable: None,
+        expires_in_days: config.invitation_expiry_days,
+    };
+    let link = consent::create_invitation(&partner_access, invite(contoso.id)).await?;
+    consent::accept_invitation(&contoso_access, &link.token).await?;
+    let pending = consent::create_invitation(&partner_access, invite(northwind.id)).await?;
 
     // A custom profile besides the three built-in managed-desktop ones.
     let kiosk_settings =
         serde_json::json!({ "deployment_mode": "self_deploying", "device_name_template": "KSK-%RAND:5%" });
-    let kiosk = CreateProfileRequest {
+    let kiosk = NewProfile {
         name: "Kiosk".into(),
         group_tag: "ContosoKiosk_".into(),
         settings: kiosk_settings.as_object().cloned(),
     };
-    let (_status, _kiosk) =
-        profiles::create_profile(contoso_access(), ApiPath(contoso.id), ApiJson(kiosk)).await?;
+    profiles::create(&contoso_access, contoso.id, kiosk).await?;
 
     // Devices: Fabrikam registers Contoso's, split over the profiles; Northwind its own.
     let total = args.devices as usize;
@@ -224,11 +193,11 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
     let mut start = 0;
     for (end, tag) in cuts.into_iter().zip(tags) {
         if end > start {
-            upload(&state, partner_access(), &contoso, tag, &for_contoso[start..end]).await?;
+            register(&partner_access, &config, &contoso, tag, &for_contoso[start..end]).await?;
         }
         start = end;
     }
-    upload(&state, northwind_access(), &northwind, STANDARD_TAG, for_northwind).await?;
+    register(&northwind_access, &config, &northwind, STANDARD_TAG, for_northwind).await?;
 
     let operator_name = bootstrap.operator_org.name.clone();
     Ok(Demo {
@@ -238,7 +207,7 @@ async fn fill(args: &DemoArgs) -> anyhow::Result<Demo> {
             Login { role: "customer admin", org: contoso.name.clone(), user: contoso_admin },
             Login { role: "customer admin", org: northwind.name.clone(), user: northwind_admin },
         ],
-        pending_invitation_url: pending.0.url,
+        pending_invitation_url: pending.url(config.public_base()),
         partner_devices: for_contoso.len(),
         own_devices: for_northwind.len(),
     })
