@@ -570,26 +570,10 @@ impl Access {
         }
     }
 
-    /// Grants reading one batch of `customer_id`: the customer's batches, or a partner's own
-    /// while its relationship is active; anything else is a missing batch.
-    pub async fn batch_scope(&self, customer_id: Uuid, batch_id: Uuid) -> Result<BatchScope, Error> {
-        let customer = self.customer_scope(customer_id, Need::Read).await?;
-        let batch = self
-            .ctx
-            .db()
-            .get_batch(&customer.owner(), batch_id)
-            .await
-            .map_err(Error::or_not_found(Resource::Batch, batch_id))?;
-        if batch.customer_id != customer_id {
-            return Err(Error::not_found(Resource::Batch, batch_id));
-        }
-        Ok(BatchScope { batch, customer })
-    }
-
     /// Grants reading one batch known by its id alone: storage decides reach in SQL (the
     /// customer's batches, or what a partner submitted while its relationship is active);
     /// anything else, a revoked relationship included, is a missing batch.
-    pub async fn batch(&self, batch_id: Uuid) -> Result<BatchScope, Error> {
+    pub async fn batch_scope(&self, batch_id: Uuid) -> Result<BatchScope, Error> {
         let missing = || Error::not_found(Resource::Batch, batch_id);
         let batch = self
             .ctx

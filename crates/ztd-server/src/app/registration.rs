@@ -426,7 +426,7 @@ pub fn pending(batch: &Batch) -> i64 {
 /// A batch's status, counts and one page of row results: the customer's batches, and what a
 /// partner submitted while its relationship is active; anything else is a missing batch.
 pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Result<BatchPage, Error> {
-    let scope = access.batch(batch_id).await?;
+    let scope = access.batch_scope(batch_id).await?;
     let limit = page.limit.unwrap_or(DEFAULT_ROWS_PER_PAGE);
     if !(1..=MAX_ROWS_PER_PAGE).contains(&limit) {
         return Err(Error::InvalidParameter {
