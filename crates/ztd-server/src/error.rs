@@ -106,40 +106,8 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn not_found(resource: Resource, id: impl std::fmt::Display) -> Self {
-        Self::NotFound { resource, id: id.to_string() }
-    }
-
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into(), hint: None }
-    }
-
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Unprocessable { code, message: message.into(), hint: None }
-    }
-
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden { code, message: message.into(), hint: None }
-    }
-
-    pub fn forbidden_org_kind(message: impl Into<String>) -> Self {
-        Self::ForbiddenOrgKind { message: message.into() }
-    }
-
     pub fn internal(error: impl std::fmt::Display) -> Self {
         Self::Internal(error.to_string())
-    }
-
-    /// Adds a hint to the variants that carry one; others keep their fixed hint.
-    pub fn with_hint(mut self, text: impl Into<String>) -> Self {
-        if let Self::Conflict { hint, .. }
-        | Self::Gone { hint, .. }
-        | Self::Unprocessable { hint, .. }
-        | Self::Forbidden { hint, .. } = &mut self
-        {
-            *hint = Some(text.into());
-        }
-        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -279,7 +247,6 @@ impl From<app::Error> for ApiError {
                 message: E::ConsentRevoked.to_string(),
                 hint: Some("the customer's admin must accept a new invitation link first".into()),
             },
-            E::Forbidden { code: "csrf_rejected", .. } => Self::CsrfRejected,
             E::Forbidden { code, message, hint } => Self::Forbidden { code, message, hint },
             E::NotFound { resource, id } => Self::NotFound { resource, id },
             E::Malformed { message } => Self::InvalidRequestBody { message },
@@ -460,7 +427,7 @@ mod tests {
 
     #[test]
     fn device_not_found_carries_812() {
-        let error = ApiError::not_found(Resource::Device, "abc");
+        let error = ApiError::NotFound { resource: Resource::Device, id: "abc".into() };
         assert_eq!(error.code(), "device_not_found");
         assert_eq!(error.ztd_code(), Some(812));
         assert_eq!(error.status(), StatusCode::NOT_FOUND);

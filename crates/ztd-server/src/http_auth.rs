@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{header, Method};
 
 use crate::app::access::{self, Access, Credential, Gate};
-use crate::app::Error;
 use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -48,15 +47,15 @@ fn credential<'a>(
 }
 
 /// Authenticates a request with `csrf` as the CSRF policy for cookie-authenticated callers.
-pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> Result<Access, Error> {
+pub async fn authenticate(parts: &Parts, state: &AppState, csrf: CsrfPolicy) -> Result<Access, ApiError> {
     let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
-    let credential = credential(parts, state, &jar).ok_or(Error::Unauthenticated)?;
+    let credential = credential(parts, state, &jar).ok_or(ApiError::Unauthenticated)?;
     let request_id = crate::request_id::from_headers(&parts.headers);
     let access = access::authenticate(&Gate::new(state.db.clone()), credential, request_id).await?;
     if csrf == CsrfPolicy::RequireHeader && !is_safe(&parts.method) {
         let token = parts.headers.get(auth::CSRF_HEADER).and_then(|value| value.to_str().ok());
         if !access::csrf_matches(access.caller(), token) {
-            return Err(Error::forbidden("csrf_rejected", "missing or invalid CSRF token"));
+            return Err(ApiError::CsrfRejected);
         }
     }
     Ok(access)
@@ -75,19 +74,16 @@ impl FromRequestParts<AppState> for Access {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let access =
-            authenticate(parts, state, CsrfPolicy::RequireHeader).await.map_err(|error| match error {
-                Error::Forbidden { code: "csrf_rejected", .. } => ApiError::CsrfRejected,
-                other => other.into(),
-            })?;
+        let access = authenticate(parts, state, CsrfPolicy::RequireHeader).await?;
         // A one-time password signs in only to be replaced: the portal sends such a session to
         // its change-password page, and the API refuses it outright.
         if access.caller().session.as_ref().is_some_and(|session| session.must_change_password) {
-            return Err(ApiError::forbidden(
-                "password_change_required",
-                "this session was opened with a one-time password, which must be changed first",
-            )
-            .with_hint("sign in to the portal and choose your own password"));
+            return Err(ApiError::Forbidden {
+                code: "password_change_required",
+                message: "this session was opened with a one-time password, which must be changed first"
+                    .into(),
+                hint: Some("sign in to the portal and choose your own password".into()),
+            });
         }
         Ok(access)
     }

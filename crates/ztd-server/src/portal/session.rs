@@ -131,7 +131,7 @@ impl FromRequestParts<AppState> for Portal {
         let next = if parts.method == Method::GET { return_path(parts) } else { "/".to_owned() };
         let access = match http_auth::authenticate(parts, state, CsrfPolicy::CheckedByHandler).await {
             Ok(access) => access,
-            Err(crate::app::Error::Unauthenticated) => return Err(PortalError::SignInRequired { next }),
+            Err(ApiError::Unauthenticated) => return Err(PortalError::SignInRequired { next }),
             Err(other) => return Err(other.into()),
         };
         let caller = access.caller();
