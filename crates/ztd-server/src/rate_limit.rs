@@ -20,6 +20,22 @@ struct Bucket {
     updated: Instant,
 }
 
+/// The bucket a client address counts against: an IPv4 address (also when written as an
+/// IPv4-mapped IPv6 address) on its own, an IPv6 address by its /64 — one end site usually holds
+/// a whole /64, so keying by the full address would give one client 2^64 buckets.
+pub fn client_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+            }
+        },
+    }
+}
+
 /// Buckets kept before idle (full) ones are dropped.
 const MAX_TRACKED_CLIENTS: usize = 10_000;
 
@@ -34,6 +50,7 @@ impl RateLimiter {
         if self.per_minute == 0 {
             return Ok(());
         }
+        let client = client_key(client);
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -75,6 +92,22 @@ mod tests {
         // One token a second comes back.
         assert!(limiter.check(client, start + Duration::from_secs(1)).is_ok());
         assert!(limiter.check(client, start + Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn one_ipv6_64_is_one_client() {
+        let limiter = RateLimiter::new(2);
+        let now = Instant::now();
+        let host = |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
+        assert!(limiter.check(host(1), now).is_ok());
+        assert!(limiter.check(host(2), now).is_ok());
+        assert!(limiter.check(host(0xffff), now).is_err(), "a new address in the same /64 got a fresh bucket");
+        let other_64 = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1));
+        assert!(limiter.check(other_64, now).is_ok());
+        // IPv4 written as IPv4-mapped IPv6 is the IPv4 client.
+        let v4 = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
+        assert_eq!(client_key("::ffff:192.0.2.7".parse().unwrap()), v4);
+        assert_eq!(client_key(v4), v4);
     }
 
     #[test]

@@ -41,6 +41,22 @@ async fn lookup_before_and_after_registration(app: TestApp) {
     .await;
     let device_id = row(&batch, 1)["device_id"].as_str().unwrap().to_owned();
 
+    // What is printed on the box is no proof: no tenant, no configuration, no activation.
+    let by_tuple = json!({
+        "manufacturer": device.manufacturer, "model": device.model, "serial_number": device.serial_number,
+    });
+    let by_pkid = json!({ "product_key_id": device.product_key_id });
+    for printed in [&by_tuple, &by_pkid] {
+        let response = lookup(&app, printed).await;
+        assert_eq!(response.status(), 422, "{printed}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains("missing_device_identity"), "{text}");
+        assert!(!text.contains(&c.customer.id().to_string()), "the tenant leaked: {text}");
+    }
+    let shown: Value =
+        app.get(&format!("/api/v1/devices/{device_id}"), &c.customer.key).await.json().await.unwrap();
+    assert_eq!(shown["state"], "registered", "a printed-facts lookup activated the device");
+
     let response = lookup(&app, &by_hash).await;
     assert_eq!(response.status(), 200);
     let config: Value = response.json().await.unwrap();
@@ -67,11 +83,8 @@ async fn lookup_before_and_after_registration(app: TestApp) {
     assert_eq!(shown["state"], "active");
     assert!(shown["activated_at"].is_string());
 
-    // By the SMBIOS tuple too; the device stays active.
-    let by_tuple = json!({
-        "manufacturer": device.manufacturer, "model": device.model, "serial_number": device.serial_number,
-    });
-    let response = lookup(&app, &by_tuple).await;
+    // A second boot (a reset device) gets the same file; the device stays active.
+    let response = lookup(&app, &by_hash).await;
     assert_eq!(response.status(), 200);
     let again: Value = response.json().await.unwrap();
     assert_eq!(again["ZtdCorrelationId"], device_id.as_str());

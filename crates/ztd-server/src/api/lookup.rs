@@ -40,10 +40,12 @@ pub mod metric_names {
     pub const LOOKUP_DURATION: &str = "ztd_device_lookup_duration_seconds";
 }
 
-/// What a device sends: its hardware hash, or the SMBIOS tuple (and/or its product key id).
+/// What a device sends: its hardware hash, the proof that the caller holds the device. The
+/// other fields are accepted for compatibility and not used: they are printed on the box.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
+    /// Required; without it the answer is 422 `missing_device_identity`.
     pub hardware_hash: Option<String>,
     pub serial_number: Option<String>,
     pub manufacturer: Option<String>,
@@ -61,7 +63,7 @@ pub struct LookupRequest {
         (status = 400, description = "malformed body", body = ErrorEnvelope),
         (status = 404, description = "`device_not_registered`", body = ErrorEnvelope),
         (status = 409, description = "`device_unassigned`: registered without a profile", body = ErrorEnvelope),
-        (status = 422, description = "the identity is unusable (e.g. `invalid_hardware_hash`)", body = ErrorEnvelope),
+        (status = 422, description = "no hardware hash (`missing_device_identity`), or one that does not validate (`invalid_hardware_hash`)", body = ErrorEnvelope),
         (status = 429, description = "too many lookups from this address; see `Retry-After`", body = ErrorEnvelope),
     ))]
 pub async fn lookup(

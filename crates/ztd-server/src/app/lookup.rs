@@ -2,9 +2,11 @@
 //! its owner's configuration file.
 //!
 //! Unauthenticated by design, so it works through the [`Gate`]: the device proves possession
-//! of its own identity, and gets only what it would be told anyway. An unknown device and an
-//! unassigned one are refused without naming any tenant. The rate limit per client address is
-//! the channel's (it knows the address).
+//! of its own identity with a valid hardware hash, is found by the identities that hash
+//! carries, and gets only what it would be told anyway. Facts printed on the box (serial,
+//! model, manufacturer) or a product key id are no proof: they get no tenant, no configuration
+//! and no activation. An unknown device and an unassigned one are refused without naming any
+//! tenant. The rate limit per client address is the channel's (it knows the address).
 
 use chrono::Utc;
 use ztd_domain::codes::{RowError, RowErrorCode};
@@ -15,7 +17,8 @@ use ztd_storage::{ActorKind, Device, DeviceState, StorageError};
 use super::access::{AuditActor, Gate};
 use super::{DeviceRefusal, Error};
 
-/// What a device sends: its hardware hash, or the SMBIOS tuple (and/or its product key id).
+/// What a device sends. Only the hardware hash counts; the other fields are what the hash
+/// carries anyway and are not used to find the device (they are no proof).
 #[derive(Debug, Clone, Default)]
 pub struct DeviceIdentity {
     pub hardware_hash: Option<String>,
@@ -23,6 +26,15 @@ pub struct DeviceIdentity {
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub product_key_id: Option<String>,
+}
+
+fn hash_required() -> Error {
+    let error = RowError::new(
+        RowErrorCode::MissingDeviceIdentity,
+        "the first-boot lookup needs the device's hardware hash; serial number, model, manufacturer or product key id alone are no proof of holding the device",
+    )
+    .with_hint("send the hardware hash the device reports (Get-WindowsAutopilotInfo collects the same value)");
+    Error::Device { refusal: DeviceRefusal::Unusable, error }
 }
 
 fn not_registered() -> Error {
@@ -33,6 +45,15 @@ fn not_registered() -> Error {
     Error::Device { refusal: DeviceRefusal::Unknown, error }
 }
 
+/// What the device is looked up by: its hardware hash alone, so the keys are those the hash
+/// carries (SMBIOS UUID + serial, the tuple, the product key id; docs/domain.md#first-boot-lookup).
+fn proof(identity: DeviceIdentity) -> Result<DeviceInput, Error> {
+    match identity.hardware_hash.filter(|hash| !hash.trim().is_empty()) {
+        Some(hash) => Ok(DeviceInput { hardware_hash: Some(hash), ..DeviceInput::default() }),
+        None => Err(hash_required()),
+    }
+}
+
 /// The configuration file (AutopilotConfigurationFile) of the device with `identity`. The
 /// first successful lookup marks the device `active`, audited in the activating transaction
 /// with `request_id`.
@@ -41,15 +62,7 @@ pub async fn configuration(
     identity: DeviceIdentity,
     request_id: Option<String>,
 ) -> Result<serde_json::Value, Error> {
-    let input = DeviceInput {
-        serial_number: identity.serial_number,
-        product_key_id: identity.product_key_id,
-        hardware_hash: identity.hardware_hash,
-        manufacturer: identity.manufacturer,
-        model: identity.model,
-        group_tag: None,
-        assigned_user: None,
-    };
+    let input = proof(identity)?;
     let resolved =
         input.resolve().map_err(|error| Error::Device { refusal: DeviceRefusal::Unusable, error })?;
     let db = gate.db();
@@ -113,6 +126,27 @@ async fn activate(gate: &Gate, device: &Device, request_id: Option<String>) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_facts_are_no_proof() {
+        let printed = DeviceIdentity {
+            serial_number: Some("5CG1234XYZ".into()),
+            manufacturer: Some("HP".into()),
+            model: Some("EliteBook 840 G8".into()),
+            product_key_id: Some("3456789012345".into()),
+            hardware_hash: Some("  ".into()),
+        };
+        let Err(Error::Device { refusal, error }) = proof(printed.clone()) else {
+            panic!("a lookup without a hash was not refused as unusable")
+        };
+        assert_eq!(refusal, DeviceRefusal::Unusable);
+        assert_eq!(error.code, RowErrorCode::MissingDeviceIdentity);
+        assert!(error.message.contains("hardware hash"), "{}", error.message);
+        // With a hash, only the hash is used: the printed facts do not become lookup keys.
+        let with_hash = DeviceIdentity { hardware_hash: Some("T0EAAA==".into()), ..printed };
+        let input = proof(with_hash).unwrap();
+        assert_eq!(input, DeviceInput { hardware_hash: Some("T0EAAA==".into()), ..DeviceInput::default() });
+    }
 
     #[test]
     fn an_unknown_device_is_refused_without_naming_a_tenant() {
