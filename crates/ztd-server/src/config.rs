@@ -16,6 +16,11 @@ pub mod defaults {
     /// Cap for every other JSON body.
     pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
     pub const MAX_ROWS: usize = 1_000_000;
+    /// Cap for a JSON device batch: JSON is for batches of the size a script sends; a file of
+    /// any size goes as CSV, which streams into the database.
+    pub const MAX_JSON_BATCH_BYTES: usize = 64 * 1024 * 1024;
+    /// Most devices one JSON batch may list (counted while parsing).
+    pub const MAX_JSON_BATCH_ROWS: usize = 100_000;
     pub const WORKERS: usize = 2;
     /// First-boot lookups per minute per client address.
     pub const LOOKUP_RATE_PER_MINUTE: u32 = 120;
@@ -38,6 +43,10 @@ pub struct Config {
     pub max_json_body_bytes: usize,
     /// Most rows one batch may carry.
     pub max_rows: usize,
+    /// Largest JSON device batch, in bytes; beyond it: 413.
+    pub max_json_batch_bytes: usize,
+    /// Most devices one JSON batch may list (also capped by `max_rows`); beyond it: 422.
+    pub max_json_batch_rows: usize,
     /// Batch workers started by `ztd serve`.
     pub workers: usize,
     /// First-boot lookups allowed per minute per client address (429 beyond).
@@ -56,6 +65,8 @@ impl Default for Config {
             max_upload_bytes: defaults::MAX_UPLOAD_BYTES,
             max_json_body_bytes: defaults::MAX_JSON_BODY_BYTES,
             max_rows: defaults::MAX_ROWS,
+            max_json_batch_bytes: defaults::MAX_JSON_BATCH_BYTES,
+            max_json_batch_rows: defaults::MAX_JSON_BATCH_ROWS,
             workers: defaults::WORKERS,
             lookup_rate_per_minute: defaults::LOOKUP_RATE_PER_MINUTE,
             session_lifetime: Duration::from_secs(u64::from(defaults::SESSION_HOURS) * 3600),
@@ -64,6 +75,19 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The caps of a JSON device batch.
+    pub fn json_batch_limits(&self) -> crate::pipeline::IntakeLimits {
+        crate::pipeline::IntakeLimits {
+            max_bytes: self.max_json_batch_bytes.min(self.max_upload_bytes),
+            max_rows: self.max_json_batch_rows.min(self.max_rows),
+        }
+    }
+
+    /// The caps of a CSV device batch.
+    pub fn csv_batch_limits(&self) -> crate::pipeline::IntakeLimits {
+        crate::pipeline::IntakeLimits { max_bytes: self.max_upload_bytes, max_rows: self.max_rows }
+    }
+
     /// The public URL without a trailing slash, ready to append a path to.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')

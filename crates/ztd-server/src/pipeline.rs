@@ -287,14 +287,12 @@ pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<Batc
 }
 
 /// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (docs/domain.md#http-contract).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+/// Read by [`read_json_batch`], which caps the device list while parsing.
+#[derive(Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
 pub struct JsonBatch {
     /// Default group tag of the batch; a device's own `group_tag` overrides it.
-    #[serde(default)]
     pub group_tag: Option<String>,
     /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
-    #[serde(default)]
     pub allow_unknown_tags: Option<bool>,
     #[schema(value_type = Vec<Object>)]
     pub devices: Vec<DeviceInput>,
@@ -304,19 +302,23 @@ pub struct JsonBatch {
 /// field); errors are the channel's, e.g. a client that broke off.
 pub type ByteStream = futures::stream::BoxStream<'static, Result<Bytes, std::io::Error>>;
 
-/// Reads a JSON batch body, at most `limits.max_bytes` of it. Held whole while parsed: JSON is
-/// for batches of the size the portals take; files of any size go as CSV.
+/// Reads a JSON batch as it arrives: the bytes go through a bounded channel into serde_json on
+/// a blocking thread, and the device list is cut off at `limits.max_rows` while it is parsed.
+/// Neither the body nor more devices than the cap are ever held, however large or however
+/// many (tiny) objects a client sends.
 pub async fn read_json_batch(
     body: ByteStream,
     limits: IntakeLimits,
 ) -> Result<(JsonBatch, Intake), IntakeError> {
-    let bytes = collect_capped(body, limits.max_bytes).await?;
-    let mut batch: JsonBatch =
-        serde_json::from_slice(&bytes).map_err(|error| IntakeError::InvalidJson(error.to_string()))?;
-    drop(bytes);
-    if batch.devices.len() > limits.max_rows {
-        return Err(IntakeError::TooManyRows { limit: limits.max_rows });
-    }
+    let (bytes_tx, bytes_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    let feeder = tokio::spawn(feed_body(body, limits.max_bytes, bytes_tx));
+    let parser = tokio::task::spawn_blocking(move || {
+        parse_json_batch(std::io::BufReader::new(ChannelReader::new(bytes_rx)), limits.max_rows)
+    });
+    let parsed = parser.await.map_err(|error| IntakeError::Body(error.to_string()))?;
+    // A body that broke off or grew past the limit wins over what the parser made of it.
+    feeder.await.map_err(|error| IntakeError::Body(error.to_string()))??;
+    let mut batch = parsed?;
     if batch.devices.is_empty() {
         return Err(IntakeError::NoDevices);
     }
@@ -325,16 +327,105 @@ pub async fn read_json_batch(
     Ok((batch, Intake { rows }))
 }
 
-async fn collect_capped(mut stream: ByteStream, limit: usize) -> Result<Vec<u8>, IntakeError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|error| body_error(&error))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(IntakeError::TooLarge { limit });
+/// What the device-list visitor says when the list is longer than the cap.
+const TOO_MANY_DEVICES: &str = "ztd: more devices than the batch cap";
+
+fn parse_json_batch(reader: impl std::io::Read, max_rows: usize) -> Result<JsonBatch, IntakeError> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let classify = |error: serde_json::Error| {
+        if error.to_string().starts_with(TOO_MANY_DEVICES) {
+            IntakeError::TooManyRows { limit: max_rows }
+        } else {
+            IntakeError::InvalidJson(error.to_string())
         }
-        bytes.extend_from_slice(&chunk);
+    };
+    let batch = JsonBatchSeed { max_rows }.deserialize(&mut deserializer).map_err(classify)?;
+    deserializer.end().map_err(classify)?;
+    Ok(batch)
+}
+
+/// Deserialises a [`JsonBatch`] with its device list capped (serde's derive would collect the
+/// whole list first). Field rules as the derive had them: unknown fields refused, `devices`
+/// required, the other two optional.
+struct JsonBatchSeed {
+    max_rows: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonBatchSeed {
+    type Value = JsonBatch;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<JsonBatch, D::Error> {
+        deserializer.deserialize_map(self)
     }
-    Ok(bytes)
+}
+
+const JSON_BATCH_FIELDS: &[&str] = &["group_tag", "allow_unknown_tags", "devices"];
+
+impl<'de> serde::de::Visitor<'de> for JsonBatchSeed {
+    type Value = JsonBatch;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON batch object {\"group_tag\", \"allow_unknown_tags\", \"devices\"}")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonBatch, A::Error> {
+        use serde::de::Error;
+        let (mut group_tag, mut allow_unknown_tags, mut devices) = (None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "group_tag" if group_tag.is_none() => group_tag = Some(map.next_value::<Option<String>>()?),
+                "allow_unknown_tags" if allow_unknown_tags.is_none() => {
+                    allow_unknown_tags = Some(map.next_value::<Option<bool>>()?)
+                }
+                "devices" if devices.is_none() => {
+                    devices = Some(map.next_value_seed(DevicesSeed { max_rows: self.max_rows })?)
+                }
+                "group_tag" | "allow_unknown_tags" | "devices" => {
+                    return Err(A::Error::custom(format!("duplicate field `{key}`")))
+                }
+                other => return Err(A::Error::unknown_field(other, JSON_BATCH_FIELDS)),
+            }
+        }
+        Ok(JsonBatch {
+            group_tag: group_tag.flatten(),
+            allow_unknown_tags: allow_unknown_tags.flatten(),
+            devices: devices.ok_or_else(|| A::Error::missing_field("devices"))?,
+        })
+    }
+}
+
+/// The device list, refused as soon as it grows past `max_rows`.
+struct DevicesSeed {
+    max_rows: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for DevicesSeed {
+    type Value = Vec<DeviceInput>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DevicesSeed {
+    type Value = Vec<DeviceInput>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a list of device objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // The hint is a client's claim: never trust it beyond the cap.
+        let mut devices = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max_rows).min(4096));
+        while let Some(device) = seq.next_element::<DeviceInput>()? {
+            if devices.len() == self.max_rows {
+                return Err(serde::de::Error::custom(TOO_MANY_DEVICES));
+            }
+            devices.push(device);
+        }
+        Ok(devices)
+    }
 }
 
 fn body_error(error: &std::io::Error) -> IntakeError {
@@ -482,5 +573,61 @@ impl std::io::Read for ChannelReader {
         let n = buf.len().min(self.current.len());
         buf[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that counts what the parser took from it.
+    struct Counting<R> {
+        inner: R,
+        read: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+
+    impl<R: std::io::Read> std::io::Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read.set(self.read.get() + n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_flood_of_empty_devices_stops_at_the_cap_without_reading_on() {
+        // Three million `{}`: 9 MB that would be half a gigabyte of parsed rows.
+        let body = format!("{{\"devices\":[{}{{}}]}}", "{},".repeat(3_000_000));
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let reader = Counting { inner: body.as_bytes(), read: read.clone() };
+        let error = parse_json_batch(std::io::BufReader::new(reader), 1_000).unwrap_err();
+        assert!(matches!(error, IntakeError::TooManyRows { limit: 1_000 }), "{error:?}");
+        // The parser stopped right after the 1,001st device, not at the end of the body.
+        assert!(read.get() < 64 * 1024, "read {} of {} bytes", read.get(), body.len());
+    }
+
+    #[test]
+    fn the_batch_object_keeps_its_field_rules() {
+        let parse = |text: &str| parse_json_batch(text.as_bytes(), 10);
+        let batch = parse(r#"{"group_tag": null, "devices": [{"serial_number": "S1"}]}"#).unwrap();
+        assert_eq!(batch.group_tag, None);
+        assert_eq!(batch.devices.len(), 1);
+        let batch = parse(r#"{"devices": [], "allow_unknown_tags": true, "group_tag": "T_"}"#).unwrap();
+        assert_eq!((batch.group_tag.as_deref(), batch.allow_unknown_tags), (Some("T_"), Some(true)));
+        for (text, expected) in [
+            (r#"{"devices": [], "nmae": 1}"#, "unknown field `nmae`"),
+            (r#"{"group_tag": "T_"}"#, "missing field `devices`"),
+            (r#"{"devices": [], "devices": []}"#, "duplicate field `devices`"),
+            (r#"{"devices": [{"serial": "S1"}]}"#, "unknown field `serial`"),
+            (r#"{"devices": []} trailing"#, "trailing characters"),
+            (r#"["T_", []]"#, "a JSON batch object"),
+        ] {
+            match parse(text) {
+                Err(IntakeError::InvalidJson(message)) => {
+                    assert!(message.contains(expected), "{text}: {message}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 }

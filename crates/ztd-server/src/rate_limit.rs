@@ -101,7 +101,10 @@ mod tests {
         let host = |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
         assert!(limiter.check(host(1), now).is_ok());
         assert!(limiter.check(host(2), now).is_ok());
-        assert!(limiter.check(host(0xffff), now).is_err(), "a new address in the same /64 got a fresh bucket");
+        assert!(
+            limiter.check(host(0xffff), now).is_err(),
+            "a new address in the same /64 got a fresh bucket"
+        );
         let other_64 = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1));
         assert!(limiter.check(other_64, now).is_ok());
         // IPv4 written as IPv4-mapped IPv6 is the IPv4 client.

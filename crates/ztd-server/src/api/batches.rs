@@ -28,7 +28,6 @@ use crate::app::registration::{
 };
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorEnvelope};
 use crate::pipeline::ByteStream;
-use crate::pipeline::IntakeLimits;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -237,15 +236,15 @@ pub async fn create_batch(
         None => None,
         Some(value) => Some(IdempotencyKey::parse(value.to_str().unwrap_or(""))?),
     };
-    let upload = match body_kind(&headers)? {
-        BodyKind::Json => Upload::Json(byte_stream(body)),
-        BodyKind::Csv => Upload::Csv(byte_stream(body)),
+    let (upload, limits) = match body_kind(&headers)? {
+        BodyKind::Json => (Upload::Json(byte_stream(body)), state.config.json_batch_limits()),
+        BodyKind::Csv => (Upload::Csv(byte_stream(body)), state.config.csv_batch_limits()),
     };
     let options = BatchOptions {
         group_tag: query.group_tag,
         allow_unknown_tags: query.allow_unknown_tags,
         idempotency_key,
-        limits: IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows },
+        limits,
     };
     let (stored, created) = match submission.submit(upload, options, &state.batch_wakeup).await? {
         Submitted::Accepted { batch, created } => (batch, created),

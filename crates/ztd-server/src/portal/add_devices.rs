@@ -37,7 +37,7 @@ use crate::app::registration::{
     self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
 };
 use crate::error::ApiError;
-use crate::pipeline::{IntakeLimits, TagCatalog, TagDecision};
+use crate::pipeline::{TagCatalog, TagDecision};
 use crate::state::AppState;
 
 /// Rows of results shown on the batch page; the CSV download has all of them.
@@ -407,7 +407,7 @@ pub async fn upload(
         group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),
         allow_unknown_tags: Some(choice.allow_unknown_tags),
         idempotency_key: None,
-        limits: IntakeLimits { max_bytes: state.config.max_upload_bytes, max_rows: state.config.max_rows },
+        limits: state.config.csv_batch_limits(),
     };
     // Streamed from the spooled file, which lives until the use case has read it all.
     let spooled = tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?;

@@ -18,7 +18,6 @@ use ztd_server::app::accounts::{self, CreatedUser, Domain, Email, OrgName};
 use ztd_server::app::consent::{self, NewInvitation};
 use ztd_server::app::profiles::{self, NewProfile};
 use ztd_server::app::registration::{self, BatchOptions, Upload};
-use ztd_server::pipeline::IntakeLimits;
 use ztd_server::worker::BatchWakeup;
 use ztd_server::Config;
 use ztd_storage::{ActorKind, OrgKind, Organisation, Role};
@@ -122,7 +121,7 @@ async fn register(
         group_tag: Some(tag.to_owned()),
         allow_unknown_tags: None,
         idempotency_key: None,
-        limits: IntakeLimits { max_bytes: config.max_upload_bytes, max_rows: config.max_rows },
+        limits: config.json_batch_limits(),
     };
     let devices = devices.iter().map(|device| device.to_input(None)).collect();
     // The workers of the `ztd serve` that follows pick the batch up; nobody to wake here.

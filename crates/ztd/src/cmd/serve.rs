@@ -73,6 +73,12 @@ pub struct ServeArgs {
     /// Most rows one batch may carry.
     #[arg(long, env = "ZTD_MAX_ROWS", default_value_t = defaults::MAX_ROWS)]
     pub max_rows: usize,
+    /// Largest JSON device batch in bytes (larger: 413; send big batches as CSV).
+    #[arg(long, env = "ZTD_MAX_JSON_BATCH_BYTES", default_value_t = defaults::MAX_JSON_BATCH_BYTES)]
+    pub max_json_batch_bytes: usize,
+    /// Most devices one JSON batch may list (more: 422; send big batches as CSV).
+    #[arg(long, env = "ZTD_MAX_JSON_BATCH_ROWS", default_value_t = defaults::MAX_JSON_BATCH_ROWS)]
+    pub max_json_batch_rows: usize,
     /// Batch workers in this process.
     #[arg(long, env = "ZTD_WORKERS", default_value_t = defaults::WORKERS)]
     pub workers: usize,
@@ -97,6 +103,8 @@ impl ServeArgs {
             max_upload_bytes: self.max_upload_bytes,
             max_json_body_bytes: self.max_json_body_bytes,
             max_rows: self.max_rows,
+            max_json_batch_bytes: self.max_json_batch_bytes,
+            max_json_batch_rows: self.max_json_batch_rows,
             workers: self.workers,
             lookup_rate_per_minute: self.lookup_rate_per_minute,
             ..Config::default()
