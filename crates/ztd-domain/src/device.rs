@@ -209,6 +209,19 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Checks a field's characters and length; empty becomes `None`.
+/// The first character of `value` when a spreadsheet would run the value as a formula
+/// (`=`, `+`, `-`, `@`; tab and CR are refused as control characters anyway). Exported files
+/// are opened in spreadsheets, so no stored text may start so (docs/csv-rules.md).
+pub fn formula_lead(value: &str) -> Option<char> {
+    value.chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@'))
+}
+
+/// Checks one value of a device with the rules of intake, for changes made after it (a new
+/// group tag): the same refusal a row with that value would get.
+pub fn check_field(field: DeviceField, value: &str) -> Result<(), RowError> {
+    clean(field, Some(value)).map(|_| ())
+}
+
 fn clean(field: DeviceField, value: Option<&str>) -> Result<Option<&str>, RowError> {
     let Some(value) = value.filter(|v| !v.is_empty()) else { return Ok(None) };
     if field == DeviceField::HardwareHash {
@@ -236,6 +249,18 @@ fn clean(field: DeviceField, value: Option<&str>) -> Result<Option<&str>, RowErr
         return Err(invalid_field(
             format!("{label} is {length} characters, longer than the {} allowed", field.max_len()),
             "check that the columns are not shifted",
+        ));
+    }
+    if let Some(lead) = formula_lead(value).filter(|_| field != DeviceField::ProductKeyId) {
+        return Err(invalid_field(
+            format!("{label} {value:?} begins with {lead:?}, which a spreadsheet runs as a formula"),
+            "remove the leading character; device values never start with =, +, - or @",
+        ));
+    }
+    if let Some(what) = crate::csv::unwritable_in_csv(value) {
+        return Err(invalid_field(
+            format!("{label} {value:?} contains {what}, which the device CSV formats cannot hold"),
+            "remove it; the CSV formats have no quoting, so exports could not carry the value",
         ));
     }
     Ok(Some(value))

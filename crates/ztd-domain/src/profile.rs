@@ -113,6 +113,10 @@ pub enum ProfileError {
     TooLong { field: &'static str, length: usize, max: usize },
     #[error("{field} has control character U+{code:04X} at position {position}")]
     ControlCharacter { field: &'static str, code: u32, position: usize },
+    #[error("{field} {value:?} begins with {lead:?}, which a spreadsheet runs as a formula")]
+    FormulaLead { field: &'static str, value: String, lead: char },
+    #[error("{field} {value:?} contains {what}, which the device CSV formats cannot hold")]
+    UnwritableInCsv { field: &'static str, value: String, what: &'static str },
     #[error("device name template is empty (leave it unset to keep the default name)")]
     EmptyTemplate,
     #[error(
@@ -276,7 +280,16 @@ pub fn validate_display_name(name: &str) -> Result<(), ProfileError> {
 /// A custom profile's group tag: same rules as the display name. Matching is exact, so a tag
 /// with surrounding whitespace could never be matched by a clean upload.
 pub fn validate_group_tag(tag: &str) -> Result<(), ProfileError> {
-    check_text("group tag", tag)
+    let field = "group tag";
+    check_text(field, tag)?;
+    // Devices carry the tag into exports: the same rules as a device's own values.
+    if let Some(lead) = crate::device::formula_lead(tag) {
+        return Err(ProfileError::FormulaLead { field, value: tag.to_owned(), lead });
+    }
+    if let Some(what) = crate::csv::unwritable_in_csv(tag) {
+        return Err(ProfileError::UnwritableInCsv { field, value: tag.to_owned(), what });
+    }
+    Ok(())
 }
 
 /// `en-US`, `sr-Latn-RS`: 2-3 lowercase letters, optional 4-letter script (Titlecase), 2

@@ -268,3 +268,47 @@ fn stray_characters_in_a_hash_are_named_by_the_decoder() {
         format!("invalid hardware hash: not base64: character '\\u{{a0}}' at position {position}")
     );
 }
+
+#[test]
+fn values_a_spreadsheet_would_run_or_a_csv_cannot_hold_are_refused() {
+    let with_user = |user: &str| DeviceInput {
+        assigned_user: Some(user.into()),
+        ..input(None, Some(hash_of("SER1", None)))
+    };
+    for hostile in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "a,b", "say \"hi\""] {
+        let error = with_user(hostile).resolve().unwrap_err();
+        assert_eq!(error.code, RowErrorCode::InvalidDeviceField, "{hostile:?}");
+        assert!(error.message.contains(&format!("{hostile:?}")), "{}", error.message);
+    }
+    assert!(with_user("ada@contoso.com").resolve().is_ok());
+    // The same rule for a tag changed after intake.
+    use ztd_domain::device::{check_field, DeviceField};
+    assert!(check_field(DeviceField::GroupTag, "=cmd|' /C calc'!A0").is_err());
+    assert!(check_field(DeviceField::GroupTag, "Microsoft365ManagedStandard_").is_ok());
+    assert!(ztd_domain::profile::validate_group_tag("@Kiosk").is_err());
+}
+
+#[test]
+fn the_writer_never_writes_a_formula_but_a_hash_may_start_with_plus() {
+    use ztd_domain::csv::{Column, CsvWriter, Format, Layout, WriteError};
+    let mut writer = CsvWriter::rows_only(Vec::new(), Layout::full(Format::Intune));
+    let refused = writer.write_row(|column| match column {
+        Column::AssignedUser => Some("=1+1"),
+        Column::SerialNumber => Some("S1"),
+        _ => None,
+    });
+    assert!(
+        matches!(refused, Err(WriteError::Unwritable { column: Column::AssignedUser, .. })),
+        "{refused:?}"
+    );
+    writer
+        .write_row(|column| match column {
+            Column::HardwareHash => Some("+AAA"),
+            Column::SerialNumber => Some("S1"),
+            _ => None,
+        })
+        .unwrap();
+    let written = String::from_utf8(writer.finish().unwrap()).unwrap();
+    assert_eq!(written.lines().count(), 1, "only the second row: {written}");
+    assert!(written.contains("+AAA"));
+}

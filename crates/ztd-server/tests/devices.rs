@@ -5,8 +5,9 @@ mod batches_support;
 
 use batches_support::*;
 use serde_json::{json, Value};
+use ztd_server::app::access::AuditActor;
 use ztd_server::testing::{error_body, TestApp};
-use ztd_storage::{OrgKind, Role};
+use ztd_storage::{OrgKind, Owner, Role};
 
 ztd_server::both_backends!(
     customer_sees_everything_partner_only_its_own,
@@ -14,6 +15,7 @@ ztd_server::both_backends!(
     patch_group_tag_reassigns_at_once,
     deregistration_frees_the_identity,
     export_reimports_unchanged,
+    hostile_values_are_refused_at_every_entry_and_exports_skip_old_ones,
 );
 
 async fn customer_sees_everything_partner_only_its_own(app: TestApp) {
@@ -244,4 +246,66 @@ fn sorted_lines(csv: &str) -> Vec<&str> {
     let mut lines: Vec<&str> = csv.split_inclusive("\r\n").collect();
     lines[1..].sort_unstable();
     lines
+}
+
+/// Values a spreadsheet would run as a formula, or that the CSV formats cannot hold, never get
+/// stored (JSON intake and `PATCH` alike); a device stored with one before those rules is left
+/// out of an export instead of cutting the file off.
+async fn hostile_values_are_refused_at_every_entry_and_exports_skip_old_ones(app: TestApp) {
+    let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let mut inputs = json_devices(&devices(207, 3));
+    inputs[1]["assigned_user"] = json!("=HYPERLINK(\"https://evil.example\",\"x\")");
+    inputs[2]["assigned_user"] = json!("@SUM(1+1)");
+    let batch = register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, inputs)).await;
+    assert_eq!(row(&batch, 1)["status"], "registered", "{batch}");
+    for line in [2, 3] {
+        let failed = row(&batch, line);
+        assert_eq!(failed["status"], "failed", "{batch}");
+        assert_eq!(failed["error"]["code"], "invalid_device_field", "{failed}");
+        assert!(failed["error"]["message"].as_str().unwrap().contains("formula"), "{failed}");
+    }
+
+    let id = row(&batch, 1)["device_id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/devices/{id}");
+    for tag in ["Sales,EMEA_", "=1+1", "-Kiosk_", "say \"hi\""] {
+        let response =
+            app.patch(&path, &customer.key, &json!({ "group_tag": tag, "allow_unknown_tags": true })).await;
+        assert_eq!(response.status(), 422, "{tag:?} was stored");
+        let error = error_body(response).await;
+        assert_eq!(error["code"], "invalid_device_field", "{error}");
+        assert!(error["message"].as_str().unwrap().contains(&format!("{tag:?}")), "{error}");
+    }
+    let response = app
+        .post(
+            &format!("/api/v1/customers/{}/profiles", customer.id()),
+            &customer.key,
+            &json!({ "name": "Formula", "group_tag": "+Cmd_" }),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+
+    // A device stored before these rules (written straight to storage here) is left out of
+    // the export; the other rows and the file's end still arrive.
+    let second = register(
+        &app,
+        &customer.key,
+        customer.id(),
+        batch_body(STANDARD_TAG, json_devices(&devices(208, 2))),
+    )
+    .await;
+    let legacy: uuid::Uuid = row(&second, 1)["device_id"].as_str().unwrap().parse().unwrap();
+    let event =
+        AuditActor::operator_cli().event("test.legacy", "device", legacy, Some(customer.id()), json!({}));
+    app.db
+        .update_device_tag(&Owner::Customer(customer.id()), legacy, Some("Sales,EMEA_"), None, &event)
+        .await
+        .unwrap();
+    let export = format!("/api/v1/customers/{}/devices/export?format=intune", customer.id());
+    let response = app.get(&export, &customer.key).await;
+    assert_eq!(response.status(), 200);
+    let exported = response.text().await.expect("the whole body arrives");
+    assert_eq!(exported.lines().count(), 1 + 2, "header + the two writable devices: {exported}");
+    assert!(!exported.contains("Sales,EMEA_"), "{exported}");
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("ztd_export_rows_skipped_total"), "{metrics}");
 }

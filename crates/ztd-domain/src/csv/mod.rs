@@ -29,4 +29,4 @@ pub use header::HeaderMap;
 pub use reader::{CsvReader, FileError, ReadOptions, Row};
 pub use source::{TextEncoding, MAX_LINE_LEN};
 pub use values::RowValues;
-pub use write::{CsvWriter, WriteError};
+pub use write::{unwritable_in_csv, CsvWriter, WriteError};

@@ -74,6 +74,11 @@ impl<W: Write> CsvWriter<W> {
             if let Some(what) = unwritable(text) {
                 return Err(WriteError::Unwritable { column, value: text.to_owned(), what });
             }
+            // A hash is base64 and may start with `+`; nothing else written may run as a formula.
+            if column != Column::HardwareHash && crate::device::formula_lead(text).is_some() {
+                let what = "a leading =, +, - or @ (a spreadsheet would run it as a formula)";
+                return Err(WriteError::Unwritable { column, value: text.to_owned(), what });
+            }
             self.line.push_str(text);
         }
         self.line.push_str("\r\n");
@@ -110,14 +115,23 @@ fn write_text(out: &mut impl Write, text: &str) -> io::Result<()> {
 
 /// Why a value cannot go into a cell, if it cannot.
 pub(crate) fn unwritable(value: &str) -> Option<&'static str> {
+    if let Some(what) = unwritable_in_csv(value) {
+        Some(what)
+    } else if !value.chars().all(encodable) {
+        Some("a character that Windows-1252 (ANSI) cannot encode")
+    } else {
+        None
+    }
+}
+
+/// What of `value` no device CSV format can hold, whatever its encoding: they have no quoting.
+pub fn unwritable_in_csv(value: &str) -> Option<&'static str> {
     if value.contains(',') {
         Some("a comma")
     } else if value.contains('"') {
         Some("a quote character")
     } else if value.contains(['\r', '\n']) {
         Some("a line break")
-    } else if !value.chars().all(encodable) {
-        Some("a character that Windows-1252 (ANSI) cannot encode")
     } else {
         None
     }

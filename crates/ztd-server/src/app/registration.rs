@@ -21,7 +21,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use uuid::Uuid;
 use ztd_domain::codes::RowError;
 use ztd_domain::csv::{Column, CsvWriter, Diagnostic, Format, Layout, WriteError};
-use ztd_domain::device::DeviceInput;
+use ztd_domain::device::{check_field, DeviceField, DeviceInput};
 use ztd_storage::{
     Batch, BatchItem, BatchStatus, Database, Device, DeviceFilter, DeviceState, ItemStatus, NewAuditEvent,
     Profile, StorageError,
@@ -611,6 +611,14 @@ pub async fn change_group_tag(access: &Access, id: Uuid, change: TagChange) -> R
     if device.state == DeviceState::Deregistered {
         return Err(deregistered(id));
     }
+    if let Some(tag) = change.group_tag.as_deref().filter(|tag| !tag.is_empty()) {
+        // The rules a row with this tag would meet at intake (docs/csv-rules.md).
+        check_field(DeviceField::GroupTag, tag).map_err(|error| Error::Invalid {
+            code: error.code.as_str(),
+            message: error.message,
+            hint: error.hint,
+        })?;
+    }
     let db = scope.ctx().db();
     let profiles = db.list_profiles(device.customer_id).await?;
     let (group_tag, profile_id) =
@@ -756,12 +764,25 @@ fn export_stream(
     })
 }
 
+/// Prometheus counter of devices an export left out because a value cannot be written.
+pub const EXPORT_ROWS_SKIPPED: &str = "ztd_export_rows_skipped_total";
+
 /// One page of devices as rows of `layout`, through the domain's writer (ASCII, or
-/// Windows-1252 for a free-text value outside ASCII, as the portals read it).
+/// Windows-1252 for a free-text value outside ASCII, as the portals read it). A device with a
+/// value the format cannot hold (stored before intake refused such values) is left out and
+/// reported in the log and a counter, rather than cutting the whole file off there.
 fn page_rows(layout: Layout, devices: &[Device]) -> Result<Bytes, WriteError> {
     let mut writer = CsvWriter::rows_only(Vec::with_capacity(devices.len() * 4_200), layout);
     for device in devices {
-        writer.write_row(|column| device_value(device, column))?;
+        match writer.write_row(|column| device_value(device, column)) {
+            Ok(()) => {}
+            Err(WriteError::Unwritable { column, what, .. }) => {
+                tracing::warn!(device = %device.id, customer = %device.customer_id, ?column, what,
+                    "device export left out a device whose value the format cannot hold");
+                metrics::counter!(EXPORT_ROWS_SKIPPED).increment(1);
+            }
+            Err(error) => return Err(error),
+        }
     }
     Ok(Bytes::from(writer.finish()?))
 }
