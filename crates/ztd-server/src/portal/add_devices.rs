@@ -229,13 +229,13 @@ fn samples(customer_id: Uuid) -> Markup {
             }
             div class="hint" id="samples-note" {
                 p { "Each sample has the exact header of its format and three made-up example devices: replace the rows with your devices in a text editor, keep the header, save as CSV and upload. Every device needs a hardware hash, a Windows Product ID, or manufacturer, model and serial number." }
-                dl class="facts" {
-                    dt { "Hardware Hash" } dd { "About 4,000 characters from the device itself: run " code { "Get-WindowsAutopilotInfo -OutputFile devices.csv" } " on it (PowerShell, as administrator), or take it from the OEM's file." }
-                    dt { "Device Serial Number, Serial Number" } dd { "The serial number as the device's firmware reports it." }
-                    dt { "Windows Product ID" } dd { "The 13-digit product key ID, or empty." }
-                    dt { "Manufacturer name, Device model (Partner Center); Manufacturer, Model (MMD)" } dd { "Exactly as the device reports them (they are in its hash)." }
-                    dt { "Group Tag (Autopilot/Intune)" } dd { "The exact tag of one of this customer's profiles (the sample uses them); empty: the profile chosen above." }
-                    dt { "Assigned User (Autopilot/Intune)" } dd { "Optional: the sign-in name of the person the device is for." }
+                ul {
+                    li { strong { "Hardware Hash" } ": " "About 4,000 characters from the device itself: run " code { "Get-WindowsAutopilotInfo -OutputFile devices.csv" } " on it (PowerShell, as administrator), or take it from the OEM's file." }
+                    li { strong { "Device Serial Number, Serial Number" } ": " "The serial number as the device's firmware reports it." }
+                    li { strong { "Windows Product ID" } ": " "The 13-digit product key ID, or empty." }
+                    li { strong { "Manufacturer name, Device model (Partner Center); Manufacturer, Model (MMD)" } ": " "Exactly as the device reports them (they are in its hash)." }
+                    li { strong { "Group Tag (Autopilot/Intune)" } ": " "The exact tag of one of this customer's profiles (the sample uses them); empty: the profile chosen above." }
+                    li { strong { "Assigned User (Autopilot/Intune)" } ": " "Optional: the sign-in name of the person the device is for." }
                 }
             }
         }
