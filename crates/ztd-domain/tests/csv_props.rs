@@ -91,4 +91,30 @@ proptest! {
         prop_assert!(report.changes.is_empty(), "{:?}", report.changes);
         prop_assert!(out == bytes);
     }
+
+    /// docs/csv-rules.md#sample-files: whatever tags the customer has, the sample passes the
+    /// checker with zero diagnostics, and every Group Tag cell is one of the tags that fit.
+    #[test]
+    fn samples_check_clean_whatever_the_tags(
+        format in prop_oneof![Just(Format::PartnerCenter), Just(Format::Intune), Just(Format::Mmd)],
+        tags in proptest::collection::vec(prop_oneof![
+            Just("Microsoft365ManagedStandard_".to_owned()),
+            Just("Microsoft365ManagedStandard".to_owned()),
+            "[A-Za-z0-9_ ,\"\t\u{a0}\u{200b}éß€\u{4e2d}-]{0,24}",
+        ], 0..5),
+        seed in any::<u64>(),
+    ) {
+        let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let bytes = csv::sample(format, &refs, seed);
+        let (summary, diagnostics) = csv::check(&bytes[..], ReadOptions::default()).expect("in memory");
+        prop_assert_eq!(diagnostics, vec![]);
+        prop_assert_eq!(summary.format, Some(format));
+        prop_assert_eq!(summary.rows, csv::SAMPLE_ROWS as u64);
+        for row in CsvReader::new(&bytes[..], ReadOptions::default()).expect("a device CSV") {
+            let input = row.expect("in memory").result.expect("a clean row");
+            if let Some(tag) = &input.group_tag {
+                prop_assert!(format == Format::Intune && csv::sample_tag_fits(tag) && tags.contains(tag));
+            }
+        }
+    }
 }

@@ -317,6 +317,67 @@ async fn a_customer_registers_its_own_devices_and_downloads_the_results() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sample_files_carry_the_customers_own_tags_and_stay_in_the_tenant() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Sample Reader").await;
+    let key = app.create_key(org.id, Role::Admin).await;
+    let created = app
+        .post(
+            &format!("/api/v1/customers/{}/profiles", org.id),
+            &key,
+            &serde_json::json!({ "name": "Kiosk", "group_tag": "SampleKiosk_" }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let session = ready_session(&app, &org).await;
+    let form = client()
+        .get(app.url(&format!("/customers/{}/add-devices", org.id)))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("Download a sample file"), "{form}");
+    assert!(form.contains("Get-WindowsAutopilotInfo"), "{form}");
+    for format in ztd_domain::csv::Format::ALL {
+        let href = format!("/customers/{}/add-devices/samples/{}", org.id, format.name());
+        assert!(form.contains(&format!("href=\"{href}\"")), "a link to {href}");
+        let response = client().get(app.url(&href)).header(COOKIE, &session).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/csv");
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert_eq!(disposition, format!("attachment; filename=\"sample-{}.csv\"", format.name()));
+        let bytes = response.bytes().await.unwrap();
+        let (summary, problems) =
+            ztd_domain::csv::check(&bytes[..], ztd_domain::csv::ReadOptions::default()).unwrap();
+        assert_eq!((summary.format, problems.len()), (Some(format), 0), "{problems:?}");
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert_eq!(text.contains(",SampleKiosk_,"), format == ztd_domain::csv::Format::Intune, "{text}");
+    }
+    let unknown = client()
+        .get(app.url(&format!("/customers/{}/add-devices/samples/excel", org.id)))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+    // Another organisation gets the usual refusal, not the tags.
+    let other = app.create_org(OrgKind::Customer, "Somebody Else").await;
+    let stranger = ready_session(&app, &other).await;
+    let refused = client()
+        .get(app.url(&format!("/customers/{}/add-devices/samples/intune", org.id)))
+        .header(COOKIE, &stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert!(!refused.text().await.unwrap().contains("SampleKiosk_"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failed_sign_ins_are_slowed_down() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let (email, password) = person(&app, OrgKind::Customer).await;

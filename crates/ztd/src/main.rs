@@ -26,7 +26,7 @@ enum Command {
     /// Operator tasks straight on the database.
     #[command(subcommand)]
     Admin(cmd::admin::AdminCommand),
-    /// Check, fix, split and convert device CSV files, offline.
+    /// Check, fix, split, convert and sample device CSV files, offline.
     #[command(subcommand)]
     Csv(cmd::csv::CsvCommand),
     /// Decode, validate and generate hardware hashes, offline.

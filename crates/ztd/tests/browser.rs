@@ -250,6 +250,46 @@ async fn upload(client: &Client, profile_tag: &str, file: &str) -> Result<()> {
     submit(client, "form[enctype='multipart/form-data']").await
 }
 
+/// On an Add devices page: finds the "Download a sample file" links, downloads each with the
+/// browser's session (a same-origin fetch of the link's href: headless Chromium has no download
+/// dialog to drive), and runs the real `ztd csv check` on it. Every format must check clean, and
+/// the Autopilot/Intune sample must carry `tag`, one of the customer's profile tags.
+async fn check_samples(client: &Client, files: &Path, tag: &str) -> Result<()> {
+    let note = client.find(Locator::Id("samples")).await.context("the sample links")?.text().await?;
+    ensure!(note.contains("Download a sample file"), "the links say what they are:\n{note}");
+    ensure!(note.contains("Get-WindowsAutopilotInfo"), "the note says where the hash comes from:\n{note}");
+    let mut links = Vec::new();
+    for link in client.find_all(Locator::Css("#samples a[download]")).await? {
+        links.push((link.text().await?, link.prop("href").await?.context("an href")?));
+    }
+    ensure!(links.len() == 3, "one link per format: {links:?}");
+    let mut tagged = false;
+    for (label, href) in links {
+        let fetched = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 fetch(arguments[0], { credentials: 'same-origin' })\
+                   .then(r => r.arrayBuffer().then(b => done({ status: r.status, bytes: Array.from(new Uint8Array(b)) })))\
+                   .catch(e => done({ status: 0, error: String(e) }));",
+                vec![serde_json::Value::String(href.clone())],
+            )
+            .await?;
+        ensure!(fetched["status"] == 200, "{label} ({href}) answered {fetched:?}");
+        let bytes: Vec<u8> = serde_json::from_value(fetched["bytes"].clone())?;
+        let name = href.rsplit('/').next().unwrap_or("sample");
+        let path = files.join(format!("downloaded-{name}.csv"));
+        std::fs::write(&path, &bytes)?;
+        let check = server_process::run(&["csv", "check", &path.display().to_string()]);
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+        ensure!(check.status.success(), "`ztd csv check` refuses the {label} file:\n{said}");
+        ensure!(said.contains(&format!("ok ({name}, 3 device rows)")), "{label}: {said}");
+        tagged |= String::from_utf8_lossy(&bytes).contains(&format!(",{tag},"));
+    }
+    ensure!(tagged, "a sample carries the customer's tag {tag}");
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // The partner story
 // ---------------------------------------------------------------------------------------------
@@ -384,6 +424,7 @@ impl Story<'_> {
             ensure!(options.contains(tag), "the profile list shows the exact tag {tag}:\n{options}");
         }
         page_shots(partner, "add-devices").await?;
+        check_samples(partner, self.files, STANDARD_TAG).await?;
 
         // 5. A file with a near-miss tag and a duplicate: precise errors, nothing registered.
         let devices: Vec<SyntheticDevice> = synth::generate(4242, 5).collect();
@@ -551,6 +592,10 @@ impl Story<'_> {
         customer.find(Locator::Css("button[value=save]")).await?.click().await?;
         wait_for_text(customer, "Profile saved").await?;
         ensure!(body_text(customer).await?.contains("ContosoKiosk_"), "the new profile is listed");
+        // The samples now carry the customer's own new tag.
+        customer.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
+        wait_for_text(customer, "Add devices to Contoso").await?;
+        check_samples(customer, self.files, "ContosoKiosk_").await?;
         customer.goto(&self.url("/audit")).await?;
         let trail = wait_for_text(customer, "relationship.revoke").await?;
         ensure!(

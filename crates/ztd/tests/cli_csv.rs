@@ -1,4 +1,4 @@
-//! `ztd csv check | fix | split | convert`, run as the real binary.
+//! `ztd csv check | fix | split | convert | sample`, run as the real binary.
 
 mod server_process;
 
@@ -214,4 +214,51 @@ fn convert_reads_the_powershell_utf16_file() {
     );
     assert!(text(&convert).contains("converted 3 rows from intune to partner-center"), "{}", text(&convert));
     assert_eq!(ztd(&["csv", "check", path_str(&output)]).status.code(), Some(0));
+}
+
+#[test]
+fn sample_of_each_format_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, header) in [
+        (
+            "partner-center",
+            "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model",
+        ),
+        ("intune", "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User"),
+        ("mmd", "Manufacturer,Model,Serial Number,Hardware Hash"),
+    ] {
+        let file = dir.path().join(format!("sample-{format}.csv"));
+        let mut args = vec!["csv", "sample", "--format", format, "-o", path_str(&file)];
+        if format == "intune" {
+            args.extend(["--group-tag", "ContosoKiosk_"]);
+        }
+        let sample = ztd(&args);
+        assert_eq!(sample.status.code(), Some(0), "{}", text(&sample));
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.starts_with(&format!("{header}\r\n")), "{written}");
+        let check = ztd(&["csv", "check", path_str(&file)]);
+        assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+        assert!(text(&check).contains(&format!("ok ({format}, 3 device rows)")), "{}", text(&check));
+        if format == "intune" {
+            assert_eq!(written.matches(",ContosoKiosk_,").count(), 3, "{written}");
+        }
+    }
+    // Standard output, the built-in Standard tag by default; the same file every time.
+    let stdout = ztd(&["csv", "sample", "--format", "intune"]);
+    assert_eq!(stdout.status.code(), Some(0), "{}", text(&stdout));
+    assert!(String::from_utf8_lossy(&stdout.stdout).contains(",Microsoft365ManagedStandard_,"));
+    assert_eq!(stdout.stdout, ztd(&["csv", "sample", "--format", "intune"]).stdout);
+}
+
+#[test]
+fn sample_refuses_a_tag_it_cannot_write_or_a_format_without_tags() {
+    let comma = ztd(&["csv", "sample", "--format", "intune", "--group-tag", "a,b"]);
+    assert_eq!(comma.status.code(), Some(2), "{}", text(&comma));
+    assert!(text(&comma).contains("cannot be written"), "{}", text(&comma));
+    let mmd = ztd(&["csv", "sample", "--format", "mmd", "--group-tag", "Kiosk"]);
+    assert_eq!(mmd.status.code(), Some(2), "{}", text(&mmd));
+    assert!(text(&mmd).contains("no Group Tag column"), "{}", text(&mmd));
+    let unknown = ztd(&["csv", "sample", "--format", "excel"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+    assert!(text(&unknown).contains("partner-center, intune, mmd"), "{}", text(&unknown));
 }

@@ -204,6 +204,7 @@ fn form_page(
                     aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
                     aria-invalid=[file_error.as_ref().map(|_| "true")];
             }
+            (samples(customer.id))
             div class="actions" {
                 button type="submit" data-busy="Checking the file…" { "Check and register" }
                 a href=(format!("/customers/{}/devices", customer.id)) { "Cancel" }
@@ -211,6 +212,59 @@ fn form_page(
         }
     };
     view::page(portal, section, &format!("Add devices to {}", customer.name), content)
+}
+
+/// The "Download a sample file" links and what each column holds (docs/portal.md#add-devices).
+fn samples(customer_id: Uuid) -> Markup {
+    html! {
+        div class="field" id="samples" {
+            p {
+                strong { "Download a sample file:" } " "
+                @for (index, format) in csv::Format::ALL.into_iter().enumerate() {
+                    @if index > 0 { " · " }
+                    a href=(format!("/customers/{customer_id}/add-devices/samples/{}", format.name())) download {
+                        (format.title()) " sample"
+                    }
+                }
+            }
+            div class="hint" id="samples-note" {
+                p { "Each sample has the exact header of its format and three made-up example devices: replace the rows with your devices in a text editor, keep the header, save as CSV and upload. Every device needs a hardware hash, a Windows Product ID, or manufacturer, model and serial number." }
+                ul {
+                    li { strong { "Hardware Hash" } ": " "About 4,000 characters from the device itself: run " code { "Get-WindowsAutopilotInfo -OutputFile devices.csv" } " on it (PowerShell, as administrator), or take it from the OEM's file." }
+                    li { strong { "Device Serial Number, Serial Number" } ": " "The serial number as the device's firmware reports it." }
+                    li { strong { "Windows Product ID" } ": " "The 13-digit product key ID, or empty." }
+                    li { strong { "Manufacturer name, Device model (Partner Center); Manufacturer, Model (MMD)" } ": " "Exactly as the device reports them (they are in its hash)." }
+                    li { strong { "Group Tag (Autopilot/Intune)" } ": " "The exact tag of one of this customer's profiles (the sample uses them); empty: the profile chosen above." }
+                    li { strong { "Assigned User (Autopilot/Intune)" } ": " "Optional: the sign-in name of the person the device is for." }
+                }
+            }
+        }
+    }
+}
+
+/// A sample file of one format, its Group Tag cells holding this customer's real tags
+/// (docs/csv-rules.md#sample-files). Whoever may read the customer's profiles may have it.
+pub async fn download_sample(
+    portal: Portal,
+    Path((customer_id, format)): Path<(Uuid, String)>,
+) -> Result<Response, PortalError> {
+    let format: csv::Format = format
+        .parse()
+        .map_err(|error: csv::UnknownFormat| ApiError::InvalidParameter { message: error.to_string() })?;
+    let mut profiles = profiles::list(portal.access(), customer_id).await?;
+    // Custom tags first: they are what sets this customer's file apart; then Standard.
+    profiles
+        .sort_by_key(|profile| (profile.built_in, profile.group_tag != ztd_domain::profile::STANDARD_TAG));
+    let tags: Vec<&str> = profiles.iter().map(|profile| profile.group_tag.as_str()).collect();
+    let mut response = csv::sample(format, &tags, csv::SAMPLE_SEED).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"sample-{}.csv\"", format.name()))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
 }
 
 fn location(problem: &Problem) -> String {

@@ -70,6 +70,7 @@ pub fn router() -> Router<AppState> {
             // an oversized one with a readable page.
             get(add_devices::show_form).post(add_devices::upload).layer(DefaultBodyLimit::disable()),
         )
+        .route("/customers/{customer_id}/add-devices/samples/{format}", get(add_devices::download_sample))
         .route("/batches/{id}", get(add_devices::show_batch))
         .route("/batches/{id}/results.csv", get(add_devices::download_results))
         .route("/devices/{id}", get(devices::show))

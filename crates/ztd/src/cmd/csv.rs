@@ -1,4 +1,4 @@
-//! `ztd csv`: check, fix, split and convert device CSV files, offline (docs/domain.md#registration, #command-line).
+//! `ztd csv`: check, fix, split, convert and sample device CSV files, offline (docs/domain.md#registration, #command-line).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -27,6 +27,23 @@ pub enum CsvCommand {
     Split(SplitArgs),
     /// Convert between the partner-center, intune and mmd formats.
     Convert(ConvertArgs),
+    /// Write a sample file of a format: its exact header and a few example devices with valid
+    /// hardware hashes. It passes `ztd csv check`; replace the rows with your devices.
+    Sample(SampleArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SampleArgs {
+    /// Format: partner-center, intune or mmd.
+    #[arg(long, value_name = "FORMAT")]
+    format: Format,
+    /// Group tag of the example rows (intune only; repeat it to use several in turn)
+    /// [default: Microsoft365ManagedStandard_].
+    #[arg(long, value_name = "TAG")]
+    group_tag: Vec<String>,
+    /// Output file [default: standard output].
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -95,6 +112,7 @@ pub fn run(command: CsvCommand) -> anyhow::Result<ExitCode> {
         CsvCommand::Fix(args) => fix(args),
         CsvCommand::Split(args) => split(args),
         CsvCommand::Convert(args) => convert(args),
+        CsvCommand::Sample(args) => sample(args),
     }
 }
 
@@ -357,4 +375,37 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         }
     );
     Ok(ExitCode::from(if report.not_converted.is_empty() { 0 } else { 1 }))
+}
+
+/// The same file as the portal's "Download a sample file" (docs/csv-rules.md#sample-files).
+fn sample(args: SampleArgs) -> anyhow::Result<ExitCode> {
+    if !args.group_tag.is_empty() && args.format != Format::Intune {
+        anyhow::bail!(
+            "the {} format has no Group Tag column: use --format intune, or choose the profile when uploading",
+            args.format.title()
+        );
+    }
+    // Said, not silently dropped as in the portal: the person typed this tag.
+    if let Some(tag) = args.group_tag.iter().find(|tag| !csv::sample_tag_fits(tag)) {
+        anyhow::bail!(
+            "the group tag {tag:?} cannot be written into a file that checks clean \
+             (a comma, quote, control or invisible character, or a near miss of a managed-desktop tag)"
+        );
+    }
+    let mut tags: Vec<&str> = args.group_tag.iter().map(String::as_str).collect();
+    if tags.is_empty() {
+        tags.push(ztd_domain::profile::STANDARD_TAG);
+    }
+    let bytes = csv::sample(args.format, &tags, csv::SAMPLE_SEED);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
