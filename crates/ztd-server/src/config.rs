@@ -25,6 +25,14 @@ pub mod defaults {
     /// First-boot lookups per minute per client address.
     pub const LOOKUP_RATE_PER_MINUTE: u32 = 120;
     pub const SESSION_HOURS: u32 = 12;
+    /// Seconds a client has to send a request's headers (docs/operations.md#connections).
+    pub const HEADER_READ_TIMEOUT_SECS: u64 = 10;
+    /// Seconds a request may take, body upload included: a 512 MiB upload at ~10 Mbit/s fits.
+    pub const REQUEST_TIMEOUT_SECS: u64 = 600;
+    /// Seconds shutdown waits for connections without a request in flight.
+    pub const SHUTDOWN_GRACE_SECS: u64 = 5;
+    /// Failed sign-ins per client address within the throttle window, whatever the email.
+    pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +61,15 @@ pub struct Config {
     pub lookup_rate_per_minute: u32,
     /// Lifetime of a portal session.
     pub session_lifetime: Duration,
+    /// A connection that has not sent a request's headers within this is closed.
+    pub header_read_timeout: Duration,
+    /// A request not answered within this (body upload included) gets 408 `request_timeout`.
+    pub request_timeout: Duration,
+    /// At shutdown, how long connections without a request in flight (idle, half-sent
+    /// headers) are waited for; a request in flight gets up to `request_timeout` more.
+    pub shutdown_grace: Duration,
+    /// Failed portal sign-ins per client address in 15 minutes before 429 (0: no limit).
+    pub sign_in_failures_per_address: u32,
 }
 
 impl Default for Config {
@@ -70,6 +87,10 @@ impl Default for Config {
             workers: defaults::WORKERS,
             lookup_rate_per_minute: defaults::LOOKUP_RATE_PER_MINUTE,
             session_lifetime: Duration::from_secs(u64::from(defaults::SESSION_HOURS) * 3600),
+            header_read_timeout: Duration::from_secs(defaults::HEADER_READ_TIMEOUT_SECS),
+            request_timeout: Duration::from_secs(defaults::REQUEST_TIMEOUT_SECS),
+            shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_SECS),
+            sign_in_failures_per_address: defaults::SIGN_IN_FAILURES_PER_ADDRESS,
         }
     }
 }

@@ -95,6 +95,9 @@ pub enum ApiError {
     /// a whole request, as the first-boot lookup does.
     #[error("{}", error.message)]
     Device { status: StatusCode, error: RowError },
+    /// The request (body included) was not done within the configured request timeout.
+    #[error("the request took longer than the limit of {limit_secs} s")]
+    RequestTimeout { limit_secs: u64 },
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// A dependency (the database) is not reachable; `/readyz` answers this.
@@ -127,6 +130,7 @@ impl ApiError {
             Self::Gone { .. } => StatusCode::GONE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Device { status, .. } => *status,
+            Self::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,6 +156,7 @@ impl ApiError {
             | Self::Gone { code, .. }
             | Self::Unprocessable { code, .. } => code,
             Self::Device { error, .. } => error.code.as_str(),
+            Self::RequestTimeout { .. } => "request_timeout",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable { .. } => "unavailable",
             Self::Internal(_) => "internal_error",
@@ -183,6 +188,10 @@ impl ApiError {
             ),
             Self::PayloadTooLarge { .. } => Some("split the upload into smaller batches (`ztd csv split`)".into()),
             Self::RateLimited { retry_after_secs } => Some(format!("wait {retry_after_secs} s before retrying")),
+            Self::RequestTimeout { .. } => {
+                Some("send the request faster, or split a large upload (`ztd csv split`)".into())
+            }
+            Self::Unavailable { .. } => Some(format!("retry in {UNAVAILABLE_RETRY_AFTER_SECS} s")),
             Self::Internal(_) => Some("retry later; quote the request id when reporting the problem".into()),
             Self::Conflict { hint, .. }
             | Self::Gone { hint, .. }
@@ -263,23 +272,38 @@ impl From<app::Error> for ApiError {
                 };
                 Self::Device { status, error }
             }
+            E::Storage(StorageError::Unavailable(detail)) => {
+                tracing::warn!(error = %detail, "database unreachable");
+                Self::Unavailable { what: "the database" }
+            }
             E::Storage(other) => Self::Internal(other.to_string()),
             E::Internal(detail) => Self::Internal(detail),
         }
     }
 }
 
+/// `Retry-After` of a 503: the database is usually back within seconds (a restart, a failover).
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(detail) = &self {
+        match &self {
             // The request id is on the enclosing span (see `router::request_span`).
-            tracing::error!(error = %detail, "internal error");
+            Self::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+            // An outage is the operator's to fix, not a bug: warn (docs/operations.md#databases).
+            Self::Unavailable { what } => tracing::warn!("{what} is unavailable"),
+            _ => {}
         }
         let status = self.status();
         let body = self.body();
         let mut response = (status, axum::Json(ErrorEnvelope { error: body.clone() })).into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        let retry_after = match self {
+            Self::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            Self::Unavailable { .. } => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

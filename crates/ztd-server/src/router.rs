@@ -1,10 +1,15 @@
 //! Builds the router with its middleware stack.
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, Method, Uri};
+use std::time::Duration;
+
+use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::{middleware, Extension, Router};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -16,6 +21,8 @@ use crate::{api, error, observability, request_id};
 /// tracing, metrics, body limits and error envelopes.
 pub fn build_app(state: AppState) -> Router {
     let json_limit = state.config.max_json_body_bytes;
+    let request_timeout = state.config.request_timeout;
+    let hsts = state.config.public_url.starts_with("https://");
     let request_id = HeaderName::from_static(request_id::HEADER);
     Router::new()
         .merge(api::router())
@@ -24,6 +31,28 @@ pub fn build_app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
             ServiceBuilder::new()
+                // Outermost, so every answer has them, errors included (docs/security.md).
+                // `if_not_present`: the portal sets its own, stricter-for-pages CSP.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    hsts.then(|| HeaderValue::from_static("max-age=31536000")),
+                ))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()
@@ -33,6 +62,9 @@ pub fn build_app(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(error::fill_request_id))
                 .layer(middleware::from_fn(observability::record_metrics))
+                .layer(middleware::from_fn(move |request: Request, next: Next| {
+                    within_request_timeout(request_timeout, request, next)
+                }))
                 .layer(DefaultBodyLimit::max(json_limit))
                 .layer(Extension(BodyLimit(json_limit))),
         )
@@ -47,6 +79,15 @@ fn request_span(request: &Request) -> tracing::Span {
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| request.uri().path().to_owned(), |path| path.as_str().to_owned());
     tracing::info_span!("request", method = %request.method(), route = %route, request_id = %request_id)
+}
+
+/// The whole-request timeout (docs/operations.md#connections): reading the body and producing
+/// the answer. A streamed answer's body is not covered once its head is sent.
+async fn within_request_timeout(limit: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout { limit_secs: limit.as_secs() }.into_response(),
+    }
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {

@@ -394,3 +394,22 @@ async fn repeated_failed_sign_ins_are_slowed_down() {
     let page = throttled.text().await.unwrap();
     assert!(page.contains("Too many failed sign-ins") && page.contains("Try again in 15 minutes"), "{page}");
 }
+
+/// A new email per try never trips the (address, email) throttle; the per-address one does
+/// (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_spraying_many_emails_is_slowed_down() {
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, |config| config.sign_in_failures_per_address = 3).await.unwrap();
+    let (email, password) = person(&app, OrgKind::Customer).await;
+    for attempt in 0..3 {
+        let (response, _) =
+            sign_in(&app, "ztd_session", &format!("guess{attempt}@example.com"), "a guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let (throttled, session) = sign_in(&app, "ztd_session", &email, &password).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session.is_none());
+    let retry_after: u64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+}

@@ -91,10 +91,38 @@ pub enum StorageError {
     /// A paging cursor this storage did not hand out.
     #[error("invalid cursor")]
     InvalidCursor,
+    /// The database cannot be reached (down, restarting, refusing connections, pool
+    /// exhausted): worth retrying later, unlike `Internal`.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database error: {0}")]
-    Internal(#[from] sqlx::Error),
+    Internal(sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        if is_unavailable(&error) {
+            Self::Unavailable(error)
+        } else {
+            Self::Internal(error)
+        }
+    }
+}
+
+/// Errors that say the database is out of reach rather than that a statement failed.
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        // PostgreSQL SQLSTATE: class 08 connection exception; 57P01–57P03 shutdown / cannot
+        // connect now; 53300 too many connections; 55000 is what a database that does not
+        // accept connections (ALLOW_CONNECTIONS false) answers at connect.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300" | "55000")
+        }),
+        _ => false,
+    }
 }
 
 /// Which rule refused a change (`StorageError::Conflict`).

@@ -138,18 +138,30 @@ fn email_taken(email: &Email) -> Error {
         .with_hint("each email signs in to one organisation; use another address")
 }
 
-async fn hash_password(password: String) -> Result<String, Error> {
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::internal)
+/// Each argon2 run takes ~19 MiB and a core for a while: a flood of sign-ins queues here
+/// instead of exhausting memory (docs/operations.md#limits). Process-wide, like the memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(concurrent_hashes()))
 }
 
-/// argon2 is slow on purpose: off the async threads.
+/// max(2, cores): enough to keep every core busy, never more runs than that in memory.
+fn concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).max(2)
+}
+
+/// argon2 is slow on purpose: off the async threads, a bounded number at a time.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    let _permit = hashing_permits().acquire().await.map_err(Error::internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(Error::internal)
+}
+
+async fn hash_password(password: String) -> Result<String, Error> {
+    hashing(move || auth::hash_password(&password)).await?.map_err(Error::internal)
+}
+
 async fn verify_password(password: String, hash: String) -> Result<bool, Error> {
-    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(Error::internal)
+    hashing(move || auth::verify_password(&password, &hash)).await
 }
 
 /// A user with a fresh one-time password (to be changed at first sign-in), not yet stored.
@@ -434,5 +446,24 @@ mod tests {
         assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!auth::verify_password("", DUMMY_HASH));
         assert!(!auth::verify_password("password", DUMMY_HASH));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_runs_at_most_max_of_two_and_the_cores_at_once() {
+        let limit = concurrent_hashes();
+        assert!(limit >= 2);
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let runs = (0..limit * 3).map(|_| {
+            let (running, peak) = (running.clone(), peak.clone());
+            hashing(move || {
+                let now = running.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                peak.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        });
+        futures::future::try_join_all(runs).await.unwrap();
+        assert!(peak.load(std::sync::atomic::Ordering::SeqCst) <= limit);
     }
 }

@@ -132,10 +132,11 @@ pub async fn sign_in(
         return refuse("Enter your password.");
     }
     let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
-    if let Some(wait) = throttle.retry_after(client, email.as_str(), Instant::now()) {
+    let per_address = state.config.sign_in_failures_per_address;
+    if let Some(wait) = throttle.retry_after(client, email.as_str(), per_address, Instant::now()) {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let message = format!(
-            "Too many failed sign-ins for this email from your network. Try again in {minutes} minute{}.",
+            "Too many failed sign-ins from your network. Try again in {minutes} minute{}.",
             if minutes == 1 { "" } else { "s" }
         );
         let page = sign_in_page(&token, &form.email, &next, Some(&message), None);
@@ -155,7 +156,7 @@ pub async fn sign_in(
     let signed_in = match accounts::sign_in(&gate, attempt).await {
         Ok(signed_in) => signed_in,
         Err(Error::Unauthenticated) => {
-            throttle.record_failure(client, email.as_str(), Instant::now());
+            throttle.record_failure(client, email.as_str(), per_address, Instant::now());
             return refuse("The email or the password is not right. Check both and try again.");
         }
         Err(other) => return Err(other.into()),

@@ -196,9 +196,15 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 pub struct NoFields {}
 
 /// Only a path on this site is a place to return to after signing in (no open redirect).
+/// Browsers drop tab, CR and LF from a URL and read `\\` as `/`, so `/\t/evil.example` would
+/// be followed to `//evil.example`: any control character or backslash refuses the value.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.chars().any(|c| c == '\\' || c.is_control()) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -212,10 +218,31 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/customers/1/devices?state=active")), "/customers/1/devices?state=active");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "evil"] {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "/\t/evil.example",
+            "/\r\n/evil.example",
+            "/a\\b",
+            "/\u{7f}",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad} followed");
         }
         assert_eq!(safe_next(None), "/");
+    }
+
+    proptest::proptest! {
+        /// Whatever is accepted stays on this site even after a browser strips tab/CR/LF.
+        #[test]
+        fn accepted_next_values_stay_on_this_site(next in "(/|\\\\|\t|\r|\n|[a-z.:?=%]){0,12}") {
+            let accepted = safe_next(Some(&next));
+            let seen: String = accepted.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect();
+            let mut chars = seen.chars();
+            proptest::prop_assert_eq!(chars.next(), Some('/'), "{:?} accepted as {:?}", next, accepted);
+            proptest::prop_assert!(!matches!(chars.next(), Some('/' | '\\')), "{:?} accepted as {:?}", next, accepted);
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Sign-in throttling: after too many failed sign-ins for one email from one client address
 //! within a window, further attempts are refused (429) until the oldest failure leaves the
 //! window. Guessing a password online becomes slow; a person who mistyped waits minutes.
-//! Keyed by address *and* email, so an attacker elsewhere cannot lock a person out.
+//! Keyed by address *and* email, so an attacker elsewhere cannot lock a person out; and, since
+//! a new email per try would never trip that, also by address alone with a larger allowance
+//! (`Config::sign_in_failures_per_address`, docs/operations.md#limits).
 //!
 //! One throttle per router (an axum `Extension`), in memory: with several `ztd serve`
 //! processes each keeps its own count, which still bounds guessing per process.
@@ -22,6 +24,34 @@ type Key = (Option<IpAddr>, String);
 #[derive(Debug, Default)]
 pub struct SignInThrottle {
     failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    by_address: Mutex<HashMap<Option<IpAddr>, VecDeque<Instant>>>,
+}
+
+/// The wait until the oldest of `recent` leaves the window when `limit` failures are in it.
+fn wait(recent: &mut VecDeque<Instant>, limit: usize, now: Instant) -> Option<Duration> {
+    while recent.front().is_some_and(|at| now.duration_since(*at) >= WINDOW) {
+        recent.pop_front();
+    }
+    if recent.len() < limit {
+        return None;
+    }
+    recent.front().map(|oldest| WINDOW.saturating_sub(now.duration_since(*oldest)))
+}
+
+fn record<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, VecDeque<Instant>>,
+    key: K,
+    limit: usize,
+    now: Instant,
+) {
+    if map.len() >= MAX_KEYS {
+        map.retain(|_, recent| recent.back().is_some_and(|at| now.duration_since(*at) < WINDOW));
+    }
+    let recent = map.entry(key).or_default();
+    recent.push_back(now);
+    while recent.len() > limit {
+        recent.pop_front();
+    }
 }
 
 impl SignInThrottle {
@@ -30,31 +60,40 @@ impl SignInThrottle {
     }
 
     /// How long until another attempt is allowed, or `None` when it is allowed now.
-    pub fn retry_after(&self, client: Option<IpAddr>, email: &str, now: Instant) -> Option<Duration> {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let recent = failures.get_mut(&Self::key(client, email))?;
-        while recent.front().is_some_and(|at| now.duration_since(*at) >= WINDOW) {
-            recent.pop_front();
-        }
-        if recent.len() < MAX_FAILURES {
-            return None;
-        }
-        recent.front().map(|oldest| WINDOW.saturating_sub(now.duration_since(*oldest)))
+    /// `per_address` failures of any email from one address also refuse (0: no such limit).
+    pub fn retry_after(
+        &self,
+        client: Option<IpAddr>,
+        email: &str,
+        per_address: u32,
+        now: Instant,
+    ) -> Option<Duration> {
+        let by_email = {
+            let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            failures.get_mut(&Self::key(client, email)).and_then(|recent| wait(recent, MAX_FAILURES, now))
+        };
+        let by_address = match per_address {
+            0 => None,
+            limit => {
+                let mut failures = self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                failures.get_mut(&client).and_then(|recent| wait(recent, limit as usize, now))
+            }
+        };
+        by_email.max(by_address)
     }
 
-    pub fn record_failure(&self, client: Option<IpAddr>, email: &str, now: Instant) {
+    pub fn record_failure(&self, client: Option<IpAddr>, email: &str, per_address: u32, now: Instant) {
         let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if failures.len() >= MAX_KEYS {
-            failures.retain(|_, recent| recent.back().is_some_and(|at| now.duration_since(*at) < WINDOW));
-        }
-        let recent = failures.entry(Self::key(client, email)).or_default();
-        recent.push_back(now);
-        if recent.len() > MAX_FAILURES {
-            recent.pop_front();
+        record(&mut failures, Self::key(client, email), MAX_FAILURES, now);
+        drop(failures);
+        if per_address > 0 {
+            let mut failures = self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            record(&mut failures, client, per_address as usize, now);
         }
     }
 
-    /// A successful sign-in forgets the failures.
+    /// A successful sign-in forgets the failures of its email (not the address's: one right
+    /// password must not reset a spray over many emails).
     pub fn clear(&self, client: Option<IpAddr>, email: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         failures.remove(&Self::key(client, email));
@@ -71,19 +110,34 @@ mod tests {
         let client = Some(IpAddr::from([192, 0, 2, 1]));
         let start = Instant::now();
         for attempt in 0..MAX_FAILURES {
-            assert_eq!(throttle.retry_after(client, "a@b.example", start), None, "attempt {attempt}");
-            throttle.record_failure(client, "a@b.example", start);
+            assert_eq!(throttle.retry_after(client, "a@b.example", 0, start), None, "attempt {attempt}");
+            throttle.record_failure(client, "a@b.example", 0, start);
         }
         let later = start + Duration::from_secs(60);
         assert_eq!(
-            throttle.retry_after(client, "a@b.example", later),
+            throttle.retry_after(client, "a@b.example", 0, later),
             Some(WINDOW - Duration::from_secs(60))
         );
         // Another address or another email is not affected.
-        assert_eq!(throttle.retry_after(Some(IpAddr::from([192, 0, 2, 2])), "a@b.example", later), None);
-        assert_eq!(throttle.retry_after(client, "c@b.example", later), None);
-        assert_eq!(throttle.retry_after(client, "a@b.example", start + WINDOW), None);
+        assert_eq!(throttle.retry_after(Some(IpAddr::from([192, 0, 2, 2])), "a@b.example", 0, later), None);
+        assert_eq!(throttle.retry_after(client, "c@b.example", 0, later), None);
+        assert_eq!(throttle.retry_after(client, "a@b.example", 0, start + WINDOW), None);
         throttle.clear(client, "a@b.example");
-        assert_eq!(throttle.retry_after(client, "a@b.example", later), None);
+        assert_eq!(throttle.retry_after(client, "a@b.example", 0, later), None);
+    }
+
+    #[test]
+    fn one_address_trying_many_emails_is_limited_too() {
+        let throttle = SignInThrottle::default();
+        let client = Some(IpAddr::from([192, 0, 2, 1]));
+        let start = Instant::now();
+        for attempt in 0..3 {
+            let email = format!("user{attempt}@b.example");
+            assert_eq!(throttle.retry_after(client, &email, 3, start), None);
+            throttle.record_failure(client, &email, 3, start);
+        }
+        assert_eq!(throttle.retry_after(client, "new@b.example", 3, start), Some(WINDOW));
+        assert_eq!(throttle.retry_after(Some(IpAddr::from([192, 0, 2, 2])), "new@b.example", 3, start), None);
+        assert_eq!(throttle.retry_after(client, "new@b.example", 0, start), None, "0 turns it off");
     }
 }

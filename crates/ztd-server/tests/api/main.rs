@@ -7,6 +7,7 @@
 mod batches_support;
 mod bodies;
 mod consent;
+mod hostile;
 mod isolation;
 mod matrix;
 mod operations;

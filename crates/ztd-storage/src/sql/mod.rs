@@ -129,21 +129,21 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 pub(crate) const TRANSIENT_RETRIES: u32 = 5;
 
 /// Maps a database error: a unique violation becomes `Conflict(conflict)`, a foreign-key violation
-/// (a referenced row does not exist) `NotFound`, anything else stays `Internal`.
+/// (a referenced row does not exist) `NotFound`, anything else as `From<sqlx::Error>` decides.
 pub(crate) fn map_err(conflict: Conflict) -> impl Fn(sqlx::Error) -> StorageError {
     move |err| match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(conflict),
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StorageError::NotFound,
-        _ => StorageError::Internal(err),
+        _ => StorageError::from(err),
     }
 }
 
 /// Maps a database error of a statement no unique index can refuse: a foreign-key violation
-/// (a referenced row does not exist) becomes `NotFound`, anything else stays `Internal`.
+/// (a referenced row does not exist) becomes `NotFound`, anything else as `From<sqlx::Error>` decides.
 pub(crate) fn map_missing(err: sqlx::Error) -> StorageError {
     match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StorageError::NotFound,
-        _ => StorageError::Internal(err),
+        _ => StorageError::from(err),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use ztd_server::app::access::Operator;
@@ -85,6 +86,20 @@ pub struct ServeArgs {
     /// First-boot lookups allowed per minute per client address.
     #[arg(long, env = "ZTD_LOOKUP_RATE_PER_MINUTE", default_value_t = defaults::LOOKUP_RATE_PER_MINUTE)]
     pub lookup_rate_per_minute: u32,
+    /// Seconds a client has to send a request's headers before its connection is closed.
+    #[arg(long, env = "ZTD_HEADER_READ_TIMEOUT_SECS", default_value_t = defaults::HEADER_READ_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a whole request may take, body upload included; beyond it: 408.
+    #[arg(long, env = "ZTD_REQUEST_TIMEOUT_SECS", default_value_t = defaults::REQUEST_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// Seconds shutdown waits for connections with no request in flight.
+    #[arg(long, env = "ZTD_SHUTDOWN_GRACE_SECS", default_value_t = defaults::SHUTDOWN_GRACE_SECS)]
+    pub shutdown_grace_secs: u64,
+    /// Failed portal sign-ins per client address in 15 minutes, any email, before 429 (0: off).
+    #[arg(long, env = "ZTD_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = defaults::SIGN_IN_FAILURES_PER_ADDRESS)]
+    pub sign_in_failures_per_address: u32,
     /// Email of the first operator admin, created on an empty database.
     #[arg(long, env = "ZTD_OPERATOR_EMAIL", default_value = "admin@localhost")]
     pub operator_email: String,
@@ -107,6 +122,10 @@ impl ServeArgs {
             max_json_batch_rows: self.max_json_batch_rows,
             workers: self.workers,
             lookup_rate_per_minute: self.lookup_rate_per_minute,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            sign_in_failures_per_address: self.sign_in_failures_per_address,
             ..Config::default()
         }
     }

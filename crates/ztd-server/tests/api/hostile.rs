@@ -1,0 +1,169 @@
+//! Hostile input, abuse and faults at the server's edge (docs/security.md): slow and half-sent
+//! connections, metric labels a client chooses, security headers, a database outage.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use ztd_server::testing::{Backend, TestApp};
+use ztd_storage::{OrgKind, Role};
+
+use crate::{expect_error, expect_json};
+
+/// Reads until the server closes the connection; what it sent, or `None` past `limit`.
+async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(limit, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    });
+    read.await.ok().map(|()| String::from_utf8_lossy(&received).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, |config| config.header_read_timeout = Duration::from_secs(1))
+            .await
+            .unwrap();
+    for partial in ["GET /hea", "GET /healthz HTTP/1.1\r\nHost: ztd.example\r\nX-Slow: 1"] {
+        let mut stream = TcpStream::connect(app.addr).await.unwrap();
+        stream.write_all(partial.as_bytes()).await.unwrap();
+        let started = Instant::now();
+        let answer = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+        assert!(answer.is_some(), "{partial:?}: still open after 5 s");
+        assert!(started.elapsed() >= Duration::from_millis(900), "{partial:?}: closed before the timeout");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_idle_or_half_sent_connections() {
+    let mut app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.header_read_timeout = Duration::from_secs(120);
+        config.shutdown_grace = Duration::from_secs(1);
+    })
+    .await
+    .unwrap();
+    // An idle keep-alive connection (reqwest keeps it in its pool) and a half-sent request.
+    assert_eq!(app.request(Method::GET, "/healthz", None).send().await.unwrap().status(), 200);
+    let mut half_sent = TcpStream::connect(app.addr).await.unwrap();
+    half_sent.write_all(b"POST /api/v1/orgs HTTP/1.1\r\nHost: ztd.example\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let stopped = tokio::time::timeout(Duration::from_secs(10), app.stop()).await;
+    assert!(stopped.is_ok(), "shutdown waited on a half-sent request");
+    assert!(read_until_closed(&mut half_sent, Duration::from_secs(1)).await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_body_never_arrives_times_out() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.request_timeout = Duration::from_secs(1))
+        .await
+        .unwrap();
+    let admin = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/api-keys HTTP/1.1\r\nHost: ztd.example\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"name\":",
+        admin.key
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5)).await.expect("answered within 5 s");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metric_labels_do_not_take_what_clients_send() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let probe = format!("ZTDPROBE{}", uuid::Uuid::new_v4().simple());
+    for path in ["/healthz", "/no/such/route", "/api/v1/devices/123"] {
+        let method = Method::from_bytes(probe.as_bytes()).unwrap();
+        let _ = app.request(method, path, None).send().await.unwrap();
+    }
+    let metrics = app.request(Method::GET, "/metrics", None).send().await.unwrap().text().await.unwrap();
+    assert!(!metrics.contains(&probe), "a client-chosen method became a label");
+    assert!(metrics.contains(r#"method="other""#), "{metrics}");
+    assert!(!metrics.contains("/no/such/route"), "a raw path became a label");
+    assert!(metrics.contains(r#"route="unmatched""#), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_are_on_every_response() {
+    for https in [false, true] {
+        let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+            if https {
+                config.public_url = "https://ztd.example".into();
+            }
+        })
+        .await
+        .unwrap();
+        for (method, path) in [
+            (Method::GET, "/healthz"),
+            (Method::GET, "/api/v1/orgs/me"),
+            (Method::GET, "/no/such/route"),
+            (Method::DELETE, "/healthz"),
+            (Method::GET, "/metrics"),
+            (Method::GET, "/sign-in"),
+        ] {
+            let response = app.request(method.clone(), path, None).send().await.unwrap();
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|value| value.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            let what = format!("{method} {path} (https: {https})");
+            assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+            assert_eq!(header("x-frame-options"), "DENY", "{what}");
+            assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+            let csp = header("content-security-policy");
+            assert!(
+                csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+                "{what}: {csp}"
+            );
+            if path == "/sign-in" {
+                assert!(csp.contains("form-action 'self'"), "the portal keeps its own CSP: {csp}");
+            } else {
+                assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'", "{what}");
+            }
+            let hsts = header("strict-transport-security");
+            assert_eq!(hsts, if https { "max-age=31536000" } else { "" }, "{what}");
+        }
+    }
+}
+
+/// PostgreSQL going away under a running server: 503 `unavailable` with Retry-After, and the
+/// service answers again once the database is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_answers_503_and_recovers() {
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, |config| config.workers = 0).await else { return };
+    let admin = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    expect_json(app.get("/api/v1/orgs/me", &admin.key).await, 200).await;
+
+    let (server, name) = app.database_url.rsplit_once('/').unwrap();
+    let name = name.split('?').next().unwrap().to_owned();
+    let mut console =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{server}/postgres")).await.unwrap();
+    let refuse = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false");
+    sqlx::query(&refuse).execute(&mut console).await.unwrap();
+    let terminate =
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+    sqlx::query(&terminate).execute(&mut console).await.unwrap();
+
+    for path in ["/api/v1/orgs/me", "/api/v1/api-keys", "/readyz"] {
+        let response = app.get(path, &admin.key).await;
+        assert_eq!(response.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("5"), "{path}");
+        expect_error(response, 503, "unavailable").await;
+    }
+
+    let allow = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true");
+    sqlx::query(&allow).execute(&mut console).await.unwrap();
+    expect_json(app.get("/api/v1/orgs/me", &admin.key).await, 200).await;
+}
