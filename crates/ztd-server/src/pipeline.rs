@@ -286,13 +286,18 @@ pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<Batc
         .collect()
 }
 
+// Requests are read by `read_json_batch`, which caps the device list while parsing; the serde
+// attributes here give the OpenAPI schema its field rules (`additionalProperties: false`), and
+// `the_batch_object_keeps_its_field_rules` holds the reader to the same rules.
 /// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (docs/domain.md#http-contract).
-/// Read by [`read_json_batch`], which caps the device list while parsing.
-#[derive(Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct JsonBatch {
     /// Default group tag of the batch; a device's own `group_tag` overrides it.
+    #[serde(default)]
     pub group_tag: Option<String>,
     /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
+    #[serde(default)]
     pub allow_unknown_tags: Option<bool>,
     #[schema(value_type = Vec<Object>)]
     pub devices: Vec<DeviceInput>,
