@@ -611,6 +611,26 @@ mod tests {
         assert!(read.get() < 64 * 1024, "read {} of {} bytes", read.get(), body.len());
     }
 
+    proptest::proptest! {
+        /// Whatever bytes arrive, the reader answers without panicking, and never with more
+        /// devices than the cap.
+        #[test]
+        fn any_body_is_answered_within_the_cap(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
+            devices in 0usize..6,
+            cap in 1usize..4,
+        ) {
+            let _ = parse_json_batch(body.as_slice(), cap);
+            let list = vec![r#"{"serial_number":"S"}"#; devices].join(",");
+            let text = format!(r#"{{"devices":[{list}]}}"#);
+            match parse_json_batch(text.as_bytes(), cap) {
+                Ok(batch) => proptest::prop_assert!(batch.devices.len() <= cap && devices <= cap),
+                Err(IntakeError::TooManyRows { limit }) => proptest::prop_assert!(limit == cap && devices > cap),
+                Err(other) => proptest::prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn the_batch_object_keeps_its_field_rules() {
         let parse = |text: &str| parse_json_batch(text.as_bytes(), 10);
