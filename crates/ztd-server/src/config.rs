@@ -70,6 +70,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Failed portal sign-ins per client address in 15 minutes before 429 (0: no limit).
     pub sign_in_failures_per_address: u32,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>` (401 otherwise);
+    /// unset, it is public, for a scraper on a private network (docs/operations.md#metrics).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(defaults::REQUEST_TIMEOUT_SECS),
             shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_SECS),
             sign_in_failures_per_address: defaults::SIGN_IN_FAILURES_PER_ADDRESS,
+            metrics_token: None,
         }
     }
 }

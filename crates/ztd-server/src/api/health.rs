@@ -1,7 +1,7 @@
 //! Liveness, readiness, metrics and the OpenAPI document: no authentication.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::app::access::Gate;
 use crate::app::health;
+use crate::auth;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -55,12 +56,27 @@ pub async fn readyz(gate: Gate) -> Result<Json<Readiness>, ApiError> {
     }
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format. Public unless the operator set a metrics
+/// token, then only for `Authorization: Bearer <token>`.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+    (status = 401, description = "a metrics token is configured and the request does not carry it", body = crate::error::ErrorEnvelope),
 ))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(expected) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !auth::tokens_match(expected, given) {
+            return Err(ApiError::Unauthenticated);
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()))
 }
 
 /// This document.

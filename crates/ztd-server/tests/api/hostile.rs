@@ -94,6 +94,21 @@ async fn metric_labels_do_not_take_what_clients_send() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_be_kept_for_the_scraper_holding_the_token() {
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, |config| config.metrics_token = Some("scrape-7f3a".into()))
+            .await
+            .unwrap();
+    let anonymous = app.request(Method::GET, "/metrics", None).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = app.request(Method::GET, "/metrics", None).bearer_auth("scrape-0000").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let scraper = app.request(Method::GET, "/metrics", None).bearer_auth("scrape-7f3a").send().await.unwrap();
+    assert_eq!(scraper.status(), 200);
+    assert!(scraper.text().await.unwrap().contains("ztd_http_requests"), "not the metrics text");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_are_on_every_response() {
     for https in [false, true] {
         let app = TestApp::spawn_with(Backend::Sqlite, |config| {

@@ -100,6 +100,10 @@ pub struct ServeArgs {
     /// Failed portal sign-ins per client address in 15 minutes, any email, before 429 (0: off).
     #[arg(long, env = "ZTD_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = defaults::SIGN_IN_FAILURES_PER_ADDRESS)]
     pub sign_in_failures_per_address: u32,
+    /// Token a Prometheus scraper must send as `Authorization: Bearer …` for /metrics
+    /// (unset: /metrics is public; set it when the port is reachable from outside).
+    #[arg(long, env = "ZTD_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// Email of the first operator admin, created on an empty database.
     #[arg(long, env = "ZTD_OPERATOR_EMAIL", default_value = "admin@localhost")]
     pub operator_email: String,
@@ -126,6 +130,7 @@ impl ServeArgs {
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             sign_in_failures_per_address: self.sign_in_failures_per_address,
+            metrics_token: self.metrics_token.clone().filter(|token| !token.is_empty()),
             ..Config::default()
         }
     }
