@@ -146,6 +146,9 @@ pub struct RowPlanner {
     default_tag: Option<String>,
     allow_unknown_tags: bool,
     deduper: BatchDeduper,
+    /// A customer registering its own devices must prove each with its hardware hash
+    /// (docs/domain.md#registration): serial, model and product key id are printed on the box.
+    hash_required: bool,
     /// Reused by every row's hash decoding.
     hash_buf: Vec<u8>,
 }
@@ -157,6 +160,7 @@ impl RowPlanner {
             default_tag: batch.default_group_tag.clone().filter(|tag| !tag.is_empty()),
             allow_unknown_tags: batch.allow_unknown_tags,
             deduper: BatchDeduper::new(),
+            hash_required: batch.submitted_by_org_id == batch.customer_id,
             hash_buf: Vec::new(),
         }
     }
@@ -185,6 +189,13 @@ impl RowPlanner {
         };
         let resolved = input.as_fields().resolve(&mut self.hash_buf)?;
         self.deduper.insert(row_index(row), &resolved).map_err(|duplicate| duplicate.to_row_error())?;
+        if self.hash_required && resolved.hardware_hash.is_none() {
+            return Err(RowError::new(
+                RowErrorCode::MissingDeviceIdentity,
+                "a customer registering its own devices must give each one's hardware hash; serial number, model and product key id are printed on the box and prove nothing",
+            )
+            .with_hint("collect the hash on the device (Get-WindowsAutopilotInfo), or have the reseller or OEM register it"));
+        }
         // A row's own tag overrides the batch's default; an empty cell means "not given".
         let tag = resolved.group_tag.as_deref().or(self.default_tag.as_deref());
         let (group_tag, profile_id) = match self.tags.decide(tag, self.allow_unknown_tags) {

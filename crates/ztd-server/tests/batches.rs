@@ -298,6 +298,24 @@ async fn customer_registers_its_own_devices(app: TestApp) {
     .await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["error"]["code"], "forbidden_role");
+
+    // What is printed on a box is no proof of holding the device: a customer's own
+    // registration needs the hash, so nobody claims another's laptop by its serial.
+    let printed = &devices(111, 2);
+    let by_box = |device: &ztd_domain::synth::SyntheticDevice| json!({ "serial_number": device.serial_number, "manufacturer": device.manufacturer, "model": device.model });
+    let batch =
+        register(&app, &customer.key, customer.id(), batch_body(STANDARD_TAG, vec![by_box(&printed[0])]))
+            .await;
+    assert_eq!(batch["failed"], 1, "{batch}");
+    let error = &row(&batch, 1)["error"];
+    assert_eq!(error["code"], "missing_device_identity", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("hardware hash"), "{error}");
+    // A reseller with the customer's consent may register from its sales records.
+    let c = connected(&app).await;
+    let batch =
+        register(&app, &c.partner.key, c.customer.id(), batch_body(STANDARD_TAG, vec![by_box(&printed[1])]))
+            .await;
+    assert_eq!(batch["registered"], 1, "{batch}");
 }
 
 async fn partner_without_relationship_writes_nothing(app: TestApp) {
