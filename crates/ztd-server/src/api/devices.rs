@@ -88,6 +88,7 @@ pub struct DevicePage {
 pub struct ListDevicesQuery {
     /// `registered`, `unassigned`, `active` or `deregistered` (deregistered devices are only
     /// listed when asked for).
+    #[param(schema_with = device_state_schema)]
     pub state: Option<String>,
     /// Exact group tag.
     pub group_tag: Option<String>,
@@ -95,7 +96,15 @@ pub struct ListDevicesQuery {
     pub registered_by: Option<Uuid>,
     pub cursor: Option<String>,
     /// 1 to 1,000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
+}
+
+fn device_state_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = super::text_enum_schema(&["registered", "unassigned", "active", "deregistered"]);
+    schema.description =
+        Some("Deregistered devices are only listed when asked for with `deregistered`.".into());
+    schema
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `intune` or `partner-center`.
+    #[param(pattern = "^(intune|partner-center)$")]
     pub format: String,
 }
 

@@ -33,6 +33,7 @@ pub struct CreateInvitationRequest {
     /// Default: false for partners (CSP), true for OEMs.
     pub reusable: Option<bool>,
     /// 1–90; default from the server's configuration (7).
+    #[schema(minimum = 1, maximum = 90)]
     pub expires_in_days: Option<u32>,
 }
 
