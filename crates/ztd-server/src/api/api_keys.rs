@@ -67,6 +67,7 @@ impl From<ApiKey> for ApiKeyView {
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
     security(("bearer" = [])),
     responses(
+        super::BodyErrors,
         (status = 201, body = CreatedApiKeyView),
         super::CommonErrors,
         (status = 422, description = "invalid name", body = ErrorEnvelope),

@@ -191,7 +191,10 @@ pub struct FileRejection {
 pub struct FileRejectionBody {
     #[serde(flatten)]
     pub error: ErrorBody,
-    /// Every problem found, each with line, column, rule code, message and fix hint.
+    /// Every problem found, each with line, column, rule code, message and fix hint; present
+    /// for a CSV file refused as a whole, absent for the other 422s (`empty_batch`,
+    /// `too_many_rows`), which are plain error envelopes.
+    #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub diagnostics: Vec<serde_json::Value>,
 }
@@ -220,7 +223,7 @@ pub struct FileRejectionBody {
         (status = 409, description = "the idempotency key was used for another customer", body = ErrorEnvelope),
         (status = 413, description = "larger than the upload limit", body = ErrorEnvelope),
         (status = 415, description = "neither JSON nor CSV", body = ErrorEnvelope),
-        (status = 422, description = "the CSV file is unusable as a whole (encoding, header, too many rows): every diagnostic listed", body = FileRejection),
+        (status = 422, description = "the upload is unusable as a whole: a CSV file's encoding or header (every diagnostic listed in `diagnostics`), too many rows, or no devices", body = FileRejection),
     ))]
 pub async fn create_batch(
     State(state): State<AppState>,

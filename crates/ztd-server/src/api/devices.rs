@@ -191,6 +191,7 @@ pub async fn show_device(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<J
     params(("id" = Uuid, Path, description = "device id")),
     request_body = UpdateDeviceRequest,
     responses(
+        super::BodyErrors,
         (status = 200, body = DeviceView),
         super::CommonErrors,
         (status = 404, description = "no such device visible to the caller", body = ErrorEnvelope),

@@ -86,6 +86,7 @@ impl InvitationView {
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "relationships", request_body = CreateInvitationRequest,
     security(("bearer" = [])),
     responses(
+        super::BodyErrors,
         (status = 201, body = CreatedInvitation),
         super::CommonErrors,
         (status = 422, description = "expires_in_days out of range", body = ErrorEnvelope),

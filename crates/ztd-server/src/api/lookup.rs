@@ -59,6 +59,7 @@ pub struct LookupRequest {
 #[utoipa::path(post, path = "/api/v1/device-lookup", tag = "devices",
     request_body = LookupRequest,
     responses(
+        super::BodyErrors,
         (status = 200, description = "the configuration file (docs/domain.md#first-boot-lookup): Version, CloudAssignedTenantId, CloudAssignedTenantDomain, CloudAssignedOobeConfig, CloudAssignedDomainJoinMethod, CloudAssignedForcedEnrollment, ZtdCorrelationId, CloudAssignedDeviceName, CloudAssignedLanguage, CloudAssignedRegion, Comment_File", body = Object),
         (status = 400, description = "malformed body", body = ErrorEnvelope),
         (status = 404, description = "`device_not_registered`", body = ErrorEnvelope),

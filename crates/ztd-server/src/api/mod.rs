@@ -74,3 +74,15 @@ pub(crate) enum CommonErrors {
     #[response(status = 403)]
     Forbidden(crate::error::ErrorEnvelope),
 }
+
+/// Responses of every route that reads a JSON body, for `#[utoipa::path(responses(...))]`.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+pub(crate) enum BodyErrors {
+    /// The body is larger than the JSON body limit (`max_json_body_bytes`).
+    #[response(status = 413)]
+    PayloadTooLarge(crate::error::ErrorEnvelope),
+    /// The body is not sent as `Content-Type: application/json`.
+    #[response(status = 415)]
+    UnsupportedMediaType(crate::error::ErrorEnvelope),
+}

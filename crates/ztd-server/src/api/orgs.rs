@@ -84,6 +84,7 @@ pub struct CreatedOrg {
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "organisations", request_body = CreateOrgRequest,
     security(("bearer" = [])),
     responses(
+        super::BodyErrors,
         (status = 201, body = CreatedOrg),
         super::CommonErrors,
         (status = 409, description = "the admin email is taken", body = ErrorEnvelope),

@@ -115,6 +115,7 @@ pub async fn list_profiles(
     security(("bearer" = [])), request_body = CreateProfileRequest,
     params(("customer_id" = Uuid, Path, description = "customer organisation id")),
     responses(
+        super::BodyErrors,
         (status = 201, body = ProfileView),
         super::CommonErrors,
         (status = 404, description = "no such customer visible to the caller", body = ErrorEnvelope),
@@ -140,6 +141,7 @@ pub async fn create_profile(
         ("id" = Uuid, Path, description = "profile id"),
     ),
     responses(
+        super::BodyErrors,
         (status = 200, body = ProfileView),
         super::CommonErrors,
         (status = 404, description = "no such customer or profile visible to the caller", body = ErrorEnvelope),

@@ -54,6 +54,7 @@ impl From<User> for UserView {
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserRequest,
     security(("bearer" = [])),
     responses(
+        super::BodyErrors,
         (status = 201, body = CreatedUserView),
         super::CommonErrors,
         (status = 409, description = "the email is taken", body = ErrorEnvelope),
