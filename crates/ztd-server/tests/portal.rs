@@ -110,7 +110,8 @@ async fn sign_in_sets_a_hardened_session_and_forces_a_password_change() {
         .send()
         .await
         .unwrap();
-    assert_eq!(changed.status(), StatusCode::SEE_OTHER, "{}", changed.text().await.unwrap());
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let (session, _) = set_cookie(&changed, "ztd_session").expect("the rotated session cookie");
     let home = client().get(app.url("/")).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(home.headers()[LOCATION], "/customers", "a partner starts on Customers");
     let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
@@ -232,7 +233,60 @@ async fn ready_session(app: &TestApp, org: &ztd_storage::Organisation) -> String
         .await
         .unwrap();
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
-    session
+    set_cookie(&changed, "ztd_session").expect("the rotated session cookie").0
+}
+
+/// The CSRF token of the password page for `session`.
+async fn password_page_token(app: &TestApp, session: &str) -> (StatusCode, Option<String>) {
+    let page = client().get(app.url("/password")).header(COOKIE, session).send().await.unwrap();
+    let status = page.status();
+    let html = page.text().await.unwrap();
+    (status, html.contains(r#"name="csrf_token""#).then(|| csrf_field(&html)))
+}
+
+/// Sign-in always opens a fresh session; a password change ends every other session of the
+/// person and rotates the current one: new cookie, new CSRF token, the old cookie is dead
+/// (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_ends_other_sessions_and_rotates_this_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, password) = person(&app, OrgKind::Customer).await;
+    let (_, first) = sign_in(&app, "ztd_session", &email, &password).await;
+    let (_, second) = sign_in(&app, "ztd_session", &email, &password).await;
+    let (first, second) = (first.expect("a session"), second.expect("a session"));
+    assert_ne!(first, second, "each sign-in opens its own session");
+    let (status, token) = password_page_token(&app, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = token.expect("a CSRF token");
+    let (_, other_token) = password_page_token(&app, &second).await;
+    assert_ne!(Some(&token), other_token.as_ref(), "each session has its own CSRF token");
+
+    let new_password = "a rotated session passphrase";
+    let changed = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &first)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", password.as_str()),
+            ("new_password", new_password),
+            ("confirm_password", new_password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let (rotated, header) = set_cookie(&changed, "ztd_session").expect("a new session cookie");
+    assert!(header.contains("HttpOnly"), "{header}");
+    assert_ne!(rotated, first, "the session cookie was not rotated");
+    for dead in [&first, &second] {
+        let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, dead).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "an old session still works");
+    }
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &rotated).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    let (_, new_token) = password_page_token(&app, &rotated).await;
+    let new_token = new_token.expect("a CSRF token");
+    assert_ne!(new_token, token, "the CSRF token was not rotated");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

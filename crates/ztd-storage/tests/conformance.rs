@@ -61,6 +61,7 @@ conformance!(
     bootstrap_operator_only_on_an_empty_database,
     concurrent_bootstrap_creates_one_operator,
     invitation_bound_to_another_customer_is_not_found,
+    password_change_ends_sessions_and_expired_ones_are_purged,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -237,14 +238,15 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         db.create_user(&orphan, &audit(None, None, "user.create")).await,
         Err(StorageError::NotFound)
     ));
-    db.set_password(customer.id, user.id, "$argon2id$new", false, &audit(None, None, "user.password"))
+    db.set_password(customer.id, user.id, "$argon2id$new", false, None, &audit(None, None, "user.password"))
         .await
         .unwrap();
     let changed = db.get_user(user.id).await.unwrap();
     assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
     assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
     assert!(matches!(
-        db.set_password(customer.id, Uuid::new_v4(), "x", false, &audit(None, None, "user.password")).await,
+        db.set_password(customer.id, Uuid::new_v4(), "x", false, None, &audit(None, None, "user.password"))
+            .await,
         Err(StorageError::NotFound)
     ));
 
@@ -1381,7 +1383,7 @@ async fn owner_filtering_reaches_only_own_tenant_data(db: Arc<dyn Database>) {
     let user = user_of(customer.id, "admin@customer.example");
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert!(matches!(
-        db.set_password(stranger.id, user.id, "$argon2id$evil", false, &audit(None, None, "p")).await,
+        db.set_password(stranger.id, user.id, "$argon2id$evil", false, None, &audit(None, None, "p")).await,
         Err(StorageError::NotFound)
     ));
     assert_eq!(db.get_user(user.id).await.unwrap().password_hash, user.password_hash);
@@ -1632,4 +1634,63 @@ async fn postgres_chunk_waits_for_a_revocation_in_progress() {
 
     pg.pool().close().await;
     ztd_storage::testing::drop_postgres_database(&url).await;
+}
+
+fn session_of(user_id: Uuid, expires_at: DateTime<Utc>) -> Session {
+    Session {
+        token_hash: Uuid::new_v4().simple().to_string(),
+        user_id,
+        csrf_token: Uuid::new_v4().simple().to_string(),
+        created_at: now(),
+        expires_at,
+    }
+}
+
+/// A password change ends every session of the user and stores the rotated one in the same
+/// transaction; a refused change (another org's user) ends none. Expired sessions are purged,
+/// live ones stay (docs/security.md).
+async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Sessions").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let user = User {
+        id: Uuid::new_v4(),
+        org_id: customer.id,
+        email: "sessions@fabrikam.example".into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$old".into(),
+        must_change_password: false,
+        created_at: now(),
+    };
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let live = now() + Duration::hours(8);
+    let (a, b) = (session_of(user.id, live), session_of(user.id, live));
+    for session in [&a, &b] {
+        db.create_session(session, &audit(None, None, "user.sign_in")).await.unwrap();
+    }
+    let rotated = session_of(user.id, live);
+    assert!(matches!(
+        db.set_password(stranger.id, user.id, "x", false, Some(&rotated), &audit(None, None, "p")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(db.find_session(&a.token_hash).await.is_ok(), "a refused change ended a session");
+    assert!(matches!(db.find_session(&rotated.token_hash).await, Err(StorageError::NotFound)));
+    db.set_password(customer.id, user.id, "$argon2id$new", false, Some(&rotated), &audit(None, None, "p"))
+        .await
+        .unwrap();
+    for ended in [&a, &b] {
+        assert!(matches!(db.find_session(&ended.token_hash).await, Err(StorageError::NotFound)));
+    }
+    assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
+
+    let expired =
+        [session_of(user.id, now() - Duration::minutes(1)), session_of(user.id, now() - Duration::days(3))];
+    for session in &expired {
+        db.create_session(session, &audit(None, None, "user.sign_in")).await.unwrap();
+    }
+    assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 2);
+    for session in &expired {
+        assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
+    }
+    assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
+    assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 0);
 }

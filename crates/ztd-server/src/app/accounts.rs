@@ -400,9 +400,20 @@ pub enum PasswordChangeError {
     Failed(#[from] Error),
 }
 
+/// What a password change hands back: the rotated session's cookie secret (shown once).
+#[derive(Debug, Clone)]
+pub struct PasswordChanged {
+    pub session_secret: Option<String>,
+}
+
 /// Replaces the signed-in person's password (a one-time one included) after checking the
-/// current one; the new one must be 12–256 characters and differ from the current one.
-pub async fn change_password(access: &Access, change: PasswordChange) -> Result<(), PasswordChangeError> {
+/// current one; the new one must be 12–256 characters and differ from the current one. Every
+/// session of the person ends; the current one is replaced by a new one (new secret, new CSRF
+/// token, same expiry) in the same transaction (docs/security.md).
+pub async fn change_password(
+    access: &Access,
+    change: PasswordChange,
+) -> Result<PasswordChanged, PasswordChangeError> {
     let caller = access.caller();
     if caller.actor.kind != ActorKind::User {
         return Err(
@@ -433,8 +444,31 @@ pub async fn change_password(access: &Access, change: PasswordChange) -> Result<
     }
     let hash = hash_password(change.new_password).await?;
     let audit = ctx.event("user.password_change", "user", user_id, Some(user.org_id), serde_json::json!({}));
-    ctx.db().set_password(user.org_id, user_id, &hash, false, &audit).await.map_err(Error::from)?;
-    Ok(())
+    let mut rotated = None;
+    if let Some(current) = &caller.session {
+        let current = ctx.db().find_session(&current.token_hash).await.map_err(|_| Error::Unauthenticated)?;
+        let issued = auth::new_session_token();
+        let session = Session {
+            token_hash: issued.hash,
+            user_id,
+            csrf_token: auth::new_csrf_token(),
+            created_at: Utc::now(),
+            expires_at: current.expires_at,
+        };
+        rotated = Some((session, issued.secret));
+    }
+    ctx.db()
+        .set_password(
+            user.org_id,
+            user_id,
+            &hash,
+            false,
+            rotated.as_ref().map(|(session, _)| session),
+            &audit,
+        )
+        .await
+        .map_err(Error::from)?;
+    Ok(PasswordChanged { session_secret: rotated.map(|(_, secret)| secret) })
 }
 
 #[cfg(test)]

@@ -242,6 +242,7 @@ pub async fn password_form(portal: Portal, Query(query): Query<NextQuery>) -> Ma
 }
 
 pub async fn change_password(
+    State(state): State<AppState>,
     CsrfForm(portal, form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PortalError> {
     let next = session::safe_next(form.next.as_deref());
@@ -251,7 +252,21 @@ pub async fn change_password(
         confirm_password: form.confirm_password,
     };
     match accounts::change_password(portal.access(), change).await {
-        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Ok(changed) => {
+            // The session was rotated (docs/security.md): the browser gets the new cookie.
+            let mut response = Redirect::to(&next).into_response();
+            if let Some(secret) = changed.session_secret {
+                let config = &state.config;
+                let cookie = session::set_cookie(
+                    config,
+                    session::session_cookie_name(config),
+                    &secret,
+                    config.session_lifetime.as_secs(),
+                );
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
+        }
         Err(PasswordChangeError::Refused(problems)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, password_page(&portal, &problems, &next)).into_response())
         }
