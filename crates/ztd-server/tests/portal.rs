@@ -175,6 +175,83 @@ async fn posts_without_the_csrf_token_are_refused_with_a_page() {
     assert!(user.must_change_password, "the refused posts changed nothing");
 }
 
+/// An admin disables a user of their organisation (`POST /api/v1/users/{id}/disable`): the
+/// user's sessions end at once and sign-in gets the wrong password's answer; another
+/// organisation's admin gets 404; the change is audited `user.disable` (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_user_cannot_sign_in_and_loses_their_sessions() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let admin = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let stranger = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let email = Email::parse(&format!("leaver+{}@example.com", admin.org.id.simple())).unwrap();
+    let created = app.create_user(admin.org.id, &email, Role::Reader).await.unwrap();
+    let (_, session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    let session = session.expect("a session");
+    let path = format!("/api/v1/users/{}/disable", created.user.id);
+
+    let refused = app.post(&path, &stranger.key, &serde_json::json!({})).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND, "another organisation's user is missing");
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "a refused disable ended the session");
+
+    let disabled = app.post(&path, &admin.key, &serde_json::json!({})).await;
+    assert_eq!(disabled.status(), StatusCode::NO_CONTENT);
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "the disabled user's session still works");
+    let (again, no_session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    assert!(no_session.is_none());
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    assert!(again.text().await.unwrap().contains("The email or the password is not right."));
+    let twice = app.post(&path, &admin.key, &serde_json::json!({})).await;
+    assert_eq!(twice.status(), StatusCode::NOT_FOUND);
+
+    let trail: serde_json::Value = app.get("/api/v1/audit?limit=100", &admin.key).await.json().await.unwrap();
+    let disables = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| {
+            event["action"] == "user.disable" && event["target_id"] == created.user.id.to_string()
+        })
+        .count();
+    assert_eq!(disables, 1, "{trail}");
+    let users: serde_json::Value = app.get("/api/v1/users", &admin.key).await.json().await.unwrap();
+    let listed = users.as_array().unwrap().iter().find(|user| user["email"] == email.as_str()).unwrap();
+    assert!(listed["disabled_at"].is_string(), "{listed}");
+}
+
+/// The admin's users page has a Disable button per active user (a CSRF form).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_disables_a_user_from_the_users_page() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Disabling Org").await;
+    let session = ready_session(&app, &org).await;
+    let email = Email::parse(&format!("leaver+{}@example.com", org.id.simple())).unwrap();
+    let created = app.create_user(org.id, &email, Role::Reader).await.unwrap();
+    let page = client().get(app.url("/users")).header(COOKIE, &session).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let action = format!("/users/{}/disable", created.user.id);
+    assert!(html.contains(&format!(r#"action="{action}""#)), "no Disable form in {html}");
+    let token = csrf_field(&html);
+    let without = client()
+        .post(app.url(&action))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), StatusCode::FORBIDDEN, "a post without the CSRF token was accepted");
+    let disabled = client()
+        .post(app.url(&action))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::SEE_OTHER);
+    assert!(app.db.get_user(created.user.id).await.unwrap().disabled_at.is_some());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_visits_go_to_sign_in_and_come_back() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();

@@ -257,6 +257,16 @@ pub trait CredentialStore: Send + Sync {
         audit: &NewAuditEvent,
     ) -> Result<()>;
 
+    /// Disables a user of `org_id` at `at` and deletes their sessions, in one transaction;
+    /// `NotFound` for a user of another org or one already disabled.
+    async fn disable_user(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
     async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()>;
     async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey>;
     async fn list_api_keys(&self, org_id: Uuid) -> Result<Vec<ApiKey>>;

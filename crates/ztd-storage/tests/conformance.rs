@@ -62,6 +62,7 @@ conformance!(
     concurrent_bootstrap_creates_one_operator,
     invitation_bound_to_another_customer_is_not_found,
     password_change_ends_sessions_and_expired_ones_are_purged,
+    disabling_a_user_ends_their_sessions_once,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -223,6 +224,7 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         password_hash: "$argon2id$v=19$stub".into(),
         must_change_password: true,
         created_at: now(),
+        disabled_at: None,
     };
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap(), user);
@@ -1248,6 +1250,7 @@ fn user_of(org: Uuid, email: &str) -> User {
         password_hash: "$argon2id$stub".into(),
         must_change_password: false,
         created_at: now(),
+        disabled_at: None,
     }
 }
 
@@ -1660,6 +1663,7 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
         password_hash: "$argon2id$old".into(),
         must_change_password: false,
         created_at: now(),
+        disabled_at: None,
     };
     db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
     let live = now() + Duration::hours(8);
@@ -1693,4 +1697,30 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
     }
     assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
     assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 0);
+}
+
+/// Disabling a user sets `disabled_at` and deletes their sessions in one transaction; another
+/// org cannot, and a second disable is `NotFound`.
+async fn disabling_a_user_ends_their_sessions_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Disabling").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let user = user_of(customer.id, "leaver@fabrikam.example");
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let session = session_of(user.id, now() + Duration::hours(8));
+    db.create_session(&session, &audit(None, None, "user.sign_in")).await.unwrap();
+    let at = now();
+    assert!(matches!(
+        db.disable_user(stranger.id, user.id, at, &audit(None, None, "user.disable")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(db.find_session(&session.token_hash).await.is_ok());
+    db.disable_user(customer.id, user.id, at, &audit(Some(customer.id), Some(customer.id), "user.disable"))
+        .await
+        .unwrap();
+    assert_eq!(db.get_user(user.id).await.unwrap().disabled_at, Some(at));
+    assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.disable_user(customer.id, user.id, now(), &audit(None, None, "user.disable")).await,
+        Err(StorageError::NotFound)
+    ));
 }

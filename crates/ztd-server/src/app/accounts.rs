@@ -176,6 +176,7 @@ async fn new_user(org_id: Uuid, email: &Email, role: Role) -> Result<CreatedUser
         password_hash,
         must_change_password: true,
         created_at: Utc::now(),
+        disabled_at: None,
     };
     Ok(CreatedUser { user, password })
 }
@@ -200,6 +201,17 @@ pub async fn create_user(org: &OrgScope, email: &Email, role: Role) -> Result<Cr
         Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(email)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Disables a user of the scope's organisation: they can no longer sign in and their sessions
+/// end, in one transaction, audited `user.disable`. A user already disabled is a missing one.
+pub async fn disable_user(org: &OrgScope, user_id: Uuid) -> Result<(), Error> {
+    let ctx = org.ctx();
+    let audit = ctx.event("user.disable", "user", user_id, Some(org.org_id()), serde_json::json!({}));
+    ctx.db()
+        .disable_user(org.org_id(), user_id, Utc::now(), &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::User, user_id))
 }
 
 /// Users of the caller's organisation (admins).
@@ -326,7 +338,8 @@ pub async fn sign_in(gate: &Gate, sign_in: SignIn) -> Result<SignedIn, Error> {
     };
     let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
     let password_ok = verify_password(sign_in.password, stored_hash).await?;
-    let Some(user) = user.filter(|_| password_ok) else {
+    // A disabled user gets the wrong password's answer (docs/security.md).
+    let Some(user) = user.filter(|user| password_ok && user.disabled_at.is_none()) else {
         return Err(Error::Unauthenticated);
     };
     let issued = auth::new_session_token();

@@ -81,6 +81,34 @@ impl CredentialStore for Store {
         settle(tx, result).await
     }
 
+    async fn disable_user(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query(
+                "UPDATE users SET disabled_at = $3 WHERE id = $2 AND org_id = $1 AND disabled_at IS NULL",
+            )
+            .bind(org_id)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
     async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
