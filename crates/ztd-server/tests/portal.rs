@@ -220,6 +220,37 @@ async fn a_disabled_user_cannot_sign_in_and_loses_their_sessions() {
     assert!(listed["disabled_at"].is_string(), "{listed}");
 }
 
+/// A one-time password signs in for 7 days only; after that it gets the wrong password's
+/// answer, whose text says to ask an admin for a new one (docs/operations.md#sessions).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_one_time_password_is_refused_like_a_wrong_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Expiring Org").await;
+    let email = Email::parse(&format!("late+{}@example.com", org.id.simple())).unwrap();
+    let created = app.create_user(org.id, &email, Role::Reader).await.unwrap();
+    let expires = created.user.one_time_password_expires_at.expect("a one-time password expires");
+    let week = ztd_server::app::accounts::ONE_TIME_PASSWORD_VALIDITY;
+    assert!((expires - created.user.created_at - week).num_seconds().abs() < 60, "{expires}");
+    let expired = ztd_server::app::access::AuditActor::operator_cli().event(
+        "user.password_reset",
+        "user",
+        created.user.id,
+        Some(org.id),
+        serde_json::json!({}),
+    );
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    app.db
+        .set_password(org.id, created.user.id, &created.user.password_hash, Some(past), None, &expired)
+        .await
+        .unwrap();
+    let (refused, no_session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    assert!(no_session.is_none());
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("The email or the password is not right."), "{page}");
+    assert!(page.contains("ask an admin"), "{page}");
+}
+
 /// The admin's users page has a Disable button per active user (a CSRF form).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_disables_a_user_from_the_users_page() {

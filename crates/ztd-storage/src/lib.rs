@@ -244,7 +244,9 @@ pub trait CredentialStore: Send + Sync {
     async fn get_user(&self, id: Uuid) -> Result<User>;
     async fn find_user_by_email(&self, email: &str) -> Result<User>;
     async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
-    /// Sets the password of a user of `org_id`; `NotFound` for a user of another org. In the
+    /// Sets the password of a user of `org_id`: a one-time password valid until `one_time_until`
+    /// (must be changed at sign-in), or (`None`) the user's own. `NotFound` for a user of another
+    /// org. In the
     /// same transaction ends every session of the user and stores `new_session` if given (the
     /// changing person's rotated session, docs/security.md).
     async fn set_password(
@@ -252,7 +254,7 @@ pub trait CredentialStore: Send + Sync {
         org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
-        must_change: bool,
+        one_time_until: Option<DateTime<Utc>>,
         new_session: Option<&Session>,
         audit: &NewAuditEvent,
     ) -> Result<()>;

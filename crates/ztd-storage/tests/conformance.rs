@@ -225,6 +225,7 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         must_change_password: true,
         created_at: now(),
         disabled_at: None,
+        one_time_password_expires_at: None,
     };
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap(), user);
@@ -240,14 +241,14 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         db.create_user(&orphan, &audit(None, None, "user.create")).await,
         Err(StorageError::NotFound)
     ));
-    db.set_password(customer.id, user.id, "$argon2id$new", false, None, &audit(None, None, "user.password"))
+    db.set_password(customer.id, user.id, "$argon2id$new", None, None, &audit(None, None, "user.password"))
         .await
         .unwrap();
     let changed = db.get_user(user.id).await.unwrap();
     assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
     assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
     assert!(matches!(
-        db.set_password(customer.id, Uuid::new_v4(), "x", false, None, &audit(None, None, "user.password"))
+        db.set_password(customer.id, Uuid::new_v4(), "x", None, None, &audit(None, None, "user.password"))
             .await,
         Err(StorageError::NotFound)
     ));
@@ -1251,6 +1252,7 @@ fn user_of(org: Uuid, email: &str) -> User {
         must_change_password: false,
         created_at: now(),
         disabled_at: None,
+        one_time_password_expires_at: None,
     }
 }
 
@@ -1386,7 +1388,7 @@ async fn owner_filtering_reaches_only_own_tenant_data(db: Arc<dyn Database>) {
     let user = user_of(customer.id, "admin@customer.example");
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert!(matches!(
-        db.set_password(stranger.id, user.id, "$argon2id$evil", false, None, &audit(None, None, "p")).await,
+        db.set_password(stranger.id, user.id, "$argon2id$evil", None, None, &audit(None, None, "p")).await,
         Err(StorageError::NotFound)
     ));
     assert_eq!(db.get_user(user.id).await.unwrap().password_hash, user.password_hash);
@@ -1664,6 +1666,7 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
         must_change_password: false,
         created_at: now(),
         disabled_at: None,
+        one_time_password_expires_at: None,
     };
     db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
     let live = now() + Duration::hours(8);
@@ -1673,12 +1676,12 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
     }
     let rotated = session_of(user.id, live);
     assert!(matches!(
-        db.set_password(stranger.id, user.id, "x", false, Some(&rotated), &audit(None, None, "p")).await,
+        db.set_password(stranger.id, user.id, "x", None, Some(&rotated), &audit(None, None, "p")).await,
         Err(StorageError::NotFound)
     ));
     assert!(db.find_session(&a.token_hash).await.is_ok(), "a refused change ended a session");
     assert!(matches!(db.find_session(&rotated.token_hash).await, Err(StorageError::NotFound)));
-    db.set_password(customer.id, user.id, "$argon2id$new", false, Some(&rotated), &audit(None, None, "p"))
+    db.set_password(customer.id, user.id, "$argon2id$new", None, Some(&rotated), &audit(None, None, "p"))
         .await
         .unwrap();
     for ended in [&a, &b] {
@@ -1697,6 +1700,20 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
     }
     assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
     assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 0);
+
+    // A one-time password (a reset) must be changed and expires; it ends the sessions too.
+    let until = now() + Duration::days(7);
+    db.set_password(customer.id, user.id, "$argon2id$otp", Some(until), None, &audit(None, None, "p"))
+        .await
+        .unwrap();
+    let reset = db.get_user(user.id).await.unwrap();
+    assert_eq!((reset.must_change_password, reset.one_time_password_expires_at), (true, Some(until)));
+    assert!(matches!(db.find_session(&rotated.token_hash).await, Err(StorageError::NotFound)));
+    db.set_password(customer.id, user.id, "$argon2id$own", None, None, &audit(None, None, "p"))
+        .await
+        .unwrap();
+    let own = db.get_user(user.id).await.unwrap();
+    assert_eq!((own.must_change_password, own.one_time_password_expires_at), (false, None));
 }
 
 /// Disabling a user sets `disabled_at` and deletes their sessions in one transaction; another

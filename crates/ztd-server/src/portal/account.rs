@@ -157,7 +157,10 @@ pub async fn sign_in(
         Ok(signed_in) => signed_in,
         Err(Error::Unauthenticated) => {
             throttle.record_failure(client, email.as_str(), per_address, Instant::now());
-            return refuse("The email or the password is not right. Check both and try again.");
+            return refuse(
+                "The email or the password is not right. Check both and try again. A one-time \
+                 password expires after 7 days: ask an admin of your organisation for a new one.",
+            );
         }
         Err(other) => return Err(other.into()),
     };

@@ -52,19 +52,21 @@ impl CredentialStore for Store {
         org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
-        must_change: bool,
+        one_time_until: Option<DateTime<Utc>>,
         new_session: Option<&Session>,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             let updated = sqlx::query(
-                "UPDATE users SET password_hash = $3, must_change_password = $4 WHERE id = $2 AND org_id = $1",
+                "UPDATE users SET password_hash = $3, must_change_password = $4, one_time_password_expires_at = $5 \
+                 WHERE id = $2 AND org_id = $1",
             )
             .bind(org_id)
             .bind(user_id)
             .bind(password_hash)
-            .bind(must_change)
+            .bind(one_time_until.is_some())
+            .bind(one_time_until)
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
