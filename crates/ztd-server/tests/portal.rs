@@ -251,6 +251,46 @@ async fn an_expired_one_time_password_is_refused_like_a_wrong_one() {
     assert!(page.contains("ask an admin"), "{page}");
 }
 
+/// The actions of `org`'s audit trail (newest first), read with an admin key.
+async fn audited_actions(app: &TestApp, org: uuid::Uuid) -> Vec<serde_json::Value> {
+    let key = app.create_key(org, Role::Admin).await;
+    let trail: serde_json::Value = app.get("/api/v1/audit?limit=500", &key).await.json().await.unwrap();
+    trail["items"].as_array().unwrap().clone()
+}
+
+/// Refusals are audited, at most one per (address, kind) a minute: a failed sign-in as
+/// `user.sign_in_failed` on the user's tenant with the email as typed (cut to 256 characters),
+/// a refused CSRF token as `csrf.rejected` (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_audited_without_flooding() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Refusals Org").await;
+    let session = ready_session(&app, &org).await;
+    let email = format!("admin+{}@example.com", org.id.simple());
+    for _ in 0..3 {
+        let (refused, _) = sign_in(&app, "ztd_session", &email, "not the password at all").await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..3 {
+        let refused = client()
+            .post(app.url("/sign-out"))
+            .header(COOKIE, &session)
+            .form(&[("csrf_token", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let trail = audited_actions(&app, org.id).await;
+    let failed: Vec<_> = trail.iter().filter(|event| event["action"] == "user.sign_in_failed").collect();
+    assert_eq!(failed.len(), 1, "one failed sign-in audited per address a minute: {failed:?}");
+    assert_eq!(failed[0]["details"]["email"], email.as_str(), "{}", failed[0]);
+    assert_eq!(failed[0]["tenant_org_id"], org.id.to_string());
+    let csrf: Vec<_> = trail.iter().filter(|event| event["action"] == "csrf.rejected").collect();
+    assert_eq!(csrf.len(), 1, "one CSRF refusal audited per address a minute: {csrf:?}");
+    assert_eq!(csrf[0]["details"]["path"], "/sign-out", "{}", csrf[0]);
+}
+
 /// The admin's users page has a Disable button per active user (a CSRF form).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_disables_a_user_from_the_users_page() {

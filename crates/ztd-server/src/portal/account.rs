@@ -24,6 +24,7 @@ use super::throttle::SignInThrottle;
 use super::view::{self, Field, Section};
 use crate::app::access::Gate;
 use crate::app::accounts::{self, Email, PasswordChange, PasswordChangeError, PasswordProblems, SignIn};
+use crate::app::refusals;
 use crate::app::Error;
 use crate::auth;
 use crate::state::AppState;
@@ -117,7 +118,13 @@ pub async fn sign_in(
         .map(|cookie| cookie.value().to_owned());
     match expected {
         Some(expected) if !form.csrf_token.is_empty() && auth::tokens_match(&expected, &form.csrf_token) => {}
-        _ => return Err(PortalError::CsrfRejected),
+        _ => {
+            let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
+            let request_id = crate::request_id::from_headers(&headers);
+            refusals::csrf_rejected(&gate, &state.refusal_audit, client, request_id, "/sign-in", None)
+                .await?;
+            return Err(PortalError::CsrfRejected);
+        }
     }
     let token = form.csrf_token.clone();
     let next = session::safe_next(form.next.as_deref());
@@ -157,6 +164,8 @@ pub async fn sign_in(
         Ok(signed_in) => signed_in,
         Err(Error::Unauthenticated) => {
             throttle.record_failure(client, email.as_str(), per_address, Instant::now());
+            let request_id = crate::request_id::from_headers(&headers);
+            refusals::sign_in_failed(&gate, &state.refusal_audit, &form.email, client, request_id).await?;
             return refuse(
                 "The email or the password is not right. Check both and try again. A one-time \
                  password expires after 7 days: ask an admin of your organisation for a new one.",
