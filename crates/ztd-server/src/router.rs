@@ -53,6 +53,7 @@ pub fn build_app(state: AppState) -> Router {
                     header::STRICT_TRANSPORT_SECURITY,
                     hsts.then(|| HeaderValue::from_static("max-age=31536000")),
                 ))
+                .layer(middleware::from_fn(request_id::drop_unacceptable))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()

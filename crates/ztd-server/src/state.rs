@@ -17,11 +17,20 @@ pub struct AppState {
     pub batch_wakeup: crate::worker::BatchWakeup,
     /// Per-client rate limit of the first-boot lookup.
     pub lookup_limiter: Arc<crate::rate_limit::RateLimiter>,
+    /// Keeps refusals from flooding the audit (see [`crate::app::refusals`]).
+    pub refusal_audit: Arc<crate::app::refusals::RefusalAudit>,
 }
 
 impl AppState {
     pub fn new(db: Arc<dyn Database>, config: Config, metrics: PrometheusHandle) -> Self {
         let lookup_limiter = Arc::new(crate::rate_limit::RateLimiter::new(config.lookup_rate_per_minute));
-        Self { db, config: Arc::new(config), metrics, batch_wakeup: Default::default(), lookup_limiter }
+        Self {
+            db,
+            config: Arc::new(config),
+            metrics,
+            batch_wakeup: Default::default(),
+            lookup_limiter,
+            refusal_audit: Default::default(),
+        }
     }
 }

@@ -102,6 +102,7 @@ impl WorkerPool {
             };
             tasks.spawn(worker.run());
         }
+        tasks.spawn(purge_expired_sessions(Arc::clone(&db), shutdown.clone()));
         Self { tasks, shutdown }
     }
 
@@ -112,6 +113,24 @@ impl WorkerPool {
             if let Err(error) = result {
                 tracing::error!(%error, "batch worker ended abnormally");
             }
+        }
+    }
+}
+
+/// How often `ztd serve` deletes expired sessions (also once at start; docs/operations.md).
+pub const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Deletes expired sessions at start and every [`SESSION_PURGE_INTERVAL`] until shutdown.
+async fn purge_expired_sessions(db: Arc<dyn Database>, shutdown: CancellationToken) {
+    while !shutdown.is_cancelled() {
+        match db.purge_expired_sessions(Utc::now()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired sessions deleted"),
+            Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(SESSION_PURGE_INTERVAL) => {}
+            () = shutdown.cancelled() => {}
         }
     }
 }

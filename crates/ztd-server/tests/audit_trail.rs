@@ -20,6 +20,7 @@ ztd_server::both_backends!(
     operator_creates_an_org_and_its_admin_audited_and_a_taken_email_creates_nothing,
     racing_org_creations_with_one_admin_email_create_one_org,
     racing_operator_bootstraps_make_one_operator,
+    hostile_request_ids_are_replaced_not_echoed_nor_stored,
 );
 
 const REQUEST_ID: &str = "x-request-id";
@@ -319,4 +320,31 @@ async fn racing_operator_bootstraps_make_one_operator(app: TestApp) {
 
     // Once done, a later start bootstraps nothing.
     assert!(accounts::bootstrap_operator(&app.operator(), &email).await.expect("bootstrap again").is_none());
+}
+
+/// A client's request id is kept only if it is 1–128 characters of `[A-Za-z0-9._:-]`
+/// (docs/security.md): a 10 KB one or a non-ASCII one is replaced by a generated
+/// UUID, in the response and in the audit.
+async fn hostile_request_ids_are_replaced_not_echoed_nor_stored(app: TestApp) {
+    let long = "a".repeat(10 * 1024);
+    let hostile: [&[u8]; 2] = [long.as_bytes(), "caf\u{e9}-\u{1f600}".as_bytes()];
+    for (seed, sent) in hostile.into_iter().enumerate() {
+        let (customer, device, device_id) = customer_with_device(&app, 7_100 + seed as u64).await;
+        let response = app
+            .request(Method::POST, "/api/v1/device-lookup", None)
+            .header(REQUEST_ID, reqwest::header::HeaderValue::from_bytes(sent).unwrap())
+            .json(&json!({ "hardware_hash": device.hardware_hash }))
+            .send()
+            .await
+            .expect("lookup");
+        assert_eq!(response.status(), 200);
+        let echoed = response.headers()[REQUEST_ID].as_bytes().to_vec();
+        assert_ne!(echoed, sent, "the hostile request id was echoed");
+        let echoed = String::from_utf8(echoed).unwrap();
+        assert!(Uuid::parse_str(&echoed).is_ok(), "not a generated UUID: {echoed}");
+        let trail = audit(&app, &customer.key).await;
+        let activations = events(&trail, "device.activate", &device_id);
+        assert_eq!(activations.len(), 1, "{activations:?}");
+        assert_eq!(activations[0]["request_id"], echoed.as_str(), "{}", activations[0]);
+    }
 }

@@ -110,7 +110,8 @@ async fn sign_in_sets_a_hardened_session_and_forces_a_password_change() {
         .send()
         .await
         .unwrap();
-    assert_eq!(changed.status(), StatusCode::SEE_OTHER, "{}", changed.text().await.unwrap());
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let (session, _) = set_cookie(&changed, "ztd_session").expect("the rotated session cookie");
     let home = client().get(app.url("/")).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(home.headers()[LOCATION], "/customers", "a partner starts on Customers");
     let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
@@ -174,6 +175,154 @@ async fn posts_without_the_csrf_token_are_refused_with_a_page() {
     assert!(user.must_change_password, "the refused posts changed nothing");
 }
 
+/// An admin disables a user of their organisation (`POST /api/v1/users/{id}/disable`): the
+/// user's sessions end at once and sign-in gets the wrong password's answer; another
+/// organisation's admin gets 404; the change is audited `user.disable` (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_user_cannot_sign_in_and_loses_their_sessions() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let admin = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let stranger = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let email = Email::parse(&format!("leaver+{}@example.com", admin.org.id.simple())).unwrap();
+    let created = app.create_user(admin.org.id, &email, Role::Reader).await.unwrap();
+    let (_, session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    let session = session.expect("a session");
+    let path = format!("/api/v1/users/{}/disable", created.user.id);
+
+    let refused = app.post(&path, &stranger.key, &serde_json::json!({})).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND, "another organisation's user is missing");
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "a refused disable ended the session");
+
+    let disabled = app.post(&path, &admin.key, &serde_json::json!({})).await;
+    assert_eq!(disabled.status(), StatusCode::NO_CONTENT);
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "the disabled user's session still works");
+    let (again, no_session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    assert!(no_session.is_none());
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    assert!(again.text().await.unwrap().contains("The email or the password is not right."));
+    let twice = app.post(&path, &admin.key, &serde_json::json!({})).await;
+    assert_eq!(twice.status(), StatusCode::NOT_FOUND);
+
+    let trail: serde_json::Value = app.get("/api/v1/audit?limit=100", &admin.key).await.json().await.unwrap();
+    let disables = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| {
+            event["action"] == "user.disable" && event["target_id"] == created.user.id.to_string()
+        })
+        .count();
+    assert_eq!(disables, 1, "{trail}");
+    let users: serde_json::Value = app.get("/api/v1/users", &admin.key).await.json().await.unwrap();
+    let listed = users.as_array().unwrap().iter().find(|user| user["email"] == email.as_str()).unwrap();
+    assert!(listed["disabled_at"].is_string(), "{listed}");
+}
+
+/// A one-time password signs in for 7 days only; after that it gets the wrong password's
+/// answer, whose text says to ask an admin for a new one (docs/operations.md#sessions).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_one_time_password_is_refused_like_a_wrong_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Expiring Org").await;
+    let email = Email::parse(&format!("late+{}@example.com", org.id.simple())).unwrap();
+    let created = app.create_user(org.id, &email, Role::Reader).await.unwrap();
+    let expires = created.user.one_time_password_expires_at.expect("a one-time password expires");
+    let week = ztd_server::app::accounts::ONE_TIME_PASSWORD_VALIDITY;
+    assert!((expires - created.user.created_at - week).num_seconds().abs() < 60, "{expires}");
+    let expired = ztd_server::app::access::AuditActor::operator_cli().event(
+        "user.password_reset",
+        "user",
+        created.user.id,
+        Some(org.id),
+        serde_json::json!({}),
+    );
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    app.db
+        .set_password(org.id, created.user.id, &created.user.password_hash, Some(past), None, &expired)
+        .await
+        .unwrap();
+    let (refused, no_session) = sign_in(&app, "ztd_session", email.as_str(), &created.password).await;
+    assert!(no_session.is_none());
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("The email or the password is not right."), "{page}");
+    assert!(page.contains("ask an admin"), "{page}");
+}
+
+/// The actions of `org`'s audit trail (newest first), read with an admin key.
+async fn audited_actions(app: &TestApp, org: uuid::Uuid) -> Vec<serde_json::Value> {
+    let key = app.create_key(org, Role::Admin).await;
+    let trail: serde_json::Value = app.get("/api/v1/audit?limit=500", &key).await.json().await.unwrap();
+    trail["items"].as_array().unwrap().clone()
+}
+
+/// Refusals are audited, at most one per (address, kind) a minute: a failed sign-in as
+/// `user.sign_in_failed` on the user's tenant with the email as typed (cut to 256 characters),
+/// a refused CSRF token as `csrf.rejected` (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_audited_without_flooding() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Refusals Org").await;
+    let session = ready_session(&app, &org).await;
+    let email = format!("admin+{}@example.com", org.id.simple());
+    for _ in 0..3 {
+        let (refused, _) = sign_in(&app, "ztd_session", &email, "not the password at all").await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..3 {
+        let refused = client()
+            .post(app.url("/sign-out"))
+            .header(COOKIE, &session)
+            .form(&[("csrf_token", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let trail = audited_actions(&app, org.id).await;
+    let failed: Vec<_> = trail.iter().filter(|event| event["action"] == "user.sign_in_failed").collect();
+    assert_eq!(failed.len(), 1, "one failed sign-in audited per address a minute: {failed:?}");
+    assert_eq!(failed[0]["details"]["email"], email.as_str(), "{}", failed[0]);
+    assert_eq!(failed[0]["tenant_org_id"], org.id.to_string());
+    let csrf: Vec<_> = trail.iter().filter(|event| event["action"] == "csrf.rejected").collect();
+    assert_eq!(csrf.len(), 1, "one CSRF refusal audited per address a minute: {csrf:?}");
+    assert_eq!(csrf[0]["details"]["path"], "/sign-out", "{}", csrf[0]);
+}
+
+/// The admin's users page has a Disable button per active user (a CSRF form).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_disables_a_user_from_the_users_page() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Disabling Org").await;
+    let session = ready_session(&app, &org).await;
+    let email = Email::parse(&format!("leaver+{}@example.com", org.id.simple())).unwrap();
+    let created = app.create_user(org.id, &email, Role::Reader).await.unwrap();
+    let page = client().get(app.url("/users")).header(COOKIE, &session).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let action = format!("/users/{}/disable", created.user.id);
+    assert!(html.contains(&format!(r#"action="{action}""#)), "no Disable form in {html}");
+    let token = csrf_field(&html);
+    let without = client()
+        .post(app.url(&action))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), StatusCode::FORBIDDEN, "a post without the CSRF token was accepted");
+    let disabled = client()
+        .post(app.url(&action))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::SEE_OTHER);
+    assert!(app.db.get_user(created.user.id).await.unwrap().disabled_at.is_some());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_visits_go_to_sign_in_and_come_back() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
@@ -232,7 +381,60 @@ async fn ready_session(app: &TestApp, org: &ztd_storage::Organisation) -> String
         .await
         .unwrap();
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
-    session
+    set_cookie(&changed, "ztd_session").expect("the rotated session cookie").0
+}
+
+/// The CSRF token of the password page for `session`.
+async fn password_page_token(app: &TestApp, session: &str) -> (StatusCode, Option<String>) {
+    let page = client().get(app.url("/password")).header(COOKIE, session).send().await.unwrap();
+    let status = page.status();
+    let html = page.text().await.unwrap();
+    (status, html.contains(r#"name="csrf_token""#).then(|| csrf_field(&html)))
+}
+
+/// Sign-in always opens a fresh session; a password change ends every other session of the
+/// person and rotates the current one: new cookie, new CSRF token, the old cookie is dead
+/// (docs/security.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_ends_other_sessions_and_rotates_this_one() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, password) = person(&app, OrgKind::Customer).await;
+    let (_, first) = sign_in(&app, "ztd_session", &email, &password).await;
+    let (_, second) = sign_in(&app, "ztd_session", &email, &password).await;
+    let (first, second) = (first.expect("a session"), second.expect("a session"));
+    assert_ne!(first, second, "each sign-in opens its own session");
+    let (status, token) = password_page_token(&app, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = token.expect("a CSRF token");
+    let (_, other_token) = password_page_token(&app, &second).await;
+    assert_ne!(Some(&token), other_token.as_ref(), "each session has its own CSRF token");
+
+    let new_password = "a rotated session passphrase";
+    let changed = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &first)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", password.as_str()),
+            ("new_password", new_password),
+            ("confirm_password", new_password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let (rotated, header) = set_cookie(&changed, "ztd_session").expect("a new session cookie");
+    assert!(header.contains("HttpOnly"), "{header}");
+    assert_ne!(rotated, first, "the session cookie was not rotated");
+    for dead in [&first, &second] {
+        let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, dead).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "an old session still works");
+    }
+    let api = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &rotated).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    let (_, new_token) = password_page_token(&app, &rotated).await;
+    let new_token = new_token.expect("a CSRF token");
+    assert_ne!(new_token, token, "the CSRF token was not rotated");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

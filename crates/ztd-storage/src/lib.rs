@@ -244,13 +244,28 @@ pub trait CredentialStore: Send + Sync {
     async fn get_user(&self, id: Uuid) -> Result<User>;
     async fn find_user_by_email(&self, email: &str) -> Result<User>;
     async fn list_users(&self, org_id: Uuid) -> Result<Vec<User>>;
-    /// Sets the password of a user of `org_id`; `NotFound` for a user of another org.
+    /// Sets the password of a user of `org_id`: a one-time password valid until `one_time_until`
+    /// (must be changed at sign-in), or (`None`) the user's own. `NotFound` for a user of another
+    /// org. In the
+    /// same transaction ends every session of the user and stores `new_session` if given (the
+    /// changing person's rotated session, docs/security.md).
     async fn set_password(
         &self,
         org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
-        must_change: bool,
+        one_time_until: Option<DateTime<Utc>>,
+        new_session: Option<&Session>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// Disables a user of `org_id` at `at` and deletes their sessions, in one transaction;
+    /// `NotFound` for a user of another org or one already disabled.
+    async fn disable_user(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
         audit: &NewAuditEvent,
     ) -> Result<()>;
 
@@ -270,6 +285,8 @@ pub trait CredentialStore: Send + Sync {
     async fn create_session(&self, session: &Session, audit: &NewAuditEvent) -> Result<()>;
     async fn find_session(&self, token_hash: &str) -> Result<Session>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Deletes the sessions expired at `now`; returns how many.
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
 }
 
 #[async_trait]

@@ -78,6 +78,10 @@ pub struct User {
     pub password_hash: String,
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
+    /// Set when an admin disabled the user: no sign-in, no session.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Until when the one-time password signs in (set with `must_change_password`).
+    pub one_time_password_expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

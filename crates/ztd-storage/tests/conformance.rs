@@ -61,6 +61,8 @@ conformance!(
     bootstrap_operator_only_on_an_empty_database,
     concurrent_bootstrap_creates_one_operator,
     invitation_bound_to_another_customer_is_not_found,
+    password_change_ends_sessions_and_expired_ones_are_purged,
+    disabling_a_user_ends_their_sessions_once,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -222,6 +224,8 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         password_hash: "$argon2id$v=19$stub".into(),
         must_change_password: true,
         created_at: now(),
+        disabled_at: None,
+        one_time_password_expires_at: None,
     };
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap(), user);
@@ -237,14 +241,15 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         db.create_user(&orphan, &audit(None, None, "user.create")).await,
         Err(StorageError::NotFound)
     ));
-    db.set_password(customer.id, user.id, "$argon2id$new", false, &audit(None, None, "user.password"))
+    db.set_password(customer.id, user.id, "$argon2id$new", None, None, &audit(None, None, "user.password"))
         .await
         .unwrap();
     let changed = db.get_user(user.id).await.unwrap();
     assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
     assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
     assert!(matches!(
-        db.set_password(customer.id, Uuid::new_v4(), "x", false, &audit(None, None, "user.password")).await,
+        db.set_password(customer.id, Uuid::new_v4(), "x", None, None, &audit(None, None, "user.password"))
+            .await,
         Err(StorageError::NotFound)
     ));
 
@@ -1246,6 +1251,8 @@ fn user_of(org: Uuid, email: &str) -> User {
         password_hash: "$argon2id$stub".into(),
         must_change_password: false,
         created_at: now(),
+        disabled_at: None,
+        one_time_password_expires_at: None,
     }
 }
 
@@ -1381,7 +1388,7 @@ async fn owner_filtering_reaches_only_own_tenant_data(db: Arc<dyn Database>) {
     let user = user_of(customer.id, "admin@customer.example");
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert!(matches!(
-        db.set_password(stranger.id, user.id, "$argon2id$evil", false, &audit(None, None, "p")).await,
+        db.set_password(stranger.id, user.id, "$argon2id$evil", None, None, &audit(None, None, "p")).await,
         Err(StorageError::NotFound)
     ));
     assert_eq!(db.get_user(user.id).await.unwrap().password_hash, user.password_hash);
@@ -1632,4 +1639,105 @@ async fn postgres_chunk_waits_for_a_revocation_in_progress() {
 
     pg.pool().close().await;
     ztd_storage::testing::drop_postgres_database(&url).await;
+}
+
+fn session_of(user_id: Uuid, expires_at: DateTime<Utc>) -> Session {
+    Session {
+        token_hash: Uuid::new_v4().simple().to_string(),
+        user_id,
+        csrf_token: Uuid::new_v4().simple().to_string(),
+        created_at: now(),
+        expires_at,
+    }
+}
+
+/// A password change ends every session of the user and stores the rotated one in the same
+/// transaction; a refused change (another org's user) ends none. Expired sessions are purged,
+/// live ones stay (docs/security.md).
+async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Sessions").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let user = User {
+        id: Uuid::new_v4(),
+        org_id: customer.id,
+        email: "sessions@fabrikam.example".into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$old".into(),
+        must_change_password: false,
+        created_at: now(),
+        disabled_at: None,
+        one_time_password_expires_at: None,
+    };
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let live = now() + Duration::hours(8);
+    let (a, b) = (session_of(user.id, live), session_of(user.id, live));
+    for session in [&a, &b] {
+        db.create_session(session, &audit(None, None, "user.sign_in")).await.unwrap();
+    }
+    let rotated = session_of(user.id, live);
+    assert!(matches!(
+        db.set_password(stranger.id, user.id, "x", None, Some(&rotated), &audit(None, None, "p")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(db.find_session(&a.token_hash).await.is_ok(), "a refused change ended a session");
+    assert!(matches!(db.find_session(&rotated.token_hash).await, Err(StorageError::NotFound)));
+    db.set_password(customer.id, user.id, "$argon2id$new", None, Some(&rotated), &audit(None, None, "p"))
+        .await
+        .unwrap();
+    for ended in [&a, &b] {
+        assert!(matches!(db.find_session(&ended.token_hash).await, Err(StorageError::NotFound)));
+    }
+    assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
+
+    let expired =
+        [session_of(user.id, now() - Duration::minutes(1)), session_of(user.id, now() - Duration::days(3))];
+    for session in &expired {
+        db.create_session(session, &audit(None, None, "user.sign_in")).await.unwrap();
+    }
+    assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 2);
+    for session in &expired {
+        assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
+    }
+    assert_eq!(db.find_session(&rotated.token_hash).await.unwrap(), rotated);
+    assert_eq!(db.purge_expired_sessions(now()).await.unwrap(), 0);
+
+    // A one-time password (a reset) must be changed and expires; it ends the sessions too.
+    let until = now() + Duration::days(7);
+    db.set_password(customer.id, user.id, "$argon2id$otp", Some(until), None, &audit(None, None, "p"))
+        .await
+        .unwrap();
+    let reset = db.get_user(user.id).await.unwrap();
+    assert_eq!((reset.must_change_password, reset.one_time_password_expires_at), (true, Some(until)));
+    assert!(matches!(db.find_session(&rotated.token_hash).await, Err(StorageError::NotFound)));
+    db.set_password(customer.id, user.id, "$argon2id$own", None, None, &audit(None, None, "p"))
+        .await
+        .unwrap();
+    let own = db.get_user(user.id).await.unwrap();
+    assert_eq!((own.must_change_password, own.one_time_password_expires_at), (false, None));
+}
+
+/// Disabling a user sets `disabled_at` and deletes their sessions in one transaction; another
+/// org cannot, and a second disable is `NotFound`.
+async fn disabling_a_user_ends_their_sessions_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Disabling").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let user = user_of(customer.id, "leaver@fabrikam.example");
+    db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
+    let session = session_of(user.id, now() + Duration::hours(8));
+    db.create_session(&session, &audit(None, None, "user.sign_in")).await.unwrap();
+    let at = now();
+    assert!(matches!(
+        db.disable_user(stranger.id, user.id, at, &audit(None, None, "user.disable")).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(db.find_session(&session.token_hash).await.is_ok());
+    db.disable_user(customer.id, user.id, at, &audit(Some(customer.id), Some(customer.id), "user.disable"))
+        .await
+        .unwrap();
+    assert_eq!(db.get_user(user.id).await.unwrap().disabled_at, Some(at));
+    assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.disable_user(customer.id, user.id, now(), &audit(None, None, "user.disable")).await,
+        Err(StorageError::NotFound)
+    ));
 }

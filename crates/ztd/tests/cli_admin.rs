@@ -140,6 +140,25 @@ async fn admin_commands(database_url: &str) {
     );
     assert_eq!(taken.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+
+    // reset-password: a new one-time password, shown once.
+    let reset = json_of(&ztd_on(
+        database_url,
+        &["admin", "reset-password", "--email", "ops@fabrikam.example", "--json"],
+    ));
+    assert_eq!(keys(&reset), ["id", "password"]);
+    assert_ne!(reset["password"].as_str().unwrap(), password, "the same one-time password again");
+
+    // disable-user: once; a second time or an unknown email is a missing user.
+    let disabled = json_of(&ztd_on(
+        database_url,
+        &["admin", "disable-user", "--email", "ops@fabrikam.example", "--json"],
+    ));
+    assert_eq!(disabled["disabled"], true, "{disabled}");
+    for email in ["ops@fabrikam.example", "nobody@fabrikam.example"] {
+        let missing = ztd_on(database_url, &["admin", "disable-user", "--email", email]);
+        assert_eq!(missing.status.code(), Some(2), "{email}");
+    }
 }
 
 #[tokio::test]

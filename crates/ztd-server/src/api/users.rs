@@ -12,11 +12,13 @@ use ztd_storage::{Role, User};
 use super::orgs::CreatedUserView;
 use crate::app::access::Access;
 use crate::app::accounts::{self, Email};
-use crate::error::{ApiError, ApiJson, ErrorEnvelope};
+use crate::error::{ApiError, ApiJson, ApiPath, ErrorEnvelope};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/users", post(create_user).get(list_users))
+    Router::new()
+        .route("/api/v1/users", post(create_user).get(list_users))
+        .route("/api/v1/users/{id}/disable", post(disable_user))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -36,6 +38,8 @@ pub struct UserView {
     pub role: Role,
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
+    /// When an admin disabled the user; `null` for an active user.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 impl From<User> for UserView {
@@ -46,6 +50,7 @@ impl From<User> for UserView {
             role: user.role,
             must_change_password: user.must_change_password,
             created_at: user.created_at,
+            disabled_at: user.disabled_at,
         }
     }
 }
@@ -77,6 +82,20 @@ pub async fn list_users(access: Access) -> Result<Json<Vec<UserView>>, ApiError>
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 
+/// Disables a user: no more sign-in, their sessions end (admins of the user's organisation).
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "user id")),
+    responses(
+        (status = 204, description = "disabled"),
+        super::CommonErrors,
+        (status = 404, description = "no such user in the caller's organisation, or already disabled", body = ErrorEnvelope),
+    ))]
+pub async fn disable_user(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
+    let org = access.user_scope(id).await?;
+    accounts::disable_user(&org, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(create_user, list_users))]
+#[openapi(paths(create_user, list_users, disable_user))]
 pub struct Doc;

@@ -380,6 +380,17 @@ impl Operator {
         Ok(OrgScope { org_id, ctx: self.ctx.clone() })
     }
 
+    /// The user signing in with `email` (any organisation) and the scope of their organisation.
+    pub async fn user_by_email(&self, email: &str) -> Result<(OrgScope, ztd_storage::User), Error> {
+        let user = self
+            .ctx
+            .db()
+            .find_user_by_email(email)
+            .await
+            .map_err(Error::or_not_found(Resource::User, email))?;
+        Ok((OrgScope { org_id: user.org_id, ctx: self.ctx.clone() }, user))
+    }
+
     pub(in crate::app) fn ctx(&self) -> &Ctx {
         &self.ctx
     }
@@ -471,6 +482,10 @@ pub async fn authenticate(
                 return Err(Error::Unauthenticated);
             }
             let user = db.get_user(session.user_id).await.map_err(unauthenticated)?;
+            // Disabling deletes the sessions too; this is the belt to those braces.
+            if user.disabled_at.is_some() {
+                return Err(Error::Unauthenticated);
+            }
             let org = db.get_org(user.org_id).await?;
             Caller {
                 org,
@@ -623,6 +638,21 @@ impl Access {
             return Ok(OrgScope { org_id, ctx: self.ctx.clone() });
         }
         Err(Error::not_found(Resource::Organisation, org_id))
+    }
+
+    /// Grants acting on the account of user `user_id` (admins): a user of the caller's own
+    /// organisation, or of any for the operator's admins ([`Self::org_scope`]). A user beyond
+    /// that is answered as a missing user.
+    pub async fn user_scope(&self, user_id: Uuid) -> Result<OrgScope, Error> {
+        self.caller.require_role(Role::Admin)?;
+        let missing = || Error::not_found(Resource::User, user_id);
+        let user =
+            self.ctx.db().get_user(user_id).await.map_err(Error::or_not_found(Resource::User, user_id))?;
+        match self.org_scope(user.org_id, Role::Admin).await {
+            Ok(scope) => Ok(scope),
+            Err(Error::NotFound { .. }) => Err(missing()),
+            Err(other) => Err(other),
+        }
     }
 
     /// The caller's own organisation, with at least `needed`.

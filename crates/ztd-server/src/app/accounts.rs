@@ -20,6 +20,10 @@ pub use ztd_domain::account::{Domain, Email, KeyName, OrgName};
 
 /// Shortest new password accepted.
 pub const MIN_PASSWORD_LEN: usize = 12;
+/// How long a one-time password signs in (docs/operations.md#sessions); after that an admin
+/// issues a new one (`ztd admin reset-password`).
+pub const ONE_TIME_PASSWORD_VALIDITY: chrono::Duration = chrono::Duration::days(7);
+
 /// Longest new password accepted (argon2 hashes anything, but nobody types more).
 pub const MAX_PASSWORD_LEN: usize = 256;
 
@@ -176,6 +180,8 @@ async fn new_user(org_id: Uuid, email: &Email, role: Role) -> Result<CreatedUser
         password_hash,
         must_change_password: true,
         created_at: Utc::now(),
+        disabled_at: None,
+        one_time_password_expires_at: Some(Utc::now() + ONE_TIME_PASSWORD_VALIDITY),
     };
     Ok(CreatedUser { user, password })
 }
@@ -200,6 +206,32 @@ pub async fn create_user(org: &OrgScope, email: &Email, role: Role) -> Result<Cr
         Err(StorageError::Conflict(Conflict::EmailTaken)) => Err(email_taken(email)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Disables a user of the scope's organisation: they can no longer sign in and their sessions
+/// end, in one transaction, audited `user.disable`. A user already disabled is a missing one.
+pub async fn disable_user(org: &OrgScope, user_id: Uuid) -> Result<(), Error> {
+    let ctx = org.ctx();
+    let audit = ctx.event("user.disable", "user", user_id, Some(org.org_id()), serde_json::json!({}));
+    ctx.db()
+        .disable_user(org.org_id(), user_id, Utc::now(), &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::User, user_id))
+}
+
+/// Issues a new one-time password to a user of the scope's organisation (valid for
+/// [`ONE_TIME_PASSWORD_VALIDITY`]); their sessions end; audited `user.password_reset`.
+pub async fn reset_password(org: &OrgScope, user_id: Uuid) -> Result<String, Error> {
+    let ctx = org.ctx();
+    let password = auth::new_one_time_password();
+    let hash = hash_password(password.clone()).await?;
+    let until = Utc::now() + ONE_TIME_PASSWORD_VALIDITY;
+    let audit = ctx.event("user.password_reset", "user", user_id, Some(org.org_id()), serde_json::json!({}));
+    ctx.db()
+        .set_password(org.org_id(), user_id, &hash, Some(until), None, &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::User, user_id))?;
+    Ok(password)
 }
 
 /// Users of the caller's organisation (admins).
@@ -326,11 +358,17 @@ pub async fn sign_in(gate: &Gate, sign_in: SignIn) -> Result<SignedIn, Error> {
     };
     let stored_hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str()).to_owned();
     let password_ok = verify_password(sign_in.password, stored_hash).await?;
-    let Some(user) = user.filter(|_| password_ok) else {
+    // A disabled user, or an expired one-time password, gets the wrong password's answer
+    // (docs/security.md).
+    let now = Utc::now();
+    let usable = |user: &User| {
+        user.disabled_at.is_none()
+            && !(user.must_change_password && user.one_time_password_expires_at.is_some_and(|at| at <= now))
+    };
+    let Some(user) = user.filter(|user| password_ok && usable(user)) else {
         return Err(Error::Unauthenticated);
     };
     let issued = auth::new_session_token();
-    let now = Utc::now();
     let session = Session {
         token_hash: issued.hash,
         user_id: user.id,
@@ -400,9 +438,20 @@ pub enum PasswordChangeError {
     Failed(#[from] Error),
 }
 
+/// What a password change hands back: the rotated session's cookie secret (shown once).
+#[derive(Debug, Clone)]
+pub struct PasswordChanged {
+    pub session_secret: Option<String>,
+}
+
 /// Replaces the signed-in person's password (a one-time one included) after checking the
-/// current one; the new one must be 12–256 characters and differ from the current one.
-pub async fn change_password(access: &Access, change: PasswordChange) -> Result<(), PasswordChangeError> {
+/// current one; the new one must be 12–256 characters and differ from the current one. Every
+/// session of the person ends; the current one is replaced by a new one (new secret, new CSRF
+/// token, same expiry) in the same transaction (docs/security.md).
+pub async fn change_password(
+    access: &Access,
+    change: PasswordChange,
+) -> Result<PasswordChanged, PasswordChangeError> {
     let caller = access.caller();
     if caller.actor.kind != ActorKind::User {
         return Err(
@@ -433,8 +482,24 @@ pub async fn change_password(access: &Access, change: PasswordChange) -> Result<
     }
     let hash = hash_password(change.new_password).await?;
     let audit = ctx.event("user.password_change", "user", user_id, Some(user.org_id), serde_json::json!({}));
-    ctx.db().set_password(user.org_id, user_id, &hash, false, &audit).await.map_err(Error::from)?;
-    Ok(())
+    let mut rotated = None;
+    if let Some(current) = &caller.session {
+        let current = ctx.db().find_session(&current.token_hash).await.map_err(|_| Error::Unauthenticated)?;
+        let issued = auth::new_session_token();
+        let session = Session {
+            token_hash: issued.hash,
+            user_id,
+            csrf_token: auth::new_csrf_token(),
+            created_at: Utc::now(),
+            expires_at: current.expires_at,
+        };
+        rotated = Some((session, issued.secret));
+    }
+    ctx.db()
+        .set_password(user.org_id, user_id, &hash, None, rotated.as_ref().map(|(session, _)| session), &audit)
+        .await
+        .map_err(Error::from)?;
+    Ok(PasswordChanged { session_secret: rotated.map(|(_, secret)| secret) })
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod consent;
 pub mod health;
 pub mod lookup;
 pub mod profiles;
+pub mod refusals;
 pub mod registration;
 
 use ztd_domain::account::AccountFieldError;

@@ -24,6 +24,7 @@ use super::throttle::SignInThrottle;
 use super::view::{self, Field, Section};
 use crate::app::access::Gate;
 use crate::app::accounts::{self, Email, PasswordChange, PasswordChangeError, PasswordProblems, SignIn};
+use crate::app::refusals;
 use crate::app::Error;
 use crate::auth;
 use crate::state::AppState;
@@ -117,7 +118,13 @@ pub async fn sign_in(
         .map(|cookie| cookie.value().to_owned());
     match expected {
         Some(expected) if !form.csrf_token.is_empty() && auth::tokens_match(&expected, &form.csrf_token) => {}
-        _ => return Err(PortalError::CsrfRejected),
+        _ => {
+            let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
+            let request_id = crate::request_id::from_headers(&headers);
+            refusals::csrf_rejected(&gate, &state.refusal_audit, client, request_id, "/sign-in", None)
+                .await?;
+            return Err(PortalError::CsrfRejected);
+        }
     }
     let token = form.csrf_token.clone();
     let next = session::safe_next(form.next.as_deref());
@@ -157,7 +164,12 @@ pub async fn sign_in(
         Ok(signed_in) => signed_in,
         Err(Error::Unauthenticated) => {
             throttle.record_failure(client, email.as_str(), per_address, Instant::now());
-            return refuse("The email or the password is not right. Check both and try again.");
+            let request_id = crate::request_id::from_headers(&headers);
+            refusals::sign_in_failed(&gate, &state.refusal_audit, &form.email, client, request_id).await?;
+            return refuse(
+                "The email or the password is not right. Check both and try again. A one-time \
+                 password expires after 7 days: ask an admin of your organisation for a new one.",
+            );
         }
         Err(other) => return Err(other.into()),
     };
@@ -242,6 +254,7 @@ pub async fn password_form(portal: Portal, Query(query): Query<NextQuery>) -> Ma
 }
 
 pub async fn change_password(
+    State(state): State<AppState>,
     CsrfForm(portal, form): CsrfForm<PasswordForm>,
 ) -> Result<Response, PortalError> {
     let next = session::safe_next(form.next.as_deref());
@@ -251,7 +264,21 @@ pub async fn change_password(
         confirm_password: form.confirm_password,
     };
     match accounts::change_password(portal.access(), change).await {
-        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Ok(changed) => {
+            // The session was rotated (docs/security.md): the browser gets the new cookie.
+            let mut response = Redirect::to(&next).into_response();
+            if let Some(secret) = changed.session_secret {
+                let config = &state.config;
+                let cookie = session::set_cookie(
+                    config,
+                    session::session_cookie_name(config),
+                    &secret,
+                    config.session_lifetime.as_secs(),
+                );
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
+        }
         Err(PasswordChangeError::Refused(problems)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, password_page(&portal, &problems, &next)).into_response())
         }

@@ -83,7 +83,7 @@ async fn users_page(
         h1 { "Users of " (portal.org().name) }
         div class="table-wrap" {
             table id="users" {
-                thead { tr { th { "Email" } th { "Role" } th { "Password" } th { "Since" } } }
+                thead { tr { th { "Email" } th { "Role" } th { "Password" } th { "Since" } th { "Access" } } }
                 tbody {
                     @for user in &list {
                         tr {
@@ -91,6 +91,16 @@ async fn users_page(
                             td { (user.role) }
                             td { @if user.must_change_password { (view::badge("warn", "one-time password not changed yet")) } @else { "set" } }
                             td { (view::time(user.created_at)) }
+                            td {
+                                @if let Some(at) = user.disabled_at {
+                                    (view::badge("warn", "disabled")) " " (view::time(at))
+                                } @else {
+                                    form method="post" action=(format!("/users/{}/disable", user.id)) {
+                                        (view::csrf(portal))
+                                        button type="submit" class="secondary" aria-label=(format!("Disable the user {}", user.email)) { "Disable" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -225,6 +235,16 @@ pub async fn create_api_key(CsrfForm(portal, form): CsrfForm<KeyForm>) -> Result
             Ok((error.status(), page).into_response())
         }
     }
+}
+
+/// Disables a user of the admin's organisation (docs/security.md).
+pub async fn disable_user(
+    Path(id): Path<Uuid>,
+    CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Redirect, PortalError> {
+    let org = portal.access().user_scope(id).await?;
+    accounts::disable_user(&org, id).await?;
+    Ok(Redirect::to("/users"))
 }
 
 pub async fn revoke_api_key(

@@ -85,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::list))
         // Organisation admins
         .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{id}/disable", post(admin::disable_user))
         .route("/api-keys", get(admin::api_keys).post(admin::create_api_key))
         .route("/api-keys/{id}/revoke", post(admin::revoke_api_key))
         // Operator

@@ -184,10 +184,26 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let field: CsrfField =
             parse_form(bytes.clone(), state).await.unwrap_or(CsrfField { csrf_token: None });
         if !access::csrf_matches(portal.caller(), field.csrf_token.as_deref()) {
-            return Err(PortalError::CsrfRejected);
+            return Err(csrf_rejected(state, &mut parts, &portal).await);
         }
         let form = parse_form(bytes, state).await?;
         Ok(CsrfForm(portal, form))
+    }
+}
+
+/// Audits a refused CSRF token (rate-limited, [`crate::app::refusals`]) and answers the refusal.
+pub async fn csrf_rejected(state: &AppState, parts: &mut Parts, portal: &Portal) -> PortalError {
+    let address =
+        parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    let Ok(gate) = crate::app::access::Gate::from_request_parts(parts, state).await;
+    let request_id = crate::request_id::from_headers(&parts.headers);
+    let path = parts.uri.path();
+    let org = Some(portal.org().id);
+    match crate::app::refusals::csrf_rejected(&gate, &state.refusal_audit, address, request_id, path, org)
+        .await
+    {
+        Ok(()) => PortalError::CsrfRejected,
+        Err(error) => error.into(),
     }
 }
 

@@ -144,6 +144,7 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
     ("POST /api/v1/orgs", Rule::Member(|who| only(who.kind == OrgKind::Operator && who.admin(), 201))),
     ("POST /api/v1/users", Rule::Member(|who| only(who.admin(), 201))),
     ("GET /api/v1/users", Rule::Member(|who| only(who.admin(), 200))),
+    ("POST /api/v1/users/{id}/disable", Rule::Member(|who| only(who.admin(), 204))),
     ("POST /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 201))),
     ("GET /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 200))),
     ("DELETE /api/v1/api-keys/{id}", Rule::Member(|who| only(who.admin(), 204))),
@@ -341,6 +342,19 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         "POST /api/v1/users" => Call::new(Method::POST, "/api/v1/users")
             .json(json!({ "email": format!("{}@example.com", unique("u")), "role": "reader" })),
         "GET /api/v1/users" => Call::new(Method::GET, "/api/v1/users"),
+        "POST /api/v1/users/{id}/disable" => {
+            // A spare user of the caller's own organisation, made by an admin of it (anonymous:
+            // any id).
+            let id = match &caller.org {
+                Some(org) => {
+                    let admin = app.with_role(org, Role::Admin).await;
+                    let body = json!({ "email": format!("{}@example.com", unique("d")), "role": "reader" });
+                    created_id(app.post("/api/v1/users", &admin.key, &body).await, "id").await
+                }
+                None => Uuid::new_v4().to_string(),
+            };
+            Call::new(Method::POST, format!("/api/v1/users/{id}/disable"))
+        }
         "POST /api/v1/api-keys" => {
             Call::new(Method::POST, "/api/v1/api-keys").json(json!({ "name": "matrix", "role": "reader" }))
         }

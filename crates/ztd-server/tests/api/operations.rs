@@ -121,7 +121,7 @@ async fn session_cookies_need_the_csrf_token_to_change_things(app: TestApp) {
         Some(org.id),
         serde_json::json!({}),
     );
-    app.db.set_password(org.id, user.id, &user.password_hash, false, &chosen).await.unwrap();
+    app.db.set_password(org.id, user.id, &user.password_hash, None, None, &chosen).await.unwrap();
     let session_for = |expires_at| {
         let token = auth::new_session_token();
         let session = Session {

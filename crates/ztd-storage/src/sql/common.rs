@@ -51,7 +51,7 @@ pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<(
 }
 
 pub(super) async fn insert_user(tx: &mut Tx, user: &User) -> Result<()> {
-    sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+    sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
         .bind(user.id)
         .bind(user.org_id)
         .bind(&user.email)
@@ -59,6 +59,8 @@ pub(super) async fn insert_user(tx: &mut Tx, user: &User) -> Result<()> {
         .bind(&user.password_hash)
         .bind(user.must_change_password)
         .bind(user.created_at)
+        .bind(user.disabled_at)
+        .bind(user.one_time_password_expires_at)
         .execute(&mut **tx)
         .await
         .map_err(map_err(Conflict::EmailTaken))?;

@@ -52,23 +52,58 @@ impl CredentialStore for Store {
         org_id: Uuid,
         user_id: Uuid,
         password_hash: &str,
-        must_change: bool,
+        one_time_until: Option<DateTime<Utc>>,
+        new_session: Option<&Session>,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             let updated = sqlx::query(
-                "UPDATE users SET password_hash = $3, must_change_password = $4 WHERE id = $2 AND org_id = $1",
+                "UPDATE users SET password_hash = $3, must_change_password = $4, one_time_password_expires_at = $5 \
+                 WHERE id = $2 AND org_id = $1",
             )
             .bind(org_id)
             .bind(user_id)
             .bind(password_hash)
-            .bind(must_change)
+            .bind(one_time_until.is_some())
+            .bind(one_time_until)
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
                 return Err(StorageError::NotFound);
             }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            if let Some(session) = new_session {
+                insert_session(&mut tx, session).await?;
+            }
+            insert_audit(&mut tx, audit).await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn disable_user(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query(
+                "UPDATE users SET disabled_at = $3 WHERE id = $2 AND org_id = $1 AND disabled_at IS NULL",
+            )
+            .bind(org_id)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -149,15 +184,7 @@ impl CredentialStore for Store {
     async fn create_session(&self, session: &Session, audit: &NewAuditEvent) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
-                .bind(&session.token_hash)
-                .bind(session.user_id)
-                .bind(&session.csrf_token)
-                .bind(session.created_at)
-                .bind(session.expires_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err(Conflict::SessionTaken))?;
+            insert_session(&mut tx, session).await?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -180,4 +207,23 @@ impl CredentialStore for Store {
             .await?;
         Ok(())
     }
+
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let deleted =
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        Ok(deleted.rows_affected())
+    }
+}
+
+async fn insert_session(tx: &mut Tx, session: &Session) -> Result<()> {
+    sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"))
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err(Conflict::SessionTaken))?;
+    Ok(())
 }

@@ -20,6 +20,21 @@ pub enum AdminCommand {
     CreateUser(CreateUserArgs),
     /// Create an API key; prints the key once (only its hash is stored).
     CreateApiKey(CreateApiKeyArgs),
+    /// Disable a user: no more sign-in, their sessions end.
+    DisableUser(UserArgs),
+    /// Issue a new one-time password (valid 7 days); prints it once; the user's sessions end.
+    ResetPassword(UserArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UserArgs {
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(clap::Args, Debug)]
@@ -124,6 +139,31 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
                 println!(
                     "created {} user {} ({})\none-time password: {}\n(changed at first sign-in; not shown again)",
                     created.user.role, created.user.email, created.user.id, created.password
+                );
+            }
+        }
+        AdminCommand::DisableUser(args) => {
+            let email = Email::parse(&args.email).map_err(service_error)?;
+            let operator = Operator::cli(args.database.connect().await?);
+            let (org, user) = operator.user_by_email(email.as_str()).await.map_err(service_error)?;
+            accounts::disable_user(&org, user.id).await.map_err(service_error)?;
+            if args.output.json {
+                println!("{}", serde_json::json!({ "id": user.id, "disabled": true }));
+            } else {
+                println!("disabled user {} ({}); their sessions have ended", user.email, user.id);
+            }
+        }
+        AdminCommand::ResetPassword(args) => {
+            let email = Email::parse(&args.email).map_err(service_error)?;
+            let operator = Operator::cli(args.database.connect().await?);
+            let (org, user) = operator.user_by_email(email.as_str()).await.map_err(service_error)?;
+            let password = accounts::reset_password(&org, user.id).await.map_err(service_error)?;
+            if args.output.json {
+                println!("{}", serde_json::json!({ "id": user.id, "password": password }));
+            } else {
+                println!(
+                    "new one-time password for {} ({}): {}\n(valid 7 days, changed at the next sign-in; not shown again; their sessions have ended)",
+                    user.email, user.id, password
                 );
             }
         }
