@@ -31,7 +31,7 @@ use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::app::access;
+use crate::app::access::{self, Caller};
 use crate::app::profiles;
 use crate::app::registration::{
     self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
@@ -372,12 +372,22 @@ impl Drop for Spooled {
     }
 }
 
-async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadForm, PortalError> {
+/// Reads the form. Its first field must be a matching `csrf_token` (the form puts it first, and
+/// browsers send fields in order): anything else is refused before the file is read
+/// (docs/portal.md#design, CSRF).
+async fn read_upload(
+    mut multipart: Multipart,
+    caller: &Caller,
+    limit: usize,
+) -> Result<UploadForm, PortalError> {
     let bad = |error: axum::extract::multipart::MultipartError| PortalError::BadForm(error.body_text());
     let mut form = UploadForm::default();
     let mut drained = 0usize;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if form.csrf_token.is_none() && name != "csrf_token" {
+            return Err(PortalError::CsrfRejected);
+        }
         if name == "file" {
             form.file_name = field.file_name().map(str::to_owned).filter(|name| !name.is_empty());
             let (mut spooled, mut out) = Spooled::create().await?;
@@ -408,7 +418,12 @@ async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadFor
         }
         let text = String::from_utf8_lossy(&text).into_owned();
         match name.as_str() {
-            "csrf_token" => form.csrf_token = Some(text),
+            "csrf_token" if form.csrf_token.is_none() => {
+                if !access::csrf_matches(caller, Some(&text)) {
+                    return Err(PortalError::CsrfRejected);
+                }
+                form.csrf_token = Some(text);
+            }
             "group_tag" => form.choice.group_tag = text,
             "allow_unknown_tags" => form.choice.allow_unknown_tags = text == "true",
             _ => {}
@@ -426,10 +441,7 @@ pub async fn upload(
     // Reach first (like the API): a partner without consent is refused before the body is read.
     let (customer, profiles, submission) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
-    let form = read_upload(multipart, max_bytes).await?;
-    if !access::csrf_matches(portal.caller(), form.csrf_token.as_deref()) {
-        return Err(PortalError::CsrfRejected);
-    }
+    let form = read_upload(multipart, portal.caller(), max_bytes).await?;
     let choice = form.choice.clone();
     let page = |status: StatusCode, outcome: Outcome<'_>| {
         (status, form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
