@@ -461,3 +461,41 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
         drop(sender);
     }
 }
+
+/// The results download of a batch larger than one page (1,000 rows) is streamed page by page
+/// and still has every row once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_results_download_of_a_large_batch_has_every_row_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Large Batch Owner").await;
+    let key = app.create_key(org.id, Role::Registrar).await;
+    let devices: Vec<_> = ztd_domain::synth::generate(9191, 2_300).collect();
+    let query = format!("?group_tag={}", ztd_domain::profile::STANDARD_TAG);
+    let (status, accepted) = batches_support::post_csv_batch(
+        &app,
+        &key,
+        org.id,
+        &query,
+        batches_support::partner_center_csv(&devices),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    let batch_id = accepted["id"].as_str().unwrap();
+    batches_support::wait_finished(&app, &key, batch_id).await;
+
+    let session = ready_session(&app, &org).await;
+    let download = client()
+        .get(app.url(&format!("/batches/{batch_id}/results.csv")))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    let results = download.text().await.unwrap();
+    let lines: Vec<&str> = results.lines().collect();
+    assert!(lines[0].starts_with("row,status,"), "{}", lines[0]);
+    let rows: Vec<usize> =
+        lines[1..].iter().map(|line| line.split(',').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(rows, (2..=2_301).collect::<Vec<_>>(), "every CSV line once, in order");
+    assert!(lines[1..].iter().all(|line| line.contains(",registered,")));
+}

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
 use futures::StreamExt;
 use maud::{html, Markup};
 use tokio::io::AsyncWriteExt;
@@ -42,8 +43,8 @@ use crate::state::AppState;
 
 /// Rows of results shown on the batch page; the CSV download has all of them.
 const ROWS_ON_PAGE: u32 = 1_000;
-/// Rows per request while building the results CSV.
-const ROWS_PER_EXPORT_PAGE: u32 = 10_000;
+/// Rows per page of the streamed results CSV.
+const ROWS_PER_EXPORT_PAGE: u32 = 1_000;
 /// Seconds between reloads of a running batch's page.
 const REFRESH_SECS: u32 = 2;
 /// Past the upload limit the rest of the body is still read (and dropped) up to this much, so
@@ -639,11 +640,19 @@ fn csv_field(out: &mut String, value: &str) {
     }
 }
 
+const RESULTS_HEADER: &str =
+    "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n";
+
 /// The results of every row as CSV, one line per row.
-pub fn results_csv(rows: &[RowOutcome]) -> String {
-    let mut out = String::from(
-        "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n",
-    );
+#[cfg(test)]
+fn results_csv(rows: &[RowOutcome]) -> String {
+    let mut out = String::from(RESULTS_HEADER);
+    results_lines(&mut out, rows);
+    out
+}
+
+/// One CSV line per row.
+fn results_lines(out: &mut String, rows: &[RowOutcome]) {
     for row in rows {
         let error = row.error.as_ref();
         let device_id = row.device_id.map(|id| id.to_string()).unwrap_or_default();
@@ -663,25 +672,38 @@ pub fn results_csv(rows: &[RowOutcome]) -> String {
             if index > 0 {
                 out.push(',');
             }
-            csv_field(&mut out, field);
+            csv_field(out, field);
         }
         out.push_str("\r\n");
     }
-    out
 }
 
 pub async fn download_results(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
-    let mut rows = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = load_batch(&portal, id, cursor, ROWS_PER_EXPORT_PAGE).await?;
-        rows.extend(page.rows);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
+    // The first page before answering, so a missing batch is a page; the rest streamed one page
+    // at a time (a batch may have a million rows), each read through the access layer again.
+    let first = load_batch(&portal, id, None, ROWS_PER_EXPORT_PAGE).await?;
+    let mut head = String::from(RESULTS_HEADER);
+    results_lines(&mut head, &first.rows);
+    let access = portal.access().clone();
+    let rest = futures::stream::unfold(first.next_cursor, move |cursor| {
+        let access = access.clone();
+        async move {
+            let page = RowsPage { cursor: Some(cursor?), limit: Some(ROWS_PER_EXPORT_PAGE) };
+            match registration::show_batch(&access, id, page).await {
+                Ok(page) => {
+                    let mut chunk = String::new();
+                    results_lines(&mut chunk, &page.rows);
+                    Some((Ok(Bytes::from(chunk)), page.next_cursor))
+                }
+                Err(error) => {
+                    tracing::error!(batch = %id, %error, "batch results download failed mid-stream");
+                    Some((Err(std::io::Error::other("batch results download failed")), None))
+                }
+            }
         }
-    }
-    let mut response = results_csv(&rows).into_response();
+    });
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) }).chain(rest);
+    let mut response = axum::body::Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}-results.csv\"")) {
