@@ -105,12 +105,17 @@ impl Config {
         crate::pipeline::IntakeLimits {
             max_bytes: self.max_json_batch_bytes.min(self.max_upload_bytes),
             max_rows: self.max_json_batch_rows.min(self.max_rows),
+            abandoned_after: self.request_timeout,
         }
     }
 
     /// The caps of a CSV device batch.
     pub fn csv_batch_limits(&self) -> crate::pipeline::IntakeLimits {
-        crate::pipeline::IntakeLimits { max_bytes: self.max_upload_bytes, max_rows: self.max_rows }
+        crate::pipeline::IntakeLimits {
+            max_bytes: self.max_upload_bytes,
+            max_rows: self.max_rows,
+            abandoned_after: self.request_timeout,
+        }
     }
 
     /// The public URL without a trailing slash, ready to append a path to.

@@ -250,6 +250,9 @@ pub fn new_device(
 pub struct IntakeLimits {
     pub max_bytes: usize,
     pub max_rows: usize,
+    /// A streamed upload whose last rows are older than this was abandoned (its process died):
+    /// the request timeout, which no live upload outlasts (docs/domain.md#batch-lifecycle).
+    pub abandoned_after: std::time::Duration,
 }
 
 /// Why an upload is refused as a whole (nothing is written).

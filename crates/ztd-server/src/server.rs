@@ -68,7 +68,11 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let workers = (state.config.workers > 0).then(|| {
-        let settings = WorkerSettings { workers: state.config.workers, ..WorkerSettings::default() };
+        let settings = WorkerSettings {
+            workers: state.config.workers,
+            abandoned_upload_after: state.config.request_timeout,
+            ..WorkerSettings::default()
+        };
         WorkerPool::start(state.db.clone(), settings, state.batch_wakeup.clone(), shutdown.child_token())
     });
     let limits = Limits {

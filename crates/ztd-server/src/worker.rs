@@ -45,6 +45,10 @@ pub struct WorkerSettings {
     /// random keys touch all over, are written once per few thousand devices rather than per
     /// thousand (5,000 rows of 4 KB hashes: about 20 MB a transaction).
     pub chunk_rows: u32,
+    /// A streamed upload still receiving whose last rows are older than this was abandoned
+    /// (its process died) and is discarded, at start and then every minute
+    /// (docs/domain.md#batch-lifecycle). The request timeout: no live upload outlasts it.
+    pub abandoned_upload_after: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -54,6 +58,7 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_millis(500),
             lease: Duration::from_secs(10),
             chunk_rows: 5_000,
+            abandoned_upload_after: Duration::from_secs(600),
         }
     }
 }
@@ -103,6 +108,7 @@ impl WorkerPool {
             tasks.spawn(worker.run());
         }
         tasks.spawn(purge_expired_sessions(Arc::clone(&db), shutdown.clone()));
+        tasks.spawn(sweep_abandoned_uploads(db, settings.abandoned_upload_after, shutdown.clone()));
         Self { tasks, shutdown }
     }
 
@@ -130,6 +136,28 @@ async fn purge_expired_sessions(db: Arc<dyn Database>, shutdown: CancellationTok
         }
         tokio::select! {
             () = tokio::time::sleep(SESSION_PURGE_INTERVAL) => {}
+            () = shutdown.cancelled() => {}
+        }
+    }
+}
+
+/// The cutoff of an abandoned upload: its last rows arrived before this instant.
+pub fn abandoned_before(after: Duration) -> chrono::DateTime<Utc> {
+    Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::minutes(10))
+}
+
+/// Discards abandoned uploads now and then every minute (or every cutoff, if shorter) until
+/// shutdown. Any process sharing the database may do it: each discard re-checks under a lock.
+async fn sweep_abandoned_uploads(db: Arc<dyn Database>, after: Duration, shutdown: CancellationToken) {
+    let every = after.clamp(Duration::from_secs(1), Duration::from_secs(60));
+    while !shutdown.is_cancelled() {
+        match db.discard_stale_uploads(abandoned_before(after)).await {
+            Ok(ids) if !ids.is_empty() => tracing::warn!(batches = ?ids, "discarded abandoned uploads"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not discard abandoned uploads"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
             () = shutdown.cancelled() => {}
         }
     }

@@ -21,6 +21,7 @@ ztd_server::both_backends!(
     racing_org_creations_with_one_admin_email_create_one_org,
     racing_operator_bootstraps_make_one_operator,
     hostile_request_ids_are_replaced_not_echoed_nor_stored,
+    a_link_naming_a_stranger_writes_nothing_into_its_audit,
 );
 
 const REQUEST_ID: &str = "x-request-id";
@@ -347,4 +348,34 @@ async fn hostile_request_ids_are_replaced_not_echoed_nor_stored(app: TestApp) {
         assert_eq!(activations.len(), 1, "{activations:?}");
         assert_eq!(activations[0]["request_id"], echoed.as_str(), "{}", activations[0]);
     }
+}
+
+// Issue 10 -------------------------------------------------------------------------------------
+
+/// A partner creating a link that names a customer it does not work for: the event is on the
+/// partner's own tenant, never in that customer's trail (docs/domain.md#audit). With an active
+/// relationship, the customer does see the link made for it.
+async fn a_link_naming_a_stranger_writes_nothing_into_its_audit(app: TestApp) {
+    let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let stranger = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let created =
+        app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": stranger.id() })).await;
+    assert_eq!(created.status(), 201);
+    let link: Value = created.json().await.expect("json");
+    let link_id = link["id"].as_str().expect("link id").to_owned();
+    let theirs = audit(&app, &stranger.key).await;
+    assert!(events(&theirs, "invitation.create", &link_id).is_empty(), "stranger sees the link: {theirs:?}");
+    let own = audit(&app, &partner.key).await;
+    let event = events(&own, "invitation.create", &link_id);
+    assert_eq!(event.len(), 1, "{own:?}");
+    assert_eq!(event[0]["tenant_org_id"], partner.id().to_string(), "{:?}", event[0]);
+
+    let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    app.connect(&partner, &customer).await;
+    let created =
+        app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": customer.id() })).await;
+    assert_eq!(created.status(), 201);
+    let link: Value = created.json().await.expect("json");
+    let link_id = link["id"].as_str().expect("link id");
+    assert_eq!(events(&audit(&app, &customer.key).await, "invitation.create", link_id).len(), 1);
 }

@@ -26,6 +26,7 @@ ztd_server::both_backends!(
     upload_limits_name_the_limit,
     large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing,
     a_broken_off_upload_leaves_nothing,
+    a_retry_while_the_first_upload_is_still_sending_is_409,
 );
 
 async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
@@ -590,6 +591,51 @@ async fn a_broken_off_upload_leaves_nothing(app: TestApp) {
     assert!(actions.iter().any(|action| action == "device_batch.discard"), "{actions:?}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(list_all(&app, &customer.key, customer.id(), "").await.is_empty());
+}
+
+/// A retry with the key of an upload another request is still sending never gets that
+/// half-received batch: 409 `upload_in_progress`; once it is sealed, the retry gets it
+/// (docs/domain.md#batch-lifecycle).
+async fn a_retry_while_the_first_upload_is_still_sending_is_409(app: TestApp) {
+    use futures::SinkExt;
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let csv = partner_center_csv(&devices(120, 1_200));
+    let path = format!("{}?group_tag={STANDARD_TAG}", batches_path(customer.id()));
+    let post = |body: reqwest::Body| {
+        app.request(reqwest::Method::POST, &path, Some(&customer.key))
+            .header("content-type", "text/csv")
+            .header("idempotency-key", "pallet-18")
+            .body(body)
+            .send()
+    };
+    let (mut sender, body) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let first = tokio::spawn(post(reqwest::Body::wrap_stream(body)));
+    sender.send(Ok(csv.clone().into_bytes())).await.expect("the server takes the rows");
+    let mut opened = false;
+    for _ in 0..200 {
+        let audit: Value =
+            app.get("/api/v1/audit?limit=100", &customer.key).await.json().await.expect("audit JSON");
+        if audit_actions(&audit).contains(&"device_batch.create") {
+            opened = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(opened, "the first upload's batch was never opened");
+
+    let retry = post(reqwest::Body::from(partner_center_csv(&devices(120, 2)))).await.expect("POST");
+    assert_eq!(retry.status(), 409);
+    let error = error_body(retry).await;
+    assert_eq!(error["code"], "upload_in_progress", "{error}");
+    assert!(error["hint"].as_str().expect("a hint").contains("retry"), "{error}");
+
+    drop(sender);
+    let first = first.await.expect("join").expect("the first upload is answered");
+    assert_eq!(first.status(), 202);
+    let accepted: Value = first.json().await.expect("JSON");
+    let replay = post(reqwest::Body::from(csv)).await.expect("POST");
+    assert_eq!(replay.status(), 202);
+    assert_eq!(replay.json::<Value>().await.expect("JSON")["id"], accepted["id"]);
 }
 
 #[test]

@@ -615,3 +615,89 @@ async fn one_address_spraying_many_emails_is_slowed_down() {
     let retry_after: u64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
 }
+
+/// The upload form's CSRF token is checked before the file is read (docs/portal.md#design): a
+/// wrong token, or a file sent before the token, gets 403 while the client is still sending,
+/// the rest of the file never read (the body here never ends).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_upload_is_refused_before_its_file_is_read() {
+    use futures::SinkExt;
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Forged Upload Target").await;
+    let session = ready_session(&app, &org).await;
+    let form = client()
+        .get(app.url(&format!("/customers/{}/add-devices", org.id)))
+        .header(COOKIE, &session)
+        .send()
+        .await;
+    let token = csrf_field(&form.unwrap().text().await.unwrap());
+    let boundary = "ztd-forged-boundary-1c2d";
+    let wrong = format!("{}x", &token[..token.len() - 1]);
+    let token_part = |value: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{value}\r\n")
+    };
+    let file_head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\nDevice Serial Number,Windows Product ID,Hardware Hash\r\n"
+    );
+    for (case, head) in
+        [("wrong token", token_part(&wrong) + &file_head), ("file before the token", file_head.clone())]
+    {
+        let (mut sender, body) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+        let request = client()
+            .post(app.url(&format!("/customers/{}/add-devices", org.id)))
+            .header(COOKIE, &session)
+            .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(reqwest::Body::wrap_stream(body));
+        let answer = tokio::spawn(request.send());
+        sender.send(Ok(head.into_bytes())).await.unwrap();
+        // A megabyte of file, then the body stays open: only an early refusal can answer.
+        for _ in 0..16 {
+            let _ = sender.send(Ok(vec![b'A'; 64 * 1024])).await;
+        }
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(10), answer)
+            .await
+            .unwrap_or_else(|_| panic!("{case}: no answer while the file was still being sent"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(answered.status(), StatusCode::FORBIDDEN, "{case}");
+        drop(sender);
+    }
+}
+
+/// The results download of a batch larger than one page (1,000 rows) is streamed page by page
+/// and still has every row once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_results_download_of_a_large_batch_has_every_row_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Large Batch Owner").await;
+    let key = app.create_key(org.id, Role::Registrar).await;
+    let devices: Vec<_> = ztd_domain::synth::generate(9191, 2_300).collect();
+    let query = format!("?group_tag={}", ztd_domain::profile::STANDARD_TAG);
+    let (status, accepted) = batches_support::post_csv_batch(
+        &app,
+        &key,
+        org.id,
+        &query,
+        batches_support::partner_center_csv(&devices),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    let batch_id = accepted["id"].as_str().unwrap();
+    batches_support::wait_finished(&app, &key, batch_id).await;
+
+    let session = ready_session(&app, &org).await;
+    let download = client()
+        .get(app.url(&format!("/batches/{batch_id}/results.csv")))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    let results = download.text().await.unwrap();
+    let lines: Vec<&str> = results.lines().collect();
+    assert!(lines[0].starts_with("row,status,"), "{}", lines[0]);
+    let rows: Vec<usize> =
+        lines[1..].iter().map(|line| line.split(',').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(rows, (2..=2_301).collect::<Vec<_>>(), "every CSV line once, in order");
+    assert!(lines[1..].iter().all(|line| line.contains(",registered,")));
+}

@@ -168,6 +168,10 @@ pub enum Conflict {
     /// The batch no longer receives items (it was sealed and queued).
     #[error("the batch is sealed and receives no more items")]
     BatchSealed,
+    /// An idempotent retry found its first upload still receiving rows (another request may
+    /// still be sending it; a stale one is discarded by [`BatchStore::discard_stale_uploads`]).
+    #[error("the upload with this idempotency key is still being received")]
+    UploadInProgress,
     /// The batch already has an item with this row number.
     #[error("the batch already has an item with this row number")]
     BatchItemRow,
@@ -447,7 +451,8 @@ pub trait BatchStore: Send + Sync {
         audit: &NewAuditEvent,
     ) -> Result<(Batch, bool)>;
     /// Streamed intake, for uploads too large to hold in memory: stores the batch like
-    /// `create_batch` (same idempotency rule, same audit) but with no items and not claimable
+    /// `create_batch` (same idempotency rule, same audit; a key whose batch is still receiving is
+    /// `Conflict(UploadInProgress)`) but with no items and not claimable
     /// by any worker until [`BatchStore::seal_batch`]. Same consent check (`ConsentRevoked`).
     async fn open_batch(&self, batch: &Batch, audit: &NewAuditEvent) -> Result<(Batch, bool)>;
     /// Adds items to an open batch, in one transaction per call. `Conflict(BatchSealed)`
@@ -461,6 +466,10 @@ pub trait BatchStore: Send + Sync {
     /// Removes an open batch whose upload broke off, items and all (`Conflict(BatchSealed)`
     /// once sealed: a queued batch is the client's and is never discarded).
     async fn discard_open_batch(&self, batch_id: Uuid, audit: &NewAuditEvent) -> Result<()>;
+    /// Discards every batch still receiving whose last rows arrived before `stale_before` (its
+    /// upload was abandoned: the process serving it died), items and all, each with a
+    /// `device_batch.discard` event on the customer's tenant. Returns the discarded ids.
+    async fn discard_stale_uploads(&self, stale_before: DateTime<Utc>) -> Result<Vec<Uuid>>;
     /// A batch `owner` reaches: a customer's batches on its tenant (whoever submitted them), a
     /// partner's own submissions while its relationship with the customer is active.
     /// `NotFound` otherwise.

@@ -50,6 +50,7 @@ conformance!(
     audit_written_with_mutation_and_paged,
     device_paging_and_filters,
     streamed_intake_is_claimable_only_once_sealed,
+    abandoned_uploads_are_discarded_after_the_cutoff,
     two_workers_on_one_batch_process_each_row_once,
     revoke_between_chunks_fails_the_rest_of_a_partner_batch,
     revoke_before_any_chunk_fails_every_row,
@@ -923,11 +924,12 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
         db.open_batch(&batch, &audit(None, Some(customer.id), "batch.create")).await.unwrap();
     assert!(is_new);
     assert_eq!(opened.id, batch.id);
+    // A retry never gets a batch still receiving as its answer (docs/domain.md#batch-lifecycle).
     let retry = batch_for(customer.id, customer.id, 0, Some("upload-1"));
-    assert_eq!(
-        db.open_batch(&retry, &audit(None, None, "batch.create")).await.unwrap(),
-        (opened.clone(), false)
-    );
+    assert!(matches!(
+        db.open_batch(&retry, &audit(None, None, "batch.create")).await,
+        Err(StorageError::Conflict(Conflict::UploadInProgress))
+    ));
 
     let items = pending_items(&batch, 5);
     db.append_batch_items(batch.id, &items[..3]).await.unwrap();
@@ -942,6 +944,10 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
     db.append_batch_items(batch.id, &items[3..]).await.unwrap();
     let sealed = db.seal_batch(batch.id).await.unwrap();
     assert_eq!((sealed.total, sealed.status), (5, BatchStatus::Queued));
+    assert_eq!(
+        db.open_batch(&retry, &audit(None, None, "batch.create")).await.unwrap(),
+        (sealed.clone(), false)
+    );
     assert_eq!(db.seal_batch(batch.id).await.unwrap().total, 5, "sealing twice is harmless");
     assert!(matches!(
         db.append_batch_items(batch.id, &items[..1]).await,
@@ -976,6 +982,45 @@ async fn streamed_intake_is_claimable_only_once_sealed(db: Arc<dyn Database>) {
     assert!(matches!(db.append_batch_items(broken.id, &[]).await, Err(StorageError::NotFound)));
     let discards = db.list_audit(&AuditFilter { org_id: customer.id }, None, 10).await.unwrap();
     assert_eq!(discards[0].action, "batch.discard");
+}
+
+/// An upload whose process died stays receiving; once its last rows are older than the cutoff
+/// it is discarded with its rows and a closing event, and its idempotency key is free again.
+/// A fresh one, and sealed batches, are kept (docs/domain.md#batch-lifecycle).
+async fn abandoned_uploads_are_discarded_after_the_cutoff(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Fabrikam").await;
+    let abandoned = batch_for(customer.id, customer.id, 0, Some("crashed"));
+    db.open_batch(&abandoned, &audit(None, Some(customer.id), "batch.create")).await.unwrap();
+    db.append_batch_items(abandoned.id, &pending_items(&abandoned, 3)).await.unwrap();
+    let sealed = batch_for(customer.id, customer.id, 0, None);
+    db.open_batch(&sealed, &audit(None, None, "batch.create")).await.unwrap();
+    db.append_batch_items(sealed.id, &pending_items(&sealed, 2)).await.unwrap();
+    db.seal_batch(sealed.id).await.unwrap();
+    let cutoff = now() + Duration::milliseconds(1);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let fresh = batch_for(customer.id, customer.id, 0, Some("sending"));
+    db.open_batch(&fresh, &audit(None, None, "batch.create")).await.unwrap();
+
+    assert_eq!(db.discard_stale_uploads(cutoff).await.unwrap(), vec![abandoned.id]);
+    assert!(db.discard_stale_uploads(cutoff).await.unwrap().is_empty(), "once");
+    let owner = Owner::Customer(customer.id);
+    assert!(matches!(db.get_batch(&owner, abandoned.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.append_batch_items(abandoned.id, &[]).await, Err(StorageError::NotFound)));
+    assert_eq!(db.get_batch(&owner, sealed.id).await.unwrap().total, 2);
+    db.append_batch_items(fresh.id, &pending_items(&fresh, 1)).await.unwrap();
+    let trail = db.list_audit(&AuditFilter { org_id: customer.id }, None, 10).await.unwrap();
+    let closing = trail.iter().find(|e| e.target_id.as_deref() == Some(&abandoned.id.to_string())).unwrap();
+    assert_eq!((closing.action.as_str(), closing.tenant_org_id), ("device_batch.discard", Some(customer.id)));
+    assert!(closing.details["reason"].as_str().unwrap().contains("abandoned"), "{:?}", closing.details);
+
+    // The key is free: the retry is a new upload; the fresh upload's key still answers 409.
+    let retry = batch_for(customer.id, customer.id, 0, Some("crashed"));
+    assert!(db.open_batch(&retry, &audit(None, None, "batch.create")).await.unwrap().1);
+    let again = batch_for(customer.id, customer.id, 0, Some("sending"));
+    assert!(matches!(
+        db.open_batch(&again, &audit(None, None, "batch.create")).await,
+        Err(StorageError::Conflict(Conflict::UploadInProgress))
+    ));
 }
 
 /// A worker that lost its lease may still be mid-chunk when another takes the batch over:

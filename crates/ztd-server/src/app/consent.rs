@@ -82,11 +82,21 @@ pub async fn create_invitation(access: &Access, new: NewInvitation) -> Result<Cr
         withdrawn_at: None,
         accepted_count: 0,
     };
+    // The event lands in the named customer's audit only if the partner already works for it
+    // (docs/domain.md#audit): naming a customer id grants no write into a stranger's trail.
+    let tenant = match invitation.customer_id {
+        Some(customer)
+            if org.ctx().db().find_active_relationship(org.org_id(), customer).await?.is_some() =>
+        {
+            customer
+        }
+        _ => org.org_id(),
+    };
     let audit = org.ctx().event(
         "invitation.create",
         "invitation",
         invitation.id,
-        invitation.customer_id,
+        Some(tenant),
         serde_json::json!({ "kind": kind, "reusable": invitation.reusable, "expires_at": invitation.expires_at }),
     );
     org.ctx().db().create_invitation(&invitation, &audit).await?;

@@ -209,6 +209,11 @@ impl From<StorageError> for Error {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::ConsentRevoked => Self::ConsentRevoked,
+            StorageError::Conflict(ztd_storage::Conflict::UploadInProgress) => Self::conflict(
+                "upload_in_progress",
+                "the upload with this Idempotency-Key is still being received by another request",
+            )
+            .with_hint("retry with the same key later: once that upload ends or is abandoned, the retry goes through"),
             StorageError::Conflict(rule) => {
                 Self::conflict("conflict", format!("the request conflicts with a rule: {rule}"))
             }

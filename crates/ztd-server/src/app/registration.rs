@@ -23,8 +23,8 @@ use ztd_domain::codes::RowError;
 use ztd_domain::csv::{Column, CsvWriter, Diagnostic, Format, Layout, WriteError};
 use ztd_domain::device::{check_field, DeviceField, DeviceInput};
 use ztd_storage::{
-    Batch, BatchItem, BatchStatus, Database, Device, DeviceFilter, DeviceState, ItemStatus, NewAuditEvent,
-    Profile, StorageError,
+    Batch, BatchItem, BatchStatus, Conflict, Database, Device, DeviceFilter, DeviceState, ItemStatus,
+    NewAuditEvent, Profile, StorageError,
 };
 
 use super::access::{Access, CustomerScope, Need};
@@ -273,7 +273,7 @@ async fn stream_csv_batch(
         let open = match &mut opened {
             Some(open) => open,
             None => {
-                let (stored, created) = db.open_batch(&batch, &created_audit(scope, &batch, "csv")).await?;
+                let (stored, created) = open_csv_batch(scope, &batch, limits).await?;
                 if !created {
                     // An idempotent retry: the first batch is the answer, the body is not needed.
                     rows.abandon();
@@ -306,6 +306,25 @@ async fn stream_csv_batch(
     }
     let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
     Ok(CsvIntake::Stored { batch: open.seal(scope).await?, created: true })
+}
+
+/// Opens the batch of a CSV upload. A retry whose first upload is still receiving never gets
+/// that batch as its answer (docs/domain.md#batch-lifecycle): abandoned (no rows for
+/// `limits.abandoned_after`), it is discarded and this upload goes ahead as a new one; still
+/// fresh, another request may be sending it: 409 `upload_in_progress`.
+async fn open_csv_batch(
+    scope: &CustomerScope,
+    batch: &Batch,
+    limits: IntakeLimits,
+) -> Result<(Batch, bool), Error> {
+    let db = scope.ctx().db();
+    let audit = created_audit(scope, batch, "csv");
+    match db.open_batch(batch, &audit).await {
+        Err(StorageError::Conflict(Conflict::UploadInProgress)) => {}
+        other => return Ok(other?),
+    }
+    db.discard_stale_uploads(crate::worker::abandoned_before(limits.abandoned_after)).await?;
+    Ok(db.open_batch(batch, &audit).await?)
 }
 
 /// A batch still receiving its rows. Unless sealed, it is discarded: explicitly when the

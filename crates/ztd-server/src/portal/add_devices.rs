@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
 use futures::StreamExt;
 use maud::{html, Markup};
 use tokio::io::AsyncWriteExt;
@@ -31,7 +32,7 @@ use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
 use super::session::Portal;
 use super::view::{self, Section};
-use crate::app::access;
+use crate::app::access::{self, Caller};
 use crate::app::profiles;
 use crate::app::registration::{
     self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
@@ -42,8 +43,8 @@ use crate::state::AppState;
 
 /// Rows of results shown on the batch page; the CSV download has all of them.
 const ROWS_ON_PAGE: u32 = 1_000;
-/// Rows per request while building the results CSV.
-const ROWS_PER_EXPORT_PAGE: u32 = 10_000;
+/// Rows per page of the streamed results CSV.
+const ROWS_PER_EXPORT_PAGE: u32 = 1_000;
 /// Seconds between reloads of a running batch's page.
 const REFRESH_SECS: u32 = 2;
 /// Past the upload limit the rest of the body is still read (and dropped) up to this much, so
@@ -372,12 +373,22 @@ impl Drop for Spooled {
     }
 }
 
-async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadForm, PortalError> {
+/// Reads the form. Its first field must be a matching `csrf_token` (the form puts it first, and
+/// browsers send fields in order): anything else is refused before the file is read
+/// (docs/portal.md#design, CSRF).
+async fn read_upload(
+    mut multipart: Multipart,
+    caller: &Caller,
+    limit: usize,
+) -> Result<UploadForm, PortalError> {
     let bad = |error: axum::extract::multipart::MultipartError| PortalError::BadForm(error.body_text());
     let mut form = UploadForm::default();
     let mut drained = 0usize;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if form.csrf_token.is_none() && name != "csrf_token" {
+            return Err(PortalError::CsrfRejected);
+        }
         if name == "file" {
             form.file_name = field.file_name().map(str::to_owned).filter(|name| !name.is_empty());
             let (mut spooled, mut out) = Spooled::create().await?;
@@ -408,7 +419,12 @@ async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<UploadFor
         }
         let text = String::from_utf8_lossy(&text).into_owned();
         match name.as_str() {
-            "csrf_token" => form.csrf_token = Some(text),
+            "csrf_token" if form.csrf_token.is_none() => {
+                if !access::csrf_matches(caller, Some(&text)) {
+                    return Err(PortalError::CsrfRejected);
+                }
+                form.csrf_token = Some(text);
+            }
             "group_tag" => form.choice.group_tag = text,
             "allow_unknown_tags" => form.choice.allow_unknown_tags = text == "true",
             _ => {}
@@ -426,10 +442,7 @@ pub async fn upload(
     // Reach first (like the API): a partner without consent is refused before the body is read.
     let (customer, profiles, submission) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
-    let form = read_upload(multipart, max_bytes).await?;
-    if !access::csrf_matches(portal.caller(), form.csrf_token.as_deref()) {
-        return Err(PortalError::CsrfRejected);
-    }
+    let form = read_upload(multipart, portal.caller(), max_bytes).await?;
     let choice = form.choice.clone();
     let page = |status: StatusCode, outcome: Outcome<'_>| {
         (status, form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
@@ -627,11 +640,19 @@ fn csv_field(out: &mut String, value: &str) {
     }
 }
 
+const RESULTS_HEADER: &str =
+    "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n";
+
 /// The results of every row as CSV, one line per row.
-pub fn results_csv(rows: &[RowOutcome]) -> String {
-    let mut out = String::from(
-        "row,status,serial_number,product_key_id,manufacturer,model,device_id,error_code,error_message,error_hint\r\n",
-    );
+#[cfg(test)]
+fn results_csv(rows: &[RowOutcome]) -> String {
+    let mut out = String::from(RESULTS_HEADER);
+    results_lines(&mut out, rows);
+    out
+}
+
+/// One CSV line per row.
+fn results_lines(out: &mut String, rows: &[RowOutcome]) {
     for row in rows {
         let error = row.error.as_ref();
         let device_id = row.device_id.map(|id| id.to_string()).unwrap_or_default();
@@ -651,25 +672,38 @@ pub fn results_csv(rows: &[RowOutcome]) -> String {
             if index > 0 {
                 out.push(',');
             }
-            csv_field(&mut out, field);
+            csv_field(out, field);
         }
         out.push_str("\r\n");
     }
-    out
 }
 
 pub async fn download_results(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
-    let mut rows = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = load_batch(&portal, id, cursor, ROWS_PER_EXPORT_PAGE).await?;
-        rows.extend(page.rows);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
+    // The first page before answering, so a missing batch is a page; the rest streamed one page
+    // at a time (a batch may have a million rows), each read through the access layer again.
+    let first = load_batch(&portal, id, None, ROWS_PER_EXPORT_PAGE).await?;
+    let mut head = String::from(RESULTS_HEADER);
+    results_lines(&mut head, &first.rows);
+    let access = portal.access().clone();
+    let rest = futures::stream::unfold(first.next_cursor, move |cursor| {
+        let access = access.clone();
+        async move {
+            let page = RowsPage { cursor: Some(cursor?), limit: Some(ROWS_PER_EXPORT_PAGE) };
+            match registration::show_batch(&access, id, page).await {
+                Ok(page) => {
+                    let mut chunk = String::new();
+                    results_lines(&mut chunk, &page.rows);
+                    Some((Ok(Bytes::from(chunk)), page.next_cursor))
+                }
+                Err(error) => {
+                    tracing::error!(batch = %id, %error, "batch results download failed mid-stream");
+                    Some((Err(std::io::Error::other("batch results download failed")), None))
+                }
+            }
         }
-    }
-    let mut response = results_csv(&rows).into_response();
+    });
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) }).chain(rest);
+    let mut response = axum::body::Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}-results.csv\"")) {

@@ -51,10 +51,52 @@ impl BatchStore for Store {
                 return Err(StorageError::ConsentRevoked);
             }
             insert_batch_items(&mut tx, batch_id, items).await?;
+            sqlx::query("UPDATE batches SET received_at = $2 WHERE id = $1")
+                .bind(batch_id)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
             Ok(())
         }
         .await;
         settle(tx, result).await
+    }
+
+    async fn discard_stale_uploads(&self, stale_before: DateTime<Utc>) -> Result<Vec<Uuid>> {
+        let stale = sqlx::query_as::<_, Batch>(&format!(
+            "SELECT {BATCH_COLUMNS} FROM batches WHERE receiving = $1 AND COALESCE(received_at, created_at) < $2"
+        ))
+        .bind(true)
+        .bind(stale_before)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut discarded = Vec::new();
+        for batch in stale {
+            // Re-checked under the row lock: a late append or a seal since keeps the batch.
+            let mut tx = self.begin_write().await?;
+            let result: Result<bool> = async {
+                let still = sqlx::query_scalar::<_, Uuid>(&format!(
+                    "SELECT id FROM batches WHERE id = $1 AND receiving = $2 AND COALESCE(received_at, created_at) < $3{}",
+                    Store::FOR_UPDATE
+                ))
+                .bind(batch.id)
+                .bind(true)
+                .bind(stale_before)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if still.is_none() {
+                    return Ok(false);
+                }
+                delete_batch(&mut tx, batch.id).await?;
+                insert_audit(&mut tx, &stale_discard_audit(&batch)).await?;
+                Ok(true)
+            }
+            .await;
+            if settle(tx, result).await? {
+                discarded.push(batch.id);
+            }
+        }
+        Ok(discarded)
     }
 
     async fn seal_batch(&self, batch_id: Uuid) -> Result<Batch> {
@@ -101,13 +143,7 @@ impl BatchStore for Store {
             if !receiving {
                 return Err(StorageError::Conflict(Conflict::BatchSealed));
             }
-            for table in ["batch_item_inputs", "batch_items", "batches"] {
-                let column = if table == "batches" { "id" } else { "batch_id" };
-                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
-                    .bind(batch_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            delete_batch(&mut tx, batch_id).await?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
         }
@@ -305,12 +341,21 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(existing) = existing {
+                    let receiving =
+                        sqlx::query_scalar::<_, bool>("SELECT receiving FROM batches WHERE id = $1")
+                            .bind(existing.id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if receiving {
+                        // Never the answer to a retry: its rows may be incomplete.
+                        return Err(StorageError::Conflict(Conflict::UploadInProgress));
+                    }
                     return Ok((existing, false));
                 }
             }
             sqlx::query(&format!(
-                "INSERT INTO batches ({BATCH_COLUMNS}, receiving) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                "INSERT INTO batches ({BATCH_COLUMNS}, receiving, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
             ))
             .bind(batch.id)
             .bind(batch.customer_id)
@@ -329,6 +374,7 @@ impl Store {
             .bind(batch.started_at)
             .bind(batch.finished_at)
             .bind(items.is_none())
+            .bind(items.is_none().then(Utc::now))
             .execute(&mut *tx)
             .await
             .map_err(map_err(Conflict::BatchIdempotencyKey))?;
@@ -475,5 +521,34 @@ impl Store {
         }
         .await;
         settle(tx, result).await
+    }
+}
+
+/// Removes a batch, items and all.
+async fn delete_batch(tx: &mut Tx, batch_id: Uuid) -> Result<()> {
+    for table in ["batch_item_inputs", "batch_items", "batches"] {
+        let column = if table == "batches" { "id" } else { "batch_id" };
+        sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+            .bind(batch_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The closing event of an abandoned upload, on the customer's tenant, by the batch's actor.
+fn stale_discard_audit(batch: &Batch) -> NewAuditEvent {
+    NewAuditEvent {
+        request_id: None,
+        actor_kind: batch.actor_kind,
+        actor_id: batch.actor_id,
+        actor_org_id: Some(batch.submitted_by_org_id),
+        tenant_org_id: Some(batch.customer_id),
+        action: "device_batch.discard".into(),
+        target_type: "device_batch".into(),
+        target_id: Some(batch.id.to_string()),
+        details: serde_json::json!({
+            "reason": "the upload was abandoned: no rows arrived before the cutoff (docs/domain.md#batch-lifecycle)",
+        }),
     }
 }
