@@ -91,9 +91,16 @@ async fn consent_story(app: TestApp) {
     let audit = expect_json(app.get("/api/v1/audit", &customer.key).await, 200).await;
     let actions: Vec<&str> =
         audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for action in ["invitation.create", "invitation.accept", "relationship.revoke"] {
+    for action in ["invitation.accept", "relationship.revoke"] {
         assert!(actions.contains(&action), "{action} missing from {actions:?}");
     }
+    // The link was made before any relationship: it is in the partner's trail, not the
+    // customer's (a partner cannot write into a stranger's audit; docs/domain.md#audit).
+    assert!(!actions.contains(&"invitation.create"), "{actions:?}");
+    let partner_audit = expect_json(app.get("/api/v1/audit", &partner.key).await, 200).await;
+    let partner_actions: Vec<&str> =
+        partner_audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(partner_actions.contains(&"invitation.create"), "{partner_actions:?}");
     let accept =
         audit["items"].as_array().unwrap().iter().find(|e| e["action"] == "invitation.accept").unwrap();
     assert_eq!(accept["actor_org_id"], customer.id().to_string());
