@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::io::{BufWriter, Read as _, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use ztd_domain::csv::{CsvWriter, Format, Layout, WriteError};
 use ztd_domain::hash::{self, DecodedHash, HashError, RecordValue};
 use ztd_domain::synth;
 
@@ -197,30 +198,20 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_csv(mut out: impl Write, args: &GenerateArgs) -> std::io::Result<()> {
-    let header = match (args.format, &args.group_tag) {
-        (GenerateFormat::PartnerCenter, _) => {
-            "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model"
-        }
-        (GenerateFormat::Intune, None) => "Device Serial Number,Windows Product ID,Hardware Hash",
-        (GenerateFormat::Intune, Some(_)) => {
-            "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag"
-        }
-        (GenerateFormat::Mmd, _) => "Manufacturer,Model,Serial Number,Hardware Hash",
+/// The devices through the domain's own writer: the format's canonical header, CRLF.
+fn write_csv(out: impl Write, args: &GenerateArgs) -> std::io::Result<()> {
+    let layout = match args.format {
+        GenerateFormat::PartnerCenter => Layout::full(Format::PartnerCenter),
+        GenerateFormat::Intune => Layout::intune(args.group_tag.is_some(), false),
+        GenerateFormat::Mmd => Layout::full(Format::Mmd),
     };
-    write!(out, "{header}\r\n")?;
+    let written = |error: WriteError| match error {
+        WriteError::Io(error) => error,
+        other => std::io::Error::other(other),
+    };
+    let mut writer = CsvWriter::new(out, layout)?;
     for device in synth::generate(args.seed, args.count) {
-        let pkid = device.product_key_id.as_deref().unwrap_or("");
-        let (serial, hash, manufacturer, model) =
-            (&device.serial_number, &device.hardware_hash, &device.manufacturer, &device.model);
-        match (args.format, &args.group_tag) {
-            (GenerateFormat::PartnerCenter, _) => {
-                write!(out, "{serial},{pkid},{hash},{manufacturer},{model}\r\n")?
-            }
-            (GenerateFormat::Intune, None) => write!(out, "{serial},{pkid},{hash}\r\n")?,
-            (GenerateFormat::Intune, Some(tag)) => write!(out, "{serial},{pkid},{hash},{tag}\r\n")?,
-            (GenerateFormat::Mmd, _) => write!(out, "{manufacturer},{model},{serial},{hash}\r\n")?,
-        }
+        writer.write_device(&device.to_input(args.group_tag.as_deref())).map_err(written)?;
     }
-    out.flush()
+    writer.finish()?.flush()
 }
