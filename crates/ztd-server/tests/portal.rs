@@ -442,12 +442,7 @@ async fn a_customer_registers_its_own_devices_and_downloads_the_results() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let org = app.create_org(OrgKind::Customer, "Self Registering").await;
     let session = ready_session(&app, &org).await;
-    let form = client()
-        .get(app.url(&format!("/customers/{}/add-devices", org.id)))
-        .header(COOKIE, &session)
-        .send()
-        .await;
-    let token = csrf_field(&form.unwrap().text().await.unwrap());
+    let token = page_csrf(&app, &session, &format!("/customers/{}/add-devices", org.id)).await;
 
     // Three good devices and one whose tag matches no profile, allowed in as unassigned.
     let devices: Vec<_> = ztd_domain::synth::generate(9090, 4).collect();
@@ -625,12 +620,7 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let org = app.create_org(OrgKind::Customer, "Forged Upload Target").await;
     let session = ready_session(&app, &org).await;
-    let form = client()
-        .get(app.url(&format!("/customers/{}/add-devices", org.id)))
-        .header(COOKIE, &session)
-        .send()
-        .await;
-    let token = csrf_field(&form.unwrap().text().await.unwrap());
+    let token = page_csrf(&app, &session, &format!("/customers/{}/add-devices", org.id)).await;
     let boundary = "ztd-forged-boundary-1c2d";
     let wrong = format!("{}x", &token[..token.len() - 1]);
     let token_part = |value: &str| {
@@ -700,4 +690,10 @@ async fn the_results_download_of_a_large_batch_has_every_row_once() {
         lines[1..].iter().map(|line| line.split(',').next().unwrap().parse().unwrap()).collect();
     assert_eq!(rows, (2..=2_301).collect::<Vec<_>>(), "every CSV line once, in order");
     assert!(lines[1..].iter().all(|line| line.contains(",registered,")));
+}
+
+/// The CSRF token of the form on the portal page at `path`, as the signed-in `session` sees it.
+async fn page_csrf(app: &TestApp, session: &str, path: &str) -> String {
+    let page = client().get(app.url(path)).header(COOKIE, session).send().await.expect("page");
+    csrf_field(&page.text().await.expect("page text"))
 }
