@@ -220,6 +220,38 @@ async fn a_disabled_user_cannot_sign_in_and_loses_their_sessions() {
     assert!(listed["disabled_at"].is_string(), "{listed}");
 }
 
+/// An admin cannot disable their own account (409 `cannot_disable_yourself`), so an
+/// organisation cannot lock out its last admin by a slip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_cannot_disable_themselves() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Careful Admins").await;
+    let session = ready_session(&app, &org).await;
+    let users: serde_json::Value = client()
+        .get(app.url("/api/v1/users"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me = users[0]["id"].as_str().expect("the admin's id").to_owned();
+    let token = page_csrf(&app, &session, "/users").await;
+    let refused = client()
+        .post(app.url(&format!("/api/v1/users/{me}/disable")))
+        .header(COOKIE, &session)
+        .header("x-csrf-token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "cannot_disable_yourself", "{body}");
+    let still = client().get(app.url("/api/v1/orgs/me")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(still.status(), StatusCode::OK, "the admin was signed out");
+}
+
 /// A one-time password signs in for 7 days only; after that it gets the wrong password's
 /// answer, whose text says to ask an admin for a new one (docs/operations.md#sessions).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

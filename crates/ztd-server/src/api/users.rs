@@ -89,6 +89,7 @@ pub async fn list_users(access: Access) -> Result<Json<Vec<UserView>>, ApiError>
         (status = 204, description = "disabled"),
         super::CommonErrors,
         (status = 404, description = "no such user in the caller's organisation, or already disabled", body = ErrorEnvelope),
+        (status = 409, description = "`cannot_disable_yourself`: the caller is that user", body = ErrorEnvelope),
     ))]
 pub async fn disable_user(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
     let org = access.user_scope(id).await?;

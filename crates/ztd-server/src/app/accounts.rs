@@ -212,6 +212,11 @@ pub async fn create_user(org: &OrgScope, email: &Email, role: Role) -> Result<Cr
 /// end, in one transaction, audited `user.disable`. A user already disabled is a missing one.
 pub async fn disable_user(org: &OrgScope, user_id: Uuid) -> Result<(), Error> {
     let ctx = org.ctx();
+    // An organisation could otherwise lock out its last admin by a slip of the finger.
+    if ctx.actor().kind == ActorKind::User && ctx.actor().id == Some(user_id) {
+        return Err(Error::conflict("cannot_disable_yourself", "you cannot disable your own account")
+            .with_hint("ask another admin of your organisation"));
+    }
     let audit = ctx.event("user.disable", "user", user_id, Some(org.org_id()), serde_json::json!({}));
     ctx.db()
         .disable_user(org.org_id(), user_id, Utc::now(), &audit)
