@@ -684,6 +684,20 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
         assert_eq!(answered.status(), StatusCode::FORBIDDEN, "{case}");
         drop(sender);
     }
+    // Audited like any refused CSRF token (once a minute per address, so once here).
+    let trail: serde_json::Value = client()
+        .get(app.url("/api/v1/audit"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let refusals: Vec<&serde_json::Value> =
+        trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == "csrf.rejected").collect();
+    assert_eq!(refusals.len(), 1, "{trail}");
+    assert!(refusals[0]["details"]["path"].as_str().unwrap().ends_with("/add-devices"), "{}", refusals[0]);
 }
 
 /// The results download of a batch larger than one page (1,000 rows) is streamed page by page

@@ -30,7 +30,7 @@ use ztd_storage::{BatchStatus, ItemStatus, Profile};
 
 use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
-use super::session::Portal;
+use super::session::{CsrfRefusal, Portal};
 use super::view::{self, Section};
 use crate::app::access::{self, Caller};
 use crate::app::profiles;
@@ -437,12 +437,16 @@ pub async fn upload(
     State(state): State<AppState>,
     portal: Portal,
     Path(customer_id): Path<Uuid>,
+    refusal: CsrfRefusal,
     multipart: Multipart,
 ) -> Result<Response, PortalError> {
     // Reach first (like the API): a partner without consent is refused before the body is read.
     let (customer, profiles, submission) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
-    let form = read_upload(multipart, portal.caller(), max_bytes).await?;
+    let form = match read_upload(multipart, portal.caller(), max_bytes).await {
+        Err(PortalError::CsrfRejected) => return Err(refusal.audit(&state, &portal).await),
+        other => other?,
+    };
     let choice = form.choice.clone();
     let page = |status: StatusCode, outcome: Outcome<'_>| {
         (status, form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()

@@ -193,17 +193,51 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 
 /// Audits a refused CSRF token (rate-limited, [`crate::app::refusals`]) and answers the refusal.
 pub async fn csrf_rejected(state: &AppState, parts: &mut Parts, portal: &Portal) -> PortalError {
-    let address =
-        parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
-    let Ok(gate) = crate::app::access::Gate::from_request_parts(parts, state).await;
-    let request_id = crate::request_id::from_headers(&parts.headers);
-    let path = parts.uri.path();
-    let org = Some(portal.org().id);
-    match crate::app::refusals::csrf_rejected(&gate, &state.refusal_audit, address, request_id, path, org)
+    let Ok(refused) = CsrfRefusal::from_request_parts(parts, state).await;
+    refused.audit(state, portal).await
+}
+
+/// What the audit of a refused CSRF token records about the request, taken as an extractor by
+/// handlers that check the token themselves (the upload form).
+pub struct CsrfRefusal {
+    gate: crate::app::access::Gate,
+    address: Option<std::net::IpAddr>,
+    request_id: Option<String>,
+    path: String,
+}
+
+impl FromRequestParts<AppState> for CsrfRefusal {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        let Ok(gate) = crate::app::access::Gate::from_request_parts(parts, state).await;
+        let request_id = crate::request_id::from_headers(&parts.headers);
+        Ok(Self { gate, address, request_id, path: parts.uri.path().to_owned() })
+    }
+}
+
+impl CsrfRefusal {
+    /// Audits the refusal (at most once a minute per address) and answers it.
+    pub async fn audit(self, state: &AppState, portal: &Portal) -> PortalError {
+        let org = Some(portal.org().id);
+        let Self { gate, address, request_id, path } = self;
+        match crate::app::refusals::csrf_rejected(
+            &gate,
+            &state.refusal_audit,
+            address,
+            request_id,
+            &path,
+            org,
+        )
         .await
-    {
-        Ok(()) => PortalError::CsrfRejected,
-        Err(error) => error.into(),
+        {
+            Ok(()) => PortalError::CsrfRejected,
+            Err(error) => error.into(),
+        }
     }
 }
 
