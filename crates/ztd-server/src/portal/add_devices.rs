@@ -444,7 +444,7 @@ pub async fn upload(
     let (customer, profiles, submission) = target(&portal, customer_id).await?;
     let max_bytes = state.config.max_upload_bytes;
     let form = match read_upload(multipart, portal.caller(), max_bytes).await {
-        Err(PortalError::CsrfRejected) => return Err(refusal.audit(&state, &portal).await),
+        Err(PortalError::CsrfRejected) => return Err(refusal.record(&state, &portal).await),
         other => other?,
     };
     let choice = form.choice.clone();

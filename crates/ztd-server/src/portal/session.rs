@@ -194,7 +194,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 /// Audits a refused CSRF token (rate-limited, [`crate::app::refusals`]) and answers the refusal.
 pub async fn csrf_rejected(state: &AppState, parts: &mut Parts, portal: &Portal) -> PortalError {
     let Ok(refused) = CsrfRefusal::from_request_parts(parts, state).await;
-    refused.audit(state, portal).await
+    refused.record(state, portal).await
 }
 
 /// What the audit of a refused CSRF token records about the request, taken as an extractor by
@@ -222,7 +222,7 @@ impl FromRequestParts<AppState> for CsrfRefusal {
 
 impl CsrfRefusal {
     /// Audits the refusal (at most once a minute per address) and answers it.
-    pub async fn audit(self, state: &AppState, portal: &Portal) -> PortalError {
+    pub async fn record(self, state: &AppState, portal: &Portal) -> PortalError {
         let org = Some(portal.org().id);
         let Self { gate, address, request_id, path } = self;
         match crate::app::refusals::csrf_rejected(
