@@ -227,15 +227,7 @@ async fn an_admin_cannot_disable_themselves() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let org = app.create_org(OrgKind::Customer, "Careful Admins").await;
     let session = ready_session(&app, &org).await;
-    let users: serde_json::Value = client()
-        .get(app.url("/api/v1/users"))
-        .header(COOKIE, &session)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users = session_json(&app, &session, "/api/v1/users").await;
     let me = users[0]["id"].as_str().expect("the admin's id").to_owned();
     let token = page_csrf(&app, &session, "/users").await;
     let refused = client()
@@ -685,15 +677,7 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
         drop(sender);
     }
     // Audited like any refused CSRF token (once a minute per address, so once here).
-    let trail: serde_json::Value = client()
-        .get(app.url("/api/v1/audit"))
-        .header(COOKIE, &session)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let trail = session_json(&app, &session, "/api/v1/audit").await;
     let refusals: Vec<&serde_json::Value> =
         trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == "csrf.rejected").collect();
     assert_eq!(refusals.len(), 1, "{trail}");
@@ -742,4 +726,11 @@ async fn the_results_download_of_a_large_batch_has_every_row_once() {
 async fn page_csrf(app: &TestApp, session: &str, path: &str) -> String {
     let page = client().get(app.url(path)).header(COOKIE, session).send().await.expect("page");
     csrf_field(&page.text().await.expect("page text"))
+}
+
+/// The JSON an API `GET` answers to the signed-in `session` (a cookie, as the portal's pages
+/// call the API).
+async fn session_json(app: &TestApp, session: &str, path: &str) -> serde_json::Value {
+    let response = client().get(app.url(path)).header(COOKIE, session).send().await.expect("GET");
+    response.json().await.expect("a JSON answer")
 }
