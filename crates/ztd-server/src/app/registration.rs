@@ -742,6 +742,21 @@ fn export_stream(
                     Some((Ok(header), next))
                 }
                 Cursor::Page(after) => {
+                    let filter = filter.unwrap_or_default();
+                    let db = scope.ctx().db();
+                    let page = match db
+                        .list_devices(&scope.owner(), customer_id, &filter, after.as_deref(), EXPORT_PAGE)
+                        .await
+                    {
+                        Ok(page) => page,
+                        Err(error) => {
+                            tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
+                            return Some((Err(export_failed()), Cursor::Done));
+                        }
+                    };
+                    // Consent is checked after the page is read, not before: a partner's page
+                    // read just after a revocation comes back empty (storage filters on the active
+                    // relationship), which must break the download, not end it as if complete.
                     match scope.consent_holds().await {
                         Ok(true) => {}
                         Ok(false) => {
@@ -755,23 +770,9 @@ fn export_stream(
                             return Some((Err(export_failed()), Cursor::Done));
                         }
                     }
-                    let filter = filter.unwrap_or_default();
-                    let db = scope.ctx().db();
-                    match db
-                        .list_devices(&scope.owner(), customer_id, &filter, after.as_deref(), EXPORT_PAGE)
-                        .await
-                    {
-                        Ok(page) => {
-                            let next =
-                                page.next_cursor.map_or(Cursor::Done, |cursor| Cursor::Page(Some(cursor)));
-                            match page_rows(layout, &page.items) {
-                                Ok(rows) => Some((Ok(rows), next)),
-                                Err(error) => {
-                                    tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
-                                    Some((Err(export_failed()), Cursor::Done))
-                                }
-                            }
-                        }
+                    let next = page.next_cursor.map_or(Cursor::Done, |cursor| Cursor::Page(Some(cursor)));
+                    match page_rows(layout, &page.items) {
+                        Ok(rows) => Some((Ok(rows), next)),
                         Err(error) => {
                             tracing::error!(%error, customer = %customer_id, "device export failed mid-stream");
                             Some((Err(export_failed()), Cursor::Done))
