@@ -49,6 +49,10 @@ pub struct WorkerSettings {
     /// (its process died) and is discarded, at start and then every minute
     /// (docs/domain.md#batch-lifecycle). The request timeout: no live upload outlasts it.
     pub abandoned_upload_after: Duration,
+    /// How long a worker keeps a batch while a batch of another customer waits for a worker;
+    /// then it gives the batch back and the claim serves the other customer first
+    /// (docs/operations.md#fair-processing).
+    pub slice: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -59,6 +63,7 @@ impl Default for WorkerSettings {
             lease: Duration::from_secs(10),
             chunk_rows: 5_000,
             abandoned_upload_after: Duration::from_secs(600),
+            slice: Duration::from_secs(2),
         }
     }
 }
@@ -97,6 +102,7 @@ impl WorkerPool {
         let mut tasks = JoinSet::new();
         // Unique per process start, so a restarted process never mistakes an old lease for its own.
         let process = uuid::Uuid::new_v4().simple().to_string();
+        let planners = Planners::default();
         for index in 0..settings.workers.max(1) {
             let worker = Worker {
                 id: format!("{}-{index}", &process[..12]),
@@ -104,6 +110,7 @@ impl WorkerPool {
                 settings: settings.clone(),
                 wakeup: wakeup.clone(),
                 shutdown: shutdown.clone(),
+                planners: planners.clone(),
             };
             tasks.spawn(worker.run());
         }
@@ -169,6 +176,33 @@ enum BatchRun {
     Finished(BatchStatus),
     /// Shutdown arrived between two chunks; the lease will expire and the batch resume.
     Interrupted,
+    /// Given back after its slice because another customer's batch was waiting.
+    Yielded,
+}
+
+/// The planners of batches given back by this process's workers, so the next claim here goes
+/// on without replaying the rows already processed (a claim by another process replays them).
+#[derive(Clone, Default)]
+struct Planners(Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, RowPlanner>>>);
+
+impl Planners {
+    /// At most this many are kept; an evicted planner costs only a replay.
+    const CAPACITY: usize = 32;
+
+    fn take(&self, batch_id: uuid::Uuid) -> Option<RowPlanner> {
+        self.0.lock().ok()?.remove(&batch_id)
+    }
+
+    fn keep(&self, batch_id: uuid::Uuid, planner: RowPlanner) {
+        if let Ok(mut planners) = self.0.lock() {
+            if planners.len() >= Self::CAPACITY {
+                if let Some(evicted) = planners.keys().next().copied() {
+                    planners.remove(&evicted);
+                }
+            }
+            planners.insert(batch_id, planner);
+        }
+    }
 }
 
 struct Worker {
@@ -177,6 +211,7 @@ struct Worker {
     settings: WorkerSettings,
     wakeup: BatchWakeup,
     shutdown: CancellationToken,
+    planners: Planners,
 }
 
 impl Worker {
@@ -194,6 +229,9 @@ impl Worker {
                         }
                         Ok(BatchRun::Interrupted) => {
                             tracing::info!(worker = %self.id, batch = %batch_id, "batch interrupted by shutdown; it resumes after its lease");
+                        }
+                        Ok(BatchRun::Yielded) => {
+                            tracing::debug!(worker = %self.id, batch = %batch_id, "batch given back: another customer's batch is waiting");
                         }
                         Err(error) => {
                             // The lease runs out and the batch is claimed again, from the first
@@ -238,11 +276,18 @@ impl Worker {
 
     async fn process(&self, batch: Batch) -> Result<BatchRun, StorageError> {
         let started = Instant::now();
-        let profiles = self.db.list_profiles(batch.customer_id).await?;
-        let mut planner = RowPlanner::new(&batch, &profiles);
-        if batch.registered + batch.unassigned + batch.failed > 0 {
-            self.replay_processed_rows(&batch, &mut planner).await?;
-        }
+        let mut planner = match self.planners.take(batch.id) {
+            Some(planner) => planner,
+            None => {
+                let profiles = self.db.list_profiles(batch.customer_id).await?;
+                let mut planner = RowPlanner::new(&batch, &profiles);
+                if batch.registered + batch.unassigned + batch.failed > 0 {
+                    self.replay_processed_rows(&batch, &mut planner).await?;
+                }
+                planner
+            }
+        };
+        let mut slice_started = Instant::now();
 
         let mut timings = Timings::default();
         let mut counts =
@@ -274,6 +319,13 @@ impl Worker {
                 }
             }
             items = next?.into_iter().filter(|item| item.status == ItemStatus::Pending).collect();
+            if !items.is_empty() && slice_started.elapsed() >= self.settings.slice {
+                if self.db.yield_batch(batch.id, &self.id, Utc::now()).await? {
+                    self.planners.keep(batch.id, planner);
+                    return Ok(BatchRun::Yielded);
+                }
+                slice_started = Instant::now();
+            }
             if items.is_empty() {
                 // The end, or rows someone else finished meanwhile: ask for pending rows proper.
                 let phase = Instant::now();

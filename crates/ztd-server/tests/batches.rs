@@ -3,6 +3,8 @@
 
 mod batches_support;
 
+use std::time::{Duration, Instant};
+
 use batches_support::*;
 use serde_json::{json, Value};
 use ztd_server::testing::{error_body, TestApp};
@@ -27,6 +29,7 @@ ztd_server::both_backends!(
     large_csv_streams_in_chunks_and_a_failed_upload_leaves_nothing,
     a_broken_off_upload_leaves_nothing,
     a_retry_while_the_first_upload_is_still_sending_is_409,
+    one_customers_backlog_does_not_hold_up_another,
 );
 
 async fn partner_registers_json_batch_for_consenting_customer(app: TestApp) {
@@ -670,4 +673,65 @@ fn registration_routes_are_documented_with_the_error_envelope() {
     let accepted =
         &document["paths"]["/api/v1/customers/{customer_id}/device-batches"]["post"]["responses"]["202"];
     assert!(accepted["headers"]["Location"].is_object(), "202 without Location: {accepted}");
+}
+
+/// docs/operations.md#fair-processing: with one worker busy on a customer's big batch, a small
+/// batch of another customer is served after one slice, not after the whole backlog; the big
+/// batch then carries on where it was, every device once, and its planner (which remembers the
+/// rows seen, for duplicates) survives being given back.
+async fn one_customers_backlog_does_not_hold_up_another(app: TestApp) {
+    const BIG: usize = 3_000;
+    let Some(app) = without_workers(app).await else { return };
+    let busy = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let waiting = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let mut big = json_devices(&devices(131, BIG));
+    // Row 2 fails (a tag no profile has); its repeat as the last row is still a duplicate.
+    big[1]["group_tag"] = json!("Microsoft365ManagedNoSuchProfile_");
+    let mut repeat = big[1].clone();
+    repeat["group_tag"] = json!(STANDARD_TAG);
+    big.push(repeat);
+    let (status, big_batch) =
+        post_json_batch(&app, &busy.key, busy.id(), &batch_body(STANDARD_TAG, big)).await;
+    assert_eq!(status, 202, "{big_batch}");
+    let big_id = big_batch["id"].as_str().unwrap().to_owned();
+
+    let pool = start_pool(&app, 50, Some(Duration::from_millis(30)));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let batch: Value = app
+            .get(&format!("/api/v1/device-batches/{big_id}?limit=1"), &busy.key)
+            .await
+            .json()
+            .await
+            .unwrap();
+        if batch["registered"].as_i64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the big batch never started: {batch}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    let small =
+        register(&app, &waiting.key, waiting.id(), batch_body(STANDARD_TAG, json_devices(&devices(132, 5))))
+            .await;
+    assert_eq!(small["registered"], 5, "{small}");
+    let big_then: Value =
+        app.get(&format!("/api/v1/device-batches/{big_id}?limit=1"), &busy.key).await.json().await.unwrap();
+    assert_eq!(
+        big_then["status"], "processing",
+        "the small batch of another customer waited for the whole backlog: {big_then}"
+    );
+
+    let big_done = wait_finished(&app, &busy.key, &big_id).await;
+    pool.shutdown().await;
+    assert_eq!(
+        big_done["registered"],
+        (BIG - 1) as i64,
+        "{}",
+        big_done["devices"].as_array().map_or(0, Vec::len)
+    );
+    assert_eq!(big_done["failed"], 2);
+    assert_eq!(row(&big_done, 2)["status"], "failed", "{}", row(&big_done, 2));
+    assert_eq!(row(&big_done, BIG as i64 + 1)["error"]["code"], "device_duplicated_in_batch");
+    assert_eq!(list_all(&app, &busy.key, busy.id(), "").await.len(), BIG - 1);
 }

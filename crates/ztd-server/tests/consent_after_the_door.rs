@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 use batches_support::*;
 use futures::SinkExt;
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 use ztd_server::testing::{error_body, TestApp};
-use ztd_server::worker::{BatchWakeup, WorkerPool, WorkerSettings};
 
 ztd_server::both_backends!(
     a_batch_queued_before_the_revoke_registers_nothing,
@@ -25,25 +23,6 @@ ztd_server::both_backends!(
     a_revoke_during_an_export_aborts_the_download,
     devices_cannot_be_changed_after_the_revoke,
 );
-
-/// The same backend again, with no batch workers: the test starts its own pool when it is
-/// ready for processing to begin. (`None` only when PostgreSQL is unreachable outside CI.)
-async fn without_workers(app: TestApp) -> Option<TestApp> {
-    let mut app = app;
-    app.stop().await;
-    TestApp::spawn_with(app.backend, |config| config.workers = 0).await
-}
-
-/// One batch worker on the test's database, taking `chunk_rows` rows per transaction.
-fn start_pool(app: &TestApp, chunk_rows: u32) -> WorkerPool {
-    let settings = WorkerSettings {
-        workers: 1,
-        chunk_rows,
-        poll_interval: Duration::from_millis(20),
-        ..WorkerSettings::default()
-    };
-    WorkerPool::start(app.db.clone(), settings, BatchWakeup::default(), CancellationToken::new())
-}
 
 /// The customer revokes the relationship; asserts the `204`.
 async fn revoke(app: &TestApp, c: &Connected) {
@@ -101,7 +80,7 @@ async fn a_batch_queued_before_the_revoke_registers_nothing(app: TestApp) {
 
     revoke(&app, &c).await;
 
-    let pool = start_pool(&app, 10);
+    let pool = start_pool(&app, 10, None);
     // The customer polls: the partner no longer sees the batch (its reach is gone).
     let batch = wait_finished(&app, &c.customer.key, &batch_id).await;
     pool.shutdown().await;
@@ -161,7 +140,7 @@ async fn a_revoke_during_processing_stops_the_batch_at_the_204(app: TestApp) {
     let batch_id = accepted["id"].as_str().expect("batch id").to_owned();
 
     // 120 chunks of 25 rows: the batch is seen registering long before it could end.
-    let pool = start_pool(&app, 25);
+    let pool = start_pool(&app, 25, None);
     let deadline = Instant::now() + Duration::from_secs(60);
     let progress = loop {
         let summary = batch_summary(&app, &c.customer.key, &batch_id).await;

@@ -16,6 +16,7 @@ ztd_server::both_backends!(
     deregistration_frees_the_identity,
     export_reimports_unchanged,
     hostile_values_are_refused_at_every_entry_and_exports_skip_old_ones,
+    a_hash_backed_registration_replaces_unverified_ones,
 );
 
 async fn customer_sees_everything_partner_only_its_own(app: TestApp) {
@@ -308,4 +309,133 @@ async fn hostile_values_are_refused_at_every_entry_and_exports_skip_old_ones(app
     assert!(!exported.contains("Sales,EMEA_"), "{exported}");
     let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("ztd_export_rows_skipped_total"), "{metrics}");
+}
+
+/// A device's JSON entry with only what is printed on its box (no hardware hash).
+fn printed_facts(device: &Value) -> Value {
+    let mut printed = device.clone();
+    printed.as_object_mut().expect("device object").remove("hardware_hash");
+    printed
+}
+
+/// The customer's audit events with `action`.
+async fn audit_events(app: &TestApp, key: &str, action: &str) -> Vec<Value> {
+    let trail: Value = app.get("/api/v1/audit?limit=1000", key).await.json().await.expect("audit JSON");
+    trail["items"]
+        .as_array()
+        .expect("audit items")
+        .iter()
+        .filter(|e| e["action"] == action)
+        .cloned()
+        .collect()
+}
+
+/// docs/domain.md#verified-and-unverified-registrations: a registrar that registers someone
+/// else's devices by their printed serials gains nothing lasting; the registration carrying the
+/// hardware hash wins, in another tenant or the same one, and a verified registration is never
+/// displaced.
+async fn a_hash_backed_registration_replaces_unverified_ones(app: TestApp) {
+    let squatter = connected(&app).await;
+    let rightful = connected(&app).await;
+    let devices = json_devices(&devices(206, 4));
+    let printed: Vec<Value> = devices.iter().map(printed_facts).collect();
+
+    let batch = register(
+        &app,
+        &squatter.partner.key,
+        squatter.customer.id(),
+        batch_body(STANDARD_TAG, printed[..3].to_vec()),
+    )
+    .await;
+    assert_eq!(batch["registered"], 3, "{batch}");
+    let squatted = list_all(&app, &squatter.customer.key, squatter.customer.id(), "").await;
+    assert_eq!(squatted.len(), 3);
+    assert!(squatted.iter().all(|d| d["verified"] == false), "{squatted:?}");
+    let old_id = row(&batch, 1)["device_id"].as_str().unwrap().to_owned();
+
+    // Another tenant's registration by printed facts is still refused: first come, first served.
+    let refused = register(
+        &app,
+        &rightful.partner.key,
+        rightful.customer.id(),
+        batch_body(STANDARD_TAG, printed[..1].to_vec()),
+    )
+    .await;
+    assert_eq!(row(&refused, 1)["error"]["code"], "device_registered_to_other_tenant", "{refused}");
+
+    // With the hash, the rightful owner's partner wins.
+    let won = register(
+        &app,
+        &rightful.partner.key,
+        rightful.customer.id(),
+        batch_body(STANDARD_TAG, devices[..1].to_vec()),
+    )
+    .await;
+    assert_eq!(row(&won, 1)["status"], "registered", "{won}");
+    let mine = list_all(&app, &rightful.customer.key, rightful.customer.id(), "").await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["verified"], true);
+
+    // The squatter's record is deregistered, with an event that names nobody else.
+    let old: Value =
+        app.get(&format!("/api/v1/devices/{old_id}"), &squatter.customer.key).await.json().await.unwrap();
+    assert_eq!(old["state"], "deregistered", "{old}");
+    assert_eq!(list_all(&app, &squatter.customer.key, squatter.customer.id(), "").await.len(), 2);
+    let superseded = audit_events(&app, &squatter.customer.key, "device.superseded").await;
+    assert_eq!(superseded.len(), 1, "{superseded:?}");
+    assert_eq!(superseded[0]["target_id"], old_id.as_str());
+    assert_eq!(superseded[0]["actor_kind"], "system");
+    let said = superseded[0].to_string();
+    for stranger in [rightful.customer.id(), rightful.partner.id()] {
+        assert!(!said.contains(&stranger.to_string()), "the event names {stranger}: {said}");
+    }
+    assert!(!said.contains(won["id"].as_str().unwrap()), "the event names the other tenant's batch: {said}");
+
+    // The device's first boot now finds its rightful tenant.
+    let lookup: Value = app
+        .request(reqwest::Method::POST, "/api/v1/device-lookup", None)
+        .json(&json!({"hardware_hash": devices[0]["hardware_hash"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lookup["CloudAssignedTenantId"], rightful.customer.id().to_string(), "{lookup}");
+
+    // A verified registration is not displaced, by printed facts or by another hash-backed one.
+    for body in [printed[..1].to_vec(), devices[..1].to_vec()] {
+        let refused =
+            register(&app, &squatter.partner.key, squatter.customer.id(), batch_body(STANDARD_TAG, body))
+                .await;
+        assert_eq!(row(&refused, 1)["error"]["code"], "device_registered_to_other_tenant", "{refused}");
+    }
+
+    // In the same tenant too: the customer registering one of the squatted devices with its hash
+    // replaces the unverified record, and the event may name its own batch.
+    let own = register(
+        &app,
+        &squatter.customer.key,
+        squatter.customer.id(),
+        batch_body(STANDARD_TAG, devices[1..2].to_vec()),
+    )
+    .await;
+    assert_eq!(row(&own, 1)["status"], "registered", "{own}");
+    let listed = list_all(&app, &squatter.customer.key, squatter.customer.id(), "").await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.iter().filter(|d| d["verified"] == true).count(), 1);
+    let superseded = audit_events(&app, &squatter.customer.key, "device.superseded").await;
+    assert_eq!(superseded.len(), 2);
+    assert!(superseded.iter().any(|e| e["details"]["replaced_by_batch"] == own["id"]), "{superseded:?}");
+
+    // A repeat within one upload stays a duplicate, whatever the hash.
+    let repeat = register(
+        &app,
+        &squatter.partner.key,
+        squatter.customer.id(),
+        batch_body(STANDARD_TAG, vec![printed[3].clone(), devices[3].clone()]),
+    )
+    .await;
+    assert_eq!(row(&repeat, 1)["status"], "registered", "{repeat}");
+    assert_eq!(row(&repeat, 2)["error"]["code"], "device_duplicated_in_batch", "{repeat}");
 }

@@ -483,14 +483,21 @@ pub trait BatchStore: Send + Sync {
         after_row: Option<i64>,
         limit: u32,
     ) -> Result<Vec<BatchItem>>;
-    /// Claims the oldest queued batch, or a processing one whose lease expired (a crashed
-    /// worker), for `lease_until`. PostgreSQL uses `FOR UPDATE SKIP LOCKED`.
+    /// Claims a batch for `lease_until`: a queued one, or a processing one whose lease ended (a
+    /// crashed worker, or one given back by [`BatchStore::yield_batch`]). Fair across tenants
+    /// (docs/operations.md#fair-processing): the customer with the fewest batches under a live
+    /// lease goes first, then the batch waiting longest (since it was queued or last given back).
+    /// PostgreSQL uses `FOR UPDATE SKIP LOCKED`.
     async fn claim_batch(
         &self,
         worker_id: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Option<Batch>>;
+    /// Gives a batch `worker_id` holds back to the queue, if a batch of another customer is
+    /// waiting to be claimed; `true` when it did. The batch keeps its status and progress; its
+    /// next claim continues from its first pending row.
+    async fn yield_batch(&self, batch_id: Uuid, worker_id: &str, now: DateTime<Utc>) -> Result<bool>;
     /// Pending items of a claimed batch, in row order.
     async fn pending_items(&self, batch_id: Uuid, limit: u32) -> Result<Vec<BatchItem>>;
     /// Processes a chunk in one transaction: inserts devices (unique indexes decide conflicts),

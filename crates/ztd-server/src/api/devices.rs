@@ -52,6 +52,10 @@ pub struct DeviceView {
     pub registered_by: OrgRef,
     /// The batch that registered it.
     pub batch_id: Option<Uuid>,
+    /// Registered with its hardware hash. An unverified registration (made from the serial,
+    /// model and manufacturer or the product key id alone) gives way to a registration carrying
+    /// the hash (docs/domain.md#verified-and-unverified-registrations).
+    pub verified: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub activated_at: Option<DateTime<Utc>>,
@@ -140,6 +144,7 @@ impl DeviceView {
             assigned_user: device.assigned_user,
             registered_by: OrgRef { id: device.registered_by_org_id, name: registered_by_name },
             batch_id: device.batch_id,
+            verified: device.hardware_hash.is_some(),
             created_at: device.created_at,
             updated_at: device.updated_at,
             activated_at: device.activated_at,

@@ -9,10 +9,12 @@ mod csv_bodies;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use ztd_domain::device::DeviceInput;
 use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::testing::{TestApp, TestOrg};
+use ztd_server::worker::{BatchWakeup, WorkerPool, WorkerSettings};
 use ztd_storage::{OrgKind, Role};
 
 pub use csv_bodies::{csv_text, intune_csv, partner_center_csv};
@@ -125,4 +127,26 @@ pub async fn list_all(app: &TestApp, key: &str, customer_id: Uuid, query: &str) 
             return all;
         }
     }
+}
+
+/// The same backend again, with no batch workers: the test starts its own pool when it is
+/// ready for processing to begin. (`None` only when PostgreSQL is unreachable outside CI.)
+pub async fn without_workers(app: TestApp) -> Option<TestApp> {
+    let mut app = app;
+    app.stop().await;
+    TestApp::spawn_with(app.backend, |config| config.workers = 0).await
+}
+
+/// One batch worker on the test's database, taking `chunk_rows` rows per transaction and
+/// giving a batch back after `slice` when another customer's waits (the default when `None`).
+pub fn start_pool(app: &TestApp, chunk_rows: u32, slice: Option<Duration>) -> WorkerPool {
+    let defaults = WorkerSettings::default();
+    let settings = WorkerSettings {
+        workers: 1,
+        chunk_rows,
+        poll_interval: Duration::from_millis(20),
+        slice: slice.unwrap_or(defaults.slice),
+        ..defaults
+    };
+    WorkerPool::start(app.db.clone(), settings, BatchWakeup::default(), CancellationToken::new())
 }

@@ -193,11 +193,13 @@ impl BatchStore for Store {
             let claimed = sqlx::query_as::<_, Batch>(&format!(
                 "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
                  locked_by = $2, lease_until = $3 \
-                 WHERE id = (SELECT id FROM batches \
-                     WHERE (status = 'queued' AND NOT receiving) \
-                         OR (status = 'processing' AND lease_until < $1) \
-                     ORDER BY created_at, id LIMIT 1{}) \
+                 WHERE id = (SELECT b.id FROM batches b \
+                     WHERE (b.status = 'queued' AND NOT b.receiving) \
+                         OR (b.status = 'processing' AND b.lease_until < $1) \
+                     ORDER BY {}, COALESCE(b.lease_until, b.created_at), b.id \
+                     LIMIT 1{}) \
                  RETURNING {BATCH_COLUMNS}",
+                live_leases("b", "$1"),
                 Store::FOR_UPDATE_SKIP_LOCKED
             ))
             .bind(now)
@@ -206,6 +208,42 @@ impl BatchStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             Ok(claimed)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn yield_batch(&self, batch_id: Uuid, worker_id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let waiting = sqlx::query_scalar::<_, Uuid>(&format!(
+                "SELECT b.id FROM batches b JOIN batches mine ON mine.id = $1 \
+                     WHERE b.customer_id <> mine.customer_id \
+                       AND ((b.status = 'queued' AND NOT b.receiving) \
+                            OR (b.status = 'processing' AND b.lease_until < $2)) \
+                       AND {} < {} \
+                     LIMIT 1",
+                live_leases("b", "$2"),
+                live_leases("mine", "$2")
+            ))
+            .bind(batch_id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if waiting.is_none() {
+                return Ok(false);
+            }
+            // The lease ends now, so the claim order puts the batch behind those waiting.
+            let given_back = sqlx::query(
+                "UPDATE batches SET locked_by = NULL, lease_until = $3 \
+                 WHERE id = $1 AND locked_by = $2 AND status = 'processing'",
+            )
+            .bind(batch_id)
+            .bind(worker_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Ok(given_back.rows_affected() == 1)
         }
         .await;
         settle(tx, result).await
@@ -474,25 +512,50 @@ impl Store {
                 inserted.extend(Store::insert_devices(&mut tx, batch, part, now).await?);
             }
 
-            for DeviceInsert { row, device, unassigned, id } in &registers {
+            for register in &registers {
+                let DeviceInsert { row, device, unassigned, id } = register;
+                let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
                 if inserted.contains(id) {
-                    let status = if *unassigned { ItemStatus::Unassigned } else { ItemStatus::Registered };
                     outcomes.push(ItemOutcome { row: *row, status, device_id: Some(*id), error: None });
                     continue;
                 }
-                let holders = live_key_holders(
+                let mut holders = live_key_holders(
                     &mut tx,
                     device.tuple_key.as_deref(),
                     device.pkid_key.as_deref(),
                     device.hash_key.as_deref(),
                 )
                 .await?;
+                // A registration with the hardware hash wins over unverified ones (made from
+                // printed facts alone) of the same device, in any tenant:
+                // docs/domain.md#verified-and-unverified-registrations.
+                if device.hardware_hash.is_some()
+                    && !holders.is_empty()
+                    && holders.iter().all(|h| !h.verified && h.batch_id != Some(batch.id))
+                {
+                    for holder in &holders {
+                        supersede_unverified(&mut tx, holder, batch, now).await?;
+                    }
+                    let again =
+                        Store::insert_devices(&mut tx, batch, std::slice::from_ref(register), now).await?;
+                    if again.contains(id) {
+                        outcomes.push(ItemOutcome { row: *row, status, device_id: Some(*id), error: None });
+                        continue;
+                    }
+                    holders = live_key_holders(
+                        &mut tx,
+                        device.tuple_key.as_deref(),
+                        device.pkid_key.as_deref(),
+                        device.hash_key.as_deref(),
+                    )
+                    .await?;
+                }
                 // Another tenant's claim is reported first: it is the one that needs action.
                 // A holder from this very batch is another row of it (this row is
                 // still pending), whichever chunk that row was in.
-                let error = if holders.iter().any(|(c, _)| *c != batch.customer_id) {
+                let error = if holders.iter().any(|h| h.customer_id != batch.customer_id) {
                     &other_tenant
-                } else if holders.iter().any(|(_, b)| *b == Some(batch.id)) {
+                } else if holders.iter().any(|h| h.batch_id == Some(batch.id)) {
                     &duplicated
                 } else {
                     &already
@@ -524,6 +587,15 @@ impl Store {
     }
 }
 
+/// SQL counting the batches of the customer of `batch` (an alias) under a lease still live at
+/// `now` (a parameter).
+fn live_leases(batch: &str, now: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM batches held WHERE held.customer_id = {batch}.customer_id \
+         AND held.status = 'processing' AND held.lease_until >= {now})"
+    )
+}
+
 /// Removes a batch, items and all.
 async fn delete_batch(tx: &mut Tx, batch_id: Uuid) -> Result<()> {
     for table in ["batch_item_inputs", "batch_items", "batches"] {
@@ -534,6 +606,44 @@ async fn delete_batch(tx: &mut Tx, batch_id: Uuid) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// Deregisters an unverified registration that a registration carrying the device's hardware
+/// hash replaces, with an event on the tenant it leaves that names neither the new tenant nor
+/// its registrar. A holder changed meanwhile (verified, deregistered) is left alone; the
+/// unique indexes then refuse the new row as before.
+async fn supersede_unverified(tx: &mut Tx, holder: &KeyHolder, by: &Batch, at: DateTime<Utc>) -> Result<()> {
+    let superseded = sqlx::query_scalar::<_, Uuid>(
+        "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
+         WHERE id = $1 AND state <> 'deregistered' AND hardware_hash IS NULL RETURNING id",
+    )
+    .bind(holder.id)
+    .bind(at)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if superseded.is_none() {
+        return Ok(());
+    }
+    let same_tenant = holder.customer_id == by.customer_id;
+    insert_audit(
+        tx,
+        &NewAuditEvent {
+            request_id: None,
+            actor_kind: ActorKind::System,
+            actor_id: None,
+            actor_org_id: None,
+            tenant_org_id: Some(holder.customer_id),
+            action: "device.superseded".into(),
+            target_type: "device".into(),
+            target_id: Some(holder.id.to_string()),
+            details: serde_json::json!({
+                "reason": "registered without a hardware hash; a registration carrying the device's hardware hash replaced it (docs/domain.md#verified-and-unverified-registrations)",
+                // Only within the tenant is the replacing batch named.
+                "replaced_by_batch": same_tenant.then(|| by.id.to_string()),
+            }),
+        },
+    )
+    .await
 }
 
 /// The closing event of an abandoned upload, on the customer's tenant, by the batch's actor.

@@ -179,21 +179,35 @@ pub(super) async fn consent_active(
 }
 
 /// The customer and batch of each live device holding any of the keys.
+/// A live device holding one of a new row's identity keys.
+pub(super) struct KeyHolder {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub batch_id: Option<Uuid>,
+    /// Registered with its hardware hash (docs/domain.md#verified-and-unverified-registrations).
+    pub verified: bool,
+}
+
+/// The live devices holding any of the keys.
 pub(super) async fn live_key_holders(
     tx: &mut Tx,
     tuple_key: Option<&str>,
     pkid_key: Option<&str>,
     hash_key: Option<&str>,
-) -> Result<Vec<(Uuid, Option<Uuid>)>> {
-    Ok(sqlx::query_as::<_, (Uuid, Option<Uuid>)>(
-        "SELECT customer_id, batch_id FROM devices WHERE state <> 'deregistered' \
-         AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3)",
+) -> Result<Vec<KeyHolder>> {
+    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(
+        "SELECT id, customer_id, batch_id, hardware_hash IS NOT NULL FROM devices \
+         WHERE state <> 'deregistered' AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3)",
     )
     .bind(tuple_key)
     .bind(pkid_key)
     .bind(hash_key)
     .fetch_all(&mut **tx)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, customer_id, batch_id, verified)| KeyHolder { id, customer_id, batch_id, verified })
+        .collect())
 }
 
 #[async_trait]
