@@ -26,21 +26,21 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The token of an `Authorization: Bearer <token>` header (the scheme in either case), if any.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+}
+
 /// The credential a request presents, if any.
 fn credential<'a>(
     parts: &'a Parts,
     state: &AppState,
     jar: &'a axum_extra::extract::CookieJar,
 ) -> Option<Credential<'a>> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+    if parts.headers.contains_key(header::AUTHORIZATION) {
         // A present but unusable Authorization header is not silently ignored for the cookie.
-        let secret = value
-            .to_str()
-            .ok()
-            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-            .map(str::trim)
-            .unwrap_or("");
-        return Some(Credential::ApiKey(secret));
+        return Some(Credential::ApiKey(bearer_token(&parts.headers).unwrap_or("")));
     }
     let name = auth::session_cookie_name(state.config.public_url.starts_with("https://"));
     jar.get(name).map(|cookie| Credential::Session(cookie.value()))

@@ -67,11 +67,7 @@ pub async fn metrics(
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(expected) = &state.config.metrics_token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or("");
+        let given = crate::http_auth::bearer_token(&headers).unwrap_or("");
         if !auth::tokens_match(expected, given) {
             return Err(ApiError::Unauthenticated);
         }
