@@ -45,7 +45,10 @@ pub mod metric_names {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
-    /// Required; without it the answer is 422 `missing_device_identity`.
+    /// The base64 hardware hash (4K hash) the device computes. Required; without it the answer
+    /// is 422 `missing_device_identity`, and one that does not decode and validate is 422
+    /// `invalid_hardware_hash` (docs/hardware-hash.md).
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub hardware_hash: Option<String>,
     pub serial_number: Option<String>,
     pub manufacturer: Option<String>,
