@@ -69,6 +69,7 @@ pub struct LookupRequest {
         (status = 409, description = "`device_unassigned`: registered without a profile", body = ErrorEnvelope),
         (status = 422, description = "no hardware hash (`missing_device_identity`), or one that does not validate (`invalid_hardware_hash`)", body = ErrorEnvelope),
         (status = 429, description = "too many lookups from this address; see `Retry-After`", body = ErrorEnvelope),
+        (status = 503, description = "the database cannot be reached; `Retry-After: 5`", body = ErrorEnvelope),
     ))]
 pub async fn lookup(
     State(state): State<AppState>,

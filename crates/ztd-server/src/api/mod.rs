@@ -78,6 +78,9 @@ pub(crate) enum CommonErrors {
     /// The caller's role or kind of organisation may not do this.
     #[response(status = 403)]
     Forbidden(crate::error::ErrorEnvelope),
+    /// The database cannot be reached; `Retry-After: 5`.
+    #[response(status = 503)]
+    Unavailable(crate::error::ErrorEnvelope),
 }
 
 /// Responses of every route that reads a JSON body, for `#[utoipa::path(responses(...))]`.
