@@ -38,13 +38,16 @@ impl AccountFieldError {
     }
 }
 
+/// The limits count the text as sent, surrounding whitespace included, so that the API's
+/// `maxLength` states exactly what is accepted (docs/api.md#schemathesis).
 fn printable_label(text: &str, max_chars: usize) -> Option<String> {
     let trimmed = text.trim();
-    let fits = !trimmed.is_empty() && trimmed.chars().count() <= max_chars;
+    let fits = !trimmed.is_empty() && text.chars().count() <= max_chars;
     (fits && !trimmed.chars().any(char::is_control)).then(|| trimmed.to_owned())
 }
 
-/// An organisation's display name: 1–200 printable characters, surrounding whitespace dropped.
+/// An organisation's display name: at most 200 characters, not all whitespace, no control
+/// character; surrounding whitespace dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgName(String);
 
@@ -64,6 +67,9 @@ pub struct Domain(String);
 
 impl Domain {
     pub fn parse(text: &str) -> Result<Self, AccountFieldError> {
+        if text.chars().count() > MAX_DOMAIN_CHARS {
+            return Err(AccountFieldError::Domain(text.to_owned()));
+        }
         let domain = text.trim().trim_end_matches('.').to_ascii_lowercase();
         let label_ok = |label: &str| {
             !label.is_empty()
@@ -82,7 +88,13 @@ impl Domain {
     }
 }
 
-/// An email address used to sign in: trimmed, lowercased, one `@` with text on both sides.
+/// Longest domain as sent (surrounding whitespace and trailing dots included).
+pub const MAX_DOMAIN_CHARS: usize = 253;
+/// Longest email address as sent (surrounding whitespace included).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// An email address used to sign in: trimmed, lowercased, one `@` with text on both sides, no
+/// whitespace or control character inside, at most 254 characters as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
@@ -94,7 +106,7 @@ impl Email {
                 !local.is_empty()
                     && !domain.is_empty()
                     && !domain.contains('@')
-                    && email.len() <= 254
+                    && text.chars().count() <= MAX_EMAIL_CHARS
                     && !email.chars().any(|c| c.is_whitespace() || c.is_control())
             }
             None => false,
@@ -109,7 +121,8 @@ impl Email {
     }
 }
 
-/// A short label for an API key: 1–100 printable characters.
+/// A short label for an API key: at most 100 characters, not all whitespace, no control
+/// character; surrounding whitespace dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyName(String);
 
@@ -162,6 +175,11 @@ mod tests {
         assert!(OrgName::parse("   ").is_err());
         assert!(OrgName::parse(&"x".repeat(201)).is_err());
         assert!(OrgName::parse("a\u{7}b").is_err());
+        // The limit counts the text as sent, as the API's maxLength does.
+        assert!(OrgName::parse(&format!(" {} ", "x".repeat(199))).is_err());
+        assert!(Domain::parse(&format!("{}com", "abcdefghi.".repeat(25))).is_ok());
+        assert!(Domain::parse(&format!("{}com ", "abcdefghi.".repeat(25))).is_err());
+        assert!(Email::parse(&format!(" {}@x.com", "a".repeat(248))).is_err());
         assert_eq!(KeyName::parse("factory line 3").unwrap().to_string(), "factory line 3");
         assert_eq!(KeyName::parse("").unwrap_err().code(), "invalid_name");
     }

@@ -346,7 +346,26 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let limit = request.extensions().get::<BodyLimit>().map(|limit| limit.0);
-        match axum::Json::<T>::from_request(request, state).await {
+        if !json_content_type(request.headers()) {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default()), limit));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge {
+                    limit: limit.unwrap_or(crate::config::defaults::MAX_JSON_BODY_BYTES),
+                }
+            } else {
+                ApiError::InvalidRequestBody { message: rejection.body_text() }
+            }
+        })?;
+        // serde reads a struct from a JSON array too (`[null, null]` would be a request with
+        // every field absent); every JSON body of this API is an object.
+        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()).is_some_and(|first| *first != b'{') {
+            return Err(ApiError::InvalidRequestBody {
+                message: "invalid JSON body: expected a JSON object `{…}`".into(),
+            });
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(rejection, limit)),
         }
@@ -357,6 +376,15 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
     }
+}
+
+/// `application/json` or `application/<anything>+json`, parameters allowed: what `axum::Json` takes.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The body limit in force for a route, recorded so a 413 can name it.

@@ -313,7 +313,8 @@ pub struct JsonBatch {
     /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
     #[serde(default)]
     pub allow_unknown_tags: Option<bool>,
-    #[schema(value_type = Vec<Object>)]
+    /// At least one device; each row's result is in the batch (a bad row fails alone).
+    #[schema(value_type = Vec<crate::api::batches::DeviceInputSchema>, min_items = 1)]
     pub devices: Vec<DeviceInput>,
 }
 

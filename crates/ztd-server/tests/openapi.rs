@@ -56,3 +56,43 @@ fn every_spec_route_is_documented_with_the_error_envelope() {
         assert!(envelope.get(field).is_some(), "ErrorBody without {field}");
     }
 }
+
+/// Every link (docs/api.md#schemathesis-the-document-against-the-live-server) leads to an
+/// operation of the document and names only parameters that operation has.
+#[test]
+fn links_lead_to_documented_operations() {
+    let document = serde_json::to_value(document()).unwrap();
+    let mut operations = std::collections::BTreeMap::new();
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            if let Some(id) = operation["operationId"].as_str() {
+                let parameters: Vec<String> = operation["parameters"]
+                    .as_array()
+                    .map(|all| all.iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect())
+                    .unwrap_or_default();
+                operations.insert(id.to_owned(), parameters);
+            }
+        }
+    }
+    let mut links = 0;
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for response in operation["responses"].as_object().into_iter().flat_map(|r| r.values()) {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    links += 1;
+                    let target =
+                        link["operationId"].as_str().unwrap_or_else(|| panic!("{name} without operationId"));
+                    let parameters =
+                        operations.get(target).unwrap_or_else(|| panic!("{name} leads to {target}"));
+                    for parameter in link["parameters"].as_object().unwrap().keys() {
+                        assert!(
+                            parameters.contains(parameter),
+                            "{name}: {target} has no parameter {parameter}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(links >= 10, "only {links} links");
+}

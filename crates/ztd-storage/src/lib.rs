@@ -68,6 +68,13 @@ mod sqlite;
 pub mod testing;
 
 pub use model::*;
+
+/// The number a paging cursor carries: 1 to 18 ASCII digits, as this service hands them out (a
+/// sign, a 19th digit or anything else is refused; the API documents the same pattern).
+pub fn parse_cursor_number(text: &str) -> Option<i64> {
+    let plain = (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| text.parse().ok()).flatten()
+}
 pub use postgres::PostgresDatabase;
 pub use sqlite::SqliteDatabase;
 

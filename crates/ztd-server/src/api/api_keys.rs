@@ -23,8 +23,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
-    /// 1–100 printable characters.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = super::key_name_schema)]
     pub name: String,
     #[schema(schema_with = super::role_schema)]
     pub role: Role,

@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `next_cursor` of the previous page.
+    #[param(schema_with = super::audit_cursor_schema)]
     pub cursor: Option<String>,
     /// Page size, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]

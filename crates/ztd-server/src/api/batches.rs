@@ -60,10 +60,31 @@ pub struct CreateBatchQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ShowBatchQuery {
-    /// `next_cursor` of the previous page.
+    #[param(schema_with = super::row_cursor_schema)]
     pub cursor: Option<String>,
     /// Rows per page, 1 to 10,000 (default 1,000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
+}
+
+/// One device of a JSON batch (documentation mirror of `ztd_domain::device::DeviceInput`):
+/// every field optional here; a row that breaks the identity rules (docs/domain.md#device-identity)
+/// fails alone, with its reason in the batch's row results.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct DeviceInputSchema {
+    #[schema(example = "5CG1234XYZ")]
+    serial_number: Option<String>,
+    /// 13 digits.
+    product_key_id: Option<String>,
+    /// The base64 hardware hash (docs/hardware-hash.md).
+    hardware_hash: Option<String>,
+    manufacturer: Option<String>,
+    model: Option<String>,
+    /// Overrides the batch's `group_tag`.
+    group_tag: Option<String>,
+    assigned_user: Option<String>,
 }
 
 /// A batch: its state, counts and one page of per-row results.
@@ -205,7 +226,8 @@ pub struct FileRejectionBody {
     security(("bearer" = [])),
     params(
         ("customer_id" = Uuid, Path, description = "the customer the devices are registered into"),
-        ("Idempotency-Key" = Option<String>, Header, description = "a retried POST with the same key returns the first batch"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$",
+            description = "1 to 200 visible ASCII characters (a UUID works well): a retried POST with the same key returns the first batch"),
         CreateBatchQuery,
     ),
     request_body(

@@ -98,6 +98,7 @@ pub struct ListDevicesQuery {
     pub group_tag: Option<String>,
     /// Organisation id of the registering partner/OEM/customer.
     pub registered_by: Option<Uuid>,
+    #[param(schema_with = super::device_cursor_schema)]
     pub cursor: Option<String>,
     /// 1 to 1,000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -105,9 +106,11 @@ pub struct ListDevicesQuery {
 }
 
 fn device_state_schema() -> utoipa::openapi::schema::Object {
-    let mut schema = super::text_enum_schema(&["registered", "unassigned", "active", "deregistered"]);
-    schema.description =
-        Some("Deregistered devices are only listed when asked for with `deregistered`.".into());
+    let mut schema = super::text_enum_schema(&["", "registered", "unassigned", "active", "deregistered"]);
+    schema.description = Some(
+        "Deregistered devices are only listed when asked for with `deregistered`; empty: every other state."
+            .into(),
+    );
     schema
 }
 
@@ -115,7 +118,9 @@ fn device_state_schema() -> utoipa::openapi::schema::Object {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDeviceRequest {
     /// The new group tag; empty or `null` leaves the device unassigned. Matched exactly
-    /// against the customer's profiles; a near miss is refused with the tag it likely meant.
+    /// against the customer's profiles; a near miss is refused with the tag it likely meant
+    /// (`422 unknown_group_tag`). The device value rules apply (`422 invalid_device_field`).
+    #[schema(max_length = 200, example = "Microsoft365ManagedStandard_")]
     pub group_tag: Option<String>,
     /// Accept a tag that matches no profile (the device becomes unassigned).
     #[serde(default)]

@@ -34,6 +34,7 @@ pub struct CreateInvitationRequest {
     pub reusable: Option<bool>,
     /// 1–90; default from the server's configuration (7).
     #[schema(minimum = 1, maximum = 90)]
+    #[serde(default, deserialize_with = "super::optional_integral_u32")]
     pub expires_in_days: Option<u32>,
 }
 

@@ -45,7 +45,10 @@ pub mod metric_names {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
-    /// Required; without it the answer is 422 `missing_device_identity`.
+    /// The base64 hardware hash (4K hash) the device computes. Required; without it the answer
+    /// is 422 `missing_device_identity`, and one that does not decode and validate is 422
+    /// `invalid_hardware_hash` (docs/hardware-hash.md).
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub hardware_hash: Option<String>,
     pub serial_number: Option<String>,
     pub manufacturer: Option<String>,
@@ -66,6 +69,7 @@ pub struct LookupRequest {
         (status = 409, description = "`device_unassigned`: registered without a profile", body = ErrorEnvelope),
         (status = 422, description = "no hardware hash (`missing_device_identity`), or one that does not validate (`invalid_hardware_hash`)", body = ErrorEnvelope),
         (status = 429, description = "too many lookups from this address; see `Retry-After`", body = ErrorEnvelope),
+        (status = 503, description = "the database cannot be reached; `Retry-After: 5`", body = ErrorEnvelope),
     ))]
 pub async fn lookup(
     State(state): State<AppState>,

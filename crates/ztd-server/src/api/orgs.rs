@@ -38,12 +38,14 @@ impl From<Organisation> for OrgView {
 #[serde(deny_unknown_fields)]
 pub struct CreateOrgRequest {
     /// `customer`, `partner` or `oem` (operator organisations come from `ztd admin`).
-    #[schema(schema_with = super::org_kind_schema)]
+    #[schema(schema_with = super::creatable_org_kind_schema)]
     pub kind: OrgKind,
+    #[schema(schema_with = super::org_name_schema)]
     pub name: String,
-    /// The tenant's DNS domain (`CloudAssignedTenantDomain` of its devices).
+    #[schema(schema_with = super::domain_schema)]
     pub domain: Option<String>,
     /// Email of the organisation's first admin, who gets a one-time password.
+    #[schema(schema_with = super::email_schema)]
     pub admin_email: String,
 }
 

@@ -43,6 +43,57 @@ pub struct ProfileSettingsSchema {
     device_name_template: Option<String>,
 }
 
+/// Settings to change (documentation mirror of `ztd_domain::profile::ProfileSettings`, every
+/// field optional): merged over the defaults or the current settings. An unknown field or a
+/// wrong type is `400`; a template, language or region that breaks its rule is `422`.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documentation only
+#[serde(deny_unknown_fields)]
+pub struct ProfileSettingsChanges {
+    #[schema(inline, required = false)]
+    deployment_mode: DeploymentModeSchema,
+    #[schema(inline, required = false)]
+    join_type: JoinTypeSchema,
+    #[schema(required = false)]
+    user_is_local_admin: bool,
+    #[schema(required = false)]
+    skip_eula: bool,
+    #[schema(required = false)]
+    skip_privacy_settings: bool,
+    #[schema(required = false)]
+    skip_oem_registration: bool,
+    #[schema(required = false)]
+    skip_keyboard_selection: bool,
+    /// A language tag: 2–3 lowercase letters, an optional Titlecase script, 2 uppercase letters
+    /// (`en-US`, `sr-Latn-RS`); null lets the user choose.
+    #[schema(pattern = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?-[A-Z]{2}$", example = "en-US")]
+    language: Option<String>,
+    /// Two uppercase letters (`US`); null lets the user choose.
+    #[schema(pattern = r"^[A-Z]{2}$", example = "US")]
+    region: Option<String>,
+    /// Letters, digits, hyphens, `%SERIAL%` and `%RAND:n%` (n 1–15); at most 15 characters once
+    /// expanded (14 besides `%SERIAL%`), not only digits (`422 invalid_profile` otherwise:
+    /// rules a pattern cannot state). Null keeps the default name.
+    #[schema(pattern = r"^([A-Za-z0-9-]|%SERIAL%|%RAND:[0-9]+%)+$", example = "KIOSK-%RAND:5%")]
+    device_name_template: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // documentation only
+enum DeploymentModeSchema {
+    UserDriven,
+    SelfDeploying,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // documentation only
+enum JoinTypeSchema {
+    Cloud,
+    Hybrid,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProfileView {
     pub id: Uuid,
@@ -74,22 +125,25 @@ impl From<Profile> for ProfileView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProfileRequest {
+    #[schema(schema_with = super::profile_name_schema)]
     pub name: String,
-    /// Matched exactly (byte for byte) against the devices' group tags; unique per customer.
+    #[schema(schema_with = super::group_tag_schema)]
     pub group_tag: String,
-    /// Merged over the managed-desktop defaults.
-    #[schema(value_type = Option<Object>)]
+    /// Merged over the managed-desktop defaults: send only what differs.
+    #[schema(value_type = Option<ProfileSettingsChanges>)]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfileRequest {
+    #[schema(schema_with = super::optional_profile_name_schema)]
     pub name: Option<String>,
     /// Changing it reassigns the devices at once.
+    #[schema(schema_with = super::optional_group_tag_schema)]
     pub group_tag: Option<String>,
     /// Merged over the current settings.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<ProfileSettingsChanges>)]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    #[schema(format = Email, max_length = 254)]
+    #[schema(schema_with = super::email_schema)]
     pub email: String,
     #[schema(schema_with = super::role_schema)]
     pub role: Role,

@@ -57,7 +57,7 @@ pub struct AuditPage {
 /// A cursor as handed out in [`AuditPage::next_cursor`]; `None` for text this service did not
 /// hand out.
 pub fn parse_cursor(text: &str) -> Option<i64> {
-    text.parse().ok()
+    ztd_storage::parse_cursor_number(text)
 }
 
 async fn page(scope: &OrgScope, request: PageRequest) -> Result<AuditPage, Error> {

@@ -454,8 +454,8 @@ pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Resu
     }
     let after_row = match &page.cursor {
         None => None,
-        Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| Error::InvalidParameter {
-            message: format!("cursor {cursor:?} is not one this service gave out"),
+        Some(cursor) => Some(ztd_storage::parse_cursor_number(cursor).ok_or_else(|| {
+            Error::InvalidParameter { message: format!("cursor {cursor:?} is not one this service gave out") }
         })?),
     };
     let owner = scope.customer().owner();
@@ -561,6 +561,15 @@ pub async fn list_devices(
         return Err(Error::InvalidParameter {
             message: format!("limit {limit} is out of range; use 1 to {MAX_PAGE_SIZE}"),
         });
+    }
+    // Checked before anything can answer an empty page, so a bad cursor is refused whatever the
+    // filter (storage checks it again when it reads).
+    if let Some(cursor) = query.cursor.as_deref() {
+        if cursor.strip_prefix('d').and_then(ztd_storage::parse_cursor_number).is_none() {
+            return Err(Error::InvalidParameter {
+                message: format!("cursor {cursor:?} is not one this service gave out"),
+            });
+        }
     }
     let device_state = match query.state.as_deref() {
         None | Some("") => None,

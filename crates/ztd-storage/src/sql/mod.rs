@@ -160,7 +160,7 @@ pub(crate) fn encode_device_cursor(seq: i64) -> String {
 }
 
 pub(crate) fn decode_device_cursor(cursor: &str) -> Result<i64, StorageError> {
-    cursor.strip_prefix('d').and_then(|seq| seq.parse().ok()).ok_or(StorageError::InvalidCursor)
+    cursor.strip_prefix('d').and_then(crate::parse_cursor_number).ok_or(StorageError::InvalidCursor)
 }
 
 impl ItemOutcome<'_> {
