@@ -314,8 +314,28 @@ pub struct JsonBatch {
     #[serde(default)]
     pub allow_unknown_tags: Option<bool>,
     /// At least one device; each row's result is in the batch (a bad row fails alone).
-    #[schema(value_type = Vec<crate::api::batches::DeviceInputSchema>, min_items = 1)]
+    #[schema(value_type = Vec<DeviceInputSchema>, min_items = 1)]
     pub devices: Vec<DeviceInput>,
+}
+
+/// One device of a JSON batch (documentation mirror of `ztd_domain::device::DeviceInput`):
+/// every field optional here; a row that breaks the identity rules (docs/domain.md#device-identity)
+/// fails alone, with its reason in the batch's row results.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct DeviceInputSchema {
+    #[schema(example = "5CG1234XYZ")]
+    serial_number: Option<String>,
+    /// 13 digits.
+    product_key_id: Option<String>,
+    /// The base64 hardware hash (docs/hardware-hash.md).
+    hardware_hash: Option<String>,
+    manufacturer: Option<String>,
+    model: Option<String>,
+    /// Overrides the batch's `group_tag`.
+    group_tag: Option<String>,
+    assigned_user: Option<String>,
 }
 
 /// An upload's bytes as they arrive, whatever the channel (an HTTP body, a file, a portal form

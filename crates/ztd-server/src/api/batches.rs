@@ -67,26 +67,6 @@ pub struct ShowBatchQuery {
     pub limit: Option<u32>,
 }
 
-/// One device of a JSON batch (documentation mirror of `ztd_domain::device::DeviceInput`):
-/// every field optional here; a row that breaks the identity rules (docs/domain.md#device-identity)
-/// fails alone, with its reason in the batch's row results.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documentation only
-pub struct DeviceInputSchema {
-    #[schema(example = "5CG1234XYZ")]
-    serial_number: Option<String>,
-    /// 13 digits.
-    product_key_id: Option<String>,
-    /// The base64 hardware hash (docs/hardware-hash.md).
-    hardware_hash: Option<String>,
-    manufacturer: Option<String>,
-    model: Option<String>,
-    /// Overrides the batch's `group_tag`.
-    group_tag: Option<String>,
-    assigned_user: Option<String>,
-}
-
 /// A batch: its state, counts and one page of per-row results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BatchView {
