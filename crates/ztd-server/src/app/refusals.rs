@@ -29,6 +29,8 @@ pub struct RefusalAudit {
 impl RefusalAudit {
     /// Whether a refusal of `kind` from `address` at `now` gets an audit event.
     pub fn admit(&self, address: Option<IpAddr>, kind: &'static str, now: Instant) -> bool {
+        // An IPv6 client by its /64, so one end site cannot take 2^64 slots.
+        let address = address.map(crate::rate_limit::client_key);
         let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if last.get(&(address, kind)).is_some_and(|at| now.duration_since(*at) < AUDIT_WINDOW) {
             return false;
@@ -106,5 +108,9 @@ mod tests {
         assert!(limiter.admit(a, "user.sign_in_failed", now));
         assert!(limiter.admit(b, "csrf.rejected", now));
         assert!(limiter.admit(a, "csrf.rejected", now + AUDIT_WINDOW));
+        // Another address of the same IPv6 /64 is the same client.
+        assert!(limiter.admit(Some("2001:db8:0:7::1".parse().unwrap()), "csrf.rejected", now));
+        assert!(!limiter.admit(Some("2001:db8:0:7:ffff::2".parse().unwrap()), "csrf.rejected", now));
+        assert!(limiter.admit(Some("2001:db8:0:8::1".parse().unwrap()), "csrf.rejected", now));
     }
 }

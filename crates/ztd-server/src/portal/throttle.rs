@@ -13,6 +13,9 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+// An IPv6 client counts by its /64, as for the lookup's limit: one end site holds a whole /64.
+use crate::rate_limit::client_key;
+
 /// Failed attempts allowed per (address, email) within [`WINDOW`].
 pub const MAX_FAILURES: usize = 10;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -56,7 +59,7 @@ fn record<K: std::hash::Hash + Eq>(
 
 impl SignInThrottle {
     fn key(client: Option<IpAddr>, email: &str) -> Key {
-        (client, email.to_owned())
+        (client.map(client_key), email.to_owned())
     }
 
     /// How long until another attempt is allowed, or `None` when it is allowed now.
@@ -76,7 +79,7 @@ impl SignInThrottle {
             0 => None,
             limit => {
                 let mut failures = self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                failures.get_mut(&client).and_then(|recent| wait(recent, limit as usize, now))
+                failures.get_mut(&client.map(client_key)).and_then(|recent| wait(recent, limit as usize, now))
             }
         };
         by_email.max(by_address)
@@ -88,7 +91,7 @@ impl SignInThrottle {
         drop(failures);
         if per_address > 0 {
             let mut failures = self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            record(&mut failures, client, per_address as usize, now);
+            record(&mut failures, client.map(client_key), per_address as usize, now);
         }
     }
 
@@ -139,5 +142,29 @@ mod tests {
         assert_eq!(throttle.retry_after(client, "new@b.example", 3, start), Some(WINDOW));
         assert_eq!(throttle.retry_after(Some(IpAddr::from([192, 0, 2, 2])), "new@b.example", 3, start), None);
         assert_eq!(throttle.retry_after(client, "new@b.example", 0, start), None, "0 turns it off");
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64() {
+        let throttle = SignInThrottle::default();
+        let start = Instant::now();
+        // Each try from another address of the same /64, each with a new email.
+        for attempt in 0..3u16 {
+            let client = Some(IpAddr::from([0x2001, 0xdb8, 0, 7, 0, 0, 0, attempt + 1]));
+            let email = format!("user{attempt}@b.example");
+            assert_eq!(throttle.retry_after(client, &email, 3, start), None);
+            throttle.record_failure(client, &email, 3, start);
+        }
+        let same_64 = Some(IpAddr::from([0x2001, 0xdb8, 0, 7, 0xffff, 1, 2, 3]));
+        assert_eq!(throttle.retry_after(same_64, "new@b.example", 3, start), Some(WINDOW));
+        let other_64 = Some(IpAddr::from([0x2001, 0xdb8, 0, 8, 0, 0, 0, 1]));
+        assert_eq!(throttle.retry_after(other_64, "new@b.example", 3, start), None);
+        // The per-email count is by /64 too.
+        for attempt in 0..MAX_FAILURES as u16 {
+            let client = Some(IpAddr::from([0x2001, 0xdb8, 0, 9, 0, 0, 0, attempt + 1]));
+            throttle.record_failure(client, "a@b.example", 0, start);
+        }
+        let client = Some(IpAddr::from([0x2001, 0xdb8, 0, 9, 1, 1, 1, 1]));
+        assert_eq!(throttle.retry_after(client, "a@b.example", 0, start), Some(WINDOW));
     }
 }
