@@ -24,6 +24,17 @@ async fn lookup_before_and_after_registration(app: TestApp) {
     let c = connected(&app).await;
     let device = &devices(301, 1)[0];
     let by_hash = json!({ "hardware_hash": device.hardware_hash });
+    let by_tuple = json!({
+        "manufacturer": device.manufacturer, "model": device.model, "serial_number": device.serial_number,
+    });
+    let by_pkid = json!({ "product_key_id": device.product_key_id });
+    // Without proof the answer is the same whether the device is registered or not: no oracle.
+    let mut unproven = Vec::new();
+    for printed in [&by_tuple, &by_pkid] {
+        let mut error = error_body(lookup(&app, printed).await).await;
+        error.as_object_mut().unwrap().remove("request_id");
+        unproven.push(error);
+    }
 
     let response = lookup(&app, &by_hash).await;
     assert_eq!(response.status(), 404);
@@ -41,17 +52,17 @@ async fn lookup_before_and_after_registration(app: TestApp) {
     .await;
     let device_id = row(&batch, 1)["device_id"].as_str().unwrap().to_owned();
 
-    // What is printed on the box is no proof: no tenant, no configuration, no activation.
-    let by_tuple = json!({
-        "manufacturer": device.manufacturer, "model": device.model, "serial_number": device.serial_number,
-    });
-    let by_pkid = json!({ "product_key_id": device.product_key_id });
-    for printed in [&by_tuple, &by_pkid] {
+    // What is printed on the box is no proof: no tenant, no configuration, no activation, and
+    // the very answer an unregistered device got.
+    for (printed, before) in [&by_tuple, &by_pkid].into_iter().zip(&unproven) {
         let response = lookup(&app, printed).await;
         assert_eq!(response.status(), 422, "{printed}");
         let text = response.text().await.unwrap();
         assert!(text.contains("missing_device_identity"), "{text}");
         assert!(!text.contains(&c.customer.id().to_string()), "the tenant leaked: {text}");
+        let mut error: Value = serde_json::from_str::<Value>(&text).unwrap()["error"].clone();
+        error.as_object_mut().unwrap().remove("request_id");
+        assert_eq!(&error, before, "a lookup without proof tells registered from unregistered devices");
     }
     let shown: Value =
         app.get(&format!("/api/v1/devices/{device_id}"), &c.customer.key).await.json().await.unwrap();
