@@ -206,6 +206,9 @@ fn device_page(
                 dt { "Device id" } dd class="mono" { (device.id) }
                 @if let Some(hash) = &device.hardware_hash {
                     dt { "Hardware hash" } dd { details { summary { (hash.len()) " characters" } code class="mono" { (hash) } } }
+                } @else {
+                    dt { "Hardware hash" }
+                    dd { "None: an unverified registration, made from printed facts. A registration carrying the device's hardware hash replaces it." }
                 }
             }
         }
