@@ -26,6 +26,7 @@ pub struct RunningServer {
     shutdown: CancellationToken,
     task: JoinHandle<std::io::Result<()>>,
     workers: Option<WorkerPool>,
+    activations: crate::app::lookup::Activations,
 }
 
 impl RunningServer {
@@ -42,6 +43,8 @@ impl RunningServer {
             Ok(result) => result,
             Err(join_error) => Err(std::io::Error::other(join_error)),
         };
+        // Every first boot answered is written before the process ends.
+        self.activations.flush().await;
         if let Some(workers) = self.workers {
             workers.shutdown().await;
         }
@@ -80,9 +83,10 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
         request_timeout: state.config.request_timeout,
         shutdown_grace: state.config.shutdown_grace,
     };
+    let activations = state.activations.clone();
     let app = build_app(state);
     let task = tokio::spawn(accept_loop(listener, app, limits, shutdown.clone()));
-    Ok(RunningServer { addr, shutdown, task, workers })
+    Ok(RunningServer { addr, shutdown, task, workers, activations })
 }
 
 /// The connection limits of docs/operations.md#connections.

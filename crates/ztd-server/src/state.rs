@@ -19,12 +19,16 @@ pub struct AppState {
     pub lookup_limiter: Arc<crate::rate_limit::RateLimiter>,
     /// Keeps refusals from flooding the audit (see [`crate::app::refusals`]).
     pub refusal_audit: Arc<crate::app::refusals::RefusalAudit>,
+    /// First boots, written in groups off the request path (see [`crate::app::lookup::Activations`]).
+    pub activations: crate::app::lookup::Activations,
 }
 
 impl AppState {
+    /// Needs a tokio runtime: it starts the writer of first boots.
     pub fn new(db: Arc<dyn Database>, config: Config, metrics: PrometheusHandle) -> Self {
         let lookup_limiter = Arc::new(crate::rate_limit::RateLimiter::new(config.lookup_rate_per_minute));
         Self {
+            activations: crate::app::lookup::Activations::start(db.clone()),
             db,
             config: Arc::new(config),
             metrics,

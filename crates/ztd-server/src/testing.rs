@@ -83,6 +83,7 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     server: Option<RunningServer>,
+    activations: crate::app::lookup::Activations,
     _sqlite: Option<TempSqlite>,
     postgres_url: Option<String>,
 }
@@ -92,6 +93,12 @@ impl TestApp {
     /// is unreachable outside CI.
     pub async fn spawn(backend: Backend) -> Option<Self> {
         Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Waits until every first boot answered so far is written (they are written in groups
+    /// within milliseconds, off the request path: docs/operations.md#first-boots).
+    pub async fn first_boots_written(&self) {
+        self.activations.flush().await;
     }
 
     /// Starts a server after `configure` adjusted the configuration.
@@ -119,6 +126,7 @@ impl TestApp {
         };
         configure(&mut config);
         let state = AppState::new(db.clone(), config, crate::observability::metrics_handle());
+        let activations = state.activations.clone();
         let server = server::start_on(listener, state).await.expect("start the test server");
         Some(Self {
             backend,
@@ -128,6 +136,7 @@ impl TestApp {
             database_url,
             client: reqwest::Client::new(),
             server: Some(server),
+            activations,
             _sqlite: sqlite,
             postgres_url,
         })

@@ -84,6 +84,7 @@ async fn first_boot_lookup_is_audited_once_with_its_request_id(app: TestApp) {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()[REQUEST_ID], request_id.as_str(), "the request id is echoed");
 
+    app.first_boots_written().await;
     let trail = audit(&app, &customer.key).await;
     let activations = events(&trail, "device.activate", &device_id);
     assert_eq!(activations.len(), 1, "{activations:?}");
@@ -97,6 +98,7 @@ async fn first_boot_lookup_is_audited_once_with_its_request_id(app: TestApp) {
 
     let again = lookup(&app, &device.hardware_hash, &fresh_request_id()).await;
     assert_eq!(again.status(), 200);
+    app.first_boots_written().await;
     let trail = audit(&app, &customer.key).await;
     assert_eq!(events(&trail, "device.activate", &device_id).len(), 1, "a second lookup audited again");
     let shown: Value =
@@ -114,6 +116,7 @@ async fn racing_first_boot_lookups_activate_once(app: TestApp) {
     for answer in &answers {
         assert_eq!(answer.status(), 200);
     }
+    app.first_boots_written().await;
     let trail = audit(&app, &customer.key).await;
     let activations = events(&trail, "device.activate", &device_id);
     assert_eq!(activations.len(), 1, "one activation audited per device, got {activations:?}");
@@ -343,6 +346,7 @@ async fn hostile_request_ids_are_replaced_not_echoed_nor_stored(app: TestApp) {
         assert_ne!(echoed, sent, "the hostile request id was echoed");
         let echoed = String::from_utf8(echoed).unwrap();
         assert!(Uuid::parse_str(&echoed).is_ok(), "not a generated UUID: {echoed}");
+        app.first_boots_written().await;
         let trail = audit(&app, &customer.key).await;
         let activations = events(&trail, "device.activate", &device_id);
         assert_eq!(activations.len(), 1, "{activations:?}");

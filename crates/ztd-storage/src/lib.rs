@@ -424,6 +424,18 @@ pub trait DeviceStore: Send + Sync {
     /// First lookup marks the device active and writes `audit` in the same transaction; later
     /// lookups leave it as is and write nothing.
     async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device>;
+    /// Many first lookups in one transaction (a group commit): each device still `registered`
+    /// and never activated becomes `active` at its time, with its event; the others are left as
+    /// they are. Returns the ids activated.
+    async fn activate_devices(&self, activations: &[Activation]) -> Result<Vec<Uuid>>;
+}
+
+/// A device's first lookup, to be recorded (`DeviceStore::activate_devices`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activation {
+    pub device_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub audit: NewAuditEvent,
 }
 
 /// One resolved row to process in a batch chunk.

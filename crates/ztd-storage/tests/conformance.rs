@@ -45,6 +45,7 @@ conformance!(
     profile_conflicts_and_tag_changes,
     device_conflicts_and_deregistration,
     concurrent_chunks_register_each_device_once,
+    first_boots_are_activated_in_groups_once,
     batch_claim_lease_expiry_and_resume_exactly_once,
     idempotency_key_returns_first_batch,
     audit_written_with_mutation_and_paged,
@@ -1785,4 +1786,34 @@ async fn disabling_a_user_ends_their_sessions_once(db: Arc<dyn Database>) {
         db.disable_user(customer.id, user.id, now(), &audit(None, None, "user.disable")).await,
         Err(StorageError::NotFound)
     ));
+}
+
+/// `activate_devices`: one group commit of first boots; a device already active, unassigned,
+/// deregistered or unknown is left as it is and gets no event; a repeat changes nothing.
+async fn first_boots_are_activated_in_groups_once(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Contoso").await;
+    let profile = tag_profile(&db, customer.id, ztd_domain::profile::STANDARD_TAG).await;
+    let (_, items) = register(&db, customer.id, &["G-1", "G-2", "G-3"], Some(&profile)).await;
+    let (_, unassigned) = register(&db, customer.id, &["G-4"], None).await;
+    let ids: Vec<Uuid> = items.iter().map(|item| item.device_id.unwrap()).collect();
+    let unassigned_id = unassigned[0].device_id.unwrap();
+    let at = now();
+    let activation =
+        |device_id| Activation { device_id, at, audit: audit(None, Some(customer.id), "device.activate") };
+    let group: Vec<Activation> =
+        [ids[0], ids[1], ids[0], unassigned_id, Uuid::new_v4()].into_iter().map(activation).collect();
+    let activated = db.activate_devices(&group).await.unwrap();
+    assert_eq!(activated, vec![ids[0], ids[1]]);
+    for id in &ids[..2] {
+        let device = db.get_device(&Owner::Customer(customer.id), *id).await.unwrap();
+        assert_eq!((device.state, device.activated_at), (DeviceState::Active, Some(at)));
+    }
+    let untouched = db.get_device(&Owner::Customer(customer.id), ids[2]).await.unwrap();
+    assert_eq!(untouched.state, DeviceState::Registered);
+    let still = db.get_device(&Owner::Customer(customer.id), unassigned_id).await.unwrap();
+    assert_eq!((still.state, still.activated_at), (DeviceState::Unassigned, None));
+    assert!(db.activate_devices(&[activation(ids[0])]).await.unwrap().is_empty(), "a repeat activated again");
+    assert!(db.activate_devices(&[]).await.unwrap().is_empty());
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2);
 }

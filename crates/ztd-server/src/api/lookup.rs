@@ -95,7 +95,7 @@ pub async fn lookup(
                 model: body.model,
                 product_key_id: body.product_key_id,
             };
-            match lookup::configuration(&gate, identity, request_id).await {
+            match lookup::configuration(&gate, &state.activations, identity, request_id).await {
                 Ok(configuration) => ("configured", Json(configuration).into_response()),
                 Err(error) => {
                     let error = ApiError::from(error);

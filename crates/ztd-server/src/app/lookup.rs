@@ -8,11 +8,17 @@
 //! and no activation. An unknown device and an unassigned one are refused without naming any
 //! tenant. The rate limit per client address is the channel's (it knows the address).
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use chrono::Utc;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::device::DeviceInput;
 use ztd_domain::profile::{render_configuration, ProfileSettings};
-use ztd_storage::{ActorKind, Device, DeviceState, StorageError};
+use ztd_storage::{Activation, ActorKind, Database, Device, DeviceState, StorageError};
 
 use super::access::{AuditActor, Gate};
 use super::{DeviceRefusal, Error};
@@ -55,10 +61,11 @@ fn proof(identity: DeviceIdentity) -> Result<DeviceInput, Error> {
 }
 
 /// The configuration file (AutopilotConfigurationFile) of the device with `identity`. The
-/// first successful lookup marks the device `active`, audited in the activating transaction
-/// with `request_id`.
+/// first successful lookup marks the device `active` through `activations` (written within
+/// milliseconds, with its audit event carrying `request_id`, in the same transaction).
 pub async fn configuration(
     gate: &Gate,
+    activations: &Activations,
     identity: DeviceIdentity,
     request_id: Option<String>,
 ) -> Result<serde_json::Value, Error> {
@@ -100,27 +107,160 @@ pub async fn configuration(
         &device.id.to_string(),
         &format!("Profile {}", profile.name),
     );
-    if device.state != DeviceState::Active {
-        activate(gate, &device, request_id).await?;
+    if device.state == DeviceState::Registered && device.activated_at.is_none() {
+        activate(gate, activations, &device, request_id);
     }
     Ok(configuration)
 }
 
 /// First lookup: the device becomes `active`, audited on the customer's tenant as done by the
-/// device itself.
-async fn activate(gate: &Gate, device: &Device, request_id: Option<String>) -> Result<(), Error> {
+/// device itself, through the group-committed [`Activations`] queue.
+fn activate(gate: &Gate, activations: &Activations, device: &Device, request_id: Option<String>) {
     let actor = AuditActor { request_id, kind: ActorKind::Device, id: Some(device.id), org_id: None };
     let ctx = gate.ctx_for(actor);
-    let event = ctx.event(
+    let audit = ctx.event(
         "device.activate",
         "device",
         device.id,
         Some(device.customer_id),
         serde_json::json!({ "serial_number": device.serial_number }),
     );
-    // Audited in the activating transaction, and only by the lookup that really activated it.
-    ctx.db().mark_device_active(device.id, Utc::now(), &event).await?;
-    Ok(())
+    activations.record(Activation { device_id: device.id, at: Utc::now(), audit });
+}
+
+/// First boots recorded off the request path (docs/operations.md#first-boots): a lookup hands
+/// its activation to this queue and answers at once; one task writes what arrived within a
+/// few milliseconds in one transaction (group commit), so a rollout's first boots cost reads,
+/// not one durable write each, and SQLite's single writer never stands in a lookup's way.
+///
+/// What a crash may lose: the activations of the last [`GROUP_WINDOW`] and the write in
+/// progress — the devices stay `registered` and their next lookup activates them again. Never a
+/// registration. A clean shutdown writes everything first ([`Activations::flush`]).
+#[derive(Clone)]
+pub struct Activations {
+    inner: Arc<Queue>,
+}
+
+struct Queue {
+    db: Arc<dyn Database>,
+    sender: mpsc::Sender<Message>,
+    /// Devices queued and not yet written: repeated lookups before the write queue nothing.
+    queued: Mutex<HashSet<Uuid>>,
+}
+
+// Nearly every message is an activation; boxing it would cost an allocation per first boot to
+// make the rare flush smaller.
+#[allow(clippy::large_enum_variant)]
+enum Message {
+    Activate(Activation),
+    Flush(oneshot::Sender<()>),
+}
+
+/// How long the writer gathers activations before it writes them.
+pub const GROUP_WINDOW: Duration = Duration::from_millis(10);
+/// The most activations in one transaction.
+const GROUP_MAX: usize = 2_000;
+/// Activations waiting for the writer; beyond this a lookup writes its own (back-pressure
+/// while the database is slow or away, instead of unbounded memory).
+const QUEUE_CAPACITY: usize = 50_000;
+
+impl Activations {
+    /// Starts the writer task on the current tokio runtime.
+    pub fn start(db: Arc<dyn Database>) -> Self {
+        let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let inner = Arc::new(Queue { db, sender, queued: Mutex::new(HashSet::new()) });
+        tokio::spawn(write_activations(Arc::downgrade(&inner), inner.db.clone(), receiver));
+        Self { inner }
+    }
+
+    fn record(&self, activation: Activation) {
+        let id = activation.device_id;
+        if !self.queued().insert(id) {
+            return;
+        }
+        if let Err(refused) = self.inner.sender.try_send(Message::Activate(activation)) {
+            // Full (the database is slow or away) or closed: this lookup writes its own, in the
+            // background, so the device still answers now.
+            let Message::Activate(activation) = refused.into_inner() else { return };
+            let inner = Arc::clone(&self.inner);
+            tokio::spawn(async move {
+                if let Err(error) =
+                    inner.db.mark_device_active(activation.device_id, activation.at, &activation.audit).await
+                {
+                    tracing::warn!(%error, device = %activation.device_id, "could not record a first boot; the next lookup will");
+                }
+                inner.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&id);
+            });
+        }
+    }
+
+    fn queued(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+        self.inner.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes every activation queued so far and waits until it is committed (or failed).
+    pub async fn flush(&self) {
+        let (done, written) = oneshot::channel();
+        if self.inner.sender.send(Message::Flush(done)).await.is_ok() {
+            let _ = written.await;
+        }
+    }
+}
+
+fn take(message: Message, group: &mut Vec<Activation>, waiting: &mut Vec<oneshot::Sender<()>>) {
+    match message {
+        Message::Activate(activation) => group.push(activation),
+        Message::Flush(done) => waiting.push(done),
+    }
+}
+
+/// The writer: gathers what arrives within [`GROUP_WINDOW`] (at most [`GROUP_MAX`]) and commits
+/// it in one transaction, retrying a failed write a few times before it gives the devices up
+/// to their next lookup. Ends when every [`Activations`] handle is gone.
+async fn write_activations(
+    queue: std::sync::Weak<Queue>,
+    db: Arc<dyn Database>,
+    mut receiver: mpsc::Receiver<Message>,
+) {
+    let mut group: Vec<Activation> = Vec::new();
+    let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
+    loop {
+        let Some(first) = receiver.recv().await else { break };
+        take(first, &mut group, &mut waiting);
+        let until = tokio::time::Instant::now() + GROUP_WINDOW;
+        while group.len() < GROUP_MAX && waiting.is_empty() {
+            match tokio::time::timeout_at(until, receiver.recv()).await {
+                Ok(Some(message)) => take(message, &mut group, &mut waiting),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        // A flush also takes whatever is already in the channel behind it.
+        while let Ok(message) = receiver.try_recv() {
+            take(message, &mut group, &mut waiting);
+        }
+        for attempt in 1..=3u32 {
+            match db.activate_devices(&group).await {
+                Ok(_) => break,
+                Err(error) if attempt < 3 => {
+                    tracing::warn!(%error, devices = group.len(), attempt, "could not record first boots; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                }
+                Err(error) => {
+                    tracing::error!(%error, devices = group.len(), "first boots not recorded; those devices are activated by their next lookup");
+                }
+            }
+        }
+        if let Some(queue) = queue.upgrade() {
+            let mut queued = queue.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for activation in &group {
+                queued.remove(&activation.device_id);
+            }
+        }
+        group.clear();
+        for done in waiting.drain(..) {
+            let _ = done.send(());
+        }
+    }
 }
 
 #[cfg(test)]

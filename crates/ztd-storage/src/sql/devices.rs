@@ -166,6 +166,33 @@ impl DeviceStore for Store {
         settle(tx, result).await
     }
 
+    async fn activate_devices(&self, activations: &[Activation]) -> Result<Vec<Uuid>> {
+        if activations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let mut activated = Vec::with_capacity(activations.len());
+            for activation in activations {
+                let done = sqlx::query_scalar::<_, Uuid>(
+                    "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
+                     WHERE id = $1 AND state = 'registered' AND activated_at IS NULL RETURNING id",
+                )
+                .bind(activation.device_id)
+                .bind(activation.at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(id) = done {
+                    insert_audit(&mut tx, &activation.audit).await?;
+                    activated.push(id);
+                }
+            }
+            Ok(activated)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
     async fn mark_device_active(&self, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Device> {
         // Lookups are hot and mostly repeat: only the first one opens a write
         // transaction (which on SQLite would queue behind batch chunks).
