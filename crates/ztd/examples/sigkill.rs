@@ -26,7 +26,7 @@ use ztd_domain::device::DeviceInput;
 use ztd_domain::profile::STANDARD_TAG;
 
 /// The servers' request timeout, which is also the age of an abandoned upload.
-const REQUEST_TIMEOUT_SECS: u64 = 10;
+const REQUEST_TIMEOUT_SECS: u64 = 20;
 
 struct Options {
     ztd: String,
@@ -322,7 +322,8 @@ async fn main() {
     };
 
     // Uploaders: each takes the next batch number until the kill phase is over, so batches are
-    // arriving at every kill. Even numbers are CSV (1,000–4,000 rows), odd ones JSON (200–1,500).
+    // arriving at every kill. Even numbers are CSV (1,000–12,000 rows: up to three of the workers'
+    // 5,000-row chunks, so a kill can land between two), odd ones JSON (200–1,500).
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(60))
@@ -342,7 +343,7 @@ async fn main() {
                 let index = next_batch.fetch_add(1, Ordering::SeqCst);
                 let mut rng = Rng(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
                 let size =
-                    if index.is_multiple_of(2) { rng.range(1_000, 4_000) } else { rng.range(200, 1_500) }
+                    if index.is_multiple_of(2) { rng.range(1_000, 12_000) } else { rng.range(200, 1_500) }
                         as usize;
                 match upload(&client, &base, &customer, index, size, &stats).await {
                     Ok(batch) => accepted.lock().expect("lock").push(batch),
