@@ -7,6 +7,7 @@
 //!   cross-checks against the hash, identity keys and in-batch duplicate detection.
 //! - [`group_tag`]: exact group-tag matching with near-miss suggestions.
 //! - [`profile`]: deployment profile settings, their validation and the configuration file.
+//! - [`json_batch`]: the JSON batch body, read with its device list capped while parsing.
 //! - [`csv`]: the three upload formats, streaming validation with precise diagnostics, fix,
 //!   split and convert.
 //! - [`codes`]: the stable per-device error codes shared by every channel.
@@ -17,5 +18,6 @@ pub mod csv;
 pub mod device;
 pub mod group_tag;
 pub mod hash;
+pub mod json_batch;
 pub mod profile;
 pub mod synth;

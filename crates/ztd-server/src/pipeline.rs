@@ -7,7 +7,8 @@
 //!   rows, too large) refuse it at once and leave nothing behind. Each row is stored as
 //!   submitted ([`SubmittedRow`]), so a restarted server can resume from the database alone.
 //!   A CSV body is streamed into the batch chunk by chunk ([`CsvRowStream`]); a JSON body is
-//!   parsed whole (capped by the upload limit), so very large uploads belong in CSV.
+//!   parsed as it arrives with its device list capped (`ztd_domain::json_batch`), but held
+//!   whole until it is stored, so very large uploads belong in CSV.
 //! - **planning** (in the worker, [`RowPlanner`]): each row is resolved (identity rules, hash
 //!   cross-checks, identity keys), checked against the rows before it (duplicates in the
 //!   batch), and its group tag matched against the customer's profiles *as they are when the
@@ -22,6 +23,7 @@ use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::csv::Diagnostic;
 use ztd_domain::device::{BatchDeduper, DeviceInput, ResolvedDevice};
 use ztd_domain::group_tag::{match_group_tag, unknown_group_tag_error, TagMatch};
+use ztd_domain::json_batch::{self, JsonBatch, JsonBatchError};
 use ztd_storage::{Batch, BatchItem, ChunkItem, NewDevice, Profile};
 
 /// A row as kept in `batch_items.input` until it is processed: the device as submitted, or
@@ -300,13 +302,15 @@ pub fn pending_items(batch_id: Uuid, rows: Vec<(i64, SubmittedRow)>) -> Vec<Batc
         .collect()
 }
 
-// Requests are read by `read_json_batch`, which caps the device list while parsing; the serde
-// attributes here give the OpenAPI schema its field rules (`additionalProperties: false`), and
+// The OpenAPI schema of the body only: it is read by `read_json_batch` with
+// `ztd_domain::json_batch::parse`, which caps the device list while parsing. The serde
+// attributes give the schema its field rules (`additionalProperties: false`), and the domain's
 // `the_batch_object_keeps_its_field_rules` holds the reader to the same rules.
 /// A JSON batch: `{"group_tag", "devices": […], "allow_unknown_tags"?}` (docs/domain.md#http-contract).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct JsonBatch {
+#[schema(as = JsonBatch)]
+pub struct JsonBatchSchema {
     /// Default group tag of the batch; a device's own `group_tag` overrides it.
     #[serde(default)]
     pub group_tag: Option<String>,
@@ -342,10 +346,11 @@ pub struct DeviceInputSchema {
 /// field); errors are the channel's, e.g. a client that broke off.
 pub type ByteStream = futures::stream::BoxStream<'static, Result<Bytes, std::io::Error>>;
 
-/// Reads a JSON batch as it arrives: the bytes go through a bounded channel into serde_json on
-/// a blocking thread, and the device list is cut off at `limits.max_rows` while it is parsed.
-/// Neither the body nor more devices than the cap are ever held, however large or however
-/// many (tiny) objects a client sends.
+/// Reads a JSON batch as it arrives: the bytes go through a bounded channel into the domain's
+/// reader (`ztd_domain::json_batch::parse`) on a blocking thread, and the device list is cut
+/// off at `limits.max_rows` while it is parsed. Neither the body nor more devices than the cap
+/// are ever held, however large or however many (tiny) objects a client sends. The batch comes
+/// back with its devices moved into the [`Intake`].
 pub async fn read_json_batch(
     body: ByteStream,
     limits: IntakeLimits,
@@ -353,119 +358,21 @@ pub async fn read_json_batch(
     let (bytes_tx, bytes_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
     let feeder = tokio::spawn(feed_body(body, limits.max_bytes, bytes_tx));
     let parser = tokio::task::spawn_blocking(move || {
-        parse_json_batch(std::io::BufReader::new(ChannelReader::new(bytes_rx)), limits.max_rows)
+        json_batch::parse(std::io::BufReader::new(ChannelReader::new(bytes_rx)), limits.max_rows)
     });
     let parsed = parser.await.map_err(|error| IntakeError::Body(error.to_string()))?;
     // A body that broke off or grew past the limit wins over what the parser made of it.
     feeder.await.map_err(|error| IntakeError::Body(error.to_string()))??;
-    let mut batch = parsed?;
+    let mut batch = parsed.map_err(|error| match error {
+        JsonBatchError::TooManyDevices { limit } => IntakeError::TooManyRows { limit },
+        invalid @ JsonBatchError::Invalid { .. } => IntakeError::InvalidJson(invalid.to_string()),
+    })?;
     if batch.devices.is_empty() {
         return Err(IntakeError::NoDevices);
     }
     let devices = std::mem::take(&mut batch.devices);
     let rows = (1..).zip(devices).map(|(row, input)| (row, SubmittedRow::Device(input))).collect();
     Ok((batch, Intake { rows }))
-}
-
-/// What the device-list visitor says when the list is longer than the cap.
-const TOO_MANY_DEVICES: &str = "ztd: more devices than the batch cap";
-
-fn parse_json_batch(reader: impl std::io::Read, max_rows: usize) -> Result<JsonBatch, IntakeError> {
-    use serde::de::DeserializeSeed;
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let classify = |error: serde_json::Error| {
-        if error.to_string().starts_with(TOO_MANY_DEVICES) {
-            IntakeError::TooManyRows { limit: max_rows }
-        } else {
-            IntakeError::InvalidJson(error.to_string())
-        }
-    };
-    let batch = JsonBatchSeed { max_rows }.deserialize(&mut deserializer).map_err(classify)?;
-    deserializer.end().map_err(classify)?;
-    Ok(batch)
-}
-
-/// Deserialises a [`JsonBatch`] with its device list capped (serde's derive would collect the
-/// whole list first). Field rules as the derive had them: unknown fields refused, `devices`
-/// required, the other two optional.
-struct JsonBatchSeed {
-    max_rows: usize,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for JsonBatchSeed {
-    type Value = JsonBatch;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<JsonBatch, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-const JSON_BATCH_FIELDS: &[&str] = &["group_tag", "allow_unknown_tags", "devices"];
-
-impl<'de> serde::de::Visitor<'de> for JsonBatchSeed {
-    type Value = JsonBatch;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        formatter.write_str("a JSON batch object {\"group_tag\", \"allow_unknown_tags\", \"devices\"}")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonBatch, A::Error> {
-        use serde::de::Error;
-        let (mut group_tag, mut allow_unknown_tags, mut devices) = (None, None, None);
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "group_tag" if group_tag.is_none() => group_tag = Some(map.next_value::<Option<String>>()?),
-                "allow_unknown_tags" if allow_unknown_tags.is_none() => {
-                    allow_unknown_tags = Some(map.next_value::<Option<bool>>()?)
-                }
-                "devices" if devices.is_none() => {
-                    devices = Some(map.next_value_seed(DevicesSeed { max_rows: self.max_rows })?)
-                }
-                "group_tag" | "allow_unknown_tags" | "devices" => {
-                    return Err(A::Error::custom(format!("duplicate field `{key}`")))
-                }
-                other => return Err(A::Error::unknown_field(other, JSON_BATCH_FIELDS)),
-            }
-        }
-        Ok(JsonBatch {
-            group_tag: group_tag.flatten(),
-            allow_unknown_tags: allow_unknown_tags.flatten(),
-            devices: devices.ok_or_else(|| A::Error::missing_field("devices"))?,
-        })
-    }
-}
-
-/// The device list, refused as soon as it grows past `max_rows`.
-struct DevicesSeed {
-    max_rows: usize,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for DevicesSeed {
-    type Value = Vec<DeviceInput>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for DevicesSeed {
-    type Value = Vec<DeviceInput>;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        formatter.write_str("a list of device objects")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        // The hint is a client's claim: never trust it beyond the cap.
-        let mut devices = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max_rows).min(4096));
-        while let Some(device) = seq.next_element::<DeviceInput>()? {
-            if devices.len() == self.max_rows {
-                return Err(serde::de::Error::custom(TOO_MANY_DEVICES));
-            }
-            devices.push(device);
-        }
-        Ok(devices)
-    }
 }
 
 fn body_error(error: &std::io::Error) -> IntakeError {
@@ -613,81 +520,5 @@ impl std::io::Read for ChannelReader {
         let n = buf.len().min(self.current.len());
         buf[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A reader that counts what the parser took from it.
-    struct Counting<R> {
-        inner: R,
-        read: std::rc::Rc<std::cell::Cell<usize>>,
-    }
-
-    impl<R: std::io::Read> std::io::Read for Counting<R> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.inner.read(buf)?;
-            self.read.set(self.read.get() + n);
-            Ok(n)
-        }
-    }
-
-    #[test]
-    fn a_flood_of_empty_devices_stops_at_the_cap_without_reading_on() {
-        // Three million `{}`: 9 MB that would be half a gigabyte of parsed rows.
-        let body = format!("{{\"devices\":[{}{{}}]}}", "{},".repeat(3_000_000));
-        let read = std::rc::Rc::new(std::cell::Cell::new(0));
-        let reader = Counting { inner: body.as_bytes(), read: read.clone() };
-        let error = parse_json_batch(std::io::BufReader::new(reader), 1_000).unwrap_err();
-        assert!(matches!(error, IntakeError::TooManyRows { limit: 1_000 }), "{error:?}");
-        // The parser stopped right after the 1,001st device, not at the end of the body.
-        assert!(read.get() < 64 * 1024, "read {} of {} bytes", read.get(), body.len());
-    }
-
-    proptest::proptest! {
-        /// Whatever bytes arrive, the reader answers without panicking, and never with more
-        /// devices than the cap.
-        #[test]
-        fn any_body_is_answered_within_the_cap(
-            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
-            devices in 0usize..6,
-            cap in 1usize..4,
-        ) {
-            let _ = parse_json_batch(body.as_slice(), cap);
-            let list = vec![r#"{"serial_number":"S"}"#; devices].join(",");
-            let text = format!(r#"{{"devices":[{list}]}}"#);
-            match parse_json_batch(text.as_bytes(), cap) {
-                Ok(batch) => proptest::prop_assert!(batch.devices.len() <= cap && devices <= cap),
-                Err(IntakeError::TooManyRows { limit }) => proptest::prop_assert!(limit == cap && devices > cap),
-                Err(other) => proptest::prop_assert!(false, "{other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn the_batch_object_keeps_its_field_rules() {
-        let parse = |text: &str| parse_json_batch(text.as_bytes(), 10);
-        let batch = parse(r#"{"group_tag": null, "devices": [{"serial_number": "S1"}]}"#).unwrap();
-        assert_eq!(batch.group_tag, None);
-        assert_eq!(batch.devices.len(), 1);
-        let batch = parse(r#"{"devices": [], "allow_unknown_tags": true, "group_tag": "T_"}"#).unwrap();
-        assert_eq!((batch.group_tag.as_deref(), batch.allow_unknown_tags), (Some("T_"), Some(true)));
-        for (text, expected) in [
-            (r#"{"devices": [], "nmae": 1}"#, "unknown field `nmae`"),
-            (r#"{"group_tag": "T_"}"#, "missing field `devices`"),
-            (r#"{"devices": [], "devices": []}"#, "duplicate field `devices`"),
-            (r#"{"devices": [{"serial": "S1"}]}"#, "unknown field `serial`"),
-            (r#"{"devices": []} trailing"#, "trailing characters"),
-            (r#"["T_", []]"#, "a JSON batch object"),
-        ] {
-            match parse(text) {
-                Err(IntakeError::InvalidJson(message)) => {
-                    assert!(message.contains(expected), "{text}: {message}")
-                }
-                other => panic!("{text}: {other:?}"),
-            }
-        }
     }
 }

@@ -96,7 +96,7 @@ async fn an_upload_cut_by_kill_9_is_discarded_and_its_retry_registers_every_devi
             .expect("the retry is answered");
         let status = response.status();
         let body: Value = response.json().await.expect("JSON");
-        if status == 409 && body["code"] == "upload_in_progress" && Instant::now() < deadline {
+        if status == 409 && body["error"]["code"] == "upload_in_progress" && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(500)).await;
             continue;
         }

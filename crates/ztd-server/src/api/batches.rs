@@ -213,7 +213,7 @@ pub struct FileRejectionBody {
     request_body(
         description = "`application/json`: `{\"group_tag\", \"devices\": [...], \"allow_unknown_tags\"}`; or `text/csv`: a device CSV file",
         content(
-            (crate::pipeline::JsonBatch = "application/json"),
+            (crate::pipeline::JsonBatchSchema = "application/json"),
             (String = "text/csv"),
         ),
     ),

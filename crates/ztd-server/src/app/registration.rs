@@ -61,7 +61,7 @@ impl IdempotencyKey {
 
 /// What a channel submits: bytes read as they arrive, or devices it already holds as values.
 pub enum Upload {
-    /// `{"group_tag", "devices": [...], "allow_unknown_tags"}` ([`pipeline::JsonBatch`]).
+    /// `{"group_tag", "devices": [...], "allow_unknown_tags"}` ([`pipeline::JsonBatchSchema`]).
     Json(ByteStream),
     /// A device CSV file (Partner Center, Autopilot/Intune or MMD format).
     Csv(ByteStream),

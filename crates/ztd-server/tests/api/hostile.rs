@@ -7,9 +7,10 @@ use reqwest::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use ztd_server::testing::{Backend, TestApp};
+use ztd_server::worker::{BatchWakeup, WorkerPool, WorkerSettings};
 use ztd_storage::{OrgKind, Role};
 
-use crate::{expect_error, expect_json};
+use crate::{batches_support, expect_error, expect_json};
 
 /// Reads until the server closes the connection; what it sent, or `None` past `limit`.
 async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
@@ -181,4 +182,126 @@ async fn a_database_outage_answers_503_and_recovers() {
     let allow = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true");
     sqlx::query(&allow).execute(&mut console).await.unwrap();
     expect_json(app.get("/api/v1/orgs/me", &admin.key).await, 200).await;
+}
+
+/// The same outage while workers are in the middle of a large batch: every answer during it is
+/// a prompt 503 `unavailable` with Retry-After (never a 500, never a hang), the service recovers
+/// by itself once the database is back, and the batch then finishes with every device
+/// registered exactly once (docs/domain.md#batch-lifecycle).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_during_a_batch_answers_503_and_the_batch_finishes_once() {
+    const DEVICES: usize = 6_000;
+    // The server's own workers stay off; these run on its database with small chunks and a
+    // short lease, so the outage lands mid-batch and the batch is taken up again soon after.
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, |config| config.workers = 0).await else { return };
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let settings = WorkerSettings {
+        workers: 2,
+        poll_interval: Duration::from_millis(100),
+        lease: Duration::from_secs(2),
+        chunk_rows: 200,
+        ..WorkerSettings::default()
+    };
+    let workers = WorkerPool::start(app.db.clone(), settings, BatchWakeup::default(), shutdown.clone());
+    let customer = app.org_with_key(OrgKind::Customer, Role::Registrar).await;
+    let devices = batches_support::devices(1_010, DEVICES);
+    let csv = batches_support::partner_center_csv(&devices);
+    let query = format!("?group_tag={}", batches_support::STANDARD_TAG);
+    let (status, accepted) =
+        batches_support::post_csv_batch(&app, &customer.key, customer.id(), &query, csv).await;
+    assert_eq!(status, 202, "{accepted}");
+    let batch_id = accepted["id"].as_str().unwrap().to_owned();
+    let batch_path = format!("/api/v1/device-batches/{batch_id}?limit=1");
+
+    // Cut the database once the workers are a few chunks in.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = expect_json(app.get(&batch_path, &customer.key).await, 200).await;
+        assert!(state["pending"].as_i64().unwrap() > 0, "finished before the outage: {state}");
+        if state["registered"].as_i64().unwrap() >= 400 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the workers never got going: {state}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (server, name) = app.database_url.rsplit_once('/').unwrap();
+    let name = name.split('?').next().unwrap().to_owned();
+    let mut console =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{server}/postgres")).await.unwrap();
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .execute(&mut console)
+        .await
+        .unwrap();
+    let terminate =
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+    sqlx::query(&terminate).execute(&mut console).await.unwrap();
+
+    // A second of workers failing against the closed database, then every kind of request.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let small = batches_support::batch_body(
+        batches_support::STANDARD_TAG,
+        batches_support::json_devices(&batches_support::devices(1_011, 1)),
+    );
+    let key = Some(customer.key.as_str());
+    let requests = [
+        ("/readyz", app.request(Method::GET, "/readyz", None)),
+        ("the batch", app.request(Method::GET, &batch_path, key)),
+        ("devices", app.request(Method::GET, &format!("/api/v1/customers/{}/devices", customer.id()), key)),
+        (
+            "a new batch",
+            app.request(Method::POST, &batches_support::batches_path(customer.id()), key).json(&small),
+        ),
+    ];
+    for (what, request) in requests {
+        let started = Instant::now();
+        let response = tokio::time::timeout(Duration::from_secs(10), request.send())
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no answer within 10 s"))
+            .expect("an answer");
+        assert_eq!(response.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("5"), "{what}");
+        expect_error(response, 503, "unavailable").await;
+        assert!(started.elapsed() < Duration::from_secs(10), "{what}");
+    }
+
+    // Back: ready again without a restart, and the batch finishes, each device once.
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut console)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let response = tokio::time::timeout(Duration::from_secs(10), app.get("/readyz", &customer.key))
+            .await
+            .expect("/readyz answers within 10 s");
+        if response.status() == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not ready 20 s after the database came back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let finished = batches_support::wait_finished(&app, &customer.key, &batch_id).await;
+    assert_eq!(finished["status"], "finished", "{}", finished["devices"][0]);
+    assert_eq!(
+        (&finished["total"], &finished["registered"], &finished["failed"], &finished["pending"]),
+        (
+            &serde_json::json!(DEVICES),
+            &serde_json::json!(DEVICES),
+            &serde_json::json!(0),
+            &serde_json::json!(0)
+        )
+    );
+    let listed = batches_support::list_all(&app, &customer.key, customer.id(), "").await;
+    let serials: std::collections::HashSet<&str> =
+        listed.iter().map(|device| device["serial_number"].as_str().unwrap()).collect();
+    assert_eq!((listed.len(), serials.len()), (DEVICES, DEVICES));
+    assert!(devices.iter().all(|device| serials.contains(device.serial_number.as_str())));
+    let trail = expect_json(app.get("/api/v1/audit?limit=1000", &customer.key).await, 200).await;
+    let finished_events = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "device_batch.finished" && event["target_id"] == batch_id.as_str())
+        .count();
+    assert_eq!(finished_events, 1, "{trail}");
+    workers.shutdown().await;
 }
