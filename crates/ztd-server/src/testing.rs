@@ -197,7 +197,7 @@ impl TestApp {
     pub async fn create_key(&self, org_id: Uuid, role: Role) -> String {
         let name = KeyName::parse(&format!("test {role}")).expect("a valid key name");
         let org = self.operator().org_scope(org_id).await.expect("the test organisation exists");
-        accounts::create_api_key(&org, &name, role).await.expect("create the test API key").secret
+        accounts::create_api_key(&org, &name, role, None).await.expect("create the test API key").secret
     }
 
     /// A new organisation of `kind` with an API key of `role`.

@@ -256,6 +256,7 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
     ));
 
     let key = ApiKey {
+        expires_at: Some(now() + Duration::days(365)),
         id: Uuid::new_v4(),
         org_id: customer.id,
         name: "factory line".into(),

@@ -27,6 +27,10 @@ pub struct CreateApiKeyRequest {
     pub name: String,
     #[schema(schema_with = super::role_schema)]
     pub role: Role,
+    /// How long the key works, 1–730 days (default 365); then it gets 401 like a revoked one.
+    #[schema(minimum = 1, maximum = 730)]
+    #[serde(default, deserialize_with = "super::optional_integral_u32")]
+    pub expires_in_days: Option<u32>,
 }
 
 /// The new key: `key` is the secret, shown this once.
@@ -38,6 +42,8 @@ pub struct CreatedApiKeyView {
     pub name: String,
     #[schema(schema_with = super::role_schema)]
     pub role: Role,
+    /// After this instant the key gets 401.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -48,6 +54,8 @@ pub struct ApiKeyView {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// After this instant the key gets 401; `null` for keys made before keys expired.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<ApiKey> for ApiKeyView {
@@ -58,6 +66,7 @@ impl From<ApiKey> for ApiKeyView {
             role: key.role,
             created_at: key.created_at,
             revoked_at: key.revoked_at,
+            expires_at: key.expires_at,
         }
     }
 }
@@ -69,14 +78,15 @@ impl From<ApiKey> for ApiKeyView {
         super::BodyErrors,
         (status = 201, body = CreatedApiKeyView),
         super::CommonErrors,
-        (status = 422, description = "invalid name", body = ErrorEnvelope),
+        (status = 422, description = "invalid name, or expires_in_days out of range", body = ErrorEnvelope),
     ))]
 pub async fn create_api_key(
     access: Access,
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
 ) -> Result<(StatusCode, Json<CreatedApiKeyView>), ApiError> {
     let org = access.own_org(Role::Admin)?;
-    let created = accounts::create_api_key(&org, &KeyName::parse(&body.name)?, body.role).await?;
+    let created =
+        accounts::create_api_key(&org, &KeyName::parse(&body.name)?, body.role, body.expires_in_days).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKeyView {
@@ -84,6 +94,7 @@ pub async fn create_api_key(
             key: created.secret,
             name: created.key.name,
             role: created.key.role,
+            expires_at: created.key.expires_at,
         }),
     ))
 }

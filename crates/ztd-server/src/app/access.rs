@@ -463,7 +463,7 @@ pub async fn authenticate(
                 return Err(Error::Unauthenticated);
             }
             let key = db.find_api_key_by_hash(&auth::hash_token(secret)).await.map_err(unauthenticated)?;
-            if key.revoked_at.is_some() {
+            if key.revoked_at.is_some() || key.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
                 return Err(Error::Unauthenticated);
             }
             let org = db.get_org(key.org_id).await?;

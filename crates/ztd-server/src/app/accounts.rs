@@ -256,25 +256,45 @@ pub struct CreatedApiKey {
     pub secret: String,
 }
 
-/// Creates an API key of the scope's organisation; only the secret's hash is stored.
-pub async fn create_api_key(org: &OrgScope, name: &KeyName, role: Role) -> Result<CreatedApiKey, Error> {
+/// How long an API key works when its creator does not say (docs/security.md#api-keys).
+pub const DEFAULT_API_KEY_DAYS: u32 = 365;
+/// The longest an API key may be made to work: a leaked key cannot be good forever.
+pub const MAX_API_KEY_DAYS: u32 = 730;
+
+/// Creates an API key of the scope's organisation, working for `expires_in_days` (1 to
+/// [`MAX_API_KEY_DAYS`]; [`DEFAULT_API_KEY_DAYS`] when `None`); only the secret's hash is stored.
+pub async fn create_api_key(
+    org: &OrgScope,
+    name: &KeyName,
+    role: Role,
+    expires_in_days: Option<u32>,
+) -> Result<CreatedApiKey, Error> {
+    let days = expires_in_days.unwrap_or(DEFAULT_API_KEY_DAYS);
+    if !(1..=MAX_API_KEY_DAYS).contains(&days) {
+        return Err(Error::invalid(
+            "invalid_expiry",
+            format!("expires_in_days {days} must be between 1 and {MAX_API_KEY_DAYS}"),
+        ));
+    }
     let ctx = org.ctx();
     let issued = auth::new_api_key();
+    let created_at = Utc::now();
     let key = ApiKey {
         id: Uuid::new_v4(),
         org_id: org.org_id(),
         name: name.as_str().to_owned(),
         role,
         key_hash: issued.hash,
-        created_at: Utc::now(),
+        created_at,
         revoked_at: None,
+        expires_at: Some(created_at + chrono::Duration::days(i64::from(days))),
     };
     let audit = ctx.event(
         "api_key.create",
         "api_key",
         key.id,
         Some(key.org_id),
-        serde_json::json!({ "name": key.name, "role": role }),
+        serde_json::json!({ "name": key.name, "role": role, "expires_at": key.expires_at }),
     );
     ctx.db().create_api_key(&key, &audit).await?;
     Ok(CreatedApiKey { key, secret: issued.secret })

@@ -57,7 +57,7 @@ async fn add_user(access: &Access, form: &UserForm) -> Result<CreatedUser, Error
 async fn add_api_key(access: &Access, form: &KeyForm) -> Result<CreatedApiKey, Error> {
     let role = parse_role(&form.role)?;
     let org = access.own_org(Role::Admin)?;
-    accounts::create_api_key(&org, &KeyName::parse(&form.name)?, role).await
+    accounts::create_api_key(&org, &KeyName::parse(&form.name)?, role, None).await
 }
 
 // ------------------------------------------------------------------------------------------

@@ -305,3 +305,82 @@ async fn a_database_outage_during_a_batch_answers_503_and_the_batch_finishes_onc
     assert_eq!(finished_events, 1, "{trail}");
     workers.shutdown().await;
 }
+
+ztd_server::both_backends!(api_keys_expire);
+
+/// docs/security.md#api-keys: a key works for the days it was made for (365 by default, at most
+/// 730), then gets 401 like a revoked one.
+async fn api_keys_expire(app: TestApp) {
+    let admin = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let created = expect_json(
+        app.post(
+            "/api/v1/api-keys",
+            &admin.key,
+            &serde_json::json!({"name": "factory line 3", "role": "registrar"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let expires_at = chrono::DateTime::parse_from_rfc3339(created["expires_at"].as_str().unwrap()).unwrap();
+    let days = (expires_at.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((364.9..=365.0).contains(&days), "default lifetime {days} days");
+    for days in [0, 731] {
+        let refused = app
+            .post(
+                "/api/v1/api-keys",
+                &admin.key,
+                &serde_json::json!({"name": "x", "role": "reader", "expires_in_days": days}),
+            )
+            .await;
+        expect_error(refused, 422, "invalid_expiry").await;
+    }
+    let short = expect_json(
+        app.post(
+            "/api/v1/api-keys",
+            &admin.key,
+            &serde_json::json!({"name": "one day", "role": "reader", "expires_in_days": 1}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let key = short["key"].as_str().unwrap();
+    expect_json(app.get("/api/v1/orgs/me", key).await, 200).await;
+
+    // A day later (the clock moved by rewriting the expiry, as time would).
+    let id: uuid::Uuid = short["id"].as_str().unwrap().parse().unwrap();
+    let listed = expect_json(app.get("/api/v1/api-keys", &admin.key).await, 200).await;
+    assert!(listed.as_array().unwrap().iter().any(|k| k["id"] == short["id"] && k["expires_at"].is_string()));
+    let stored = app.db.find_api_key_by_hash(&ztd_server::auth::hash_token(key)).await.unwrap();
+    assert_eq!(stored.id, id);
+    expire_api_key(&app, id).await;
+    expect_error(app.get("/api/v1/orgs/me", key).await, 401, "unauthenticated").await;
+    // The admin's own key, made without a lifetime given, still works.
+    expect_json(app.get("/api/v1/orgs/me", &admin.key).await, 200).await;
+}
+
+/// Moves a key's expiry into the past, straight in the test's database.
+async fn expire_api_key(app: &TestApp, id: uuid::Uuid) {
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    match app.backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+            sqlx::query("UPDATE api_keys SET expires_at = $1 WHERE id = $2")
+                .bind(past)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
+            sqlx::query("UPDATE api_keys SET expires_at = $1 WHERE id = $2")
+                .bind(past)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+}

@@ -115,7 +115,7 @@ impl CredentialStore for Store {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             sqlx::query(&format!(
-                "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             ))
             .bind(key.id)
             .bind(key.org_id)
@@ -124,6 +124,7 @@ impl CredentialStore for Store {
             .bind(&key.key_hash)
             .bind(key.created_at)
             .bind(key.revoked_at)
+            .bind(key.expires_at)
             .execute(&mut *tx)
             .await
             .map_err(map_err(Conflict::ApiKeyTaken))?;

@@ -87,6 +87,9 @@ pub struct CreateApiKeyArgs {
     /// A label, e.g. "factory line 3".
     #[arg(long)]
     pub name: String,
+    /// Days the key works, 1 to 730 (default 365); then it is refused like a revoked one.
+    #[arg(long)]
+    pub expires_in_days: Option<u32>,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]
@@ -171,13 +174,23 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
             let name = KeyName::parse(&args.name).map_err(service_error)?;
             let operator = Operator::cli(args.database.connect().await?);
             let org = operator.org_scope(args.org).await.map_err(service_error)?;
-            let created = accounts::create_api_key(&org, &name, args.role).await.map_err(service_error)?;
+            let created = accounts::create_api_key(&org, &name, args.role, args.expires_in_days)
+                .await
+                .map_err(service_error)?;
+            let expires_at = created.key.expires_at.map(|at| at.to_rfc3339());
             if args.output.json {
-                println!("{}", serde_json::json!({ "id": created.key.id, "key": created.secret }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "id": created.key.id, "key": created.secret, "expires_at": expires_at })
+                );
             } else {
                 println!(
-                    "created {} API key {:?} ({})\nkey: {}\n(send as `Authorization: Bearer <key>`; not shown again)",
-                    created.key.role, created.key.name, created.key.id, created.secret
+                    "created {} API key {:?} ({}), working until {}\nkey: {}\n(send as `Authorization: Bearer <key>`; not shown again)",
+                    created.key.role,
+                    created.key.name,
+                    created.key.id,
+                    expires_at.as_deref().unwrap_or("revoked"),
+                    created.secret
                 );
             }
         }
