@@ -640,7 +640,6 @@ async fn one_address_spraying_many_emails_is_slowed_down() {
 /// the rest of the file never read (the body here never ends).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forged_upload_is_refused_before_its_file_is_read() {
-    use futures::SinkExt;
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let org = app.create_org(OrgKind::Customer, "Forged Upload Target").await;
     let session = ready_session(&app, &org).await;
@@ -656,25 +655,43 @@ async fn a_forged_upload_is_refused_before_its_file_is_read() {
     for (case, head) in
         [("wrong token", token_part(&wrong) + &file_head), ("file before the token", file_head.clone())]
     {
-        let (mut sender, body) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-        let request = client()
-            .post(app.url(&format!("/customers/{}/add-devices", org.id)))
-            .header(COOKIE, &session)
-            .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(reqwest::Body::wrap_stream(body));
-        let answer = tokio::spawn(request.send());
-        sender.send(Ok(head.into_bytes())).await.unwrap();
-        // A megabyte of file, then the body stays open: only an early refusal can answer.
-        for _ in 0..16 {
-            let _ = sender.send(Ok(vec![b'A'; 64 * 1024])).await;
-        }
-        let answered = tokio::time::timeout(std::time::Duration::from_secs(10), answer)
-            .await
-            .unwrap_or_else(|_| panic!("{case}: no answer while the file was still being sent"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(answered.status(), StatusCode::FORBIDDEN, "{case}");
-        drop(sender);
+        // Over a raw socket: the server may close while the file is still being written, and
+        // an HTTP client would then report the broken pipe instead of the answer it got.
+        let stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let (mut reader, mut writer) = stream.into_split();
+        let request_head = format!(
+            "POST /customers/{}/add-devices HTTP/1.1\r\nHost: {}\r\nCookie: {session}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\n\r\n",
+            org.id, app.addr
+        );
+        let sending = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let chunk = |data: &[u8]| {
+                [format!("{:x}\r\n", data.len()).into_bytes(), data.to_vec(), b"\r\n".to_vec()].concat()
+            };
+            writer.write_all(request_head.as_bytes()).await?;
+            writer.write_all(&chunk(head.as_bytes())).await?;
+            // A megabyte of file, then the body stays open: only an early refusal can answer.
+            for _ in 0..16 {
+                writer.write_all(&chunk(&vec![b'A'; 64 * 1024])).await?;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            Ok::<_, std::io::Error>(writer)
+        });
+        let status_line = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            use tokio::io::AsyncReadExt;
+            let mut answer = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !answer.windows(2).any(|pair| pair == b"\r\n") {
+                let read = reader.read(&mut buffer).await.unwrap();
+                assert!(read > 0, "{case}: the connection closed without an answer");
+                answer.extend_from_slice(&buffer[..read]);
+            }
+            String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned()
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{case}: no answer while the file was still being sent"));
+        assert!(status_line.starts_with("HTTP/1.1 403"), "{case}: {status_line}");
+        sending.abort();
     }
     // Audited like any refused CSRF token (once a minute per address, so once here).
     let trail = session_json(&app, &session, "/api/v1/audit").await;
