@@ -65,10 +65,12 @@ async fn admin_commands(database_url: &str) {
             "registrar",
             "--name",
             "factory line 3",
+            "--expires-in-days",
+            "30",
             "--json",
         ],
     ));
-    assert_eq!(keys(&key), ["id", "key"]);
+    assert_eq!(keys(&key), ["expires_at", "id", "key"]);
     let secret = key["key"].as_str().unwrap();
     assert!(secret.starts_with("ztd_"), "{secret}");
 
@@ -77,6 +79,12 @@ async fn admin_commands(database_url: &str) {
     let stored_org = db.get_org(org_id.parse().unwrap()).await.unwrap();
     assert_eq!((stored_org.kind, stored_org.name.as_str()), (OrgKind::Partner, "Fabrikam"));
     let stored_user = db.find_user_by_email("ops@fabrikam.example").await.unwrap();
+    let stored_key = db.list_api_keys(stored_org.id).await.unwrap().into_iter().next().expect("the key");
+    let lifetime = stored_key.expires_at.expect("an expiry") - stored_key.created_at;
+    assert_eq!(lifetime.num_days(), 30, "--expires-in-days 30");
+    assert!(key["expires_at"]
+        .as_str()
+        .is_some_and(|at| at.starts_with(&stored_key.expires_at.unwrap().format("%Y-%m-%d").to_string())));
     assert_eq!(stored_user.id.to_string(), user["id"].as_str().unwrap());
     assert_eq!(stored_user.role, Role::Admin);
     assert!(stored_user.must_change_password);
