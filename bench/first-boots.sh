@@ -5,9 +5,9 @@
 #
 #   bench/first-boots.sh                                  # SQLite, 20,000 devices
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ztd_bench bench/first-boots.sh
-#   DEVICES=50000 CONNECTIONS=64 bench/first-boots.sh
+#   DEVICES=50000 CONNECTIONS=64 bench/first-boots.sh   # CONNECTIONS: concurrent clients (16)
 #
-# Needs wrk (`apt-get install -y wrk`). The lookup rate limit is off for the run
+# The lookup rate limit is off for the run
 # (--lookup-rate-per-minute 0): the number measured is the service, not the limiter. A
 # PostgreSQL database named by DATABASE_URL is dropped and created afresh.
 set -euo pipefail
@@ -15,33 +15,17 @@ cd "$(dirname "$0")/.."
 
 DEVICES="${DEVICES:-20000}"
 CONNECTIONS="${CONNECTIONS:-16}"
-THREADS="${THREADS:-2}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/ztd-target}"
-command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk" >&2; exit 2; }
-WORK="$(mktemp -d /tmp/ztd-first-boots.XXXXXX)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ -z "${ZTD_BIN:-}" ]; then cargo build --release -q -p ztd; fi
-ZTD="${ZTD_BIN:-$CARGO_TARGET_DIR/release/ztd}"
+. bench/common.sh
+bench_workdir first-boots
+bench_binary
 url="${DATABASE_URL:-sqlite:$WORK/ztd.db}"
 if [[ "$url" == postgres* ]]; then
   name="${url##*/}"
   psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
 fi
 backend=$([[ "$url" == postgres* ]] && echo PostgreSQL || echo SQLite)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$port"
-json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
-CUSTOMER=$("$ZTD" admin create-org --kind customer --name Bench --domain bench.example --json --database-url "$url" | json_field id)
-KEY=$("$ZTD" admin create-api-key --org "$CUSTOMER" --role registrar --name bench --json --database-url "$url" | json_field key)
-ZTD_LOG=warn "$ZTD" serve --listen "127.0.0.1:$port" --database-url "$url" --lookup-rate-per-minute 0 >/dev/null &
-SERVER_PID=$!
-for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+bench_customer "$url"
+bench_serve "$url" --lookup-rate-per-minute 0
 
 "$ZTD" hash generate --count "$DEVICES" --seed 45 --format partner-center -o "$WORK/devices.csv"
 batch=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: text/csv" --data-binary "@$WORK/devices.csv" \
@@ -50,7 +34,7 @@ until curl -sf -H "Authorization: Bearer $KEY" "$BASE/api/v1/device-batches/$bat
   sleep 0.2
 done
 
-# One lookup body per device, in a random order; each wrk thread takes every THREADS-th line.
+# One lookup body per device, in a random order.
 python3 - "$WORK/devices.csv" "$WORK/bodies.jsonl" <<'EOF'
 import csv, json, random, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))[1:]
@@ -59,49 +43,11 @@ with open(sys.argv[2], "w") as out:
     for row in rows:
         out.write(json.dumps({"hardware_hash": row[2]}) + "\n")
 EOF
-cat >"$WORK/first-boots.lua" <<EOF
-local threads = {}
-local counter = 0
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
-function init(args)
-  bodies = {}
-  local line_no = 0
-  for line in io.lines("$WORK/bodies.jsonl") do
-    if line_no % $THREADS == id then bodies[#bodies + 1] = line end
-    line_no = line_no + 1
-  end
-  next_body, answered, refused = 1, 0, 0
-end
-function request()
-  if next_body > #bodies then
-    wrk.thread:stop()
-    next_body = #bodies
-  end
-  local body = bodies[next_body]
-  next_body = next_body + 1
-  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
-end
-function response(status, headers, body)
-  if status == 200 then answered = answered + 1 else refused = refused + 1 end
-end
-function done(summary, latency, requests)
-  local ok, bad = 0, 0
-  for _, thread in ipairs(threads) do
-    ok = ok + thread:get("answered")
-    bad = bad + thread:get("refused")
-  end
-  io.write(string.format("answered 200: %d, other: %d\n", ok, bad))
-end
-EOF
-
-run() { wrk -t"$THREADS" -c"$CONNECTIONS" --latency "$@"; }
-echo "== $DEVICES first boots (POST /api/v1/device-lookup, each device once)"
-run -d 10m -s "$WORK/first-boots.lua" "$BASE/api/v1/device-lookup" | tee "$WORK/boots.txt"
-echo "== GET /healthz"; run -d 10s "$BASE/healthz" | tee "$WORK/healthz.txt"
+# The same load generator for the lookups and for /healthz (crates/ztd/examples/first_boots.rs).
+cargo build --release -q -p ztd --example first_boots
+echo "| $backend: every device boots once | p50 | p99 | first boots/s | /healthz/s | ratio |"
+echo "|---|---|---|---|---|---|"
+"$CARGO_TARGET_DIR/release/examples/first_boots" "$BASE" "$WORK/bodies.jsonl" "$CONNECTIONS"
 
 # Every device recorded active, exactly once (the activations are written off the request path).
 sleep 1
@@ -121,20 +67,3 @@ while True:
 print(f"devices active afterwards: {active} of {devices}")
 sys.exit(0 if active == devices else 1)
 EOF
-
-summary() {
-  python3 - "$1" "$2" "$3" <<'EOF'
-import re, sys
-def parse(path):
-    text = open(path).read()
-    pct = lambda p: (re.search(rf"^\s*{p}%\s+(\S+)", text, re.M) or [None, "?"])[1]
-    return pct(50), pct(99), float(re.search(r"Requests/sec:\s+(\S+)", text).group(1))
-p50, p99, rps = parse(sys.argv[2])
-_, _, healthz = parse(sys.argv[3])
-print(f"| {sys.argv[1]} | {p50} | {p99} | {rps:,.0f} | {healthz:,.0f} | {rps / healthz:.2f}x |")
-EOF
-}
-echo
-echo "| $backend, $DEVICES devices each booting once ($THREADS threads, $CONNECTIONS connections) | p50 | p99 | first boots/s | /healthz/s | ratio |"
-echo "|---|---|---|---|---|---|"
-summary "first-boot lookups" "$WORK/boots.txt" "$WORK/healthz.txt"

@@ -13,27 +13,13 @@ cd "$(dirname "$0")/.."
 CONNECTIONS="${CONNECTIONS:-16}"
 DURATION="${DURATION:-10s}"
 THREADS="${THREADS:-2}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/ztd-target}"
 command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk" >&2; exit 2; }
-WORK="$(mktemp -d /tmp/ztd-lookup.XXXXXX)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# ZTD_BIN skips the build (e.g. a binary built from a clean checkout).
-if [ -z "${ZTD_BIN:-}" ]; then cargo build --release -q -p ztd; fi
-ZTD="${ZTD_BIN:-$CARGO_TARGET_DIR/release/ztd}"
+. bench/common.sh
+bench_workdir lookup
+bench_binary
 url="sqlite:$WORK/ztd.db"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$port"
-CUSTOMER=$("$ZTD" admin create-org --kind customer --name Bench --domain bench.example --json --database-url "$url" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-KEY=$("$ZTD" admin create-api-key --org "$CUSTOMER" --role registrar --name bench --json --database-url "$url" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-ZTD_LOG=warn "$ZTD" serve --listen "127.0.0.1:$port" --database-url "$url" --lookup-rate-per-minute 0 >/dev/null &
-SERVER_PID=$!
-for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+bench_customer "$url"
+bench_serve "$url" --lookup-rate-per-minute 0
 
 # 1,000 registered devices; the lookup asks for one of them by hardware hash.
 "$ZTD" hash generate --count 1000 --seed 44 --format partner-center -o "$WORK/devices.csv"

@@ -1,0 +1,120 @@
+//! Load generator of `bench/first-boots.sh`: a rollout of first boots. Every lookup body of the
+//! file (one device each) is posted exactly once, by `concurrency` clients taking the next device
+//! in turn; then `/healthz` gets as many requests from the same clients, as the yardstick.
+//! Prints a Markdown row: p50, p99, requests per second of both, and the ratio.
+//!
+//!   cargo run --release -p ztd --example first_boots -- BASE_URL BODIES.jsonl [CONCURRENCY]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Run {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    non_200: usize,
+}
+
+impl Run {
+    fn percentile(&self, p: f64) -> Duration {
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[index]
+    }
+    fn per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Sends request `i` for every `i < count` once, `concurrency` at a time.
+async fn run(
+    count: usize,
+    concurrency: usize,
+    request: Arc<dyn Fn(usize) -> reqwest::RequestBuilder + Send + Sync>,
+) -> Run {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (next, request) = (Arc::clone(&next), Arc::clone(&request));
+        clients.spawn(async move {
+            let mut seen = (Vec::new(), 0usize);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return seen;
+                }
+                let sent = Instant::now();
+                let status = request(i).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+                seen.0.push(sent.elapsed());
+                if status != 200 {
+                    seen.1 += 1;
+                }
+            }
+        });
+    }
+    let mut latencies = Vec::with_capacity(count);
+    let mut non_200 = 0;
+    while let Some(done) = clients.join_next().await {
+        let (mine, failed) = done.expect("a client task");
+        latencies.extend(mine);
+        non_200 += failed;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Run { latencies, elapsed, non_200 }
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, base, bodies, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: first_boots BASE_URL BODIES.jsonl [CONCURRENCY]");
+        std::process::exit(2);
+    };
+    let concurrency: usize = rest.first().map_or(16, |c| c.parse().expect("CONCURRENCY is a number"));
+    let bodies: Arc<Vec<String>> = Arc::new(
+        std::fs::read_to_string(bodies).expect("read the bodies").lines().map(str::to_owned).collect(),
+    );
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
+
+    let lookup_url = format!("{base}/api/v1/device-lookup");
+    let (lookup_client, lookup_bodies) = (client.clone(), Arc::clone(&bodies));
+    let boots = run(
+        bodies.len(),
+        concurrency,
+        Arc::new(move |i| {
+            lookup_client
+                .post(&lookup_url)
+                .header("content-type", "application/json")
+                .body(lookup_bodies[i].clone())
+        }),
+    )
+    .await;
+    let health_url = format!("{base}/healthz");
+    let health = run(bodies.len(), concurrency, Arc::new(move |_| client.get(&health_url))).await;
+
+    eprintln!(
+        "first boots: {} sent, {} not 200, {:.1} s; /healthz: {} sent, {} not 200",
+        boots.latencies.len(),
+        boots.non_200,
+        boots.elapsed.as_secs_f64(),
+        health.latencies.len(),
+        health.non_200
+    );
+    println!(
+        "| {} first boots, {concurrency} clients | {} | {} | {:.0} | {:.0} | {:.2}× |",
+        bodies.len(),
+        ms(boots.percentile(0.5)),
+        ms(boots.percentile(0.99)),
+        boots.per_second(),
+        health.per_second(),
+        boots.per_second() / health.per_second()
+    );
+    if boots.non_200 > 0 {
+        std::process::exit(1);
+    }
+}
