@@ -195,10 +195,19 @@ pub(super) async fn live_key_holders(
     pkid_key: Option<&str>,
     hash_key: Option<&str>,
 ) -> Result<Vec<KeyHolder>> {
-    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(
-        "SELECT id, customer_id, batch_id, hardware_hash IS NOT NULL FROM devices \
-         WHERE state <> 'deregistered' AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3)",
-    )
+    // One indexed search per key (an OR over the partial indexes is a table scan on SQLite).
+    let live = |key: &str, param: &str| {
+        format!(
+            "SELECT id, customer_id, batch_id, hardware_hash IS NOT NULL FROM devices \
+             WHERE state <> 'deregistered' AND {key} = {param}"
+        )
+    };
+    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(&format!(
+        "{} UNION {} UNION {}",
+        live("tuple_key", "$1"),
+        live("pkid_key", "$2"),
+        live("hash_key", "$3")
+    ))
     .bind(tuple_key)
     .bind(pkid_key)
     .bind(hash_key)

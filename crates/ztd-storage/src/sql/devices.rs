@@ -91,9 +91,16 @@ impl DeviceStore for Store {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<Device>> {
+        // One indexed search per key: SQLite answers `a = ? OR b = ? OR c = ?` over partial
+        // indexes with a scan of the whole table (every first boot read every device).
+        let live = |key: &str, param: &str| {
+            format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE state <> 'deregistered' AND {key} = {param}")
+        };
         Ok(sqlx::query_as::<_, Device>(&format!(
-            "SELECT {DEVICE_COLUMNS} FROM devices WHERE state <> 'deregistered' \
-             AND (tuple_key = $1 OR pkid_key = $2 OR hash_key = $3) LIMIT 1"
+            "{} UNION ALL {} UNION ALL {} LIMIT 1",
+            live("tuple_key", "$1"),
+            live("pkid_key", "$2"),
+            live("hash_key", "$3")
         ))
         .bind(tuple_key)
         .bind(pkid_key)
