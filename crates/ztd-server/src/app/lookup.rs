@@ -158,8 +158,11 @@ enum Message {
 
 /// How long the writer gathers activations before it writes them.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(10);
-/// The most activations in one transaction.
-const GROUP_MAX: usize = 2_000;
+/// The most activations in one transaction: short enough that SQLite's single writer lock is
+/// never held long against the batch workers.
+const GROUP_MAX: usize = 500;
+/// Between two full groups (a backlog), room for the other writers of the database.
+const BACKLOG_PAUSE: Duration = Duration::from_millis(2);
 /// Activations waiting for the writer; beyond this a lookup writes its own (back-pressure
 /// while the database is slow or away, instead of unbounded memory).
 const QUEUE_CAPACITY: usize = 50_000;
@@ -256,9 +259,13 @@ async fn write_activations(
                 queued.remove(&activation.device_id);
             }
         }
+        let backlog = group.len() >= GROUP_MAX;
         group.clear();
         for done in waiting.drain(..) {
             let _ = done.send(());
+        }
+        if backlog {
+            tokio::time::sleep(BACKLOG_PAUSE).await;
         }
     }
 }
