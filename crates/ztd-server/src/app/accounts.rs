@@ -269,13 +269,7 @@ pub async fn create_api_key(
     role: Role,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedApiKey, Error> {
-    let days = expires_in_days.unwrap_or(DEFAULT_API_KEY_DAYS);
-    if !(1..=MAX_API_KEY_DAYS).contains(&days) {
-        return Err(Error::invalid(
-            "invalid_expiry",
-            format!("expires_in_days {days} must be between 1 and {MAX_API_KEY_DAYS}"),
-        ));
-    }
+    let days = Error::check_expiry_days(expires_in_days.unwrap_or(DEFAULT_API_KEY_DAYS), MAX_API_KEY_DAYS)?;
     let ctx = org.ctx();
     let issued = auth::new_api_key();
     let created_at = Utc::now();

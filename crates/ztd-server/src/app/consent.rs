@@ -61,13 +61,7 @@ pub async fn create_invitation(access: &Access, new: NewInvitation) -> Result<Cr
     access.require_org_kind(&[OrgKind::Partner, OrgKind::Oem], "creating invitation links")?;
     let org = access.own_org(Role::Admin)?;
     let kind = if access.org().kind == OrgKind::Oem { RelationshipKind::Oem } else { RelationshipKind::Csp };
-    let days = new.expires_in_days;
-    if !(1..=MAX_EXPIRY_DAYS).contains(&days) {
-        return Err(Error::invalid(
-            "invalid_expiry",
-            format!("expires_in_days {days} must be between 1 and {MAX_EXPIRY_DAYS}"),
-        ));
-    }
+    let days = Error::check_expiry_days(new.expires_in_days, MAX_EXPIRY_DAYS)?;
     let now = Utc::now();
     let issued = auth::new_invitation_token();
     let invitation = Invitation {

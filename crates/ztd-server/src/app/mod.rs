@@ -162,6 +162,18 @@ impl Error {
         Self::Invalid { code, message: message.into(), hint: None }
     }
 
+    /// `expires_in_days` of a link or key, checked against its 1..=`max` range.
+    pub fn check_expiry_days(days: u32, max: u32) -> Result<u32, Self> {
+        if (1..=max).contains(&days) {
+            Ok(days)
+        } else {
+            Err(Self::invalid(
+                "invalid_expiry",
+                format!("expires_in_days {days} must be between 1 and {max}"),
+            ))
+        }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict { code, message: message.into(), hint: None }
     }
