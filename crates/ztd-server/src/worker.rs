@@ -415,20 +415,14 @@ impl Counts {
 /// The audit event of a finished batch: attributed to whoever submitted it, on the customer's
 /// tenant, with the counts.
 fn finished_audit(batch: &Batch, counts: &Counts) -> NewAuditEvent {
-    NewAuditEvent {
-        request_id: None,
-        actor_kind: batch.actor_kind,
-        actor_id: batch.actor_id,
-        actor_org_id: Some(batch.submitted_by_org_id),
-        tenant_org_id: Some(batch.customer_id),
-        action: "device_batch.finished".into(),
-        target_type: "device_batch".into(),
-        target_id: Some(batch.id.to_string()),
-        details: serde_json::json!({
+    NewAuditEvent::of_batch(
+        batch,
+        "device_batch.finished",
+        serde_json::json!({
             "total": batch.total,
             "registered": counts.registered,
             "unassigned": counts.unassigned,
             "failed": counts.failed,
         }),
-    }
+    )
 }

@@ -259,3 +259,21 @@ pub struct NewAuditEvent {
     pub target_id: Option<String>,
     pub details: serde_json::Value,
 }
+
+impl NewAuditEvent {
+    /// An event of work on `batch` done after its request (by a worker or a sweep): attributed
+    /// to whoever submitted it, on the customer's tenant, with no request id.
+    pub fn of_batch(batch: &Batch, action: &str, details: serde_json::Value) -> Self {
+        Self {
+            request_id: None,
+            actor_kind: batch.actor_kind,
+            actor_id: batch.actor_id,
+            actor_org_id: Some(batch.submitted_by_org_id),
+            tenant_org_id: Some(batch.customer_id),
+            action: action.into(),
+            target_type: "device_batch".into(),
+            target_id: Some(batch.id.to_string()),
+            details,
+        }
+    }
+}

@@ -193,12 +193,11 @@ impl BatchStore for Store {
             let claimed = sqlx::query_as::<_, Batch>(&format!(
                 "UPDATE batches SET status = 'processing', started_at = COALESCE(started_at, $1), \
                  locked_by = $2, lease_until = $3 \
-                 WHERE id = (SELECT b.id FROM batches b \
-                     WHERE (b.status = 'queued' AND NOT b.receiving) \
-                         OR (b.status = 'processing' AND b.lease_until < $1) \
+                 WHERE id = (SELECT b.id FROM batches b WHERE {} \
                      ORDER BY {}, COALESCE(b.lease_until, b.created_at), b.id \
                      LIMIT 1{}) \
                  RETURNING {BATCH_COLUMNS}",
+                claimable("b", "$1"),
                 live_leases("b", "$1"),
                 Store::FOR_UPDATE_SKIP_LOCKED
             ))
@@ -218,11 +217,9 @@ impl BatchStore for Store {
         let result: Result<_> = async {
             let waiting = sqlx::query_scalar::<_, Uuid>(&format!(
                 "SELECT b.id FROM batches b JOIN batches mine ON mine.id = $1 \
-                     WHERE b.customer_id <> mine.customer_id \
-                       AND ((b.status = 'queued' AND NOT b.receiving) \
-                            OR (b.status = 'processing' AND b.lease_until < $2)) \
-                       AND {} < {} \
+                     WHERE b.customer_id <> mine.customer_id AND {} AND {} < {} \
                      LIMIT 1",
+                claimable("b", "$2"),
                 live_leases("b", "$2"),
                 live_leases("mine", "$2")
             ))
@@ -587,6 +584,15 @@ impl Store {
     }
 }
 
+/// SQL: `batch` (an alias) may be claimed at `now` (a parameter): queued and fully received, or
+/// processing under a lease that ended (a crashed worker, or one given back).
+fn claimable(batch: &str, now: &str) -> String {
+    format!(
+        "(({batch}.status = 'queued' AND NOT {batch}.receiving) \
+         OR ({batch}.status = 'processing' AND {batch}.lease_until < {now}))"
+    )
+}
+
 /// SQL counting the batches of the customer of `batch` (an alias) under a lease still live at
 /// `now` (a parameter).
 fn live_leases(batch: &str, now: &str) -> String {
@@ -648,17 +654,11 @@ async fn supersede_unverified(tx: &mut Tx, holder: &KeyHolder, by: &Batch, at: D
 
 /// The closing event of an abandoned upload, on the customer's tenant, by the batch's actor.
 fn stale_discard_audit(batch: &Batch) -> NewAuditEvent {
-    NewAuditEvent {
-        request_id: None,
-        actor_kind: batch.actor_kind,
-        actor_id: batch.actor_id,
-        actor_org_id: Some(batch.submitted_by_org_id),
-        tenant_org_id: Some(batch.customer_id),
-        action: "device_batch.discard".into(),
-        target_type: "device_batch".into(),
-        target_id: Some(batch.id.to_string()),
-        details: serde_json::json!({
+    NewAuditEvent::of_batch(
+        batch,
+        "device_batch.discard",
+        serde_json::json!({
             "reason": "the upload was abandoned: no rows arrived before the cutoff (docs/domain.md#batch-lifecycle)",
         }),
-    }
+    )
 }
