@@ -572,6 +572,28 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     let found =
         db.find_device_by_keys(None, None, Some("uuid|SN-1")).await.unwrap().expect("found by hash key");
     assert_eq!(found.id, device.id);
+    // The first-boot read: the device with its profile and tenant, by any one key.
+    let boot =
+        db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().expect("first boot by hash key");
+    assert_eq!(
+        (boot.device_id, boot.customer_id, boot.state, boot.activated_at),
+        (device.id, first.id, DeviceState::Registered, None)
+    );
+    assert_eq!(boot.serial_number.as_deref(), Some("SN-1"));
+    assert_eq!(boot.tenant_domain, db.get_org(first.id).await.unwrap().domain);
+    let profile = boot.profile.expect("the device's profile");
+    assert_eq!(
+        (profile.id, &profile.name, &profile.settings),
+        (standard.id, &standard.name, &standard.settings)
+    );
+    let unprofiled = register(&db, first.id, &["SN-9"], None).await.1[0].device_id.unwrap();
+    let boot = db.find_first_boot(None, None, Some("uuid|SN-9")).await.unwrap().expect("unassigned device");
+    assert_eq!((boot.device_id, boot.state, boot.profile), (unprofiled, DeviceState::Unassigned, None));
+    assert!(db
+        .find_first_boot(Some("nobody"), Some("nothing"), Some("uuid|SN-404"))
+        .await
+        .unwrap()
+        .is_none());
     let first_seen = now();
     let active =
         db.mark_device_active(device.id, first_seen, &audit(None, None, "device.activated")).await.unwrap();
@@ -610,6 +632,7 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     assert_eq!(gone.state, DeviceState::Deregistered);
     assert!(gone.deregistered_at.is_some());
     assert!(db.find_device_by_keys(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
+    assert!(db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().is_none(), "deregistered");
     assert!(matches!(
         db.deregister_device(
             &Owner::Customer(first.id),
