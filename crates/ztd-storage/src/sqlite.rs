@@ -190,6 +190,24 @@ impl Backend for SqliteDatabase {
         Ok(())
     }
 
+    /// One `UPDATE … FROM (VALUES …) RETURNING` for a group of first boots.
+    async fn activate_rows(
+        tx: &mut Transaction<'static, Sqlite>,
+        activations: &[crate::Activation],
+    ) -> Result<Vec<Uuid>> {
+        let mut update = QueryBuilder::<Sqlite>::new(
+            "UPDATE devices SET state = 'active', activated_at = v.column2, updated_at = v.column2 FROM (",
+        );
+        update.push_values(activations, |mut row, activation| {
+            row.push_bind(activation.device_id).push_bind(activation.at);
+        });
+        update.push(
+            ") AS v WHERE devices.id = v.column1 AND devices.state = 'registered' \
+             AND devices.activated_at IS NULL RETURNING devices.id",
+        );
+        Ok(update.build_query_scalar::<Uuid>().fetch_all(&mut **tx).await?)
+    }
+
     /// One `UPDATE … FROM (VALUES …)` for the outcomes of a chunk.
     async fn record_outcomes(
         tx: &mut Transaction<'static, Sqlite>,

@@ -1840,4 +1840,15 @@ async fn first_boots_are_activated_in_groups_once(db: Arc<dyn Database>) {
     assert!(db.activate_devices(&[]).await.unwrap().is_empty());
     let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2);
+
+    // A group larger than one statement takes: every device once, in the order given.
+    let serials: Vec<String> = (0..600).map(|i| format!("ROLL-{i}")).collect();
+    let serials: Vec<&str> = serials.iter().map(String::as_str).collect();
+    let (_, rollout) = register(&db, customer.id, &serials, Some(&profile)).await;
+    let mut rollout: Vec<Uuid> = rollout.iter().map(|item| item.device_id.unwrap()).collect();
+    rollout.reverse();
+    let group: Vec<Activation> = rollout.iter().copied().map(activation).collect();
+    assert_eq!(db.activate_devices(&group).await.unwrap(), rollout);
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1_000).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2 + 600);
 }

@@ -228,21 +228,18 @@ impl DeviceStore for Store {
         }
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            let mut activated = Vec::with_capacity(activations.len());
-            for activation in activations {
-                let done = sqlx::query_scalar::<_, Uuid>(
-                    "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
-                     WHERE id = $1 AND state = 'registered' AND activated_at IS NULL RETURNING id",
-                )
-                .bind(activation.device_id)
-                .bind(activation.at)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(id) = done {
-                    insert_audit(&mut tx, &activation.audit).await?;
-                    activated.push(id);
-                }
+            let mut changed = std::collections::HashSet::with_capacity(activations.len());
+            for part in activations.chunks(ROWS_PER_STATEMENT) {
+                changed.extend(Store::activate_rows(&mut tx, part).await?);
             }
+            // In the order the lookups came, one event per device changed (a device listed
+            // twice is activated once).
+            let (activated, events): (Vec<Uuid>, Vec<&NewAuditEvent>) = activations
+                .iter()
+                .filter(|activation| changed.remove(&activation.device_id))
+                .map(|activation| (activation.device_id, &activation.audit))
+                .unzip();
+            insert_audits(&mut tx, &events).await?;
             Ok(activated)
         }
         .await;
