@@ -6,6 +6,10 @@
 #   bench/first-boots.sh                                  # SQLite, 20,000 devices
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ztd_bench bench/first-boots.sh
 #   DEVICES=50000 CONNECTIONS=64 bench/first-boots.sh   # CONNECTIONS: concurrent clients (16)
+#   DEVICES=1000000 LOOKUPS=50000 bench/first-boots.sh  # a database of a million devices, of
+#                                                       # which LOOKUPS (random) boot
+#
+# Then the same devices look themselves up again (repeat lookups of booted devices).
 #
 # The lookup rate limit is off for the run
 # (--lookup-rate-per-minute 0): the number measured is the service, not the limiter. A
@@ -14,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEVICES="${DEVICES:-20000}"
+LOOKUPS="${LOOKUPS:-$DEVICES}"
 CONNECTIONS="${CONNECTIONS:-16}"
 . bench/common.sh
 bench_workdir first-boots
@@ -25,33 +30,41 @@ if [[ "$url" == postgres* ]]; then
 fi
 backend=$([[ "$url" == postgres* ]] && echo PostgreSQL || echo SQLite)
 bench_customer "$url"
-bench_serve "$url" --lookup-rate-per-minute 0
+# Uploads of any size: a device's CSV row is ~4.2 KB, so a million devices are ~4.2 GB.
+bench_serve "$url" --lookup-rate-per-minute 0 --max-upload-bytes $((DEVICES * 5000 + 1000000))
 
 "$ZTD" hash generate --count "$DEVICES" --seed 45 --format partner-center -o "$WORK/devices.csv"
-batch=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: text/csv" --data-binary "@$WORK/devices.csv" \
+batch=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: text/csv" -T "$WORK/devices.csv" \
   "$BASE/api/v1/customers/$CUSTOMER/device-batches?group_tag=Microsoft365ManagedStandard_" | json_field id)
+registering=$(date +%s)
 until curl -sf -H "Authorization: Bearer $KEY" "$BASE/api/v1/device-batches/$batch?limit=1" | grep -q '"status":"finished"'; do
   sleep 0.2
 done
+echo "registered $DEVICES devices through the CSV API in $(( $(date +%s) - registering )) s" >&2
 
-# One lookup body per device, in a random order.
-python3 - "$WORK/devices.csv" "$WORK/bodies.jsonl" <<'EOF'
+# One lookup body per booting device (LOOKUPS of them, a random sample), in a random order.
+python3 - "$WORK/devices.csv" "$WORK/bodies.jsonl" "$DEVICES" "$LOOKUPS" <<'EOF'
 import csv, json, random, sys
-rows = list(csv.reader(open(sys.argv[1], newline="")))[1:]
-random.Random(45).shuffle(rows)
+devices, lookups = int(sys.argv[3]), int(sys.argv[4])
+chosen = set(random.Random(45).sample(range(devices), lookups))
+with open(sys.argv[1], newline="") as source:
+    reader = csv.reader(source)
+    next(reader)
+    hashes = [row[2] for i, row in enumerate(reader) if i in chosen]
+random.Random(46).shuffle(hashes)
 with open(sys.argv[2], "w") as out:
-    for row in rows:
-        out.write(json.dumps({"hardware_hash": row[2]}) + "\n")
+    for hash in hashes:
+        out.write(json.dumps({"hardware_hash": hash}) + "\n")
 EOF
 # The same load generator for the lookups and for /healthz (crates/ztd/examples/first_boots.rs).
 cargo build --release -q -p ztd --example first_boots
-echo "| $backend: every device boots once | p50 | p99 | first boots/s | /healthz/s | ratio |"
+echo "| $backend, $DEVICES devices registered | p50 | p99 | lookups/s | /healthz/s | ratio |"
 echo "|---|---|---|---|---|---|"
-"$CARGO_TARGET_DIR/release/examples/first_boots" "$BASE" "$WORK/bodies.jsonl" "$CONNECTIONS"
+"$CARGO_TARGET_DIR/release/examples/first_boots" "$BASE" "$WORK/bodies.jsonl" "$CONNECTIONS" "first boots"
 
 # Every device recorded active (the activations are written off the request path), and how
 # long after the /healthz run the last one was committed.
-python3 - "$BASE" "$KEY" "$CUSTOMER" "$DEVICES" <<'EOF'
+python3 - "$BASE" "$KEY" "$CUSTOMER" "$LOOKUPS" <<'EOF'
 import json, sys, time, urllib.request
 base, key, customer, devices = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 def get(path):
@@ -71,3 +84,6 @@ while (count := active()) < devices and time.monotonic() - started < 120:
 print(f"devices active: {count} of {devices}, all recorded {time.monotonic() - started:.1f} s after the /healthz run")
 sys.exit(0 if count == devices else 1)
 EOF
+
+# The same devices again, all booted now: what every later start of a device costs.
+"$CARGO_TARGET_DIR/release/examples/first_boots" "$BASE" "$WORK/bodies.jsonl" "$CONNECTIONS" "repeat lookups"

@@ -63,7 +63,9 @@ start_server() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   CUSTOMER=$("$ZTD" admin create-org --kind customer --name Bench --domain bench.example --json --database-url "$url" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   KEY=$("$ZTD" admin create-api-key --org "$CUSTOMER" --role registrar --name bench --json --database-url "$url" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-  ZTD_LOG=warn "$ZTD" serve --listen "127.0.0.1:$port" --database-url "$url" --lookup-rate-per-minute 0 >/dev/null &
+  # Uploads of any size: a device's CSV row is ~4.2 KB, so a million devices are ~4.2 GB.
+  ZTD_LOG=warn "$ZTD" serve --listen "127.0.0.1:$port" --database-url "$url" --lookup-rate-per-minute 0 \
+    --max-upload-bytes $((ROWS * 5000 + 1000000)) >/dev/null &
   SERVER_PID=$!
   BASE="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && return 0; sleep 0.1; done
@@ -77,7 +79,7 @@ stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERV
 post_and_wait() {
   local type="$1" file="$2" start id status
   start=$(now)
-  id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: $type" --data-binary "@$file" \
+  id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: $type" -T "$file" \
     "$BASE/api/v1/customers/$CUSTOMER/device-batches?group_tag=Microsoft365ManagedStandard_" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   while :; do

@@ -521,7 +521,9 @@ impl DuplicateInBatch {
 /// fingerprint per key (not the key), so memory stays small for large files.
 #[derive(Debug)]
 pub struct BatchDeduper {
-    seen: HashMap<[u8; 16], (usize, IdentityKeyKind)>,
+    /// Key fingerprint → the row that holds it. 20 bytes an entry: a million-device batch
+    /// (about three million keys) holds ~85 MB here, so no more than that is kept per key.
+    seen: HashMap<[u8; 16], u32>,
     unit: &'static str,
 }
 
@@ -542,19 +544,30 @@ impl BatchDeduper {
         Self { seen: HashMap::new(), unit }
     }
 
+    /// Room for the keys of `rows` devices made at once: growing the table row by row would, at
+    /// each doubling, hold the old and the new table together (the peak memory of a large batch).
+    pub fn for_rows(rows: usize) -> Self {
+        let mut deduper = Self::new();
+        deduper.seen.reserve(rows.saturating_mul(KEYS_PER_DEVICE));
+        deduper
+    }
+
     /// Records `device` as `row`, unless it shares a key with an earlier row: then nothing is
     /// recorded and the earlier row is named.
     pub fn insert(&mut self, row: usize, device: &ResolvedDevice) -> Result<(), DuplicateInBatch> {
         let mut fingerprints = [None; 3];
         for (slot, (kind, key)) in fingerprints.iter_mut().zip(device.keys()) {
             let fingerprint = fingerprint(key);
-            if let Some(&(first_row, _)) = self.seen.get(&fingerprint) {
+            if let Some(&first_row) = self.seen.get(&fingerprint) {
+                let first_row = first_row as usize;
                 return Err(DuplicateInBatch { first_row, kind, key: key.to_owned(), unit: self.unit });
             }
             *slot = Some((fingerprint, kind));
         }
-        for (fingerprint, kind) in fingerprints.into_iter().flatten() {
-            self.seen.insert(fingerprint, (row, kind));
+        // Rows are counted in u32: a batch holds at most a few million.
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        for (fingerprint, _) in fingerprints.into_iter().flatten() {
+            self.seen.insert(fingerprint, row);
         }
         Ok(())
     }
@@ -567,6 +580,9 @@ impl BatchDeduper {
         self.seen.is_empty()
     }
 }
+
+/// Identity keys a device has at most (tuple, product key id, hash identity).
+const KEYS_PER_DEVICE: usize = 3;
 
 /// A collision-resistant 128-bit fingerprint (keys come from uploaded files, so a fast
 /// non-cryptographic hash could be steered into false duplicates).

@@ -161,7 +161,7 @@ impl RowPlanner {
             tags: TagCatalog::new(profiles),
             default_tag: batch.default_group_tag.clone().filter(|tag| !tag.is_empty()),
             allow_unknown_tags: batch.allow_unknown_tags,
-            deduper: BatchDeduper::new(),
+            deduper: BatchDeduper::for_rows(usize::try_from(batch.total).unwrap_or(0)),
             hash_required: batch.submitted_by_org_id == batch.customer_id,
             hash_buf: Vec::new(),
         }

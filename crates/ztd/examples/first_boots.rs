@@ -3,7 +3,10 @@
 //! in turn; then `/healthz` gets as many requests from the same clients, as the yardstick.
 //! Prints a Markdown row: p50, p99, requests per second of both, and the ratio.
 //!
-//!   cargo run --release -p ztd --example first_boots -- BASE_URL BODIES.jsonl [CONCURRENCY]
+//!   cargo run --release -p ztd --example first_boots -- BASE_URL BODIES.jsonl [CONCURRENCY [LABEL]]
+//!
+//! LABEL names the lookups in the output ("first boots" by default; "repeat lookups" when the
+//! same devices ask again).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -72,10 +75,11 @@ fn ms(duration: Duration) -> String {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, base, bodies, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: first_boots BASE_URL BODIES.jsonl [CONCURRENCY]");
+        eprintln!("usage: first_boots BASE_URL BODIES.jsonl [CONCURRENCY [LABEL]]");
         std::process::exit(2);
     };
     let concurrency: usize = rest.first().map_or(16, |c| c.parse().expect("CONCURRENCY is a number"));
+    let label = rest.get(1).map_or("first boots", String::as_str);
     let bodies: Arc<Vec<String>> = Arc::new(
         std::fs::read_to_string(bodies).expect("read the bodies").lines().map(str::to_owned).collect(),
     );
@@ -98,7 +102,7 @@ async fn main() {
     let health = run(bodies.len(), concurrency, Arc::new(move |_| client.get(&health_url))).await;
 
     eprintln!(
-        "first boots: {} sent, {} not 200, {:.1} s; /healthz: {} sent, {} not 200",
+        "{label}: {} sent, {} not 200, {:.1} s; /healthz: {} sent, {} not 200",
         boots.latencies.len(),
         boots.non_200,
         boots.elapsed.as_secs_f64(),
@@ -106,7 +110,7 @@ async fn main() {
         health.non_200
     );
     println!(
-        "| {} first boots, {concurrency} clients | {} | {} | {:.0} | {:.0} | {:.2}× |",
+        "| {} {label}, {concurrency} clients | {} | {} | {:.0} | {:.0} | {:.2}× |",
         bodies.len(),
         ms(boots.percentile(0.5)),
         ms(boots.percentile(0.99)),
