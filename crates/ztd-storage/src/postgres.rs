@@ -97,14 +97,14 @@ impl Backend for PostgresDatabase {
             |field: fn(&NewDevice) -> Option<&str>| rows.iter().map(|r| field(r.device)).collect::<Vec<_>>();
         Ok(sqlx::query_scalar::<_, Uuid>(
             "INSERT INTO devices (id, customer_id, registered_by_org_id, batch_id, state, serial_number, \
-             product_key_id, hardware_hash, manufacturer, model, group_tag, profile_id, assigned_user, \
+             product_key_id, verified, manufacturer, model, group_tag, profile_id, assigned_user, \
              tuple_key, pkid_key, hash_key, created_at, updated_at) \
-             SELECT t.id, $1, $2, $3, t.state, t.serial_number, t.product_key_id, t.hardware_hash, \
+             SELECT t.id, $1, $2, $3, t.state, t.serial_number, t.product_key_id, t.verified, \
              t.manufacturer, t.model, t.group_tag, t.profile_id, t.assigned_user, t.tuple_key, t.pkid_key, \
              t.hash_key, $4, $4 \
-             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+             FROM UNNEST($5::uuid[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], \
              $11::text[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[]) \
-             AS t(id, state, serial_number, product_key_id, hardware_hash, manufacturer, model, group_tag, \
+             AS t(id, state, serial_number, product_key_id, verified, manufacturer, model, group_tag, \
              profile_id, assigned_user, tuple_key, pkid_key, hash_key) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
@@ -116,7 +116,7 @@ impl Backend for PostgresDatabase {
         .bind(rows.iter().map(|r| r.state().as_str()).collect::<Vec<_>>())
         .bind(text(|d| d.serial_number.as_deref()))
         .bind(text(|d| d.product_key_id.as_deref()))
-        .bind(text(|d| d.hardware_hash.as_deref()))
+        .bind(rows.iter().map(|r| r.device.hardware_hash.is_some()).collect::<Vec<_>>())
         .bind(text(|d| d.manufacturer.as_deref()))
         .bind(text(|d| d.model.as_deref()))
         .bind(text(|d| d.group_tag.as_deref()))

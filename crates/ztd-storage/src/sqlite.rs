@@ -15,7 +15,8 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use uuid::Uuid;
 
 use crate::sql::{
-    item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS, DEVICE_COLUMNS,
+    item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome, BATCH_ITEM_COLUMNS,
+    DEVICE_INSERT_COLUMNS,
 };
 use crate::{Batch, BatchItem, Conflict, Result, StorageError};
 
@@ -142,7 +143,8 @@ impl Backend for SqliteDatabase {
         rows: &[DeviceInsert<'_>],
         now: DateTime<Utc>,
     ) -> Result<Vec<Uuid>> {
-        let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO devices ({DEVICE_COLUMNS}) "));
+        let mut insert =
+            QueryBuilder::<Sqlite>::new(format!("INSERT INTO devices ({DEVICE_INSERT_COLUMNS}) "));
         insert.push_values(rows, |mut row, new| {
             let device = new.device;
             row.push_bind(new.id)
@@ -152,7 +154,7 @@ impl Backend for SqliteDatabase {
                 .push_bind(new.state())
                 .push_bind(device.serial_number.as_deref())
                 .push_bind(device.product_key_id.as_deref())
-                .push_bind(device.hardware_hash.as_deref())
+                .push_bind(device.hardware_hash.is_some())
                 .push_bind(device.manufacturer.as_deref())
                 .push_bind(device.model.as_deref())
                 .push_bind(device.group_tag.as_deref())

@@ -87,14 +87,16 @@ async fn postgres_urls_pick_postgres() {
     ztd_storage::testing::drop_postgres_database(&url).await;
 }
 
-/// A database written by an earlier version (migrations up to 0005, hash in the middle of the
-/// device row) keeps every device, column for column, through the rebuild that moves the hash
-/// last (0006).
+/// A database written by an earlier version (migrations up to 0005, the hash inside the device
+/// row) keeps every device, column for column, through the rebuild that moves hashes to
+/// `device_hashes` (0006); a device without a hash stays unverified.
 #[tokio::test]
-async fn sqlite_devices_survive_the_hash_last_rebuild() {
+async fn sqlite_devices_survive_the_move_of_their_hashes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
+    let customer = Uuid::new_v4();
+    let ids = [Uuid::new_v4(), Uuid::new_v4()];
     {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         let mut earlier = sqlx::migrate!("migrations/sqlite");
@@ -102,24 +104,25 @@ async fn sqlite_devices_survive_the_hash_last_rebuild() {
         assert_eq!(before.len(), 5, "the migrations before the rebuild");
         earlier.migrations = std::borrow::Cow::Owned(before);
         earlier.run(&pool).await.unwrap();
-        let customer = Uuid::new_v4();
         sqlx::query("INSERT INTO organisations (id, kind, name, domain, created_at) VALUES ($1, 'customer', 'C', NULL, $2)")
             .bind(customer)
             .bind(Utc::now())
             .execute(&pool)
             .await
             .unwrap();
-        for (seq, serial) in [(7_i64, "OLD-1"), (9, "OLD-2")] {
+        for ((seq, serial, hash), id) in
+            [(7_i64, "OLD-1", None), (9, "OLD-2", Some("H".repeat(5_000)))].into_iter().zip(ids)
+        {
             sqlx::query(
                 "INSERT INTO devices (seq, id, customer_id, registered_by_org_id, state, serial_number, \
                  hardware_hash, manufacturer, model, tuple_key, hash_key, created_at, updated_at) \
                  VALUES ($1, $2, $3, $3, 'unassigned', $4, $5, 'Contoso', 'Laptop 7', $6, $7, $8, $8)",
             )
             .bind(seq)
-            .bind(Uuid::new_v4())
+            .bind(id)
             .bind(customer)
             .bind(serial)
-            .bind("H".repeat(5_000) + serial)
+            .bind(hash)
             .bind(format!("Contoso|Laptop 7|{serial}"))
             .bind(format!("uuid|{serial}"))
             .bind(Utc::now())
@@ -130,26 +133,22 @@ async fn sqlite_devices_survive_the_hash_last_rebuild() {
         pool.close().await;
     }
     let db = SqliteDatabase::connect(&url).await.expect("migrate the old database");
-    let last: String =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info('devices') ORDER BY cid DESC LIMIT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-    assert_eq!(last, "hardware_hash");
-    let rows: Vec<(i64, String, String, Option<String>)> =
-        sqlx::query_as("SELECT seq, serial_number, hardware_hash, tuple_key FROM devices ORDER BY seq")
+    let rows: Vec<(i64, String, bool, Option<String>)> =
+        sqlx::query_as("SELECT seq, serial_number, verified, tuple_key FROM devices ORDER BY seq")
             .fetch_all(db.pool())
             .await
             .unwrap();
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].0, rows[0].1.as_str()), (7, "OLD-1"));
-    assert_eq!((rows[1].0, rows[1].1.as_str()), (9, "OLD-2"));
-    assert_eq!(rows[1].2, "H".repeat(5_000) + "OLD-2");
+    assert_eq!((rows[0].0, rows[0].1.as_str(), rows[0].2), (7, "OLD-1", false));
+    assert_eq!((rows[1].0, rows[1].1.as_str(), rows[1].2), (9, "OLD-2", true));
     assert_eq!(rows[0].3.as_deref(), Some("Contoso|Laptop 7|OLD-1"));
+    let owner = Owner::Customer(customer);
+    assert_eq!(db.get_device(&owner, ids[0]).await.unwrap().hardware_hash, None);
+    assert_eq!(db.get_device(&owner, ids[1]).await.unwrap().hardware_hash, Some("H".repeat(5_000)));
     // The unique identity indexes came back: the same key cannot be live twice.
     let again = sqlx::query(
-        "INSERT INTO devices (id, customer_id, registered_by_org_id, state, hash_key, created_at, updated_at) \
-         SELECT $1, customer_id, customer_id, 'unassigned', hash_key, created_at, updated_at FROM devices WHERE seq = 7",
+        "INSERT INTO devices (id, customer_id, registered_by_org_id, state, hash_key, verified, created_at, updated_at) \
+         SELECT $1, customer_id, customer_id, 'unassigned', hash_key, 0, created_at, updated_at FROM devices WHERE seq = 7",
     )
     .bind(Uuid::new_v4())
     .execute(db.pool())

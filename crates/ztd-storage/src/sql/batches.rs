@@ -506,7 +506,7 @@ impl Store {
             for part in registers.chunks(ROWS_PER_STATEMENT) {
                 // The unique indexes decide: a row whose identity is taken is skipped
                 // and its id not returned.
-                inserted.extend(Store::insert_devices(&mut tx, batch, part, now).await?);
+                inserted.extend(insert_devices_and_hashes(&mut tx, batch, part, now).await?);
             }
 
             for register in &registers {
@@ -534,7 +534,8 @@ impl Store {
                         supersede_unverified(&mut tx, holder, batch, now).await?;
                     }
                     let again =
-                        Store::insert_devices(&mut tx, batch, std::slice::from_ref(register), now).await?;
+                        insert_devices_and_hashes(&mut tx, batch, std::slice::from_ref(register), now)
+                            .await?;
                     if again.contains(id) {
                         outcomes.push(ItemOutcome { row: *row, status, device_id: Some(*id), error: None });
                         continue;
@@ -614,6 +615,31 @@ async fn delete_batch(tx: &mut Tx, batch_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// Inserts the devices that are free to register (`Backend::insert_devices`) and the hardware
+/// hashes of those inserted, in the caller's transaction; returns the ids inserted.
+async fn insert_devices_and_hashes(
+    tx: &mut Tx,
+    batch: &Batch,
+    rows: &[DeviceInsert<'_>],
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>> {
+    let inserted = Store::insert_devices(tx, batch, rows, now).await?;
+    let new: HashSet<Uuid> = inserted.iter().copied().collect();
+    let hashes: Vec<(Uuid, &str)> = rows
+        .iter()
+        .filter(|row| new.contains(&row.id))
+        .filter_map(|row| row.device.hardware_hash.as_deref().map(|hash| (row.id, hash)))
+        .collect();
+    if !hashes.is_empty() {
+        let mut insert = QueryBuilder::<Db>::new("INSERT INTO device_hashes (device_id, hardware_hash) ");
+        insert.push_values(&hashes, |mut row, (id, hash)| {
+            row.push_bind(*id).push_bind(*hash);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    Ok(inserted)
+}
+
 /// Deregisters an unverified registration that a registration carrying the device's hardware
 /// hash replaces, with an event on the tenant it leaves that names neither the new tenant nor
 /// its registrar. A holder changed meanwhile (verified, deregistered) is left alone; the
@@ -621,7 +647,7 @@ async fn delete_batch(tx: &mut Tx, batch_id: Uuid) -> Result<()> {
 async fn supersede_unverified(tx: &mut Tx, holder: &KeyHolder, by: &Batch, at: DateTime<Utc>) -> Result<()> {
     let superseded = sqlx::query_scalar::<_, Uuid>(
         "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
-         WHERE id = $1 AND state <> 'deregistered' AND hardware_hash IS NULL RETURNING id",
+         WHERE id = $1 AND state <> 'deregistered' AND NOT verified RETURNING id",
     )
     .bind(holder.id)
     .bind(at)

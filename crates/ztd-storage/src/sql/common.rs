@@ -223,7 +223,7 @@ pub(super) async fn live_key_holders(
     // One indexed search per key (an OR over the partial indexes is a table scan on SQLite).
     let live = |key: &str, param: &str| {
         format!(
-            "SELECT id, customer_id, batch_id, hardware_hash IS NOT NULL FROM devices \
+            "SELECT id, customer_id, batch_id, verified FROM devices \
              WHERE state <> 'deregistered' AND {key} = {param}"
         )
     };

@@ -45,7 +45,8 @@ pub(crate) trait Backend {
     /// Opens a write transaction.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>>;
     /// Inserts the devices with `ON CONFLICT DO NOTHING` and returns the ids of the rows inserted
-    /// (at most [`ROWS_PER_STATEMENT`] rows per call).
+    /// (at most [`ROWS_PER_STATEMENT`] rows per call). Their hashes are not written here:
+    /// callers go through `batches::insert_devices_and_hashes`.
     async fn insert_devices(
         tx: &mut Transaction<'static, Self::Db>,
         batch: &Batch,
@@ -113,9 +114,18 @@ pub(crate) const RELATIONSHIP_COLUMNS: &str = "id, partner_org_id, customer_org_
      accepted_by_user_id, approval_mode, created_at, revoked_at, revoked_by_org_id";
 pub(crate) const PROFILE_COLUMNS: &str =
     "id, customer_id, name, group_tag, settings, built_in, created_at, updated_at";
+/// A device as read: its row, with the hardware hash from `device_hashes` (kept apart so that
+/// a device row fits on a page; migrations/sqlite/0006_device_hashes.sql). Selected from, or
+/// returned by, the table `devices` under its own name.
 pub(crate) const DEVICE_COLUMNS: &str =
-    "id, customer_id, registered_by_org_id, batch_id, state, serial_number, \
-     product_key_id, hardware_hash, manufacturer, model, group_tag, profile_id, assigned_user, tuple_key, \
+    "id, customer_id, registered_by_org_id, batch_id, state, serial_number, product_key_id, \
+     (SELECT h.hardware_hash FROM device_hashes h WHERE h.device_id = devices.id) AS hardware_hash, \
+     manufacturer, model, group_tag, profile_id, assigned_user, tuple_key, \
+     pkid_key, hash_key, created_at, updated_at, activated_at, deregistered_at";
+/// The columns a new device row is written with (its hash goes to `device_hashes`).
+pub(crate) const DEVICE_INSERT_COLUMNS: &str =
+    "id, customer_id, registered_by_org_id, batch_id, state, serial_number, product_key_id, \
+     verified, manufacturer, model, group_tag, profile_id, assigned_user, tuple_key, \
      pkid_key, hash_key, created_at, updated_at, activated_at, deregistered_at";
 pub(crate) const BATCH_COLUMNS: &str = "id, customer_id, submitted_by_org_id, actor_kind, actor_id, status, \
      default_group_tag, allow_unknown_tags, idempotency_key, total, registered, unassigned, failed, \

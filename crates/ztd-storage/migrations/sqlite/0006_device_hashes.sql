@@ -1,8 +1,18 @@
--- The devices table rebuilt with the hardware hash as its last column (docs/performance.md#first-boots).
--- A row holds a ~4 KB hash, more than fits on its 4 KiB page: SQLite keeps the start of the row on
--- the page and the rest in overflow pages, and reading a column stored after the hash walks
--- those pages. With the hash last, everything a lookup, a list or a conflict check reads is on
--- the row's own page. Same columns, ids, sequence numbers and indexes; only the order changes.
+-- A device's hardware hash moves to a table of its own (docs/performance.md#first-boots).
+-- A ~4 KB hash does not fit on a 4 KiB page next to the rest of the row: SQLite kept the row's
+-- start on the page and the rest in overflow pages, so a first boot (which sets `state` and
+-- `activated_at`) rewrote the hash's overflow pages too, and a million devices took a million
+-- pages. Without it a device row is ~300 bytes, a dozen to a page, and the table stays small
+-- enough to be cached. `verified` keeps what the hash's presence meant
+-- (docs/domain.md#verified-and-unverified-registrations). Ids, sequence numbers and indexes are
+-- unchanged.
+CREATE TABLE device_hashes (
+    device_id      BLOB PRIMARY KEY NOT NULL,
+    hardware_hash  TEXT NOT NULL
+);
+INSERT INTO device_hashes (device_id, hardware_hash)
+SELECT id, hardware_hash FROM devices WHERE hardware_hash IS NOT NULL;
+
 CREATE TABLE devices_rebuilt (
     seq                   INTEGER PRIMARY KEY,
     id                    BLOB NOT NULL UNIQUE,
@@ -20,18 +30,18 @@ CREATE TABLE devices_rebuilt (
     tuple_key             TEXT,
     pkid_key              TEXT,
     hash_key              TEXT,
+    verified              INTEGER NOT NULL CHECK (verified IN (0, 1)),
     created_at            TEXT NOT NULL,
     updated_at            TEXT NOT NULL,
     activated_at          TEXT,
-    deregistered_at       TEXT,
-    hardware_hash         TEXT
+    deregistered_at       TEXT
 );
 INSERT INTO devices_rebuilt (seq, id, customer_id, registered_by_org_id, batch_id, state, serial_number,
     product_key_id, manufacturer, model, group_tag, profile_id, assigned_user, tuple_key, pkid_key,
-    hash_key, created_at, updated_at, activated_at, deregistered_at, hardware_hash)
+    hash_key, verified, created_at, updated_at, activated_at, deregistered_at)
 SELECT seq, id, customer_id, registered_by_org_id, batch_id, state, serial_number,
     product_key_id, manufacturer, model, group_tag, profile_id, assigned_user, tuple_key, pkid_key,
-    hash_key, created_at, updated_at, activated_at, deregistered_at, hardware_hash
+    hash_key, hardware_hash IS NOT NULL, created_at, updated_at, activated_at, deregistered_at
 FROM devices;
 DROP TABLE devices;
 ALTER TABLE devices_rebuilt RENAME TO devices;
