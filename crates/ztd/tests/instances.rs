@@ -473,3 +473,67 @@ async fn an_api_only_and_a_worker_only_process_share_the_work() {
     drop((api, worker));
     database.drop().await;
 }
+
+/// A portal sign-in at `base`: the form's CSRF cookie and token, then the POST; the answer.
+async fn portal_sign_in(base: &str, email: &str, password: &str) -> reqwest::Response {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = client.get(format!("{base}/sign-in")).send().await.expect("the sign-in form");
+    let cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|header| header.split(';').next().filter(|pair| pair.starts_with("ztd_sign_in=")))
+        .expect("the sign-in form sets its CSRF cookie")
+        .to_owned();
+    let html = form.text().await.expect("the form");
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("a csrf_token field") + marker.len();
+    let token = html[start..].split('"').next().expect("a closing quote").to_owned();
+    client
+        .post(format!("{base}/sign-in"))
+        .header("cookie", cookie)
+        .form(&[("csrf_token", token.as_str()), ("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("POST /sign-in")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_counted_across_instances() {
+    let Some(database) = Postgres::fresh().await else { return };
+    let org = server_process::admin(
+        &database.url,
+        &["create-org", "--kind", "customer", "--name", "Contoso", "--domain", "contoso.example"],
+    );
+    let org_id = org["id"].as_str().expect("org id");
+    let email = "someone@contoso.example";
+    let user = server_process::admin(
+        &database.url,
+        &["create-user", "--org", org_id, "--email", email, "--role", "admin"],
+    );
+    let password = user["password"].as_str().expect("password");
+    let instances = [
+        ServerProcess::start(&database.url, &["--workers", "0"]),
+        ServerProcess::start(&database.url, &["--workers", "0"]),
+    ];
+    // Ten wrong guesses, half through each instance: one count, not two of five.
+    for attempt in 0..10 {
+        let response = portal_sign_in(&instances[attempt % 2].base, email, "a wrong guess").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    // Either instance now refuses even the right password, for one refill of the bucket
+    // (15 minutes / 10 = 90 s) at most.
+    for instance in &instances {
+        let response = portal_sign_in(&instance.base, email, password).await;
+        assert_eq!(response.status(), 429);
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=90).contains(&retry_after), "{retry_after}");
+        assert!(response
+            .headers()
+            .get("set-cookie")
+            .is_none_or(|cookie| !cookie.to_str().unwrap().contains("ztd_session=")));
+    }
+    drop(instances);
+    database.drop().await;
+}
