@@ -7,7 +7,8 @@
 # Measures, on a release build:
 #   1. a 1,000-device JSON batch on SQLite: POST → batch finished (wall clock, as a client sees it);
 #   2. a ROWS-device CSV batch per backend: POST → finished, in devices per second;
-#   3. the same rows loaded by `sqlite3 .import` / psql `\copy` into a table with the same three
+#   3. the peak resident memory of `ztd serve` over the run (VmHWM);
+#   4. the same rows loaded by `sqlite3 .import` / psql `\copy` into a table with the same three
 #      unique indexes (tuple, product key id, hash identity), in the same run on the same disk.
 # Results go to stdout as Markdown rows for docs/performance.md.
 set -euo pipefail
@@ -68,6 +69,8 @@ start_server() {
   for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && return 0; sleep 0.1; done
   echo "server did not start" >&2; exit 1
 }
+# Peak resident memory of `ztd serve` so far (the kernel's high-water mark), in MB.
+peak_rss_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 # post_and_wait CONTENT_TYPE FILE → prints seconds from POST to finished; checks nothing failed
@@ -109,6 +112,7 @@ for backend in $BACKENDS; do
       start_server "$url"
       json_secs=$(post_and_wait application/json "$WORK/small.json")
       csv_secs=$(post_and_wait text/csv "$WORK/devices.csv")
+      rss_mb=$(peak_rss_mb)
       stop_server
       base_start=$(now)
       sqlite3 "$WORK/sqlite/baseline.db" >/dev/null <<EOF
@@ -128,6 +132,7 @@ EOF
       url="${PG_ADMIN_URL%/*}/$db"
       start_server "$url"
       csv_secs=$(post_and_wait text/csv "$WORK/devices.csv")
+      rss_mb=$(peak_rss_mb)
       stop_server
       psql "$url" -qc "$BASELINE_DDL"
       base_start=$(now)
@@ -136,13 +141,14 @@ EOF
       psql "$PG_ADMIN_URL" -qc "DROP DATABASE $db WITH (FORCE)"
       ;;
   esac
-  python3 - "$backend" "$ROWS" "$csv_secs" "$base_secs" <<'EOF'
+  python3 - "$backend" "$ROWS" "$csv_secs" "$base_secs" "$rss_mb" <<'EOF'
 import sys
-backend, rows, secs, base = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+backend, rows, secs, base, rss = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
 name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[backend]
 tool = {"sqlite": "sqlite3 .import", "postgres": "psql \\copy"}[backend]
 print(f"| {name} | {rows:,}-device CSV batch, POST → finished | {secs:.2f} s = {rows/secs:,.0f} devices/s |")
 print(f"| {name} | same rows, {tool} into a table with the same unique indexes | {base:.2f} s = {rows/base:,.0f} rows/s |")
 print(f"| {name} | ratio ztd / bulk load | {secs/base:.1f}× |")
+print(f"| {name} | peak RSS of `ztd serve` (start to batch finished) | {rss} MB |")
 EOF
 done

@@ -404,6 +404,15 @@ pub trait DeviceStore: Send + Sync {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<Device>>;
+    /// What a first-boot lookup needs, in one read: the live device holding any of the keys
+    /// with its profile (when it has one) and its tenant's domain. Nothing else of the device
+    /// (its hardware hash least of all) is read.
+    async fn find_first_boot(
+        &self,
+        tuple_key: Option<&str>,
+        pkid_key: Option<&str>,
+        hash_key: Option<&str>,
+    ) -> Result<Option<FirstBoot>>;
     /// `NotFound` when `owner` may not reach the device or it is deregistered. A partner's
     /// relationship is checked (and held) in the same transaction.
     async fn update_device_tag(
@@ -430,6 +439,29 @@ pub trait DeviceStore: Send + Sync {
     /// and never activated becomes `active` at its time, with its event; the others are left as
     /// they are. Returns the ids activated.
     async fn activate_devices(&self, activations: &[Activation]) -> Result<Vec<Uuid>>;
+}
+
+/// A live device as its first-boot lookup sees it (`DeviceStore::find_first_boot`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstBoot {
+    pub device_id: Uuid,
+    pub customer_id: Uuid,
+    pub state: DeviceState,
+    pub serial_number: Option<String>,
+    pub activated_at: Option<DateTime<Utc>>,
+    /// The tenant's domain, for the configuration file.
+    pub tenant_domain: Option<String>,
+    /// `None` when the device has no profile (or its profile is gone).
+    pub profile: Option<FirstBootProfile>,
+}
+
+/// The deployment profile a first boot gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstBootProfile {
+    pub id: Uuid,
+    pub name: String,
+    /// `ztd_domain::profile::ProfileSettings` as JSON.
+    pub settings: serde_json::Value,
 }
 
 /// A device's first lookup, to be recorded (`DeviceStore::activate_devices`).

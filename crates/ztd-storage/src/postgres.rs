@@ -166,6 +166,22 @@ impl Backend for PostgresDatabase {
     }
 
     /// One `UPDATE … FROM UNNEST(arrays)` for the outcomes of a chunk.
+    /// One `UPDATE … FROM UNNEST(…) RETURNING` for a group of first boots.
+    async fn activate_rows(
+        tx: &mut Transaction<'static, Postgres>,
+        activations: &[crate::Activation],
+    ) -> Result<Vec<Uuid>> {
+        Ok(sqlx::query_scalar::<_, Uuid>(
+            "UPDATE devices AS d SET state = 'active', activated_at = t.at, updated_at = t.at \
+             FROM UNNEST($1::uuid[], $2::timestamptz[]) AS t(id, at) \
+             WHERE d.id = t.id AND d.state = 'registered' AND d.activated_at IS NULL RETURNING d.id",
+        )
+        .bind(activations.iter().map(|a| a.device_id).collect::<Vec<_>>())
+        .bind(activations.iter().map(|a| a.at).collect::<Vec<_>>())
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
     async fn record_outcomes(
         tx: &mut Transaction<'static, Postgres>,
         batch_id: Uuid,

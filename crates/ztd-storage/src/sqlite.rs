@@ -28,10 +28,17 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// is unchanged (commits are in the WAL either way).
 const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
 
-/// Page cache per connection, in KiB when negative (64 MiB; SQLite's default is 2 MiB): the
-/// identity indexes of a few hundred thousand devices stay in memory, where a chunk of devices
-/// with random keys would otherwise re-read their pages from the file on every insert.
+/// Page cache a connection may grow to, in KiB when negative (64 MiB; SQLite's default is
+/// 2 MiB): the identity indexes of a few hundred thousand devices stay in memory, where a chunk
+/// of devices with random keys would otherwise re-read their pages from the file on every insert.
 const CACHE_SIZE: &str = "-65536";
+
+/// What all of SQLite may hold in memory in this process, every connection of the pool
+/// together (bytes; `PRAGMA soft_heap_limit` is process-wide): past it, SQLite reuses cache
+/// pages instead of allocating more. So the writer gets the large cache it needs while the
+/// pool as a whole stays within one budget, not eight times [`CACHE_SIZE`]
+/// (docs/operations.md#memory).
+const HEAP_BUDGET_BYTES: &str = "100663296";
 
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {
@@ -54,7 +61,8 @@ impl SqliteDatabase {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
-            .pragma("cache_size", CACHE_SIZE);
+            .pragma("cache_size", CACHE_SIZE)
+            .pragma("soft_heap_limit", HEAP_BUDGET_BYTES);
         let in_memory = url_or_path.contains(":memory:") || url_or_path.contains("mode=memory");
         if !in_memory {
             if let Some(dir) = options.get_filename().parent().filter(|dir| !dir.as_os_str().is_empty()) {
@@ -191,6 +199,24 @@ impl Backend for SqliteDatabase {
         });
         inputs.build().execute(&mut **tx).await?;
         Ok(())
+    }
+
+    /// One `UPDATE … FROM (VALUES …) RETURNING` for a group of first boots.
+    async fn activate_rows(
+        tx: &mut Transaction<'static, Sqlite>,
+        activations: &[crate::Activation],
+    ) -> Result<Vec<Uuid>> {
+        let mut update = QueryBuilder::<Sqlite>::new(
+            "UPDATE devices SET state = 'active', activated_at = v.column2, updated_at = v.column2 FROM (",
+        );
+        update.push_values(activations, |mut row, activation| {
+            row.push_bind(activation.device_id).push_bind(activation.at);
+        });
+        update.push(
+            ") AS v WHERE devices.id = v.column1 AND devices.state = 'registered' \
+             AND devices.activated_at IS NULL RETURNING devices.id",
+        );
+        Ok(update.build_query_scalar::<Uuid>().fetch_all(&mut **tx).await?)
     }
 
     /// One `UPDATE … FROM (VALUES …)` for the outcomes of a chunk.

@@ -572,6 +572,28 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     let found =
         db.find_device_by_keys(None, None, Some("uuid|SN-1")).await.unwrap().expect("found by hash key");
     assert_eq!(found.id, device.id);
+    // The first-boot read: the device with its profile and tenant, by any one key.
+    let boot =
+        db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().expect("first boot by hash key");
+    assert_eq!(
+        (boot.device_id, boot.customer_id, boot.state, boot.activated_at),
+        (device.id, first.id, DeviceState::Registered, None)
+    );
+    assert_eq!(boot.serial_number.as_deref(), Some("SN-1"));
+    assert_eq!(boot.tenant_domain, db.get_org(first.id).await.unwrap().domain);
+    let profile = boot.profile.expect("the device's profile");
+    assert_eq!(
+        (profile.id, &profile.name, &profile.settings),
+        (standard.id, &standard.name, &standard.settings)
+    );
+    let unprofiled = register(&db, first.id, &["SN-9"], None).await.1[0].device_id.unwrap();
+    let boot = db.find_first_boot(None, None, Some("uuid|SN-9")).await.unwrap().expect("unassigned device");
+    assert_eq!((boot.device_id, boot.state, boot.profile), (unprofiled, DeviceState::Unassigned, None));
+    assert!(db
+        .find_first_boot(Some("nobody"), Some("nothing"), Some("uuid|SN-404"))
+        .await
+        .unwrap()
+        .is_none());
     let first_seen = now();
     let active =
         db.mark_device_active(device.id, first_seen, &audit(None, None, "device.activated")).await.unwrap();
@@ -610,6 +632,7 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     assert_eq!(gone.state, DeviceState::Deregistered);
     assert!(gone.deregistered_at.is_some());
     assert!(db.find_device_by_keys(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
+    assert!(db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().is_none(), "deregistered");
     assert!(matches!(
         db.deregister_device(
             &Owner::Customer(first.id),
@@ -1817,4 +1840,15 @@ async fn first_boots_are_activated_in_groups_once(db: Arc<dyn Database>) {
     assert!(db.activate_devices(&[]).await.unwrap().is_empty());
     let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2);
+
+    // A group larger than one statement takes: every device once, in the order given.
+    let serials: Vec<String> = (0..600).map(|i| format!("ROLL-{i}")).collect();
+    let serials: Vec<&str> = serials.iter().map(String::as_str).collect();
+    let (_, rollout) = register(&db, customer.id, &serials, Some(&profile)).await;
+    let mut rollout: Vec<Uuid> = rollout.iter().map(|item| item.device_id.unwrap()).collect();
+    rollout.reverse();
+    let group: Vec<Activation> = rollout.iter().copied().map(activation).collect();
+    assert_eq!(db.activate_devices(&group).await.unwrap(), rollout);
+    let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1_000).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2 + 600);
 }

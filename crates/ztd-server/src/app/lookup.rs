@@ -18,7 +18,7 @@ use uuid::Uuid;
 use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::device::DeviceInput;
 use ztd_domain::profile::{render_configuration, ProfileSettings};
-use ztd_storage::{Activation, ActorKind, Database, Device, DeviceState, StorageError};
+use ztd_storage::{Activation, ActorKind, Database, DeviceState, FirstBoot};
 
 use super::access::{AuditActor, Gate};
 use super::{DeviceRefusal, Error};
@@ -72,39 +72,30 @@ pub async fn configuration(
     let input = proof(identity)?;
     let resolved =
         input.resolve().map_err(|error| Error::Device { refusal: DeviceRefusal::Unusable, error })?;
-    let db = gate.db();
-    let device = db
-        .find_device_by_keys(
+    let device = gate
+        .db()
+        .find_first_boot(
             resolved.tuple_key.as_deref(),
             resolved.pkid_key.as_deref(),
             resolved.hash_key.as_deref(),
         )
         .await?
-        .filter(|device| device.state != DeviceState::Deregistered)
         .ok_or_else(not_registered)?;
-    let Some(profile_id) = device.profile_id.filter(|_| device.state != DeviceState::Unassigned) else {
+    // A profile that went away leaves the device unassigned, whatever its state says.
+    let Some(profile) = device.profile.as_ref().filter(|_| device.state != DeviceState::Unassigned) else {
         return Err(Error::conflict(
             "device_unassigned",
             "the device is registered but has no deployment profile",
         )
         .with_hint("its organisation must give it the group tag of one of its profiles"));
     };
-    let profile = match db.get_profile(device.customer_id, profile_id).await {
-        Ok(profile) => profile,
-        // The profile went away between the two reads: the device is unassigned now.
-        Err(StorageError::NotFound) => {
-            return Err(Error::conflict("device_unassigned", "the device has no deployment profile"))
-        }
-        Err(other) => return Err(other.into()),
-    };
     let settings: ProfileSettings = serde_json::from_value(profile.settings.clone())
         .map_err(|error| Error::internal(format!("profile {} settings unreadable: {error}", profile.id)))?;
-    let tenant = db.get_org(device.customer_id).await?;
     let configuration = render_configuration(
         &settings,
-        &tenant.id.to_string(),
-        tenant.domain.as_deref().unwrap_or_default(),
-        &device.id.to_string(),
+        &device.customer_id.to_string(),
+        device.tenant_domain.as_deref().unwrap_or_default(),
+        &device.device_id.to_string(),
         &format!("Profile {}", profile.name),
     );
     if device.state == DeviceState::Registered && device.activated_at.is_none() {
@@ -115,17 +106,17 @@ pub async fn configuration(
 
 /// First lookup: the device becomes `active`, audited on the customer's tenant as done by the
 /// device itself, through the group-committed [`Activations`] queue.
-fn activate(gate: &Gate, activations: &Activations, device: &Device, request_id: Option<String>) {
-    let actor = AuditActor { request_id, kind: ActorKind::Device, id: Some(device.id), org_id: None };
+fn activate(gate: &Gate, activations: &Activations, device: &FirstBoot, request_id: Option<String>) {
+    let actor = AuditActor { request_id, kind: ActorKind::Device, id: Some(device.device_id), org_id: None };
     let ctx = gate.ctx_for(actor);
     let audit = ctx.event(
         "device.activate",
         "device",
-        device.id,
+        device.device_id,
         Some(device.customer_id),
         serde_json::json!({ "serial_number": device.serial_number }),
     );
-    activations.record(Activation { device_id: device.id, at: Utc::now(), audit });
+    activations.record(Activation { device_id: device.device_id, at: Utc::now(), audit });
 }
 
 /// First boots recorded off the request path (docs/operations.md#first-boots): a lookup hands

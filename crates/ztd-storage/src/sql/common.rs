@@ -50,6 +50,31 @@ pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<(
     Ok(())
 }
 
+/// Several events in one multi-row `INSERT` (at most [`ROWS_PER_STATEMENT`] a statement).
+pub(super) async fn insert_audits(tx: &mut Tx, events: &[&NewAuditEvent]) -> Result<()> {
+    let at = Utc::now();
+    for part in events.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO audit_events (at, request_id, actor_kind, actor_id, actor_org_id, \
+             tenant_org_id, action, target_type, target_id, details) ",
+        );
+        insert.push_values(part, |mut row, event| {
+            row.push_bind(at)
+                .push_bind(event.request_id.as_deref())
+                .push_bind(event.actor_kind)
+                .push_bind(event.actor_id)
+                .push_bind(event.actor_org_id)
+                .push_bind(event.tenant_org_id)
+                .push_bind(&event.action)
+                .push_bind(&event.target_type)
+                .push_bind(event.target_id.as_deref())
+                .push_bind(Json(&event.details));
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn insert_user(tx: &mut Tx, user: &User) -> Result<()> {
     sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
         .bind(user.id)

@@ -109,6 +109,55 @@ impl DeviceStore for Store {
         .await?)
     }
 
+    async fn find_first_boot(
+        &self,
+        tuple_key: Option<&str>,
+        pkid_key: Option<&str>,
+        hash_key: Option<&str>,
+    ) -> Result<Option<FirstBoot>> {
+        // One indexed search per key (as in `find_device_by_keys`), then the profile and the
+        // tenant by primary key, all in one round trip: a first boot costs one read.
+        let live = |key: &str, param: &str| {
+            format!(
+                "SELECT id, customer_id, state, serial_number, activated_at, profile_id FROM devices \
+                 WHERE state <> 'deregistered' AND {key} = {param}"
+            )
+        };
+        let row = sqlx::query(&format!(
+            "SELECT d.id, d.customer_id, d.state, d.serial_number, d.activated_at, o.domain, \
+             p.id AS profile_id, p.name AS profile_name, p.settings AS profile_settings \
+             FROM ({} UNION ALL {} UNION ALL {} LIMIT 1) AS d \
+             JOIN organisations o ON o.id = d.customer_id \
+             LEFT JOIN profiles p ON p.id = d.profile_id AND p.customer_id = d.customer_id",
+            live("tuple_key", "$1"),
+            live("pkid_key", "$2"),
+            live("hash_key", "$3")
+        ))
+        .bind(tuple_key)
+        .bind(pkid_key)
+        .bind(hash_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let profile = match row.try_get::<Option<Uuid>, _>("profile_id")? {
+            Some(id) => Some(FirstBootProfile {
+                id,
+                name: row.try_get("profile_name")?,
+                settings: row.try_get::<sqlx::types::Json<serde_json::Value>, _>("profile_settings")?.0,
+            }),
+            None => None,
+        };
+        Ok(Some(FirstBoot {
+            device_id: row.try_get("id")?,
+            customer_id: row.try_get("customer_id")?,
+            state: row.try_get("state")?,
+            serial_number: row.try_get("serial_number")?,
+            activated_at: row.try_get("activated_at")?,
+            tenant_domain: row.try_get("domain")?,
+            profile,
+        }))
+    }
+
     async fn update_device_tag(
         &self,
         owner: &Owner,
@@ -179,21 +228,18 @@ impl DeviceStore for Store {
         }
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            let mut activated = Vec::with_capacity(activations.len());
-            for activation in activations {
-                let done = sqlx::query_scalar::<_, Uuid>(
-                    "UPDATE devices SET state = 'active', activated_at = $2, updated_at = $2 \
-                     WHERE id = $1 AND state = 'registered' AND activated_at IS NULL RETURNING id",
-                )
-                .bind(activation.device_id)
-                .bind(activation.at)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(id) = done {
-                    insert_audit(&mut tx, &activation.audit).await?;
-                    activated.push(id);
-                }
+            let mut changed = std::collections::HashSet::with_capacity(activations.len());
+            for part in activations.chunks(ROWS_PER_STATEMENT) {
+                changed.extend(Store::activate_rows(&mut tx, part).await?);
             }
+            // In the order the lookups came, one event per device changed (a device listed
+            // twice is activated once).
+            let (activated, events): (Vec<Uuid>, Vec<&NewAuditEvent>) = activations
+                .iter()
+                .filter(|activation| changed.remove(&activation.device_id))
+                .map(|activation| (activation.device_id, &activation.audit))
+                .unzip();
+            insert_audits(&mut tx, &events).await?;
             Ok(activated)
         }
         .await;

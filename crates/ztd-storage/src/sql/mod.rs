@@ -62,6 +62,13 @@ pub(crate) trait Backend {
         batch_id: Uuid,
         items: &[BatchItem],
     ) -> Result<()>;
+    /// Marks every device of `activations` still `registered` and never activated `active` at
+    /// its time, in one statement; returns the ids it changed (at most
+    /// [`ROWS_PER_STATEMENT`] activations per call).
+    async fn activate_rows(
+        tx: &mut Transaction<'static, Self::Db>,
+        activations: &[crate::Activation],
+    ) -> Result<Vec<Uuid>>;
     /// Records the outcomes of a part of a chunk's items.
     async fn record_outcomes(
         tx: &mut Transaction<'static, Self::Db>,
