@@ -537,3 +537,76 @@ async fn failed_sign_ins_are_counted_across_instances() {
     drop(instances);
     database.drop().await;
 }
+
+/// A TCP relay to `target` on a local port, for cutting a service off mid-test: dropping it
+/// closes the listener and every relayed connection.
+struct Relay {
+    port: u16,
+    tasks: tokio::task::JoinSet<()>,
+}
+
+impl Relay {
+    async fn start(target: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the relay");
+        let port = listener.local_addr().expect("relay address").port();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                connections.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { port, tasks }
+    }
+
+    fn cut(&mut self) {
+        // Aborting the accept loop drops the listener and, with its JoinSet, every connection.
+        self.tasks.abort_all();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_outage_leaves_each_instance_its_own_lookup_limit() {
+    const LIMIT: usize = 4;
+    let Some(redis) = redis_url().await else { return };
+    let Some(database) = Postgres::fresh().await else { return };
+    let address = redis.trim_start_matches("redis://").split('/').next().expect("host:port").to_owned();
+    let mut relay = Relay::start(address).await;
+    let relayed = format!("redis://127.0.0.1:{}", relay.port);
+    let prefix = unique_redis_prefix();
+    let args = [
+        "--workers",
+        "0",
+        "--lookup-rate-per-minute",
+        "4",
+        "--redis-url",
+        &relayed,
+        "--redis-key-prefix",
+        &prefix,
+    ];
+    let instance = ServerProcess::start(&database.url, &args);
+    let instances = std::slice::from_ref(&instance);
+    let (admitted, _) = spread_lookups(instances, LIMIT).await;
+    assert_eq!(admitted, LIMIT, "the shared bucket admits its burst");
+
+    // Redis out of reach: lookups are still answered, limited by the instance's own bucket
+    // (still full: the shared one counted so far), and the failures are counted.
+    relay.cut();
+    let (admitted, refusals) = spread_lookups(instances, 2 * LIMIT).await;
+    assert_eq!(admitted, LIMIT, "the instance's own bucket admits its burst, then refuses");
+    assert_eq!(refusals[0].len(), LIMIT);
+    let metrics = reqwest::get(format!("{}/metrics", instance.base)).await.unwrap().text().await.unwrap();
+    let errors = metrics
+        .lines()
+        .find(|line| line.starts_with("ztd_rate_limit_store_errors_total{limit=\"lookup\"}"))
+        .unwrap_or_else(|| panic!("no store error counted:\n{metrics}"));
+    let counted: f64 = errors.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(counted >= LIMIT as f64, "{errors}");
+    drop(instance);
+    database.drop().await;
+}

@@ -267,4 +267,46 @@ mod tests {
         let client = Some(IpAddr::from([0x2001, 0xdb8, 0, 9, 1, 1, 1, 1]));
         assert_eq!(throttle.retry_after(client, "a@b.example", 0, start), Some(WINDOW));
     }
+
+    /// A shared store that never answers.
+    struct Unreachable;
+
+    #[async_trait::async_trait]
+    impl ztd_storage::RateLimitStore for Unreachable {
+        fn kind(&self) -> &'static str {
+            "unreachable"
+        }
+        async fn take(&self, _: &str, _: Rate) -> Result<Admission, ztd_storage::LimitStoreError> {
+            Err(ztd_storage::LimitStoreError::Postgres(sqlx::Error::PoolTimedOut))
+        }
+        async fn peek(&self, _: &str, _: Rate) -> Result<Admission, ztd_storage::LimitStoreError> {
+            Err(ztd_storage::LimitStoreError::Postgres(sqlx::Error::PoolTimedOut))
+        }
+        async fn forget(&self, _: &str) -> Result<(), ztd_storage::LimitStoreError> {
+            Err(ztd_storage::LimitStoreError::Postgres(sqlx::Error::PoolTimedOut))
+        }
+        async fn purge_idle(&self) -> Result<u64, ztd_storage::LimitStoreError> {
+            Ok(0)
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_store_leaves_the_count_to_the_process() {
+        let shared = SharedLimits::new(std::sync::Arc::new(Unreachable));
+        let throttle = SignInThrottle::new(Some(shared));
+        let client = Some(IpAddr::from([192, 0, 2, 1]));
+        let start = Instant::now();
+        for attempt in 0..MAX_FAILURES {
+            assert_eq!(
+                throttle.retry_after(client, "a@b.example", 0, start).await,
+                None,
+                "attempt {attempt}"
+            );
+            throttle.record_failure(client, "a@b.example", 0, start).await;
+        }
+        // Guessing is still slowed down, by this process alone.
+        assert_eq!(throttle.retry_after(client, "a@b.example", 0, start).await, Some(WINDOW));
+        throttle.clear(client, "a@b.example").await;
+        assert_eq!(throttle.retry_after(client, "a@b.example", 0, start).await, None);
+    }
 }
