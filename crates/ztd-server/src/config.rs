@@ -55,8 +55,11 @@ pub struct Config {
     pub max_json_batch_bytes: usize,
     /// Most devices one JSON batch may list (also capped by `max_rows`); beyond it: 422.
     pub max_json_batch_rows: usize,
-    /// Batch workers started by `ztd serve`.
+    /// Batch workers started by `ztd serve` (0: this process only serves requests).
     pub workers: usize,
+    /// Serve the API and the portal; off for a worker-only process, which answers only
+    /// `/healthz`, `/readyz` and `/metrics` (docs/operations.md#several-instances).
+    pub serve_api: bool,
     /// First-boot lookups allowed per minute per client address (429 beyond).
     pub lookup_rate_per_minute: u32,
     /// Lifetime of a portal session.
@@ -88,6 +91,7 @@ impl Default for Config {
             max_json_batch_bytes: defaults::MAX_JSON_BATCH_BYTES,
             max_json_batch_rows: defaults::MAX_JSON_BATCH_ROWS,
             workers: defaults::WORKERS,
+            serve_api: true,
             lookup_rate_per_minute: defaults::LOOKUP_RATE_PER_MINUTE,
             session_lifetime: Duration::from_secs(u64::from(defaults::SESSION_HOURS) * 3600),
             header_read_timeout: Duration::from_secs(defaults::HEADER_READ_TIMEOUT_SECS),

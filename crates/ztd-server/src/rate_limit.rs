@@ -1,11 +1,165 @@
 //! Per-client token buckets, for the unauthenticated first-boot lookup
 //! (docs/domain.md#first-boot-lookup): they keep the endpoint from being used to sweep
 //! serial-number ranges.
+//!
+//! One process (SQLite) keeps them in memory ([`RateLimiter`]). Several processes on one
+//! PostgreSQL share them through a [`RateLimitStore`] (PostgreSQL's own table, or Redis), with
+//! the same token-bucket answers (docs/operations.md#several-instances); [`LookupLimiter`]
+//! picks. A shared store that fails or is slow does not stop lookups: each process then falls
+//! back to its in-memory bucket (so N processes admit up to N times the rate), logs a warning
+//! and counts the failure ([`SharedLimits`]).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use ztd_storage::{Admission, LimitStoreError, Rate, RateLimitStore};
+
+/// Prometheus names of the shared limits' metrics.
+pub mod metric_names {
+    /// Counter, label `limit` = `lookup` | `sign_in`: answers the shared store could not give
+    /// (error or timeout); each fell back to the process's in-memory limit.
+    pub const STORE_ERRORS: &str = "ztd_rate_limit_store_errors_total";
+}
+
+/// How long a request waits for the shared store before using its in-memory limit instead.
+const STORE_TIMEOUT: Duration = Duration::from_millis(500);
+/// At most one warning per this interval while the store fails (a flood of lookups would
+/// otherwise be a flood of log lines); the metric counts every failure.
+const WARNING_INTERVAL: Duration = Duration::from_secs(10);
+
+/// A shared [`RateLimitStore`] with what every caller of it needs: a time limit, and the
+/// fallback's warning and metric.
+#[derive(Clone)]
+pub struct SharedLimits {
+    store: Arc<dyn RateLimitStore>,
+    last_warning: Arc<Mutex<Option<Instant>>>,
+}
+
+impl std::fmt::Debug for SharedLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedLimits").field("store", &self.store.kind()).finish_non_exhaustive()
+    }
+}
+
+impl SharedLimits {
+    pub fn new(store: Arc<dyn RateLimitStore>) -> Self {
+        Self { store, last_warning: Arc::new(Mutex::new(None)) }
+    }
+
+    /// `postgres` or `redis`.
+    pub fn kind(&self) -> &'static str {
+        self.store.kind()
+    }
+
+    pub fn store(&self) -> &dyn RateLimitStore {
+        self.store.as_ref()
+    }
+
+    /// The store's answer, or `None` when it failed or took longer than [`STORE_TIMEOUT`]
+    /// (logged, counted under `limit`): the caller then uses its in-memory limit.
+    pub async fn ask<T>(
+        &self,
+        limit: &'static str,
+        request: impl Future<Output = Result<T, LimitStoreError>>,
+    ) -> Option<T> {
+        let error = match tokio::time::timeout(STORE_TIMEOUT, request).await {
+            Ok(Ok(answer)) => return Some(answer),
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => format!("no answer within {STORE_TIMEOUT:?}"),
+        };
+        metrics::counter!(metric_names::STORE_ERRORS, "limit" => limit).increment(1);
+        let now = Instant::now();
+        let mut last = self.last_warning.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_none_or(|at| now.duration_since(at) >= WARNING_INTERVAL) {
+            *last = Some(now);
+            tracing::warn!(store = self.kind(), limit, %error,
+                "the shared rate-limit store did not answer; this process limits on its own meanwhile");
+        }
+        None
+    }
+}
+
+/// How often a process with workers deletes the shared store's idle buckets (PostgreSQL's
+/// table; Redis expires its keys by itself).
+pub const IDLE_BUCKET_PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Deletes idle buckets at start and every [`IDLE_BUCKET_PURGE_INTERVAL`] until `shutdown`.
+pub async fn purge_idle_buckets(shared: SharedLimits, shutdown: tokio_util::sync::CancellationToken) {
+    while !shutdown.is_cancelled() {
+        match shared.store().purge_idle().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::debug!(purged, "idle rate-limit buckets deleted"),
+            Err(error) => tracing::warn!(%error, "could not delete idle rate-limit buckets"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(IDLE_BUCKET_PURGE_INTERVAL) => {}
+            () = shutdown.cancelled() => {}
+        }
+    }
+}
+
+/// The first-boot lookup's per-client limit, in memory or shared.
+#[derive(Debug)]
+pub struct LookupLimiter {
+    per_minute: u32,
+    local: RateLimiter,
+    shared: Option<SharedLimits>,
+    /// Clients the shared store refused, until when: a client hammering past its limit is
+    /// answered here, with no round trip (no other instance can refill a bucket early).
+    refused_until: Mutex<HashMap<IpAddr, Instant>>,
+}
+
+impl LookupLimiter {
+    /// `per_minute == 0` turns the limit off: no store is asked. `shared` is `None` for the
+    /// in-memory limit of a single process.
+    pub fn new(per_minute: u32, shared: Option<SharedLimits>) -> Self {
+        Self { per_minute, local: RateLimiter::new(per_minute), shared, refused_until: Mutex::default() }
+    }
+
+    /// Takes one lookup for `client`, or says how long until one is allowed.
+    pub async fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let Some(shared) = self.shared.as_ref().filter(|_| self.per_minute > 0) else {
+            return self.local.check(client, now);
+        };
+        let client = client_key(client);
+        if let Some(until) = self.refused(client, now) {
+            return Err(until.saturating_duration_since(now));
+        }
+        let rate = Rate { limit: self.per_minute, period: Duration::from_secs(60) };
+        let key = format!("lookup:{client}");
+        match shared.ask("lookup", shared.store().take(&key, rate)).await {
+            Some(Admission::Admitted) => Ok(()),
+            Some(Admission::Refused { retry_after }) => {
+                // Whole seconds, rounded up: `Retry-After` never invites a retry that is refused.
+                let retry_after =
+                    Duration::from_secs(retry_after.as_secs_f64().ceil() as u64).max(Duration::from_secs(1));
+                self.remember_refusal(client, now + retry_after, now);
+                Err(retry_after)
+            }
+            None => self.local.check(client, now),
+        }
+    }
+
+    fn refused(&self, client: IpAddr, now: Instant) -> Option<Instant> {
+        let refused = self.refused_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        refused.get(&client).copied().filter(|until| *until > now)
+    }
+
+    fn remember_refusal(&self, client: IpAddr, until: Instant, now: Instant) {
+        let mut refused = self.refused_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if refused.len() >= MAX_TRACKED_CLIENTS {
+            refused.retain(|_, until| *until > now);
+        }
+        // Bounded: past the cap a refused client is simply asked about again.
+        if refused.len() < MAX_TRACKED_CLIENTS {
+            refused.insert(client, until);
+        }
+    }
+}
 
 /// Per-client token buckets: `per_minute` lookups a minute, bursts of the same size.
 #[derive(Debug)]
@@ -111,6 +265,82 @@ mod tests {
         let v4 = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
         assert_eq!(client_key("::ffff:192.0.2.7".parse().unwrap()), v4);
         assert_eq!(client_key(v4), v4);
+    }
+
+    /// A store that admits `admit` events per key, then refuses; or fails every call.
+    struct FakeStore {
+        admit: Option<u32>,
+        calls: Mutex<HashMap<String, u32>>,
+    }
+
+    #[async_trait::async_trait]
+    impl RateLimitStore for FakeStore {
+        fn kind(&self) -> &'static str {
+            "fake"
+        }
+        async fn take(&self, key: &str, _rate: Rate) -> Result<Admission, LimitStoreError> {
+            let Some(admit) = self.admit else {
+                return Err(LimitStoreError::Postgres(sqlx::Error::PoolTimedOut));
+            };
+            let mut calls = self.calls.lock().unwrap();
+            let count = calls.entry(key.to_owned()).or_default();
+            *count += 1;
+            Ok(if *count <= admit {
+                Admission::Admitted
+            } else {
+                Admission::Refused { retry_after: Duration::from_millis(2_500) }
+            })
+        }
+        async fn peek(&self, _key: &str, _rate: Rate) -> Result<Admission, LimitStoreError> {
+            unreachable!("the lookup only takes")
+        }
+        async fn forget(&self, _key: &str) -> Result<(), LimitStoreError> {
+            unreachable!("the lookup never forgets")
+        }
+        async fn purge_idle(&self) -> Result<u64, LimitStoreError> {
+            Ok(0)
+        }
+    }
+
+    fn shared(admit: Option<u32>) -> (Arc<FakeStore>, SharedLimits) {
+        let store = Arc::new(FakeStore { admit, calls: Mutex::default() });
+        (store.clone(), SharedLimits::new(store))
+    }
+
+    #[tokio::test]
+    async fn the_shared_store_decides_and_its_refusals_are_answered_locally() {
+        let (store, limits) = shared(Some(2));
+        let limiter = LookupLimiter::new(100, Some(limits));
+        let client = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        assert!(limiter.check(client).await.is_ok());
+        assert!(limiter.check(client).await.is_ok());
+        // Refused by the store although the in-memory bucket (100) would admit; the wait is
+        // rounded up to whole seconds.
+        assert_eq!(limiter.check(client).await, Err(Duration::from_secs(3)));
+        // Until then the process answers by itself: the store is not asked again.
+        assert!(limiter.check(client).await.is_err());
+        assert_eq!(store.calls.lock().unwrap()["lookup:10.0.0.1"], 3);
+    }
+
+    #[tokio::test]
+    async fn a_failing_store_falls_back_to_the_process_limit() {
+        let (_, limits) = shared(None);
+        let limiter = LookupLimiter::new(2, Some(limits));
+        let client = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        // Lookups go on, limited per process instead of not at all.
+        assert!(limiter.check(client).await.is_ok());
+        assert!(limiter.check(client).await.is_ok());
+        assert!(limiter.check(client).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn zero_asks_no_store() {
+        let (store, limits) = shared(Some(0));
+        let limiter = LookupLimiter::new(0, Some(limits));
+        for _ in 0..10 {
+            assert!(limiter.check(IpAddr::V4(Ipv4Addr::LOCALHOST)).await.is_ok());
+        }
+        assert!(store.calls.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -18,15 +18,19 @@ use crate::state::AppState;
 use crate::{api, error, observability, request_id};
 
 /// The whole service: API routes, health, metrics, OpenAPI; middleware for request ids,
-/// tracing, metrics, body limits and error envelopes.
+/// tracing, metrics, body limits and error envelopes. A worker-only process (`serve_api`
+/// off) answers only `/healthz`, `/readyz` and `/metrics`.
 pub fn build_app(state: AppState) -> Router {
     let json_limit = state.config.max_json_body_bytes;
     let request_timeout = state.config.request_timeout;
     let hsts = state.config.public_url.starts_with("https://");
     let request_id = HeaderName::from_static(request_id::HEADER);
-    Router::new()
-        .merge(api::router())
-        .merge(crate::portal::router())
+    let routes = if state.config.serve_api {
+        Router::new().merge(api::router()).merge(crate::portal::router(state.shared_limits.clone()))
+    } else {
+        api::health::operations_routes()
+    };
+    routes
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(

@@ -26,6 +26,8 @@ pub struct RunningServer {
     shutdown: CancellationToken,
     task: JoinHandle<std::io::Result<()>>,
     workers: Option<WorkerPool>,
+    /// Deletes the shared rate limits' idle buckets; runs where the workers run.
+    bucket_purge: Option<JoinHandle<()>>,
     activations: crate::app::lookup::Activations,
 }
 
@@ -48,6 +50,9 @@ impl RunningServer {
         if let Some(workers) = self.workers {
             workers.shutdown().await;
         }
+        if let Some(bucket_purge) = self.bucket_purge {
+            let _ = bucket_purge.await;
+        }
         served
     }
 
@@ -59,7 +64,8 @@ impl RunningServer {
 }
 
 /// Binds `state.config.listen` (port 0 picks a free port), starts `config.workers` batch
-/// workers (none when 0) and serves in a background task.
+/// workers (none when 0: an API-only process) and serves in a background task (only the
+/// operations routes when `config.serve_api` is off: a worker-only process).
 pub async fn start(state: AppState) -> std::io::Result<RunningServer> {
     let listener = TcpListener::bind(state.config.listen).await?;
     start_on(listener, state).await
@@ -78,6 +84,10 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
         };
         WorkerPool::start(state.db.clone(), settings, state.batch_wakeup.clone(), shutdown.child_token())
     });
+    let bucket_purge =
+        state.shared_limits.clone().filter(|_| state.config.workers > 0).map(|shared| {
+            tokio::spawn(crate::rate_limit::purge_idle_buckets(shared, shutdown.child_token()))
+        });
     let limits = Limits {
         header_read_timeout: state.config.header_read_timeout,
         request_timeout: state.config.request_timeout,
@@ -86,7 +96,7 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
     let activations = state.activations.clone();
     let app = build_app(state);
     let task = tokio::spawn(accept_loop(listener, app, limits, shutdown.clone()));
-    Ok(RunningServer { addr, shutdown, task, workers, activations })
+    Ok(RunningServer { addr, shutdown, task, workers, bucket_purge, activations })
 }
 
 /// The connection limits of docs/operations.md#connections.

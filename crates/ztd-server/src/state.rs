@@ -16,7 +16,10 @@ pub struct AppState {
     /// Wakes a batch worker when a batch is queued (see [`crate::worker`]).
     pub batch_wakeup: crate::worker::BatchWakeup,
     /// Per-client rate limit of the first-boot lookup.
-    pub lookup_limiter: Arc<crate::rate_limit::RateLimiter>,
+    pub lookup_limiter: Arc<crate::rate_limit::LookupLimiter>,
+    /// The rate limits every process sharing the database shares (PostgreSQL's, or Redis);
+    /// `None`: this process keeps its own in memory (SQLite). Also used by the sign-in throttle.
+    pub shared_limits: Option<crate::rate_limit::SharedLimits>,
     /// Keeps refusals from flooding the audit (see [`crate::app::refusals`]).
     pub refusal_audit: Arc<crate::app::refusals::RefusalAudit>,
     /// First boots, written in groups off the request path (see [`crate::app::lookup::Activations`]).
@@ -24,9 +27,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Needs a tokio runtime: it starts the writer of first boots.
+    /// Needs a tokio runtime: it starts the writer of first boots. Rate limits are shared in
+    /// the database when it offers that (PostgreSQL), in memory otherwise.
     pub fn new(db: Arc<dyn Database>, config: Config, metrics: PrometheusHandle) -> Self {
-        let lookup_limiter = Arc::new(crate::rate_limit::RateLimiter::new(config.lookup_rate_per_minute));
+        let shared = db.shared_rate_limits();
+        Self::with_rate_limits(db, config, metrics, shared)
+    }
+
+    /// As [`AppState::new`], with the rate limits kept in `shared` (e.g. Redis) or, for
+    /// `None`, in this process's memory.
+    pub fn with_rate_limits(
+        db: Arc<dyn Database>,
+        config: Config,
+        metrics: PrometheusHandle,
+        shared: Option<Arc<dyn ztd_storage::RateLimitStore>>,
+    ) -> Self {
+        let shared_limits = shared.map(crate::rate_limit::SharedLimits::new);
+        let lookup_limiter = Arc::new(crate::rate_limit::LookupLimiter::new(
+            config.lookup_rate_per_minute,
+            shared_limits.clone(),
+        ));
         Self {
             activations: crate::app::lookup::Activations::start(db.clone()),
             db,
@@ -34,6 +54,7 @@ impl AppState {
             metrics,
             batch_wakeup: Default::default(),
             lookup_limiter,
+            shared_limits,
             refusal_audit: Default::default(),
         }
     }

@@ -100,12 +100,14 @@ impl WorkerPool {
         shutdown: CancellationToken,
     ) -> Self {
         let mut tasks = JoinSet::new();
-        // Unique per process start, so a restarted process never mistakes an old lease for its own.
-        let process = uuid::Uuid::new_v4().simple().to_string();
+        // Unique per process start, so a restarted process never mistakes an old lease for its own;
+        // led by the process id, so `batches.locked_by` tells an operator which process holds a
+        // batch (`<pid>-<random>-<worker>`).
+        let process = format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let planners = Planners::default();
         for index in 0..settings.workers.max(1) {
             let worker = Worker {
-                id: format!("{}-{index}", &process[..12]),
+                id: format!("{process}-{index}"),
                 db: Arc::clone(&db),
                 settings: settings.clone(),
                 wakeup: wakeup.clone(),

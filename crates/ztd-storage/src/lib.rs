@@ -60,6 +60,7 @@
 //!   `pending_items`, `claim_batch`, `process_chunk` and `finish_batch` are the workers' and take
 //!   no owner; a worker reads a claimed batch back with the owner derived from it.
 
+pub mod limits;
 pub mod model;
 mod postgres;
 mod sql;
@@ -67,6 +68,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use limits::{Admission, LimitStoreError, PostgresRateLimits, Rate, RateLimitStore, RedisRateLimits};
 pub use model::*;
 
 /// The number a paging cursor carries: 1 to 18 ASCII digits, as this service hands them out (a
@@ -591,4 +593,7 @@ pub trait Database:
 {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
+    /// Rate limits shared by every process on this database (docs/operations.md#several-instances):
+    /// PostgreSQL's; `None` on SQLite, where the one process keeps them in memory.
+    fn shared_rate_limits(&self) -> Option<Arc<dyn RateLimitStore>>;
 }

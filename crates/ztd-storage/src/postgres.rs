@@ -68,6 +68,9 @@ mod profiles;
 
 impl Backend for PostgresDatabase {
     type Db = sqlx::Postgres;
+    fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {
+        Some(std::sync::Arc::new(crate::limits::PostgresRateLimits::new(self.pool.clone())))
+    }
     const NAME: &'static str = "postgres";
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_SHARE: &'static str = " FOR SHARE";

@@ -123,6 +123,9 @@ mod profiles;
 
 impl Backend for SqliteDatabase {
     type Db = sqlx::Sqlite;
+    fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {
+        None
+    }
     const NAME: &'static str = "sqlite";
     /// SQLite has a single writer: no row locks to take.
     const FOR_UPDATE: &'static str = "";

@@ -86,3 +86,27 @@ impl TempSqlite {
         self.db.clone()
     }
 }
+
+/// Where the test Redis is unless `ZTD_TEST_REDIS_URL` says otherwise.
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+/// The test Redis's URL, once it answered a `PING`. Unreachable: with `CI=true` this panics;
+/// otherwise it prints a loud SKIPPED line and returns `None` (as [`fresh_postgres_url`]).
+pub async fn redis_url() -> Option<String> {
+    let url = std::env::var("ZTD_TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_REDIS_URL.to_owned());
+    match crate::RedisRateLimits::connect(&url, "").await {
+        Ok(_) => Some(url),
+        Err(err) => {
+            if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+                panic!("Redis not reachable at {url} (CI=true requires it): {err}");
+            }
+            let _ = writeln!(std::io::stderr(), "SKIPPED: Redis not reachable at {url}: {err}");
+            None
+        }
+    }
+}
+
+/// A key prefix no other test uses, for tests sharing one Redis.
+pub fn unique_redis_prefix() -> String {
+    format!("ztd-test-{}:", uuid::Uuid::new_v4().simple())
+}

@@ -6,7 +6,9 @@
 //!   cargo run --release -p ztd --example first_boots -- BASE_URL BODIES.jsonl [CONCURRENCY [LABEL]]
 //!
 //! LABEL names the lookups in the output ("first boots" by default; "repeat lookups" when the
-//! same devices ask again).
+//! same devices ask again). BASE_URL may list several instances, comma-separated
+//! (`bench/instances.sh`): client `c` sends all its requests to instance `c mod n`, so the
+//! connections are spread evenly.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -28,16 +30,17 @@ impl Run {
     }
 }
 
-/// Sends request `i` for every `i < count` once, `concurrency` at a time.
+/// Sends request `i` for every `i < count` once, `concurrency` at a time; `request(client, i)`
+/// builds client `client`'s request for item `i`.
 async fn run(
     count: usize,
     concurrency: usize,
-    request: Arc<dyn Fn(usize) -> reqwest::RequestBuilder + Send + Sync>,
+    request: Arc<dyn Fn(usize, usize) -> reqwest::RequestBuilder + Send + Sync>,
 ) -> Run {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut clients = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
+    for client in 0..concurrency {
         let (next, request) = (Arc::clone(&next), Arc::clone(&request));
         clients.spawn(async move {
             let mut seen = (Vec::new(), 0usize);
@@ -47,7 +50,7 @@ async fn run(
                     return seen;
                 }
                 let sent = Instant::now();
-                let status = request(i).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+                let status = request(client, i).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
                 seen.0.push(sent.elapsed());
                 if status != 200 {
                     seen.1 += 1;
@@ -85,21 +88,25 @@ async fn main() {
     );
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().expect("client");
 
-    let lookup_url = format!("{base}/api/v1/device-lookup");
+    let bases: Vec<&str> = base.split(',').map(|base| base.trim_end_matches('/')).collect();
+    let urls = |path: &str| -> Vec<String> { bases.iter().map(|base| format!("{base}{path}")).collect() };
+    let lookup_urls = urls("/api/v1/device-lookup");
     let (lookup_client, lookup_bodies) = (client.clone(), Arc::clone(&bodies));
     let boots = run(
         bodies.len(),
         concurrency,
-        Arc::new(move |i| {
+        Arc::new(move |c, i| {
             lookup_client
-                .post(&lookup_url)
+                .post(&lookup_urls[c % lookup_urls.len()])
                 .header("content-type", "application/json")
                 .body(lookup_bodies[i].clone())
         }),
     )
     .await;
-    let health_url = format!("{base}/healthz");
-    let health = run(bodies.len(), concurrency, Arc::new(move |_| client.get(&health_url))).await;
+    let health_urls = urls("/healthz");
+    let health =
+        run(bodies.len(), concurrency, Arc::new(move |c, _| client.get(&health_urls[c % health_urls.len()])))
+            .await;
 
     eprintln!(
         "{label}: {} sent, {} not 200, {:.1} s; /healthz: {} sent, {} not 200",
@@ -109,8 +116,12 @@ async fn main() {
         health.latencies.len(),
         health.non_200
     );
+    let spread = match bases.len() {
+        1 => String::new(),
+        instances => format!(" over {instances} instances"),
+    };
     println!(
-        "| {} {label}, {concurrency} clients | {} | {} | {:.0} | {:.0} | {:.2}× |",
+        "| {} {label}, {concurrency} clients{spread} | {} | {} | {:.0} | {:.0} | {:.2}× |",
         bodies.len(),
         ms(boots.percentile(0.5)),
         ms(boots.percentile(0.99)),

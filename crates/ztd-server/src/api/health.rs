@@ -15,11 +15,16 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
+    operations_routes().route("/api/v1/openapi.json", get(openapi))
+}
+
+/// What an orchestrator and a scraper need; all a worker-only process (`ztd serve --no-api`)
+/// serves.
+pub fn operations_routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/api/v1/openapi.json", get(openapi))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

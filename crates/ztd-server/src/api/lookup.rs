@@ -82,7 +82,7 @@ pub async fn lookup(
     let started = Instant::now();
     let client =
         connect_info.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| addr.ip());
-    let (outcome, response) = match state.lookup_limiter.check(client, Instant::now()) {
+    let (outcome, response) = match state.lookup_limiter.check(client).await {
         Err(retry_after) => (
             "rate_limited",
             ApiError::RateLimited { retry_after_secs: retry_after.as_secs().max(1) }.into_response(),

@@ -140,7 +140,7 @@ pub async fn sign_in(
     }
     let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
     let per_address = state.config.sign_in_failures_per_address;
-    if let Some(wait) = throttle.retry_after(client, email.as_str(), per_address, Instant::now()) {
+    if let Some(wait) = throttle.retry_after(client, email.as_str(), per_address, Instant::now()).await {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         let message = format!(
             "Too many failed sign-ins from your network. Try again in {minutes} minute{}.",
@@ -163,7 +163,7 @@ pub async fn sign_in(
     let signed_in = match accounts::sign_in(&gate, attempt).await {
         Ok(signed_in) => signed_in,
         Err(Error::Unauthenticated) => {
-            throttle.record_failure(client, email.as_str(), per_address, Instant::now());
+            throttle.record_failure(client, email.as_str(), per_address, Instant::now()).await;
             let request_id = crate::request_id::from_headers(&headers);
             refusals::sign_in_failed(&gate, &state.refusal_audit, &form.email, client, request_id).await?;
             return refuse(
@@ -173,7 +173,7 @@ pub async fn sign_in(
         }
         Err(other) => return Err(other.into()),
     };
-    throttle.clear(client, email.as_str());
+    throttle.clear(client, email.as_str()).await;
 
     let target = match (signed_in.must_change_password, next.as_str()) {
         (false, _) => next,

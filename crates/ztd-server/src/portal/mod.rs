@@ -47,8 +47,9 @@ use axum::{Extension, Router};
 
 use crate::state::AppState;
 
-/// Every portal route. Merged into the service's router by [`crate::router::build_app`].
-pub fn router() -> Router<AppState> {
+/// Every portal route. Merged into the service's router by [`crate::router::build_app`];
+/// failed sign-ins are counted in `shared_limits` when several processes share the database.
+pub fn router(shared_limits: Option<crate::rate_limit::SharedLimits>) -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))
         .route(assets::CSS_PATH, get(assets::css))
@@ -92,7 +93,7 @@ pub fn router() -> Router<AppState> {
         .route("/orgs", get(admin::orgs).post(admin::create_org))
         // Organisation admins
         // Operator
-        .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::default())))
+        .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::new(shared_limits))))
         .layer(middleware::from_fn(security_headers))
 }
 

@@ -254,4 +254,8 @@ impl Database for Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {
+        Backend::shared_rate_limits(self)
+    }
 }

@@ -23,6 +23,9 @@ use crate::{Batch, BatchItem, Conflict, ItemStatus, NewDevice, Result, StorageEr
 /// What each backend supplies to the shared SQL.
 pub(crate) trait Backend {
     type Db: sqlx::Database;
+    /// `Database::shared_rate_limits`: PostgreSQL's table of buckets; none on SQLite (one
+    /// process per file keeps its limits in memory).
+    fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>>;
     /// `Database::backend`: "sqlite" or "postgres".
     const NAME: &'static str;
     /// Appended to a `SELECT` of rows the transaction goes on to change (PostgreSQL

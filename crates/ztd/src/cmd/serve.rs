@@ -80,9 +80,20 @@ pub struct ServeArgs {
     /// Most devices one JSON batch may list (more: 422; send big batches as CSV).
     #[arg(long, env = "ZTD_MAX_JSON_BATCH_ROWS", default_value_t = defaults::MAX_JSON_BATCH_ROWS)]
     pub max_json_batch_rows: usize,
-    /// Batch workers in this process.
+    /// Batch workers in this process (0: an API-only process; another one must run workers).
     #[arg(long, env = "ZTD_WORKERS", default_value_t = defaults::WORKERS)]
     pub workers: usize,
+    /// Worker-only process: run the batch workers and their housekeeping, serve only /healthz,
+    /// /readyz and /metrics on --listen (no API, no portal).
+    #[arg(long, env = "ZTD_NO_API")]
+    pub no_api: bool,
+    /// Keep the shared rate limits (first-boot lookups, failed sign-ins) in this Redis instead
+    /// of PostgreSQL: `redis://[:PASSWORD@]HOST:PORT[/DB]` or `rediss://…`.
+    #[arg(long, env = "ZTD_REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key this deployment writes (several deployments may share a Redis).
+    #[arg(long, env = "ZTD_REDIS_KEY_PREFIX", default_value = "ztd:")]
+    pub redis_key_prefix: String,
     /// First-boot lookups allowed per minute per client address.
     #[arg(long, env = "ZTD_LOOKUP_RATE_PER_MINUTE", default_value_t = defaults::LOOKUP_RATE_PER_MINUTE)]
     pub lookup_rate_per_minute: u32,
@@ -125,6 +136,7 @@ impl ServeArgs {
             max_json_batch_bytes: self.max_json_batch_bytes,
             max_json_batch_rows: self.max_json_batch_rows,
             workers: self.workers,
+            serve_api: !self.no_api,
             lookup_rate_per_minute: self.lookup_rate_per_minute,
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
             request_timeout: Duration::from_secs(self.request_timeout_secs),
@@ -180,6 +192,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.config();
+    if !config.serve_api && config.workers == 0 {
+        anyhow::bail!("--no-api with --workers 0 leaves this process nothing to do");
+    }
     let operator_email =
         Email::parse(&args.operator_email).map_err(|error| anyhow::anyhow!("--operator-email: {error}"))?;
     let db = args.database.connect().await?;
@@ -191,7 +206,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let signals = ShutdownSignals::listen().context("cannot listen for SIGTERM / Ctrl-C")?;
-    let state = AppState::new(db, config, ztd_server::observability::metrics_handle());
+    // A Redis that is configured but unreachable at start is a mistake to report now; once
+    // running, an outage only makes each process limit on its own (docs/operations.md).
+    let shared_limits = match &args.redis_url {
+        Some(url) => {
+            let redis = ztd_storage::RedisRateLimits::connect(url, &args.redis_key_prefix)
+                .await
+                .with_context(|| format!("cannot reach Redis at {}", redact(url)))?;
+            Some(Arc::new(redis) as Arc<dyn ztd_storage::RateLimitStore>)
+        }
+        None => db.shared_rate_limits(),
+    };
+    tracing::info!(
+        rate_limits = shared_limits.as_ref().map_or("in this process", |store| store.kind()),
+        api = config.serve_api,
+        workers = config.workers,
+        "starting"
+    );
+    let state =
+        AppState::with_rate_limits(db, config, ztd_server::observability::metrics_handle(), shared_limits);
     let server = ztd_server::server::start(state).await.context("cannot bind the listen address")?;
     tracing::info!(addr = %server.addr, "listening");
     let shutdown = server.shutdown_token();

@@ -15,7 +15,7 @@ use serde_json::Value;
 // The CSV bodies, written by the domain's CsvWriter, are shared with ztd-server's test helpers.
 #[path = "../../../ztd-server/tests/batches_support/csv_bodies.rs"]
 mod csv_bodies;
-pub use csv_bodies::{csv_text, intune_csv};
+pub use csv_bodies::{csv_text, intune_csv, partner_center_csv as partner_center_text};
 
 /// A command for the `ztd` binary Cargo built for these tests.
 pub fn ztd() -> Command {
@@ -142,6 +142,11 @@ impl ServerProcess {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("ztd serve at {} did not become healthy within {within:?}", self.base);
+    }
+
+    /// The operating system's id of the process (batches' `locked_by` starts with it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `kill -9`: no graceful shutdown, no chance to finish anything.
