@@ -152,7 +152,11 @@ pub const GROUP_WINDOW: Duration = Duration::from_millis(10);
 /// The most activations in one transaction: short enough that SQLite's single writer lock is
 /// never held long against the batch workers.
 const GROUP_MAX: usize = 500;
-/// Between two full groups (a backlog), room for the other writers of the database.
+/// Between two full groups (a backlog), room for the other writers of the database: at least
+/// this, and as long as the last write took, so that the writer holds SQLite's write lock at
+/// most half the time. A batch worker waiting for the lock retries every few tens of
+/// milliseconds (SQLite's busy handler); a 2 ms gap alone let a backlog of first boots starve
+/// the workers until their 5 s busy timeout ran out.
 const BACKLOG_PAUSE: Duration = Duration::from_millis(2);
 /// Activations waiting for the writer; beyond this a lookup writes its own (back-pressure
 /// while the database is slow or away, instead of unbounded memory).
@@ -232,6 +236,7 @@ async fn write_activations(
         while let Ok(message) = receiver.try_recv() {
             take(message, &mut group, &mut waiting);
         }
+        let writing = tokio::time::Instant::now();
         for attempt in 1..=3u32 {
             match db.activate_devices(&group).await {
                 Ok(_) => break,
@@ -256,7 +261,7 @@ async fn write_activations(
             let _ = done.send(());
         }
         if backlog {
-            tokio::time::sleep(BACKLOG_PAUSE).await;
+            tokio::time::sleep(writing.elapsed().max(BACKLOG_PAUSE)).await;
         }
     }
 }
