@@ -147,6 +147,14 @@ enum Message {
     Flush(oneshot::Sender<()>),
 }
 
+/// What `/metrics` shows of the queue: how far the recorded first boots trail the answers.
+pub mod metric_names {
+    /// Counter: first boots written (devices made `active`).
+    pub const FIRST_BOOTS_RECORDED: &str = "ztd_first_boots_recorded_total";
+    /// Gauge: first boots answered and not yet written.
+    pub const FIRST_BOOTS_PENDING: &str = "ztd_first_boots_pending";
+}
+
 /// How long the writer gathers activations before it writes them.
 pub const GROUP_WINDOW: Duration = Duration::from_millis(10);
 /// The most activations in one transaction: short enough that SQLite's single writer lock is
@@ -173,8 +181,12 @@ impl Activations {
 
     fn record(&self, activation: Activation) {
         let id = activation.device_id;
-        if !self.queued().insert(id) {
-            return;
+        {
+            let mut queued = self.queued();
+            if !queued.insert(id) {
+                return;
+            }
+            metrics::gauge!(metric_names::FIRST_BOOTS_PENDING).set(queued.len() as f64);
         }
         if let Err(refused) = self.inner.sender.try_send(Message::Activate(activation)) {
             // Full (the database is slow or away) or closed: this lookup writes its own, in the
@@ -239,7 +251,10 @@ async fn write_activations(
         let writing = tokio::time::Instant::now();
         for attempt in 1..=3u32 {
             match db.activate_devices(&group).await {
-                Ok(_) => break,
+                Ok(activated) => {
+                    metrics::counter!(metric_names::FIRST_BOOTS_RECORDED).increment(activated.len() as u64);
+                    break;
+                }
                 Err(error) if attempt < 3 => {
                     tracing::warn!(%error, devices = group.len(), attempt, "could not record first boots; retrying");
                     tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
@@ -254,6 +269,7 @@ async fn write_activations(
             for activation in &group {
                 queued.remove(&activation.device_id);
             }
+            metrics::gauge!(metric_names::FIRST_BOOTS_PENDING).set(queued.len() as f64);
         }
         let backlog = group.len() >= GROUP_MAX;
         group.clear();

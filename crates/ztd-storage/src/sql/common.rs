@@ -203,7 +203,16 @@ pub(super) async fn consent_active(
     Ok(active.is_some())
 }
 
-/// The customer and batch of each live device holding any of the keys.
+/// `SELECT columns` of the live devices holding the tuple key `$1`, the product key id key `$2`
+/// or the hash key `$3`: one indexed search per key, joined by `union` (`UNION` or
+/// `UNION ALL`). SQLite answers `a = ? OR b = ? OR c = ?` over the partial identity indexes by
+/// scanning every device. "Live" is `deregistered_at IS NULL`, the condition of those indexes.
+pub(super) fn live_devices_by_key(columns: &str, union: &str) -> String {
+    ["tuple_key = $1", "pkid_key = $2", "hash_key = $3"]
+        .map(|key| format!("SELECT {columns} FROM devices WHERE deregistered_at IS NULL AND {key}"))
+        .join(&format!(" {union} "))
+}
+
 /// A live device holding one of a new row's identity keys.
 pub(super) struct KeyHolder {
     pub id: Uuid,
@@ -220,18 +229,9 @@ pub(super) async fn live_key_holders(
     pkid_key: Option<&str>,
     hash_key: Option<&str>,
 ) -> Result<Vec<KeyHolder>> {
-    // One indexed search per key (an OR over the partial indexes is a table scan on SQLite).
-    let live = |key: &str, param: &str| {
-        format!(
-            "SELECT id, customer_id, batch_id, verified FROM devices \
-             WHERE state <> 'deregistered' AND {key} = {param}"
-        )
-    };
-    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(&format!(
-        "{} UNION {} UNION {}",
-        live("tuple_key", "$1"),
-        live("pkid_key", "$2"),
-        live("hash_key", "$3")
+    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(&live_devices_by_key(
+        "id, customer_id, batch_id, verified",
+        "UNION",
     ))
     .bind(tuple_key)
     .bind(pkid_key)

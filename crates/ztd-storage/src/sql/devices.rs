@@ -91,16 +91,9 @@ impl DeviceStore for Store {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<Device>> {
-        // One indexed search per key: SQLite answers `a = ? OR b = ? OR c = ?` over partial
-        // indexes with a scan of the whole table (every first boot read every device).
-        let live = |key: &str, param: &str| {
-            format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE state <> 'deregistered' AND {key} = {param}")
-        };
         Ok(sqlx::query_as::<_, Device>(&format!(
-            "{} UNION ALL {} UNION ALL {} LIMIT 1",
-            live("tuple_key", "$1"),
-            live("pkid_key", "$2"),
-            live("hash_key", "$3")
+            "{} LIMIT 1",
+            live_devices_by_key(DEVICE_COLUMNS, "UNION ALL")
         ))
         .bind(tuple_key)
         .bind(pkid_key)
@@ -115,23 +108,18 @@ impl DeviceStore for Store {
         pkid_key: Option<&str>,
         hash_key: Option<&str>,
     ) -> Result<Option<FirstBoot>> {
-        // One indexed search per key (as in `find_device_by_keys`), then the profile and the
-        // tenant by primary key, all in one round trip: a first boot costs one read.
-        let live = |key: &str, param: &str| {
-            format!(
-                "SELECT id, customer_id, state, serial_number, activated_at, profile_id FROM devices \
-                 WHERE state <> 'deregistered' AND {key} = {param}"
-            )
-        };
+        // The device by its keys, then the profile and the tenant by primary key, all in one
+        // round trip: a first boot costs one read.
         let row = sqlx::query(&format!(
             "SELECT d.id, d.customer_id, d.state, d.serial_number, d.activated_at, o.domain, \
              p.id AS profile_id, p.name AS profile_name, p.settings AS profile_settings \
-             FROM ({} UNION ALL {} UNION ALL {} LIMIT 1) AS d \
+             FROM ({} LIMIT 1) AS d \
              JOIN organisations o ON o.id = d.customer_id \
              LEFT JOIN profiles p ON p.id = d.profile_id AND p.customer_id = d.customer_id",
-            live("tuple_key", "$1"),
-            live("pkid_key", "$2"),
-            live("hash_key", "$3")
+            live_devices_by_key(
+                "id, customer_id, state, serial_number, activated_at, profile_id",
+                "UNION ALL"
+            )
         ))
         .bind(tuple_key)
         .bind(pkid_key)
