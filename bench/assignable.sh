@@ -17,12 +17,7 @@ TRIALS="${TRIALS:-1000}"
 . bench/common.sh
 bench_workdir assignable
 bench_binary
-url="${DATABASE_URL:-sqlite:$WORK/ztd.db}"
-if [[ "$url" == postgres* ]]; then
-  name="${url##*/}"
-  psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
-fi
-backend=$([[ "$url" == postgres* ]] && echo PostgreSQL || echo SQLite)
+bench_database "$WORK"
 bench_customer "$url"
 BIG_CUSTOMER="$CUSTOMER" BIG_KEY="$KEY"
 bench_customer "$url"

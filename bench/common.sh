@@ -40,3 +40,16 @@ bench_serve() {
   echo "ztd serve did not answer on $BASE" >&2
   exit 1
 }
+
+# bench_database WORKDIR: $url (DATABASE_URL, or a SQLite file in WORKDIR) and $backend (its
+# name for the tables). A PostgreSQL database named by DATABASE_URL is dropped and created afresh.
+bench_database() {
+  url="${DATABASE_URL:-sqlite:$1/ztd.db}"
+  if [[ "$url" == postgres* ]]; then
+    local name="${url##*/}"
+    psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+    backend=PostgreSQL
+  else
+    backend=SQLite
+  fi
+}

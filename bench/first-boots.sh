@@ -23,12 +23,7 @@ CONNECTIONS="${CONNECTIONS:-16}"
 . bench/common.sh
 bench_workdir first-boots
 bench_binary
-url="${DATABASE_URL:-sqlite:$WORK/ztd.db}"
-if [[ "$url" == postgres* ]]; then
-  name="${url##*/}"
-  psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
-fi
-backend=$([[ "$url" == postgres* ]] && echo PostgreSQL || echo SQLite)
+bench_database "$WORK"
 bench_customer "$url"
 # Uploads of any size: a device's CSV row is ~4.2 KB, so a million devices are ~4.2 GB.
 bench_serve "$url" --lookup-rate-per-minute 0 --max-upload-bytes $((DEVICES * 5000 + 1000000))

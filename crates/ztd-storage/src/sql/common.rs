@@ -30,24 +30,7 @@ pub(super) async fn settle<T>(tx: Tx, result: Result<T>) -> Result<T> {
 }
 
 pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, request_id, actor_kind, actor_id, actor_org_id, \
-         tenant_org_id, action, target_type, target_id, details) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(Utc::now())
-    .bind(event.request_id.as_deref())
-    .bind(event.actor_kind)
-    .bind(event.actor_id)
-    .bind(event.actor_org_id)
-    .bind(event.tenant_org_id)
-    .bind(&event.action)
-    .bind(&event.target_type)
-    .bind(event.target_id.as_deref())
-    .bind(Json(&event.details))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    insert_audits(tx, &[event]).await
 }
 
 /// Several events in one multi-row `INSERT` (at most [`ROWS_PER_STATEMENT`] a statement).
