@@ -82,25 +82,6 @@ impl SharedLimits {
     }
 }
 
-/// How often a process with workers deletes the shared store's idle buckets (PostgreSQL's
-/// table; Redis expires its keys by itself).
-pub const IDLE_BUCKET_PURGE_INTERVAL: Duration = Duration::from_secs(600);
-
-/// Deletes idle buckets at start and every [`IDLE_BUCKET_PURGE_INTERVAL`] until `shutdown`.
-pub async fn purge_idle_buckets(shared: SharedLimits, shutdown: tokio_util::sync::CancellationToken) {
-    while !shutdown.is_cancelled() {
-        match shared.store().purge_idle().await {
-            Ok(0) => {}
-            Ok(purged) => tracing::debug!(purged, "idle rate-limit buckets deleted"),
-            Err(error) => tracing::warn!(%error, "could not delete idle rate-limit buckets"),
-        }
-        tokio::select! {
-            () = tokio::time::sleep(IDLE_BUCKET_PURGE_INTERVAL) => {}
-            () = shutdown.cancelled() => {}
-        }
-    }
-}
-
 /// The first-boot lookup's per-client limit, in memory or shared.
 #[derive(Debug)]
 pub struct LookupLimiter {

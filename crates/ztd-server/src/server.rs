@@ -84,10 +84,11 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
         };
         WorkerPool::start(state.db.clone(), settings, state.batch_wakeup.clone(), shutdown.child_token())
     });
-    let bucket_purge =
-        state.shared_limits.clone().filter(|_| state.config.workers > 0).map(|shared| {
-            tokio::spawn(crate::rate_limit::purge_idle_buckets(shared, shutdown.child_token()))
-        });
+    let bucket_purge = state
+        .shared_limits
+        .clone()
+        .filter(|_| state.config.workers > 0)
+        .map(|shared| tokio::spawn(crate::worker::purge_idle_buckets(shared, shutdown.child_token())));
     let limits = Limits {
         header_read_timeout: state.config.header_read_timeout,
         request_timeout: state.config.request_timeout,

@@ -10,6 +10,7 @@
 //! Workers poll on a short interval (other processes may queue batches) and are also woken at
 //! once through [`BatchWakeup`] when this process queues one.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -135,19 +136,32 @@ impl WorkerPool {
 /// How often `ztd serve` deletes expired sessions (also once at start; docs/operations.md).
 pub const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
+/// Runs `task` at once and then every `interval` until `shutdown`: the housekeeping of a
+/// process with workers.
+async fn every<F: Future<Output = ()>>(
+    interval: Duration,
+    shutdown: CancellationToken,
+    mut task: impl FnMut() -> F,
+) {
+    while !shutdown.is_cancelled() {
+        task().await;
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            () = shutdown.cancelled() => {}
+        }
+    }
+}
+
 /// Deletes expired sessions at start and every [`SESSION_PURGE_INTERVAL`] until shutdown.
 async fn purge_expired_sessions(db: Arc<dyn Database>, shutdown: CancellationToken) {
-    while !shutdown.is_cancelled() {
+    every(SESSION_PURGE_INTERVAL, shutdown, || async {
         match db.purge_expired_sessions(Utc::now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired sessions deleted"),
             Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
         }
-        tokio::select! {
-            () = tokio::time::sleep(SESSION_PURGE_INTERVAL) => {}
-            () = shutdown.cancelled() => {}
-        }
-    }
+    })
+    .await;
 }
 
 /// The cutoff of an abandoned upload: its last rows arrived before this instant.
@@ -158,18 +172,31 @@ pub fn abandoned_before(after: Duration) -> chrono::DateTime<Utc> {
 /// Discards abandoned uploads now and then every minute (or every cutoff, if shorter) until
 /// shutdown. Any process sharing the database may do it: each discard re-checks under a lock.
 async fn sweep_abandoned_uploads(db: Arc<dyn Database>, after: Duration, shutdown: CancellationToken) {
-    let every = after.clamp(Duration::from_secs(1), Duration::from_secs(60));
-    while !shutdown.is_cancelled() {
+    let interval = after.clamp(Duration::from_secs(1), Duration::from_secs(60));
+    every(interval, shutdown, || async {
         match db.discard_stale_uploads(abandoned_before(after)).await {
             Ok(ids) if !ids.is_empty() => tracing::warn!(batches = ?ids, "discarded abandoned uploads"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not discard abandoned uploads"),
         }
-        tokio::select! {
-            () = tokio::time::sleep(every) => {}
-            () = shutdown.cancelled() => {}
+    })
+    .await;
+}
+
+/// How often a process with workers deletes the shared store's idle buckets (PostgreSQL's
+/// table; Redis expires its keys by itself).
+pub const IDLE_BUCKET_PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Deletes idle buckets at start and every [`IDLE_BUCKET_PURGE_INTERVAL`] until `shutdown`.
+pub async fn purge_idle_buckets(shared: crate::rate_limit::SharedLimits, shutdown: CancellationToken) {
+    every(IDLE_BUCKET_PURGE_INTERVAL, shutdown, || async {
+        match shared.store().purge_idle().await {
+            Ok(0) => {}
+            Ok(purged) => tracing::debug!(purged, "idle rate-limit buckets deleted"),
+            Err(error) => tracing::warn!(%error, "could not delete idle rate-limit buckets"),
         }
-    }
+    })
+    .await;
 }
 
 /// What became of one claimed batch.
