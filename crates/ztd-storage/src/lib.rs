@@ -397,13 +397,6 @@ pub trait DeviceStore: Send + Sync {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Device>>;
-    /// Finds the live (non-deregistered) device holding any of the keys.
-    async fn find_device_by_keys(
-        &self,
-        tuple_key: Option<&str>,
-        pkid_key: Option<&str>,
-        hash_key: Option<&str>,
-    ) -> Result<Option<Device>>;
     /// What a first-boot lookup needs, in one read: the live device holding any of the keys
     /// with its profile (when it has one) and its tenant's domain. Nothing else of the device
     /// (its hardware hash least of all) is read.

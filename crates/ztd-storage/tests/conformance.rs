@@ -568,11 +568,8 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
     );
     assert_eq!(db.get_batch(&Owner::Customer(second.id), other_batch.id).await.unwrap().failed, 1);
 
-    // The lookup finds the device by any one key, and marks it active only once.
-    let found =
-        db.find_device_by_keys(None, None, Some("uuid|SN-1")).await.unwrap().expect("found by hash key");
-    assert_eq!(found.id, device.id);
-    // The first-boot read: the device with its profile and tenant, by any one key.
+    // The lookup finds the device by any one key (with its profile and tenant), and marks it
+    // active only once.
     let boot =
         db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().expect("first boot by hash key");
     assert_eq!(
@@ -631,7 +628,7 @@ async fn device_conflicts_and_deregistration(db: Arc<dyn Database>) {
         .unwrap();
     assert_eq!(gone.state, DeviceState::Deregistered);
     assert!(gone.deregistered_at.is_some());
-    assert!(db.find_device_by_keys(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
+    assert!(db.find_first_boot(Some("Contoso|Laptop 7|SN-1"), None, None).await.unwrap().is_none());
     assert!(db.find_first_boot(None, None, Some("uuid|SN-1")).await.unwrap().is_none(), "deregistered");
     assert!(matches!(
         db.deregister_device(
@@ -1137,7 +1134,7 @@ async fn revoke_between_chunks_fails_the_rest_of_a_partner_batch(db: Arc<dyn Dat
     for serial in ["REV-4", "REV-5"] {
         let key = format!("uuid|{serial}");
         assert!(
-            db.find_device_by_keys(None, None, Some(&key)).await.unwrap().is_none(),
+            db.find_first_boot(None, None, Some(&key)).await.unwrap().is_none(),
             "{serial} not registered"
         );
     }

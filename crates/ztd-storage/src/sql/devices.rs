@@ -85,23 +85,6 @@ impl DeviceStore for Store {
         Ok(Page { items, next_cursor })
     }
 
-    async fn find_device_by_keys(
-        &self,
-        tuple_key: Option<&str>,
-        pkid_key: Option<&str>,
-        hash_key: Option<&str>,
-    ) -> Result<Option<Device>> {
-        Ok(sqlx::query_as::<_, Device>(&format!(
-            "{} LIMIT 1",
-            live_devices_by_key(DEVICE_COLUMNS, "UNION ALL")
-        ))
-        .bind(tuple_key)
-        .bind(pkid_key)
-        .bind(hash_key)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
     async fn find_first_boot(
         &self,
         tuple_key: Option<&str>,
