@@ -22,6 +22,8 @@ pub enum RowErrorCode {
     /// The partner's relationship with the customer was revoked before the row was stored
     /// (consent is re-checked where the work happens, see docs/domain.md#consent).
     RelationshipRevoked,
+    /// The customer rejected the batch in its approval queue (docs/domain.md#approval-queue).
+    BatchRejected,
 }
 
 impl RowErrorCode {
@@ -39,6 +41,7 @@ impl RowErrorCode {
             Self::InvalidCsvRow => "invalid_csv_row",
             Self::DeviceNotRegistered => "device_not_registered",
             Self::RelationshipRevoked => "relationship_revoked",
+            Self::BatchRejected => "batch_rejected",
         }
     }
 
@@ -60,7 +63,7 @@ impl RowErrorCode {
     }
 }
 
-pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 12] = [
+pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 13] = [
     RowErrorCode::InvalidRequestBody,
     RowErrorCode::InvalidHardwareHash,
     RowErrorCode::MissingDeviceIdentity,
@@ -73,6 +76,7 @@ pub const ALL_ROW_ERROR_CODES: [RowErrorCode; 12] = [
     RowErrorCode::InvalidCsvRow,
     RowErrorCode::DeviceNotRegistered,
     RowErrorCode::RelationshipRevoked,
+    RowErrorCode::BatchRejected,
 ];
 
 /// One device's failure: a code, a message naming the value and where it was, and a fix hint.
@@ -130,6 +134,16 @@ impl RowError {
              before the row was processed; nothing was registered for it",
         )
         .with_hint("the customer must accept a new invitation before devices can be registered again")
+    }
+
+    /// The customer rejected the batch this row was in, before anything of it was registered.
+    pub fn batch_rejected(reason: Option<&str>) -> Self {
+        let because = reason.map(|reason| format!(": {reason}")).unwrap_or_default();
+        Self::new(
+            RowErrorCode::BatchRejected,
+            format!("the customer rejected this batch in its approval queue{because}; nothing of it was registered"),
+        )
+        .with_hint("agree with the customer what to register, then submit a new batch")
     }
 }
 

@@ -1,4 +1,5 @@
-//! The JSON batch body, `{"group_tag", "devices": […], "allow_unknown_tags"?}`
+//! The JSON batch body, `{"group_tag", "devices": […], "allow_unknown_tags"?, "order_number"?,
+//! "purchase_order"?, "ship_date"?}`
 //! (docs/domain.md#registration), read from any `Read` with its device list cut off at a cap
 //! while it is parsed.
 //!
@@ -21,6 +22,10 @@ pub struct JsonBatch {
     pub allow_unknown_tags: Option<bool>,
     /// At most the cap given to [`parse`].
     pub devices: Vec<DeviceInput>,
+    /// The order the devices ship under, as given (checked by the server).
+    pub order_number: Option<String>,
+    pub purchase_order: Option<String>,
+    pub ship_date: Option<String>,
 }
 
 /// Why a body is not a JSON batch.
@@ -36,7 +41,8 @@ pub enum JsonBatchError {
 }
 
 /// The fields of a batch object (the answer to an unknown field lists them).
-pub const FIELDS: &[&str] = &["group_tag", "allow_unknown_tags", "devices"];
+pub const FIELDS: &[&str] =
+    &["group_tag", "allow_unknown_tags", "devices", "order_number", "purchase_order", "ship_date"];
 
 /// What the device-list visitor says when the list is longer than the cap.
 const TOO_MANY_DEVICES: &str = "ztd: more devices than the batch cap";
@@ -80,8 +86,16 @@ impl<'de> serde::de::Visitor<'de> for BatchSeed {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonBatch, A::Error> {
         let (mut group_tag, mut allow_unknown_tags, mut devices) = (None, None, None);
+        let (mut order_number, mut purchase_order, mut ship_date) = (None, None, None);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
+                "order_number" if order_number.is_none() => {
+                    order_number = Some(map.next_value::<Option<String>>()?)
+                }
+                "purchase_order" if purchase_order.is_none() => {
+                    purchase_order = Some(map.next_value::<Option<String>>()?)
+                }
+                "ship_date" if ship_date.is_none() => ship_date = Some(map.next_value::<Option<String>>()?),
                 "group_tag" if group_tag.is_none() => group_tag = Some(map.next_value::<Option<String>>()?),
                 "allow_unknown_tags" if allow_unknown_tags.is_none() => {
                     allow_unknown_tags = Some(map.next_value::<Option<bool>>()?)
@@ -89,9 +103,8 @@ impl<'de> serde::de::Visitor<'de> for BatchSeed {
                 "devices" if devices.is_none() => {
                     devices = Some(map.next_value_seed(DevicesSeed { max_devices: self.max_devices })?)
                 }
-                "group_tag" | "allow_unknown_tags" | "devices" => {
-                    return Err(A::Error::custom(format!("duplicate field `{key}`")))
-                }
+                "group_tag" | "allow_unknown_tags" | "devices" | "order_number" | "purchase_order"
+                | "ship_date" => return Err(A::Error::custom(format!("duplicate field `{key}`"))),
                 other => return Err(A::Error::unknown_field(other, FIELDS)),
             }
         }
@@ -99,6 +112,9 @@ impl<'de> serde::de::Visitor<'de> for BatchSeed {
             group_tag: group_tag.flatten(),
             allow_unknown_tags: allow_unknown_tags.flatten(),
             devices: devices.ok_or_else(|| A::Error::missing_field("devices"))?,
+            order_number: order_number.flatten(),
+            purchase_order: purchase_order.flatten(),
+            ship_date: ship_date.flatten(),
         })
     }
 }

@@ -122,6 +122,11 @@ async fn storage_path(db: Arc<dyn Database>, rows: &[Row]) -> Timings {
         created_at: Utc::now(),
         started_at: None,
         finished_at: None,
+        order: Default::default(),
+        decided_at: None,
+        decided_by_id: None,
+        rejection_reason: None,
+        voided_at: None,
     };
     let items: Vec<BatchItem> = rows
         .iter()

@@ -63,6 +63,7 @@
 pub mod limits;
 pub mod model;
 mod postgres;
+pub mod registration;
 mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -187,6 +188,18 @@ pub enum Conflict {
     /// The batch still has pending items, so it cannot be finished.
     #[error("the batch still has pending items")]
     BatchItemsPending,
+    /// The batch does not wait for approval (decided already, or never under review).
+    #[error("the batch is not awaiting approval")]
+    BatchNotAwaiting,
+    /// The batch is not finished yet, so it cannot be voided.
+    #[error("the batch has not finished")]
+    BatchNotFinished,
+    /// The requester already has an open release request for the device.
+    #[error("a release request for this device is already open")]
+    ReleaseRequestOpen,
+    /// The release request was decided already.
+    #[error("the release request was already decided")]
+    ReleaseRequestDecided,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -338,7 +351,9 @@ pub trait ConsentStore: Send + Sync {
     /// Every relationship where the org is either side, newest first.
     async fn list_relationships(&self, org_id: Uuid) -> Result<Vec<Relationship>>;
     /// Revokes an active relationship where `org_id` is either side, recording `org_id` as the
-    /// revoker; `NotFound` when there is none.
+    /// revoker; `NotFound` when there is none. In the same transaction every batch of the
+    /// partner waiting in the customer's approval queue is rejected (its rows fail with
+    /// `batch_rejected`), each with a `device_batch.reject` event made from `audit`'s actor.
     async fn revoke_relationship(
         &self,
         org_id: Uuid,
@@ -346,6 +361,21 @@ pub trait ConsentStore: Send + Sync {
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
     ) -> Result<()>;
+    /// Sets the approval mode of an active relationship of customer `customer_org_id`, with
+    /// its audit event; `NotFound` for a relationship not of that customer or revoked.
+    async fn set_approval_mode(
+        &self,
+        customer_org_id: Uuid,
+        id: Uuid,
+        mode: ApprovalMode,
+        audit: &NewAuditEvent,
+    ) -> Result<Relationship>;
+    /// What the partner did in the relationship lately; `since` bounds the "last 30 days".
+    async fn relationship_health(
+        &self,
+        relationship: &Relationship,
+        since: DateTime<Utc>,
+    ) -> Result<RelationshipHealth>;
 }
 
 #[async_trait]
@@ -368,6 +398,8 @@ pub struct DeviceFilter {
     /// Only devices this organisation registered (a customer narrowing to one partner); the
     /// owner filter applies as well.
     pub registered_by_org_id: Option<Uuid>,
+    /// Only devices of batches shipped under this order number (docs/domain.md#orders-and-void).
+    pub order_number: Option<String>,
     pub include_deregistered: bool,
 }
 
@@ -432,6 +464,11 @@ pub trait DeviceStore: Send + Sync {
     /// and never activated becomes `active` at its time, with its event; the others are left as
     /// they are. Returns the ids activated.
     async fn activate_devices(&self, activations: &[Activation]) -> Result<Vec<Uuid>>;
+    /// For each device, the live devices holding any of its identity keys (a dry run's
+    /// database check; reads only). One list per device, in order.
+    async fn find_key_holders(&self, devices: &[NewDevice]) -> Result<Vec<Vec<KeyHolder>>>;
+    /// The orders of these batches (for showing devices), by batch id; unknown ids are left out.
+    async fn batch_orders(&self, batch_ids: &[Uuid]) -> Result<Vec<(Uuid, BatchOrder)>>;
 }
 
 /// A live device as its first-boot lookup sees it (`DeviceStore::find_first_boot`).
@@ -559,6 +596,104 @@ pub trait BatchStore: Send + Sync {
     ) -> Result<Vec<(i64, ItemStatus, Option<Uuid>)>>;
     /// Marks the batch finished / finished_with_errors and writes its audit event.
     async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch>;
+
+    /// The batches of `customer_id` that `owner` reaches, newest first, optionally of one
+    /// status; `before` is the `created_at` of the last batch of the previous page.
+    async fn list_batches(
+        &self,
+        owner: &Owner,
+        customer_id: Uuid,
+        status: Option<BatchStatus>,
+        before: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<Batch>>;
+    /// How many of the customer's batches wait for its approval.
+    async fn count_awaiting(&self, customer_id: Uuid) -> Result<i64>;
+    /// The customer's decision on a batch waiting in its approval queue, with its audit event,
+    /// in one transaction (docs/domain.md#approval-queue): `Approve` queues it for the workers;
+    /// `Reject` makes it final (`rejected`), failing each row with `batch_rejected`.
+    /// `NotFound` for a batch not of `customer_id`; `Conflict(BatchNotAwaiting)` for one not
+    /// waiting (decided already, or never under review); `Conflict(UploadInProgress)` for an
+    /// upload still receiving rows.
+    async fn decide_batch(
+        &self,
+        customer_id: Uuid,
+        batch_id: Uuid,
+        decision: &BatchDecision,
+        audit: &NewAuditEvent,
+    ) -> Result<Batch>;
+    /// Voids a batch `submitter` submitted (docs/domain.md#orders-and-void): each of its
+    /// devices still `registered` or `unassigned` is deregistered with an event made from
+    /// `device_audit` (target and details filled in per device); devices that booted stay and
+    /// are listed. One transaction, with `audit`. `NotFound` for a batch of another submitter
+    /// or (a partner) without an active relationship; `Conflict(BatchNotFinished)` before the
+    /// batch finished.
+    async fn void_batch(
+        &self,
+        submitter: Uuid,
+        batch_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+        device_audit: &NewAuditEvent,
+    ) -> Result<VoidOutcome>;
+}
+
+/// What the customer decided about a batch in its approval queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchDecision {
+    pub approve: bool,
+    /// The customer's reason for a rejection, shown to the submitter.
+    pub reason: Option<String>,
+    pub decided_by_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+/// The holder's decision on a release request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseDecision {
+    pub approve: bool,
+    pub decided_by_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+/// What voiding a batch did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoidOutcome {
+    pub batch: Batch,
+    /// Devices deregistered now.
+    pub voided: Vec<Device>,
+    /// Devices of the batch that booted (`active`): a device in use is not pulled from under
+    /// its user; the customer deregisters it if it must go.
+    pub not_voided: Vec<Device>,
+}
+
+#[async_trait]
+pub trait ReleaseStore: Send + Sync {
+    /// Stores a release request and its audit events (the requester's and the owner's).
+    /// `Conflict(ReleaseRequestOpen)` when the requester already has an open request for the
+    /// device.
+    async fn create_release_request(&self, request: &ReleaseRequest, audit: &[NewAuditEvent]) -> Result<()>;
+    /// Requests `org_id` made, newest first (never with the owner's name).
+    async fn list_outgoing_release_requests(&self, org_id: Uuid) -> Result<Vec<ReleaseRequest>>;
+    /// Requests for devices `org_id` holds, newest first, with who asked and the device.
+    async fn list_incoming_release_requests(&self, org_id: Uuid) -> Result<Vec<IncomingReleaseRequest>>;
+    /// One request for a device `org_id` holds; `NotFound` for any other.
+    async fn get_incoming_release_request(&self, org_id: Uuid, id: Uuid) -> Result<IncomingReleaseRequest>;
+    /// How many requests wait for `org_id`'s decision.
+    async fn count_pending_release_requests(&self, org_id: Uuid) -> Result<i64>;
+    /// The owner's decision, in one transaction with `audit` (the owner's and the requester's
+    /// events): approving deregisters the device
+    /// (with `deregister_audit`) if it is still live and still the owner's. `NotFound` for a
+    /// request not addressed to `owner_org_id`; `Conflict(ReleaseRequestDecided)` when it was
+    /// decided already.
+    async fn decide_release_request(
+        &self,
+        owner_org_id: Uuid,
+        id: Uuid,
+        decision: &ReleaseDecision,
+        audit: &[NewAuditEvent],
+        deregister_audit: &NewAuditEvent,
+    ) -> Result<ReleaseRequest>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -582,7 +717,16 @@ pub trait AuditStore: Send + Sync {
 /// Everything the service needs from a database.
 #[async_trait]
 pub trait Database:
-    OrgStore + CredentialStore + ConsentStore + ProfileStore + DeviceStore + BatchStore + AuditStore + Send + Sync
+    OrgStore
+    + CredentialStore
+    + ConsentStore
+    + ProfileStore
+    + DeviceStore
+    + BatchStore
+    + ReleaseStore
+    + AuditStore
+    + Send
+    + Sync
 {
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;

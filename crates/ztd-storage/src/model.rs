@@ -48,14 +48,30 @@ text_enum!(
 text_enum!(Role { Admin = "admin", Registrar = "registrar", Reader = "reader" });
 text_enum!(RelationshipKind { Csp = "csp", Oem = "oem" });
 text_enum!(
-    /// docs/domain.md#planned approval queue; only `AutoAccept` is acted on today.
+    /// docs/domain.md#approval-queue: whether a partner's batches wait for the customer's
+    /// approval. Shown as `auto` / `review` in the API.
     ApprovalMode { AutoAccept = "auto_accept", Review = "review" }
 );
 text_enum!(
     /// docs/domain.md#device-lifecycle lifecycle of a registered device. `pending` and `failed` live on batch items.
     DeviceState { Registered = "registered", Unassigned = "unassigned", Active = "active", Deregistered = "deregistered" }
 );
-text_enum!(BatchStatus { Queued = "queued", Processing = "processing", Finished = "finished", FinishedWithErrors = "finished_with_errors" });
+text_enum!(
+    /// docs/domain.md#batch-lifecycle. `awaiting_approval` and `rejected` belong to the approval
+    /// queue (docs/domain.md#approval-queue).
+    BatchStatus {
+        AwaitingApproval = "awaiting_approval",
+        Queued = "queued",
+        Processing = "processing",
+        Finished = "finished",
+        FinishedWithErrors = "finished_with_errors",
+        Rejected = "rejected",
+    }
+);
+text_enum!(
+    /// docs/domain.md#release-requests.
+    ReleaseStatus { Pending = "pending", Approved = "approved", Denied = "denied" }
+);
 text_enum!(ItemStatus { Pending = "pending", Registered = "registered", Unassigned = "unassigned", Failed = "failed" });
 text_enum!(ActorKind { User = "user", ApiKey = "api_key", Operator = "operator", System = "system", Device = "device" });
 
@@ -212,6 +228,23 @@ pub struct Batch {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// What the registrar ships the devices under (docs/domain.md#orders-and-void).
+    #[sqlx(flatten)]
+    pub order: BatchOrder,
+    /// The customer's approval or rejection of a batch that waited (docs/domain.md#approval-queue).
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by_id: Option<Uuid>,
+    pub rejection_reason: Option<String>,
+    /// When its submitter voided it (its devices not yet booted were deregistered).
+    pub voided_at: Option<DateTime<Utc>>,
+}
+
+/// The order a batch's devices ship under; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct BatchOrder {
+    pub order_number: Option<String>,
+    pub purchase_order: Option<String>,
+    pub ship_date: Option<chrono::NaiveDate>,
 }
 
 /// One submitted row of a batch, kept until processed and afterwards as its result.
@@ -276,4 +309,52 @@ impl NewAuditEvent {
             details,
         }
     }
+}
+
+/// A registrar's request that the owner of a device registered to another tenant release it
+/// (docs/domain.md#release-requests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ReleaseRequest {
+    pub id: Uuid,
+    pub requester_org_id: Uuid,
+    pub requested_by_kind: ActorKind,
+    pub requested_by_id: Option<Uuid>,
+    pub device_id: Uuid,
+    /// The customer holding the device. Never shown to the requester.
+    pub owner_org_id: Uuid,
+    pub status: ReleaseStatus,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by_id: Option<Uuid>,
+}
+
+/// A release request as its owner sees it: with who asked and which device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IncomingReleaseRequest {
+    pub request: ReleaseRequest,
+    pub requester_name: String,
+    pub serial_number: Option<String>,
+    pub model: Option<String>,
+}
+
+/// A live device holding one of a row's identity keys, as a dry run weighs it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyHolder {
+    pub device_id: Uuid,
+    pub customer_id: Uuid,
+    /// Registered with its hardware hash (docs/domain.md#verified-and-unverified-registrations).
+    pub verified: bool,
+    pub batch_id: Option<Uuid>,
+}
+
+/// What a partner did in one relationship lately (docs/domain.md#relationship-health).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RelationshipHealth {
+    pub last_upload_at: Option<DateTime<Utc>>,
+    /// Devices the partner registered into the customer that are not deregistered.
+    pub devices_registered: i64,
+    pub batches_30d: i64,
+    pub rows_failed_30d: i64,
+    /// Email of the customer's user who accepted the invitation.
+    pub accepted_by: Option<String>,
 }

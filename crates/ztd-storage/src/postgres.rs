@@ -66,6 +66,10 @@ mod orgs;
 #[path = "sql/profiles.rs"]
 mod profiles;
 
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/review.rs"]
+mod review;
+
 impl Backend for PostgresDatabase {
     type Db = sqlx::Postgres;
     fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {

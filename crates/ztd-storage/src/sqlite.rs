@@ -121,6 +121,10 @@ mod orgs;
 #[path = "sql/profiles.rs"]
 mod profiles;
 
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/review.rs"]
+mod review;
+
 impl Backend for SqliteDatabase {
     type Db = sqlx::Sqlite;
     fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {

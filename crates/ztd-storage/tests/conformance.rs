@@ -138,6 +138,11 @@ fn batch_for(customer: Uuid, submitter: Uuid, total: i64, key: Option<&str>) -> 
         created_at: now(),
         started_at: None,
         finished_at: None,
+        order: Default::default(),
+        decided_at: None,
+        decided_by_id: None,
+        rejection_reason: None,
+        voided_at: None,
     }
 }
 

@@ -614,6 +614,169 @@ impl Story<'_> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The review story: approval queue, void, release request (docs/domain.md#beyond-the-big-services)
+// ---------------------------------------------------------------------------------------------
+
+/// What the two admins do in their browsers; the partner's API client and the devices' first
+/// boots go over HTTP, as a factory line and the devices themselves would.
+struct ReviewStory<'a> {
+    app: &'a TestApp,
+    partner: &'a Client,
+    customer: &'a Client,
+}
+
+impl ReviewStory<'_> {
+    fn url(&self, path: &str) -> String {
+        self.app.url(path)
+    }
+
+    async fn click(client: &Client, id: &str) -> Result<()> {
+        client.find(Locator::Id(id)).await.with_context(|| format!("#{id}"))?.click().await?;
+        Ok(())
+    }
+
+    async fn run(&self) -> Result<()> {
+        let app = self.app;
+        let (partner, customer) = (self.partner, self.customer);
+        let customer_org = app.create_org(OrgKind::Customer, "Northwind").await;
+        let partner_org = app.create_org(OrgKind::Partner, "Litware Resellers").await;
+        let customer_key = app.create_key(customer_org.id, Role::Admin).await;
+        let partner_key = app.create_key(partner_org.id, Role::Admin).await;
+        let customer_tester =
+            ztd_server::testing::TestOrg { org: customer_org.clone(), role: Role::Admin, key: customer_key };
+        let partner_tester = ztd_server::testing::TestOrg {
+            org: partner_org.clone(),
+            role: Role::Admin,
+            key: partner_key.clone(),
+        };
+        app.connect(&partner_tester, &customer_tester).await;
+        let carla = person(app, &customer_org, "carla@northwind.example").await?;
+        let luke = person(app, &partner_org, "luke@litware.example").await?;
+        customer.goto(&self.url("/sign-in")).await?;
+        sign_in(customer, &app.base_url, &carla.email, &carla.one_time_password).await?;
+        change_password(customer, &carla.one_time_password, "northwind passphrase").await?;
+        partner.goto(&self.url("/sign-in")).await?;
+        sign_in(partner, &app.base_url, &luke.email, &luke.one_time_password).await?;
+        change_password(partner, &luke.one_time_password, "litware passphrase").await?;
+
+        // 1. The customer reviews this partner's batches from now on.
+        customer.goto(&self.url("/relationships")).await?;
+        wait_for_text(customer, "Litware Resellers").await?;
+        submit(customer, "form[action$='/approval-mode']").await?;
+        wait_for_text(customer, "now wait for your approval").await?;
+        page_shots(customer, "partners-review").await?;
+
+        // 2. The partner's factory line posts an order of three devices: it waits.
+        let devices: Vec<SyntheticDevice> = synth::generate(7100, 3).collect();
+        let body = serde_json::json!({
+            "group_tag": STANDARD_TAG,
+            "order_number": "SO-7100",
+            "devices": devices.iter().map(|device| device.to_input(None)).collect::<Vec<_>>(),
+        });
+        let posted: serde_json::Value = app
+            .post(&format!("/api/v1/customers/{}/device-batches", customer_org.id), &partner_key, &body)
+            .await
+            .json()
+            .await?;
+        ensure!(posted["status"] == "awaiting_approval", "the batch waits: {posted}");
+        let batch_id = posted["id"].as_str().context("a batch id")?.to_owned();
+        partner.goto(&self.url(&format!("/batches/{batch_id}"))).await?;
+        wait_for_text(partner, "Waiting for the customer's approval").await?;
+
+        // 3. The customer sees it counted in the menu, reviews it row by row, approves.
+        customer.goto(&self.url("/")).await?;
+        let menu = customer.find(Locator::Css("nav a[href='/approvals']")).await?.text().await?;
+        ensure!(menu.contains('1'), "the menu counts the waiting batch: {menu:?}");
+        customer.goto(&self.url("/approvals")).await?;
+        wait_for_text(customer, "SO-7100").await?;
+        page_shots(customer, "approvals").await?;
+        customer.find(Locator::Css("#approvals a.button")).await?.click().await?;
+        let review = wait_for_text(customer, "This batch waits for your approval").await?;
+        ensure!(
+            review.matches("would register").count() == 3,
+            "each row shows what approving does:\n{review}"
+        );
+        page_shots(customer, "batch-review").await?;
+        Self::click(customer, "approve-batch").await?;
+        wait_for_text(customer, "All rows are done").await?;
+
+        // 4. One device boots; the partner voids the order: the other two leave the customer.
+        let lookup = app
+            .request(reqwest::Method::POST, "/api/v1/device-lookup", None)
+            .json(&serde_json::json!({ "hardware_hash": devices[0].hardware_hash }))
+            .send()
+            .await?;
+        ensure!(lookup.status() == 200, "the first device boots: {}", lookup.status());
+        app.first_boots_written().await;
+        partner.goto(&self.url(&format!("/batches/{batch_id}"))).await?;
+        wait_for_text(partner, "Order SO-7100").await?;
+        Self::click(partner, "void-batch").await?;
+        wait_for_text(partner, "Void SO-7100?").await?;
+        page_shots(partner, "void-confirm").await?;
+        Self::click(partner, "confirm-void").await?;
+        let voided = wait_for_text(partner, "Order voided").await?;
+        ensure!(voided.contains("2 devices deregistered"), "{voided}");
+        ensure!(voided.contains(&devices[0].serial_number), "the booted device is named as kept:\n{voided}");
+
+        // 5. The partner tries to register the booted device for another customer: it is
+        //    registered to another tenant, so the partner asks for its release in the portal.
+        let other_org = app.create_org(OrgKind::Customer, "Adatum").await;
+        let other_key = app.create_key(other_org.id, Role::Admin).await;
+        let other_tester =
+            ztd_server::testing::TestOrg { org: other_org.clone(), role: Role::Admin, key: other_key };
+        app.connect(&partner_tester, &other_tester).await;
+        partner.goto(&self.url("/release-requests")).await?;
+        fill(partner, "hardware_hash", &devices[0].hardware_hash).await?;
+        submit(partner, "form[action='/release-requests']").await?;
+        let asked = wait_for_text(partner, "Request sent").await?;
+        ensure!(!asked.contains("Northwind"), "the requester never learns the holder:\n{asked}");
+
+        // 6. The customer releases it after the confirmation step.
+        customer.goto(&self.url("/")).await?;
+        let menu = customer.find(Locator::Css("nav a[href='/release-requests']")).await?.text().await?;
+        ensure!(menu.contains('1'), "the menu counts the request: {menu:?}");
+        customer.goto(&self.url("/release-requests")).await?;
+        wait_for_text(customer, "Litware Resellers").await?;
+        page_shots(customer, "release-requests").await?;
+        customer.find(Locator::Css("#incoming a.button")).await?.click().await?;
+        wait_for_text(customer, "to Litware Resellers?").await?;
+        Self::click(customer, "confirm-release").await?;
+        wait_for_text(customer, "Device released").await?;
+        partner.goto(&self.url("/release-requests")).await?;
+        wait_for_text(partner, "released").await?;
+        let registered = app
+            .post(
+                &format!("/api/v1/customers/{}/device-batches", other_org.id),
+                &partner_key,
+                &serde_json::json!({ "group_tag": STANDARD_TAG, "devices": [devices[0].to_input(None)] }),
+            )
+            .await;
+        ensure!(registered.status() == 202, "the released device registers for the other customer");
+        Ok(())
+    }
+}
+
+/// The review story on one backend with two fresh browsers (`Ok(false)`: backend unavailable).
+async fn review_story_on(driver: &mut Driver, backend: Backend) -> Result<bool> {
+    let Some(app) = TestApp::spawn(backend).await else { return Ok(false) };
+    let partner = driver.browser().await?;
+    let customer = driver.browser().await?;
+    let story = ReviewStory { app: &app, partner: &partner, customer: &customer };
+    let outcome = match tokio::time::timeout(Duration::from_secs(180), story.run()).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(anyhow::anyhow!("the review story took longer than 180 s")),
+    };
+    if outcome.is_err() {
+        let test = format!("review_story-{}", backend.name());
+        screenshots(&test, &[("partner", &partner), ("customer", &customer)]).await;
+    }
+    let _ = partner.close().await;
+    let _ = customer.close().await;
+    outcome.with_context(|| format!("the review story on {}", backend.name()))?;
+    Ok(true)
+}
+
 /// Runs the story on one backend with two fresh browsers; `Ok(false)` when the backend is not
 /// available here (PostgreSQL outside CI: the harness prints SKIPPED).
 async fn story_on(driver: &mut Driver, backend: Backend) -> Result<bool> {
@@ -647,6 +810,11 @@ async fn partner_story_in_chromium() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         match story_on(&mut driver, backend).await {
             Ok(true) => eprintln!("partner story passed in Chromium on {}", backend.name()),
+            Ok(false) => {}
+            Err(error) => panic!("{error:#}"),
+        }
+        match review_story_on(&mut driver, backend).await {
+            Ok(true) => eprintln!("review story passed in Chromium on {}", backend.name()),
             Ok(false) => {}
             Err(error) => panic!("{error:#}"),
         }

@@ -52,6 +52,12 @@ pub struct DeviceView {
     pub registered_by: OrgRef,
     /// The batch that registered it.
     pub batch_id: Option<Uuid>,
+    /// The order of that batch (docs/domain.md#orders-and-void).
+    pub order_number: Option<String>,
+    pub purchase_order: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ship_date: Option<chrono::NaiveDate>,
     /// Registered with its hardware hash. An unverified registration (made from the serial,
     /// model and manufacturer or the product key id alone) gives way to a registration carrying
     /// the hash (docs/domain.md#verified-and-unverified-registrations).
@@ -98,6 +104,8 @@ pub struct ListDevicesQuery {
     pub group_tag: Option<String>,
     /// Organisation id of the registering partner/OEM/customer.
     pub registered_by: Option<Uuid>,
+    /// Devices of batches shipped under this order number.
+    pub order_number: Option<String>,
     #[param(schema_with = super::device_cursor_schema)]
     pub cursor: Option<String>,
     /// 1 to 1,000 (default 100).
@@ -129,8 +137,8 @@ pub struct UpdateDeviceRequest {
 
 impl DeviceView {
     /// The view of a shown device; lists leave the hardware hash out.
-    fn new(shown: ShownDevice, with_hash: bool) -> Self {
-        let ShownDevice { device, profile, registered_by_name } = shown;
+    pub(super) fn new(shown: ShownDevice, with_hash: bool) -> Self {
+        let ShownDevice { device, profile, registered_by_name, order } = shown;
         let profile = profile.map(|profile| ProfileRef {
             id: profile.id,
             name: profile.name,
@@ -149,6 +157,9 @@ impl DeviceView {
             assigned_user: device.assigned_user,
             registered_by: OrgRef { id: device.registered_by_org_id, name: registered_by_name },
             batch_id: device.batch_id,
+            order_number: order.order_number,
+            purchase_order: order.purchase_order,
+            ship_date: order.ship_date,
             verified: device.hardware_hash.is_some(),
             created_at: device.created_at,
             updated_at: device.updated_at,
@@ -176,6 +187,7 @@ pub async fn list_devices(
         state: query.state,
         group_tag: query.group_tag,
         registered_by: query.registered_by,
+        order_number: query.order_number,
         cursor: query.cursor,
         limit: query.limit,
     };

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod orgs;
 pub mod profiles;
 pub mod relationships;
+pub mod release_requests;
 pub mod users;
 
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(api_keys::routes())
         .merge(invitations::routes())
         .merge(relationships::routes())
+        .merge(release_requests::routes())
         .merge(customers::routes())
         .merge(profiles::routes())
         .merge(audit::routes())

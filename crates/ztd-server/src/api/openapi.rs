@@ -159,6 +159,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .merge_from(api::api_keys::Doc::openapi())
         .merge_from(api::invitations::Doc::openapi())
         .merge_from(api::relationships::Doc::openapi())
+        .merge_from(api::release_requests::Doc::openapi())
         .merge_from(api::customers::Doc::openapi())
         .merge_from(api::profiles::Doc::openapi())
         .merge_from(api::audit::Doc::openapi())

@@ -16,8 +16,8 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 use ztd_storage::{
-    ActorKind, ApprovalMode, Conflict, Invitation, OrgKind, Organisation, Relationship, RelationshipKind,
-    Role, StorageError,
+    ActorKind, ApprovalMode, Conflict, Invitation, OrgKind, Organisation, Relationship, RelationshipHealth,
+    RelationshipKind, Role, StorageError,
 };
 
 use super::access::{Access, Ctx, Gate};
@@ -268,6 +268,56 @@ pub async fn list_relationships(access: &Access) -> Result<Vec<RelationshipDetai
 pub async fn get_relationship(access: &Access, id: Uuid) -> Result<RelationshipDetails, Error> {
     let scope = access.relationship_scope(id, Role::Reader).await?;
     details(scope.ctx(), scope.relationship().clone()).await
+}
+
+/// How far back "recently" reaches in a relationship's health.
+pub const HEALTH_WINDOW_DAYS: i64 = 30;
+
+/// One relationship with what the partner did in it lately (docs/domain.md#relationship-health):
+/// both sides see it.
+pub async fn relationship_health(
+    access: &Access,
+    id: Uuid,
+) -> Result<(RelationshipDetails, RelationshipHealth), Error> {
+    let scope = access.relationship_scope(id, Role::Reader).await?;
+    let since = Utc::now() - chrono::Duration::days(HEALTH_WINDOW_DAYS);
+    let health = scope.ctx().db().relationship_health(scope.relationship(), since).await?;
+    Ok((details(scope.ctx(), scope.relationship().clone()).await?, health))
+}
+
+/// Sets whether the partner's batches wait for the customer's approval
+/// (docs/domain.md#approval-queue): the customer's admins only, on an active relationship.
+/// Batches already submitted keep the mode they were submitted under.
+pub async fn set_approval_mode(
+    access: &Access,
+    id: Uuid,
+    mode: ApprovalMode,
+) -> Result<RelationshipDetails, Error> {
+    let scope = access.relationship_scope(id, Role::Admin).await?;
+    let relationship = scope.relationship();
+    if relationship.customer_org_id != scope.org_id() {
+        return Err(Error::forbidden_org_kind(
+            "only the customer's admins choose whether a partner's batches wait for approval",
+        ));
+    }
+    if relationship.revoked_at.is_some() {
+        return Err(Error::conflict("relationship_revoked", format!("relationship {id} is revoked"))
+            .with_hint("a revoked relationship registers nothing; there is nothing to approve"));
+    }
+    let audit = scope.ctx().event(
+        "relationship.set_approval_mode",
+        "relationship",
+        id,
+        Some(relationship.customer_org_id),
+        serde_json::json!({ "from": relationship.approval_mode, "to": mode }),
+    );
+    let updated = scope
+        .ctx()
+        .db()
+        .set_approval_mode(scope.org_id(), id, mode, &audit)
+        .await
+        .map_err(Error::or_not_found(Resource::Relationship, id))?;
+    details(scope.ctx(), updated).await
 }
 
 /// Revokes a relationship; either side's admin may. Effective on the partner's next request;

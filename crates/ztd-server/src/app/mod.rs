@@ -22,13 +22,16 @@
 
 pub mod access;
 pub mod accounts;
+pub mod approvals;
 pub mod audit;
 pub mod consent;
+pub mod dry_run;
 pub mod health;
 pub mod lookup;
 pub mod profiles;
 pub mod refusals;
 pub mod registration;
+pub mod releases;
 
 use ztd_domain::account::AccountFieldError;
 use ztd_domain::codes::RowError;
@@ -46,6 +49,7 @@ pub enum Resource {
     Profile,
     Device,
     Batch,
+    ReleaseRequest,
 }
 
 impl Resource {
@@ -61,6 +65,7 @@ impl Resource {
             Self::Profile => "profile",
             Self::Device => "device",
             Self::Batch => "batch",
+            Self::ReleaseRequest => "release request",
         }
     }
 
@@ -76,6 +81,7 @@ impl Resource {
             Self::Profile => "profile_not_found",
             Self::Device => "device_not_found",
             Self::Batch => "batch_not_found",
+            Self::ReleaseRequest => "release_request_not_found",
         }
     }
 }

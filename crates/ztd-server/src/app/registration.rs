@@ -23,11 +23,12 @@ use ztd_domain::codes::RowError;
 use ztd_domain::csv::{Column, CsvWriter, Diagnostic, Format, Layout, WriteError};
 use ztd_domain::device::{check_field, DeviceField, DeviceInput};
 use ztd_storage::{
-    Batch, BatchItem, BatchStatus, Conflict, Database, Device, DeviceFilter, DeviceState, ItemStatus,
-    NewAuditEvent, Profile, StorageError,
+    Batch, BatchItem, BatchOrder, BatchStatus, Conflict, Database, Device, DeviceFilter, DeviceState,
+    ItemStatus, NewAuditEvent, Profile, StorageError,
 };
 
 use super::access::{Access, CustomerScope, Need};
+use super::dry_run::{check_items, CheckedRow};
 use super::{Error, Resource};
 use crate::pipeline::{self, ByteStream, IntakeError, IntakeLimits, SubmittedRow, TagCatalog, TagDecision};
 use crate::worker::BatchWakeup;
@@ -59,6 +60,56 @@ impl IdempotencyKey {
     }
 }
 
+/// Longest order number or purchase order accepted.
+const MAX_ORDER_FIELD_LEN: usize = 64;
+
+/// The order a batch ships under, from its raw fields (JSON fields or CSV query parameters):
+/// order number and purchase order are 1 to 64 visible characters (surrounding blanks
+/// ignored, empty means not given); the ship date is `YYYY-MM-DD`.
+pub fn parse_order(
+    order_number: Option<&str>,
+    purchase_order: Option<&str>,
+    ship_date: Option<&str>,
+) -> Result<BatchOrder, Error> {
+    fn field(name: &str, raw: Option<&str>) -> Result<Option<String>, Error> {
+        let Some(value) = raw.map(str::trim).filter(|value| !value.is_empty()) else { return Ok(None) };
+        if value.chars().count() > MAX_ORDER_FIELD_LEN || value.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "invalid_order_field",
+                format!("{name} {value:?} must be at most {MAX_ORDER_FIELD_LEN} characters without control characters"),
+            )
+            .with_hint(format!("shorten {name} to the order's own reference")));
+        }
+        Ok(Some(value.to_owned()))
+    }
+    let ship_date = match ship_date.map(str::trim).filter(|value| !value.is_empty()) {
+        None => None,
+        Some(text) => Some(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            Error::invalid(
+                "invalid_order_field",
+                format!("ship_date {text:?} is not a date written YYYY-MM-DD"),
+            )
+            .with_hint("write the date as year-month-day, e.g. 2026-12-24")
+        })?),
+    };
+    Ok(BatchOrder {
+        order_number: field("order_number", order_number)?,
+        purchase_order: field("purchase_order", purchase_order)?,
+        ship_date,
+    })
+}
+
+/// The order of a JSON batch: its own fields when it has any, else the request's.
+pub(in crate::app) fn json_order(
+    json: &ztd_domain::json_batch::JsonBatch,
+    fallback: BatchOrder,
+) -> Result<BatchOrder, Error> {
+    if json.order_number.is_none() && json.purchase_order.is_none() && json.ship_date.is_none() {
+        return Ok(fallback);
+    }
+    parse_order(json.order_number.as_deref(), json.purchase_order.as_deref(), json.ship_date.as_deref())
+}
+
 /// What a channel submits: bytes read as they arrive, or devices it already holds as values.
 pub enum Upload {
     /// `{"group_tag", "devices": [...], "allow_unknown_tags"}` ([`pipeline::JsonBatchSchema`]).
@@ -77,6 +128,8 @@ pub struct BatchOptions {
     /// Register devices whose tag matches no profile, unassigned, instead of refusing them.
     pub allow_unknown_tags: Option<bool>,
     pub idempotency_key: Option<IdempotencyKey>,
+    /// What the devices ship under (docs/domain.md#orders-and-void); see [`parse_order`].
+    pub order: BatchOrder,
     pub limits: IntakeLimits,
 }
 
@@ -85,7 +138,7 @@ pub struct BatchOptions {
 pub enum Submitted {
     /// Stored and queued (`created`), or the first batch of a retried submission (`!created`).
     /// Its rows are (mostly) pending: [`show_batch`] has the results.
-    Accepted { batch: Batch, created: bool },
+    Accepted { batch: Box<Batch>, created: bool },
     /// A CSV file unusable as a whole (encoding, header, no rows): nothing was kept.
     FileRefused { diagnostics: Vec<Diagnostic> },
 }
@@ -118,6 +171,11 @@ pub async fn begin(access: &Access, customer_id: Uuid) -> Result<Submission, Err
         created_at: Utc::now(),
         started_at: None,
         finished_at: None,
+        order: Default::default(),
+        decided_at: None,
+        decided_by_id: None,
+        rejection_reason: None,
+        voided_at: None,
     };
     Ok(Submission { scope, template })
 }
@@ -125,6 +183,10 @@ pub async fn begin(access: &Access, customer_id: Uuid) -> Result<Submission, Err
 impl Submission {
     pub fn customer_id(&self) -> Uuid {
         self.scope.customer_id()
+    }
+
+    pub(in crate::app) fn scope(&self) -> &CustomerScope {
+        &self.scope
     }
 
     /// Reads and stores the upload as one queued batch (every row pending), audited with the
@@ -141,10 +203,11 @@ impl Submission {
             Upload::Json(body) => {
                 let (json, intake) =
                     pipeline::read_json_batch(body, options.limits).await.map_err(intake_error)?;
+                let order = json_order(&json, options.order)?;
                 let tag = json.group_tag.or(options.group_tag);
                 let allow = json.allow_unknown_tags.or(options.allow_unknown_tags).unwrap_or(false);
                 let total = i64::try_from(intake.rows.len()).unwrap_or(i64::MAX);
-                let batch = self.new_batch(tag, allow, key, total);
+                let batch = self.new_batch(tag, allow, key, total, order);
                 let audit = created_audit(&self.scope, &batch, "json");
                 let items = intake.into_items(batch.id);
                 self.scope.ctx().db().create_batch(&batch, &items, &audit).await?
@@ -158,7 +221,7 @@ impl Submission {
                 }
                 let allow = options.allow_unknown_tags.unwrap_or(false);
                 let total = i64::try_from(devices.len()).unwrap_or(i64::MAX);
-                let batch = self.new_batch(options.group_tag, allow, key, total);
+                let batch = self.new_batch(options.group_tag, allow, key, total, options.order);
                 let audit = created_audit(&self.scope, &batch, "devices");
                 let rows =
                     (1..).zip(devices).map(|(row, input)| (row, SubmittedRow::Device(input))).collect();
@@ -167,9 +230,9 @@ impl Submission {
             }
             Upload::Csv(body) => {
                 let allow = options.allow_unknown_tags.unwrap_or(false);
-                let batch = self.new_batch(options.group_tag, allow, key, 0);
+                let batch = self.new_batch(options.group_tag, allow, key, 0, options.order);
                 match stream_csv_batch(&self.scope, batch, body, options.limits).await? {
-                    CsvIntake::Stored { batch, created } => (batch, created),
+                    CsvIntake::Stored { batch, created } => (*batch, created),
                     CsvIntake::Refused(diagnostics) => return Ok(Submitted::FileRefused { diagnostics }),
                 }
             }
@@ -183,16 +246,18 @@ impl Submission {
             )
             .with_hint("use a new key for each distinct upload"));
         }
-        Ok(Submitted::Accepted { batch: stored, created })
+        Ok(Submitted::Accepted { batch: Box::new(stored), created })
     }
 
-    /// A batch as submitted now: queued, nothing counted yet.
-    fn new_batch(
+    /// A batch as submitted now: queued (storage makes it wait for approval under a
+    /// relationship in review mode), nothing counted yet.
+    pub(in crate::app) fn new_batch(
         &self,
         default_tag: Option<String>,
         allow_unknown_tags: bool,
         idempotency_key: Option<String>,
         total: i64,
+        order: BatchOrder,
     ) -> Batch {
         Batch {
             id: Uuid::new_v4(),
@@ -201,6 +266,7 @@ impl Submission {
             idempotency_key,
             total,
             created_at: Utc::now(),
+            order,
             ..self.template.clone()
         }
     }
@@ -219,11 +285,14 @@ fn created_audit(scope: &CustomerScope, batch: &Batch, format: &str) -> NewAudit
             "group_tag": batch.default_group_tag,
             "allow_unknown_tags": batch.allow_unknown_tags,
             "idempotency_key": batch.idempotency_key,
+            "order_number": batch.order.order_number,
+            "purchase_order": batch.order.purchase_order,
+            "ship_date": batch.order.ship_date,
         }),
     )
 }
 
-fn intake_error(error: IntakeError) -> Error {
+pub(in crate::app) fn intake_error(error: IntakeError) -> Error {
     match error {
         IntakeError::TooLarge { limit } => Error::TooLarge { limit },
         IntakeError::TooManyRows { limit } => Error::invalid(
@@ -249,7 +318,7 @@ fn intake_error(error: IntakeError) -> Error {
 /// What became of a CSV upload.
 enum CsvIntake {
     Stored {
-        batch: Batch,
+        batch: Box<Batch>,
         created: bool,
     },
     /// Unusable as a whole (encoding, header, no rows): nothing is kept.
@@ -277,7 +346,7 @@ async fn stream_csv_batch(
                 if !created {
                     // An idempotent retry: the first batch is the answer, the body is not needed.
                     rows.abandon();
-                    return Ok(CsvIntake::Stored { batch: stored, created: false });
+                    return Ok(CsvIntake::Stored { batch: Box::new(stored), created: false });
                 }
                 opened.insert(OpenBatch::new(scope, stored))
             }
@@ -305,7 +374,7 @@ async fn stream_csv_batch(
         };
     }
     let Some(open) = opened else { return Err(intake_error(IntakeError::NoDevices)) };
-    Ok(CsvIntake::Stored { batch: open.seal(scope).await?, created: true })
+    Ok(CsvIntake::Stored { batch: Box::new(open.seal(scope).await?), created: true })
 }
 
 /// Opens the batch of a CSV upload. A retry whose first upload is still receiving never gets
@@ -419,12 +488,22 @@ pub struct RowOutcome {
     /// The device as submitted (empty for a row the channel refused).
     pub device: DeviceInput,
     pub error: Option<RowError>,
+    /// For a row of a batch waiting for approval: what it would become if approved now
+    /// (docs/domain.md#approval-queue).
+    pub preview: Option<CheckedRow>,
 }
 
 impl RowOutcome {
     fn from_item(item: BatchItem) -> Self {
         let device = SubmittedRow::from_json(item.input).device().cloned().unwrap_or_default();
-        Self { row: item.row, status: item.status, device_id: item.device_id, device, error: item.error }
+        Self {
+            row: item.row,
+            status: item.status,
+            device_id: item.device_id,
+            device,
+            error: item.error,
+            preview: None,
+        }
     }
 }
 
@@ -472,11 +551,146 @@ pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Resu
     } else {
         None
     };
-    Ok(BatchPage {
-        batch: scope.batch().clone(),
-        rows: items.into_iter().map(RowOutcome::from_item).collect(),
-        next_cursor,
-    })
+    let batch = scope.batch();
+    // A waiting batch is checked as it would be processed now, so the customer sees what it
+    // approves. Each page is checked on its own: a duplicate of a row on another page shows
+    // once the batch is processed.
+    let previews = if batch.status == BatchStatus::AwaitingApproval {
+        let pending = items.iter().filter(|item| item.status == ItemStatus::Pending).cloned().collect();
+        check_items(scope.ctx().db(), batch, pending, Some(batch.id)).await?
+    } else {
+        Vec::new()
+    };
+    let mut previews = previews.into_iter().map(|checked| (checked.row, checked)).collect::<HashMap<_, _>>();
+    let rows = items
+        .into_iter()
+        .map(|item| {
+            let mut outcome = RowOutcome::from_item(item);
+            outcome.preview = previews.remove(&outcome.row);
+            outcome
+        })
+        .collect();
+    Ok(BatchPage { batch: batch.clone(), rows, next_cursor })
+}
+
+/// Batches per page unless asked otherwise, and the most per page.
+pub const DEFAULT_BATCHES_PER_PAGE: u32 = 50;
+pub const MAX_BATCHES_PER_PAGE: u32 = 500;
+
+/// A page of batches, newest first.
+#[derive(Debug, Clone)]
+pub struct BatchList {
+    pub batches: Vec<Batch>,
+    pub next_cursor: Option<String>,
+}
+
+/// The customer's batches the caller reaches (a partner: those it submitted), newest first,
+/// optionally of one status (`awaiting_approval` is the customer's approval queue).
+pub async fn list_batches(
+    access: &Access,
+    customer_id: Uuid,
+    status: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<BatchList, Error> {
+    let scope = access.customer_scope(customer_id, Need::Read).await?;
+    let limit = limit.unwrap_or(DEFAULT_BATCHES_PER_PAGE);
+    if !(1..=MAX_BATCHES_PER_PAGE).contains(&limit) {
+        return Err(Error::InvalidParameter {
+            message: format!("limit {limit} is out of range; use 1 to {MAX_BATCHES_PER_PAGE}"),
+        });
+    }
+    let status = match status.filter(|text| !text.is_empty()) {
+        None => None,
+        Some(text) => Some(BatchStatus::parse(text).ok_or_else(|| Error::InvalidParameter {
+            message: format!(
+                "status {text:?} is not one of {}",
+                BatchStatus::ALL.iter().map(|status| status.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        })?),
+    };
+    let before = match cursor {
+        None => None,
+        Some(text) => Some(
+            ztd_storage::parse_cursor_number(text)
+                .and_then(chrono::DateTime::from_timestamp_micros)
+                .ok_or_else(|| Error::InvalidParameter {
+                    message: format!("cursor {text:?} is not one this service gave out"),
+                })?,
+        ),
+    };
+    let db = scope.ctx().db();
+    let mut batches = db.list_batches(&scope.owner(), customer_id, status, before, limit + 1).await?;
+    let next_cursor = if batches.len() > limit as usize {
+        batches.truncate(limit as usize);
+        batches.last().map(|batch| batch.created_at.timestamp_micros().to_string())
+    } else {
+        None
+    };
+    Ok(BatchList { batches, next_cursor })
+}
+
+/// What voiding a batch did, devices shown as in the device list.
+#[derive(Debug, Clone)]
+pub struct Voided {
+    pub batch: Batch,
+    pub voided: Vec<ShownDevice>,
+    /// Devices that booted already: left registered (docs/domain.md#orders-and-void).
+    pub not_voided: Vec<ShownDevice>,
+}
+
+/// Voids a batch, like voiding an order (docs/domain.md#orders-and-void): only the
+/// organisation that submitted it (registrars and admins), once it has finished; each of its
+/// devices that has not booted is deregistered, the ones that did stay and are listed.
+/// Voiding again deregisters nothing more.
+pub async fn void_batch(access: &Access, batch_id: Uuid) -> Result<Voided, Error> {
+    access.require_role(ztd_storage::Role::Registrar)?;
+    let scope = access.batch_scope(batch_id).await?;
+    let batch = scope.batch();
+    if batch.submitted_by_org_id != access.org_id() {
+        return Err(Error::forbidden(
+            "not_batch_submitter",
+            format!("batch {batch_id} was submitted by another organisation; only its submitter voids it"),
+        )
+        .with_hint("deregister single devices instead, or ask the organisation that registered them"));
+    }
+    let ctx = scope.ctx();
+    let audit = ctx.event(
+        "device_batch.void",
+        "device_batch",
+        batch_id,
+        Some(batch.customer_id),
+        serde_json::json!({
+            "order_number": batch.order.order_number,
+        }),
+    );
+    let device_audit = ctx.event(
+        "device.deregister",
+        "device",
+        Uuid::nil(),
+        Some(batch.customer_id),
+        serde_json::Value::Null,
+    );
+    let outcome = match ctx
+        .db()
+        .void_batch(access.org_id(), batch_id, Utc::now(), &audit, &device_audit)
+        .await
+    {
+        Ok(outcome) => outcome,
+        Err(StorageError::NotFound) => return Err(Error::not_found(Resource::Batch, batch_id)),
+        Err(StorageError::Conflict(Conflict::BatchNotFinished)) => return Err(Error::conflict(
+            "batch_not_finished",
+            format!("batch {batch_id} is {}; only a finished batch can be voided", batch.status),
+        )
+        .with_hint(
+            "wait until it has finished (a batch awaiting approval can be left to the customer to reject)",
+        )),
+        Err(other) => return Err(other.into()),
+    };
+    let customer_id = outcome.batch.customer_id;
+    let voided = Shower::show_all(ctx.db(), customer_id, outcome.voided).await?;
+    let not_voided = Shower::show_all(ctx.db(), customer_id, outcome.not_voided).await?;
+    Ok(Voided { batch: outcome.batch, voided, not_voided })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,6 +711,8 @@ pub struct DeviceQuery {
     pub group_tag: Option<String>,
     /// The registering organisation.
     pub registered_by: Option<Uuid>,
+    /// Devices of batches shipped under this order number.
+    pub order_number: Option<String>,
     pub cursor: Option<String>,
     /// 1 to [`MAX_PAGE_SIZE`] (default [`DEFAULT_PAGE_SIZE`]).
     pub limit: Option<u32>,
@@ -510,6 +726,8 @@ pub struct ShownDevice {
     pub profile: Option<Profile>,
     /// The registering organisation's name (empty if it no longer exists).
     pub registered_by_name: String,
+    /// The order of the batch that registered it (docs/domain.md#orders-and-void).
+    pub order: BatchOrder,
 }
 
 /// A page of devices.
@@ -519,17 +737,27 @@ pub struct DevicePage {
     pub next_cursor: Option<String>,
 }
 
-/// Looks each profile and registering organisation up once for a run of devices.
+/// Looks each profile, registering organisation and order up once for a run of devices.
 struct Shower<'a> {
     db: &'a dyn Database,
     profiles: HashMap<Uuid, Profile>,
     orgs: HashMap<Uuid, String>,
+    orders: HashMap<Uuid, BatchOrder>,
 }
 
 impl<'a> Shower<'a> {
     async fn new(db: &'a dyn Database, customer_id: Uuid) -> Result<Self, Error> {
         let profiles = db.list_profiles(customer_id).await?.into_iter().map(|p| (p.id, p)).collect();
-        Ok(Self { db, profiles, orgs: HashMap::new() })
+        Ok(Self { db, profiles, orgs: HashMap::new(), orders: HashMap::new() })
+    }
+
+    /// Reads the orders of these devices' batches in one query.
+    async fn with_orders(mut self, devices: &[Device]) -> Result<Self, Error> {
+        let mut batch_ids: Vec<Uuid> = devices.iter().filter_map(|device| device.batch_id).collect();
+        batch_ids.sort_unstable();
+        batch_ids.dedup();
+        self.orders.extend(self.db.batch_orders(&batch_ids).await?);
+        Ok(self)
     }
 
     async fn show(&mut self, device: Device) -> Result<ShownDevice, Error> {
@@ -544,7 +772,28 @@ impl<'a> Shower<'a> {
         }
         let profile = device.profile_id.and_then(|id| self.profiles.get(&id)).cloned();
         let registered_by_name = self.orgs.get(&org_id).cloned().unwrap_or_default();
-        Ok(ShownDevice { device, profile, registered_by_name })
+        let order = device.batch_id.and_then(|id| self.orders.get(&id)).cloned().unwrap_or_default();
+        Ok(ShownDevice { device, profile, registered_by_name, order })
+    }
+
+    /// Shows a run of devices, in order.
+    async fn show_all(
+        db: &'a dyn Database,
+        customer_id: Uuid,
+        devices: Vec<Device>,
+    ) -> Result<Vec<ShownDevice>, Error> {
+        let mut shower = Self::new(db, customer_id).await?.with_orders(&devices).await?;
+        let mut shown = Vec::with_capacity(devices.len());
+        for device in devices {
+            shown.push(shower.show(device).await?);
+        }
+        Ok(shown)
+    }
+
+    /// Shows one device.
+    async fn show_one(db: &'a dyn Database, device: Device) -> Result<ShownDevice, Error> {
+        let mut all = Self::show_all(db, device.customer_id, vec![device]).await?;
+        all.pop().ok_or_else(|| Error::internal("a shown device went missing"))
     }
 }
 
@@ -581,6 +830,7 @@ pub async fn list_devices(
         state: device_state,
         group_tag: query.group_tag,
         registered_by_org_id: query.registered_by,
+        order_number: query.order_number.filter(|order| !order.is_empty()),
         include_deregistered: device_state == Some(DeviceState::Deregistered),
     };
     let Some(filter) = scope.device_filter(filter) else {
@@ -602,19 +852,14 @@ pub async fn list_devices(
     if page.items.is_empty() && !scope.consent_holds().await? {
         return Err(Error::ConsentRevoked);
     }
-    let mut shower = Shower::new(db, customer_id).await?;
-    let mut devices = Vec::with_capacity(page.items.len());
-    for device in page.items {
-        devices.push(shower.show(device).await?);
-    }
+    let devices = Shower::show_all(db, customer_id, page.items).await?;
     Ok(DevicePage { devices, next_cursor: page.next_cursor })
 }
 
 /// One device the caller reaches.
 pub async fn show_device(access: &Access, id: Uuid) -> Result<ShownDevice, Error> {
     let scope = access.device_scope(id, Need::Read).await?;
-    let device = scope.device().clone();
-    Shower::new(scope.ctx().db(), device.customer_id).await?.show(device).await
+    Shower::show_one(scope.ctx().db(), scope.device().clone()).await
 }
 
 /// A new group tag for a device.
@@ -672,7 +917,7 @@ pub async fn change_group_tag(access: &Access, id: Uuid, change: TagChange) -> R
         .update_device_tag(&scope.owner(), id, group_tag.as_deref(), profile_id, &audit)
         .await
         .map_err(Error::or_not_found(Resource::Device, id))?;
-    Shower::new(db, updated.customer_id).await?.show(updated).await
+    Shower::show_one(db, updated).await
 }
 
 /// Deregisters a device: it stays in the history (and the audit log), and its identity is
@@ -697,7 +942,7 @@ pub async fn deregister(access: &Access, id: Uuid) -> Result<ShownDevice, Error>
         Err(StorageError::Conflict(_)) => return Err(deregistered(id)),
         Err(other) => return Err(other.into()),
     };
-    Shower::new(db, gone.customer_id).await?.show(gone).await
+    Shower::show_one(db, gone).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -860,6 +1105,11 @@ mod tests {
             created_at: Utc::now(),
             started_at: None,
             finished_at: None,
+            order: Default::default(),
+            decided_at: None,
+            decided_by_id: None,
+            rejection_reason: None,
+            voided_at: None,
         };
         assert_eq!(pending(&batch), 3);
         batch.total = 0;

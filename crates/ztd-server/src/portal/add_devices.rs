@@ -33,6 +33,7 @@ use super::error::{self, PortalError};
 use super::session::{CsrfRefusal, Portal};
 use super::view::{self, Section};
 use crate::app::access::{self, Caller};
+use crate::app::dry_run::Would;
 use crate::app::profiles;
 use crate::app::registration::{
     self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
@@ -478,6 +479,7 @@ pub async fn upload(
         group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),
         allow_unknown_tags: Some(choice.allow_unknown_tags),
         idempotency_key: None,
+        order: Default::default(),
         limits: state.config.csv_batch_limits(),
     };
     // Streamed from the spooled file, which lives until the use case has read it all.
@@ -529,6 +531,8 @@ fn status_badge(status: BatchStatus) -> Markup {
         BatchStatus::Processing => view::badge("warn", "Registering…"),
         BatchStatus::Finished => view::badge("ok", "Finished"),
         BatchStatus::FinishedWithErrors => view::badge("bad", "Finished with errors"),
+        BatchStatus::AwaitingApproval => view::badge("warn", "Waiting for the customer's approval"),
+        BatchStatus::Rejected => view::badge("bad", "Rejected by the customer"),
     }
 }
 
@@ -538,6 +542,14 @@ fn item_badge(status: ItemStatus) -> Markup {
         ItemStatus::Registered => view::badge("ok", "registered"),
         ItemStatus::Unassigned => view::badge("warn", "unassigned: no profile"),
         ItemStatus::Failed => view::badge("bad", "failed"),
+    }
+}
+
+fn preview_badge(would: Would) -> Markup {
+    match would {
+        Would::Register => view::badge("ok", "would register"),
+        Would::BeUnassigned => view::badge("warn", "would register, no profile"),
+        Would::Fail => view::badge("bad", "would fail"),
     }
 }
 
@@ -556,6 +568,14 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
         @if is_running { meta http-equiv="refresh" content=(REFRESH_SECS); }
     };
     let devices_href = format!("/customers/{}/devices", batch.customer_id);
+    let can_decide = batch.status == BatchStatus::AwaitingApproval
+        && portal.is_customer()
+        && portal.is_admin()
+        && batch.customer_id == portal.org().id;
+    let can_void = matches!(batch.status, BatchStatus::Finished | BatchStatus::FinishedWithErrors)
+        && batch.submitted_by_org_id == portal.org().id
+        && portal.can_register()
+        && batch.registered + batch.unassigned > 0;
     // Autopilot/Intune rows carry no manufacturer or model columns: leave the columns out then.
     let with_model =
         page.rows.iter().any(|row| row.device.manufacturer.is_some() || row.device.model.is_some());
@@ -576,8 +596,24 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
                 div { dt { "Failed" } dd id="count-failed" { (batch.failed) } }
                 div { dt { "Waiting" } dd id="count-pending" { (pending) } }
             }
+            @if let Some(order) = &batch.order.order_number {
+                p { "Order " strong { (order) }
+                    @if let Some(po) = &batch.order.purchase_order { " · purchase order " (po) }
+                    @if let Some(date) = batch.order.ship_date { " · shipped " (date) } }
+            }
             @if is_running {
                 p class="hint" { "This page refreshes every " (REFRESH_SECS) " seconds until the batch is finished." }
+            } @else if batch.status == BatchStatus::AwaitingApproval {
+                @if can_decide {
+                    (view::notice("warn", "This batch waits for your approval",
+                        Some("Nothing is registered yet. Each row below shows what approving would do. Approve to register the devices, or reject the batch with a reason the partner sees.")))
+                } @else {
+                    (view::notice("warn", "Waiting for the customer's approval",
+                        Some("The customer reviews batches from partners before anything is registered. Nothing is registered until one of its admins approves.")))
+                }
+            } @else if batch.status == BatchStatus::Rejected {
+                (view::notice("bad", "The customer rejected this batch",
+                    Some(&format!("Nothing was registered. Reason: {}", batch.rejection_reason.as_deref().unwrap_or("none given")))))
             } @else if batch.failed > 0 {
                 (view::notice("bad", &format!("{} of {} rows failed", batch.failed, batch.total),
                     Some("The other rows are registered. Fix the failed rows (see each row's message), put them in a new file and add them again.")))
@@ -585,7 +621,26 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
                 (view::notice("ok", "All rows are done", Some("Every device in the file is in the customer's tenant.")))
             }
         }
+        @if can_decide {
+            div class="card" id="decide" {
+                form method="post" action=(format!("/batches/{}/approve", batch.id)) class="actions" {
+                    (view::csrf(&portal))
+                    button type="submit" id="approve-batch" { "Approve and register " (batch.total) " devices" }
+                }
+                form method="post" action=(format!("/batches/{}/reject", batch.id)) {
+                    (view::csrf(&portal))
+                    (view::field(view::Field::text("reason", "Reason for rejecting (the partner sees it)", "").hint("optional, at most 500 characters")))
+                    button type="submit" class="secondary" id="reject-batch" { "Reject the batch" }
+                }
+            }
+        }
+        @if let Some(at) = batch.voided_at {
+            (view::notice("warn", "This order was voided", Some(&format!("Its devices that had not booted were deregistered on {}.", at.format("%Y-%m-%d %H:%M UTC")))))
+        }
         p class="actions" {
+            @if can_void {
+                a class="button secondary" id="void-batch" href=(format!("/batches/{}/void", batch.id)) { "Void this order…" }
+            }
             a class="button secondary" href=(format!("/batches/{}/results.csv", batch.id)) download { "Download the results (CSV)" }
             a href=(devices_href) { "See the devices" }
             a href=(format!("/customers/{}/add-devices", batch.customer_id)) { "Add more devices" }
@@ -614,14 +669,21 @@ fn row_line(row: &RowOutcome, with_model: bool) -> Markup {
     html! {
         tr {
             td class="num" data-label="Row" { (row.row) }
-            td data-label="Result" { (item_badge(row.status)) }
+            td data-label="Result" {
+                (item_badge(row.status))
+                @if let Some(preview) = &row.preview {
+                    br; span class="hint" { "if approved: " } (preview_badge(preview.would))
+                }
+            }
             td class="mono" data-label="Serial number" { (row.device.serial_number.as_deref().unwrap_or("")) }
             @if with_model {
                 td data-label="Manufacturer" { (row.device.manufacturer.as_deref().unwrap_or("")) }
                 td data-label="Model" { (row.device.model.as_deref().unwrap_or("")) }
             }
             td data-label="Details" {
-                @if let Some(error) = &row.error {
+                @if let Some(error) = row.preview.as_ref().and_then(|preview| preview.error.as_ref()) {
+                    (error.message) br; code { (error.code.as_str()) }
+                } @else if let Some(error) = &row.error {
                     (error.message)
                     @if let Some(hint) = &error.hint { br; span class="hint" { "Fix: " (hint) } }
                     br; code { (error.code.as_str()) }
@@ -776,6 +838,7 @@ mod tests {
                 ztd_domain::codes::RowErrorCode::UnknownGroupTag,
                 "group tag \"x\" matches no profile, sorry",
             )),
+            preview: None,
         };
         let csv = results_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();

@@ -68,6 +68,7 @@ pub async fn list(
         state: filter_state.clone(),
         group_tag: filter_tag.clone(),
         registered_by: None,
+        order_number: None,
         cursor: non_empty(query.cursor.clone()),
         limit: Some(PAGE_SIZE),
     };

@@ -30,6 +30,7 @@ mod devices;
 mod error;
 mod profiles;
 mod relationships;
+mod review;
 mod session;
 mod throttle;
 mod view;
@@ -74,12 +75,20 @@ pub fn router(shared_limits: Option<crate::rate_limit::SharedLimits>) -> Router<
         .route("/customers/{customer_id}/add-devices/samples/{format}", get(add_devices::download_sample))
         .route("/batches/{id}", get(add_devices::show_batch))
         .route("/batches/{id}/results.csv", get(add_devices::download_results))
+        .route("/batches/{id}/approve", post(review::approve))
+        .route("/batches/{id}/reject", post(review::reject))
+        .route("/batches/{id}/void", get(review::confirm_void).post(review::void))
+        .route("/release-requests", get(review::release_requests).post(review::ask))
+        .route("/release-requests/{id}/approve", get(review::confirm_release).post(review::release))
+        .route("/release-requests/{id}/deny", post(review::deny))
         .route("/devices/{id}", get(devices::show))
         .route("/devices/{id}/group-tag", post(devices::change_tag))
         .route("/devices/{id}/deregister", get(devices::confirm_deregister).post(devices::deregister))
         // Customer
         .route("/relationships", get(relationships::list))
         .route("/relationships/{id}/revoke", get(relationships::confirm_revoke).post(relationships::revoke))
+        .route("/relationships/{id}/approval-mode", post(relationships::set_approval_mode))
+        .route("/approvals", get(review::inbox))
         .route("/customers/{customer_id}/profiles", get(profiles::list).post(profiles::create))
         .route("/customers/{customer_id}/profiles/new", get(profiles::new_form))
         .route("/customers/{customer_id}/profiles/{id}", get(profiles::edit_form).post(profiles::update))

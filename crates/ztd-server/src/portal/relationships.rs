@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_storage::RelationshipKind;
+use ztd_storage::{ApprovalMode, RelationshipKind};
 
 use super::error::{self, PortalError};
 use super::session::{CsrfForm, NoFields, Portal};
@@ -78,12 +78,23 @@ fn status(relationship: &RelationshipDetails) -> Markup {
 pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Markup, PortalError> {
     let me = portal.org().id;
     let all = consent::list_relationships(portal.access()).await?;
+    // What each active partner did lately (docs/domain.md#relationship-health).
+    let mut health = std::collections::HashMap::new();
+    for details in all.iter().filter(|details| details.is_active()) {
+        let (_, figures) = consent::relationship_health(portal.access(), details.relationship.id).await?;
+        health.insert(details.relationship.id, figures);
+    }
     let notice = match query.notice.as_deref() {
         Some("accepted") => Some(("Invitation accepted", "The partner may now register devices into your tenant.")),
         Some("revoked") => Some((
             "Access revoked",
             "The partner can no longer add, change or deregister devices of yours. Devices already registered stay yours.",
         )),
+        Some("review") => Some((
+            "Batches from this partner now wait for your approval",
+            "You find them under Approvals. Batches submitted before stay as they were.",
+        )),
+        Some("auto") => Some(("Batches from this partner are registered at once", "No approval is asked for new batches.")),
         _ => None,
     };
     let content = html! {
@@ -95,7 +106,7 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
         } @else {
             div class="table-wrap" {
                 table id="relationships" class="cards" {
-                    thead { tr { th { "Organisation" } th { "Kind" } th { "Status" } th { "Since" } th { "" } } }
+                    thead { tr { th { "Organisation" } th { "Kind" } th { "Status" } th { "Since" } th { "Recent work" } th { "New batches" } th { "" } } }
                     tbody {
                         @for details in &all {
                             @let relationship = &details.relationship;
@@ -107,7 +118,38 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
                                     (status(details))
                                     @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
                                 }
-                                td data-label="Since" { (view::time(relationship.created_at)) }
+                                td data-label="Since" {
+                                    (view::time(relationship.created_at))
+                                    @if let Some(by) = health.get(&relationship.id).and_then(|h| h.accepted_by.as_deref()) {
+                                        br; span class="hint" { "accepted by " (by) }
+                                    }
+                                }
+                                td data-label="Recent work" class="health" {
+                                    @if let Some(h) = health.get(&relationship.id) {
+                                        (h.devices_registered) " devices registered"
+                                        br; span class="hint" {
+                                            (h.batches_30d) " batches, " (h.rows_failed_30d) " failed rows in 30 days · last upload "
+                                            @match h.last_upload_at { Some(at) => (view::time(at)), None => "never" }
+                                        }
+                                    }
+                                }
+                                td data-label="New batches" {
+                                    @if relationship.approval_mode == ApprovalMode::Review {
+                                        (view::badge("warn", "wait for approval"))
+                                    } @else {
+                                        (view::badge("", "registered at once"))
+                                    }
+                                    @if details.is_active() && portal.is_admin() && relationship.customer_org_id == me {
+                                        @let next = if relationship.approval_mode == ApprovalMode::Review { "auto" } else { "review" };
+                                        form method="post" action=(format!("/relationships/{}/approval-mode", relationship.id)) {
+                                            (view::csrf(&portal))
+                                            input type="hidden" name="mode" value=(next);
+                                            button type="submit" class="secondary" {
+                                                @if next == "review" { "Review new batches first" } @else { "Register new batches at once" }
+                                            }
+                                        }
+                                    }
+                                }
                                 td {
                                     @if details.is_active() && portal.is_admin() {
                                         a class="button secondary" href=(format!("/relationships/{}/revoke", relationship.id)) { "Revoke…" }
@@ -158,6 +200,25 @@ pub async fn confirm_revoke(portal: Portal, Path(id): Path<Uuid>) -> Result<Resp
         }
     };
     Ok(view::page(&portal, Section::Relationships, "Revoke access", content).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModeForm {
+    mode: String,
+}
+
+/// Switches a partner between `auto` and `review` (docs/domain.md#approval-queue).
+pub async fn set_approval_mode(
+    Path(id): Path<Uuid>,
+    CsrfForm(portal, form): CsrfForm<ModeForm>,
+) -> Result<Response, PortalError> {
+    let mode = match form.mode.as_str() {
+        "review" => ApprovalMode::Review,
+        "auto" => ApprovalMode::AutoAccept,
+        other => return Err(PortalError::BadForm(format!("mode {other:?} is not `auto` or `review`"))),
+    };
+    consent::set_approval_mode(portal.access(), id, mode).await?;
+    Ok(Redirect::to(&format!("/relationships?notice={}", form.mode)).into_response())
 }
 
 pub async fn revoke(

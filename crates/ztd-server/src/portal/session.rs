@@ -70,9 +70,16 @@ pub struct Portal {
     access: Access,
     csrf_token: String,
     session_hash: String,
+    waiting: crate::app::approvals::Waiting,
 }
 
 impl Portal {
+    /// What waits for the organisation's decision (the menu's counts; zero unless a customer
+    /// admin).
+    pub fn waiting(&self) -> crate::app::approvals::Waiting {
+        self.waiting
+    }
+
     pub fn access(&self) -> &Access {
         &self.access
     }
@@ -142,7 +149,15 @@ impl FromRequestParts<AppState> for Portal {
         if session.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
             return Err(PortalError::PasswordChangeRequired);
         }
-        Ok(Portal { access, csrf_token: session.csrf_token, session_hash: session.token_hash })
+        // The menu's counts: a failure to count is no reason to refuse the page.
+        let waiting = match crate::app::approvals::waiting(&access).await {
+            Ok(waiting) => waiting,
+            Err(error) => {
+                tracing::warn!(%error, "could not count what waits for approval");
+                Default::default()
+            }
+        };
+        Ok(Portal { access, csrf_token: session.csrf_token, session_hash: session.token_hash, waiting })
     }
 }
 

@@ -14,6 +14,8 @@ pub enum Section {
     AddDevices,
     Profiles,
     Relationships,
+    Approvals,
+    ReleaseRequests,
     Audit,
     Users,
     ApiKeys,
@@ -25,11 +27,14 @@ struct NavItem {
     section: Section,
     label: &'static str,
     href: String,
+    /// Things waiting for the person (shown as a count next to the label).
+    count: i64,
 }
 
 fn nav_items(portal: &Portal) -> Vec<NavItem> {
     let org = portal.org();
-    let item = |section, label, href: String| NavItem { section, label, href };
+    let item = |section, label, href: String| NavItem { section, label, href, count: 0 };
+    let waiting = portal.waiting();
     let mut items = Vec::new();
     match org.kind {
         OrgKind::Partner | OrgKind::Oem => {
@@ -46,10 +51,22 @@ fn nav_items(portal: &Portal) -> Vec<NavItem> {
             }
             items.push(item(Section::Profiles, "Profiles", format!("/customers/{}/profiles", org.id)));
             items.push(item(Section::Relationships, "Partners", "/relationships".into()));
+            if portal.is_admin() {
+                items.push(NavItem {
+                    count: waiting.batches,
+                    ..item(Section::Approvals, "Approvals", "/approvals".into())
+                });
+            }
         }
         OrgKind::Operator => {
             items.push(item(Section::Orgs, "Organisations", "/orgs".into()));
         }
+    }
+    if org.kind != OrgKind::Operator {
+        items.push(NavItem {
+            count: waiting.release_requests,
+            ..item(Section::ReleaseRequests, "Release requests", "/release-requests".into())
+        });
     }
     items.push(item(Section::Audit, "Audit trail", "/audit".into()));
     if portal.is_admin() {
@@ -98,10 +115,11 @@ pub fn page_with_head(
                         ul {
                             @for item in nav_items(portal) {
                                 li {
-                                    @if item.section == section {
-                                        a href=(item.href) aria-current="page" { (item.label) }
-                                    } @else {
-                                        a href=(item.href) { (item.label) }
+                                    a href=(item.href) aria-current=[(item.section == section).then_some("page")] {
+                                        (item.label)
+                                        @if item.count > 0 {
+                                            " " span class="count" aria-label=(format!("{} waiting", item.count)) { (item.count) }
+                                        }
                                     }
                                 }
                             }

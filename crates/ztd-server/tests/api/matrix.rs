@@ -197,6 +197,57 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
     ("GET /api/v1/devices/{id}", Rule::Member(see_submitted)),
     ("PATCH /api/v1/devices/{id}", Rule::Member(change_device)),
     ("DELETE /api/v1/devices/{id}", Rule::Member(change_device)),
+    ("GET /api/v1/customers/{customer_id}/device-batches", Rule::Member(read_home)),
+    // The approval queue is the customer's admins' alone (docs/domain.md#approval-queue).
+    (
+        "POST /api/v1/device-batches/{id}/approve",
+        Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 200)),
+    ),
+    (
+        "POST /api/v1/device-batches/{id}/reject",
+        Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 200)),
+    ),
+    // Voiding: the submitter's registrars and admins; the customer sees the batch but did not
+    // submit it (403); to anyone else it does not exist.
+    (
+        "POST /api/v1/device-batches/{id}/void",
+        Rule::Member(|who| match who.role {
+            Role::Reader => 403,
+            _ if who.is_submitting_partner() => 200,
+            _ if who.standing == Standing::Home => 403,
+            _ => 404,
+        }),
+    ),
+    // Either side of the relationship sees it; anyone else gets 404.
+    ("GET /api/v1/relationships/{id}", Rule::Member(see_submitted)),
+    (
+        "PATCH /api/v1/relationships/{id}",
+        Rule::Member(|who| match (who.admin(), who.standing) {
+            (false, _) => 403,
+            (true, Standing::Home) => 200,
+            (true, _) if who.is_submitting_partner() => 403,
+            (true, _) => 404,
+        }),
+    ),
+    ("GET /api/v1/release-requests", Rule::Member(|_| 200)),
+    // Any organisation that registers devices may ask; the home customer holds the device
+    // already (409 device_not_registered_elsewhere).
+    (
+        "POST /api/v1/release-requests",
+        Rule::Member(|who| match (who.role, who.kind, who.standing) {
+            (Role::Reader, ..) | (_, OrgKind::Operator, _) => 403,
+            (_, _, Standing::Home) => 409,
+            _ => 201,
+        }),
+    ),
+    (
+        "POST /api/v1/release-requests/{id}/approve",
+        Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 200)),
+    ),
+    (
+        "POST /api/v1/release-requests/{id}/deny",
+        Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 200)),
+    ),
 ];
 
 /// Routes that must be in the document and so in the matrix, for every caller.
@@ -475,6 +526,65 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
         }
         "POST /api/v1/device-lookup" => Call::new(Method::POST, "/api/v1/device-lookup")
             .json(json!({ "hardware_hash": world.partner_device_hash })),
+        "GET /api/v1/customers/{customer_id}/device-batches" => {
+            Call::new(Method::GET, format!("/api/v1/customers/{home}/device-batches"))
+        }
+        "POST /api/v1/device-batches/{id}/approve" | "POST /api/v1/device-batches/{id}/reject" => {
+            // A fresh partner whose batches the home customer reviews, and its waiting batch.
+            let reviewed = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+            let relationship = app.connect(&reviewed, &world.customer_admin).await;
+            let mode = json!({ "approval_mode": "review" });
+            let response = app
+                .patch(&format!("/api/v1/relationships/{relationship}"), &world.customer_admin.key, &mode)
+                .await;
+            assert_eq!(response.status(), 200, "review mode");
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let device = ztd_domain::synth::device(77_777, index);
+            let body =
+                json!({ "group_tag": "Microsoft365ManagedStandard_", "devices": [device.to_input(None)] });
+            let path = format!("/api/v1/customers/{home}/device-batches");
+            let id = created_id(app.post(&path, &reviewed.key, &body).await, "id").await;
+            let action = if route.ends_with("approve") { "approve" } else { "reject" };
+            Call::new(Method::POST, format!("/api/v1/device-batches/{id}/{action}")).json(json!({}))
+        }
+        "POST /api/v1/device-batches/{id}/void" => {
+            // A revoked partner tries its own batch from before the revocation; everyone else a
+            // fresh finished batch of the connected partner.
+            let batch = match caller.standing() {
+                Some(Standing::Revoked) => world.revoked_batch.clone(),
+                _ => {
+                    let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+                    register(app, &world.partner_admin, home, index).await.0
+                }
+            };
+            Call::new(Method::POST, format!("/api/v1/device-batches/{batch}/void"))
+        }
+        "GET /api/v1/relationships/{id}" => {
+            Call::new(Method::GET, format!("/api/v1/relationships/{}", world.partner_relationship))
+        }
+        "PATCH /api/v1/relationships/{id}" => {
+            Call::new(Method::PATCH, format!("/api/v1/relationships/{}", world.partner_relationship))
+                .json(json!({ "approval_mode": "auto" }))
+        }
+        "GET /api/v1/release-requests" => Call::new(Method::GET, "/api/v1/release-requests"),
+        "POST /api/v1/release-requests" => {
+            // A fresh device of the home customer, which every other organisation may ask for.
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            register(app, &world.partner_admin, home, index).await;
+            let hash = ztd_domain::synth::device(77_777, index).hardware_hash;
+            Call::new(Method::POST, "/api/v1/release-requests").json(json!({ "hardware_hash": hash }))
+        }
+        "POST /api/v1/release-requests/{id}/approve" | "POST /api/v1/release-requests/{id}/deny" => {
+            // A fresh request by a stranger for a fresh device of the home customer.
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            register(app, &world.partner_admin, home, index).await;
+            let hash = ztd_domain::synth::device(77_777, index).hardware_hash;
+            let asker = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+            let body = json!({ "hardware_hash": hash });
+            let id = created_id(app.post("/api/v1/release-requests", &asker.key, &body).await, "id").await;
+            let action = if route.ends_with("approve") { "approve" } else { "deny" };
+            Call::new(Method::POST, format!("/api/v1/release-requests/{id}/{action}"))
+        }
         other => panic!("no request prepared for {other}: add one to `prepare` in matrix.rs"),
     }
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::common::*;
 use super::{Db, Store};
+use crate::registration::Refusal;
 use crate::sql::*;
 use crate::*;
 use ztd_domain::codes::RowError;
@@ -123,6 +124,10 @@ impl BatchStore for Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StorageError::NotFound)?;
+            // A batch waiting for approval is announced once it is whole.
+            if sealed.status == BatchStatus::AwaitingApproval {
+                insert_audit(&mut tx, &awaiting_audit(&sealed)).await?;
+            }
             Ok(sealed)
         }
         .await;
@@ -279,6 +284,62 @@ impl BatchStore for Store {
         }
     }
 
+    async fn list_batches(
+        &self,
+        owner: &Owner,
+        customer_id: Uuid,
+        status: Option<BatchStatus>,
+        before: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<Batch>> {
+        let mut query =
+            QueryBuilder::<Db>::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE customer_id = "));
+        query.push_bind(customer_id);
+        push_owner(&mut query, owner, "batches.customer_id", "batches.submitted_by_org_id");
+        // An upload still streaming is not a batch anyone can act on yet.
+        query.push(" AND receiving = ").push_bind(false);
+        if let Some(status) = status {
+            query.push(" AND status = ").push_bind(status);
+        }
+        if let Some(before) = before {
+            query.push(" AND created_at < ").push_bind(before);
+        }
+        query.push(" ORDER BY created_at DESC, id LIMIT ").push_bind(i64::from(limit.max(1)));
+        Ok(query.build_query_as::<Batch>().fetch_all(&self.pool).await?)
+    }
+
+    async fn count_awaiting(&self, customer_id: Uuid) -> Result<i64> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM batches WHERE customer_id = $1 AND status = 'awaiting_approval' \
+             AND receiving = $2",
+        )
+        .bind(customer_id)
+        .bind(false)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn decide_batch(
+        &self,
+        customer_id: Uuid,
+        batch_id: Uuid,
+        decision: &BatchDecision,
+        audit: &NewAuditEvent,
+    ) -> Result<Batch> {
+        self.decide_batch_in_tx(customer_id, batch_id, decision, audit).await
+    }
+
+    async fn void_batch(
+        &self,
+        submitter: Uuid,
+        batch_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+        device_audit: &NewAuditEvent,
+    ) -> Result<VoidOutcome> {
+        self.void_batch_in_tx(submitter, batch_id, at, audit, device_audit).await
+    }
+
     async fn finish_batch(&self, batch_id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<Batch> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
@@ -361,11 +422,11 @@ impl Store {
         let result: Result<_> = async {
             // Consent first: a partner whose relationship was revoked gets nothing,
             // not even the batch an idempotent retry would return.
-            if !consent_active(&mut tx, batch.submitted_by_org_id, batch.customer_id, Store::FOR_SHARE)
-                .await?
-            {
+            let Some(mode) =
+                consent_mode(&mut tx, batch.submitted_by_org_id, batch.customer_id, Store::FOR_SHARE).await?
+            else {
                 return Err(StorageError::ConsentRevoked);
-            }
+            };
             if let Some(key) = batch.idempotency_key.as_deref() {
                 let existing = sqlx::query_as::<_, Batch>(&format!(
                     "SELECT {BATCH_COLUMNS} FROM batches \
@@ -388,9 +449,15 @@ impl Store {
                     return Ok((existing, false));
                 }
             }
+            // The relationship's approval mode at this moment decides, in the transaction
+            // that checks consent (docs/domain.md#approval-queue).
+            let mut batch = batch.clone();
+            if mode == ApprovalMode::Review {
+                batch.status = BatchStatus::AwaitingApproval;
+            }
+            let placeholders = (1..=25).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
             sqlx::query(&format!(
-                "INSERT INTO batches ({BATCH_COLUMNS}, receiving, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                "INSERT INTO batches ({BATCH_COLUMNS}, receiving, received_at) VALUES ({placeholders})"
             ))
             .bind(batch.id)
             .bind(batch.customer_id)
@@ -408,6 +475,13 @@ impl Store {
             .bind(batch.created_at)
             .bind(batch.started_at)
             .bind(batch.finished_at)
+            .bind(batch.order.order_number.as_deref())
+            .bind(batch.order.purchase_order.as_deref())
+            .bind(batch.order.ship_date)
+            .bind(batch.decided_at)
+            .bind(batch.decided_by_id)
+            .bind(batch.rejection_reason.as_deref())
+            .bind(batch.voided_at)
             .bind(items.is_none())
             .bind(items.is_none().then(Utc::now))
             .execute(&mut *tx)
@@ -417,7 +491,10 @@ impl Store {
                 insert_batch_items(&mut tx, batch.id, items).await?;
             }
             insert_audit(&mut tx, audit).await?;
-            Ok((batch.clone(), true))
+            if items.is_some() && batch.status == BatchStatus::AwaitingApproval {
+                insert_audit(&mut tx, &awaiting_audit(&batch)).await?;
+            }
+            Ok((batch, true))
         }
         .await;
         settle(tx, result).await
@@ -517,7 +594,7 @@ impl Store {
                     continue;
                 }
                 let mut holders = live_key_holders(
-                    &mut tx,
+                    &mut *tx,
                     device.tuple_key.as_deref(),
                     device.pkid_key.as_deref(),
                     device.hash_key.as_deref(),
@@ -526,10 +603,7 @@ impl Store {
                 // A registration with the hardware hash wins over unverified ones (made from
                 // printed facts alone) of the same device, in any tenant:
                 // docs/domain.md#verified-and-unverified-registrations.
-                if device.hardware_hash.is_some()
-                    && !holders.is_empty()
-                    && holders.iter().all(|h| !h.verified && h.batch_id != Some(batch.id))
-                {
+                if crate::registration::supersedes(&holders, device, Some(batch.id)) {
                     for holder in &holders {
                         supersede_unverified(&mut tx, holder, batch, now).await?;
                     }
@@ -541,22 +615,17 @@ impl Store {
                         continue;
                     }
                     holders = live_key_holders(
-                        &mut tx,
+                        &mut *tx,
                         device.tuple_key.as_deref(),
                         device.pkid_key.as_deref(),
                         device.hash_key.as_deref(),
                     )
                     .await?;
                 }
-                // Another tenant's claim is reported first: it is the one that needs action.
-                // A holder from this very batch is another row of it (this row is
-                // still pending), whichever chunk that row was in.
-                let error = if holders.iter().any(|h| h.customer_id != batch.customer_id) {
-                    &other_tenant
-                } else if holders.iter().any(|h| h.batch_id == Some(batch.id)) {
-                    &duplicated
-                } else {
-                    &already
+                let error = match crate::registration::refusal(&holders, batch.customer_id, Some(batch.id)) {
+                    Refusal::OtherTenant => &other_tenant,
+                    Refusal::DuplicatedInBatch => &duplicated,
+                    Refusal::AlreadyRegistered => &already,
                 };
                 outcomes.push(failed(*row, Some(error)));
             }
@@ -649,7 +718,7 @@ async fn supersede_unverified(tx: &mut Tx, holder: &KeyHolder, by: &Batch, at: D
         "UPDATE devices SET state = 'deregistered', deregistered_at = $2, updated_at = $2 \
          WHERE id = $1 AND state <> 'deregistered' AND NOT verified RETURNING id",
     )
-    .bind(holder.id)
+    .bind(holder.device_id)
     .bind(at)
     .fetch_optional(&mut **tx)
     .await?;
@@ -667,7 +736,7 @@ async fn supersede_unverified(tx: &mut Tx, holder: &KeyHolder, by: &Batch, at: D
             tenant_org_id: Some(holder.customer_id),
             action: "device.superseded".into(),
             target_type: "device".into(),
-            target_id: Some(holder.id.to_string()),
+            target_id: Some(holder.device_id.to_string()),
             details: serde_json::json!({
                 "reason": "registered without a hardware hash; a registration carrying the device's hardware hash replaced it (docs/domain.md#verified-and-unverified-registrations)",
                 // Only within the tenant is the replacing batch named.
@@ -686,5 +755,15 @@ fn stale_discard_audit(batch: &Batch) -> NewAuditEvent {
         serde_json::json!({
             "reason": "the upload was abandoned: no rows arrived before the cutoff (docs/domain.md#batch-lifecycle)",
         }),
+    )
+}
+
+/// The event of a batch that waits for the customer's approval (docs/domain.md#approval-queue):
+/// written when the batch is whole, so its count is final.
+fn awaiting_audit(batch: &Batch) -> NewAuditEvent {
+    NewAuditEvent::of_batch(
+        batch,
+        "device_batch.awaiting_approval",
+        serde_json::json!({ "total": batch.total }),
     )
 }

@@ -172,18 +172,28 @@ pub(super) async fn consent_active(
     customer: Uuid,
     share_lock: &str,
 ) -> Result<bool> {
+    Ok(consent_mode(tx, submitter, customer, share_lock).await?.is_some())
+}
+
+/// [`consent_active`], with the relationship's approval mode (`AutoAccept` for the customer
+/// itself); `None` without consent.
+pub(super) async fn consent_mode(
+    tx: &mut Tx,
+    submitter: Uuid,
+    customer: Uuid,
+    share_lock: &str,
+) -> Result<Option<ApprovalMode>> {
     if submitter == customer {
-        return Ok(true);
+        return Ok(Some(ApprovalMode::AutoAccept));
     }
-    let active = sqlx::query(&format!(
-        "SELECT id FROM relationships \
+    Ok(sqlx::query_scalar::<_, ApprovalMode>(&format!(
+        "SELECT approval_mode FROM relationships \
          WHERE partner_org_id = $1 AND customer_org_id = $2 AND revoked_at IS NULL{share_lock}"
     ))
     .bind(submitter)
     .bind(customer)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(active.is_some())
+    .await?)
 }
 
 /// `SELECT columns` of the live devices holding the tuple key `$1`, the product key id key `$2`
@@ -196,35 +206,25 @@ pub(super) fn live_devices_by_key(columns: &str, union: &str) -> String {
         .join(&format!(" {union} "))
 }
 
-/// A live device holding one of a new row's identity keys.
-pub(super) struct KeyHolder {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub batch_id: Option<Uuid>,
-    /// Registered with its hardware hash (docs/domain.md#verified-and-unverified-registrations).
-    pub verified: bool,
-}
-
 /// The live devices holding any of the keys.
-pub(super) async fn live_key_holders(
-    tx: &mut Tx,
+pub(super) async fn live_key_holders<'e, E>(
+    executor: E,
     tuple_key: Option<&str>,
     pkid_key: Option<&str>,
     hash_key: Option<&str>,
-) -> Result<Vec<KeyHolder>> {
-    let rows = sqlx::query_as::<_, (Uuid, Uuid, Option<Uuid>, bool)>(&live_devices_by_key(
-        "id, customer_id, batch_id, verified",
+) -> Result<Vec<KeyHolder>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    Ok(sqlx::query_as::<_, KeyHolder>(&live_devices_by_key(
+        "id AS device_id, customer_id, batch_id, verified",
         "UNION",
     ))
     .bind(tuple_key)
     .bind(pkid_key)
     .bind(hash_key)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, customer_id, batch_id, verified)| KeyHolder { id, customer_id, batch_id, verified })
-        .collect())
+    .fetch_all(executor)
+    .await?)
 }
 
 #[async_trait]

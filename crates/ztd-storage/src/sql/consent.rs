@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::common::*;
+use super::review::decide_waiting_batch;
 use super::Store;
 use crate::sql::*;
 use crate::*;
@@ -163,10 +164,114 @@ impl ConsentStore for Store {
                 return Err(StorageError::NotFound);
             }
             insert_audit(&mut tx, audit).await?;
+            // What waits in the customer's approval queue can no longer be approved.
+            let (partner, customer) = sqlx::query_as::<_, (Uuid, Uuid)>(
+                "SELECT partner_org_id, customer_org_id FROM relationships WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let waiting = sqlx::query_scalar::<_, Uuid>(
+                "SELECT id FROM batches WHERE submitted_by_org_id = $1 AND customer_id = $2 \
+                 AND status = 'awaiting_approval'",
+            )
+            .bind(partner)
+            .bind(customer)
+            .fetch_all(&mut *tx)
+            .await?;
+            let reason = "the relationship was revoked";
+            for batch_id in waiting {
+                let rejection = NewAuditEvent {
+                    action: "device_batch.reject".into(),
+                    target_type: "device_batch".into(),
+                    target_id: Some(batch_id.to_string()),
+                    tenant_org_id: Some(customer),
+                    details: serde_json::json!({ "reason": reason }),
+                    ..audit.clone()
+                };
+                let decision =
+                    BatchDecision { approve: false, reason: Some(reason.into()), decided_by_id: None, at };
+                decide_waiting_batch(&mut tx, batch_id, &decision).await?;
+                insert_audit(&mut tx, &rejection).await?;
+            }
             Ok(())
         }
         .await;
         settle(tx, result).await
+    }
+
+    async fn set_approval_mode(
+        &self,
+        customer_org_id: Uuid,
+        id: Uuid,
+        mode: ApprovalMode,
+        audit: &NewAuditEvent,
+    ) -> Result<Relationship> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let relationship = sqlx::query_as::<_, Relationship>(&format!(
+                "UPDATE relationships SET approval_mode = $3 \
+                 WHERE id = $2 AND customer_org_id = $1 AND revoked_at IS NULL RETURNING {RELATIONSHIP_COLUMNS}"
+            ))
+            .bind(customer_org_id)
+            .bind(id)
+            .bind(mode)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(relationship)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn relationship_health(
+        &self,
+        relationship: &Relationship,
+        since: DateTime<Utc>,
+    ) -> Result<RelationshipHealth> {
+        let (partner, customer) = (relationship.partner_org_id, relationship.customer_org_id);
+        let (last_upload_at,) = sqlx::query_as::<_, (Option<DateTime<Utc>>,)>(
+            "SELECT MAX(created_at) FROM batches WHERE submitted_by_org_id = $1 AND customer_id = $2",
+        )
+        .bind(partner)
+        .bind(customer)
+        .fetch_one(&self.pool)
+        .await?;
+        let (batches_30d, rows_failed_30d) = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(CASE WHEN status = 'rejected' THEN 0 ELSE failed END) AS BIGINT) \
+             FROM batches WHERE submitted_by_org_id = $1 AND customer_id = $2 AND created_at >= $3",
+        )
+        .bind(partner)
+        .bind(customer)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let devices_registered = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM devices WHERE customer_id = $1 AND registered_by_org_id = $2 \
+             AND deregistered_at IS NULL",
+        )
+        .bind(customer)
+        .bind(partner)
+        .fetch_one(&self.pool)
+        .await?;
+        let accepted_by = match relationship.accepted_by_user_id {
+            Some(user) => {
+                sqlx::query_scalar::<_, String>("SELECT email FROM users WHERE id = $1")
+                    .bind(user)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => None,
+        };
+        Ok(RelationshipHealth {
+            last_upload_at,
+            devices_registered,
+            batches_30d,
+            rows_failed_30d: rows_failed_30d.unwrap_or(0),
+            accepted_by,
+        })
     }
 }
 

@@ -69,6 +69,14 @@ impl DeviceStore for Store {
         if let Some(org_id) = filter.registered_by_org_id {
             query.push(" AND registered_by_org_id = ").push_bind(org_id);
         }
+        if let Some(order) = &filter.order_number {
+            query
+                .push(" AND batch_id IN (SELECT b.id FROM batches b WHERE b.customer_id = ")
+                .push_bind(customer_id)
+                .push(" AND b.order_number = ")
+                .push_bind(order.clone())
+                .push(")");
+        }
         if let Some(cursor) = cursor {
             query.push(" AND seq < ").push_bind(decode_device_cursor(cursor)?);
         }
@@ -191,6 +199,45 @@ impl DeviceStore for Store {
         }
         .await;
         settle(tx, result).await
+    }
+
+    async fn find_key_holders(&self, devices: &[NewDevice]) -> Result<Vec<Vec<KeyHolder>>> {
+        // One read connection for the whole list: a dry run of a large batch is many small
+        // indexed reads, and never takes SQLite's write lock.
+        let mut conn = self.pool.acquire().await?;
+        let mut all = Vec::with_capacity(devices.len());
+        for device in devices {
+            all.push(
+                live_key_holders(
+                    &mut *conn,
+                    device.tuple_key.as_deref(),
+                    device.pkid_key.as_deref(),
+                    device.hash_key.as_deref(),
+                )
+                .await?,
+            );
+        }
+        Ok(all)
+    }
+
+    async fn batch_orders(&self, batch_ids: &[Uuid]) -> Result<Vec<(Uuid, BatchOrder)>> {
+        if batch_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Db>::new(
+            "SELECT id, order_number, purchase_order, ship_date FROM batches WHERE id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in batch_ids {
+            ids.push_bind(*id);
+        }
+        query.push(")");
+        let rows = query.build().fetch_all(&self.pool).await?;
+        let mut orders = Vec::with_capacity(rows.len());
+        for row in &rows {
+            orders.push((row.try_get::<Uuid, _>("id")?, <BatchOrder as sqlx::FromRow<_>>::from_row(row)?));
+        }
+        Ok(orders)
     }
 
     async fn activate_devices(&self, activations: &[Activation]) -> Result<Vec<Uuid>> {

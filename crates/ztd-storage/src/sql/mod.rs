@@ -132,7 +132,8 @@ pub(crate) const DEVICE_INSERT_COLUMNS: &str =
      pkid_key, hash_key, created_at, updated_at, activated_at, deregistered_at";
 pub(crate) const BATCH_COLUMNS: &str = "id, customer_id, submitted_by_org_id, actor_kind, actor_id, status, \
      default_group_tag, allow_unknown_tags, idempotency_key, total, registered, unassigned, failed, \
-     created_at, started_at, finished_at";
+     created_at, started_at, finished_at, order_number, purchase_order, ship_date, decided_at, \
+     decided_by_id, rejection_reason, voided_at";
 pub(crate) const BATCH_ITEM_COLUMNS: &str =
     "batch_id, row_no, status, device_id, error_code, error_message, error_hint";
 /// Items joined with their submitted input, aliased `i` and `n`.

@@ -121,6 +121,7 @@ async fn register(
         group_tag: Some(tag.to_owned()),
         allow_unknown_tags: None,
         idempotency_key: None,
+        order: Default::default(),
         limits: config.json_batch_limits(),
     };
     let devices = devices.iter().map(|device| device.to_input(None)).collect();

@@ -4,6 +4,11 @@
 //! Exit codes: 0 every row registered (assigned or unassigned), 1 the file has problems (nothing
 //! sent) or a row failed, 2 the upload could not happen (unreadable file, no API key, refused
 //! key, no relationship with the customer, server unreachable).
+//!
+//! `--dry-run` asks the server to check the file as the real run would, the database included
+//! (docs/domain.md#dry-run), and registers nothing: exit 0 when every row would register, 1 when
+//! one would fail. A batch the customer must approve first (docs/domain.md#approval-queue) is
+//! reported as waiting (exit 0); a rejected one as failed rows (exit 1).
 
 use std::fs::File;
 use std::io::{IsTerminal, Write};
@@ -15,7 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reqwest::StatusCode;
 use serde::Serialize;
 use ztd_domain::csv::{self, Diagnostic, ReadOptions};
-use ztd_server::api::batches::{BatchView, RowResult};
+use ztd_server::api::batches::{BatchView, DryRunView, RowResult};
 use ztd_storage::{BatchStatus, ItemStatus};
 
 /// Environment variable holding the API key (never a flag: flags show up in `ps`).
@@ -48,6 +53,19 @@ pub struct UploadArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
+    /// Check everything a real upload would, the server's database included, and register
+    /// nothing: prints each row that would fail.
+    #[arg(long)]
+    dry_run: bool,
+    /// Order number the devices ship under (shown with each device, filterable).
+    #[arg(long, value_name = "TEXT")]
+    order_number: Option<String>,
+    /// The customer's purchase order.
+    #[arg(long, value_name = "TEXT")]
+    purchase_order: Option<String>,
+    /// Ship date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    ship_date: Option<String>,
     /// Give up waiting for the batch after this many seconds (it keeps running on the server).
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     timeout: u64,
@@ -78,6 +96,7 @@ enum Report<'a> {
     Checked { file: &'a str, uploaded: bool, problems: &'a [Diagnostic] },
     Refused { file: &'a str, uploaded: bool, error: &'a Refusal },
     Finished { file: &'a str, uploaded: bool, batch: &'a BatchView, failures: &'a [RowResult] },
+    DryRun { file: &'a str, uploaded: bool, dry_run: &'a DryRunView },
 }
 
 pub fn run(args: UploadArgs) -> anyhow::Result<ExitCode> {
@@ -102,6 +121,15 @@ pub fn run(args: UploadArgs) -> anyhow::Result<ExitCode> {
         return Ok(refuse(&args, &name, &refusal));
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if args.dry_run {
+        return match runtime.block_on(dry_run(&args, api_key.trim())) {
+            Ok(checked) => {
+                print_dry_run(&args, &name, &checked)?;
+                Ok(ExitCode::from(if checked.failed > 0 { 1 } else { 0 }))
+            }
+            Err(refusal) => Ok(refuse(&args, &name, &refusal)),
+        };
+    }
     match runtime.block_on(upload(&args, api_key.trim())) {
         Ok((batch, failures)) => {
             print_outcome(&args, &name, &batch, &failures)?;
@@ -164,22 +192,34 @@ fn refuse(args: &UploadArgs, name: &str, refusal: &Refusal) -> ExitCode {
     ExitCode::from(2)
 }
 
-async fn upload(args: &UploadArgs, api_key: &str) -> Result<(BatchView, Vec<RowResult>), Refusal> {
+/// The batch request: the file streamed as the body, the options as query parameters.
+async fn batch_request(
+    args: &UploadArgs,
+    api_key: &str,
+    client: &reqwest::Client,
+    dry_run: bool,
+) -> Result<reqwest::RequestBuilder, Refusal> {
     let base = args.server.trim_end_matches('/');
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .user_agent(concat!("ztd-upload/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|error| Refusal::new("client_error", format!("cannot set up HTTP: {error}"), None))?;
     let file = tokio::fs::File::open(&args.file).await.map_err(|error| {
         Refusal::new("unreadable_file", format!("cannot open {}: {error}", args.file.display()), None)
     })?;
     let length = file.metadata().await.map(|m| m.len()).ok();
-
     let url = format!("{base}/api/v1/customers/{}/device-batches", args.customer);
     let mut query = vec![("group_tag", args.group_tag.clone())];
     if args.allow_unknown_tags {
         query.push(("allow_unknown_tags", "true".to_owned()));
+    }
+    if dry_run {
+        query.push(("dry_run", "true".to_owned()));
+    }
+    for (name, value) in [
+        ("order_number", &args.order_number),
+        ("purchase_order", &args.purchase_order),
+        ("ship_date", &args.ship_date),
+    ] {
+        if let Some(value) = value {
+            query.push((name, value.clone()));
+        }
     }
     let mut request = client
         .post(&url)
@@ -191,9 +231,66 @@ async fn upload(args: &UploadArgs, api_key: &str) -> Result<(BatchView, Vec<RowR
     if let Some(length) = length {
         request = request.header(reqwest::header::CONTENT_LENGTH, length);
     }
-    if let Some(key) = &args.idempotency_key {
+    if let Some(key) = args.idempotency_key.as_ref().filter(|_| !dry_run) {
         request = request.header("idempotency-key", key);
     }
+    Ok(request)
+}
+
+fn http_client() -> Result<reqwest::Client, Refusal> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("ztd-upload/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|error| Refusal::new("client_error", format!("cannot set up HTTP: {error}"), None))
+}
+
+async fn dry_run(args: &UploadArgs, api_key: &str) -> Result<DryRunView, Refusal> {
+    let base = args.server.trim_end_matches('/');
+    let client = http_client()?;
+    let request = batch_request(args, api_key, &client, true).await?;
+    let response = request.send().await.map_err(|error| unreachable(base, &error))?;
+    read_json(response, base).await
+}
+
+fn print_dry_run(args: &UploadArgs, name: &str, checked: &DryRunView) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(
+            &mut out,
+            &Report::DryRun { file: name, uploaded: false, dry_run: checked },
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for row in checked.devices.iter().filter(|row| row.status == "would_fail") {
+        let (code, message, hint) = row.error.as_ref().map_or(("failed", "", None), |error| {
+            (error.code.as_str(), error.message.as_str(), error.hint.as_deref())
+        });
+        writeln!(out, "{name}:{}: error[{code}]: {message}", row.row)?;
+        if let Some(hint) = hint {
+            writeln!(out, "  hint: {hint}")?;
+        }
+    }
+    writeln!(
+        out,
+        "dry run: {} of {} devices would register ({} with a profile, {} unassigned), {} would fail; nothing was registered",
+        checked.registered + checked.unassigned,
+        checked.total,
+        checked.registered,
+        checked.unassigned,
+        checked.failed
+    )?;
+    if checked.awaiting_approval {
+        writeln!(out, "note: the batch would wait for the customer's approval before anything registers")?;
+    }
+    Ok(())
+}
+
+async fn upload(args: &UploadArgs, api_key: &str) -> Result<(BatchView, Vec<RowResult>), Refusal> {
+    let base = args.server.trim_end_matches('/');
+    let client = http_client()?;
+    let request = batch_request(args, api_key, &client, false).await?;
     let response = request.send().await.map_err(|error| unreachable(base, &error))?;
     let mut batch: BatchView = read_json(response, base).await?;
 
@@ -201,7 +298,14 @@ async fn upload(args: &UploadArgs, api_key: &str) -> Result<(BatchView, Vec<RowR
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
     let batch_url = format!("{base}/api/v1/device-batches/{}", batch.id);
     let mut transient_failures = 0;
-    while !matches!(batch.status, BatchStatus::Finished | BatchStatus::FinishedWithErrors) {
+    // Waiting for the customer's approval is as far as an upload goes on its own.
+    while !matches!(
+        batch.status,
+        BatchStatus::Finished
+            | BatchStatus::FinishedWithErrors
+            | BatchStatus::Rejected
+            | BatchStatus::AwaitingApproval
+    ) {
         progress.set_position(u64::try_from(batch.total - batch.pending).unwrap_or(0));
         if Instant::now() > deadline {
             progress.abandon();
@@ -342,6 +446,23 @@ fn print_outcome(
         if let Some(hint) = hint {
             writeln!(out, "  hint: {hint}")?;
         }
+    }
+    if batch.status == BatchStatus::AwaitingApproval {
+        writeln!(
+            out,
+            "batch {}: {} devices wait for the customer's approval; nothing is registered until one of its admins approves the batch",
+            batch.id, batch.total
+        )?;
+        return Ok(());
+    }
+    if batch.status == BatchStatus::Rejected {
+        writeln!(
+            out,
+            "batch {}: rejected by the customer{}; nothing was registered",
+            batch.id,
+            batch.rejection_reason.as_deref().map(|reason| format!(" ({reason})")).unwrap_or_default()
+        )?;
+        return Ok(());
     }
     writeln!(
         out,
