@@ -116,6 +116,15 @@ async fn a_partner_batch_waits_for_the_customer_under_review(app: TestApp) {
         .collect();
     assert!(actions.contains(&"device_batch.awaiting_approval".to_owned()), "{actions:?}");
     assert!(actions.contains(&"device_batch.approve".to_owned()), "{actions:?}");
+    // Audited on both sides: the partner's trail has the decision too, naming nobody.
+    let partner_side: Vec<Value> = audit_actions(&app, &c.partner.key)
+        .await
+        .into_iter()
+        .filter(|event| event["action"] == "device_batch.approve")
+        .collect();
+    assert_eq!(partner_side.len(), 1, "{partner_side:?}");
+    assert_eq!(partner_side[0]["actor_kind"], "system");
+    assert!(partner_side[0]["actor_id"].is_null());
 
     // Back to auto: the next batch is processed at once.
     set_mode(&app, &c, "auto").await;
@@ -160,6 +169,14 @@ async fn a_rejected_batch_registers_nothing_and_says_why(app: TestApp) {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(device_count(&app, &c.customer.key, c.customer.id()).await, 0);
+    let seen_by_partner = audit_actions(&app, &c.partner.key)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["action"] == "device_batch.reject" && event["details"]["reason"] == "not our order"
+        })
+        .count();
+    assert_eq!(seen_by_partner, 1, "the partner's trail has the rejection and its reason");
     // A reject without a body works too; a decided batch is 409.
     let response = app
         .request(reqwest::Method::POST, &format!("/api/v1/device-batches/{id}/reject"), Some(&c.customer.key))
@@ -187,6 +204,12 @@ async fn revoking_rejects_what_waits(app: TestApp) {
         .filter(|event| event["action"] == "device_batch.reject" && event["target_id"] == id)
         .count();
     assert_eq!(rejections, 1);
+    let seen_by_partner = audit_actions(&app, &c.partner.key)
+        .await
+        .into_iter()
+        .filter(|event| event["action"] == "device_batch.reject" && event["target_id"] == id)
+        .count();
+    assert_eq!(seen_by_partner, 1, "the partner learns its waiting batch was rejected");
 }
 
 async fn only_the_customer_sets_the_approval_mode(app: TestApp) {

@@ -611,8 +611,9 @@ pub trait BatchStore: Send + Sync {
     async fn count_awaiting(&self, customer_id: Uuid) -> Result<i64>;
     /// The customer's decision on a batch waiting in its approval queue, with its audit event,
     /// in one transaction (docs/domain.md#approval-queue): `Approve` queues it for the workers;
-    /// `Reject` makes it final (`rejected`), failing each row with `batch_rejected`.
-    /// `NotFound` for a batch not of `customer_id`; `Conflict(BatchNotAwaiting)` for one not
+    /// `Reject` makes it final (`rejected`), failing each row with `batch_rejected`. A
+    /// partner's batch gets a copy of the event on the partner's trail (a system event naming
+    /// no person of the customer). `NotFound` for a batch not of `customer_id`; `Conflict(BatchNotAwaiting)` for one not
     /// waiting (decided already, or never under review); `Conflict(UploadInProgress)` for an
     /// upload still receiving rows.
     async fn decide_batch(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::common::*;
-use super::review::decide_waiting_batch;
+use super::review::{decide_waiting_batch, submitter_copy};
 use super::Store;
 use crate::sql::*;
 use crate::*;
@@ -191,8 +191,14 @@ impl ConsentStore for Store {
                 };
                 let decision =
                     BatchDecision { approve: false, reason: Some(reason.into()), decided_by_id: None, at };
-                decide_waiting_batch(&mut tx, batch_id, &decision).await?;
+                let rejected = decide_waiting_batch(&mut tx, batch_id, &decision).await?;
                 insert_audit(&mut tx, &rejection).await?;
+                // The partner sees it whoever revoked (the revoker's event names the actor).
+                if rejection.actor_org_id != Some(partner) {
+                    if let Some(copy) = submitter_copy(&rejection, &rejected) {
+                        insert_audit(&mut tx, &copy).await?;
+                    }
+                }
             }
             Ok(())
         }

@@ -61,6 +61,19 @@ pub(super) async fn decide_waiting_batch(
     .await?)
 }
 
+/// The submitter's copy of a decision on its batch, when the submitter is a partner: the same
+/// action on the partner's own trail, done "by the system" so it names no person of the
+/// customer (the customer's trail has the original).
+pub(super) fn submitter_copy(decision: &NewAuditEvent, batch: &Batch) -> Option<NewAuditEvent> {
+    (batch.submitted_by_org_id != batch.customer_id).then(|| NewAuditEvent {
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        actor_org_id: None,
+        tenant_org_id: Some(batch.submitted_by_org_id),
+        ..decision.clone()
+    })
+}
+
 impl Store {
     pub(super) async fn decide_batch_in_tx(
         &self,
@@ -88,6 +101,9 @@ impl Store {
             }
             let decided = decide_waiting_batch(&mut tx, batch_id, decision).await?;
             insert_audit(&mut tx, audit).await?;
+            if let Some(copy) = submitter_copy(audit, &decided) {
+                insert_audit(&mut tx, &copy).await?;
+            }
             Ok(decided)
         }
         .await;
