@@ -140,3 +140,48 @@ fn an_impossible_upload_exits_2_with_the_reason() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("ZTD_API_KEY"));
 }
+
+#[test]
+fn a_dry_run_tells_what_would_fail_and_registers_nothing() {
+    let database = TempDatabase::new();
+    let customer = org_with_key(&database.url, "customer", "Contoso", "registrar");
+    let server = ServerProcess::start(&database.url, &[]);
+    let first = database.path("first.csv");
+    partner_center_csv(&first, 31, 5);
+    let order = ["--order-number", "SO-31", "--ship-date", "2026-12-24"];
+    let output = upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &first, &order);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+
+    // The same five devices and five new ones: the dry run names the five already registered.
+    let second = database.path("second.csv");
+    partner_center_csv(&second, 31, 10);
+    let output = upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &second, &["--dry-run"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(stdout.matches("error[device_already_registered]").count(), 5, "{stdout}");
+    assert!(stdout.contains("dry run: 5 of 10 devices would register"), "{stdout}");
+    assert!(stdout.contains("nothing was registered"), "{stdout}");
+
+    // Nothing was registered: the real upload registers exactly the five new ones.
+    let output = upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &second, &["--json"]);
+    let report: serde_json::Value = serde_json::from_str(&text(&output).0).expect("--json prints JSON");
+    assert_eq!(report["batch"]["registered"], 5);
+    assert_eq!(report["failures"].as_array().map(Vec::len), Some(5));
+
+    // A clean dry run exits 0, and --json prints the verdicts.
+    let third = database.path("third.csv");
+    partner_center_csv(&third, 32, 3);
+    let output = upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &third, &["--dry-run", "--json"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("--json prints JSON");
+    assert_eq!(report["dry_run"]["registered"], 3);
+    assert!(report["dry_run"]["devices"].as_array().unwrap().iter().all(|row| row["status"] == "would_register"));
+
+    // A bad ship date is refused with the value named (exit 2: the upload could not happen).
+    let output =
+        upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &third, &["--ship-date", "24.12.2026"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(format!("{stdout}{stderr}").contains("24.12.2026"), "{stdout}{stderr}");
+}
