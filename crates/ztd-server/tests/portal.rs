@@ -751,3 +751,97 @@ async fn session_json(app: &TestApp, session: &str, path: &str) -> serde_json::V
     let response = client().get(app.url(path)).header(COOKIE, session).send().await.expect("GET");
     response.json().await.expect("a JSON answer")
 }
+
+/// Posts the Add devices form of `org` with `csv` and extra fields; returns the answer.
+async fn post_upload(
+    app: &TestApp,
+    session: &str,
+    org: uuid::Uuid,
+    csv: &str,
+    extra: &[(&str, &str)],
+) -> Response {
+    let token = page_csrf(app, session, &format!("/customers/{org}/add-devices")).await;
+    let boundary = "ztd-test-boundary-9c1d";
+    let mut body = String::new();
+    let mut fields = vec![("csrf_token", token.as_str()), ("group_tag", ztd_domain::profile::STANDARD_TAG)];
+    fields.extend_from_slice(extra);
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"devices.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    ));
+    client()
+        .post(app.url(&format!("/customers/{org}/add-devices")))
+        .header(COOKIE, session)
+        .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_devices_checks_the_database_before_registering_anything() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let org = app.create_org(OrgKind::Customer, "Checked First").await;
+    let session = ready_session(&app, &org).await;
+    let devices: Vec<_> = ztd_domain::synth::generate(9191, 4).collect();
+    let first: Vec<_> = devices[..2].iter().map(|device| (device, "")).collect();
+    let uploaded = post_upload(
+        &app,
+        &session,
+        org.id,
+        &batches_support::intune_csv(&first),
+        &[("order_number", "SO-9191")],
+    )
+    .await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let batch_page = uploaded.headers()[LOCATION].to_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let page = client()
+            .get(app.url(&batch_page))
+            .header(COOKIE, &session)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("All rows are done") {
+            assert!(page.contains("Order <strong>SO-9191</strong>"), "{page}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the first batch never finished: {page}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // All four: two are registered already. The file itself is fine, the database check says
+    // which rows would fail, and nothing is registered.
+    let all: Vec<_> = devices.iter().map(|device| (device, "")).collect();
+    let csv = batches_support::intune_csv(&all);
+    let refused = post_upload(&app, &session, org.id, &csv, &[]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("2 devices in devices.csv cannot be registered"), "{page}");
+    assert_eq!(page.matches("device_already_registered").count(), 2, "{page}");
+    assert!(page.contains("2 other devices would register"), "{page}");
+    let listed = session_json(&app, &session, &format!("/api/v1/customers/{}/devices", org.id)).await;
+    assert_eq!(listed["devices"].as_array().unwrap().len(), 2, "nothing more was registered");
+
+    // Asked to register the others anyway: they are.
+    let uploaded = post_upload(&app, &session, org.id, &csv, &[("register_passing", "true")]).await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let listed = session_json(&app, &session, &format!("/api/v1/customers/{}/devices", org.id)).await;
+        if listed["devices"].as_array().unwrap().len() == 4 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the others were not registered: {listed}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -171,16 +171,27 @@ fn a_dry_run_tells_what_would_fail_and_registers_nothing() {
     // A clean dry run exits 0, and --json prints the verdicts.
     let third = database.path("third.csv");
     partner_center_csv(&third, 32, 3);
-    let output = upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &third, &["--dry-run", "--json"]);
+    let output =
+        upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &third, &["--dry-run", "--json"]);
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("--json prints JSON");
     assert_eq!(report["dry_run"]["registered"], 3);
-    assert!(report["dry_run"]["devices"].as_array().unwrap().iter().all(|row| row["status"] == "would_register"));
+    assert!(report["dry_run"]["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|row| row["status"] == "would_register"));
 
     // A bad ship date is refused with the value named (exit 2: the upload could not happen).
-    let output =
-        upload(&server.base, &customer.id, &customer.key, STANDARD_TAG, &third, &["--ship-date", "24.12.2026"]);
+    let output = upload(
+        &server.base,
+        &customer.id,
+        &customer.key,
+        STANDARD_TAG,
+        &third,
+        &["--ship-date", "24.12.2026"],
+    );
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
     assert!(format!("{stdout}{stderr}").contains("24.12.2026"), "{stdout}{stderr}");

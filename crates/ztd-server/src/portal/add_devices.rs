@@ -33,7 +33,7 @@ use super::error::{self, PortalError};
 use super::session::{CsrfRefusal, Portal};
 use super::view::{self, Section};
 use crate::app::access::{self, Caller};
-use crate::app::dry_run::Would;
+use crate::app::dry_run::{DryRun, Would, MAX_DRY_RUN_ROWS};
 use crate::app::profiles;
 use crate::app::registration::{
     self, BatchOptions, BatchPage, RowOutcome, RowsPage, Submission, Submitted, Upload,
@@ -128,14 +128,30 @@ pub fn preflight<R: Read>(
 struct Choice {
     group_tag: String,
     allow_unknown_tags: bool,
+    /// Register the rows that pass even when the database check found rows that would fail.
+    register_passing: bool,
+    order_number: String,
+    purchase_order: String,
+    ship_date: String,
 }
 
 /// Why the form is shown again.
 enum Outcome<'a> {
     Fresh,
     MissingFile,
-    TooLarge { limit: usize },
-    Refused { file_name: &'a str, preflight: &'a Preflight },
+    TooLarge {
+        limit: usize,
+    },
+    Refused {
+        file_name: &'a str,
+        preflight: &'a Preflight,
+    },
+    /// The file is sound but some rows would fail against the database (the dry run).
+    WouldFail {
+        file_name: &'a str,
+        preflight: &'a Preflight,
+        passing: usize,
+    },
     Api(error::Explanation),
 }
 
@@ -166,6 +182,7 @@ fn form_page(
         div id="upload-result" aria-live="polite" {
             @match outcome {
                 Outcome::Refused { file_name, preflight } => (problems_report(file_name, preflight)),
+                Outcome::WouldFail { file_name, preflight, passing } => (would_fail_report(file_name, preflight, *passing)),
                 Outcome::TooLarge { limit } => (error::notice(&error::explain(&ApiError::PayloadTooLarge { limit: *limit }))),
                 Outcome::Api(explanation) => (error::notice(explanation)),
                 Outcome::Fresh | Outcome::MissingFile => {}
@@ -199,7 +216,7 @@ fn form_page(
                 label for="file" { "Device CSV file" }
                 span class="hint" id="file-hint" {
                     "Partner Center, Autopilot/Intune or MMD format, up to " (error::size_text(max_bytes)) "."
-                    @if matches!(outcome, Outcome::Refused { .. }) { " Choose the corrected file again." }
+                    @if matches!(outcome, Outcome::Refused { .. } | Outcome::WouldFail { .. }) { " Choose the corrected file again." }
                 }
                 @if let Some(message) = &file_error { span class="error" id="file-error" { (message) } }
                 input type="file" id="file" name="file" accept=".csv,text/csv" required
@@ -207,6 +224,19 @@ fn form_page(
                     aria-invalid=[file_error.as_ref().map(|_| "true")];
             }
             (samples(customer.id))
+            fieldset class="field" {
+                legend { "Order (optional)" }
+                span class="hint" { "Shown with each device, and the devices of one order can be listed and voided together." }
+                (view::field(view::Field::text("order_number", "Order number", &choice.order_number)))
+                (view::field(view::Field::text("purchase_order", "Customer's purchase order", &choice.purchase_order)))
+                (view::field(view::Field::text("ship_date", "Ship date", &choice.ship_date).kind("date")))
+            }
+            div class="field" {
+                label class="check" for="register_passing" {
+                    input type="checkbox" id="register_passing" name="register_passing" value="true" checked[choice.register_passing];
+                    span { "If some devices cannot be registered (already registered, or held by another organisation), register the others anyway" }
+                }
+            }
             div class="actions" {
                 button type="submit" data-busy="Checking the file…" { "Check and register" }
                 a href=(format!("/customers/{}/devices", customer.id)) { "Cancel" }
@@ -305,6 +335,37 @@ fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
     }
 }
 
+/// The rows the database check says would fail; nothing was registered.
+fn would_fail_report(file_name: &str, preflight: &Preflight, passing: usize) -> Markup {
+    let count = preflight.problems.len();
+    html! {
+        div class="notice bad" role="alert" {
+            h2 { "Nothing was registered: " (count) (if count == 1 { " device" } else { " devices" }) " in " (file_name) " cannot be registered" }
+            p {
+                "The file itself is fine, but the check against the registered devices found rows that would fail. "
+                (passing) " other devices would register. Remove the rows below from the file, or tick "
+                em { "register the others anyway" } ", and upload it again."
+            }
+        }
+        div class="table-wrap" {
+            table id="problems" class="cards" {
+                caption class="skip" { "Devices of " (file_name) " that would fail" }
+                thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
+                tbody {
+                    @for problem in &preflight.problems {
+                        tr {
+                            td class="mono" data-label="Where" { (location(problem)) }
+                            td data-label="Problem" { (problem.message) }
+                            td data-label="How to fix it" { (problem.hint.as_deref().unwrap_or("")) }
+                            td data-label="Code" { code { (problem.code) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The customer and its profiles, once the access layer let the caller register into it.
 async fn target(
     portal: &Portal,
@@ -321,7 +382,7 @@ fn default_choice(profiles: &[Profile]) -> Choice {
     let first = standard.or(profiles.first());
     Choice {
         group_tag: first.map(|profile| profile.group_tag.clone()).unwrap_or_default(),
-        allow_unknown_tags: false,
+        ..Choice::default()
     }
 }
 
@@ -428,6 +489,10 @@ async fn read_upload(
             }
             "group_tag" => form.choice.group_tag = text,
             "allow_unknown_tags" => form.choice.allow_unknown_tags = text == "true",
+            "register_passing" => form.choice.register_passing = text == "true",
+            "order_number" => form.choice.order_number = text,
+            "purchase_order" => form.choice.purchase_order = text,
+            "ship_date" => form.choice.ship_date = text,
             _ => {}
         }
     }
@@ -475,13 +540,53 @@ pub async fn upload(
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
     }
 
+    let order = match registration::parse_order(
+        Some(&choice.order_number),
+        Some(&choice.purchase_order),
+        Some(&choice.ship_date),
+    ) {
+        Ok(order) => order,
+        Err(error) => {
+            let error = ApiError::from(error);
+            return Ok(page(error.status(), Outcome::Api(error::explain(&error))));
+        }
+    };
     let options = BatchOptions {
         group_tag: Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty()),
         allow_unknown_tags: Some(choice.allow_unknown_tags),
         idempotency_key: None,
-        order: Default::default(),
+        order,
         limits: state.config.csv_batch_limits(),
     };
+    // The database check (docs/domain.md#dry-run) before anything is registered, for files a
+    // dry run takes; unless the person chose to register the rows that pass anyway.
+    if !choice.register_passing && checked.rows <= MAX_DRY_RUN_ROWS as u64 {
+        let spooled = tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?;
+        let upload = Upload::Csv(ReaderStream::new(spooled).boxed());
+        let dry = registration::begin(portal.access(), customer_id).await?;
+        if let Ok(DryRun::Checked { rows, .. }) = dry.dry_run(upload, options.clone()).await {
+            let problems: Vec<Problem> = rows
+                .iter()
+                .filter(|row| row.would == Would::Fail)
+                .filter_map(|row| {
+                    let error = row.error.as_ref()?;
+                    Some(Problem {
+                        line: u64::try_from(row.row).unwrap_or(0),
+                        column: None,
+                        code: error.code.as_str().to_owned(),
+                        message: error.message.clone(),
+                        hint: error.hint.clone(),
+                    })
+                })
+                .collect();
+            if !problems.is_empty() {
+                let passing = rows.len().saturating_sub(problems.len());
+                let report = Preflight { format: checked.format.clone(), rows: checked.rows, problems };
+                let outcome = Outcome::WouldFail { file_name: &file_name, preflight: &report, passing };
+                return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
+            }
+        }
+    }
     // Streamed from the spooled file, which lives until the use case has read it all.
     let spooled = tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?;
     let upload = Upload::Csv(ReaderStream::new(spooled).boxed());
