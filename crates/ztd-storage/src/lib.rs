@@ -65,12 +65,12 @@
 
 pub mod limits;
 pub mod model;
-pub mod webhook_events;
 mod postgres;
 mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhook_events;
 
 pub use limits::{Admission, LimitStoreError, PostgresRateLimits, Rate, RateLimitStore, RedisRateLimits};
 pub use model::*;
@@ -598,12 +598,28 @@ pub trait WebhookStore: Send + Sync {
     async fn get_webhook(&self, org_id: Uuid, id: Uuid) -> Result<Webhook>;
     /// Deletes the webhook and fails its pending deliveries, in one transaction; `NotFound`
     /// when the organisation has no such live webhook.
-    async fn delete_webhook(&self, org_id: Uuid, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()>;
+    async fn delete_webhook(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
     /// The newest `limit` deliveries of a live webhook of the organisation, each with its
     /// attempts; `NotFound` (not an empty list) when the webhook is not the organisation's.
-    async fn list_webhook_deliveries(&self, org_id: Uuid, webhook_id: Uuid, limit: u32) -> Result<Vec<WebhookDelivery>>;
+    async fn list_webhook_deliveries(
+        &self,
+        org_id: Uuid,
+        webhook_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>>;
     /// One delivery of a live webhook of the organisation, with its attempts.
-    async fn get_webhook_delivery(&self, org_id: Uuid, webhook_id: Uuid, delivery_id: Uuid) -> Result<WebhookDelivery>;
+    async fn get_webhook_delivery(
+        &self,
+        org_id: Uuid,
+        webhook_id: Uuid,
+        delivery_id: Uuid,
+    ) -> Result<WebhookDelivery>;
     /// A new pending delivery `new_id` of the same event to the same webhook, due at `at`
     /// (same event id, new delivery id). `Conflict(DeliveryPending)` while the delivery is
     /// still pending; `NotFound` as [`Self::get_webhook_delivery`].
@@ -631,7 +647,12 @@ pub trait WebhookStore: Send + Sync {
     /// `attempt.outcome` says, releasing the claim. `false` (nothing written) when the claim
     /// was lost meanwhile (its lease ended and another dispatcher took it, or the webhook was
     /// deleted).
-    async fn record_webhook_attempt(&self, delivery_id: Uuid, worker_id: &str, attempt: &NewAttempt) -> Result<bool>;
+    async fn record_webhook_attempt(
+        &self,
+        delivery_id: Uuid,
+        worker_id: &str,
+        attempt: &NewAttempt,
+    ) -> Result<bool>;
     /// Deliveries still pending, for the metrics.
     async fn count_pending_webhook_deliveries(&self) -> Result<i64>;
 }

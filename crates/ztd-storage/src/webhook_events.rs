@@ -149,7 +149,9 @@ pub fn without_owner(details: &Value, tenant: Option<Uuid>) -> Value {
                     .collect();
                 Some(Value::Object(kept))
             }
-            Value::Array(items) => Some(Value::Array(items.iter().filter_map(|v| strip(v, tenant)).collect())),
+            Value::Array(items) => {
+                Some(Value::Array(items.iter().filter_map(|v| strip(v, tenant)).collect()))
+            }
             other => Some(other.clone()),
         }
     }

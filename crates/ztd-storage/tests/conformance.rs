@@ -1869,7 +1869,9 @@ fn webhook(org: Uuid, events: &[&str]) -> Webhook {
 
 async fn create_webhook(db: &Arc<dyn Database>, org: Uuid, events: &[&str]) -> Webhook {
     let webhook = webhook(org, events);
-    db.create_webhook(&webhook, &audit(Some(org), Some(org), "webhook.create")).await.expect("create webhook");
+    db.create_webhook(&webhook, &audit(Some(org), Some(org), "webhook.create"))
+        .await
+        .expect("create webhook");
     webhook
 }
 
@@ -1906,7 +1908,8 @@ async fn webhook_events_are_written_with_their_audit_to_each_receiver(db: Arc<dy
     let mut types: Vec<&str> = theirs.iter().map(|d| d.event_type.as_str()).collect();
     types.sort_unstable();
     assert_eq!(types, ["batch.finished", "relationship.created"]);
-    let finished = |list: &[WebhookDelivery]| list.iter().find(|d| d.event_type == "batch.finished").cloned().unwrap();
+    let finished =
+        |list: &[WebhookDelivery]| list.iter().find(|d| d.event_type == "batch.finished").cloned().unwrap();
     let (for_customer, for_partner) = (finished(&mine), finished(&theirs));
     assert_eq!(for_customer.event_id, for_partner.event_id, "one event, one id for every receiver");
     assert_ne!(for_customer.id, for_partner.id);
@@ -1971,19 +1974,29 @@ async fn webhook_deliveries_are_claimed_once_retried_and_settled(db: Arc<dyn Dat
     // Under a live lease nothing is claimable; after it, everything again (a dead dispatcher).
     assert!(db.claim_webhook_deliveries("three", start, lease, 10).await.unwrap().is_empty());
     let after = lease + Duration::seconds(1);
-    let retaken = db.claim_webhook_deliveries("three", after, after + Duration::seconds(30), 10).await.unwrap();
+    let retaken =
+        db.claim_webhook_deliveries("three", after, after + Duration::seconds(30), 10).await.unwrap();
     assert_eq!(retaken.len(), 6);
 
     // The dispatcher that lost its claim records nothing.
     let lost = first.first().or(second.first()).unwrap().delivery.id;
     let old_holder = if first.iter().any(|c| c.delivery.id == lost) { "one" } else { "two" };
-    assert!(!db.record_webhook_attempt(lost, old_holder, &attempt(AttemptOutcome::Succeeded, Some(200))).await.unwrap());
+    assert!(!db
+        .record_webhook_attempt(lost, old_holder, &attempt(AttemptOutcome::Succeeded, Some(200)))
+        .await
+        .unwrap());
 
     // A retry: pending, attempt recorded, not due before its time.
     let retry_at = after + Duration::seconds(60);
-    assert!(db.record_webhook_attempt(lost, "three", &attempt(AttemptOutcome::RetryAt(retry_at), Some(500))).await.unwrap());
+    assert!(db
+        .record_webhook_attempt(lost, "three", &attempt(AttemptOutcome::RetryAt(retry_at), Some(500)))
+        .await
+        .unwrap());
     let shown = db.get_webhook_delivery(customer.id, hook.id, lost).await.unwrap();
-    assert_eq!((shown.status, shown.attempts, shown.last_status_code), (DeliveryStatus::Pending, 1, Some(500)));
+    assert_eq!(
+        (shown.status, shown.attempts, shown.last_status_code),
+        (DeliveryStatus::Pending, 1, Some(500))
+    );
     assert_eq!(shown.next_attempt_at, Some(retry_at));
     assert_eq!(shown.attempt_log.len(), 1);
     assert_eq!(shown.attempt_log[0].attempt, 1);
@@ -1994,11 +2007,15 @@ async fn webhook_deliveries_are_claimed_once_retried_and_settled(db: Arc<dyn Dat
     assert!(others.iter().all(|c| c.delivery.id != lost), "claimed before its next attempt was due");
     assert_eq!(others.len(), 5);
     let at_retry = retry_at + Duration::seconds(1);
-    let due = db.claim_webhook_deliveries("four", at_retry, at_retry + Duration::seconds(30), 10).await.unwrap();
+    let due =
+        db.claim_webhook_deliveries("four", at_retry, at_retry + Duration::seconds(30), 10).await.unwrap();
     assert!(due.iter().any(|c| c.delivery.id == lost));
 
     // A connection failure, then success: two attempts, settled, out of the queue.
-    assert!(db.record_webhook_attempt(lost, "four", &attempt(AttemptOutcome::Succeeded, Some(204))).await.unwrap());
+    assert!(db
+        .record_webhook_attempt(lost, "four", &attempt(AttemptOutcome::Succeeded, Some(204)))
+        .await
+        .unwrap());
     let done = db.get_webhook_delivery(customer.id, hook.id, lost).await.unwrap();
     assert_eq!((done.status, done.attempts, done.next_attempt_at), (DeliveryStatus::Succeeded, 2, None));
     assert!(done.finished_at.is_some());
@@ -2033,14 +2050,26 @@ async fn webhook_deliveries_are_claimed_once_retried_and_settled(db: Arc<dyn Dat
     assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 6);
 
     // Deleting the webhook fails what is pending: nothing more is sent.
-    db.delete_webhook(customer.id, hook.id, now(), &audit(Some(customer.id), Some(customer.id), "webhook.delete"))
-        .await
-        .unwrap();
+    db.delete_webhook(
+        customer.id,
+        hook.id,
+        now(),
+        &audit(Some(customer.id), Some(customer.id), "webhook.delete"),
+    )
+    .await
+    .unwrap();
     assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 0);
     let far = now() + Duration::days(30);
-    assert!(db.claim_webhook_deliveries("five", far, far + Duration::seconds(30), 10).await.unwrap().is_empty());
+    assert!(db
+        .claim_webhook_deliveries("five", far, far + Duration::seconds(30), 10)
+        .await
+        .unwrap()
+        .is_empty());
     assert!(matches!(db.get_webhook(customer.id, hook.id).await, Err(StorageError::NotFound)));
-    assert!(matches!(db.list_webhook_deliveries(customer.id, hook.id, 10).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.list_webhook_deliveries(customer.id, hook.id, 10).await,
+        Err(StorageError::NotFound)
+    ));
 }
 
 async fn webhooks_are_reached_only_by_their_organisation(db: Arc<dyn Database>) {
@@ -2055,14 +2084,25 @@ async fn webhooks_are_reached_only_by_their_organisation(db: Arc<dyn Database>) 
     assert_eq!(listed[0].events, ["device.deregistered"]);
     assert!(db.list_webhooks(stranger.id).await.unwrap().is_empty());
     assert!(matches!(db.get_webhook(stranger.id, hook.id).await, Err(StorageError::NotFound)));
-    assert!(matches!(db.list_webhook_deliveries(stranger.id, hook.id, 10).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.list_webhook_deliveries(stranger.id, hook.id, 10).await,
+        Err(StorageError::NotFound)
+    ));
     assert!(matches!(
         db.get_webhook_delivery(stranger.id, hook.id, delivery.id).await,
         Err(StorageError::NotFound)
     ));
     let stranger_audit = audit(Some(stranger.id), Some(stranger.id), "webhook.redeliver");
     assert!(matches!(
-        db.redeliver_webhook_delivery(stranger.id, hook.id, delivery.id, Uuid::new_v4(), now(), &stranger_audit).await,
+        db.redeliver_webhook_delivery(
+            stranger.id,
+            hook.id,
+            delivery.id,
+            Uuid::new_v4(),
+            now(),
+            &stranger_audit
+        )
+        .await,
         Err(StorageError::NotFound)
     ));
     let stranger_delete = audit(Some(stranger.id), Some(stranger.id), "webhook.delete");
@@ -2072,6 +2112,9 @@ async fn webhooks_are_reached_only_by_their_organisation(db: Arc<dyn Database>) 
     ));
     // The stranger's own webhook does not open the owner's deliveries either.
     let own = create_webhook(&db, stranger.id, &["device.deregistered"]).await;
-    assert!(matches!(db.get_webhook_delivery(stranger.id, own.id, delivery.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.get_webhook_delivery(stranger.id, own.id, delivery.id).await,
+        Err(StorageError::NotFound)
+    ));
     assert_eq!(db.get_webhook(owner.id, hook.id).await.unwrap().url, hook.url);
 }

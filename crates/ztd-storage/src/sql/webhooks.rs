@@ -47,17 +47,19 @@ impl WebhookStore for Store {
     async fn create_webhook(&self, webhook: &Webhook, audit: &NewAuditEvent) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
-            sqlx::query(&format!("INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-                .bind(webhook.id)
-                .bind(webhook.org_id)
-                .bind(&webhook.url)
-                .bind(&webhook.secret)
-                .bind(stored_events(&webhook.events))
-                .bind(webhook.created_at)
-                .bind(webhook.created_by.as_deref())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_missing)?;
+            sqlx::query(&format!(
+                "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ))
+            .bind(webhook.id)
+            .bind(webhook.org_id)
+            .bind(&webhook.url)
+            .bind(&webhook.secret)
+            .bind(stored_events(&webhook.events))
+            .bind(webhook.created_at)
+            .bind(webhook.created_by.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_missing)?;
             insert_audit(&mut tx, audit).await
         }
         .await;
@@ -89,7 +91,13 @@ impl WebhookStore for Store {
         .ok_or(StorageError::NotFound)
     }
 
-    async fn delete_webhook(&self, org_id: Uuid, id: Uuid, at: DateTime<Utc>, audit: &NewAuditEvent) -> Result<()> {
+    async fn delete_webhook(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
             let deleted = sqlx::query(
@@ -257,7 +265,12 @@ impl WebhookStore for Store {
         settle(tx, result).await
     }
 
-    async fn record_webhook_attempt(&self, delivery_id: Uuid, worker_id: &str, attempt: &NewAttempt) -> Result<bool> {
+    async fn record_webhook_attempt(
+        &self,
+        delivery_id: Uuid,
+        worker_id: &str,
+        attempt: &NewAttempt,
+    ) -> Result<bool> {
         let (status, next, finished) = match attempt.outcome {
             AttemptOutcome::Succeeded => (DeliveryStatus::Succeeded, None, Some(attempt.at)),
             AttemptOutcome::RetryAt(next) => (DeliveryStatus::Pending, Some(next), None),
@@ -312,8 +325,9 @@ impl Store {
         if deliveries.is_empty() {
             return Ok(());
         }
-        let mut query =
-            QueryBuilder::<Db>::new(format!("SELECT {ATTEMPT_COLUMNS} FROM webhook_attempts WHERE delivery_id IN ("));
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM webhook_attempts WHERE delivery_id IN ("
+        ));
         let mut list = query.separated(", ");
         for delivery in deliveries.iter() {
             list.push_bind(delivery.id);
@@ -321,7 +335,8 @@ impl Store {
         query.push(") ORDER BY delivery_id, attempt");
         let attempts = query.build_query_as::<WebhookAttempt>().fetch_all(&self.pool).await?;
         for delivery in deliveries.iter_mut() {
-            delivery.attempt_log = attempts.iter().filter(|a| a.delivery_id == delivery.id).cloned().collect();
+            delivery.attempt_log =
+                attempts.iter().filter(|a| a.delivery_id == delivery.id).cloned().collect();
         }
         Ok(())
     }
