@@ -15,6 +15,7 @@ pub mod orgs;
 pub mod profiles;
 pub mod relationships;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(devices::routes())
         .merge(export::routes())
         .merge(lookup::routes())
+        .merge(webhooks::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {

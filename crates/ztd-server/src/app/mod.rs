@@ -3,7 +3,7 @@
 //! ```text
 //!   adapters      api/ (JSON + CSV over HTTP)   portal/ (HTML)   ztd CLI (admin, demo, serve)
 //!       │ typed input, scoped handle
-//!   use cases     app::{accounts, consent, profiles, registration, lookup, audit}
+//!   use cases     app::{accounts, consent, profiles, registration, lookup, audit, webhooks}
 //!       │ scopes handed out by
 //!   access        app::access (tenancy and roles, decided once)
 //!       │
@@ -29,6 +29,7 @@ pub mod lookup;
 pub mod profiles;
 pub mod refusals;
 pub mod registration;
+pub mod webhooks;
 
 use ztd_domain::account::AccountFieldError;
 use ztd_domain::codes::RowError;
@@ -46,6 +47,8 @@ pub enum Resource {
     Profile,
     Device,
     Batch,
+    Webhook,
+    WebhookDelivery,
 }
 
 impl Resource {
@@ -61,6 +64,8 @@ impl Resource {
             Self::Profile => "profile",
             Self::Device => "device",
             Self::Batch => "batch",
+            Self::Webhook => "webhook",
+            Self::WebhookDelivery => "webhook delivery",
         }
     }
 
@@ -76,6 +81,8 @@ impl Resource {
             Self::Profile => "profile_not_found",
             Self::Device => "device_not_found",
             Self::Batch => "batch_not_found",
+            Self::Webhook => "webhook_not_found",
+            Self::WebhookDelivery => "webhook_delivery_not_found",
         }
     }
 }
