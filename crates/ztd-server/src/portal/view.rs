@@ -17,6 +17,7 @@ pub enum Section {
     Audit,
     Users,
     ApiKeys,
+    Webhooks,
     Orgs,
     Account,
 }
@@ -55,6 +56,7 @@ fn nav_items(portal: &Portal) -> Vec<NavItem> {
     if portal.is_admin() {
         items.push(item(Section::Users, "Users", "/users".into()));
         items.push(item(Section::ApiKeys, "API keys", "/api-keys".into()));
+        items.push(item(Section::Webhooks, "Webhooks", "/webhooks".into()));
     }
     items
 }
