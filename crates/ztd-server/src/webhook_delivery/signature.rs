@@ -82,10 +82,13 @@ pub fn verify(
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| match pair {
+            [high, low] => u8::from_str_radix(std::str::from_utf8(&[*high, *low]).ok()?, 16).ok(),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
