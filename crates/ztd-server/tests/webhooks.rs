@@ -347,6 +347,16 @@ async fn failures_are_retried_with_growing_waits_until_success(app: TestApp) {
             );
         }
     }
+
+    // Counted in /metrics, by outcome (the recorder is the process's: other tests add to it).
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    for series in [
+        r#"ztd_webhook_deliveries_total{outcome="retrying"}"#,
+        r#"ztd_webhook_deliveries_total{outcome="succeeded"}"#,
+        "ztd_webhook_attempt_duration_seconds",
+    ] {
+        assert!(metrics.contains(series), "{series} missing from /metrics");
+    }
 }
 
 async fn a_delivery_that_always_fails_ends_failed(app: TestApp) {
