@@ -354,6 +354,7 @@ async fn failures_are_retried_with_growing_waits_until_success(app: TestApp) {
         r#"ztd_webhook_deliveries_total{outcome="retrying"}"#,
         r#"ztd_webhook_deliveries_total{outcome="succeeded"}"#,
         "ztd_webhook_attempt_duration_seconds",
+        "ztd_webhook_deliveries_pending",
     ] {
         assert!(metrics.contains(series), "{series} missing from /metrics");
     }

@@ -31,7 +31,7 @@ pub mod metric_names {
     /// Counter of attempts, label `outcome` = `succeeded` | `retrying` | `failed` (the last
     /// attempt of a delivery that gave up).
     pub const DELIVERIES: &str = "ztd_webhook_deliveries_total";
-    /// Gauge: deliveries still pending (all processes' outbox), refreshed while idle.
+    /// Gauge: deliveries still pending (all processes' outbox), refreshed every 10 s.
     pub const PENDING: &str = "ztd_webhook_deliveries_pending";
     /// Histogram: seconds an attempt took, answered or not.
     pub const ATTEMPT_DURATION: &str = "ztd_webhook_attempt_duration_seconds";
@@ -43,7 +43,7 @@ pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 pub const RESPONSE_EXCERPT_CHARS: usize = 200;
 /// Deliveries one dispatcher sends at once.
 const CLAIM_BATCH: u32 = 8;
-/// How often an idle dispatcher refreshes the pending-deliveries gauge.
+/// How often the dispatcher refreshes the pending-deliveries gauge.
 const GAUGE_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Exponential backoff with "equal jitter": after attempt `n` (1-based) the wait is drawn
@@ -195,6 +195,12 @@ impl Dispatcher {
         let mut gauge_at = Instant::now() - GAUGE_INTERVAL;
         let mut backoff = self.settings.poll_interval;
         while !self.shutdown.is_cancelled() {
+            if gauge_at.elapsed() >= GAUGE_INTERVAL {
+                gauge_at = Instant::now();
+                if let Ok(pending) = self.db.count_pending_webhook_deliveries().await {
+                    metrics::gauge!(metric_names::PENDING).set(pending as f64);
+                }
+            }
             let now = Utc::now();
             let lease_until = now
                 + chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
@@ -205,12 +211,6 @@ impl Dispatcher {
                 }
                 Ok(_) => {
                     backoff = self.settings.poll_interval;
-                    if gauge_at.elapsed() >= GAUGE_INTERVAL {
-                        gauge_at = Instant::now();
-                        if let Ok(pending) = self.db.count_pending_webhook_deliveries().await {
-                            metrics::gauge!(metric_names::PENDING).set(pending as f64);
-                        }
-                    }
                     self.pause(self.settings.poll_interval).await;
                 }
                 Err(error) => {
