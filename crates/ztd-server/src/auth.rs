@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 pub const API_KEY_PREFIX: &str = "ztd_";
 /// Invitation link tokens start with this.
 pub const INVITATION_TOKEN_PREFIX: &str = "ztdinv_";
+/// Webhook signing secrets start with this.
+pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
 /// Name of the portal's session cookie.
 pub const SESSION_COOKIE: &str = "ztd_session";
 /// Its name when the portal is served over https: browsers accept a `__Host-` cookie only with
@@ -67,6 +69,11 @@ pub fn new_api_key() -> IssuedSecret {
 
 pub fn new_invitation_token() -> IssuedSecret {
     issue(INVITATION_TOKEN_PREFIX)
+}
+
+/// A webhook's signing secret, shown once. Kept as is (the dispatcher signs with it), not hashed.
+pub fn new_webhook_secret() -> String {
+    format!("{WEBHOOK_SECRET_PREFIX}{}", random_token())
 }
 
 /// A session cookie value and its hash.

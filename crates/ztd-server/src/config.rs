@@ -33,6 +33,13 @@ pub mod defaults {
     pub const SHUTDOWN_GRACE_SECS: u64 = 5;
     /// Failed sign-ins per client address within the throttle window, whatever the email.
     pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
+    /// First wait before a failed webhook delivery is retried; waits double from there
+    /// (docs/webhooks.md#retries).
+    pub const WEBHOOK_RETRY_BASE_MS: u64 = 30_000;
+    /// How long after its creation a webhook delivery is still retried.
+    pub const WEBHOOK_RETRY_HORIZON_SECS: u64 = 25 * 3600;
+    /// Seconds one webhook attempt may take, the answer's body included.
+    pub const WEBHOOK_TIMEOUT_SECS: u64 = 10;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +83,15 @@ pub struct Config {
     /// When set, `/metrics` answers only `Authorization: Bearer <this>` (401 otherwise);
     /// unset, it is public, for a scraper on a private network (docs/operations.md#metrics).
     pub metrics_token: Option<String>,
+    /// Allow webhooks to `http://` URLs and to loopback and private addresses (tests, closed
+    /// networks; docs/webhooks.md#destinations).
+    pub webhook_allow_http: bool,
+    /// First wait before a failed webhook delivery is retried (docs/webhooks.md#retries).
+    pub webhook_retry_base: Duration,
+    /// How long after its creation a webhook delivery is retried before it fails.
+    pub webhook_retry_horizon: Duration,
+    /// Longest a webhook attempt may take (connect, send, answer).
+    pub webhook_timeout: Duration,
 }
 
 impl Default for Config {
@@ -99,6 +115,10 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(defaults::SHUTDOWN_GRACE_SECS),
             sign_in_failures_per_address: defaults::SIGN_IN_FAILURES_PER_ADDRESS,
             metrics_token: None,
+            webhook_allow_http: false,
+            webhook_retry_base: Duration::from_millis(defaults::WEBHOOK_RETRY_BASE_MS),
+            webhook_retry_horizon: Duration::from_secs(defaults::WEBHOOK_RETRY_HORIZON_SECS),
+            webhook_timeout: Duration::from_secs(defaults::WEBHOOK_TIMEOUT_SECS),
         }
     }
 }

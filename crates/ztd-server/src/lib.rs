@@ -7,6 +7,8 @@
 //! - [`api`]: handlers, one module per resource; [`openapi`] (in `api`): the generated document.
 //! - [`app`]: the use cases every channel (API, portal, CLI) calls, and the access layer.
 //! - [`server`]: bind, serve, graceful shutdown (used by `ztd serve` and the tests).
+//! - [`worker`], [`webhook_delivery`]: the batch workers and the webhook dispatcher, started by
+//!   [`server`] in every process with workers.
 
 pub mod api;
 pub mod app;
@@ -24,6 +26,7 @@ pub mod server;
 pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhook_delivery;
 pub mod worker;
 
 pub use api::openapi;

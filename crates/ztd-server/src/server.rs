@@ -28,6 +28,8 @@ pub struct RunningServer {
     workers: Option<WorkerPool>,
     /// Deletes the shared rate limits' idle buckets; runs where the workers run.
     bucket_purge: Option<JoinHandle<()>>,
+    /// Sends webhook deliveries; runs where the workers run.
+    webhooks: Option<JoinHandle<()>>,
     activations: crate::app::lookup::Activations,
 }
 
@@ -53,6 +55,9 @@ impl RunningServer {
         if let Some(bucket_purge) = self.bucket_purge {
             let _ = bucket_purge.await;
         }
+        if let Some(webhooks) = self.webhooks {
+            let _ = webhooks.await;
+        }
         served
     }
 
@@ -64,7 +69,7 @@ impl RunningServer {
 }
 
 /// Binds `state.config.listen` (port 0 picks a free port), starts `config.workers` batch
-/// workers (none when 0: an API-only process) and serves in a background task (only the
+/// workers and the webhook dispatcher (none when 0: an API-only process) and serves in a background task (only the
 /// operations routes when `config.serve_api` is off: a worker-only process).
 pub async fn start(state: AppState) -> std::io::Result<RunningServer> {
     let listener = TcpListener::bind(state.config.listen).await?;
@@ -89,6 +94,14 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
         .clone()
         .filter(|_| state.config.workers > 0)
         .map(|shared| tokio::spawn(crate::worker::purge_idle_buckets(shared, shutdown.child_token())));
+    // The webhook dispatcher runs where the workers run (docs/operations.md#webhooks).
+    let webhooks = (state.config.workers > 0).then(|| {
+        crate::webhook_delivery::start(
+            state.db.clone(),
+            crate::webhook_delivery::DispatcherSettings::from_config(&state.config),
+            shutdown.child_token(),
+        )
+    });
     let limits = Limits {
         header_read_timeout: state.config.header_read_timeout,
         request_timeout: state.config.request_timeout,
@@ -97,7 +110,7 @@ pub async fn start_on(listener: TcpListener, state: AppState) -> std::io::Result
     let activations = state.activations.clone();
     let app = build_app(state);
     let task = tokio::spawn(accept_loop(listener, app, limits, shutdown.clone()));
-    Ok(RunningServer { addr, shutdown, task, workers, bucket_purge, activations })
+    Ok(RunningServer { addr, shutdown, task, workers, bucket_purge, webhooks, activations })
 }
 
 /// The connection limits of docs/operations.md#connections.

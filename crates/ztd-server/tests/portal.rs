@@ -845,3 +845,152 @@ async fn add_devices_checks_the_database_before_registering_anything() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The Webhooks page (docs/portal.md#webhooks): add one (the secret shown once), read its
+/// delivery log, send a failed delivery again, delete it after a confirmation; refusals are
+/// pages, and posts need the CSRF token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_webhook_reads_its_deliveries_and_deletes_it() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.webhook_allow_http = true;
+        config.webhook_retry_base = std::time::Duration::from_millis(20);
+        config.webhook_retry_horizon = std::time::Duration::from_millis(300);
+    })
+    .await
+    .unwrap();
+    let org = app.create_org(OrgKind::Partner, "Hooked Partner").await;
+    let session = ready_session(&app, &org).await;
+    let home = client().get(app.url("/webhooks")).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.unwrap();
+    assert!(html.contains(r#"href="/webhooks" aria-current="page""#), "the menu entry is missing");
+    let token = csrf_field(&html);
+
+    // Refused: a scheme the server does not send to, shown on the form again.
+    let refused = client()
+        .post(app.url("/webhooks"))
+        .header(COOKIE, &session)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("url", "ftp://hooks.example/x"),
+            ("event:batch.finished", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("must start with https://"), "{page}");
+    assert!(page.contains(r#"value="ftp://hooks.example/x""#), "the typed URL is lost");
+    // Without the CSRF token nothing is created.
+    let forged = client()
+        .post(app.url("/webhooks"))
+        .header(COOKIE, &session)
+        .form(&[("url", "http://127.0.0.1:9/hook"), ("event:batch.finished", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Added: the secret on this page only. Nobody listens on port 9: deliveries fail.
+    let created = client()
+        .post(app.url("/webhooks"))
+        .header(COOKIE, &session)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("url", "http://127.0.0.1:9/hook"),
+            ("event:relationship.created", "on"),
+            ("event:device.deregistered", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let page = created.text().await.unwrap();
+    let secret_at = page.find("whsec_").expect("the secret is shown");
+    let secret: String = page[secret_at..].chars().take_while(|c| *c != '"').collect();
+    let list = client()
+        .get(app.url("/webhooks"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("http://127.0.0.1:9/hook")
+            && list.contains("device.deregistered, relationship.created")
+    );
+    assert!(!list.contains(&secret), "the secret is shown again");
+    let webhooks = session_json(&app, &session, "/api/v1/webhooks").await;
+    let id = webhooks[0]["id"].as_str().unwrap().to_owned();
+
+    // An event, delivered (and failed: nobody listens), in the log with a Redeliver button.
+    app.db
+        .append_audit(&ztd_storage::NewAuditEvent {
+            request_id: None,
+            actor_kind: ztd_storage::ActorKind::User,
+            actor_id: None,
+            actor_org_id: Some(org.id),
+            tenant_org_id: None,
+            action: "device.deregister".into(),
+            target_type: "device".into(),
+            target_id: Some("d-1".into()),
+            details: serde_json::json!({}),
+        })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let log = loop {
+        let log =
+            client().get(app.url(&format!("/webhooks/{id}"))).header(COOKIE, &session).send().await.unwrap();
+        assert_eq!(log.status(), StatusCode::OK);
+        let log = log.text().await.unwrap();
+        if log.contains("badge bad") || std::time::Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(log.contains("device.deregistered") && log.contains(">failed<"), "{log}");
+    assert!(log.to_lowercase().contains("connect"), "the connection error is not shown: {log}");
+    let marker = format!(r#"action="/webhooks/{id}/deliveries/"#);
+    let redeliver_path: String = log[log.find(&marker).expect("a Redeliver form") + r#"action=""#.len()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let again = client()
+        .post(app.url(&redeliver_path))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", csrf_field(&log).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.headers()[LOCATION], format!("/webhooks/{id}?notice=redelivered").as_str());
+    let deliveries = session_json(&app, &session, &format!("/api/v1/webhooks/{id}/deliveries")).await;
+    assert_eq!(deliveries["items"].as_array().unwrap().len(), 2);
+
+    // Deleted after the confirmation step.
+    let confirm = client()
+        .get(app.url(&format!("/webhooks/{id}/delete")))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirm.status(), StatusCode::OK);
+    let confirm = confirm.text().await.unwrap();
+    assert!(confirm.contains("Delete this webhook?"));
+    let deleted = client()
+        .post(app.url(&format!("/webhooks/{id}/delete")))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", csrf_field(&confirm).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(deleted.headers()[LOCATION], "/webhooks?notice=deleted");
+    let gone =
+        client().get(app.url(&format!("/webhooks/{id}"))).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}

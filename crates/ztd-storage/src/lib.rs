@@ -3,7 +3,7 @@
 //!
 //! Layout: the SQL both backends share is ordinary Rust, one file per capability under
 //! `src/sql/` (`orgs.rs`, `credentials.rs`, `consent.rs`, `profiles.rs`, `devices.rs`,
-//! `batches.rs`, `audit.rs`, and `common.rs` for what they share). `sqlite.rs` and `postgres.rs`
+//! `batches.rs`, `audit.rs`, `webhooks.rs`, and `common.rs` for what they share). `sqlite.rs` and `postgres.rs`
 //! each declare those files as their own modules (`#[path]`), next to the aliases `Db` and
 //! `Store`, so the same text compiles once per backend into concrete sqlx. What differs per
 //! backend is the `Backend` trait in `src/sql/mod.rs` (row-lock clauses, how a write
@@ -30,6 +30,9 @@
 //!   rows with `relationship_revoked` and registers nothing, and the batch finishes normally
 //!   (`finished_with_errors`). A partner's device mutations hold the relationship the same way;
 //! - a refused change is `StorageError::Conflict(Conflict::…)`, one variant per rule;
+//! - the audit insert also writes the webhook outbox: an audit event that is a webhook event
+//!   (`webhook_events`) becomes one pending delivery per subscribed live webhook of each
+//!   receiving organisation, in the same transaction (docs/webhooks.md#events);
 //! - errors never carry database text outward except through `StorageError::Internal`, which
 //!   the server logs and never sends to a client.
 //!
@@ -68,6 +71,7 @@ mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhook_events;
 
 pub use limits::{Admission, LimitStoreError, PostgresRateLimits, Rate, RateLimitStore, RedisRateLimits};
 pub use model::*;
@@ -200,6 +204,9 @@ pub enum Conflict {
     /// The release request was decided already.
     #[error("the release request was already decided")]
     ReleaseRequestDecided,
+    /// A webhook delivery still pending cannot be redelivered (it is being retried).
+    #[error("the delivery is still pending")]
+    DeliveryPending,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -715,6 +722,77 @@ pub trait AuditStore: Send + Sync {
     ) -> Result<Vec<AuditEvent>>;
 }
 
+/// Webhooks and their outbox (docs/webhooks.md). The deliveries themselves are written by
+/// the audit insert of every change (see [`webhook_events`]); this is the rest. Every method
+/// an organisation calls takes its id and filters by it in SQL: another organisation's webhook
+/// or delivery is `NotFound`, as is a deleted webhook.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    async fn create_webhook(&self, webhook: &Webhook, audit: &NewAuditEvent) -> Result<()>;
+    /// The organisation's live webhooks, oldest first.
+    async fn list_webhooks(&self, org_id: Uuid) -> Result<Vec<Webhook>>;
+    async fn get_webhook(&self, org_id: Uuid, id: Uuid) -> Result<Webhook>;
+    /// Deletes the webhook and fails its pending deliveries, in one transaction; `NotFound`
+    /// when the organisation has no such live webhook.
+    async fn delete_webhook(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+    /// The newest `limit` deliveries of a live webhook of the organisation, each with its
+    /// attempts; `NotFound` (not an empty list) when the webhook is not the organisation's.
+    async fn list_webhook_deliveries(
+        &self,
+        org_id: Uuid,
+        webhook_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>>;
+    /// One delivery of a live webhook of the organisation, with its attempts.
+    async fn get_webhook_delivery(
+        &self,
+        org_id: Uuid,
+        webhook_id: Uuid,
+        delivery_id: Uuid,
+    ) -> Result<WebhookDelivery>;
+    /// A new pending delivery `new_id` of the same event to the same webhook, due at `at`
+    /// (same event id, new delivery id). `Conflict(DeliveryPending)` while the delivery is
+    /// still pending; `NotFound` as [`Self::get_webhook_delivery`].
+    async fn redeliver_webhook_delivery(
+        &self,
+        org_id: Uuid,
+        webhook_id: Uuid,
+        delivery_id: Uuid,
+        new_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<WebhookDelivery>;
+    /// The dispatcher's claim (no owner): up to `limit` pending deliveries due at `now` and not
+    /// under a live lease, leased to `worker_id` until `lease_until`, earliest due first.
+    /// PostgreSQL uses `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers of several processes
+    /// never claim the same delivery; a dispatcher that dies leaves its claims to expire.
+    async fn claim_webhook_deliveries(
+        &self,
+        worker_id: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>>;
+    /// Records an attempt of a delivery `worker_id` holds and settles the delivery as
+    /// `attempt.outcome` says, releasing the claim. `false` (nothing written) when the claim
+    /// was lost meanwhile (its lease ended and another dispatcher took it, or the webhook was
+    /// deleted).
+    async fn record_webhook_attempt(
+        &self,
+        delivery_id: Uuid,
+        worker_id: &str,
+        attempt: &NewAttempt,
+    ) -> Result<bool>;
+    /// Deliveries still pending, for the metrics.
+    async fn count_pending_webhook_deliveries(&self) -> Result<i64>;
+}
+
 /// Everything the service needs from a database.
 #[async_trait]
 pub trait Database:
@@ -726,6 +804,7 @@ pub trait Database:
     + BatchStore
     + ReleaseStore
     + AuditStore
+    + WebhookStore
     + Send
     + Sync
 {

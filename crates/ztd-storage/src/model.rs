@@ -358,3 +358,97 @@ pub struct RelationshipHealth {
     /// Email of the customer's user who accepted the invitation.
     pub accepted_by: Option<String>,
 }
+
+text_enum!(
+    /// Where a webhook delivery stands (docs/webhooks.md#retries).
+    DeliveryStatus { Pending = "pending", Succeeded = "succeeded", Failed = "failed" }
+);
+
+/// An organisation's webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub url: String,
+    /// The signing secret (`whsec_…`), kept as shown once: the dispatcher signs with it.
+    pub secret: String,
+    /// Subscribed event types (`webhook_events::EVENT_TYPES`).
+    pub events: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// Who created it (`<actor kind>:<id>`), for display.
+    pub created_by: Option<String>,
+}
+
+/// One event to deliver to one webhook, and how its delivery went so far.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WebhookDelivery {
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    /// The receiving organisation (the webhook's).
+    pub org_id: Uuid,
+    /// The event's id, the same in every delivery and redelivery of one change.
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    #[sqlx(json)]
+    pub data: serde_json::Value,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    /// When the next attempt is due (pending deliveries only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Every attempt so far, oldest first (filled by the listing; empty where not asked for).
+    #[sqlx(skip)]
+    pub attempt_log: Vec<WebhookAttempt>,
+}
+
+/// One attempt to send a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WebhookAttempt {
+    pub delivery_id: Uuid,
+    /// 1 for the first attempt.
+    pub attempt: i32,
+    pub at: DateTime<Utc>,
+    /// The HTTP status answered; `None` when no answer came (refused, timed out, unreachable).
+    pub status_code: Option<i32>,
+    /// Why no answer came, or what refused the destination.
+    pub error: Option<String>,
+    /// The first characters of the answer's body.
+    pub response_excerpt: Option<String>,
+    pub duration_ms: i64,
+    /// When the next attempt is due; `None` after the last one.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// A delivery claimed by a dispatcher, with what it needs to send it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedDelivery {
+    pub delivery: WebhookDelivery,
+    pub url: String,
+    pub secret: String,
+}
+
+/// What became of an attempt, and so of the delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// A 2xx answer: the delivery succeeded.
+    Succeeded,
+    /// Failed; the next attempt is due at this time.
+    RetryAt(DateTime<Utc>),
+    /// Failed for the last time: the delivery failed.
+    GaveUp,
+}
+
+/// An attempt to record ([`crate::WebhookStore::record_webhook_attempt`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttempt {
+    pub at: DateTime<Utc>,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub response_excerpt: Option<String>,
+    pub duration_ms: i64,
+    pub outcome: AttemptOutcome,
+}

@@ -65,6 +65,9 @@ mod orgs;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/profiles.rs"]
 mod profiles;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/webhooks.rs"]
+mod webhooks;
 
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/review.rs"]
@@ -86,6 +89,9 @@ impl Backend for PostgresDatabase {
     /// chunks, whose rows are pending again and are redone on resume), and `finish_batch`
     /// commits synchronously, which flushes every earlier chunk's WAL first.
     const CHUNK_TRANSACTION_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
+
+    const NEW_ID: &'static str = "gen_random_uuid()";
+    const POSITION: &'static str = "strpos";
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)

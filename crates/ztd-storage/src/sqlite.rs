@@ -120,6 +120,9 @@ mod orgs;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/profiles.rs"]
 mod profiles;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/webhooks.rs"]
+mod webhooks;
 
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/review.rs"]
@@ -138,6 +141,9 @@ impl Backend for SqliteDatabase {
     /// `synchronous=NORMAL` in WAL mode already commits without an fsync.
     const LOCK_ORGANISATIONS: Option<&'static str> = None;
     const CHUNK_TRANSACTION_SETUP: Option<&'static str> = None;
+
+    const NEW_ID: &'static str = "randomblob(16)";
+    const POSITION: &'static str = "instr";
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)

@@ -65,6 +65,9 @@ conformance!(
     invitation_bound_to_another_customer_is_not_found,
     password_change_ends_sessions_and_expired_ones_are_purged,
     disabling_a_user_ends_their_sessions_once,
+    webhook_events_are_written_with_their_audit_to_each_receiver,
+    webhook_deliveries_are_claimed_once_retried_and_settled,
+    webhooks_are_reached_only_by_their_organisation,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -1853,4 +1856,270 @@ async fn first_boots_are_activated_in_groups_once(db: Arc<dyn Database>) {
     assert_eq!(db.activate_devices(&group).await.unwrap(), rollout);
     let events = db.list_audit(&AuditFilter { org_id: customer.id }, None, 1_000).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.action == "device.activate").count(), 2 + 600);
+}
+
+// ---- webhooks ---------------------------------------------------------------------------------
+
+fn webhook(org: Uuid, events: &[&str]) -> Webhook {
+    Webhook {
+        id: Uuid::new_v4(),
+        org_id: org,
+        url: "https://hooks.example/ztd".into(),
+        secret: "whsec_test".into(),
+        events: events.iter().map(|e| (*e).to_owned()).collect(),
+        created_at: now(),
+        created_by: Some("api_key:test".into()),
+    }
+}
+
+async fn create_webhook(db: &Arc<dyn Database>, org: Uuid, events: &[&str]) -> Webhook {
+    let webhook = webhook(org, events);
+    db.create_webhook(&webhook, &audit(Some(org), Some(org), "webhook.create"))
+        .await
+        .expect("create webhook");
+    webhook
+}
+
+async fn deliveries(db: &Arc<dyn Database>, org: Uuid, webhook: Uuid) -> Vec<WebhookDelivery> {
+    db.list_webhook_deliveries(org, webhook, 100).await.expect("list deliveries")
+}
+
+async fn webhook_events_are_written_with_their_audit_to_each_receiver(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Hooked Customer").await;
+    let partner = org(&db, OrgKind::Partner, "Hooked Partner").await;
+    let bystander = org(&db, OrgKind::Customer, "Bystander").await;
+    let customer_hook = create_webhook(&db, customer.id, &["batch.finished", "device.deregistered"]).await;
+    let customer_other = create_webhook(&db, customer.id, &["relationship.created"]).await;
+    let partner_hook = create_webhook(&db, partner.id, &["batch.finished", "relationship.created"]).await;
+    let bystander_hook = create_webhook(&db, bystander.id, &["batch.finished", "device.deregistered"]).await;
+
+    // A partner's batch finished on the customer's tenant: both sides receive it, one event id.
+    db.append_audit(&audit(Some(partner.id), Some(customer.id), "device_batch.finished")).await.unwrap();
+    // The customer's own change: its webhook receives it once, not once per side.
+    db.append_audit(&audit(Some(customer.id), Some(customer.id), "device.deregister")).await.unwrap();
+    // Not a webhook event, and an event nobody subscribed to.
+    db.append_audit(&audit(Some(customer.id), Some(customer.id), "webhook.create")).await.unwrap();
+    db.append_audit(&audit(Some(customer.id), Some(customer.id), "device.activate")).await.unwrap();
+    // The partner side of a relationship is named in the details.
+    let mut accepted = audit(Some(customer.id), Some(customer.id), "invitation.accept");
+    accepted.details = serde_json::json!({ "partner_org_id": partner.id });
+    db.append_audit(&accepted).await.unwrap();
+
+    let mine = deliveries(&db, customer.id, customer_hook.id).await;
+    let mut types: Vec<&str> = mine.iter().map(|d| d.event_type.as_str()).collect();
+    types.sort_unstable();
+    assert_eq!(types, ["batch.finished", "device.deregistered"]);
+    let theirs = deliveries(&db, partner.id, partner_hook.id).await;
+    let mut types: Vec<&str> = theirs.iter().map(|d| d.event_type.as_str()).collect();
+    types.sort_unstable();
+    assert_eq!(types, ["batch.finished", "relationship.created"]);
+    let finished =
+        |list: &[WebhookDelivery]| list.iter().find(|d| d.event_type == "batch.finished").cloned().unwrap();
+    let (for_customer, for_partner) = (finished(&mine), finished(&theirs));
+    assert_eq!(for_customer.event_id, for_partner.event_id, "one event, one id for every receiver");
+    assert_ne!(for_customer.id, for_partner.id);
+    assert_eq!(for_customer.org_id, customer.id);
+    assert_eq!(for_partner.org_id, partner.id);
+    assert_eq!(for_customer.status, DeliveryStatus::Pending);
+    assert_eq!(for_customer.attempts, 0);
+    assert!(for_customer.next_attempt_at.is_some());
+    assert_eq!(for_customer.data["details"]["test"], true);
+    assert_eq!(for_customer.data["tenant_org_id"], customer.id.to_string());
+    assert_eq!(deliveries(&db, customer.id, customer_other.id).await.len(), 1);
+    assert!(deliveries(&db, bystander.id, bystander_hook.id).await.is_empty());
+
+    // What a requester must not learn: a release request's owner (docs/webhooks.md#privacy).
+    let requester_hook = create_webhook(&db, bystander.id, &["release_request.created"]).await;
+    let owner_hook = create_webhook(&db, customer.id, &["release_request.created"]).await;
+    let mut request = audit(Some(bystander.id), Some(customer.id), "release_request.create");
+    request.details = serde_json::json!({ "customer_id": customer.id, "owner_name": customer.name, "serial_number": "SN-1" });
+    db.append_audit(&request).await.unwrap();
+    let seen = deliveries(&db, bystander.id, requester_hook.id).await;
+    let text = seen[0].data.to_string();
+    assert!(!text.contains(&customer.id.to_string()) && !text.contains(&customer.name), "{text}");
+    assert_eq!(seen[0].data["details"]["serial_number"], "SN-1");
+    let owned = deliveries(&db, customer.id, owner_hook.id).await;
+    assert_eq!(owned[0].data["details"]["owner_name"], customer.name.as_str());
+}
+
+fn attempt(outcome: AttemptOutcome, code: Option<i32>) -> NewAttempt {
+    NewAttempt {
+        at: now(),
+        status_code: code,
+        error: code.is_none().then(|| "connection refused".to_owned()),
+        response_excerpt: code.map(|code| format!("answer {code}")),
+        duration_ms: 12,
+        outcome,
+    }
+}
+
+async fn webhook_deliveries_are_claimed_once_retried_and_settled(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Dispatch Customer").await;
+    let hook = create_webhook(&db, customer.id, &["device.deregistered"]).await;
+    for _ in 0..6 {
+        db.append_audit(&audit(Some(customer.id), Some(customer.id), "device.deregister")).await.unwrap();
+    }
+    assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 6);
+    let start = now() + Duration::seconds(1);
+    let lease = start + Duration::seconds(30);
+
+    // Two dispatchers at once never claim the same delivery.
+    let (first, second) = tokio::join!(
+        db.claim_webhook_deliveries("one", start, lease, 4),
+        db.claim_webhook_deliveries("two", start, lease, 4),
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    let mut ids: Vec<Uuid> = first.iter().chain(&second).map(|c| c.delivery.id).collect();
+    assert_eq!(ids.len(), 6, "{} + {}", first.len(), second.len());
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 6, "a delivery was claimed twice");
+    assert_eq!(first.first().or(second.first()).unwrap().url, hook.url);
+    assert_eq!(first.first().or(second.first()).unwrap().secret, hook.secret);
+    // Under a live lease nothing is claimable; after it, everything again (a dead dispatcher).
+    assert!(db.claim_webhook_deliveries("three", start, lease, 10).await.unwrap().is_empty());
+    let after = lease + Duration::seconds(1);
+    let retaken =
+        db.claim_webhook_deliveries("three", after, after + Duration::seconds(30), 10).await.unwrap();
+    assert_eq!(retaken.len(), 6);
+
+    // The dispatcher that lost its claim records nothing.
+    let lost = first.first().or(second.first()).unwrap().delivery.id;
+    let old_holder = if first.iter().any(|c| c.delivery.id == lost) { "one" } else { "two" };
+    assert!(!db
+        .record_webhook_attempt(lost, old_holder, &attempt(AttemptOutcome::Succeeded, Some(200)))
+        .await
+        .unwrap());
+
+    // A retry: pending, attempt recorded, not due before its time.
+    let retry_at = after + Duration::seconds(60);
+    assert!(db
+        .record_webhook_attempt(lost, "three", &attempt(AttemptOutcome::RetryAt(retry_at), Some(500)))
+        .await
+        .unwrap());
+    let shown = db.get_webhook_delivery(customer.id, hook.id, lost).await.unwrap();
+    assert_eq!(
+        (shown.status, shown.attempts, shown.last_status_code),
+        (DeliveryStatus::Pending, 1, Some(500))
+    );
+    assert_eq!(shown.next_attempt_at, Some(retry_at));
+    assert_eq!(shown.attempt_log.len(), 1);
+    assert_eq!(shown.attempt_log[0].attempt, 1);
+    assert_eq!(shown.attempt_log[0].next_attempt_at, Some(retry_at));
+    assert_eq!(shown.attempt_log[0].response_excerpt.as_deref(), Some("answer 500"));
+    let later = after + Duration::seconds(31);
+    let others = db.claim_webhook_deliveries("four", later, later + Duration::seconds(30), 10).await.unwrap();
+    assert!(others.iter().all(|c| c.delivery.id != lost), "claimed before its next attempt was due");
+    assert_eq!(others.len(), 5);
+    let at_retry = retry_at + Duration::seconds(1);
+    let due =
+        db.claim_webhook_deliveries("four", at_retry, at_retry + Duration::seconds(30), 10).await.unwrap();
+    assert!(due.iter().any(|c| c.delivery.id == lost));
+
+    // A connection failure, then success: two attempts, settled, out of the queue.
+    assert!(db
+        .record_webhook_attempt(lost, "four", &attempt(AttemptOutcome::Succeeded, Some(204)))
+        .await
+        .unwrap());
+    let done = db.get_webhook_delivery(customer.id, hook.id, lost).await.unwrap();
+    assert_eq!((done.status, done.attempts, done.next_attempt_at), (DeliveryStatus::Succeeded, 2, None));
+    assert!(done.finished_at.is_some());
+    let other = others[0].delivery.id;
+    assert!(db.record_webhook_attempt(other, "four", &attempt(AttemptOutcome::GaveUp, None)).await.unwrap());
+    let failed = db.get_webhook_delivery(customer.id, hook.id, other).await.unwrap();
+    assert_eq!(failed.status, DeliveryStatus::Failed);
+    assert_eq!(failed.last_error.as_deref(), Some("connection refused"));
+    assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 4);
+
+    // Redelivery: a new delivery of the same event; not while the original is pending.
+    let redeliver = |id: Uuid| {
+        let db = db.clone();
+        async move {
+            db.redeliver_webhook_delivery(
+                customer.id,
+                hook.id,
+                id,
+                Uuid::new_v4(),
+                now(),
+                &audit(Some(customer.id), Some(customer.id), "webhook.redeliver"),
+            )
+            .await
+        }
+    };
+    let copy = redeliver(lost).await.unwrap();
+    assert_ne!(copy.id, lost);
+    assert_eq!(copy.event_id, done.event_id);
+    assert_eq!((copy.status, copy.attempts), (DeliveryStatus::Pending, 0));
+    assert!(redeliver(other).await.is_ok(), "failed deliveries may be redelivered too");
+    assert!(matches!(redeliver(copy.id).await, Err(StorageError::Conflict(Conflict::DeliveryPending))));
+    assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 6);
+
+    // Deleting the webhook fails what is pending: nothing more is sent.
+    db.delete_webhook(
+        customer.id,
+        hook.id,
+        now(),
+        &audit(Some(customer.id), Some(customer.id), "webhook.delete"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.count_pending_webhook_deliveries().await.unwrap(), 0);
+    let far = now() + Duration::days(30);
+    assert!(db
+        .claim_webhook_deliveries("five", far, far + Duration::seconds(30), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(db.get_webhook(customer.id, hook.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.list_webhook_deliveries(customer.id, hook.id, 10).await,
+        Err(StorageError::NotFound)
+    ));
+}
+
+async fn webhooks_are_reached_only_by_their_organisation(db: Arc<dyn Database>) {
+    let owner = org(&db, OrgKind::Customer, "Webhook Owner").await;
+    let stranger = org(&db, OrgKind::Partner, "Stranger").await;
+    let hook = create_webhook(&db, owner.id, &["device.deregistered"]).await;
+    db.append_audit(&audit(Some(owner.id), Some(owner.id), "device.deregister")).await.unwrap();
+    let delivery = deliveries(&db, owner.id, hook.id).await.remove(0);
+
+    let listed = db.list_webhooks(owner.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].events, ["device.deregistered"]);
+    assert!(db.list_webhooks(stranger.id).await.unwrap().is_empty());
+    assert!(matches!(db.get_webhook(stranger.id, hook.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(
+        db.list_webhook_deliveries(stranger.id, hook.id, 10).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        db.get_webhook_delivery(stranger.id, hook.id, delivery.id).await,
+        Err(StorageError::NotFound)
+    ));
+    let stranger_audit = audit(Some(stranger.id), Some(stranger.id), "webhook.redeliver");
+    assert!(matches!(
+        db.redeliver_webhook_delivery(
+            stranger.id,
+            hook.id,
+            delivery.id,
+            Uuid::new_v4(),
+            now(),
+            &stranger_audit
+        )
+        .await,
+        Err(StorageError::NotFound)
+    ));
+    let stranger_delete = audit(Some(stranger.id), Some(stranger.id), "webhook.delete");
+    assert!(matches!(
+        db.delete_webhook(stranger.id, hook.id, now(), &stranger_delete).await,
+        Err(StorageError::NotFound)
+    ));
+    // The stranger's own webhook does not open the owner's deliveries either.
+    let own = create_webhook(&db, stranger.id, &["device.deregistered"]).await;
+    assert!(matches!(
+        db.get_webhook_delivery(stranger.id, own.id, delivery.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(db.get_webhook(owner.id, hook.id).await.unwrap().url, hook.url);
 }

@@ -16,6 +16,7 @@ pub mod profiles;
 pub mod relationships;
 pub mod release_requests;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(devices::routes())
         .merge(export::routes())
         .merge(lookup::routes())
+        .merge(webhooks::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {

@@ -3,7 +3,7 @@
 //! ```text
 //!   adapters      api/ (JSON + CSV over HTTP)   portal/ (HTML)   ztd CLI (admin, demo, serve)
 //!       │ typed input, scoped handle
-//!   use cases     app::{accounts, consent, profiles, registration, lookup, audit}
+//!   use cases     app::{accounts, consent, profiles, registration, lookup, audit, webhooks}
 //!       │ scopes handed out by
 //!   access        app::access (tenancy and roles, decided once)
 //!       │
@@ -32,6 +32,7 @@ pub mod profiles;
 pub mod refusals;
 pub mod registration;
 pub mod releases;
+pub mod webhooks;
 
 use ztd_domain::account::AccountFieldError;
 use ztd_domain::codes::RowError;
@@ -50,6 +51,8 @@ pub enum Resource {
     Device,
     Batch,
     ReleaseRequest,
+    Webhook,
+    WebhookDelivery,
 }
 
 impl Resource {
@@ -66,6 +69,8 @@ impl Resource {
             Self::Device => "device",
             Self::Batch => "batch",
             Self::ReleaseRequest => "release request",
+            Self::Webhook => "webhook",
+            Self::WebhookDelivery => "webhook delivery",
         }
     }
 
@@ -82,6 +87,8 @@ impl Resource {
             Self::Device => "device_not_found",
             Self::Batch => "batch_not_found",
             Self::ReleaseRequest => "release_request_not_found",
+            Self::Webhook => "webhook_not_found",
+            Self::WebhookDelivery => "webhook_delivery_not_found",
         }
     }
 }

@@ -34,6 +34,7 @@ mod review;
 mod session;
 mod throttle;
 mod view;
+mod webhooks;
 
 pub use add_devices::{preflight, Preflight, Problem};
 pub use error::PortalError;
@@ -98,6 +99,10 @@ pub fn router(shared_limits: Option<crate::rate_limit::SharedLimits>) -> Router<
         .route("/users/{id}/disable", post(admin::disable_user))
         .route("/api-keys", get(admin::api_keys).post(admin::create_api_key))
         .route("/api-keys/{id}/revoke", post(admin::revoke_api_key))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/delete", get(webhooks::confirm_delete).post(webhooks::delete))
+        .route("/webhooks/{id}/deliveries/{delivery_id}/redeliver", post(webhooks::redeliver))
         // Operator
         .route("/orgs", get(admin::orgs).post(admin::create_org))
         // Organisation admins

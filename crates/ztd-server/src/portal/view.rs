@@ -19,6 +19,7 @@ pub enum Section {
     Audit,
     Users,
     ApiKeys,
+    Webhooks,
     Orgs,
     Account,
 }
@@ -72,6 +73,7 @@ fn nav_items(portal: &Portal) -> Vec<NavItem> {
     if portal.is_admin() {
         items.push(item(Section::Users, "Users", "/users".into()));
         items.push(item(Section::ApiKeys, "API keys", "/api-keys".into()));
+        items.push(item(Section::Webhooks, "Webhooks", "/webhooks".into()));
     }
     items
 }

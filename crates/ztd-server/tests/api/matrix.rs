@@ -248,7 +248,24 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
         "POST /api/v1/release-requests/{id}/deny",
         Rule::Member(|who| only(who.kind == OrgKind::Customer && who.admin(), 200)),
     ),
+    // Webhooks: the admins of any organisation manage their own; the calls name a webhook of the
+    // caller's organisation (the redelivery, a delivery that does not exist: 404).
+    ("POST /api/v1/webhooks", Rule::Member(|who| only(who.admin(), 201))),
+    ("GET /api/v1/webhooks", Rule::Member(|who| only(who.admin(), 200))),
+    ("GET /api/v1/webhooks/{id}", Rule::Member(|who| only(who.admin(), 200))),
+    ("DELETE /api/v1/webhooks/{id}", Rule::Member(|who| only(who.admin(), 204))),
+    ("GET /api/v1/webhooks/{id}/deliveries", Rule::Member(|who| only(who.admin(), 200))),
+    (
+        "POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+        Rule::Member(|who| only(who.admin(), 404)),
+    ),
 ];
+
+/// A webhook the matrix creates: a public address (no DNS needed), an event nothing in the
+/// matrix causes, so nothing is ever sent.
+fn webhook_body() -> Value {
+    json!({ "url": "https://93.184.215.14/ztd-matrix", "events": ["batch.rejected"] })
+}
 
 /// Routes that must be in the document and so in the matrix, for every caller.
 const REQUIRED: [&str; 4] = [
@@ -522,6 +539,30 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
                 Call::new(Method::PATCH, path).json(json!({ "group_tag": "Microsoft365ManagedPowerUser_" }))
             } else {
                 Call::new(Method::DELETE, path)
+            }
+        }
+        "POST /api/v1/webhooks" => Call::new(Method::POST, "/api/v1/webhooks").json(webhook_body()),
+        "GET /api/v1/webhooks" => Call::new(Method::GET, "/api/v1/webhooks"),
+        "GET /api/v1/webhooks/{id}"
+        | "DELETE /api/v1/webhooks/{id}"
+        | "GET /api/v1/webhooks/{id}/deliveries"
+        | "POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver" => {
+            // A webhook of the caller's own organisation, made by an admin of it (anonymous: any id).
+            let id = match &caller.org {
+                Some(org) => {
+                    let admin = app.with_role(org, Role::Admin).await;
+                    created_id(app.post("/api/v1/webhooks", &admin.key, &webhook_body()).await, "id").await
+                }
+                None => Uuid::new_v4().to_string(),
+            };
+            let path = format!("/api/v1/webhooks/{id}");
+            match route {
+                "GET /api/v1/webhooks/{id}" => Call::new(Method::GET, path),
+                "DELETE /api/v1/webhooks/{id}" => Call::new(Method::DELETE, path),
+                "GET /api/v1/webhooks/{id}/deliveries" => {
+                    Call::new(Method::GET, format!("{path}/deliveries"))
+                }
+                _ => Call::new(Method::POST, format!("{path}/deliveries/{}/redeliver", Uuid::new_v4())),
             }
         }
         "POST /api/v1/device-lookup" => Call::new(Method::POST, "/api/v1/device-lookup")

@@ -33,7 +33,9 @@ pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<(
     insert_audits(tx, &[event]).await
 }
 
-/// Several events in one multi-row `INSERT` (at most [`ROWS_PER_STATEMENT`] a statement).
+/// Several events in one multi-row `INSERT` (at most [`ROWS_PER_STATEMENT`] a statement),
+/// each chunk followed by the outbox rows of the webhook events among them
+/// ([`insert_webhook_deliveries`]): every change reports to webhooks in its own transaction.
 pub(super) async fn insert_audits(tx: &mut Tx, events: &[&NewAuditEvent]) -> Result<()> {
     let at = Utc::now();
     for part in events.chunks(ROWS_PER_STATEMENT) {
@@ -54,7 +56,48 @@ pub(super) async fn insert_audits(tx: &mut Tx, events: &[&NewAuditEvent]) -> Res
                 .push_bind(Json(&event.details));
         });
         insert.build().execute(&mut **tx).await?;
+        insert_webhook_deliveries(tx, part, at).await?;
     }
+    Ok(())
+}
+
+/// The outbox rows of the webhook events among `events` (docs/webhooks.md#events), written at
+/// `at` in the caller's transaction: one pending delivery per live webhook subscribed to the
+/// event's type of each receiving organisation (the acting one, the tenant, and the one the
+/// mapping names in the details), in one `INSERT … SELECT` joining the webhooks with the
+/// events as a `VALUES` list. Without webhooks it inserts nothing, in the same one statement.
+async fn insert_webhook_deliveries(tx: &mut Tx, events: &[&NewAuditEvent], at: DateTime<Utc>) -> Result<()> {
+    let outbox: Vec<crate::webhook_events::OutboxEvent> =
+        events.iter().filter_map(|event| crate::webhook_events::OutboxEvent::of(event)).collect();
+    if outbox.is_empty() {
+        return Ok(());
+    }
+    // VALUES columns: 1 event id, 2 type, 3 actor org, 4 tenant org, 5 named org,
+    // 6 data for the tenant, 7 data for the others, 8 when.
+    let mut insert = QueryBuilder::<Db>::new(format!(
+        "INSERT INTO webhook_deliveries (id, webhook_id, org_id, event_id, event_type, occurred_at, data, \
+         status, attempts, next_attempt_at, created_at) \
+         SELECT {}, w.id, w.org_id, e.column1, e.column2, e.column8, \
+         CASE WHEN w.org_id = e.column4 THEN e.column6 ELSE e.column7 END, 'pending', 0, e.column8, e.column8 \
+         FROM webhooks w JOIN (",
+        Store::NEW_ID
+    ));
+    insert.push_values(&outbox, |mut row, event| {
+        row.push_bind(event.event_id)
+            .push_bind(event.event_type)
+            .push_bind(event.actor_org_id)
+            .push_bind(event.tenant_org_id)
+            .push_bind(event.also_to)
+            .push_bind(Json(&event.data))
+            .push_bind(Json(&event.data_for_others))
+            .push_bind(at);
+    });
+    insert.push(format!(
+        ") AS e ON (w.org_id = e.column3 OR w.org_id = e.column4 OR w.org_id = e.column5) \
+         AND w.deleted_at IS NULL AND {}(w.events, ',' || e.column2 || ',') > 0",
+        Store::POSITION
+    ));
+    insert.build().execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The SQL both backends share. SQLite and PostgreSQL run the same statements (sqlx's SQLite
 //! driver accepts `$n` placeholders), so each capability is written once, as ordinary Rust, in
 //! its own file next to this one (`orgs.rs`, `credentials.rs`, `consent.rs`, `profiles.rs`,
-//! `devices.rs`, `batches.rs`, `audit.rs`, with `common.rs` for the helpers they share).
+//! `devices.rs`, `batches.rs`, `audit.rs`, `webhooks.rs`, with `common.rs` for the helpers they share).
 //!
 //! Those files are not modules of this one: each backend (`sqlite.rs`, `postgres.rs`) declares
 //! them as its own modules through `#[path]`, next to two aliases, `Db` (its `sqlx::Database`)
@@ -44,6 +44,12 @@ pub(crate) trait Backend {
     const LOCK_ORGANISATIONS: Option<&'static str>;
     /// Run first in a chunk (or an append) transaction, if any.
     const CHUNK_TRANSACTION_SETUP: Option<&'static str>;
+    /// An SQL expression making a new random id (a webhook delivery's, made inside an
+    /// `INSERT … SELECT`): `randomblob(16)` on SQLite, `gen_random_uuid()` on PostgreSQL.
+    const NEW_ID: &'static str;
+    /// The SQL function `f(haystack, needle)` answering the 1-based position of `needle` in
+    /// `haystack`, 0 when absent: `instr` on SQLite, `strpos` on PostgreSQL.
+    const POSITION: &'static str;
 
     /// Opens a write transaction.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>>;
@@ -140,6 +146,11 @@ pub(crate) const BATCH_ITEM_COLUMNS: &str =
 pub(crate) const BATCH_ITEM_SELECT: &str = "SELECT i.batch_id, i.row_no, n.input, i.status, i.device_id, \
      i.error_code, i.error_message, i.error_hint FROM batch_items i \
      JOIN batch_item_inputs n ON n.batch_id = i.batch_id AND n.row_no = i.row_no";
+pub(crate) const WEBHOOK_COLUMNS: &str = "id, org_id, url, secret, events, created_at, created_by";
+pub(crate) const DELIVERY_COLUMNS: &str = "id, webhook_id, org_id, event_id, event_type, occurred_at, data, \
+     status, attempts, next_attempt_at, last_status_code, last_error, created_at, finished_at";
+pub(crate) const ATTEMPT_COLUMNS: &str =
+    "delivery_id, attempt, at, status_code, error, response_excerpt, duration_ms, next_attempt_at";
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, request_id, actor_kind, actor_id, actor_org_id, \
      tenant_org_id, action, target_type, target_id, details";
 

@@ -115,6 +115,23 @@ pub struct ServeArgs {
     /// (unset: /metrics is public; set it when the port is reachable from outside).
     #[arg(long, env = "ZTD_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
+    /// Allow webhooks to http:// URLs and to loopback and private addresses (tests, closed
+    /// networks). Without it only https:// URLs to public addresses are accepted.
+    #[arg(long, env = "ZTD_WEBHOOK_ALLOW_HTTP")]
+    pub webhook_allow_http: bool,
+    /// First wait before a failed webhook delivery is retried, in milliseconds; waits double
+    /// from there up to 120 times this (for tests: a short schedule).
+    #[arg(long, env = "ZTD_WEBHOOK_RETRY_BASE_MS", default_value_t = defaults::WEBHOOK_RETRY_BASE_MS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_base_ms: u64,
+    /// Seconds after its event a webhook delivery is still retried before it fails.
+    #[arg(long, env = "ZTD_WEBHOOK_RETRY_HORIZON_SECS", default_value_t = defaults::WEBHOOK_RETRY_HORIZON_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_horizon_secs: u64,
+    /// Seconds one webhook attempt may take (connect, send, answer).
+    #[arg(long, env = "ZTD_WEBHOOK_TIMEOUT_SECS", default_value_t = defaults::WEBHOOK_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout_secs: u64,
     /// Email of the first operator admin, created on an empty database.
     #[arg(long, env = "ZTD_OPERATOR_EMAIL", default_value = "admin@localhost")]
     pub operator_email: String,
@@ -143,6 +160,10 @@ impl ServeArgs {
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             sign_in_failures_per_address: self.sign_in_failures_per_address,
             metrics_token: self.metrics_token.clone().filter(|token| !token.is_empty()),
+            webhook_allow_http: self.webhook_allow_http,
+            webhook_retry_base: Duration::from_millis(self.webhook_retry_base_ms),
+            webhook_retry_horizon: Duration::from_secs(self.webhook_retry_horizon_secs),
+            webhook_timeout: Duration::from_secs(self.webhook_timeout_secs),
             ..Config::default()
         }
     }
@@ -221,6 +242,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         rate_limits = shared_limits.as_ref().map_or("in this process", |store| store.kind()),
         api = config.serve_api,
         workers = config.workers,
+        webhooks = if config.workers > 0 { "sent by this process" } else { "sent by processes with workers" },
+        webhook_allow_http = config.webhook_allow_http,
         "starting"
     );
     let state =
