@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,13 +21,13 @@ use ztd_domain::device::DeviceInput;
 use ztd_storage::{Batch, BatchStatus, ItemStatus};
 
 use super::{
-    accepted, batch_status, batch_uploads, derived_key, encode_segment, status_location, time, Attributes,
-    PartnerCenterError, PREFIX,
+    accepted, batch_status, batch_uploads, derived_key, encode_segment, read_json, status_location, time,
+    Attributes, PartnerCenterError, PREFIX,
 };
 use crate::app::access::Access;
 use crate::app::registration::{self, BatchOptions, DeviceQuery, RowsPage, ShownDevice, Submitted, Upload};
 use crate::app::Resource;
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiPath};
 use crate::state::AppState;
 
 /// Devices per page of a batch's device list, as Partner Center pages it.
@@ -274,9 +275,12 @@ pub async fn create_batch(
     State(state): State<AppState>,
     access: Access,
     ApiPath(customer_id): ApiPath<Uuid>,
-    ApiJson(request): ApiJson<DeviceBatchCreationRequest>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let submission = registration::begin(&access, customer_id).await?;
+    let limit = state.config.json_batch_limits().max_bytes;
+    let request: DeviceBatchCreationRequest = read_json(&headers, body, limit).await?;
     let order = batch_order(&request.batch_id)?;
     let key = derived_key("batch", customer_id, order.order_number.as_deref().unwrap_or_default())?;
     let devices = request.devices.into_iter().map(DeviceInput::from).collect();
@@ -340,9 +344,11 @@ pub async fn add_devices(
     access: Access,
     ApiPath((customer_id, batch_id)): ApiPath<(Uuid, String)>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<DevicesRequest>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let submission = registration::begin(&access, customer_id).await?;
+    let request: DevicesRequest =
+        read_json(&headers, body, state.config.json_batch_limits().max_bytes).await?;
     let order = batch_order(&batch_id)?;
     batch_uploads(&access, customer_id, order.order_number.as_deref().unwrap_or_default()).await?;
     let idempotency_key = match headers.get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()) {

@@ -22,7 +22,7 @@ mod policies;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, patch};
@@ -235,6 +235,26 @@ async fn batch_uploads(access: &Access, customer_id: Uuid, batch_id: &str) -> Re
         return Err(ApiError::NotFound { resource: Resource::Batch, id: batch_id.to_owned() });
     }
     Ok(uploads)
+}
+
+/// Reads a JSON body once the caller's reach is decided (nothing of it is read for a caller who
+/// may not register here). Partner Center sends a device list as a bare JSON array, which
+/// [`crate::error::ApiJson`] (objects only) does not take.
+async fn read_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" && essence != "text/json" {
+        return Err(ApiError::UnsupportedMediaType {
+            message: "expected a JSON body with `Content-Type: application/json`".into(),
+        });
+    }
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::InvalidRequestBody { message: format!("invalid JSON body: {error}") })
 }
 
 fn time(value: DateTime<Utc>) -> String {

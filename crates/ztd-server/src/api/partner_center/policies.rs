@@ -9,7 +9,9 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -19,11 +21,12 @@ use ztd_domain::profile::ProfileSettings;
 use ztd_storage::Profile;
 
 use super::batches::{BatchUploadDetails, DeviceUploadDetails, PolicyPair};
-use super::{time, Attributes, PartnerCenterError};
+use super::{read_json, time, Attributes, PartnerCenterError};
 use crate::app::access::Access;
 use crate::app::registration::{self, DeviceQuery, TagChange};
 use crate::app::{profiles, Error};
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiPath};
+use crate::state::AppState;
 
 /// The only policy category: out-of-box experience.
 const OOBE: &str = "o_o_b_e";
@@ -164,14 +167,18 @@ pub struct DevicePolicyUpdateRequest {
         (status = 415, body = PartnerCenterError),
     ))]
 pub async fn update_device_policies(
+    State(state): State<AppState>,
     access: Access,
     ApiPath(customer_id): ApiPath<Uuid>,
-    ApiJson(request): ApiJson<DevicePolicyUpdateRequest>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let started = chrono::Utc::now();
     // The caller's role and reach first, as for registering into the customer (nothing is
     // submitted): a reader or a partner without consent is refused as a whole.
     registration::begin(&access, customer_id).await?;
+    let request: DevicePolicyUpdateRequest =
+        read_json(&headers, body, state.config.max_json_body_bytes).await?;
     let profiles = profiles::list(&access, customer_id).await?;
     let mut outcomes = Vec::with_capacity(request.devices.len());
     for device in request.devices {
