@@ -137,7 +137,7 @@ pub struct PolicyPair {
 /// `Device`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct DeviceView {
+pub struct PartnerCenterDevice {
     pub id: Uuid,
     pub serial_number: Option<String>,
     pub product_key: Option<String>,
@@ -155,7 +155,7 @@ pub struct DeviceView {
 pub struct DeviceCollection {
     /// Devices on this page.
     pub total_count: usize,
-    pub items: Vec<DeviceView>,
+    pub items: Vec<PartnerCenterDevice>,
     /// Send as the `MS-ContinuationToken` header for the next page; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
@@ -398,7 +398,7 @@ pub async fn list_devices(
         ..DeviceQuery::default()
     };
     let page = registration::list_devices(&access, customer_id, query).await?;
-    let items: Vec<DeviceView> = page.devices.into_iter().map(device_view).collect();
+    let items: Vec<PartnerCenterDevice> = page.devices.into_iter().map(device_view).collect();
     let collection = DeviceCollection {
         total_count: items.len(),
         items,
@@ -408,9 +408,9 @@ pub async fn list_devices(
     Ok(Json(collection).into_response())
 }
 
-fn device_view(shown: ShownDevice) -> DeviceView {
+fn device_view(shown: ShownDevice) -> PartnerCenterDevice {
     let device = shown.device;
-    DeviceView {
+    PartnerCenterDevice {
         id: device.id,
         serial_number: device.serial_number,
         product_key: device.product_key_id,
@@ -559,6 +559,9 @@ async fn deregister(
     batch_id: Option<&str>,
     device_id: Uuid,
 ) -> Result<StatusCode, ApiError> {
+    // The role and reach of a change to the customer's devices first (nothing is submitted), so
+    // a reader is refused before anything is looked up.
+    registration::begin(access, customer_id).await?;
     let shown = registration::show_device(access, device_id).await?;
     let in_batch = batch_id.is_none_or(|name| shown.order.order_number.as_deref() == Some(name));
     if shown.device.customer_id != customer_id || !in_batch {

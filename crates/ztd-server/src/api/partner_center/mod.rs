@@ -41,8 +41,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use batches::{
-    BatchUploadDetails, DeviceBatchCreationRequest, DeviceBatchView, DeviceUploadDetails, DeviceView,
-    DevicesRequest, PolicyPair,
+    BatchUploadDetails, DeviceBatchCreationRequest, DeviceBatchView, DeviceUploadDetails, DevicesRequest,
+    PartnerCenterDevice, PolicyPair,
 };
 pub use policies::{ConfigurationPolicyView, DevicePolicyUpdateRequest};
 
