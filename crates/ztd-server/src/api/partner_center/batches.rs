@@ -197,7 +197,7 @@ pub struct BatchUploadDetails {
 /// The PC status of a batch's uploads together.
 fn combined_status(uploads: &[&Batch]) -> &'static str {
     let statuses: Vec<&str> = uploads.iter().map(|batch| batch_status(batch.status)).collect();
-    if statuses.iter().any(|status| *status == "processing")
+    if statuses.contains(&"processing")
         || (statuses.contains(&"queued") && statuses.iter().any(|status| status.starts_with("finished")))
     {
         "processing"
