@@ -481,6 +481,11 @@ async fn uncovered_routes_and_bad_requests_answer_in_partner_centers_shape(app: 
     let batches = format!("/partner-center/v1/customers/{home}/deviceBatches");
     let body = json_of(app.post(&batches, &partner.key, &json!({ "Devices": [] })).await, 400).await;
     assert_pc_error(&body, 801, "invalid_request_body");
+    // Devices that are not objects, a request that is not one.
+    for body in [json!({ "BatchId": "x", "Devices": [[null, null]] }), json!(["x", [{}]])] {
+        let answer = json_of(app.post(&batches, &partner.key, &body).await, 400).await;
+        assert_pc_error(&answer, 801, "invalid_request_body");
+    }
     // No devices; a BatchId too long for an order number.
     let body =
         json_of(app.post(&batches, &partner.key, &json!({ "BatchId": "empty", "Devices": [] })).await, 422)

@@ -21,8 +21,8 @@ use ztd_domain::device::DeviceInput;
 use ztd_storage::{Batch, BatchStatus, ItemStatus};
 
 use super::{
-    accepted, batch_status, batch_uploads, derived_key, encode_segment, read_json, status_location, time,
-    Attributes, PartnerCenterError, PREFIX,
+    accepted, batch_status, batch_uploads, derived_key, encode_segment, objects, read_json, status_location,
+    time, Attributes, PartnerCenterError, PREFIX,
 };
 use crate::app::access::Access;
 use crate::app::registration::{self, BatchOptions, DeviceQuery, RowsPage, ShownDevice, Submitted, Upload};
@@ -75,8 +75,15 @@ pub struct DeviceBatchCreationRequest {
     /// The partner's own name for the batch: 1 to 64 characters, no control character
     /// (ztd keeps it as the order number of the batch's uploads).
     #[serde(rename = "BatchId", alias = "batchId")]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        example = "PO-4711",
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub batch_id: String,
-    #[serde(rename = "Devices", alias = "devices")]
+    #[serde(rename = "Devices", alias = "devices", deserialize_with = "objects")]
+    #[schema(min_items = 1)]
     pub devices: Vec<UploadDevice>,
 }
 
@@ -85,9 +92,9 @@ pub struct DeviceBatchCreationRequest {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum DevicesRequest {
-    List(Vec<UploadDevice>),
+    List(#[serde(deserialize_with = "objects")] Vec<UploadDevice>),
     Object {
-        #[serde(rename = "Devices", alias = "devices")]
+        #[serde(rename = "Devices", alias = "devices", deserialize_with = "objects")]
         devices: Vec<UploadDevice>,
     },
 }
@@ -280,7 +287,7 @@ pub async fn create_batch(
 ) -> Result<Response, ApiError> {
     let submission = registration::begin(&access, customer_id).await?;
     let limit = state.config.json_batch_limits().max_bytes;
-    let request: DeviceBatchCreationRequest = read_json(&headers, body, limit).await?;
+    let request: DeviceBatchCreationRequest = read_json(&headers, body, limit, false).await?;
     let order = batch_order(&request.batch_id)?;
     let key = derived_key("batch", customer_id, order.order_number.as_deref().unwrap_or_default())?;
     let devices = request.devices.into_iter().map(DeviceInput::from).collect();
@@ -348,7 +355,7 @@ pub async fn add_devices(
 ) -> Result<Response, ApiError> {
     let submission = registration::begin(&access, customer_id).await?;
     let request: DevicesRequest =
-        read_json(&headers, body, state.config.json_batch_limits().max_bytes).await?;
+        read_json(&headers, body, state.config.json_batch_limits().max_bytes, true).await?;
     let order = batch_order(&batch_id)?;
     batch_uploads(&access, customer_id, order.order_number.as_deref().unwrap_or_default()).await?;
     let idempotency_key = match headers.get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()) {

@@ -244,6 +244,7 @@ async fn read_json<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
+    array_allowed: bool,
 ) -> Result<T, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -253,8 +254,32 @@ async fn read_json<T: serde::de::DeserializeOwned>(
         });
     }
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })?;
+    // serde reads a struct from a JSON array too (`["x", []]` would be a request); the bodies
+    // here are objects, and a bare list of devices where a route takes one.
+    let first = bytes.iter().find(|byte| !byte.is_ascii_whitespace()).copied();
+    if first.is_some_and(|first| first != b'{' && !(array_allowed && first == b'[')) {
+        let expected =
+            if array_allowed { "a JSON object `{…}` or array `[…]`" } else { "a JSON object `{…}`" };
+        return Err(ApiError::InvalidRequestBody {
+            message: format!("invalid JSON body: expected {expected}"),
+        });
+    }
     serde_json::from_slice(&bytes)
         .map_err(|error| ApiError::InvalidRequestBody { message: format!("invalid JSON body: {error}") })
+}
+
+/// A list of JSON objects as `T`s: serde would read a struct from a JSON array as well, which
+/// the schema does not allow (`[[null, null]]` is not a list of devices).
+fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error as _;
+    let maps = Vec::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)?;
+    maps.into_iter()
+        .map(|map| serde_json::from_value(serde_json::Value::Object(map)).map_err(D::Error::custom))
+        .collect()
 }
 
 fn time(value: DateTime<Utc>) -> String {

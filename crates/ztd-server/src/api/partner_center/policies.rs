@@ -21,7 +21,7 @@ use ztd_domain::profile::ProfileSettings;
 use ztd_storage::Profile;
 
 use super::batches::{BatchUploadDetails, DeviceUploadDetails, PolicyPair};
-use super::{read_json, time, Attributes, PartnerCenterError};
+use super::{objects, read_json, time, Attributes, PartnerCenterError};
 use crate::app::access::Access;
 use crate::app::registration::{self, DeviceQuery, TagChange};
 use crate::app::{profiles, Error};
@@ -141,14 +141,14 @@ pub struct PolicyUpdateDevice {
     #[serde(rename = "Id", alias = "id")]
     pub id: String,
     /// `[{"Key": "o_o_b_e", "Value": <policy id>}]`; a null value unassigns the device.
-    #[serde(rename = "Policies", alias = "policies", default)]
+    #[serde(rename = "Policies", alias = "policies", default, deserialize_with = "objects")]
     pub policies: Vec<PolicyPair>,
 }
 
 /// `DevicePolicyUpdateRequest`.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct DevicePolicyUpdateRequest {
-    #[serde(rename = "Devices", alias = "devices")]
+    #[serde(rename = "Devices", alias = "devices", deserialize_with = "objects")]
     pub devices: Vec<PolicyUpdateDevice>,
 }
 
@@ -178,7 +178,7 @@ pub async fn update_device_policies(
     // submitted): a reader or a partner without consent is refused as a whole.
     registration::begin(&access, customer_id).await?;
     let request: DevicePolicyUpdateRequest =
-        read_json(&headers, body, state.config.max_json_body_bytes).await?;
+        read_json(&headers, body, state.config.max_json_body_bytes, false).await?;
     let profiles = profiles::list(&access, customer_id).await?;
     let mut outcomes = Vec::with_capacity(request.devices.len());
     for device in request.devices {
