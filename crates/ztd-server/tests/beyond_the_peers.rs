@@ -177,13 +177,21 @@ async fn a_rejected_batch_registers_nothing_and_says_why(app: TestApp) {
         })
         .count();
     assert_eq!(seen_by_partner, 1, "the partner's trail has the rejection and its reason");
-    // A reject without a body works too; a decided batch is 409.
+    // A reject without a body, or with `null`, is read as no reason; a decided batch is 409.
     let response = app
         .request(reqwest::Method::POST, &format!("/api/v1/device-batches/{id}/reject"), Some(&c.customer.key))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 409);
+    let response = app
+        .request(reqwest::Method::POST, &format!("/api/v1/device-batches/{id}/reject"), Some(&c.customer.key))
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409, "null is no body, not a malformed one");
 }
 
 async fn revoking_rejects_what_waits(app: TestApp) {
