@@ -232,6 +232,17 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Vec<Code>)> {
         vec![Code::UnknownHeader],
     ));
 
+    // Saved by a spreadsheet whose list separator is `;` (Danish, German, most of Europe).
+    files.push((
+        "semicolon-separated.csv",
+        crlf(&[
+            PC_HEADER.replace(',', ";"),
+            pc_row(&d[35]).replace(',', ";"),
+            pc_row(&d[36]).replace(',', ";"),
+        ]),
+        vec![Code::SemicolonSeparated],
+    ));
+
     let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00".to_vec();
     xlsx.extend_from_slice(&[0u8; 64]);
     files.push(("workbook-saved-as-csv.csv", xlsx, vec![Code::BinaryFile]));

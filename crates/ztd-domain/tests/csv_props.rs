@@ -92,6 +92,19 @@ proptest! {
         prop_assert!(out == bytes);
     }
 
+    /// A valid file saved by a spreadsheet with `;` between the values fixes back to the file.
+    #[test]
+    fn a_semicolon_copy_of_a_valid_file_fixes_back_to_it(layout in layouts(), seed in any::<u64>(), count in 1usize..5) {
+        let bytes = valid_file(layout, seed, count);
+        let semicolons: Vec<u8> = bytes.iter().map(|&b| if b == b',' { b';' } else { b }).collect();
+        let (_, diagnostics) = csv::check(&semicolons[..], ReadOptions::default()).expect("in memory");
+        prop_assert!(diagnostics.iter().any(|d| d.code == csv::Code::SemicolonSeparated), "{:?}", diagnostics);
+        let mut out = Vec::new();
+        let report = csv::fix(&semicolons[..], &mut out, FixOptions::default()).expect("fixable");
+        prop_assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        prop_assert!(out == bytes);
+    }
+
     /// docs/csv-rules.md#sample-files: whatever tags the customer has, the sample passes the
     /// checker with zero diagnostics, and every Group Tag cell is one of the tags that fit.
     #[test]

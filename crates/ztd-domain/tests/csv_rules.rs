@@ -675,3 +675,65 @@ fn the_reader_leaves_group_tags_to_registration() {
     let input = rows[0].result.as_ref().expect("row passes the reader");
     assert_eq!(input.group_tag.as_deref(), Some("Microsoft365ManagedStandard"));
 }
+
+// --- Semicolon-separated files (a spreadsheet's regional list separator) ---
+
+const PC_HEADER: &str =
+    "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model";
+
+#[test]
+fn rule_semicolon_separated_is_named_and_the_rows_are_still_checked() {
+    let good = pc_row(&device(1));
+    let mut bad = device(2);
+    bad.serial_number = format!(" {}", bad.serial_number);
+    let input = file(&PC_HEADER.replace(',', ";"), &[good.replace(',', ";"), pc_row(&bad).replace(',', ";")]);
+    let found = problems(&input);
+    assert!(found.contains(&(1, 1, Code::SemicolonSeparated)), "{found:?}");
+    assert!(!found.iter().any(|(_, _, code)| *code == Code::UnknownHeader), "{found:?}");
+    // The leading space of the second row's serial, at its own column.
+    assert!(found.contains(&(3, 1, Code::LeadingTrailingWhitespace)), "{found:?}");
+}
+
+#[test]
+fn fix_puts_commas_between_the_values_of_a_semicolon_file() {
+    let rows = [pc_row(&device(3)), pc_row(&device(4))];
+    let commas = file(PC_HEADER, &rows);
+    let semicolons =
+        file(&PC_HEADER.replace(',', ";"), &rows.iter().map(|row| row.replace(',', ";")).collect::<Vec<_>>());
+    let mut out = Vec::new();
+    let report = csv::fix(&semicolons[..], &mut out, FixOptions::default()).expect("fixable");
+    assert!(
+        report.changes.iter().any(|change| change.code == Some(Code::SemicolonSeparated)),
+        "{:?}",
+        report.changes
+    );
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(commas).unwrap());
+}
+
+#[test]
+fn fix_leaves_a_value_holding_a_comma_in_a_semicolon_file_to_a_person() {
+    let d = device(5);
+    let row = format!(
+        "{};{};{};{};Surface, Pro 9",
+        d.serial_number,
+        d.product_key_id.as_deref().unwrap_or(""),
+        d.hardware_hash,
+        d.manufacturer
+    );
+    let input = file(&PC_HEADER.replace(',', ";"), &[row]);
+    let mut out = Vec::new();
+    let report = csv::fix(&input[..], &mut out, FixOptions::default()).expect("readable");
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_eq!(report.warnings[0].code, Code::SemicolonSeparated);
+    assert_eq!(report.warnings[0].line, 2);
+    assert!(report.warnings[0].message.contains("comma"), "{}", report.warnings[0].message);
+}
+
+#[test]
+fn a_comma_file_with_semicolons_in_a_value_is_not_mistaken_for_a_semicolon_file() {
+    let input = file(PC_HEADER, &[pc_row(&device(6))]);
+    let text = String::from_utf8(input).unwrap().replace("\r\n", ";x\r\n").replacen(";x\r\n", "\r\n", 1);
+    let found = problems(text.as_bytes());
+    assert!(!found.iter().any(|(_, _, code)| *code == Code::SemicolonSeparated), "{found:?}");
+}

@@ -352,35 +352,52 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let limit = request.extensions().get::<BodyLimit>().map(|limit| limit.0);
-        if !json_content_type(request.headers()) {
-            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default()), limit));
-        }
-        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge {
-                    limit: limit.unwrap_or(crate::config::defaults::MAX_JSON_BODY_BYTES),
-                }
-            } else {
-                ApiError::InvalidRequestBody { message: rejection.body_text() }
-            }
-        })?;
-        // serde reads a struct from a JSON array too (`[null, null]` would be a request with
-        // every field absent); every JSON body of this API is an object.
-        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()).is_some_and(|first| *first != b'{') {
-            return Err(ApiError::InvalidRequestBody {
+        match read_json_body(request, state, false).await? {
+            Some(value) => Ok(Self(value)),
+            None => Err(ApiError::InvalidRequestBody {
                 message: "invalid JSON body: expected a JSON object `{…}`".into(),
-            });
-        }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection, limit)),
+            }),
         }
     }
 }
 
-/// An optional JSON body: a request without `Content-Type` has none (`None`); with one, the body
-/// is read as [`ApiJson`] reads it.
+/// Reads a JSON object body as [`ApiJson`] does. With `optional`, an empty body or `null`
+/// means no body (`None`).
+async fn read_json_body<S, T>(request: Request, state: &S, optional: bool) -> Result<Option<T>, ApiError>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    let limit = request.extensions().get::<BodyLimit>().map(|limit| limit.0);
+    if !json_content_type(request.headers()) {
+        return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default()), limit));
+    }
+    let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge { limit: limit.unwrap_or(crate::config::defaults::MAX_JSON_BODY_BYTES) }
+        } else {
+            ApiError::InvalidRequestBody { message: rejection.body_text() }
+        }
+    })?;
+    let text = bytes.trim_ascii();
+    if optional && (text.is_empty() || text == b"null") {
+        return Ok(None);
+    }
+    // serde reads a struct from a JSON array too (`[null, null]` would be a request with
+    // every field absent); every JSON body of this API is an object.
+    if text.first().is_some_and(|first| *first != b'{') {
+        return Err(ApiError::InvalidRequestBody {
+            message: "invalid JSON body: expected a JSON object `{…}`".into(),
+        });
+    }
+    match axum::Json::<T>::from_bytes(&bytes) {
+        Ok(axum::Json(value)) => Ok(Some(value)),
+        Err(rejection) => Err(json_rejection(rejection, limit)),
+    }
+}
+
+/// An optional JSON body: a request without `Content-Type`, with an empty body or with `null`
+/// has none (`None`); any other body is read as [`ApiJson`] reads it.
 impl<S, T> axum::extract::OptionalFromRequest<S> for ApiJson<T>
 where
     T: serde::de::DeserializeOwned,
@@ -392,7 +409,7 @@ where
         if !request.headers().contains_key(axum::http::header::CONTENT_TYPE) {
             return Ok(None);
         }
-        <Self as FromRequest<S>>::from_request(request, state).await.map(Some)
+        Ok(read_json_body(request, state, true).await?.map(Self))
     }
 }
 

@@ -15,6 +15,7 @@ ztd_server::both_backends!(
     a_partner_batch_waits_for_the_customer_under_review,
     a_rejected_batch_registers_nothing_and_says_why,
     revoking_rejects_what_waits,
+    a_streaming_upload_is_decided_only_once_whole,
     only_the_customer_sets_the_approval_mode,
     a_dry_run_answers_what_the_real_run_does_and_writes_nothing,
     a_csv_dry_run_refuses_a_bad_file_like_the_real_upload,
@@ -177,13 +178,21 @@ async fn a_rejected_batch_registers_nothing_and_says_why(app: TestApp) {
         })
         .count();
     assert_eq!(seen_by_partner, 1, "the partner's trail has the rejection and its reason");
-    // A reject without a body works too; a decided batch is 409.
+    // A reject without a body, or with `null`, is read as no reason; a decided batch is 409.
     let response = app
         .request(reqwest::Method::POST, &format!("/api/v1/device-batches/{id}/reject"), Some(&c.customer.key))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 409);
+    let response = app
+        .request(reqwest::Method::POST, &format!("/api/v1/device-batches/{id}/reject"), Some(&c.customer.key))
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409, "null is no body, not a malformed one");
 }
 
 async fn revoking_rejects_what_waits(app: TestApp) {
@@ -210,6 +219,62 @@ async fn revoking_rejects_what_waits(app: TestApp) {
         .filter(|event| event["action"] == "device_batch.reject" && event["target_id"] == id)
         .count();
     assert_eq!(seen_by_partner, 1, "the partner learns its waiting batch was rejected");
+}
+
+async fn a_streaming_upload_is_decided_only_once_whole(app: TestApp) {
+    use futures::SinkExt;
+    let c = connected(&app).await;
+    set_mode(&app, &c, "review").await;
+    let csv = partner_center_csv(&devices(1225, 1_200));
+    let path = format!("{}?group_tag={STANDARD_TAG}", batches_path(c.customer.id()));
+    let (mut sender, body) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let upload = app
+        .request(reqwest::Method::POST, &path, Some(&c.partner.key))
+        .header("content-type", "text/csv")
+        .body(reqwest::Body::wrap_stream(body))
+        .send();
+    let upload = tokio::spawn(upload);
+    sender.send(Ok(csv.into_bytes())).await.expect("the server takes the rows");
+    // The customer sees the batch opened on its tenant while the rows still arrive.
+    let mut id = None;
+    for _ in 0..200 {
+        id = audit_actions(&app, &c.customer.key)
+            .await
+            .into_iter()
+            .find(|event| event["action"] == "device_batch.create")
+            .and_then(|event| event["target_id"].as_str().map(str::to_owned));
+        if id.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let id = id.expect("the upload's batch was opened");
+    let queue_path = format!("{}?status=awaiting_approval", batches_path(c.customer.id()));
+    let queue: Value = app.get(&queue_path, &c.customer.key).await.json().await.unwrap();
+    assert_eq!(queue["batches"].as_array().unwrap().len(), 0, "an upload still arriving is not in the queue");
+    let response =
+        app.post(&format!("/api/v1/device-batches/{id}/approve"), &c.customer.key, &json!({})).await;
+    assert_eq!(response.status(), 409);
+    assert_eq!(error_body(response).await["code"], "upload_in_progress");
+
+    drop(sender);
+    let answered = upload.await.expect("join").expect("the upload is answered");
+    assert_eq!(answered.status(), 202);
+    let queue: Value = app.get(&queue_path, &c.customer.key).await.json().await.unwrap();
+    assert_eq!(queue["batches"][0]["id"], id.as_str());
+    assert_eq!(queue["batches"][0]["total"], 1_200);
+    let announced = audit_actions(&app, &c.customer.key)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["action"] == "device_batch.awaiting_approval" && event["target_id"] == id.as_str()
+        })
+        .count();
+    assert_eq!(announced, 1, "announced once, when whole");
+    let response =
+        app.post(&format!("/api/v1/device-batches/{id}/approve"), &c.customer.key, &json!({})).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(wait_finished(&app, &c.partner.key, &id).await["registered"], 1_200);
 }
 
 async fn only_the_customer_sets_the_approval_mode(app: TestApp) {

@@ -57,6 +57,7 @@ webhook_tests!(
     the_events_of_today_reach_both_sides,
     redelivery_sends_the_same_event_again,
     a_requester_never_learns_the_owner,
+    the_approval_queue_and_release_requests_reach_both_sides,
     the_documented_python_verifier_accepts_a_real_delivery,
 );
 
@@ -560,6 +561,117 @@ async fn a_requester_never_learns_the_owner(app: TestApp) {
     let mut types: Vec<&str> = bodies.iter().map(|b| b["type"].as_str().unwrap()).collect();
     types.sort_unstable();
     assert_eq!(types, ["release_request.created", "release_request.decided"]);
+}
+
+/// The real flows of docs/domain.md#approval-queue and #release-requests, end to end: each
+/// side gets its events once, and the requester's never name the owner.
+async fn the_approval_queue_and_release_requests_reach_both_sides(app: TestApp) {
+    let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let owner = app.org_with_key(OrgKind::Customer, Role::Admin).await;
+    let (to_partner, to_customer, to_owner) =
+        (Receiver::start().await, Receiver::start().await, Receiver::start().await);
+    let all_events = ztd_storage::webhook_events::EVENT_TYPES;
+    let (_, partner_secret) = create(&app, &partner, &to_partner.url, all_events).await;
+    let (_, customer_secret) = create(&app, &customer, &to_customer.url, all_events).await;
+    let (_, owner_secret) = create(&app, &owner, &to_owner.url, all_events).await;
+
+    // The customer reviews the partner's batches and rejects one.
+    let relationship = app.connect(&partner, &customer).await;
+    let mode = json!({ "approval_mode": "review" });
+    assert_eq!(
+        app.patch(&format!("/api/v1/relationships/{relationship}"), &customer.key, &mode).await.status(),
+        200
+    );
+    let body = batch_body(POWER_USER_TAG, json_devices(&devices(9_401, 2)));
+    let waiting = expect_json(
+        app.post(&format!("/api/v1/customers/{}/device-batches", customer.id()), &partner.key, &body).await,
+        202,
+    )
+    .await;
+    assert_eq!(waiting["status"], "awaiting_approval");
+    let batch_id = waiting["id"].as_str().unwrap();
+    let reason = json!({ "reason": "not ours" });
+    expect_json(
+        app.post(&format!("/api/v1/device-batches/{batch_id}/reject"), &customer.key, &reason).await,
+        200,
+    )
+    .await;
+
+    // The owner registers a device itself; the partner asks for it; the owner releases it.
+    let device = &devices(9_402, 1)[0];
+    register(
+        &app,
+        &owner.key,
+        owner.id(),
+        batch_body(POWER_USER_TAG, json_devices(std::slice::from_ref(device))),
+    )
+    .await;
+    let ask = json!({ "hardware_hash": device.hardware_hash });
+    let request = expect_json(app.post("/api/v1/release-requests", &partner.key, &ask).await, 201).await;
+    let request_id = request["id"].as_str().unwrap();
+    expect_json(
+        app.post(&format!("/api/v1/release-requests/{request_id}/approve"), &owner.key, &json!({})).await,
+        200,
+    )
+    .await;
+
+    let bodies = |received: &[Received], secret: &str, org: Uuid| -> Vec<Value> {
+        received
+            .iter()
+            .map(|request| {
+                let body = assert_genuine(request, secret);
+                assert_eq!(body["org_id"], org.to_string(), "{body}");
+                body
+            })
+            .collect()
+    };
+    let sorted = |bodies: &[Value]| {
+        let mut types: Vec<String> = bodies.iter().map(|b| b["type"].as_str().unwrap().to_owned()).collect();
+        types.sort();
+        types
+    };
+    let partner_bodies =
+        bodies(&to_partner.wait_for(5, Duration::from_secs(30)).await, &partner_secret, partner.id());
+    let customer_bodies =
+        bodies(&to_customer.wait_for(3, Duration::from_secs(30)).await, &customer_secret, customer.id());
+    let owner_bodies =
+        bodies(&to_owner.wait_for(4, Duration::from_secs(30)).await, &owner_secret, owner.id());
+    assert_eq!(
+        sorted(&partner_bodies),
+        [
+            "batch.awaiting_approval",
+            "batch.rejected",
+            "relationship.created",
+            "release_request.created",
+            "release_request.decided"
+        ]
+    );
+    assert_eq!(
+        sorted(&customer_bodies),
+        ["batch.awaiting_approval", "batch.rejected", "relationship.created"]
+    );
+    assert_eq!(
+        sorted(&owner_bodies),
+        ["batch.finished", "device.deregistered", "release_request.created", "release_request.decided"]
+    );
+    let rejected = partner_bodies.iter().find(|b| b["type"] == "batch.rejected").unwrap();
+    assert_eq!(rejected["data"]["target_id"], batch_id);
+    assert_eq!(rejected["data"]["details"]["reason"], "not ours");
+    let partner_text = serde_json::to_string(&partner_bodies).unwrap();
+    assert!(
+        !partner_text.contains(&owner.id().to_string()),
+        "the owner's id reached the requester: {partner_text}"
+    );
+    assert!(!partner_text.contains(&owner.org.name), "the owner's name reached the requester");
+    let decided = partner_bodies.iter().find(|b| b["type"] == "release_request.decided").unwrap();
+    assert_eq!(decided["data"]["details"]["outcome"], "approved");
+    // Each once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        (to_partner.received().len(), to_customer.received().len(), to_owner.received().len()),
+        (5, 3, 4)
+    );
 }
 
 /// The ```python block of docs/webhooks.md that follows the marker `<!-- verifier -->`.

@@ -42,6 +42,28 @@ fn fix_turns_the_powershell_utf16_file_into_one_check_accepts() {
 }
 
 #[test]
+fn a_semicolon_file_is_named_by_check_and_repaired_by_fix() {
+    let input = corpus("semicolon-separated.csv");
+    let before = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    assert!(
+        text(&before).contains("semicolon-separated.csv:1:1: error[semicolon_separated]"),
+        "{}",
+        text(&before)
+    );
+    assert!(!text(&before).contains("unknown_header"), "{}", text(&before));
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("fixed.csv");
+    let fix = ztd(&["csv", "fix", path_str(&input), "-o", path_str(&output)]);
+    assert_eq!(fix.status.code(), Some(0), "{}", text(&fix));
+    assert!(text(&fix).contains("fixed[semicolon_separated]"), "{}", text(&fix));
+    let after = ztd(&["csv", "check", path_str(&output)]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+    assert!(text(&after).contains("ok (partner-center, 2 device rows)"), "{}", text(&after));
+}
+
+#[test]
 fn fix_exits_1_naming_what_it_could_not_repair() {
     let input = corpus("spreadsheet-serials.csv");
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,9 @@ pub enum Code {
     RowLimitExceeded,
     /// A header and no device rows.
     NoDeviceRows,
+    /// Values separated by semicolons: a spreadsheet saved the file with a regional list
+    /// separator (Danish, German, most of Europe). `ztd csv fix` replaces them.
+    SemicolonSeparated,
 
     // --- The header line ---
     /// The first line resembles none of the three formats.
@@ -90,7 +93,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::UnreadableFile,
         Code::EmptyFile,
         Code::BinaryFile,
@@ -99,6 +102,7 @@ impl Code {
         Code::LineTooLong,
         Code::RowLimitExceeded,
         Code::NoDeviceRows,
+        Code::SemicolonSeparated,
         Code::UnknownHeader,
         Code::HeaderCase,
         Code::MisspelledColumn,
@@ -136,6 +140,7 @@ impl Code {
             Code::LineTooLong => "line_too_long",
             Code::RowLimitExceeded => "row_limit_exceeded",
             Code::NoDeviceRows => "no_device_rows",
+            Code::SemicolonSeparated => "semicolon_separated",
             Code::UnknownHeader => "unknown_header",
             Code::HeaderCase => "header_case",
             Code::MisspelledColumn => "misspelled_column",

@@ -6,7 +6,9 @@
 //! space), line endings → CRLF, blank lines removed, the header written exactly (case,
 //! spelling, order; the row values move with their columns), trailing empty columns dropped,
 //! a missing column added empty. A serial a spreadsheet damaged is replaced by the hash's
-//! serial only when asked (`serial_from_hash`). Everything else (invalid hashes, identity
+//! serial only when asked (`serial_from_hash`), and semicolons between values become commas (a
+//! value holding a comma in such a file is left as it is, and checking the output names it).
+//! Everything else (invalid hashes, identity
 //! mismatches, non-ASCII serials, rows with a comma inside a value) is left as is; checking
 //! the output lists it.
 
@@ -77,6 +79,7 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
         let description = match diagnostic.code {
             Code::Utf16Encoding | Code::Utf8Bom => continue,
             Code::BlankLine => "removed the blank lines above the header".to_owned(),
+            Code::SemicolonSeparated => "replaced the semicolons between the values with commas".to_owned(),
             Code::MissingColumn => format!("{} — added it, empty in every row", diagnostic.message),
             Code::ExtraColumn | Code::RepeatedColumn => continue,
             _ => format!("header: {}", diagnostic.message),
@@ -87,6 +90,7 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
     let mut dropped: BTreeMap<usize, u64> =
         header.positions.iter().enumerate().filter(|(_, c)| c.is_none()).map(|(i, _)| (i, 0)).collect();
 
+    let semicolons = reader.semicolon_separated();
     let mut writer = CsvWriter::new(output, layout)?;
     let mut lf_lines = 0u64;
     while let Some(raw) = reader.next_raw()? {
@@ -105,6 +109,21 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
             }
             RawLine::Row { info, bytes, .. } => (info, bytes),
         };
+        // In a semicolon-separated file a comma belongs to its value (the reader shows it as a
+        // semicolon); no device value may hold one, and guessing where it should go would change
+        // the value: the line is left for a person.
+        if semicolons {
+            if let Some(at) = bytes.iter().position(|&b| b == b';') {
+                warnings.push(Diagnostic::new(
+                    info.number,
+                    u64::try_from(at + 1).unwrap_or(u64::MAX),
+                    Code::SemicolonSeparated,
+                    "a value on this line holds a comma, which a device CSV value cannot: it was \
+                     written unchanged, with a semicolon where the comma was",
+                    "correct the value by hand (a serial number or model never holds a comma), then check the file again",
+                ));
+            }
+        }
         if info.ending == Ending::Lf {
             lf_lines += 1;
         }

@@ -119,6 +119,10 @@ pub struct CsvReader<'r> {
     rows: u64,
     done: bool,
     scratch: ValueScratch,
+    /// The file separates values with semicolons: every line is read with `;` and `,`
+    /// exchanged, so the rules below see commas (a value that held a comma now holds a
+    /// semicolon, which no value may contain, and is reported at its own column).
+    semicolons: bool,
 }
 
 impl<'r> CsvReader<'r> {
@@ -156,6 +160,12 @@ impl<'r> CsvReader<'r> {
         if info.too_long {
             file_diagnostics.push(line_too_long(info.number));
         }
+        // A header with semicolons and no comma: a spreadsheet's regional list separator.
+        let semicolons = buf.contains(&b';') && !buf.contains(&b',');
+        if semicolons {
+            swap_separators(&mut buf);
+            file_diagnostics.push(semicolon_separated(info.number));
+        }
         let (text, line_text) = decode_line(&buf);
         let header = header::analyze(&text, info.number, line_text, &mut file_diagnostics);
         let Some(header) = header else {
@@ -176,7 +186,13 @@ impl<'r> CsvReader<'r> {
             rows: 0,
             done: false,
             scratch: ValueScratch::default(),
+            semicolons,
         })
+    }
+
+    /// Whether the file separates its values with semicolons (see [`Code::SemicolonSeparated`]).
+    pub fn semicolon_separated(&self) -> bool {
+        self.semicolons
     }
 
     /// The format detected from the header.
@@ -247,6 +263,9 @@ impl<'r> CsvReader<'r> {
                 // Blank lines at the end are allowed.
                 return Ok(None);
             };
+            if self.semicolons {
+                swap_separators(&mut buf[start..]);
+            }
             if is_blank(&buf[start..]) {
                 buf.truncate(start);
                 self.blank_run = Some(self.blank_run.map_or((info.number, 1), |(first, n)| (first, n + 1)));
@@ -375,6 +394,29 @@ impl Iterator for CsvReader<'_> {
 
 /// A line of nothing but spaces, tabs and commas is blank (spreadsheets write `,,,,` for
 /// an empty row).
+/// Exchanges `;` and `,` in a line of a semicolon-separated file.
+fn swap_separators(line: &mut [u8]) {
+    for byte in line {
+        *byte = match *byte {
+            b';' => b',',
+            b',' => b';',
+            other => other,
+        };
+    }
+}
+
+fn semicolon_separated(line: u64) -> Diagnostic {
+    Diagnostic::new(
+        line,
+        1,
+        Code::SemicolonSeparated,
+        "the values are separated by semicolons (;), not commas: a spreadsheet saved the file with \
+         its regional list separator",
+        "run `ztd csv fix` (it puts commas between the values), or save the file as \
+         \"CSV (Comma delimited)\" with the list separator set to a comma",
+    )
+}
+
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b','))
 }

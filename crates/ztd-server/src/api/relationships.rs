@@ -69,8 +69,12 @@ pub struct HealthView {
 #[serde(deny_unknown_fields)]
 pub struct UpdateRelationshipRequest {
     /// `auto` or `review`.
-    #[schema(example = "review")]
+    #[schema(schema_with = approval_mode_schema)]
     pub approval_mode: String,
+}
+
+fn approval_mode_schema() -> utoipa::openapi::schema::Object {
+    super::text_enum_schema(&["auto", "review"])
 }
 
 fn mode_name(mode: ApprovalMode) -> &'static str {

@@ -128,7 +128,10 @@ pub(in crate::app) async fn check_items(
     in_batch: Option<Uuid>,
 ) -> Result<Vec<CheckedRow>, Error> {
     let profiles = db.list_profiles(batch.customer_id).await?;
-    let mut planner = RowPlanner::new(batch, &profiles);
+    // The duplicate check is sized for the rows checked here, not the whole batch: a page of a
+    // waiting million-row batch must not allocate for a million rows.
+    let page = Batch { total: i64::try_from(items.len()).unwrap_or(i64::MAX), ..batch.clone() };
+    let mut planner = RowPlanner::new(&page, &profiles);
     let mut planned = Vec::with_capacity(items.len());
     for item in items {
         let serial = SubmittedRow::from_json(item.input.clone())
