@@ -317,6 +317,13 @@ impl IntoResponse for ApiError {
 #[derive(Clone)]
 struct PendingErrorBody(ErrorBody);
 
+/// Takes the error body an [`ApiError`] response carries, so that an adapter answering in
+/// another service's shape (the Partner Center adapter) writes its own body instead of the
+/// envelope; `None` for any other response.
+pub fn take_error_body(response: &mut Response) -> Option<ErrorBody> {
+    response.extensions_mut().remove::<PendingErrorBody>().map(|pending| pending.0)
+}
+
 /// Middleware: completes every error envelope with the request's `x-request-id`.
 pub async fn fill_request_id(request: Request, next: Next) -> Response {
     let request_id = crate::request_id::from_headers(request.headers());

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod lookup;
 pub mod openapi;
 pub mod orgs;
+pub mod partner_center;
 pub mod profiles;
 pub mod relationships;
 pub mod release_requests;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(export::routes())
         .merge(lookup::routes())
         .merge(webhooks::routes())
+        .merge(partner_center::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {

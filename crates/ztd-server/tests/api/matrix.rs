@@ -131,6 +131,21 @@ fn see_submitted(who: Who) -> u16 {
     }
 }
 
+/// A Partner Center batch of the connected partner (`/partner-center/…`, by `BatchId`):
+/// the home customer and the partner that created it reach it; a connected OEM does not see
+/// it (404); anyone else is refused as for the customer (read_home). `ok` for those who reach
+/// it; with `register`, a reader is refused first (403).
+fn pc_batch(who: Who, ok: u16, register: bool) -> u16 {
+    if register && who.role == Role::Reader {
+        return 403;
+    }
+    match read_home(who) {
+        200 if who.standing == Standing::Home || who.is_submitting_partner() => ok,
+        200 => 404,
+        refused => refused,
+    }
+}
+
 /// Who may call what: one entry for every route of the OpenAPI document, and no other.
 const EXPECTATIONS: &[(&str, Rule)] = &[
     // The first-boot lookup is unauthenticated by design: a device has no credentials yet.
@@ -220,6 +235,51 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
     ),
     // Either side of the relationship sees it; anyone else gets 404.
     ("GET /api/v1/relationships/{id}", Rule::Member(see_submitted)),
+    // Partner Center's device API (docs/compatibility.md#partner-center): the native rules.
+    ("GET /partner-center/v1/customers/{customer_id}/deviceBatches", Rule::Member(read_home)),
+    (
+        "POST /partner-center/v1/customers/{customer_id}/deviceBatches",
+        Rule::Member(|who| match who.role {
+            Role::Reader => 403,
+            _ => match read_home(who) {
+                200 => 202,
+                refused => refused,
+            },
+        }),
+    ),
+    (
+        "GET /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices",
+        Rule::Member(|who| pc_batch(who, 200, false)),
+    ),
+    (
+        "POST /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices",
+        Rule::Member(|who| pc_batch(who, 202, true)),
+    ),
+    (
+        "DELETE /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices/{device_id}",
+        Rule::Member(|who| pc_batch(who, 204, true)),
+    ),
+    // The upload's tracking id is the ztd batch's id: seen as the batch is.
+    (
+        "GET /partner-center/v1/customers/{customer_id}/batchJobStatus/{tracking_id}",
+        Rule::Member(see_submitted),
+    ),
+    (
+        "DELETE /partner-center/v1/customers/{customer_id}/devices/{device_id}",
+        Rule::Member(|who| pc_batch(who, 204, true)),
+    ),
+    ("GET /partner-center/v1/customers/{customer_id}/policies", Rule::Member(read_home)),
+    // Each device's own refusal (the OEM did not register it) is in the answer's body.
+    (
+        "PATCH /partner-center/v1/customers/{customer_id}/DevicePolicyUpdates",
+        Rule::Member(|who| match who.role {
+            Role::Reader => 403,
+            _ => match read_home(who) {
+                200 => 202,
+                refused => refused,
+            },
+        }),
+    ),
     (
         "PATCH /api/v1/relationships/{id}",
         Rule::Member(|who| match (who.admin(), who.standing) {
@@ -364,6 +424,41 @@ async fn register(
     let batch_id = batch["id"].as_str().expect("batch id").to_owned();
     let device_id = batch["devices"][0]["device_id"].as_str().expect("a registered device").to_owned();
     (batch_id, device_id, device.hardware_hash.clone())
+}
+
+/// Synthetic device `index` as Partner Center uploads it.
+fn pc_device(index: u64) -> Value {
+    let device = ztd_domain::synth::device(77_777, index);
+    json!({
+        "HardwareHash": device.hardware_hash,
+        "SerialNumber": device.serial_number,
+        "OemManufacturerName": device.manufacturer,
+        "ModelName": device.model,
+    })
+}
+
+/// A fresh Partner Center batch of the connected partner in the home customer, with one
+/// registered device: its `BatchId` and the device id.
+async fn pc_batch_of_partner(app: &TestApp, world: &World) -> (String, String) {
+    let home = world.customer_admin.id();
+    let name = unique("pc");
+    let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+    let body = json!({ "BatchId": name, "Devices": [pc_device(index)] });
+    let path = format!("/partner-center/v1/customers/{home}/deviceBatches");
+    let response = app.post(&path, &world.partner_admin.key, &body).await;
+    assert_eq!(response.status(), 202, "create a Partner Center batch");
+    let location = response.headers()["location"].to_str().expect("Location").to_owned();
+    for _ in 0..6000 {
+        let status: Value =
+            app.get(&location, &world.partner_admin.key).await.json().await.expect("status JSON");
+        if status["status"] == "finished" {
+            let device_id = status["devicesStatus"][0]["deviceId"].as_str().expect("a registered device");
+            return (name, device_id.to_owned());
+        }
+        assert_ne!(status["status"], "finished_with_errors", "{status}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the Partner Center batch {name} did not finish");
 }
 
 /// A prepared request.
@@ -626,6 +721,65 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             let action = if route.ends_with("approve") { "approve" } else { "deny" };
             Call::new(Method::POST, format!("/api/v1/release-requests/{id}/{action}"))
         }
+        "GET /partner-center/v1/customers/{customer_id}/deviceBatches" => {
+            Call::new(Method::GET, format!("/partner-center/v1/customers/{home}/deviceBatches"))
+        }
+        "POST /partner-center/v1/customers/{customer_id}/deviceBatches" => {
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let body = json!({ "BatchId": unique("pc"), "Devices": [pc_device(index)] });
+            Call::new(Method::POST, format!("/partner-center/v1/customers/{home}/deviceBatches")).json(body)
+        }
+        "GET /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices"
+        | "POST /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices"
+        | "DELETE /partner-center/v1/customers/{customer_id}/deviceBatches/{batch_id}/devices/{device_id}" => {
+            // A fresh Partner Center batch of the connected partner, with one device.
+            let (name, device_id) = pc_batch_of_partner(app, world).await;
+            let path = format!("/partner-center/v1/customers/{home}/deviceBatches/{name}/devices");
+            match route.split(' ').next() {
+                Some("GET") => Call::new(Method::GET, path),
+                Some("POST") => {
+                    let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+                    Call::new(Method::POST, path).json(json!([pc_device(index)]))
+                }
+                _ => Call::new(Method::DELETE, format!("{path}/{device_id}")),
+            }
+        }
+        "GET /partner-center/v1/customers/{customer_id}/batchJobStatus/{tracking_id}" => {
+            let batch = match caller.standing() {
+                Some(Standing::Revoked) => &world.revoked_batch,
+                _ => &world.partner_batch,
+            };
+            Call::new(Method::GET, format!("/partner-center/v1/customers/{home}/batchJobStatus/{batch}"))
+        }
+        "DELETE /partner-center/v1/customers/{customer_id}/devices/{device_id}" => {
+            let device_id = match caller.standing() {
+                Some(Standing::Revoked) => world.revoked_device.clone(),
+                _ => {
+                    let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+                    register(app, &world.partner_admin, home, index).await.1
+                }
+            };
+            Call::new(Method::DELETE, format!("/partner-center/v1/customers/{home}/devices/{device_id}"))
+        }
+        "GET /partner-center/v1/customers/{customer_id}/policies" => {
+            Call::new(Method::GET, format!("/partner-center/v1/customers/{home}/policies"))
+        }
+        "PATCH /partner-center/v1/customers/{customer_id}/DevicePolicyUpdates" => {
+            // The partner's device, to the profile it already has.
+            let response = app.get(&profiles, &world.customer_admin.key).await;
+            let listed: Value = response.json().await.expect("profiles JSON");
+            let standard = listed
+                .as_array()
+                .or_else(|| listed["profiles"].as_array())
+                .expect("a profile list")
+                .iter()
+                .find(|profile| profile["group_tag"] == "Microsoft365ManagedStandard_")
+                .expect("the built-in standard profile")["id"]
+                .clone();
+            let body = json!({ "Devices": [{ "Id": world.partner_device, "Policies": [{ "Key": "o_o_b_e", "Value": standard }] }] });
+            Call::new(Method::PATCH, format!("/partner-center/v1/customers/{home}/DevicePolicyUpdates"))
+                .json(body)
+        }
         other => panic!("no request prepared for {other}: add one to `prepare` in matrix.rs"),
     }
 }
@@ -717,6 +871,15 @@ async fn every_route_by_every_role(app: TestApp) {
             if actual != want {
                 let body = response.text().await.unwrap_or_default();
                 failures.push(format!("{route} as {}: got {actual}, want {want}: {body}", caller.label));
+            } else if actual >= 400 && route.contains(" /partner-center/") {
+                // Partner Center's routes refuse in Partner Center's error body.
+                let body: Value = response.json().await.expect("an error body in JSON");
+                for field in ["code", "description", "data", "source"] {
+                    assert!(
+                        body.get(field).is_some(),
+                        "{route}: Partner Center error without `{field}`: {body}"
+                    );
+                }
             } else if actual >= 400 {
                 // Every refusal carries the error envelope.
                 ztd_server::testing::error_body(response).await;
