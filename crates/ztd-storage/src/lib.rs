@@ -83,7 +83,7 @@ pub fn parse_cursor_number(text: &str) -> Option<i64> {
     plain.then(|| text.parse().ok()).flatten()
 }
 pub use postgres::PostgresDatabase;
-pub use sqlite::SqliteDatabase;
+pub use sqlite::{FileSummary, SqliteDatabase};
 
 use std::sync::Arc;
 
@@ -113,6 +113,9 @@ pub enum StorageError {
     Internal(sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// This backend does not do that (the message says what to use instead).
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl From<sqlx::Error> for StorageError {
@@ -813,4 +816,9 @@ pub trait Database:
     /// Rate limits shared by every process on this database (docs/operations.md#several-instances):
     /// PostgreSQL's; `None` on SQLite, where the one process keeps them in memory.
     fn shared_rate_limits(&self) -> Option<Arc<dyn RateLimitStore>>;
+    /// Writes a consistent copy of the whole database to a new file at `path` while it keeps
+    /// serving (SQLite's `VACUUM INTO`: one read transaction, so the copy is one moment of the
+    /// database; docs/operations.md#backups). `Unsupported` on PostgreSQL, whose own tools
+    /// (`pg_dump`, continuous archiving) do this.
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()>;
 }

@@ -12,7 +12,7 @@ use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::sql::{item_error_columns, map_err, Backend, DeviceInsert, ItemOutcome};
-use crate::{Batch, BatchItem, Conflict, NewDevice, Result};
+use crate::{Batch, BatchItem, Conflict, NewDevice, Result, StorageError};
 
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
@@ -92,6 +92,12 @@ impl Backend for PostgresDatabase {
 
     const NEW_ID: &'static str = "gen_random_uuid()";
     const POSITION: &'static str = "strpos";
+
+    async fn backup_to(&self, _path: &std::path::Path) -> Result<()> {
+        Err(StorageError::Unsupported(
+            "a PostgreSQL database is backed up with its own tools: pg_dump, or continuous archiving for point-in-time recovery (docs/operations.md#backups)",
+        ))
+    }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)

@@ -90,6 +90,48 @@ impl SqliteDatabase {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+
+    /// Opens a database file read-only, without migrating it, and says whether it is sound and
+    /// what it holds: SQLite's `integrity_check`, the last migration applied and the rows of the
+    /// main tables (a backup's verification, docs/operations.md#backups).
+    pub async fn inspect(path: &std::path::Path) -> Result<FileSummary> {
+        use sqlx::Connection;
+        let options = SqliteConnectOptions::new().filename(path).read_only(true).create_if_missing(false);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+        let integrity =
+            sqlx::query_scalar::<_, String>("PRAGMA integrity_check").fetch_all(&mut conn).await?.join("; ");
+        let migration =
+            sqlx::query_scalar::<_, i64>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_optional(&mut conn)
+                .await
+                .ok()
+                .flatten();
+        let mut rows = Vec::new();
+        for table in SUMMARY_TABLES {
+            let count = sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap_or(-1);
+            rows.push((table.to_string(), count));
+        }
+        conn.close().await?;
+        Ok(FileSummary { integrity, migration, rows })
+    }
+}
+
+/// The tables a [`FileSummary`] counts.
+const SUMMARY_TABLES: [&str; 7] =
+    ["organisations", "users", "relationships", "profiles", "batches", "devices", "audit_events"];
+
+/// What [`SqliteDatabase::inspect`] found in a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileSummary {
+    /// `ok`, or SQLite's list of problems.
+    pub integrity: String,
+    /// The last migration applied (`None`: not a ztd database).
+    pub migration: Option<i64>,
+    /// Rows per table (-1 where the table is missing).
+    pub rows: Vec<(String, i64)>,
 }
 
 // The shared SQL (`src/sql/`), compiled for this backend: each of those files is a module of
@@ -144,6 +186,12 @@ impl Backend for SqliteDatabase {
 
     const NEW_ID: &'static str = "randomblob(16)";
     const POSITION: &'static str = "instr";
+
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        let target = path.to_str().ok_or(StorageError::Unsupported("the backup path must be valid UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+        Ok(())
+    }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)

@@ -28,6 +28,7 @@ pub mod consent;
 pub mod dry_run;
 pub mod health;
 pub mod lookup;
+pub mod maintenance;
 pub mod profiles;
 pub mod refusals;
 pub mod registration;

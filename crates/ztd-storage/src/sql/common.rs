@@ -284,4 +284,8 @@ impl Database for Store {
     fn shared_rate_limits(&self) -> Option<std::sync::Arc<dyn crate::limits::RateLimitStore>> {
         Backend::shared_rate_limits(self)
     }
+
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        Backend::backup_to(self, path).await
+    }
 }

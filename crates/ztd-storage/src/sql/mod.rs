@@ -53,6 +53,8 @@ pub(crate) trait Backend {
 
     /// Opens a write transaction.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>>;
+    /// `Database::backup_to`.
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()>;
     /// Inserts the devices with `ON CONFLICT DO NOTHING` and returns the ids of the rows inserted
     /// (at most [`ROWS_PER_STATEMENT`] rows per call). Their hashes are not written here:
     /// callers go through `batches::insert_devices_and_hashes`.

@@ -7,6 +7,7 @@ use anyhow::Context;
 use uuid::Uuid;
 use ztd_server::app::access::Operator;
 use ztd_server::app::accounts::{self, Domain, Email, KeyName, OrgName};
+use ztd_server::app::maintenance;
 use ztd_storage::{OrgKind, Role};
 
 use super::serve::DatabaseArgs;
@@ -24,6 +25,81 @@ pub enum AdminCommand {
     DisableUser(UserArgs),
     /// Issue a new one-time password (valid 7 days); prints it once; the user's sessions end.
     ResetPassword(UserArgs),
+    /// Copy a SQLite database to a new file while ztd serves it (consistent: one moment of the
+    /// database), then check the copy. PostgreSQL: use pg_dump (docs/operations.md#backups).
+    Backup(BackupArgs),
+    /// Put a backup in place of a SQLite database (stop `ztd serve` first): the backup is
+    /// checked, then copied next to the target and renamed over it.
+    Restore(RestoreArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BackupArgs {
+    /// The new file to write (never overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub to: std::path::PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file (`ztd admin backup --to FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub from: std::path::PathBuf,
+    /// Replace an existing database at `--database-url` (its -wal and -shm files go too).
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// The file of a `sqlite:` URL (or plain path); `None` for PostgreSQL.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
+/// Checks a database file; refuses one that is not sound or not ztd's.
+async fn checked(path: &std::path::Path) -> anyhow::Result<ztd_storage::FileSummary> {
+    let summary = ztd_storage::SqliteDatabase::inspect(path)
+        .await
+        .with_context(|| format!("cannot read {} as a SQLite database", path.display()))?;
+    anyhow::ensure!(summary.integrity == "ok", "{} is damaged: {}", path.display(), summary.integrity);
+    anyhow::ensure!(
+        summary.migration.is_some(),
+        "{} is not a ztd database (it has no migrations)",
+        path.display()
+    );
+    Ok(summary)
+}
+
+fn print_summary(json: bool, what: &str, path: &std::path::Path, summary: &ztd_storage::FileSummary) {
+    if json {
+        let rows: serde_json::Map<String, serde_json::Value> =
+            summary.rows.iter().map(|(table, count)| (table.clone(), (*count).into())).collect();
+        println!(
+            "{}",
+            serde_json::json!({ "file": path, "integrity": summary.integrity, "migration": summary.migration, "rows": rows })
+        );
+    } else {
+        let rows: Vec<String> =
+            summary.rows.iter().map(|(table, count)| format!("{count} {table}")).collect();
+        println!(
+            "{what} {}: integrity {}, schema version {}; {}",
+            path.display(),
+            summary.integrity,
+            summary.migration.unwrap_or_default(),
+            rows.join(", ")
+        );
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -169,6 +245,48 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
                     user.email, user.id, password
                 );
             }
+        }
+        AdminCommand::Backup(args) => {
+            if sqlite_file(&args.database.database_url).is_none() {
+                anyhow::bail!(
+                    "a PostgreSQL database is backed up with its own tools: pg_dump, or continuous archiving for point-in-time recovery (docs/operations.md#backups)"
+                );
+            }
+            let operator = Operator::cli(args.database.connect().await?);
+            maintenance::backup(&operator, &args.to).await.map_err(service_error)?;
+            let summary = checked(&args.to).await?;
+            print_summary(args.output.json, "backup written to", &args.to, &summary);
+        }
+        AdminCommand::Restore(args) => {
+            let target = sqlite_file(&args.database.database_url).context(
+                "restore puts a SQLite backup in place; a PostgreSQL database is restored with pg_restore (docs/operations.md#backups)",
+            )?;
+            let summary = checked(&args.from).await?;
+            if target.exists() && !args.replace {
+                anyhow::bail!(
+                    "{} exists; stop every `ztd serve` using it and pass --replace to put the backup in its place",
+                    target.display()
+                );
+            }
+            if let Some(dir) = target.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            // Copied next to the target, flushed, then renamed over it: the target is either
+            // the old database or the whole backup, never half of one.
+            let staging = target.with_extension("restoring");
+            std::fs::copy(&args.from, &staging)
+                .with_context(|| format!("cannot write {}", staging.display()))?;
+            std::fs::File::open(&staging)?.sync_all()?;
+            for suffix in ["-wal", "-shm"] {
+                let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+                if side.exists() {
+                    std::fs::remove_file(&side)
+                        .with_context(|| format!("cannot remove {}", side.display()))?;
+                }
+            }
+            std::fs::rename(&staging, &target)
+                .with_context(|| format!("cannot move the backup to {}", target.display()))?;
+            print_summary(args.output.json, "restored", &target, &summary);
         }
         AdminCommand::CreateApiKey(args) => {
             let name = KeyName::parse(&args.name).map_err(service_error)?;
