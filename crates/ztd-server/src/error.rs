@@ -317,6 +317,12 @@ impl IntoResponse for ApiError {
 #[derive(Clone)]
 struct PendingErrorBody(ErrorBody);
 
+/// Takes the error envelope an [`ApiError`] left on its response (before [`fill_request_id`]
+/// sees it), so an adapter with its own error shape (the Graph adapter) can answer it its way.
+pub(crate) fn take_error_body(response: &mut Response) -> Option<ErrorBody> {
+    response.extensions_mut().remove::<PendingErrorBody>().map(|pending| pending.0)
+}
+
 /// Middleware: completes every error envelope with the request's `x-request-id`.
 pub async fn fill_request_id(request: Request, next: Next) -> Response {
     let request_id = crate::request_id::from_headers(request.headers());

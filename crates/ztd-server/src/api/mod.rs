@@ -7,6 +7,7 @@ pub mod batches;
 pub mod customers;
 pub mod devices;
 pub mod export;
+pub mod graph;
 pub mod health;
 pub mod invitations;
 pub mod lookup;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(export::routes())
         .merge(lookup::routes())
         .merge(webhooks::routes())
+        .merge(graph::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {
