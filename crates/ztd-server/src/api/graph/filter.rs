@@ -26,16 +26,19 @@ pub struct FilterError(pub String);
 
 const SUPPORTED: &str = "the only $filter ztd supports is contains(serialNumber,'text')";
 
-/// Parses `$filter` text: `contains(serialNumber,'text')`, whitespace allowed between tokens,
-/// the function and property names in any case, `''` for a quote inside the text.
+/// The grammar [`parse`] takes, as a regular expression (the OpenAPI document's pattern).
+pub const PATTERN: &str = r"^ *contains *\( *serialNumber *, *'(?:[^'\x00-\x1f\x7f-\x9f]|'')+' *\) *$";
+
+/// Parses `$filter` text: `contains(serialNumber,'text')`, spaces allowed between tokens, names
+/// as OData spells them (case-sensitive), `''` for a quote inside the text: exactly [`PATTERN`].
 pub fn parse(text: &str) -> Result<Filter, FilterError> {
     let refuse = || FilterError(format!("unsupported $filter {text:?}: {SUPPORTED}"));
-    let mut rest = text.trim();
+    let mut rest = text;
     rest = strip_word(rest, "contains").ok_or_else(refuse)?;
     rest = strip_token(rest, '(').ok_or_else(refuse)?;
     rest = strip_word(rest, "serialNumber").ok_or_else(refuse)?;
     rest = strip_token(rest, ',').ok_or_else(refuse)?;
-    let rest_trimmed = rest.trim_start();
+    let rest_trimmed = rest.trim_start_matches(' ');
     let mut chars = rest_trimmed.char_indices();
     if chars.next().map(|(_, c)| c) != Some('\'') {
         return Err(refuse());
@@ -61,7 +64,7 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
     let end = end
         .ok_or_else(|| FilterError(format!("unsupported $filter {text:?}: the quoted text is not closed")))?;
     let rest = strip_token(&rest_trimmed[end..], ')').ok_or_else(refuse)?;
-    if !rest.trim().is_empty() {
+    if !rest.trim_start_matches(' ').is_empty() {
         return Err(refuse());
     }
     if value.is_empty() || value.chars().any(char::is_control) {
@@ -73,13 +76,11 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
 }
 
 fn strip_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
-    let text = text.trim_start();
-    let head = text.get(..word.len())?;
-    head.eq_ignore_ascii_case(word).then(|| &text[word.len()..])
+    text.trim_start_matches(' ').strip_prefix(word)
 }
 
 fn strip_token(text: &str, token: char) -> Option<&str> {
-    text.trim_start().strip_prefix(token)
+    text.trim_start_matches(' ').strip_prefix(token)
 }
 
 /// `text` as an OData string literal: quoted, quotes doubled.
@@ -95,7 +96,7 @@ mod tests {
     #[test]
     fn reads_what_the_scripts_send() {
         assert_eq!(parse("contains(serialNumber,'ABC')"), Ok(Filter::SerialContains("ABC".into())));
-        assert_eq!(parse(" contains ( SerialNumber , 'a b' ) "), Ok(Filter::SerialContains("a b".into())));
+        assert_eq!(parse(" contains ( serialNumber , 'a b' ) "), Ok(Filter::SerialContains("a b".into())));
         assert_eq!(parse("contains(serialNumber,'O''Brien')"), Ok(Filter::SerialContains("O'Brien".into())));
     }
 
@@ -106,6 +107,9 @@ mod tests {
             "serialNumber eq 'A'",
             "startswith(serialNumber,'A')",
             "contains(groupTag,'A')",
+            "Contains(serialNumber,'A')",
+            "contains(SerialNumber,'A')",
+            "\tcontains(serialNumber,'A')",
             "contains(serialNumber,'A') and contains(serialNumber,'B')",
             "contains(serialNumber,'A'",
             "contains(serialNumber,'A)",
@@ -138,6 +142,13 @@ mod tests {
         #[test]
         fn never_panics(text in ".{0,80}") {
             let _ = parse(&text);
+        }
+
+        /// The parser takes exactly what the documented pattern describes.
+        #[test]
+        fn agrees_with_the_pattern(text in "[ a-zA-Z(),'\\x01é]{0,30}|contains\\(serialNumber,'[ a-z'\\x01]{0,6}'\\) ?") {
+            let pattern = regex::Regex::new(PATTERN).unwrap();
+            prop_assert_eq!(parse(&text).is_ok(), pattern.is_match(&text), "{:?}", text);
         }
     }
 }

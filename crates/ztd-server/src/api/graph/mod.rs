@@ -142,7 +142,8 @@ fn list_options(query: &HashMap<String, String>) -> Result<ListOptions, ApiError
     for (name, value) in query {
         match name.as_str() {
             "$top" => {
-                options.top = value.trim().parse().ok().filter(|top| (1..=MAX_TOP).contains(top)).ok_or_else(
+                let digits = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
+                options.top = digits.then(|| value.parse().ok()).flatten().filter(|top| (1..=MAX_TOP).contains(top)).ok_or_else(
                     || ApiError::InvalidParameter {
                         message: format!("$top {value:?} must be a whole number from 1 to {MAX_TOP}"),
                     },
@@ -280,8 +281,135 @@ fn imported_id(batch_id: Uuid, row: i64) -> String {
 /// `<batch id>.<row>` back to its parts.
 fn parse_imported_id(id: &str) -> Option<(Uuid, i64)> {
     let (batch, row) = id.split_once('.')?;
-    let row: i64 = row.parse().ok()?;
-    Some((Uuid::parse_str(batch).ok()?, row))
+    // Exactly the documented pattern: a hyphenated UUID, a dot, 1 to 18 digits.
+    if batch.len() != 36 || row.is_empty() || row.len() > 18 || !row.bytes().all(|byte| byte.is_ascii_digit())
+    {
+        return None;
+    }
+    Some((Uuid::parse_str(batch).ok()?, row.parse().ok()?))
+}
+
+/// `<batch id>.<row>`, as a pattern.
+const IMPORTED_ID_PATTERN: &str =
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.[0-9]{1,18}$";
+
+fn imported_id_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(IMPORTED_ID_PATTERN))
+        .examples([serde_json::Value::from("0b5c1d2e-5f3a-4b7c-9d1e-2f3a4b5c6d7e.1")])
+        .description(Some("`<batch id>.<row>`"))
+        .build()
+}
+
+/// The path of a collection (documentation; handlers read the version from the path as text).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct VersionPath {
+    #[param(schema_with = version_schema)]
+    version: String,
+}
+
+/// The path of an imported identity.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct ImportedPath {
+    #[param(schema_with = version_schema)]
+    version: String,
+    #[param(schema_with = imported_id_schema)]
+    id: String,
+}
+
+/// The path of a registered device.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct DevicePath {
+    #[param(schema_with = version_schema)]
+    version: String,
+    /// The device id.
+    #[param(value_type = Uuid)]
+    id: String,
+}
+
+/// The query of the imported identities' list.
+#[derive(serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct ImportedListQuery {
+    /// Items per page, 1 to 1,000 (default 100).
+    #[serde(rename = "$top")]
+    #[param(minimum = 1, maximum = 1000)]
+    top: Option<u32>,
+    #[serde(rename = "$filter")]
+    #[param(schema_with = filter_schema)]
+    filter: Option<String>,
+    #[serde(rename = "$skiptoken")]
+    #[param(schema_with = import_token_schema)]
+    skiptoken: Option<String>,
+}
+
+/// The query of the devices' list.
+#[derive(serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct DeviceListQuery {
+    /// Items per page, 1 to 1,000 (default 100).
+    #[serde(rename = "$top")]
+    #[param(minimum = 1, maximum = 1000)]
+    top: Option<u32>,
+    #[serde(rename = "$filter")]
+    #[param(schema_with = filter_schema)]
+    filter: Option<String>,
+    #[serde(rename = "$skiptoken")]
+    #[param(schema_with = super::device_cursor_schema)]
+    skiptoken: Option<String>,
+}
+
+fn version_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = super::text_enum_schema(&VERSIONS);
+    schema.description = Some("`v1.0` or `beta` (the same routes; any other version answers 404)".into());
+    schema
+}
+
+fn filter_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(filter::PATTERN))
+        .examples([serde_json::Value::from("contains(serialNumber,'PF3X')")])
+        .description(Some("Only `contains(serialNumber,'…')` (OData's quoting: `''` for a quote); serial numbers match ignoring ASCII case."))
+        .build()
+}
+
+fn import_token_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = imported_id_schema();
+    schema.description = Some("From `@odata.nextLink`.".into());
+    schema
+}
+
+fn optional_text_schema(max_length: usize) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::String,
+            utoipa::openapi::schema::Type::Null,
+        ]))
+        .pattern(Some(r"^[^\x00-\x1f\x7f-\x9f]*$"))
+        .max_length(Some(max_length))
+        .build()
+}
+
+fn order_identifier_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = optional_text_schema(64);
+    schema.description = Some("The order the device ships under (the batch's order number): at most 64 characters, no control character; one per import.".into());
+    schema
+}
+
+fn unchangeable_schema() -> utoipa::openapi::schema::Object {
+    let mut schema = optional_text_schema(0);
+    schema.description = Some("ztd keeps no such property: only empty or null is taken.".into());
+    schema
 }
 
 fn imported(batch: &Batch, row: &RowOutcome) -> ImportedIdentity {
@@ -323,7 +451,7 @@ pub struct NewImportedIdentity {
     #[schema(example = "#microsoft.graph.importedWindowsAutopilotDeviceIdentity")]
     pub odata_type: Option<String>,
     pub id: Option<String>,
-    /// The order the device ships under (the batch's order number): one per import.
+    #[schema(schema_with = order_identifier_schema)]
     pub order_identifier: Option<String>,
     pub serial_number: Option<String>,
     /// A product key id (PKID).
@@ -333,8 +461,9 @@ pub struct NewImportedIdentity {
     pub hardware_identifier: Option<String>,
     pub group_tag: Option<String>,
     pub assigned_user_principal_name: Option<String>,
+    /// Graph's read-only state: accepted and ignored.
     #[schema(value_type = Option<Object>)]
-    pub state: Option<serde_json::Value>,
+    pub state: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 fn given(value: &Option<String>) -> Option<String> {
@@ -359,6 +488,7 @@ impl NewImportedIdentity {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportRequest {
+    #[schema(min_items = 1)]
     pub imported_windows_autopilot_device_identities: Vec<NewImportedIdentity>,
 }
 
@@ -495,7 +625,7 @@ async fn imported_page(
 /// Imports one identity (a batch of one row); answers it, usually still `pending`.
 #[utoipa::path(post, path = "/graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`")),
+    params(VersionPath),
     request_body = NewImportedIdentity,
     responses(
         (status = 201, body = ImportedIdentity),
@@ -516,7 +646,7 @@ pub async fn create_imported(
 /// The `import` action: identities imported as one batch; answers every one.
 #[utoipa::path(post, path = "/graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/import", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`")),
+    params(VersionPath),
     request_body = ImportRequest,
     responses(
         (status = 200, body = GraphPage<ImportedIdentity>),
@@ -536,12 +666,7 @@ pub async fn import_identities(
 /// The customer's imported identities (every row of its batches), newest import first.
 #[utoipa::path(get, path = "/graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities", tag = "graph",
     security(("bearer" = [])),
-    params(
-        ("version" = String, Path, description = "`v1.0` or `beta`"),
-        ("$top" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "items per page (default 100)"),
-        ("$filter" = Option<String>, Query, description = "only `contains(serialNumber,'…')`"),
-        ("$skiptoken" = Option<String>, Query, description = "from `@odata.nextLink`"),
-    ),
+    params(VersionPath, ImportedListQuery),
     responses((status = 200, body = GraphPage<ImportedIdentity>), GraphErrors))]
 pub async fn list_imported(
     State(state): State<AppState>,
@@ -559,11 +684,10 @@ pub async fn list_imported(
 /// One imported identity.
 #[utoipa::path(get, path = "/graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`"), ("id" = String, Path, description = "`<batch id>.<row>`")),
+    params(ImportedPath),
     responses(
         (status = 200, body = ImportedIdentity),
         GraphErrors,
-        (status = 404, description = "no such imported identity in the caller's tenant", body = GraphErrorEnvelope),
     ))]
 pub async fn show_imported(
     access: Access,
@@ -577,11 +701,10 @@ pub async fn show_imported(
 /// pending is refused (409) until the batch has processed it (docs/compatibility.md#graph-mapping).
 #[utoipa::path(delete, path = "/graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`"), ("id" = String, Path, description = "`<batch id>.<row>`")),
+    params(ImportedPath),
     responses(
         (status = 204, description = "acknowledged; nothing is removed"),
         GraphErrors,
-        (status = 404, description = "no such imported identity in the caller's tenant", body = GraphErrorEnvelope),
         (status = 409, description = "still pending", body = GraphErrorEnvelope),
     ))]
 pub async fn delete_imported(
@@ -682,12 +805,7 @@ fn device_id(id: &str) -> Result<Uuid, ApiError> {
 /// The customer's registered devices, newest registration first.
 #[utoipa::path(get, path = "/graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities", tag = "graph",
     security(("bearer" = [])),
-    params(
-        ("version" = String, Path, description = "`v1.0` or `beta`"),
-        ("$top" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "items per page (default 100)"),
-        ("$filter" = Option<String>, Query, description = "only `contains(serialNumber,'…')`"),
-        ("$skiptoken" = Option<String>, Query, description = "from `@odata.nextLink`"),
-    ),
+    params(VersionPath, DeviceListQuery),
     responses((status = 200, body = GraphPage<AutopilotDevice>), GraphErrors))]
 pub async fn list_devices(
     State(state): State<AppState>,
@@ -726,11 +844,10 @@ pub async fn list_devices(
 /// One registered device.
 #[utoipa::path(get, path = "/graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`"), ("id" = String, Path, description = "device id")),
+    params(DevicePath),
     responses(
         (status = 200, body = AutopilotDevice),
         GraphErrors,
-        (status = 404, description = "no such device in the caller's tenant", body = GraphErrorEnvelope),
     ))]
 pub async fn show_device(
     access: Access,
@@ -743,11 +860,10 @@ pub async fn show_device(
 /// Deregisters a device (its identity is free at once for a new registration).
 #[utoipa::path(delete, path = "/graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`"), ("id" = String, Path, description = "device id")),
+    params(DevicePath),
     responses(
         (status = 204, description = "deregistered"),
         GraphErrors,
-        (status = 404, description = "no such device in the caller's tenant", body = GraphErrorEnvelope),
         (status = 409, description = "already deregistered", body = GraphErrorEnvelope),
     ))]
 pub async fn delete_device(
@@ -767,20 +883,22 @@ pub struct UpdateDeviceProperties {
     /// The new group tag; empty leaves the device unassigned. Same rules as `PATCH
     /// /api/v1/devices/{id}`: a tag matching no profile is refused (`unknown_group_tag`).
     pub group_tag: Option<String>,
+    #[schema(schema_with = unchangeable_schema)]
     pub display_name: Option<String>,
+    #[schema(schema_with = unchangeable_schema)]
     pub user_principal_name: Option<String>,
+    #[schema(schema_with = unchangeable_schema)]
     pub addressable_user_name: Option<String>,
 }
 
 /// Changes a device's group tag; its profile follows at once.
 #[utoipa::path(post, path = "/graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}/updateDeviceProperties", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`"), ("id" = String, Path, description = "device id")),
+    params(DevicePath),
     request_body = UpdateDeviceProperties,
     responses(
         (status = 204, description = "changed"),
         GraphErrors,
-        (status = 404, description = "no such device in the caller's tenant", body = GraphErrorEnvelope),
         (status = 409, description = "the device is deregistered", body = GraphErrorEnvelope),
         (status = 413, description = "larger than the JSON body limit", body = GraphErrorEnvelope),
         (status = 415, description = "not `application/json`", body = GraphErrorEnvelope),
@@ -797,7 +915,7 @@ pub async fn update_device_properties(
         ("userPrincipalName", &body.user_principal_name),
         ("addressableUserName", &body.addressable_user_name),
     ] {
-        if given(value).is_some() {
+        if value.as_deref().is_some_and(|value| !value.is_empty()) {
             return Err(ApiError::InvalidRequestBody {
                 message: format!("{name} cannot be changed in ztd; only groupTag can"),
             });
@@ -879,7 +997,7 @@ impl DeploymentProfile {
 /// The customer's deployment profiles.
 #[utoipa::path(get, path = "/graph/{version}/deviceManagement/windowsAutopilotDeploymentProfiles", tag = "graph",
     security(("bearer" = [])),
-    params(("version" = String, Path, description = "`v1.0` or `beta`")),
+    params(VersionPath),
     responses((status = 200, body = GraphPage<DeploymentProfile>), GraphErrors))]
 pub async fn list_profiles(access: Access) -> Result<Json<GraphPage<DeploymentProfile>>, ApiError> {
     let customer_id = own_tenant(&access)?;
@@ -900,6 +1018,9 @@ pub(crate) enum GraphErrors {
     /// Not a customer's key, or a role too low.
     #[response(status = 403)]
     Forbidden(GraphErrorEnvelope),
+    /// A version other than `v1.0` and `beta`, or no such item in the caller's tenant.
+    #[response(status = 404)]
+    NotFound(GraphErrorEnvelope),
     /// The database cannot be reached; `Retry-After: 5`.
     #[response(status = 503)]
     Unavailable(GraphErrorEnvelope),
