@@ -142,12 +142,16 @@ run() { # run NAME ORG ROLE BATCH DEVICE
   say "run $name (seed $seed, $max_examples examples)"
   # One worker: hypothesis parses lambdas with `ast` and, on Python 3.11, two threads doing so
   # fail with "AST constructor recursion depth mismatch" (reported as errors of the run).
-  local t0=$SECONDS config phases
+  local t0=$SECONDS config phases skip
   for config in schemathesis schemathesis-stateful; do
-    phases=examples,coverage,fuzzing
-    [ "$config" = schemathesis-stateful ] && phases=stateful
+    phases=examples,coverage,fuzzing skip=()
+    # Deleting a processed Graph imported identity acknowledges and keeps the record (ztd keeps a
+    # batch's rows as history, docs/compatibility.md#graph-mapping): no stateful sequence through
+    # it (schemathesis's use-after-free check, which a per-operation setting did not turn off under
+    # `--checks all`; docs/api.md#schemathesis).
+    [ "$config" = schemathesis-stateful ] && phases=stateful skip=(--exclude-operation-id delete_imported)
     if ! "$venv/bin/schemathesis" --config-file "$root/.ci/$config.toml" run "$base/api/v1/openapi.json" \
-        "${auth[@]}" --checks all --max-examples "$max_examples" --seed "$seed" --phases "$phases" \
+        "${auth[@]}" "${skip[@]}" --checks all --max-examples "$max_examples" --seed "$seed" --phases "$phases" \
         --workers 1 --no-color --report junit --report-dir "$work/reports/$name-$config" ${ZTD_ST_ARGS:-}; then
       failed+=("$name($phases)")
     fi

@@ -317,9 +317,9 @@ impl IntoResponse for ApiError {
 #[derive(Clone)]
 struct PendingErrorBody(ErrorBody);
 
-/// Takes the error body an [`ApiError`] response carries, so that an adapter answering in
-/// another service's shape (the Partner Center adapter) writes its own body instead of the
-/// envelope; `None` for any other response.
+/// Takes the error body an [`ApiError`] left on its response (before [`fill_request_id`] sees
+/// it), so that an adapter answering in another service's shape (the Partner Center and Graph
+/// adapters) writes its own body instead of the envelope; `None` for any other response.
 pub fn take_error_body(response: &mut Response) -> Option<ErrorBody> {
     response.extensions_mut().remove::<PendingErrorBody>().map(|pending| pending.0)
 }

@@ -7,6 +7,7 @@ pub mod batches;
 pub mod customers;
 pub mod devices;
 pub mod export;
+pub mod graph;
 pub mod health;
 pub mod invitations;
 pub mod lookup;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(lookup::routes())
         .merge(webhooks::routes())
         .merge(partner_center::routes())
+        .merge(graph::routes())
 }
 
 fn text_enum_schema(values: &[&'static str]) -> Object {

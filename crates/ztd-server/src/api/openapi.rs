@@ -168,7 +168,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .merge_from(api::export::Doc::openapi())
         .merge_from(api::lookup::Doc::openapi())
         .merge_from(api::webhooks::Doc::openapi())
-        .merge_from(api::partner_center::Doc::openapi());
+        .merge_from(api::partner_center::Doc::openapi())
+        .merge_from(api::graph::Doc::openapi());
     add_links(&mut document);
     document
 }

@@ -319,7 +319,55 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
         "POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
         Rule::Member(|who| only(who.admin(), 404)),
     ),
+    // Microsoft Graph compatibility (docs/compatibility.md#microsoft-graph): a customer's key acts on
+    // its own tenant (reads: any role; changes: registrar or admin); every other organisation is
+    // refused (403, Graph's error body).
+    (
+        "GET /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities",
+        Rule::Member(|who| graph(who, false, 200)),
+    ),
+    (
+        "POST /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities",
+        Rule::Member(|who| graph(who, true, 201)),
+    ),
+    (
+        "POST /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/import",
+        Rule::Member(|who| graph(who, true, 200)),
+    ),
+    (
+        "GET /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}",
+        Rule::Member(|who| graph(who, false, 200)),
+    ),
+    (
+        "DELETE /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}",
+        Rule::Member(|who| graph(who, true, 204)),
+    ),
+    (
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities",
+        Rule::Member(|who| graph(who, false, 200)),
+    ),
+    (
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}",
+        Rule::Member(|who| graph(who, false, 200)),
+    ),
+    (
+        "DELETE /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}",
+        Rule::Member(|who| graph(who, true, 204)),
+    ),
+    (
+        "POST /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}/updateDeviceProperties",
+        Rule::Member(|who| graph(who, true, 204)),
+    ),
+    (
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeploymentProfiles",
+        Rule::Member(|who| graph(who, false, 200)),
+    ),
 ];
+
+/// The Graph routes: the home customer (the only customer of the matrix) on its own tenant.
+fn graph(who: Who, changes: bool, ok: u16) -> u16 {
+    only(who.kind == OrgKind::Customer && !(changes && who.role == Role::Reader), ok)
+}
 
 /// A webhook the matrix creates: a public address (no DNS needed), an event nothing in the
 /// matrix causes, so nothing is ever sent.
@@ -780,6 +828,63 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             Call::new(Method::PATCH, format!("/partner-center/v1/customers/{home}/DevicePolicyUpdates"))
                 .json(body)
         }
+        "GET /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities" => {
+            Call::new(Method::GET, "/graph/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities")
+        }
+        "POST /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities"
+        | "POST /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/import" => {
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let device = ztd_domain::synth::device(77_777, index);
+            let identity = json!({
+                "serialNumber": device.serial_number,
+                "hardwareIdentifier": device.hardware_hash,
+                "groupTag": "Microsoft365ManagedStandard_",
+            });
+            let path = "/graph/beta/deviceManagement/importedWindowsAutopilotDeviceIdentities";
+            if route.ends_with("/import") {
+                Call::new(Method::POST, format!("{path}/import"))
+                    .json(json!({ "importedWindowsAutopilotDeviceIdentities": [identity] }))
+            } else {
+                Call::new(Method::POST, path).json(identity)
+            }
+        }
+        "GET /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}"
+        | "DELETE /graph/{version}/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}" => {
+            // The partner's batch row: processed, so deleting it only acknowledges.
+            let path = format!(
+                "/graph/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/{}.1",
+                world.partner_batch
+            );
+            let method = if route.starts_with("GET") { Method::GET } else { Method::DELETE };
+            Call::new(method, path)
+        }
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities" => {
+            Call::new(Method::GET, "/graph/v1.0/deviceManagement/windowsAutopilotDeviceIdentities")
+        }
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}" => Call::new(
+            Method::GET,
+            format!("/graph/v1.0/deviceManagement/windowsAutopilotDeviceIdentities/{}", world.partner_device),
+        ),
+        "POST /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}/updateDeviceProperties" => Call::new(
+            Method::POST,
+            format!(
+                "/graph/v1.0/deviceManagement/windowsAutopilotDeviceIdentities/{}/updateDeviceProperties",
+                world.partner_device
+            ),
+        )
+        .json(json!({ "groupTag": "Microsoft365ManagedStandard_" })),
+        "DELETE /graph/{version}/deviceManagement/windowsAutopilotDeviceIdentities/{id}" => {
+            // A fresh device registered by the partner, so each call finds it registered.
+            let index = world.next_device.fetch_add(1, Ordering::Relaxed);
+            let device_id = register(app, &world.partner_admin, home, index).await.1;
+            Call::new(
+                Method::DELETE,
+                format!("/graph/v1.0/deviceManagement/windowsAutopilotDeviceIdentities/{device_id}"),
+            )
+        }
+        "GET /graph/{version}/deviceManagement/windowsAutopilotDeploymentProfiles" => {
+            Call::new(Method::GET, "/graph/v1.0/deviceManagement/windowsAutopilotDeploymentProfiles")
+        }
         other => panic!("no request prepared for {other}: add one to `prepare` in matrix.rs"),
     }
 }
@@ -880,6 +985,17 @@ async fn every_route_by_every_role(app: TestApp) {
                         "{route}: Partner Center error without `{field}`: {body}"
                     );
                 }
+            } else if actual >= 400 && route.contains(" /graph/") {
+                // The Graph routes answer Graph's error body.
+                let body: Value = response.json().await.expect("a Graph error body in JSON");
+                let inner = &body["error"]["innerError"];
+                assert!(
+                    body["error"]["code"].is_string()
+                        && inner["request-id"].is_string()
+                        && inner["date"].is_string(),
+                    "{route} as {}: not Graph's error body: {body}",
+                    caller.label
+                );
             } else if actual >= 400 {
                 // Every refusal carries the error envelope.
                 ztd_server::testing::error_body(response).await;

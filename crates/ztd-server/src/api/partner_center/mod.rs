@@ -1,4 +1,4 @@
-//! Partner Center compatibility adapter (SPEC §12, docs/compatibility.md#partner-center): the
+//! Partner Center compatibility adapter (docs/compatibility.md#partner-center): the
 //! device-deployment part of Partner Center's REST API, as a CSP partner's automation calls it,
 //! under `/partner-center/v1/customers/{customer_id}/…`, authenticated with a ztd API key.
 //!
