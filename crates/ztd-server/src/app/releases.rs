@@ -13,7 +13,7 @@ use ztd_storage::{
     ReleaseStatus, Role, StorageError,
 };
 
-use super::access::{Access, Need};
+use super::access::{Access, CustomerScope, Need};
 use super::{Error, Resource};
 use crate::pipeline::new_device;
 
@@ -119,17 +119,33 @@ pub async fn list(access: &Access) -> Result<ReleaseRequests, Error> {
     Ok(ReleaseRequests { incoming, outgoing: db.list_outgoing_release_requests(org.org_id()).await? })
 }
 
+/// The holding customer's own scope: only a customer holds devices.
+async fn holder_scope(access: &Access, need: Need) -> Result<CustomerScope, Error> {
+    access.require_org_kind(&[OrgKind::Customer], "deciding release requests")?;
+    access.customer_scope(access.org_id(), need).await
+}
+
+async fn incoming(scope: &CustomerScope, id: Uuid) -> Result<IncomingReleaseRequest, Error> {
+    scope
+        .ctx()
+        .db()
+        .get_incoming_release_request(scope.customer_id(), id)
+        .await
+        .map_err(Error::or_not_found(Resource::ReleaseRequest, id))
+}
+
+/// One request for a device the caller's organisation holds (any role of the customer).
+pub async fn show_incoming(access: &Access, id: Uuid) -> Result<IncomingReleaseRequest, Error> {
+    incoming(&holder_scope(access, Need::Read).await?, id).await
+}
+
 /// The owner's decision (the customer's admins). Approving deregisters the device, audited on
 /// the customer's tenant; the requester gets an event with the outcome only.
 pub async fn decide(access: &Access, id: Uuid, approve: bool) -> Result<IncomingReleaseRequest, Error> {
-    access.require_org_kind(&[OrgKind::Customer], "deciding release requests")?;
-    let scope = access.customer_scope(access.org_id(), Need::Manage).await?;
+    let scope = holder_scope(access, Need::Manage).await?;
     let customer_id = scope.customer_id();
     let db = scope.ctx().db();
-    let found = db
-        .get_incoming_release_request(customer_id, id)
-        .await
-        .map_err(Error::or_not_found(Resource::ReleaseRequest, id))?;
+    let found = incoming(&scope, id).await?;
     let outcome = if approve { "approved" } else { "denied" };
     let owner_event = scope.ctx().event(
         if approve { "release_request.approve" } else { "release_request.deny" },

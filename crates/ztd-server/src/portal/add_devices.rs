@@ -316,12 +316,19 @@ fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
                 "Fix every problem below in the file, then upload it again."
             }
         }
+        (problems_table(&format!("Problems in {file_name}"), &preflight.problems))
+    }
+}
+
+/// One line per problem: where, what, how to fix it, the code.
+fn problems_table(caption: &str, problems: &[Problem]) -> Markup {
+    html! {
         div class="table-wrap" {
             table id="problems" class="cards" {
-                caption class="skip" { "Problems in " (file_name) }
+                caption class="skip" { (caption) }
                 thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
                 tbody {
-                    @for problem in &preflight.problems {
+                    @for problem in problems {
                         tr {
                             td class="mono" data-label="Where" { (location(problem)) }
                             td data-label="Problem" { (problem.message) }
@@ -347,22 +354,7 @@ fn would_fail_report(file_name: &str, preflight: &Preflight, passing: usize) -> 
                 em { "register the others anyway" } ", and upload it again."
             }
         }
-        div class="table-wrap" {
-            table id="problems" class="cards" {
-                caption class="skip" { "Devices of " (file_name) " that would fail" }
-                thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
-                tbody {
-                    @for problem in &preflight.problems {
-                        tr {
-                            td class="mono" data-label="Where" { (location(problem)) }
-                            td data-label="Problem" { (problem.message) }
-                            td data-label="How to fix it" { (problem.hint.as_deref().unwrap_or("")) }
-                            td data-label="Code" { code { (problem.code) } }
-                        }
-                    }
-                }
-            }
-        }
+        (problems_table(&format!("Devices of {file_name} that would fail"), &preflight.problems))
     }
 }
 

@@ -268,10 +268,7 @@ pub async fn ask(CsrfForm(portal, form): CsrfForm<AskForm>) -> Result<Response, 
 
 /// `/release-requests/{id}/approve`: what releasing does, and the button.
 pub async fn confirm_release(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
-    let all = releases::list(portal.access()).await?;
-    let Some(incoming) = all.incoming.into_iter().find(|incoming| incoming.request.id == id) else {
-        return Err(crate::app::Error::not_found(crate::app::Resource::ReleaseRequest, id).into());
-    };
+    let incoming = releases::show_incoming(portal.access(), id).await?;
     let serial = incoming.serial_number.clone().unwrap_or_default();
     let content = html! {
         p class="crumbs" { a href="/release-requests" { "Release requests" } " › Release" }
