@@ -1,6 +1,6 @@
 //! Builds the router with its middleware stack.
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use std::time::Duration;
 
 use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
@@ -26,7 +26,7 @@ pub fn build_app(state: AppState) -> Router {
     let hsts = state.config.public_url.starts_with("https://");
     let request_id = HeaderName::from_static(request_id::HEADER);
     let routes = if state.config.serve_api {
-        Router::new().merge(api::router()).merge(crate::portal::router(state.shared_limits.clone()))
+        Router::new().merge(api::router()).merge(crate::portal::router(&state))
     } else {
         api::health::operations_routes()
     };
@@ -95,8 +95,14 @@ async fn within_request_timeout(limit: Duration, request: Request, next: Next) -
     }
 }
 
-async fn no_route(method: Method, uri: Uri) -> ApiError {
-    ApiError::NoRoute { method: method.to_string(), path: uri.path().to_owned() }
+/// An unknown address: the API's JSON 404, or the portal's page when a browser asks for a page
+/// outside the API's paths.
+async fn no_route(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if state.config.serve_api && crate::portal::wants_page(&parts) {
+        return crate::portal::not_found_page(&state, &mut parts).await;
+    }
+    ApiError::NoRoute { method: parts.method.to_string(), path: parts.uri.path().to_owned() }.into_response()
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {

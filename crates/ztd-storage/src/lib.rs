@@ -305,6 +305,10 @@ pub trait CredentialStore: Send + Sync {
         audit: &NewAuditEvent,
     ) -> Result<()>;
 
+    /// Keeps the portal language a user chose (`None`: follow the browser). A personal
+    /// preference, not audited; `NotFound` for a user of another org.
+    async fn set_user_language(&self, org_id: Uuid, user_id: Uuid, language: Option<&str>) -> Result<()>;
+
     async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()>;
     async fn find_api_key_by_hash(&self, key_hash: &str) -> Result<ApiKey>;
     async fn list_api_keys(&self, org_id: Uuid) -> Result<Vec<ApiKey>>;

@@ -98,6 +98,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     /// Until when the one-time password signs in (set with `must_change_password`).
     pub one_time_password_expires_at: Option<DateTime<Utc>>,
+    /// The portal language the person chose (a tag such as `da`); `None` follows the browser.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

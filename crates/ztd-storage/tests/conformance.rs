@@ -236,6 +236,7 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
         created_at: now(),
         disabled_at: None,
         one_time_password_expires_at: None,
+        language: None,
     };
     db.create_user(&user, &audit(Some(customer.id), Some(customer.id), "user.create")).await.unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap(), user);
@@ -257,6 +258,14 @@ async fn users_keys_and_sessions(db: Arc<dyn Database>) {
     let changed = db.get_user(user.id).await.unwrap();
     assert_eq!((changed.password_hash.as_str(), changed.must_change_password), ("$argon2id$new", false));
     assert_eq!(db.list_users(customer.id).await.unwrap().len(), 1);
+    db.set_user_language(customer.id, user.id, Some("da")).await.unwrap();
+    assert_eq!(db.get_user(user.id).await.unwrap().language.as_deref(), Some("da"));
+    db.set_user_language(customer.id, user.id, None).await.unwrap();
+    assert_eq!(db.get_user(user.id).await.unwrap().language, None);
+    assert!(matches!(
+        db.set_user_language(Uuid::new_v4(), user.id, Some("da")).await,
+        Err(StorageError::NotFound)
+    ));
     assert!(matches!(
         db.set_password(customer.id, Uuid::new_v4(), "x", None, None, &audit(None, None, "user.password"))
             .await,
@@ -1328,6 +1337,7 @@ fn user_of(org: Uuid, email: &str) -> User {
         created_at: now(),
         disabled_at: None,
         one_time_password_expires_at: None,
+        language: None,
     }
 }
 
@@ -1742,6 +1752,7 @@ async fn password_change_ends_sessions_and_expired_ones_are_purged(db: Arc<dyn D
         created_at: now(),
         disabled_at: None,
         one_time_password_expires_at: None,
+        language: None,
     };
     db.create_user(&user, &audit(None, None, "user.create")).await.unwrap();
     let live = now() + Duration::hours(8);

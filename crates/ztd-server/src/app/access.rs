@@ -42,6 +42,8 @@ pub struct SessionInfo {
     pub token_hash: String,
     pub csrf_token: String,
     pub must_change_password: bool,
+    /// The portal language the person chose (docs/portal.md#languages); `None`: the browser's.
+    pub language: Option<String>,
 }
 
 /// The authenticated caller of one request.
@@ -496,6 +498,7 @@ pub async fn authenticate(
                     token_hash,
                     csrf_token: session.csrf_token,
                     must_change_password: user.must_change_password,
+                    language: user.language,
                 }),
             }
         }
@@ -738,6 +741,7 @@ mod tests {
             token_hash: "h".into(),
             csrf_token: "tok".into(),
             must_change_password: false,
+            language: None,
         });
         assert!(csrf_matches(&with_session, Some("tok")));
         assert!(!csrf_matches(&with_session, Some("bad")));

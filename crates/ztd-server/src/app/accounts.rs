@@ -182,6 +182,7 @@ async fn new_user(org_id: Uuid, email: &Email, role: Role) -> Result<CreatedUser
         created_at: Utc::now(),
         disabled_at: None,
         one_time_password_expires_at: Some(Utc::now() + ONE_TIME_PASSWORD_VALIDITY),
+        language: None,
     };
     Ok(CreatedUser { user, password })
 }
@@ -413,6 +414,29 @@ pub async fn sign_in(gate: &Gate, sign_in: SignIn) -> Result<SignedIn, Error> {
     Ok(SignedIn { session_secret: issued.secret, must_change_password: user.must_change_password })
 }
 
+/// Keeps the portal language the signed-in person chose (`None`: follow the browser). The
+/// portal checks that it speaks the language; here it must only look like a language tag.
+pub async fn set_language(access: &Access, language: Option<&str>) -> Result<(), Error> {
+    let caller = access.caller();
+    if caller.actor.kind != ActorKind::User {
+        return Err(Error::forbidden("not_a_person", "only a signed-in person has a portal language"));
+    }
+    if let Some(tag) = language {
+        let valid = (2..=8).contains(&tag.len())
+            && tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
+        if !valid {
+            return Err(Error::invalid("invalid_language", format!("`{tag}` is not a language tag"))
+                .with_hint("use a tag such as `en` or `da`"));
+        }
+    }
+    access
+        .ctx()
+        .db()
+        .set_user_language(caller.org.id, caller.actor.id, language)
+        .await
+        .map_err(Error::or_not_found(Resource::User, caller.actor.id))
+}
+
 /// Ends the caller's session; a session already gone is fine. Callers without a session (API
 /// keys) have nothing to end.
 pub async fn sign_out(access: &Access) -> Result<(), Error> {
@@ -433,17 +457,27 @@ pub struct PasswordChange {
     pub confirm_password: String,
 }
 
-/// What is wrong with a password change, field by field, in words for the person.
+/// What is wrong with a new password (the portal words it in the person's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewPasswordProblem {
+    TooShort { length: usize, min: usize },
+    TooLong { max: usize },
+    SameAsCurrent,
+}
+
+/// What is wrong with a password change, field by field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PasswordProblems {
-    pub current: Option<String>,
-    pub new: Option<String>,
-    pub confirm: Option<String>,
+    /// The current password typed is not the person's password.
+    pub current_wrong: bool,
+    pub new: Option<NewPasswordProblem>,
+    /// The confirmation differs from the new password.
+    pub confirm_differs: bool,
 }
 
 impl PasswordProblems {
     fn any(&self) -> bool {
-        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+        self.current_wrong || self.new.is_some() || self.confirm_differs
     }
 }
 
@@ -483,19 +517,14 @@ pub async fn change_password(
     let mut problems = PasswordProblems::default();
     let length = change.new_password.chars().count();
     if length < MIN_PASSWORD_LEN {
-        problems.new =
-            Some(format!("The new password has {length} characters; use at least {MIN_PASSWORD_LEN}."));
+        problems.new = Some(NewPasswordProblem::TooShort { length, min: MIN_PASSWORD_LEN });
     } else if length > MAX_PASSWORD_LEN {
-        problems.new = Some(format!("The new password is longer than {MAX_PASSWORD_LEN} characters."));
+        problems.new = Some(NewPasswordProblem::TooLong { max: MAX_PASSWORD_LEN });
     } else if change.new_password == change.current_password {
-        problems.new = Some("The new password must differ from the current one.".into());
+        problems.new = Some(NewPasswordProblem::SameAsCurrent);
     }
-    if problems.new.is_none() && change.confirm_password != change.new_password {
-        problems.confirm = Some("The two new passwords differ; type the same password twice.".into());
-    }
-    if !verify_password(change.current_password, user.password_hash.clone()).await? {
-        problems.current = Some("This is not your current password.".into());
-    }
+    problems.confirm_differs = problems.new.is_none() && change.confirm_password != change.new_password;
+    problems.current_wrong = !verify_password(change.current_password, user.password_hash.clone()).await?;
     if problems.any() {
         return Err(PasswordChangeError::Refused(problems));
     }

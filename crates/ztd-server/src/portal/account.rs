@@ -19,11 +19,14 @@ use serde::Deserialize;
 use ztd_storage::OrgKind;
 
 use super::error::PortalError;
-use super::session::{self, CsrfForm, NoFields, Portal};
+use super::i18n::{self, Tr};
+use super::session::{self, CsrfForm, Lang, NoFields, Portal};
 use super::throttle::SignInThrottle;
 use super::view::{self, Field, Section};
 use crate::app::access::Gate;
-use crate::app::accounts::{self, Email, PasswordChange, PasswordChangeError, PasswordProblems, SignIn};
+use crate::app::accounts::{
+    self, Email, NewPasswordProblem, PasswordChange, PasswordChangeError, PasswordProblems, SignIn,
+};
 use crate::app::refusals;
 use crate::app::Error;
 use crate::auth;
@@ -56,9 +59,16 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-fn sign_in_page(token: &str, email: &str, next: &str, error: Option<&str>, notice: Option<&str>) -> Markup {
+fn sign_in_page(
+    tr: Tr,
+    token: &str,
+    email: &str,
+    next: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Markup {
     let content = html! {
-        h1 { "Sign in" }
+        h1 { (tr.t("sign-in-title")) }
         @if let Some(notice) = notice { (view::notice("ok", notice, None)) }
         @if let Some(error) = error {
             div class="notice bad" role="alert" { p { (error) } }
@@ -66,13 +76,13 @@ fn sign_in_page(token: &str, email: &str, next: &str, error: Option<&str>, notic
         form class="stack card" method="post" action="/sign-in" {
             input type="hidden" name="csrf_token" value=(token);
             input type="hidden" name="next" value=(next);
-            (view::field(Field::text("email", "Email", email).kind("email").required().autocomplete("username")))
-            (view::field(Field::text("password", "Password", "").kind("password").required().autocomplete("current-password")
-                .hint("First time here? Use the one-time password you were given; you will choose your own next.")))
-            div class="actions" { button type="submit" { "Sign in" } }
+            (view::field(Field::text("email", &tr.t("sign-in-email"), email).kind("email").required().autocomplete("username")))
+            (view::field(Field::text("password", &tr.t("sign-in-password"), "").kind("password").required().autocomplete("current-password")
+                .hint(&tr.t("sign-in-password-hint"))))
+            div class="actions" { button type="submit" { (tr.t("sign-in-button")) } }
         }
     };
-    view::public_page("Sign in", content)
+    view::public_page(tr, &tr.t("sign-in-title"), content)
 }
 
 fn sign_in_response(state: &AppState, token: &str, status: StatusCode, page: Markup) -> Response {
@@ -93,16 +103,22 @@ fn sign_in_token(state: &AppState, headers: &HeaderMap) -> String {
 
 pub async fn sign_in_form(
     State(state): State<AppState>,
+    Lang(tr): Lang,
     headers: HeaderMap,
     Query(query): Query<SignInQuery>,
 ) -> Response {
     let token = sign_in_token(&state, &headers);
     let next = session::safe_next(query.next.as_deref());
     let notice = match query.notice.as_deref() {
-        Some("signed_out") => Some("You are signed out."),
+        Some("signed_out") => Some(tr.t("sign-in-signed-out")),
         _ => None,
     };
-    sign_in_response(&state, &token, StatusCode::OK, sign_in_page(&token, "", &next, None, notice))
+    sign_in_response(
+        &state,
+        &token,
+        StatusCode::OK,
+        sign_in_page(tr, &token, "", &next, None, notice.as_deref()),
+    )
 }
 
 pub async fn sign_in(
@@ -110,6 +126,7 @@ pub async fn sign_in(
     gate: Gate,
     Extension(throttle): Extension<Arc<SignInThrottle>>,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Lang(tr): Lang,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PortalError> {
@@ -128,25 +145,22 @@ pub async fn sign_in(
     }
     let token = form.csrf_token.clone();
     let next = session::safe_next(form.next.as_deref());
-    let refuse = |message: &str| {
-        let page = sign_in_page(&token, &form.email, &next, Some(message), None);
+    let refuse = |message: String| {
+        let page = sign_in_page(tr, &token, &form.email, &next, Some(&message), None);
         Ok(sign_in_response(&state, &token, StatusCode::UNAUTHORIZED, page))
     };
     let Ok(email) = Email::parse(&form.email) else {
-        return refuse("Enter the email address you sign in with, like name@example.com.");
+        return refuse(tr.t("sign-in-enter-email"));
     };
     if form.password.is_empty() {
-        return refuse("Enter your password.");
+        return refuse(tr.t("sign-in-enter-password"));
     }
     let client = connection.map(|Extension(ConnectInfo(address))| address.ip());
     let per_address = state.config.sign_in_failures_per_address;
     if let Some(wait) = throttle.retry_after(client, email.as_str(), per_address, Instant::now()).await {
         let minutes = wait.as_secs().div_ceil(60).max(1);
-        let message = format!(
-            "Too many failed sign-ins from your network. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        );
-        let page = sign_in_page(&token, &form.email, &next, Some(&message), None);
+        let message = tr.a("sign-in-throttled", &[("minutes", (minutes as i64).into())]);
+        let page = sign_in_page(tr, &token, &form.email, &next, Some(&message), None);
         let mut response = sign_in_response(&state, &token, StatusCode::TOO_MANY_REQUESTS, page);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         return Ok(response);
@@ -166,10 +180,7 @@ pub async fn sign_in(
             throttle.record_failure(client, email.as_str(), per_address, Instant::now()).await;
             let request_id = crate::request_id::from_headers(&headers);
             refusals::sign_in_failed(&gate, &state.refusal_audit, &form.email, client, request_id).await?;
-            return refuse(
-                "The email or the password is not right. Check both and try again. A one-time \
-                 password expires after 7 days: ask an admin of your organisation for a new one.",
-            );
+            return refuse(tr.t("sign-in-wrong"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -225,28 +236,45 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+fn new_password_problem(tr: Tr, problem: NewPasswordProblem) -> String {
+    match problem {
+        NewPasswordProblem::TooShort { length, min } => tr.a(
+            "password-problem-too-short",
+            &[("length", (length as i64).into()), ("min", (min as i64).into())],
+        ),
+        NewPasswordProblem::TooLong { max } => {
+            tr.a("password-problem-too-long", &[("max", (max as i64).into())])
+        }
+        NewPasswordProblem::SameAsCurrent => tr.t("password-problem-same"),
+    }
+}
+
 fn password_page(portal: &Portal, errors: &PasswordProblems, next: &str) -> Markup {
+    let tr = portal.tr();
     let forced = portal.caller().session.as_ref().is_some_and(|session| session.must_change_password);
+    let current_error = errors.current_wrong.then(|| tr.t("password-problem-current-wrong"));
+    let new_error = errors.new.map(|problem| new_password_problem(tr, problem));
+    let confirm_error = errors.confirm_differs.then(|| tr.t("password-problem-confirm-differs"));
     let content = html! {
-        h1 { "Change your password" }
+        h1 { (tr.t("password-title")) }
         @if forced {
-            (view::notice("warn", "Choose your own password", Some("You signed in with a one-time password. Choose your own password to continue.")))
+            (view::notice("warn", &tr.t("password-forced-title"), Some(&tr.t("password-forced-text"))))
         }
         form class="stack card" method="post" action="/password" {
             (view::csrf(portal))
             input type="hidden" name="next" value=(next);
-            (view::field(Field::text("current_password", "Current password", "").kind("password").required()
-                .autocomplete("current-password").error(errors.current.as_deref())))
-            (view::field(Field::text("new_password", "New password", "").kind("password").required()
+            (view::field(Field::text("current_password", &tr.t("password-current"), "").kind("password").required()
+                .autocomplete("current-password").error(current_error.as_deref())))
+            (view::field(Field::text("new_password", &tr.t("password-new"), "").kind("password").required()
                 .autocomplete("new-password")
-                .hint("At least 12 characters. A few unrelated words make a good password.")
-                .error(errors.new.as_deref())))
-            (view::field(Field::text("confirm_password", "New password again", "").kind("password").required()
-                .autocomplete("new-password").error(errors.confirm.as_deref())))
-            div class="actions" { button type="submit" { "Change password" } }
+                .hint(&tr.t("password-new-hint"))
+                .error(new_error.as_deref())))
+            (view::field(Field::text("confirm_password", &tr.t("password-confirm"), "").kind("password").required()
+                .autocomplete("new-password").error(confirm_error.as_deref())))
+            div class="actions" { button type="submit" { (tr.t("password-button")) } }
         }
     };
-    view::page(portal, Section::Account, "Change your password", content)
+    view::page(portal, Section::Account, &tr.t("password-title"), content)
 }
 
 pub async fn password_form(portal: Portal, Query(query): Query<NextQuery>) -> Markup {
@@ -284,4 +312,74 @@ pub async fn change_password(
         }
         Err(PasswordChangeError::Failed(error)) => Err(error.into()),
     }
+}
+
+/// `/account`: the person's own settings — the portal's language, and the way to a new password.
+pub async fn show(portal: Portal, headers: HeaderMap, Query(query): Query<SavedQuery>) -> Markup {
+    let saved = (query.saved.as_deref() == Some("language")).then(|| portal.tr().t("account-language-saved"));
+    account_page(&portal, &headers, saved.as_deref())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+fn account_page(portal: &Portal, headers: &HeaderMap, saved: Option<&str>) -> Markup {
+    let tr = portal.tr();
+    let browser = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(i18n::from_accept_language)
+        .unwrap_or_default();
+    let chosen = portal.chosen_language();
+    let content = html! {
+        h1 { (tr.t("account-title")) }
+        @if let Some(saved) = saved { (view::notice("ok", saved, None)) }
+        form class="stack card" method="post" action="/account" {
+            (view::csrf(portal))
+            fieldset {
+                legend { (tr.t("account-language")) }
+                span class="hint" id="language-hint" { (tr.t("account-language-hint")) }
+                label class="choice" {
+                    input type="radio" name="language" value="" checked[chosen.is_none()] aria-describedby="language-hint";
+                    " " (tr.a("account-language-automatic", &[("language", browser.t("language-name").into())]))
+                }
+                @for language in Tr::all() {
+                    label class="choice" lang=(language.tag()) {
+                        input type="radio" name="language" value=(language.tag()) checked[chosen == Some(language.tag())];
+                        " " (language.t("language-name"))
+                    }
+                }
+            }
+            div class="actions" { button type="submit" { (tr.t("action-save")) } }
+        }
+        h2 { (tr.t("account-password-heading")) }
+        p { a href="/password" { (tr.t("account-password-link")) } }
+    };
+    view::page(portal, Section::Account, &tr.t("account-title"), content)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+/// Keeps the chosen language with the account, and forgets this browser's `?lang=` choice so
+/// the account's shows at once.
+pub async fn save_language(CsrfForm(portal, form): CsrfForm<LanguageForm>) -> Result<Response, PortalError> {
+    let language = match form.language.as_str() {
+        "" => None,
+        tag => Some(Tr::for_tag(tag).ok_or_else(|| {
+            PortalError::BadForm(format!("the portal does not speak the language {tag:?}"))
+        })?),
+    };
+    accounts::set_language(portal.access(), language.map(Tr::tag)).await?;
+    let mut response = Redirect::to("/account?saved=language").into_response();
+    let forget = format!("{}=; Path=/; SameSite=Lax; Max-Age=0", i18n::COOKIE);
+    if let Ok(value) = HeaderValue::from_str(&forget) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }

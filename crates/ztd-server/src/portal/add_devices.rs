@@ -183,8 +183,8 @@ fn form_page(
             @match outcome {
                 Outcome::Refused { file_name, preflight } => (problems_report(file_name, preflight)),
                 Outcome::WouldFail { file_name, preflight, passing } => (would_fail_report(file_name, preflight, *passing)),
-                Outcome::TooLarge { limit } => (error::notice(&error::explain(&ApiError::PayloadTooLarge { limit: *limit }))),
-                Outcome::Api(explanation) => (error::notice(explanation)),
+                Outcome::TooLarge { limit } => (error::notice(portal.tr(), &error::explain(portal.tr(), &ApiError::PayloadTooLarge { limit: *limit }))),
+                Outcome::Api(explanation) => (error::notice(portal.tr(), explanation)),
                 Outcome::Fresh | Outcome::MissingFile => {}
             }
         }
@@ -540,7 +540,7 @@ pub async fn upload(
         Ok(order) => order,
         Err(error) => {
             let error = ApiError::from(error);
-            return Ok(page(error.status(), Outcome::Api(error::explain(&error))));
+            return Ok(page(error.status(), Outcome::Api(error::explain(portal.tr(), &error))));
         }
     };
     let options = BatchOptions {
@@ -608,7 +608,7 @@ pub async fn upload(
         }
         Err(error) => {
             let error = ApiError::from(error);
-            Ok(page(error.status(), Outcome::Api(error::explain(&error))))
+            Ok(page(error.status(), Outcome::Api(error::explain(portal.tr(), &error))))
         }
     }
 }
@@ -683,8 +683,8 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
         }
         h1 { "Devices for " (customer) }
         div id="batch-status" aria-live="polite" {
-            p { "Batch " code { (batch.id) } " · " (status_badge(batch.status)) " · submitted " (view::time(batch.created_at)) }
-            @if let Some(tag) = &batch.default_group_tag { p { "Group tag: " (view::tag(tag)) } }
+            p { "Batch " code { (batch.id) } " · " (status_badge(batch.status)) " · submitted " (view::time(portal.tr(), batch.created_at)) }
+            @if let Some(tag) = &batch.default_group_tag { p { "Group tag: " (view::tag(portal.tr(), tag)) } }
             label for="batch-progress" { (done) " of " (batch.total) " rows processed" }
             progress id="batch-progress" max=(batch.total.max(1)) value=(done) {}
             dl class="counts" {

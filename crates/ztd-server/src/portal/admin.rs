@@ -90,10 +90,10 @@ async fn users_page(
                             td { (user.email) }
                             td { (user.role) }
                             td { @if user.must_change_password { (view::badge("warn", "one-time password not changed yet")) } @else { "set" } }
-                            td { (view::time(user.created_at)) }
+                            td { (view::time(portal.tr(), user.created_at)) }
                             td {
                                 @if let Some(at) = user.disabled_at {
-                                    (view::badge("warn", "disabled")) " " (view::time(at))
+                                    (view::badge("warn", "disabled")) " " (view::time(portal.tr(), at))
                                 } @else {
                                     form method="post" action=(format!("/users/{}/disable", user.id)) {
                                         (view::csrf(portal))
@@ -107,7 +107,7 @@ async fn users_page(
             }
         }
         h2 { "Add a user" }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         form class="stack card" method="post" action="/users" {
             (view::csrf(portal))
             (view::field(Field::text("email", "Email", &form.email).kind("email").required()))
@@ -142,7 +142,7 @@ pub async fn create_user(CsrfForm(portal, form): CsrfForm<UserForm>) -> Result<R
         )),
         Err(error) => {
             let error = ApiError::from(error);
-            let page = users_page(&portal, &form, Some(&error::explain(&error))).await?;
+            let page = users_page(&portal, &form, Some(&error::explain(portal.tr(), &error))).await?;
             Ok((error.status(), page).into_response())
         }
     }
@@ -181,8 +181,8 @@ async fn keys_page(
                             tr {
                                 td { (key.name) }
                                 td { (key.role) }
-                                td { (view::time(key.created_at)) }
-                                td { @if let Some(at) = key.revoked_at { (view::badge("bad", "revoked")) " " (view::time(at)) } @else { (view::badge("ok", "active")) } }
+                                td { (view::time(portal.tr(), key.created_at)) }
+                                td { @if let Some(at) = key.revoked_at { (view::badge("bad", "revoked")) " " (view::time(portal.tr(), at)) } @else { (view::badge("ok", "active")) } }
                                 td {
                                     @if key.revoked_at.is_none() {
                                         form method="post" action=(format!("/api-keys/{}/revoke", key.id)) {
@@ -198,7 +198,7 @@ async fn keys_page(
             }
         }
         h2 { "Create an API key" }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         form class="stack card" method="post" action="/api-keys" {
             (view::csrf(portal))
             (view::field(Field::text("name", "Name", &form.name).required().hint("What uses it, e.g. \"factory line 3\".")))
@@ -231,7 +231,7 @@ pub async fn create_api_key(CsrfForm(portal, form): CsrfForm<KeyForm>) -> Result
             )),
         Err(error) => {
             let error = ApiError::from(error);
-            let page = keys_page(&portal, &form, Some(&error::explain(&error))).await?;
+            let page = keys_page(&portal, &form, Some(&error::explain(portal.tr(), &error))).await?;
             Ok((error.status(), page).into_response())
         }
     }
@@ -290,14 +290,14 @@ async fn orgs_page(
                             td { (org.kind) }
                             td { (org.domain.as_deref().unwrap_or("")) }
                             td class="mono" { (org.id) }
-                            td { (view::time(org.created_at)) }
+                            td { (view::time(portal.tr(), org.created_at)) }
                         }
                     }
                 }
             }
         }
         h2 { "Create an organisation" }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         form class="stack card" method="post" action="/orgs" {
             (view::csrf(portal))
             div class="field" {
@@ -350,7 +350,7 @@ pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Res
                         dt { "Organisation id" } dd class="mono" { (org.id) }
                         dt { "Admin" } dd { (admin.user.email) }
                     }
-                    (view::copyable("one-time-password", "One-time password", &admin.password))
+                    (view::copyable(portal.tr(), "one-time-password", "One-time password", &admin.password))
                 }
                 p { a href="/orgs" { "Back to organisations" } }
             };
@@ -359,7 +359,7 @@ pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Res
         }
         Err(error) => {
             let error = ApiError::from(error);
-            let page = orgs_page(&portal, &form, Some(&error::explain(&error))).await?;
+            let page = orgs_page(&portal, &form, Some(&error::explain(portal.tr(), &error))).await?;
             Ok((error.status(), page).into_response())
         }
     }
@@ -388,7 +388,7 @@ fn shown_once_page(portal: &Portal, shown: ShownOnce<'_>) -> Response {
         h1 { (shown.heading) }
         (view::notice("ok", shown.notice, Some(shown.notice_detail)))
         div class="card" {
-            (view::copyable(id, label, secret))
+            (view::copyable(portal.tr(), id, label, secret))
             p { "Role: " (shown.role) }
         }
         p { a href=(list_path) { (back) } }

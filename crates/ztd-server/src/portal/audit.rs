@@ -51,7 +51,7 @@ pub async fn list(portal: Portal, Query(query): Query<AuditPageQuery>) -> Result
                     tbody {
                         @for event in &page.events {
                             tr {
-                                td data-label="When" { (view::time(event.at)) }
+                                td data-label="When" { (view::time(portal.tr(), event.at)) }
                                 td data-label="Action" { code { (event.action) } }
                                 td data-label="By" {
                                     (event.actor_kind.as_str().replace('_', " "))

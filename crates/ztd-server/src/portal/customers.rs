@@ -103,9 +103,9 @@ async fn customers_page(
                                 td data-label="Relationship" { (relationship.kind.as_str().to_uppercase()) }
                                 td data-label="Status" {
                                     (relationship_status(details))
-                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
+                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(portal.tr(), at)) } }
                                 }
-                                td data-label="Since" { (view::time(relationship.created_at)) }
+                                td data-label="Since" { (view::time(portal.tr(), relationship.created_at)) }
                                 td {
                                     @if details.is_active() {
                                         div class="actions" {
@@ -126,7 +126,7 @@ async fn customers_page(
         }
         @if portal.is_admin() {
             h2 id="invite" { "Create an invitation link" }
-            @if let Some(explanation) = &errors.other { (error::notice(explanation)) }
+            @if let Some(explanation) = &errors.other { (error::notice(portal.tr(), explanation)) }
             form class="stack card" method="post" action="/invitations" {
                 (view::csrf(portal))
                 (view::field(Field::text("customer_id", "Customer organisation id (optional)", &form.customer_id)
@@ -153,12 +153,12 @@ async fn customers_page(
                         tbody {
                             @for invitation in &invitations {
                                 tr {
-                                    td { (view::time(invitation.created_at)) }
+                                    td { (view::time(portal.tr(), invitation.created_at)) }
                                     td { (if invitation.reusable { "reusable" } else { "single use" }) }
                                     td class="mono" { (invitation.customer_id.map(|id| id.to_string()).unwrap_or_else(|| "any".into())) }
                                     td { (invitation_status(invitation)) }
                                     td class="num" { (invitation.accepted_count) }
-                                    td { (view::time(invitation.expires_at)) }
+                                    td { (view::time(portal.tr(), invitation.expires_at)) }
                                     td {
                                         @if consent::invitation_status(invitation, Utc::now()) == "open" {
                                             form method="post" action=(format!("/invitations/{}/withdraw", invitation.id)) {
@@ -224,7 +224,7 @@ pub async fn create_invitation(
         Err(error) => {
             let error = ApiError::from(error);
             let status = error.status();
-            errors.other = Some(error::explain(&error));
+            errors.other = Some(error::explain(portal.tr(), &error));
             let page = customers_page(&portal, &form, &errors).await?;
             return Ok((status, page).into_response());
         }
@@ -236,9 +236,9 @@ pub async fn create_invitation(
         h1 { "Invitation link created" }
         (view::notice("ok", "Send this link to the customer's admin", Some("It is shown only now. The admin signs in, opens the link and accepts; from then on you can register devices for that customer.")))
         div class="card" {
-            (view::copyable("invitation-url", "Invitation link", &url))
+            (view::copyable(portal.tr(), "invitation-url", "Invitation link", &url))
             dl class="facts" {
-                dt { "Expires" } dd { (view::time(created.expires_at)) " (" (days_left(created.expires_at)) ")" }
+                dt { "Expires" } dd { (view::time(portal.tr(), created.expires_at)) " (" (days_left(created.expires_at)) ")" }
                 dt { "Use" } dd { (if created.reusable { "reusable: every customer admin who gets it may accept" } else { "single use" }) }
                 dt { "Kind" } dd { (match created.kind { RelationshipKind::Csp => "CSP (partner)", RelationshipKind::Oem => "OEM" }) }
                 @if let Some(customer_id) = created.customer_id { dt { "Only for customer" } dd class="mono" { (customer_id) } }

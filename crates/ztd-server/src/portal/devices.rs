@@ -10,6 +10,7 @@ use ztd_storage::{DeviceState, Profile};
 
 use super::customers::customer_name;
 use super::error::{self, PortalError};
+use super::i18n::Tr;
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Section};
 use crate::app::profiles;
@@ -43,11 +44,11 @@ pub fn state_badge(state: DeviceState) -> Markup {
     }
 }
 
-fn profile_cell(shown: &ShownDevice) -> Markup {
+fn profile_cell(tr: Tr, shown: &ShownDevice) -> Markup {
     html! {
         @match (&shown.profile, &shown.device.group_tag) {
-            (Some(profile), _) => { (profile.name) br; (view::tag(&profile.group_tag)) }
-            (None, Some(tag)) => { span class="badge warn" { "no profile" } br; (view::tag(tag)) span class="hint" { " matches no profile" } }
+            (Some(profile), _) => { (profile.name) br; (view::tag(tr, &profile.group_tag)) }
+            (None, Some(tag)) => { span class="badge warn" { "no profile" } br; (view::tag(tr, tag)) span class="hint" { " matches no profile" } }
             (None, None) => { span class="badge warn" { "no profile" } }
         }
     }
@@ -151,9 +152,9 @@ pub async fn list(
                                     td data-label="Manufacturer" { (device.manufacturer.as_deref().unwrap_or("")) }
                                     td data-label="Model" { (device.model.as_deref().unwrap_or("")) }
                                     td data-label="State" { (state_badge(device.state)) }
-                                    td data-label="Profile" { (profile_cell(shown)) }
+                                    td data-label="Profile" { (profile_cell(portal.tr(), shown)) }
                                     td data-label="Registered by" { (shown.registered_by_name) }
-                                    td data-label="Registered" { (view::time(device.created_at)) }
+                                    td data-label="Registered" { (view::time(portal.tr(), device.created_at)) }
                                 }
                             }
                         }
@@ -190,19 +191,19 @@ fn device_page(
         }
         h1 { (title) }
         @if let Some(text) = notice { (view::notice("ok", text, None)) }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         div class="card" {
             dl class="facts" {
                 dt { "State" } dd { (state_badge(device.state)) }
-                dt { "Profile" } dd { (profile_cell(shown)) }
+                dt { "Profile" } dd { (profile_cell(portal.tr(), shown)) }
                 dt { "Serial number" } dd class="mono" { (device.serial_number.as_deref().unwrap_or("—")) }
                 dt { "Manufacturer" } dd { (device.manufacturer.as_deref().unwrap_or("—")) }
                 dt { "Model" } dd { (device.model.as_deref().unwrap_or("—")) }
                 dt { "Windows Product ID" } dd class="mono" { (device.product_key_id.as_deref().unwrap_or("—")) }
                 dt { "Assigned user" } dd { (device.assigned_user.as_deref().unwrap_or("—")) }
-                dt { "Registered by" } dd { (shown.registered_by_name) " on " (view::time(device.created_at)) }
-                @if let Some(at) = device.activated_at { dt { "First boot" } dd { (view::time(at)) } }
-                @if let Some(at) = device.deregistered_at { dt { "Deregistered" } dd { (view::time(at)) } }
+                dt { "Registered by" } dd { (shown.registered_by_name) " on " (view::time(portal.tr(), device.created_at)) }
+                @if let Some(at) = device.activated_at { dt { "First boot" } dd { (view::time(portal.tr(), at)) } }
+                @if let Some(at) = device.deregistered_at { dt { "Deregistered" } dd { (view::time(portal.tr(), at)) } }
                 @if let Some(batch) = device.batch_id { dt { "Batch" } dd { a href=(format!("/batches/{batch}")) { (batch) } } }
                 dt { "Device id" } dd class="mono" { (device.id) }
                 @if let Some(hash) = &device.hardware_hash {
@@ -276,7 +277,7 @@ pub async fn change_tag(
         Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?notice=tag_changed")).into_response()),
         Err(error) => {
             let error = ApiError::from(error);
-            let explanation = error::explain(&error);
+            let explanation = error::explain(portal.tr(), &error);
             let (device, customer, profiles) = load(&portal, id).await?;
             Ok((
                 error.status(),

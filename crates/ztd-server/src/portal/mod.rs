@@ -28,6 +28,7 @@ mod audit;
 mod customers;
 mod devices;
 mod error;
+pub mod i18n;
 mod profiles;
 mod relationships;
 mod review;
@@ -51,9 +52,11 @@ use crate::state::AppState;
 
 /// Every portal route. Merged into the service's router by [`crate::router::build_app`];
 /// failed sign-ins are counted in `shared_limits` when several processes share the database.
-pub fn router(shared_limits: Option<crate::rate_limit::SharedLimits>) -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    let shared_limits = state.shared_limits.clone();
     Router::new()
         .route("/", get(account::home))
+        .route("/account", get(account::show).post(account::save_language))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::JS_PATH, get(assets::js))
         .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
@@ -108,12 +111,56 @@ pub fn router(shared_limits: Option<crate::rate_limit::SharedLimits>) -> Router<
         // Organisation admins
         // Operator
         .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::new(shared_limits))))
+        .layer(middleware::from_fn_with_state(state.clone(), error::localise))
+        .layer(middleware::from_fn(remember_language))
         .layer(middleware::from_fn(security_headers))
+}
+
+/// Whether a request for an unknown address wants the portal's HTML page rather than the API's
+/// JSON: a browser's GET (it accepts `text/html`) outside the API's and compatibility paths.
+pub fn wants_page(parts: &axum::http::request::Parts) -> bool {
+    let path = parts.uri.path();
+    let api = ["/api/", "/graph/", "/partner-center"];
+    parts.method == axum::http::Method::GET
+        && !api.iter().any(|prefix| path.starts_with(prefix))
+        && parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The portal's "no page here" for an unknown address, in the person's language and menu.
+pub async fn not_found_page(state: &AppState, parts: &mut axum::http::request::Parts) -> Response {
+    let mut response =
+        error::draw(state, parts, &PortalError::PageNotFound { path: parts.uri.path().to_owned() }).await;
+    add_security_headers(&mut response);
+    response
+}
+
+/// Keeps a `?lang=` choice for this browser (docs/portal.md#languages), so the next pages stay
+/// in it; an unknown language is ignored.
+async fn remember_language(request: Request, next: Next) -> Response {
+    let chosen =
+        request.uri().query().and_then(session::query_language).and_then(|tag| i18n::Tr::for_tag(&tag));
+    let mut response = next.run(request).await;
+    if let Some(tr) = chosen {
+        let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", i18n::COOKIE, tr.tag());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// Headers of every portal response (see the module documentation).
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    add_security_headers(&mut response);
+    response
+}
+
+fn add_security_headers(response: &mut Response) {
     let headers = response.headers_mut();
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     headers.insert(
@@ -126,5 +173,4 @@ async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
 }

@@ -173,7 +173,7 @@ fn form_page(
     let content = html! {
         p class="crumbs" { a href=(format!("/customers/{customer_id}/profiles")) { "Profiles of " (customer) } " › " (title) }
         h1 { (title) }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         @if !can_edit { (view::notice("info", "Read only", Some("Only the customer's own admins change its profiles."))) }
         div class="split" {
             form class="stack card" method="post" action=(action) data-preview="preview" {
@@ -247,7 +247,7 @@ pub async fn list(
                         @let settings = serde_json::from_value::<ProfileSettings>(profile.settings.clone()).ok();
                         tr {
                             td { (profile.name) @if profile.built_in { " " (view::badge("", "built-in")) } }
-                            td { (view::tag(&profile.group_tag)) }
+                            td { (view::tag(portal.tr(), &profile.group_tag)) }
                             td { (settings.as_ref().map_or("", |s| match s.deployment_mode { DeploymentMode::UserDriven => "user-driven", DeploymentMode::SelfDeploying => "self-deploying" })) }
                             td { (settings.as_ref().map_or("", |s| match s.join_type { JoinType::Cloud => "cloud", JoinType::Hybrid => "hybrid" })) }
                             td { a href=(format!("/customers/{customer_id}/profiles/{}", profile.id)) { (if can_edit { "Edit" } else { "View" }) } }
@@ -285,7 +285,14 @@ pub async fn create(
         Ok(_) => Ok(Redirect::to(&format!("/customers/{customer_id}/profiles?notice=saved")).into_response()),
         Err(error) => {
             let error = ApiError::from(error);
-            let page = form_page(&portal, customer_id, &customer, None, &form, Some(&error::explain(&error)));
+            let page = form_page(
+                &portal,
+                customer_id,
+                &customer,
+                None,
+                &form,
+                Some(&error::explain(portal.tr(), &error)),
+            );
             Ok((error.status(), page).into_response())
         }
     }
@@ -333,7 +340,7 @@ pub async fn update(
                 &customer,
                 Some(&existing),
                 &form,
-                Some(&error::explain(&error)),
+                Some(&error::explain(portal.tr(), &error)),
             );
             Ok((error.status(), page).into_response())
         }

@@ -42,7 +42,7 @@ pub async fn show_invitation(
             p { strong { (inviter.name) } ", a " (kind) ", asks for consent to register devices into your organisation, " strong { (portal.org().name) } "." }
             p { "If you accept, " (inviter.name) " may add devices to your tenant and see and manage the devices it registered. You can revoke this at any time under " em { "Partners" } "; devices already registered stay yours." }
             dl class="facts" {
-                dt { "Link expires" } dd { (view::time(invitation.expires_at)) @if expired { " " (view::badge("bad", "expired")) } }
+                dt { "Link expires" } dd { (view::time(portal.tr(), invitation.expires_at)) @if expired { " " (view::badge("bad", "expired")) } }
             }
         }
         @if portal.is_customer() && portal.is_admin() {
@@ -116,10 +116,10 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
                                 td data-label="Kind" { (relationship.kind.as_str().to_uppercase()) }
                                 td data-label="Status" {
                                     (status(details))
-                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(at)) } }
+                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(portal.tr(), at)) } }
                                 }
                                 td data-label="Since" {
-                                    (view::time(relationship.created_at))
+                                    (view::time(portal.tr(), relationship.created_at))
                                     @if let Some(by) = health.get(&relationship.id).and_then(|h| h.accepted_by.as_deref()) {
                                         br; span class="hint" { "accepted by " (by) }
                                     }
@@ -129,7 +129,7 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
                                         (h.devices_registered) " devices registered"
                                         br; span class="hint" {
                                             (h.batches_30d) " batches, " (h.rows_failed_30d) " failed rows in 30 days · last upload "
-                                            @match h.last_upload_at { Some(at) => (view::time(at)), None => "never" }
+                                            @match h.last_upload_at { Some(at) => (view::time(portal.tr(), at)), None => "never" }
                                         }
                                     }
                                 }
@@ -229,8 +229,7 @@ pub async fn revoke(
         Ok(()) => Ok(Redirect::to("/relationships?notice=revoked").into_response()),
         Err(error) => {
             let error = ApiError::from(error);
-            let content =
-                html! { h1 { "The relationship was not revoked" } (error::notice(&error::explain(&error))) };
+            let content = html! { h1 { "The relationship was not revoked" } (error::notice(portal.tr(), &error::explain(portal.tr(), &error))) };
             Ok((error.status(), view::page(&portal, Section::Relationships, "Not revoked", content))
                 .into_response())
         }

@@ -59,7 +59,7 @@ pub async fn inbox(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<M
                     tbody {
                         @for batch in &waiting.batches {
                             tr {
-                                td data-label="Submitted" { (view::time(batch.created_at)) }
+                                td data-label="Submitted" { (view::time(portal.tr(), batch.created_at)) }
                                 td data-label="Partner" { (names.get(&batch.submitted_by_org_id).map(String::as_str).unwrap_or("")) }
                                 td class="num" data-label="Devices" { (batch.total) }
                                 td data-label="Order" { (batch.order.order_number.as_deref().unwrap_or("")) }
@@ -200,7 +200,7 @@ pub async fn release_requests(
                             @for incoming in &all.incoming {
                                 @let request = &incoming.request;
                                 tr {
-                                    td data-label="Asked" { (view::time(request.created_at)) }
+                                    td data-label="Asked" { (view::time(portal.tr(), request.created_at)) }
                                     td data-label="By" { (incoming.requester_name) }
                                     td data-label="Device" {
                                         code { (incoming.serial_number.as_deref().unwrap_or("")) }
@@ -233,9 +233,9 @@ pub async fn release_requests(
                     tbody {
                         @for request in &all.outgoing {
                             tr {
-                                td data-label="Asked" { (view::time(request.created_at)) }
+                                td data-label="Asked" { (view::time(portal.tr(), request.created_at)) }
                                 td data-label="Status" { (release_badge(request.status)) }
-                                td data-label="Decided" { @if let Some(at) = request.decided_at { (view::time(at)) } }
+                                td data-label="Decided" { @if let Some(at) = request.decided_at { (view::time(portal.tr(), at)) } }
                             }
                         }
                     }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use ztd_storage::{OrgKind, Organisation, Role};
 
 use super::error::PortalError;
+use super::i18n::{self, Tr};
 use crate::app::access::{self, Access, Caller};
 use crate::auth;
 use crate::config::Config;
@@ -71,9 +72,20 @@ pub struct Portal {
     csrf_token: String,
     session_hash: String,
     waiting: crate::app::approvals::Waiting,
+    tr: Tr,
 }
 
 impl Portal {
+    /// The language of this page (docs/portal.md#languages).
+    pub fn tr(&self) -> Tr {
+        self.tr
+    }
+
+    /// The language the person chose on the Account page, if any.
+    pub fn chosen_language(&self) -> Option<&str> {
+        self.caller().session.as_ref().and_then(|session| session.language.as_deref())
+    }
+
     /// What waits for the organisation's decision (the menu's counts; zero unless a customer
     /// admin).
     pub fn waiting(&self) -> crate::app::approvals::Waiting {
@@ -157,7 +169,40 @@ impl FromRequestParts<AppState> for Portal {
                 Default::default()
             }
         };
-        Ok(Portal { access, csrf_token: session.csrf_token, session_hash: session.token_hash, waiting })
+        let tr = request_language(parts, session.language.as_deref());
+        Ok(Portal { access, csrf_token: session.csrf_token, session_hash: session.token_hash, waiting, tr })
+    }
+}
+
+/// The language of a request: `?lang=`, then the account's choice, the `ztd_lang` cookie and
+/// `Accept-Language` (docs/portal.md#languages).
+pub fn request_language(parts: &Parts, account: Option<&str>) -> Tr {
+    let query = parts.uri.query().and_then(query_language);
+    let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
+    let cookie = jar.get(i18n::COOKIE).map(|cookie| cookie.value().to_owned());
+    let accept_language = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+    i18n::choose(i18n::Preferences {
+        query: query.as_deref(),
+        account,
+        cookie: cookie.as_deref(),
+        accept_language,
+    })
+}
+
+/// The `lang` parameter of a query string, if any.
+pub fn query_language(query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| pair.strip_prefix("lang=")).map(str::to_owned)
+}
+
+/// The language of a page without a signed-in person (sign-in, invitation links, errors).
+#[derive(Debug, Clone, Copy)]
+pub struct Lang(pub Tr);
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang(request_language(parts, None)))
     }
 }
 
@@ -195,7 +240,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let portal = Portal::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, FORM_LIMIT)
             .await
-            .map_err(|_| PortalError::BadForm(format!("the form is larger than {FORM_LIMIT} bytes")))?;
+            .map_err(|_| PortalError::FormTooLarge { limit: FORM_LIMIT })?;
         let field: CsrfField =
             parse_form(bytes.clone(), state).await.unwrap_or(CsrfField { csrf_token: None });
         if !access::csrf_matches(portal.caller(), field.csrf_token.as_deref()) {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use maud::{html, Markup, DOCTYPE};
 use ztd_storage::OrgKind;
 
+use super::i18n::Tr;
 use super::session::Portal;
 
 /// Which navigation entry a page belongs to (marked `aria-current`).
@@ -22,11 +23,13 @@ pub enum Section {
     Webhooks,
     Orgs,
     Account,
+    /// A page of no menu entry (an error page).
+    Elsewhere,
 }
 
 struct NavItem {
     section: Section,
-    label: &'static str,
+    label: String,
     href: String,
     /// Things waiting for the person (shown as a count next to the label).
     count: i64,
@@ -34,48 +37,63 @@ struct NavItem {
 
 fn nav_items(portal: &Portal) -> Vec<NavItem> {
     let org = portal.org();
-    let item = |section, label, href: String| NavItem { section, label, href, count: 0 };
+    let tr = portal.tr();
+    let item = |section, label: &str, href: String| NavItem { section, label: tr.t(label), href, count: 0 };
     let waiting = portal.waiting();
     let mut items = Vec::new();
     match org.kind {
         OrgKind::Partner | OrgKind::Oem => {
-            items.push(item(Section::Customers, "Customers", "/customers".into()));
+            items.push(item(Section::Customers, "nav-customers", "/customers".into()));
         }
         OrgKind::Customer => {
-            items.push(item(Section::Devices, "Devices", format!("/customers/{}/devices", org.id)));
+            items.push(item(Section::Devices, "nav-devices", format!("/customers/{}/devices", org.id)));
             if portal.can_register() {
                 items.push(item(
                     Section::AddDevices,
-                    "Add devices",
+                    "nav-add-devices",
                     format!("/customers/{}/add-devices", org.id),
                 ));
             }
-            items.push(item(Section::Profiles, "Profiles", format!("/customers/{}/profiles", org.id)));
-            items.push(item(Section::Relationships, "Partners", "/relationships".into()));
+            items.push(item(Section::Profiles, "nav-profiles", format!("/customers/{}/profiles", org.id)));
+            items.push(item(Section::Relationships, "nav-partners", "/relationships".into()));
             if portal.is_admin() {
                 items.push(NavItem {
                     count: waiting.batches,
-                    ..item(Section::Approvals, "Approvals", "/approvals".into())
+                    ..item(Section::Approvals, "nav-approvals", "/approvals".into())
                 });
             }
         }
         OrgKind::Operator => {
-            items.push(item(Section::Orgs, "Organisations", "/orgs".into()));
+            items.push(item(Section::Orgs, "nav-orgs", "/orgs".into()));
         }
     }
     if org.kind != OrgKind::Operator {
         items.push(NavItem {
             count: waiting.release_requests,
-            ..item(Section::ReleaseRequests, "Release requests", "/release-requests".into())
+            ..item(Section::ReleaseRequests, "nav-release-requests", "/release-requests".into())
         });
     }
-    items.push(item(Section::Audit, "Audit trail", "/audit".into()));
+    items.push(item(Section::Audit, "nav-audit", "/audit".into()));
     if portal.is_admin() {
-        items.push(item(Section::Users, "Users", "/users".into()));
-        items.push(item(Section::ApiKeys, "API keys", "/api-keys".into()));
-        items.push(item(Section::Webhooks, "Webhooks", "/webhooks".into()));
+        items.push(item(Section::Users, "nav-users", "/users".into()));
+        items.push(item(Section::ApiKeys, "nav-api-keys", "/api-keys".into()));
+        items.push(item(Section::Webhooks, "nav-webhooks", "/webhooks".into()));
     }
+    items.push(item(Section::Account, "nav-account", "/account".into()));
     items
+}
+
+/// Links to the page in the other languages (`?lang=`; the portal keeps the choice in a cookie).
+fn language_links(tr: Tr) -> Markup {
+    html! {
+        nav class="languages" aria-label=(tr.t("language-menu")) {
+            @for other in Tr::all().filter(|other| other.tag() != tr.tag()) {
+                a href=(format!("?lang={}", other.tag())) lang=(other.tag()) hreflang=(other.tag()) {
+                    (other.t("language-name"))
+                }
+            }
+        }
+    }
 }
 
 fn head(title: &str) -> Markup {
@@ -104,23 +122,33 @@ pub fn page_with_head(
     content: Markup,
 ) -> Markup {
     let org = portal.org();
+    let tr = portal.tr();
+    let who = tr.a(
+        "who-signed-in",
+        &[
+            ("email", portal.email().into()),
+            ("org", org.name.as_str().into()),
+            ("kind", org_kind(tr, org.kind).into()),
+            ("role", role(tr, portal.role()).into()),
+        ],
+    );
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(tr.tag()) {
             (head(title))
             (extra_head)
             body {
-                a class="skip" href="#main" { "Skip to content" }
+                a class="skip" href="#main" { (tr.t("skip-to-content")) }
                 header class="top" {
                     a class="brand" href="/" { "ztd" }
-                    nav aria-label="Main" {
+                    nav aria-label=(tr.t("nav-main")) {
                         ul {
                             @for item in nav_items(portal) {
                                 li {
                                     a href=(item.href) aria-current=[(item.section == section).then_some("page")] {
                                         (item.label)
                                         @if item.count > 0 {
-                                            " " span class="count" aria-label=(format!("{} waiting", item.count)) { (item.count) }
+                                            " " span class="count" aria-label=(tr.a("count-waiting", &[("count", item.count.into())])) { (tr.number(item.count)) }
                                         }
                                     }
                                 }
@@ -128,10 +156,11 @@ pub fn page_with_head(
                         }
                     }
                     div class="who" {
-                        span { (portal.email()) " · " (org.name) " (" (org.kind) ", " (portal.role()) ")" }
+                        span { (who) }
+                        (language_links(tr))
                         form method="post" action="/sign-out" {
                             (csrf(portal))
-                            button type="submit" { "Sign out" }
+                            button type="submit" { (tr.t("sign-out")) }
                         }
                     }
                 }
@@ -142,13 +171,17 @@ pub fn page_with_head(
 }
 
 /// A page without a signed-in person (sign-in, errors).
-pub fn public_page(title: &str, content: Markup) -> Markup {
+pub fn public_page(tr: Tr, title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(tr.tag()) {
             (head(title))
             body {
-                header class="top" { a class="brand" href="/" { "ztd" } span { "zero-touch device registration" } }
+                header class="top" {
+                    a class="brand" href="/" { "ztd" }
+                    span { (tr.t("app-tagline")) }
+                    (language_links(tr))
+                }
                 main id="main" class="narrow" { (content) }
             }
         }
@@ -232,12 +265,23 @@ pub fn notice(kind: &str, title: &str, text: Option<&str>) -> Markup {
 }
 
 /// A group tag exactly as stored: in code type, so a trailing underscore or a space shows.
-pub fn tag(value: &str) -> Markup {
-    html! { code title="group tag (exact, case-sensitive)" { (value) } }
+pub fn tag(tr: Tr, value: &str) -> Markup {
+    html! { code title=(tr.t("group-tag-title")) { (value) } }
 }
 
-pub fn time(at: DateTime<Utc>) -> Markup {
-    html! { time datetime=(at.to_rfc3339()) { (at.format("%Y-%m-%d %H:%M UTC")) } }
+/// A moment the language's way, with the exact time for machines and tooltips.
+pub fn time(tr: Tr, at: DateTime<Utc>) -> Markup {
+    html! { time datetime=(at.to_rfc3339()) title=(at.format("%Y-%m-%d %H:%M:%S UTC")) { (tr.date_time(at)) } }
+}
+
+/// A role in the page's language.
+pub fn role(tr: Tr, role: ztd_storage::Role) -> String {
+    tr.t(&format!("role-{role}"))
+}
+
+/// A kind of organisation in the page's language.
+pub fn org_kind(tr: Tr, kind: OrgKind) -> String {
+    tr.t(&format!("org-kind-{kind}"))
 }
 
 pub fn badge(kind: &str, text: &str) -> Markup {
@@ -245,13 +289,13 @@ pub fn badge(kind: &str, text: &str) -> Markup {
 }
 
 /// A secret or link shown once, with a copy button (progressive: works without JavaScript).
-pub fn copyable(id: &str, label: &str, value: &str) -> Markup {
+pub fn copyable(tr: Tr, id: &str, label: &str, value: &str) -> Markup {
     html! {
         div class="field" {
             label for=(id) { (label) }
             div class="secret" {
                 input type="text" id=(id) value=(value) readonly;
-                button type="button" class="secondary" data-copy=(id) { "Copy" }
+                button type="button" class="secondary" data-copy=(id) data-copied=(tr.t("action-copied")) { (tr.t("action-copy")) }
             }
             span class="hint" id=(format!("{id}-status")) aria-live="polite" {}
         }
@@ -297,8 +341,9 @@ mod tests {
 
     #[test]
     fn tags_are_escaped() {
+        let tr = Tr::default();
         assert_eq!(
-            tag("<x>").into_string(),
+            tag(tr, "<x>").into_string(),
             r#"<code title="group tag (exact, case-sensitive)">&lt;x&gt;</code>"#
         );
     }

@@ -15,6 +15,7 @@ use ztd_storage::webhook_events::EVENT_TYPES;
 use ztd_storage::{DeliveryStatus, WebhookDelivery};
 
 use super::error::{self, PortalError};
+use super::i18n::Tr;
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Field, Section};
 use crate::app::webhooks::{self, NewWebhook};
@@ -96,7 +97,7 @@ async fn list_page(
                             tr {
                                 td data-label="URL" class="mono" { (webhook.url) }
                                 td data-label="Events" { (webhook.events.join(", ")) }
-                                td data-label="Created" { (view::time(webhook.created_at)) }
+                                td data-label="Created" { (view::time(portal.tr(), webhook.created_at)) }
                                 td {
                                     a class="button secondary" href=(format!("/webhooks/{}", webhook.id)) { "Deliveries" }
                                     " "
@@ -109,7 +110,7 @@ async fn list_page(
             }
         }
         h2 { "Add a webhook" }
-        @if let Some(problem) = problem { (error::notice(problem)) }
+        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
         form class="stack card" method="post" action="/webhooks" {
             (view::csrf(portal))
             (view::field(Field::text("url", "Endpoint URL", &form.url).kind("url").required()
@@ -154,7 +155,7 @@ pub async fn create(
                         dt { "URL" } dd class="mono" { (webhook.url) }
                         dt { "Events" } dd { (webhook.events.join(", ")) }
                     }
-                    (view::copyable("webhook-secret", "Signing secret", &created.secret))
+                    (view::copyable(portal.tr(), "webhook-secret", "Signing secret", &created.secret))
                 }
                 p { a href=(format!("/webhooks/{}", webhook.id)) { "See its deliveries" } " · " a href="/webhooks" { "Back to webhooks" } }
             };
@@ -163,19 +164,19 @@ pub async fn create(
         }
         Err(error) => {
             let error = ApiError::from(error);
-            let page = list_page(&portal, &form, Some(&error::explain(&error)), None).await?;
+            let page = list_page(&portal, &form, Some(&error::explain(portal.tr(), &error)), None).await?;
             Ok((error.status(), page).into_response())
         }
     }
 }
 
-fn attempts_cell(delivery: &WebhookDelivery) -> Markup {
+fn attempts_cell(tr: Tr, delivery: &WebhookDelivery) -> Markup {
     html! {
         (delivery.attempts)
         @if let Some(last) = delivery.attempt_log.last() {
             br;
             span class="hint" {
-                "last " (view::time(last.at))
+                "last " (view::time(tr, last.at))
                 @if let Some(error) = &last.error { ": " (error) }
             }
         }
@@ -206,11 +207,11 @@ pub async fn show(
                         @for delivery in &deliveries {
                             tr {
                                 td data-label="Event" { code { (delivery.event_type) } br; span class="hint mono" { (delivery.event_id) } }
-                                td data-label="Occurred" { (view::time(delivery.occurred_at)) }
+                                td data-label="Occurred" { (view::time(portal.tr(), delivery.occurred_at)) }
                                 td data-label="Status" { (status_badge(delivery.status)) }
-                                td data-label="Attempts" { (attempts_cell(delivery)) }
+                                td data-label="Attempts" { (attempts_cell(portal.tr(), delivery)) }
                                 td data-label="Last code" { @if let Some(code) = delivery.last_status_code { (code) } @else { "—" } }
-                                td data-label="Next attempt" { @if let Some(at) = delivery.next_attempt_at { (view::time(at)) } @else { "—" } }
+                                td data-label="Next attempt" { @if let Some(at) = delivery.next_attempt_at { (view::time(portal.tr(), at)) } @else { "—" } }
                                 td {
                                     @if delivery.status != DeliveryStatus::Pending {
                                         form method="post" action=(format!("/webhooks/{id}/deliveries/{}/redeliver", delivery.id)) {

@@ -102,19 +102,22 @@ async fn insert_webhook_deliveries(tx: &mut Tx, events: &[&NewAuditEvent], at: D
 }
 
 pub(super) async fn insert_user(tx: &mut Tx, user: &User) -> Result<()> {
-    sqlx::query(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-        .bind(user.id)
-        .bind(user.org_id)
-        .bind(&user.email)
-        .bind(user.role)
-        .bind(&user.password_hash)
-        .bind(user.must_change_password)
-        .bind(user.created_at)
-        .bind(user.disabled_at)
-        .bind(user.one_time_password_expires_at)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err(Conflict::EmailTaken))?;
+    sqlx::query(&format!(
+        "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(user.id)
+    .bind(user.org_id)
+    .bind(&user.email)
+    .bind(user.role)
+    .bind(&user.password_hash)
+    .bind(user.must_change_password)
+    .bind(user.created_at)
+    .bind(user.disabled_at)
+    .bind(user.one_time_password_expires_at)
+    .bind(&user.language)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err(Conflict::EmailTaken))?;
     Ok(())
 }
 

@@ -111,6 +111,24 @@ impl CredentialStore for Store {
         settle(tx, result).await
     }
 
+    async fn set_user_language(&self, org_id: Uuid, user_id: Uuid, language: Option<&str>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let updated = sqlx::query("UPDATE users SET language = $3 WHERE id = $2 AND org_id = $1")
+                .bind(org_id)
+                .bind(user_id)
+                .bind(language)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StorageError::NotFound);
+            }
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
     async fn create_api_key(&self, key: &ApiKey, audit: &NewAuditEvent) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {

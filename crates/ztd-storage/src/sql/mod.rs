@@ -115,7 +115,7 @@ pub(crate) struct ItemOutcome<'a> {
 pub(crate) const ORG_COLUMNS: &str = "id, kind, name, domain, created_at";
 pub(crate) const USER_COLUMNS: &str =
     "id, org_id, email, role, password_hash, must_change_password, created_at, disabled_at, \
-     one_time_password_expires_at";
+     one_time_password_expires_at, language";
 pub(crate) const API_KEY_COLUMNS: &str =
     "id, org_id, name, role, key_hash, created_at, revoked_at, expires_at";
 pub(crate) const SESSION_COLUMNS: &str = "token_hash, user_id, csrf_token, created_at, expires_at";

@@ -10,7 +10,8 @@ document.addEventListener("click", (event) => {
   const text = source.value !== undefined ? source.value : source.textContent;
   const done = () => {
     const status = document.getElementById(button.dataset.copy + "-status");
-    if (status) status.textContent = "Copied to the clipboard.";
+    // The words come from the page (its language's catalogue).
+    if (status) status.textContent = button.dataset.copied || "";
   };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(text).then(done, () => { source.select(); });
