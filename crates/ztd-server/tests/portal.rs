@@ -864,3 +864,47 @@ async fn an_admin_adds_a_webhook_reads_its_deliveries_and_deletes_it() {
         client().get(app.url(&format!("/webhooks/{id}"))).header(COOKIE, &session).send().await.unwrap();
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
+
+/// Right after signing in with a one-time password, the forced change does not ask for it
+/// again; it still refuses the one-time password itself as the new one
+/// (docs/security.md#one-time-passwords).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forced_change_does_not_ask_again_for_the_password_just_typed() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, one_time) = person(&app, OrgKind::Customer).await;
+    let (_, session) = sign_in(&app, "ztd_session", &email, &one_time).await;
+    let session = session.expect("a session");
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(!html.contains(r#"name="current_password""#), "{html}");
+    let token = csrf_field(&html);
+    let same = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &session)
+        .form(&[("csrf_token", token.as_str()), ("new_password", &one_time), ("confirm_password", &one_time)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let en = ztd_server::portal::i18n::Tr::for_tag("en").unwrap();
+    assert!(same.text().await.unwrap().contains(&en.t("password-problem-same")));
+    let new_password = "a brand new passphrase";
+    let changed = client()
+        .post(app.url("/password"))
+        .header(COOKIE, &session)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("new_password", new_password),
+            ("confirm_password", new_password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let session = set_cookie(&changed, "ztd_session").expect("the rotated session").0;
+    // From now on the current password is asked for.
+    let page = client().get(app.url("/password")).header(COOKIE, &session).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains(r#"name="current_password""#));
+    let (_, again) = sign_in(&app, "ztd_session", &email, new_password).await;
+    assert!(again.is_some(), "the new password signs in");
+}

@@ -498,7 +498,7 @@ pub struct PasswordChanged {
 }
 
 /// Replaces the signed-in person's password (a one-time one included) after checking the
-/// current one; the new one must be 12–256 characters and differ from the current one. Every
+/// current one (not asked again right after signing in with a one-time password); the new one must be 12–256 characters and differ from the current one. Every
 /// session of the person ends; the current one is replaced by a new one (new secret, new CSRF
 /// token, same expiry) in the same transaction (docs/security.md).
 pub async fn change_password(
@@ -514,17 +514,24 @@ pub async fn change_password(
     let ctx = access.ctx();
     let user_id = caller.actor.id;
     let user = ctx.db().get_user(user_id).await.map_err(Error::or_not_found(Resource::User, user_id))?;
+    // Right after signing in with a one-time password the person is not asked for it again: the
+    // session exists only because they just typed it, and it can do nothing but this change
+    // (docs/security.md#one-time-passwords).
+    let forced = caller.session.as_ref().is_some_and(|session| session.must_change_password);
     let mut problems = PasswordProblems::default();
     let length = change.new_password.chars().count();
     if length < MIN_PASSWORD_LEN {
         problems.new = Some(NewPasswordProblem::TooShort { length, min: MIN_PASSWORD_LEN });
     } else if length > MAX_PASSWORD_LEN {
         problems.new = Some(NewPasswordProblem::TooLong { max: MAX_PASSWORD_LEN });
-    } else if change.new_password == change.current_password {
+    } else if forced && verify_password(change.new_password.clone(), user.password_hash.clone()).await? {
+        problems.new = Some(NewPasswordProblem::SameAsCurrent);
+    } else if !forced && change.new_password == change.current_password {
         problems.new = Some(NewPasswordProblem::SameAsCurrent);
     }
     problems.confirm_differs = problems.new.is_none() && change.confirm_password != change.new_password;
-    problems.current_wrong = !verify_password(change.current_password, user.password_hash.clone()).await?;
+    problems.current_wrong =
+        !forced && !verify_password(change.current_password, user.password_hash.clone()).await?;
     if problems.any() {
         return Err(PasswordChangeError::Refused(problems));
     }

@@ -263,8 +263,10 @@ fn password_page(portal: &Portal, errors: &PasswordProblems, next: &str) -> Mark
         form class="stack card" method="post" action="/password" {
             (view::csrf(portal))
             input type="hidden" name="next" value=(next);
-            (view::field(Field::text("current_password", &tr.t("password-current"), "").kind("password").required()
-                .autocomplete("current-password").error(current_error.as_deref())))
+            @if !forced {
+                (view::field(Field::text("current_password", &tr.t("password-current"), "").kind("password").required()
+                    .autocomplete("current-password").error(current_error.as_deref())))
+            }
             (view::field(Field::text("new_password", &tr.t("password-new"), "").kind("password").required()
                 .autocomplete("new-password")
                 .hint(&tr.t("password-new-hint"))

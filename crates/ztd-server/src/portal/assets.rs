@@ -7,7 +7,11 @@ use axum::response::{IntoResponse, Response};
 pub const CSS_PATH: &str = concat!("/static/portal-", env!("CARGO_PKG_VERSION"), ".css");
 pub const JS_PATH: &str = concat!("/static/portal-", env!("CARGO_PKG_VERSION"), ".js");
 
+/// The browser tab's icon: a "z" (SVG, so one file fits every size).
+pub const ICON_PATH: &str = "/favicon.svg";
+
 const CSS: &str = include_str!("static/portal.css");
+const ICON: &str = include_str!("static/favicon.svg");
 const JS: &str = include_str!("static/portal.js");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -24,4 +28,8 @@ pub async fn css() -> Response {
 
 pub async fn js() -> Response {
     asset("text/javascript; charset=utf-8", JS)
+}
+
+pub async fn icon() -> Response {
+    asset("image/svg+xml", ICON)
 }

@@ -59,6 +59,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/account", get(account::show).post(account::save_language))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::JS_PATH, get(assets::js))
+        .route(assets::ICON_PATH, get(assets::icon))
+        // Browsers ask for /favicon.ico whatever the page links; the same icon answers.
+        .route("/favicon.ico", get(assets::icon))
         .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
         .route("/sign-out", post(account::sign_out))
         .route("/password", get(account::password_form).post(account::change_password))

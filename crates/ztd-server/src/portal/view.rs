@@ -102,6 +102,7 @@ fn head(title: &str) -> Markup {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · ztd" }
+            link rel="icon" type="image/svg+xml" href=(super::assets::ICON_PATH);
             link rel="stylesheet" href=(super::assets::CSS_PATH);
             script src=(super::assets::JS_PATH) defer {}
         }
