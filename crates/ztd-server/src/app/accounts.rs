@@ -524,10 +524,15 @@ pub async fn change_password(
         problems.new = Some(NewPasswordProblem::TooShort { length, min: MIN_PASSWORD_LEN });
     } else if length > MAX_PASSWORD_LEN {
         problems.new = Some(NewPasswordProblem::TooLong { max: MAX_PASSWORD_LEN });
-    } else if forced && verify_password(change.new_password.clone(), user.password_hash.clone()).await? {
-        problems.new = Some(NewPasswordProblem::SameAsCurrent);
-    } else if !forced && change.new_password == change.current_password {
-        problems.new = Some(NewPasswordProblem::SameAsCurrent);
+    } else {
+        let same = if forced {
+            verify_password(change.new_password.clone(), user.password_hash.clone()).await?
+        } else {
+            change.new_password == change.current_password
+        };
+        if same {
+            problems.new = Some(NewPasswordProblem::SameAsCurrent);
+        }
     }
     problems.confirm_differs = problems.new.is_none() && change.confirm_password != change.new_password;
     problems.current_wrong =
