@@ -152,11 +152,11 @@ pub fn notice(tr: Tr, explanation: &Explanation) -> Markup {
     html! {
         div class="notice bad" role="alert" {
             h2 { (explanation.title) }
-            @if explanation.english_detail.is_none() { p { (explanation.message) } }
+            @if explanation.english_detail.is_none() { p { (view::prose(&explanation.message)) } }
             @if let Some(detail) = &explanation.english_detail {
-                p { (tr.t("error-detail-in-english")) " " span lang="en" { (detail) } }
+                p { (tr.t("error-detail-in-english")) " " span lang="en" { (view::prose(detail)) } }
             }
-            @if let Some(hint) = &explanation.hint { p { strong { (tr.t("error-what-to-do")) " " } (hint) } }
+            @if let Some(hint) = &explanation.hint { p { strong { (tr.t("error-what-to-do")) " " } (view::prose(hint)) } }
             p class="hint" { (tr.t("error-code")) " " code { (explanation.code) } }
         }
     }

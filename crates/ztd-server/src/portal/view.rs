@@ -303,6 +303,16 @@ pub fn copyable(tr: Tr, id: &str, label: &str, value: &str) -> Markup {
     }
 }
 
+/// Text from the service (an English refusal, a hint): `backticked` parts become `<code>`, so
+/// a command or a value reads as one instead of showing its backticks.
+pub fn prose(text: &str) -> Markup {
+    html! {
+        @for (index, part) in text.split('`').enumerate() {
+            @if index % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
 /// Percent-encodes a query or path component (RFC 3986 unreserved characters stay).
 pub fn url_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -338,6 +348,16 @@ mod tests {
         assert!(markup.contains(r#"aria-invalid="true""#));
         assert!(markup.contains(r#"aria-describedby="email-error""#));
         assert!(markup.contains(r#"value="a@b.c""#));
+    }
+
+    #[test]
+    fn backticked_words_become_code() {
+        assert_eq!(
+            prose("run `ztd csv fix` on <file>").into_string(),
+            "run <code>ztd csv fix</code> on &lt;file&gt;"
+        );
+        assert_eq!(prose("no code").into_string(), "no code");
+        assert_eq!(prose("odd ` one").into_string(), "odd <code> one</code>");
     }
 
     #[test]
