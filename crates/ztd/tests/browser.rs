@@ -28,6 +28,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use server_process::intune_csv;
 use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::app::accounts::{self, Email};
+use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Organisation, Role};
 
@@ -110,8 +111,10 @@ impl Driver {
         Some(driver)
     }
 
-    /// A new headless browser with a fresh profile (its own cookie jar).
-    async fn browser(&mut self) -> Result<Client> {
+    /// A new headless browser with a fresh profile (its own cookie jar) whose person reads
+    /// `tr`'s language: Chromium sends it as `Accept-Language`, as a browser set up in that
+    /// language does (docs/portal.md#languages).
+    async fn browser(&mut self, tr: Tr) -> Result<Client> {
         let profile = tempfile::tempdir().context("a temporary browser profile")?;
         let args = vec![
             "--headless".to_owned(),
@@ -125,11 +128,16 @@ impl Driver {
             "--disable-dev-shm-usage".to_owned(),
             "--window-size=1280,1000".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
+            format!("--lang={}", tr.tag()),
         ];
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": self.chromium.display().to_string(), "args": args }),
+            serde_json::json!({
+                "binary": self.chromium.display().to_string(),
+                "args": args,
+                "prefs": { "intl.accept_languages": tr.tag() },
+            }),
         );
         self.profiles.push(profile);
         let client = ClientBuilder::new(HttpConnector::new())
@@ -230,8 +238,8 @@ async fn sign_in(client: &Client, base: &str, email: &str, password: &str) -> Re
 }
 
 /// The forced first-sign-in step: replace the one-time password (not asked for again).
-async fn change_password(client: &Client, new: &str) -> Result<()> {
-    wait_for_text(client, "Choose your own password").await?;
+async fn change_password(client: &Client, tr: Tr, new: &str) -> Result<()> {
+    wait_for_text(client, &tr.t("password-forced-title")).await?;
     ensure!(
         client.find(Locator::Id("current_password")).await.is_err(),
         "the forced change asks again for the one-time password just typed"
@@ -316,6 +324,8 @@ struct Story<'a> {
     partner: &'a Client,
     customer: &'a Client,
     files: &'a Path,
+    /// The language both people read the portal in.
+    tr: Tr,
 }
 
 impl Story<'_> {
@@ -337,9 +347,11 @@ impl Story<'_> {
         let customer_admin = person(app, &customer_org, "carla@contoso.example").await?;
         partner.goto(&self.url("/")).await?;
         ensure!(path_of(partner).await? == "/sign-in", "an anonymous visit must land on the sign-in page");
+        let lang = partner.execute("return document.documentElement.lang", vec![]).await?;
+        ensure!(lang == self.tr.tag(), "the browser asks for {}, the page is in {lang}", self.tr.tag());
         page_shots(partner, "sign-in").await?;
         sign_in(partner, &app.base_url, operator_email.as_str(), &operator.admin.password).await?;
-        change_password(partner, "operator passphrase one").await?;
+        change_password(partner, self.tr, "operator passphrase one").await?;
         wait_for_text(partner, "Create an organisation").await?;
         partner.find(Locator::Id("kind")).await?.select_by_value("partner").await?;
         fill(partner, "name", "Fabrikam Devices").await?;
@@ -354,7 +366,7 @@ impl Story<'_> {
             .await?
             .context("a password")?;
         submit(partner, "form[action='/sign-out']").await?;
-        wait_for_text(partner, "You are signed out.").await?;
+        wait_for_text(partner, &self.tr.t("sign-in-signed-out")).await?;
         let partner_org = app
             .db
             .list_orgs()
@@ -368,15 +380,15 @@ impl Story<'_> {
 
         // 1. The partner signs in with the one-time password and must choose a new one first.
         sign_in(partner, &app.base_url, &partner_admin.email, "not the password").await?;
-        let refused = wait_for_text(partner, "The email or the password is not right").await?;
-        ensure!(refused.contains("Sign in"), "a wrong password keeps the sign-in form");
+        let refused = wait_for_text(partner, &self.tr.t("sign-in-wrong")).await?;
+        ensure!(refused.contains(&self.tr.t("sign-in-title")), "a wrong password keeps the sign-in form");
         ensure!(
             partner.find(Locator::Id("email")).await?.prop("value").await?.as_deref()
                 == Some(partner_admin.email.as_str()),
             "the typed email is kept after a failed sign-in"
         );
         sign_in(partner, &app.base_url, &partner_admin.email, &partner_admin.one_time_password).await?;
-        change_password(partner, "correct horse battery staple").await?;
+        change_password(partner, self.tr, "correct horse battery staple").await?;
         wait_for_text(partner, "No customer yet").await?;
         ensure!(
             path_of(partner).await? == "/customers",
@@ -405,7 +417,7 @@ impl Story<'_> {
         customer.goto(&self.url(&format!("/invitations/{token}"))).await?;
         ensure!(path_of(customer).await? == "/sign-in", "the link asks an anonymous visitor to sign in");
         sign_in(customer, &app.base_url, &customer_admin.email, &customer_admin.one_time_password).await?;
-        change_password(customer, "contoso admin passphrase 1").await?;
+        change_password(customer, self.tr, "contoso admin passphrase 1").await?;
         wait_for_text(customer, "Invitation from Fabrikam Devices").await?;
         page_shots(customer, "invitation-accept").await?;
         submit(customer, "form[action$='/accept']").await?;
@@ -627,6 +639,8 @@ struct ReviewStory<'a> {
     app: &'a TestApp,
     partner: &'a Client,
     customer: &'a Client,
+    /// The language both people read the portal in.
+    tr: Tr,
 }
 
 impl ReviewStory<'_> {
@@ -658,10 +672,10 @@ impl ReviewStory<'_> {
         let luke = person(app, &partner_org, "luke@litware.example").await?;
         customer.goto(&self.url("/sign-in")).await?;
         sign_in(customer, &app.base_url, &carla.email, &carla.one_time_password).await?;
-        change_password(customer, "northwind passphrase").await?;
+        change_password(customer, self.tr, "northwind passphrase").await?;
         partner.goto(&self.url("/sign-in")).await?;
         sign_in(partner, &app.base_url, &luke.email, &luke.one_time_password).await?;
-        change_password(partner, "litware passphrase").await?;
+        change_password(partner, self.tr, "litware passphrase").await?;
 
         // 1. The customer reviews this partner's batches from now on.
         customer.goto(&self.url("/relationships")).await?;
@@ -761,47 +775,47 @@ impl ReviewStory<'_> {
 }
 
 /// The review story on one backend with two fresh browsers (`Ok(false)`: backend unavailable).
-async fn review_story_on(driver: &mut Driver, backend: Backend) -> Result<bool> {
+async fn review_story_on(driver: &mut Driver, backend: Backend, tr: Tr) -> Result<bool> {
     let Some(app) = TestApp::spawn(backend).await else { return Ok(false) };
-    let partner = driver.browser().await?;
-    let customer = driver.browser().await?;
-    let story = ReviewStory { app: &app, partner: &partner, customer: &customer };
+    let partner = driver.browser(tr).await?;
+    let customer = driver.browser(tr).await?;
+    let story = ReviewStory { app: &app, partner: &partner, customer: &customer, tr };
     let outcome = match tokio::time::timeout(Duration::from_secs(180), story.run()).await {
         Ok(outcome) => outcome,
         Err(_) => Err(anyhow::anyhow!("the review story took longer than 180 s")),
     };
     if outcome.is_err() {
-        let test = format!("review_story-{}", backend.name());
+        let test = format!("review_story-{}-{}", backend.name(), tr.tag());
         screenshots(&test, &[("partner", &partner), ("customer", &customer)]).await;
     }
     let _ = partner.close().await;
     let _ = customer.close().await;
-    outcome.with_context(|| format!("the review story on {}", backend.name()))?;
+    outcome.with_context(|| format!("the review story on {} in {}", backend.name(), tr.tag()))?;
     Ok(true)
 }
 
 /// Runs the story on one backend with two fresh browsers; `Ok(false)` when the backend is not
 /// available here (PostgreSQL outside CI: the harness prints SKIPPED).
-async fn story_on(driver: &mut Driver, backend: Backend) -> Result<bool> {
+async fn story_on(driver: &mut Driver, backend: Backend, tr: Tr) -> Result<bool> {
     let Some(app) = TestApp::spawn_with(backend, |config| config.max_upload_bytes = UPLOAD_LIMIT).await
     else {
         return Ok(false);
     };
-    let partner = driver.browser().await?;
-    let customer = driver.browser().await?;
+    let partner = driver.browser(tr).await?;
+    let customer = driver.browser(tr).await?;
     let files = tempfile::tempdir()?;
-    let story = Story { app: &app, partner: &partner, customer: &customer, files: files.path() };
+    let story = Story { app: &app, partner: &partner, customer: &customer, files: files.path(), tr };
     let outcome = match tokio::time::timeout(Duration::from_secs(240), story.run()).await {
         Ok(outcome) => outcome,
         Err(_) => Err(anyhow::anyhow!("the story took longer than 240 s")),
     };
     if outcome.is_err() {
-        let test = format!("partner_story-{}", backend.name());
+        let test = format!("partner_story-{}-{}", backend.name(), tr.tag());
         screenshots(&test, &[("partner", &partner), ("customer", &customer)]).await;
     }
     let _ = partner.close().await;
     let _ = customer.close().await;
-    outcome.with_context(|| format!("the partner story on {}", backend.name()))?;
+    outcome.with_context(|| format!("the partner story on {} in {}", backend.name(), tr.tag()))?;
     Ok(true)
 }
 
@@ -810,14 +824,16 @@ async fn story_on(driver: &mut Driver, backend: Backend) -> Result<bool> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partner_story_in_chromium() {
     let Some(mut driver) = Driver::start() else { return };
+    let english = Tr::for_tag("en").expect("English");
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        match story_on(&mut driver, backend).await {
-            Ok(true) => eprintln!("partner story passed in Chromium on {}", backend.name()),
+        let tr = english;
+        match story_on(&mut driver, backend, tr).await {
+            Ok(true) => eprintln!("partner story passed in Chromium on {} in {}", backend.name(), tr.tag()),
             Ok(false) => {}
             Err(error) => panic!("{error:#}"),
         }
-        match review_story_on(&mut driver, backend).await {
-            Ok(true) => eprintln!("review story passed in Chromium on {}", backend.name()),
+        match review_story_on(&mut driver, backend, tr).await {
+            Ok(true) => eprintln!("review story passed in Chromium on {} in {}", backend.name(), tr.tag()),
             Ok(false) => {}
             Err(error) => panic!("{error:#}"),
         }
