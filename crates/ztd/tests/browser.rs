@@ -168,9 +168,20 @@ async fn screenshots(test: &str, browsers: &[(&str, &Client)]) {
     }
 }
 
-/// Saves a page at 1280 px and at phone width when `ZTD_BROWSER_PAGES` is set.
-async fn page_shots(client: &Client, name: &str) -> Result<()> {
-    if std::env::var_os("ZTD_BROWSER_PAGES").is_none() {
+/// Saves a page at 1280 px and at phone width when `ZTD_BROWSER_PAGES` is set; with
+/// `ZTD_BROWSER_PAGES=docs`, the pages docs/portal.md shows are written at 1280 px into
+/// `docs/screenshots/` instead (how those pictures are made).
+async fn page_shots(client: &Client, tr: Tr, name: &str) -> Result<()> {
+    let Some(wanted) = std::env::var_os("ZTD_BROWSER_PAGES") else {
+        return Ok(());
+    };
+    if wanted == "docs" {
+        if !DOC_PAGES.contains(&name) {
+            return Ok(());
+        }
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{name}.{}.png", tr.tag())), client.screenshot().await?)?;
         return Ok(());
     }
     let dir = target_dir().join("browser-screenshots/pages");
@@ -178,11 +189,24 @@ async fn page_shots(client: &Client, name: &str) -> Result<()> {
     for (label, width, height) in [("1280", 1280, 1000), ("phone", 390, 844)] {
         client.set_window_size(width, height).await?;
         tokio::time::sleep(Duration::from_millis(150)).await;
-        std::fs::write(dir.join(format!("{name}-{label}.png")), client.screenshot().await?)?;
+        std::fs::write(dir.join(format!("{name}-{}-{label}.png", tr.tag())), client.screenshot().await?)?;
     }
     client.set_window_size(1280, 1000).await?;
     Ok(())
 }
+
+/// The pages docs/portal.md shows, in each language.
+const DOC_PAGES: &[&str] = &[
+    "sign-in",
+    "customers",
+    "upload-problems",
+    "batch",
+    "devices",
+    "device",
+    "audit",
+    "approvals",
+    "batch-review",
+];
 
 fn marker() -> PathBuf {
     target_dir().join("ztd-browser-tests.ran")
@@ -349,7 +373,7 @@ impl Story<'_> {
         ensure!(path_of(partner).await? == "/sign-in", "an anonymous visit must land on the sign-in page");
         let lang = partner.execute("return document.documentElement.lang", vec![]).await?;
         ensure!(lang == self.tr.tag(), "the browser asks for {}, the page is in {lang}", self.tr.tag());
-        page_shots(partner, "sign-in").await?;
+        page_shots(partner, self.tr, "sign-in").await?;
         sign_in(partner, &app.base_url, operator_email.as_str(), &operator.admin.password).await?;
         change_password(partner, self.tr, "operator passphrase one").await?;
         wait_for_text(partner, "Create an organisation").await?;
@@ -358,7 +382,7 @@ impl Story<'_> {
         fill(partner, "admin_email", "pat@fabrikam.example").await?;
         submit(partner, "form[action='/orgs']").await?;
         wait_for_text(partner, "Fabrikam Devices created").await?;
-        page_shots(partner, "org-created").await?;
+        page_shots(partner, self.tr, "org-created").await?;
         let partner_password = partner
             .find(Locator::Id("one-time-password"))
             .await?
@@ -407,7 +431,7 @@ impl Story<'_> {
         fill(partner, "customer_id", &customer_org.id.to_string()).await?;
         submit(partner, "form[action='/invitations']").await?;
         wait_for_text(partner, "Invitation link created").await?;
-        page_shots(partner, "invitation-created").await?;
+        page_shots(partner, self.tr, "invitation-created").await?;
         let link =
             partner.find(Locator::Id("invitation-url")).await?.prop("value").await?.context("the link")?;
         let token = link.rsplit('/').next().context("a token at the end of the link")?.to_owned();
@@ -419,7 +443,7 @@ impl Story<'_> {
         sign_in(customer, &app.base_url, &customer_admin.email, &customer_admin.one_time_password).await?;
         change_password(customer, self.tr, "contoso admin passphrase 1").await?;
         wait_for_text(customer, "Invitation from Fabrikam Devices").await?;
-        page_shots(customer, "invitation-accept").await?;
+        page_shots(customer, self.tr, "invitation-accept").await?;
         submit(customer, "form[action$='/accept']").await?;
         let accepted = wait_for_text(customer, "Invitation accepted").await?;
         ensure!(
@@ -431,14 +455,14 @@ impl Story<'_> {
         partner.goto(&self.url("/customers")).await?;
         let customers = wait_for_text(partner, "Contoso").await?;
         ensure!(customers.contains("active"), "the relationship shows as active:\n{customers}");
-        page_shots(partner, "customers").await?;
+        page_shots(partner, self.tr, "customers").await?;
         partner.find(Locator::LinkText("Add devices")).await?.click().await?;
         wait_for_text(partner, "Add devices to Contoso").await?;
         let options = partner.find(Locator::Id("group_tag")).await?.text().await?;
         for tag in [STANDARD_TAG, "Microsoft365ManagedPowerUser_", "Microsoft365ManagedSensitiveData_"] {
             ensure!(options.contains(tag), "the profile list shows the exact tag {tag}:\n{options}");
         }
-        page_shots(partner, "add-devices").await?;
+        page_shots(partner, self.tr, "add-devices").await?;
         check_samples(partner, self.files, STANDARD_TAG).await?;
 
         // 5. A file with a near-miss tag and a duplicate: precise errors, nothing registered.
@@ -454,7 +478,7 @@ impl Story<'_> {
         let broken_path = write_file(self.files, "contoso-devices.csv", &broken)?;
         upload(partner, STANDARD_TAG, &broken_path).await?;
         let report = wait_for_text(partner, "Nothing was registered").await?;
-        page_shots(partner, "upload-problems").await?;
+        page_shots(partner, self.tr, "upload-problems").await?;
         ensure!(report.contains("2 problems in contoso-devices.csv"), "two problems are counted:\n{report}");
         let mut rows = Vec::new();
         for row in partner.find_all(Locator::Css("#problems tbody tr")).await? {
@@ -498,7 +522,7 @@ impl Story<'_> {
         let fixed_path = write_file(self.files, "contoso-devices-fixed.csv", &fixed)?;
         upload(partner, STANDARD_TAG, &fixed_path).await?;
         wait_for_text(partner, "All rows are done").await?;
-        page_shots(partner, "batch").await?;
+        page_shots(partner, self.tr, "batch").await?;
         let registered = partner.find(Locator::Id("count-registered")).await?.text().await?;
         let failed = partner.find(Locator::Id("count-failed")).await?.text().await?;
         ensure!(registered == "5" && failed == "0", "5 registered, 0 failed; got {registered} and {failed}");
@@ -512,7 +536,7 @@ impl Story<'_> {
             );
         }
         ensure!(listed.contains(STANDARD_TAG), "the devices show their profile's tag");
-        page_shots(partner, "devices").await?;
+        page_shots(partner, self.tr, "devices").await?;
 
         // 7. A post without the CSRF token is refused, and changes nothing.
         partner
@@ -544,7 +568,7 @@ impl Story<'_> {
         wait_for_text(customer, "Fabrikam Devices").await?;
         customer.find(Locator::LinkText("Revoke…")).await?.click().await?;
         wait_for_text(customer, "Revoke Fabrikam Devices's access?").await?;
-        page_shots(customer, "revoke-confirm").await?;
+        page_shots(customer, self.tr, "revoke-confirm").await?;
         ensure!(
             app.db.find_active_relationship(partner_org.id, customer_org.id).await?.is_some(),
             "the confirmation page alone revokes nothing"
@@ -562,7 +586,7 @@ impl Story<'_> {
         customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
         let kept = wait_for_text(customer, "Devices of Contoso").await?;
         ensure!(kept.contains(&devices[0].serial_number), "the customer keeps the devices:\n{kept}");
-        page_shots(customer, "customer-devices").await?;
+        page_shots(customer, self.tr, "customer-devices").await?;
 
         // The customer moves a device to another profile, then deregisters it (confirmed).
         let moved = &devices[1].serial_number;
@@ -579,7 +603,7 @@ impl Story<'_> {
             changed.contains("Microsoft365ManagedPowerUser_"),
             "the device shows its new tag:\n{changed}"
         );
-        page_shots(customer, "device").await?;
+        page_shots(customer, self.tr, "device").await?;
         customer.find(Locator::LinkText("Deregister…")).await?.click().await?;
         wait_for_text(customer, &format!("Deregister device {moved}?")).await?;
         submit(customer, "form[action$='/deregister']").await?;
@@ -589,7 +613,7 @@ impl Story<'_> {
         // 11. The customer's other pages render (layout screenshots when asked for).
         customer.goto(&self.url(&format!("/customers/{}/profiles", customer_org.id))).await?;
         wait_for_text(customer, STANDARD_TAG).await?;
-        page_shots(customer, "profiles").await?;
+        page_shots(customer, self.tr, "profiles").await?;
         customer.find(Locator::LinkText("New profile")).await?.click().await?;
         fill(customer, "name", "Kiosk").await?;
         fill(customer, "group_tag", "ContosoKiosk_").await?;
@@ -603,7 +627,7 @@ impl Story<'_> {
             previewed.contains("\"Comment_File\": \"Profile Kiosk\""),
             "the preview is the whole file:\n{previewed}"
         );
-        page_shots(customer, "profile-preview").await?;
+        page_shots(customer, self.tr, "profile-preview").await?;
         customer.find(Locator::Css("button[value=save]")).await?.click().await?;
         wait_for_text(customer, "Profile saved").await?;
         ensure!(body_text(customer).await?.contains("ContosoKiosk_"), "the new profile is listed");
@@ -617,14 +641,14 @@ impl Story<'_> {
             trail.contains("device_batch.create"),
             "the partner's upload is in the customer's audit trail:\n{trail}"
         );
-        page_shots(customer, "audit").await?;
+        page_shots(customer, self.tr, "audit").await?;
         customer.goto(&self.url("/api-keys")).await?;
         fill(customer, "name", "factory line 3").await?;
         submit(customer, "form[action='/api-keys']").await?;
         wait_for_text(customer, "Copy the key now").await?;
         let key = customer.find(Locator::Id("api-key")).await?.prop("value").await?.unwrap_or_default();
         ensure!(key.starts_with("ztd_"), "the new key is shown once: {key}");
-        page_shots(customer, "api-key").await?;
+        page_shots(customer, self.tr, "api-key").await?;
         Ok(())
     }
 }
@@ -682,7 +706,7 @@ impl ReviewStory<'_> {
         wait_for_text(customer, "Litware Resellers").await?;
         submit(customer, "form[action$='/approval-mode']").await?;
         wait_for_text(customer, "now wait for your approval").await?;
-        page_shots(customer, "partners-review").await?;
+        page_shots(customer, self.tr, "partners-review").await?;
 
         // 2. The partner's factory line posts an order of three devices: it waits.
         let devices: Vec<SyntheticDevice> = synth::generate(7100, 3).collect();
@@ -707,14 +731,14 @@ impl ReviewStory<'_> {
         ensure!(menu.contains('1'), "the menu counts the waiting batch: {menu:?}");
         customer.goto(&self.url("/approvals")).await?;
         wait_for_text(customer, "SO-7100").await?;
-        page_shots(customer, "approvals").await?;
+        page_shots(customer, self.tr, "approvals").await?;
         customer.find(Locator::Css("#approvals a.button")).await?.click().await?;
         let review = wait_for_text(customer, "This batch waits for your approval").await?;
         ensure!(
             review.matches("would register").count() == 3,
             "each row shows what approving does:\n{review}"
         );
-        page_shots(customer, "batch-review").await?;
+        page_shots(customer, self.tr, "batch-review").await?;
         Self::click(customer, "approve-batch").await?;
         wait_for_text(customer, "All rows are done").await?;
 
@@ -730,7 +754,7 @@ impl ReviewStory<'_> {
         wait_for_text(partner, "Order SO-7100").await?;
         Self::click(partner, "void-batch").await?;
         wait_for_text(partner, "Void SO-7100?").await?;
-        page_shots(partner, "void-confirm").await?;
+        page_shots(partner, self.tr, "void-confirm").await?;
         Self::click(partner, "confirm-void").await?;
         let voided = wait_for_text(partner, "Order voided").await?;
         ensure!(voided.contains("2 devices deregistered"), "{voided}");
@@ -755,7 +779,7 @@ impl ReviewStory<'_> {
         ensure!(menu.contains('1'), "the menu counts the request: {menu:?}");
         customer.goto(&self.url("/release-requests")).await?;
         wait_for_text(customer, "Litware Resellers").await?;
-        page_shots(customer, "release-requests").await?;
+        page_shots(customer, self.tr, "release-requests").await?;
         customer.find(Locator::Css("#incoming a.button")).await?.click().await?;
         wait_for_text(customer, "to Litware Resellers?").await?;
         Self::click(customer, "confirm-release").await?;
