@@ -80,19 +80,16 @@ fn build_previous(commit: &str) -> PathBuf {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(commit) {
         let _ = std::fs::remove_dir_all(&source);
         std::fs::create_dir_all(&source).expect("create the source directory");
-        let archive = Command::new("git")
+        let archive = base.join("src.tar");
+        let packed = Command::new("git")
             .current_dir(repository())
-            .args(["archive", "--format=tar", commit])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("git archive");
-        let status = Command::new("tar")
-            .arg("-x")
-            .arg("-C")
-            .arg(&source)
-            .stdin(archive.stdout.expect("git archive's output"))
+            .args(["archive", "--format=tar", "--output"])
+            .arg(&archive)
+            .arg(commit)
             .status()
-            .expect("tar");
+            .expect("git archive");
+        assert!(packed.success(), "git archive {commit} failed");
+        let status = Command::new("tar").arg("-xf").arg(&archive).arg("-C").arg(&source).status().expect("tar");
         assert!(status.success(), "could not unpack {commit} into {}", source.display());
         std::fs::write(&stamp, commit).expect("write the stamp");
     }
