@@ -89,7 +89,8 @@ fn build_previous(commit: &str) -> PathBuf {
             .status()
             .expect("git archive");
         assert!(packed.success(), "git archive {commit} failed");
-        let status = Command::new("tar").arg("-xf").arg(&archive).arg("-C").arg(&source).status().expect("tar");
+        let status =
+            Command::new("tar").arg("-xf").arg(&archive).arg("-C").arg(&source).status().expect("tar");
         assert!(status.success(), "could not unpack {commit} into {}", source.display());
         std::fs::write(&stamp, commit).expect("write the stamp");
     }
