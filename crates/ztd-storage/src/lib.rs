@@ -63,7 +63,9 @@
 //!   `pending_items`, `claim_batch`, `process_chunk` and `finish_batch` are the workers' and take
 //!   no owner; a worker reads a claimed batch back with the owner derived from it.
 
+pub mod copy;
 pub mod limits;
+pub mod migrations;
 pub mod model;
 mod postgres;
 pub mod registration;
@@ -113,6 +115,10 @@ pub enum StorageError {
     Internal(sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database was migrated by a newer ztd in a way this build cannot run on
+    /// (docs/operations.md#rolling-upgrades); the message names the migration and what to run.
+    #[error("{0}")]
+    SchemaTooNew(String),
     /// This backend does not do that (the message says what to use instead).
     #[error("{0}")]
     Unsupported(&'static str),
@@ -135,6 +141,12 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
         // PostgreSQL SQLSTATE: class 08 connection exception; 57P01–57P03 shutdown / cannot
         // connect now; 53300 too many connections; 55000 is what a database that does not
         // accept connections (ALLOW_CONNECTIONS false) answers at connect.
+        // SQLite's SQLITE_BUSY (5, and its extended codes 261, 517, 773): another connection
+        // held the write lock beyond the busy timeout (e.g. `ztd admin copy-database` reading
+        // the database, docs/operations.md#copy-database); the same statement works later.
+        sqlx::Error::Database(db) if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() => {
+            db.code().and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
+        }
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300" | "55000")
         }),
@@ -825,4 +837,7 @@ pub trait Database:
     /// database; docs/operations.md#backups). `Unsupported` on PostgreSQL, whose own tools
     /// (`pg_dump`, continuous archiving) do this.
     async fn backup_to(&self, path: &std::path::Path) -> Result<()>;
+    /// This database as the source or target of a copy (`copy::copy_database`,
+    /// docs/operations.md#copy-database).
+    fn copy_side(&self) -> copy::Side;
 }

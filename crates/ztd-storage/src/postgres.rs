@@ -27,7 +27,7 @@ impl PostgresDatabase {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        crate::migrations::migrate_tolerating_newer!(sqlx::migrate!("migrations/postgres"), &pool);
         Ok(Self { pool })
     }
 
@@ -53,6 +53,9 @@ mod common;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/consent.rs"]
 mod consent;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/copy_rows.rs"]
+pub(crate) mod copy_rows;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/credentials.rs"]
 mod credentials;

@@ -82,7 +82,7 @@ impl SqliteDatabase {
             SqlitePoolOptions::new().max_connections(8)
         };
         let pool = pool_options.connect_with(options).await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        crate::migrations::migrate_tolerating_newer!(sqlx::migrate!("migrations/sqlite"), &pool);
         Ok(Self { pool })
     }
 
@@ -150,6 +150,9 @@ mod common;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/consent.rs"]
 mod consent;
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/copy_rows.rs"]
+pub(crate) mod copy_rows;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/credentials.rs"]
 mod credentials;

@@ -291,4 +291,8 @@ impl Database for Store {
     async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
         Backend::backup_to(self, path).await
     }
+
+    fn copy_side(&self) -> crate::copy::Side {
+        Store::side_for_copy(self)
+    }
 }

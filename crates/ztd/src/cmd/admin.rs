@@ -10,7 +10,7 @@ use ztd_server::app::accounts::{self, Domain, Email, KeyName, OrgName};
 use ztd_server::app::maintenance;
 use ztd_storage::{OrgKind, Role};
 
-use super::serve::DatabaseArgs;
+use super::serve::{redact, DatabaseArgs};
 
 #[derive(clap::Subcommand, Debug)]
 #[allow(clippy::enum_variant_names)] // the names are the stable subcommands of docs/domain.md#command-line
@@ -31,6 +31,24 @@ pub enum AdminCommand {
     /// Put a backup in place of a SQLite database (stop `ztd serve` first): the backup is
     /// checked, then copied next to the target and renamed over it.
     Restore(RestoreArgs),
+    /// Copy a whole installation into a new, empty database, SQLite or PostgreSQL on either
+    /// side (ids kept), then verify it (row counts and SHA-256 per table, both sides). The
+    /// source's writers wait while it runs (docs/operations.md#copy-database).
+    CopyDatabase(CopyDatabaseArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CopyDatabaseArgs {
+    /// The installation to copy: `sqlite://PATH` or `postgres://USER@HOST/DB`, as `ztd serve
+    /// --database-url` takes it. Migrated to this version first.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database to fill: migrated, and refused unless it holds no rows. A PostgreSQL
+    /// database must exist (`CREATE DATABASE`); a SQLite file is created.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(clap::Args, Debug)]
@@ -288,6 +306,7 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot move the backup to {}", target.display()))?;
             print_summary(args.output.json, "restored", &target, &summary);
         }
+        AdminCommand::CopyDatabase(args) => copy_database(args).await?,
         AdminCommand::CreateApiKey(args) => {
             let name = KeyName::parse(&args.name).map_err(service_error)?;
             let operator = Operator::cli(args.database.connect().await?);
@@ -314,4 +333,136 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+async fn copy_database(args: CopyDatabaseArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.from != args.to,
+        "--from and --to name the same database ({}); copy into a new, empty one",
+        redact(&args.to)
+    );
+    if let Some(file) = sqlite_file(&args.from) {
+        anyhow::ensure!(
+            file.exists(),
+            "there is no database at {} (--from); give the path `ztd serve --database-url` uses",
+            file.display()
+        );
+    }
+    let source = Operator::cli(DatabaseArgs { database_url: args.from.clone() }.connect().await?);
+    let target = Operator::cli(DatabaseArgs { database_url: args.to.clone() }.connect().await?);
+    let mut progress = CopyProgress::new(args.output.json);
+    let result = maintenance::copy_database(&source, &target, &mut progress).await;
+    progress.clear();
+    let report = result.map_err(service_error)?;
+    if args.output.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "source_backend": report.source_backend,
+                "target_backend": report.target_backend,
+                "tables": report.tables,
+                "rows": report.total_rows(),
+                "not_copied": report.not_copied,
+                "verified": true,
+            })
+        );
+    } else {
+        println!(
+            "copied {} → {}: {} tables, {} rows",
+            report.source_backend,
+            report.target_backend,
+            report.tables.len(),
+            report.total_rows()
+        );
+        println!(
+            "verified: the row count and the SHA-256 of the rows of every table are the same on both sides"
+        );
+        for sum in &report.tables {
+            println!("  {:<20} {:>10} rows  sha256 {}", sum.table, sum.rows, sum.sha256);
+        }
+        for table in &report.not_copied {
+            println!("  {table:<20} not copied (see docs/operations.md#copy-database)");
+        }
+        println!(
+            "next: stop every `ztd serve` on the source, then start them with --database-url {}",
+            redact(&args.to)
+        );
+    }
+    Ok(())
+}
+
+/// The copy's progress on standard error: a bar per table on a terminal, a line per table
+/// (and every tenth of a large one) otherwise; nothing with `--json`.
+struct CopyProgress {
+    json: bool,
+    bar: Option<indicatif::ProgressBar>,
+    table: &'static str,
+    phase: maintenance::Phase,
+    total: u64,
+    next_line: u64,
+}
+
+impl CopyProgress {
+    fn new(json: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:<28} {bar:40} {pos}/{len} rows")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self { json, bar, table: "", phase: maintenance::Phase::Copy, total: 0, next_line: 0 }
+    }
+
+    fn verb(&self) -> &'static str {
+        match self.phase {
+            maintenance::Phase::Copy => "copying",
+            maintenance::Phase::Verify => "verifying",
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl maintenance::Progress for CopyProgress {
+    fn start(&mut self, phase: maintenance::Phase, table: &'static str, rows: u64) {
+        (self.phase, self.table, self.total) = (phase, table, rows);
+        self.next_line = rows / 10;
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(format!("{} {table}", self.verb()));
+                bar.set_length(rows);
+                bar.set_position(0);
+            }
+            None if !self.json => eprintln!("{} {table}: {rows} rows", self.verb()),
+            None => {}
+        }
+    }
+
+    fn advance(&mut self, done: u64) {
+        match &self.bar {
+            Some(bar) => bar.set_position(done),
+            None if !self.json && self.total >= 10_000 && done >= self.next_line && done < self.total => {
+                eprintln!("{} {}: {done}/{} rows", self.verb(), self.table, self.total);
+                self.next_line = done + self.total / 10;
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&mut self, phase: maintenance::Phase, sum: &maintenance::TableSum) {
+        if self.bar.is_none() && !self.json {
+            let what = match phase {
+                maintenance::Phase::Copy => "copied",
+                maintenance::Phase::Verify => "verified",
+            };
+            eprintln!("{what} {}: {} rows, sha256 {}", sum.table, sum.rows, sum.sha256);
+        }
+    }
 }

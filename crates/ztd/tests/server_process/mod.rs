@@ -149,6 +149,23 @@ impl ServerProcess {
         self.child.id()
     }
 
+    /// SIGTERM, then waits for the process to end (it finishes its requests and writes the
+    /// first boots it answered, docs/operations.md#shutdown); `kill -9` after 30 s.
+    pub fn stop(&mut self) {
+        // SAFETY: kill(2) on our own child's pid; no memory is shared.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill_hard();
+    }
+
     /// `kill -9`: no graceful shutdown, no chance to finish anything.
     pub fn kill_hard(&mut self) {
         let _ = self.child.kill();
