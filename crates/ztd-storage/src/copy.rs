@@ -132,6 +132,7 @@ pub const TABLES: &[Table] = &[
             ("created_at", Time),
             ("disabled_at", Time),
             ("one_time_password_expires_at", Time),
+            ("language", Text),
         ],
         key: &["id"],
         identity: None,

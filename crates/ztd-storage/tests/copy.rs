@@ -17,8 +17,8 @@ const FIXTURE: &str = r#"
 INSERT INTO organisations VALUES
   (X'00000000000000000000000000000001', 'partner', 'Fabrikam', NULL, '2026-12-01T10:00:00.123456789+00:00'),
   (X'00000000000000000000000000000002', 'customer', 'Contoso — Zürich', 'contoso.example', '2026-12-01T10:00:01+00:00');
-INSERT INTO users (id, org_id, email, role, password_hash, must_change_password, created_at, disabled_at, one_time_password_expires_at) VALUES
-  (X'00000000000000000000000000000011', X'00000000000000000000000000000002', 'Admin@Contoso.example', 'admin', '$argon2id$v=19$x', 1, '2026-12-01T10:00:02.5+00:00', NULL, '2026-12-08T10:00:02.5+00:00');
+INSERT INTO users (id, org_id, email, role, password_hash, must_change_password, created_at, disabled_at, one_time_password_expires_at, language) VALUES
+  (X'00000000000000000000000000000011', X'00000000000000000000000000000002', 'Admin@Contoso.example', 'admin', '$argon2id$v=19$x', 1, '2026-12-01T10:00:02.5+00:00', NULL, '2026-12-08T10:00:02.5+00:00', 'da');
 INSERT INTO api_keys (id, org_id, name, role, key_hash, created_at, revoked_at, expires_at) VALUES
   (X'00000000000000000000000000000021', X'00000000000000000000000000000001', 'factory', 'registrar', 'hash-a', '2026-12-01T10:00:03+00:00', NULL, '2027-12-01T10:00:03+00:00'),
   (X'00000000000000000000000000000022', X'00000000000000000000000000000001', 'old', 'reader', 'hash-b', '2026-12-01T10:00:03+00:00', '2026-12-01T11:00:00+00:00', NULL);

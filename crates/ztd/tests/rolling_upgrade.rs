@@ -3,10 +3,12 @@
 //! and migrated (plus a probe expand migration, a nullable column with its record, standing for
 //! the next release's), beside an instance of this build on the same database.
 //!
-//! Which build is "previous": the commit before the newest PostgreSQL migration (so the old
-//! binary meets a migration it does not know), but not older than the first commit whose
-//! binary tolerates newer additive migrations (`migrate_tolerating_newer`): builds before it
-//! refuse every unknown migration, which is why upgrades before it stop every instance first.
+//! Which build is "previous": walking main's history back by first parents (a merged branch is
+//! one step), the newest commit that does not have the newest PostgreSQL migration, so the old
+//! binary meets a real migration it does not know; but never one older than the first commit
+//! whose binary tolerates newer additive migrations (`migrate_tolerating_newer`): builds before
+//! it refuse every unknown migration, which is why upgrades before it stop every instance
+//! first. When no such commit exists, the oldest tolerant one, which meets only the probe.
 //! `ZTD_PREVIOUS_COMMIT` names another commit.
 //!
 //! Slow: the old commit is built in debug mode into `$CARGO_TARGET_DIR/previous-release`, kept
@@ -40,33 +42,41 @@ fn previous_commit() -> String {
         return git(&["rev-parse", "--verify", &format!("{commit}^{{commit}}")])
             .unwrap_or_else(|| panic!("ZTD_PREVIOUS_COMMIT={commit} is not a commit of this repository"));
     }
-    let newest_migration = git(&["log", "-1", "--format=%H", "--", "crates/ztd-storage/migrations/postgres"])
-        .filter(|c| !c.is_empty())
+    let migrations = "crates/ztd-storage/migrations/postgres";
+    let newest_file = git(&["ls-tree", "--name-only", "HEAD", &format!("{migrations}/")])
+        .and_then(|list| list.lines().filter(|name| name.ends_with(".sql")).max().map(str::to_owned))
         .expect("git history with the PostgreSQL migrations (is this a git clone?)");
-    let before_it = git(&["rev-parse", &format!("{newest_migration}^")]).expect("the migration's parent");
-    let first_tolerant = git(&[
-        "log",
-        "--reverse",
-        "--format=%H",
-        "-S",
-        "migrate_tolerating_newer",
-        "--",
-        "crates/ztd-storage/src/migrations.rs",
-    ])
-    .and_then(|list| list.lines().next().map(str::to_owned));
-    match first_tolerant {
-        // The tolerant build is newer than the one before the migration: start from it.
-        Some(tolerant)
-            if Command::new("git")
-                .current_dir(repository())
-                .args(["merge-base", "--is-ancestor", &before_it, &tolerant])
-                .status()
-                .is_ok_and(|s| s.success()) =>
-        {
-            tolerant
+    let tolerant = |commit: &str| {
+        Command::new("git")
+            .current_dir(repository())
+            .args([
+                "grep",
+                "-q",
+                "migrate_tolerating_newer",
+                commit,
+                "--",
+                "crates/ztd-storage/src/migrations.rs",
+            ])
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    let knows_newest = |commit: &str| git(&["cat-file", "-e", &format!("{commit}:{newest_file}")]).is_some();
+    // Walking main's own history back (first parents, so a merged branch counts as one step):
+    // the newest build that tolerates newer migrations and does not know the newest one.
+    let history = git(&["rev-list", "--first-parent", "-n", "500", "HEAD"]).expect("git history");
+    let mut newest_tolerant = None;
+    for commit in history.lines() {
+        if !tolerant(commit) {
+            break;
         }
-        _ => before_it,
+        if !knows_newest(commit) {
+            return commit.to_owned();
+        }
+        newest_tolerant = Some(commit.to_owned());
     }
+    // Every tolerant build knows the newest migration (it came before them): the oldest
+    // tolerant one, which meets only the probe migration this test adds.
+    newest_tolerant.expect("a commit that tolerates newer migrations (crates/ztd-storage/src/migrations.rs)")
 }
 
 /// Builds `ztd` of `commit` (debug) into `$CARGO_TARGET_DIR/previous-release` and returns it.
