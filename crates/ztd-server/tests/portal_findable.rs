@@ -51,7 +51,9 @@ async fn device_ids(app: &TestApp, key: &str, customer: Uuid) -> Vec<(String, St
     batches_support::list_all(app, key, customer, "")
         .await
         .iter()
-        .map(|device| (device["id"].as_str().unwrap().to_owned(), device["serial_number"].as_str().unwrap().to_owned()))
+        .map(|device| {
+            (device["id"].as_str().unwrap().to_owned(), device["serial_number"].as_str().unwrap().to_owned())
+        })
         .collect()
 }
 
@@ -89,8 +91,12 @@ async fn the_device_list_searches_filters_counts_and_pages_both_ways() {
         let (_, found) = page(&app, &session, &format!("{base}?q={prefix}")).await;
         assert!(found.contains(&target), "{found}");
         assert!(found.contains(&en().a("devices-total-filtered", &[("count", 1.into())])), "{found}");
-        let (_, exact) = page(&app, &session, &format!("{base}?q={}&match=exact", target.to_lowercase())).await;
-        assert!(exact.contains(&target) && exact.contains(&en().a("devices-total-filtered", &[("count", 1.into())])));
+        let (_, exact) =
+            page(&app, &session, &format!("{base}?q={}&match=exact", target.to_lowercase())).await;
+        assert!(
+            exact.contains(&target)
+                && exact.contains(&en().a("devices-total-filtered", &[("count", 1.into())]))
+        );
         let (_, none) = page(&app, &session, &format!("{base}?q={prefix}&match=exact")).await;
         assert!(none.contains(&en().t("devices-none-match")), "a start is not the whole serial: {none}");
 
@@ -115,7 +121,12 @@ async fn the_device_list_searches_filters_counts_and_pages_both_ways() {
     }
 }
 
-async fn post_bulk(app: &TestApp, session: &str, customer: Uuid, fields: &[(&str, String)]) -> (StatusCode, String) {
+async fn post_bulk(
+    app: &TestApp,
+    session: &str,
+    customer: Uuid,
+    fields: &[(&str, String)],
+) -> (StatusCode, String) {
     let token = page_csrf(app, session, &format!("/customers/{customer}/devices")).await;
     let mut form: Vec<(&str, String)> = vec![("csrf_token", token)];
     form.extend(fields.iter().cloned());
@@ -136,11 +147,19 @@ async fn several_devices_change_profile_or_leave_after_a_confirmation() {
         let Some(app) = TestApp::spawn(backend).await else { continue };
         let world = batches_support::connected(&app).await;
         let customer = world.customer.id();
-        register(&app, &world.customer.key, customer, json_devices(&batches_support::devices(14_511, 3)), "SO-1").await;
+        register(
+            &app,
+            &world.customer.key,
+            customer,
+            json_devices(&batches_support::devices(14_511, 3)),
+            "SO-1",
+        )
+        .await;
         let devices = device_ids(&app, &world.customer.key, customer).await;
         // A device of another customer, named by a tampered form: refused, never touched.
         let stranger = app.org_with_key(OrgKind::Customer, Role::Admin).await;
-        register(&app, &stranger.key, stranger.id(), json_devices(&batches_support::devices(14_512, 1)), "X").await;
+        register(&app, &stranger.key, stranger.id(), json_devices(&batches_support::devices(14_512, 1)), "X")
+            .await;
         let foreign = device_ids(&app, &stranger.key, stranger.id()).await.remove(0);
         let session = ready_session(&app, &world.customer.org).await;
 
@@ -159,16 +178,29 @@ async fn several_devices_change_profile_or_leave_after_a_confirmation() {
             let app = &app;
             let key = world.customer.key.clone();
             async move {
-                let device: Value = app.get(&format!("/api/v1/devices/{id}"), &key).await.json().await.unwrap();
+                let device: Value =
+                    app.get(&format!("/api/v1/devices/{id}"), &key).await.json().await.unwrap();
                 device["group_tag"].as_str().map(str::to_owned)
             }
         };
-        assert_eq!(tag_of(devices[0].0.clone()).await.as_deref(), Some(STANDARD_TAG), "nothing changes before the confirmation");
+        assert_eq!(
+            tag_of(devices[0].0.clone()).await.as_deref(),
+            Some(STANDARD_TAG),
+            "nothing changes before the confirmation"
+        );
 
         // Confirmed (the stranger's id still in the form): two changed, one refused and why.
         let applied: Vec<(&str, String)> = fields
             .iter()
-            .map(|(name, value)| if *name == "step" { (*name, "apply".to_owned()) } else { (*name, value.clone()) })
+            .map(
+                |(name, value)| {
+                    if *name == "step" {
+                        (*name, "apply".to_owned())
+                    } else {
+                        (*name, value.clone())
+                    }
+                },
+            )
             .collect();
         let (status, done) = post_bulk(&app, &session, customer, &applied).await;
         assert_eq!(status, StatusCode::OK, "{done}");
@@ -200,14 +232,25 @@ async fn several_devices_change_profile_or_leave_after_a_confirmation() {
             .await
             .unwrap();
         let done = response.text().await.unwrap();
-        assert!(done.contains(&da().a("devices-bulk-done-title", &[("changed", 1.into()), ("refused", 0.into())])), "{done}");
+        assert!(
+            done.contains(
+                &da().a("devices-bulk-done-title", &[("changed", 1.into()), ("refused", 0.into())])
+            ),
+            "{done}"
+        );
         assert!(done.contains(&da().t("device-state-deregistered")), "{done}");
-        let gone: Value =
-            app.get(&format!("/api/v1/devices/{}", devices[2].0), &world.customer.key).await.json().await.unwrap();
+        let gone: Value = app
+            .get(&format!("/api/v1/devices/{}", devices[2].0), &world.customer.key)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(gone["state"], "deregistered");
 
         // Nothing selected: said so; no token: refused.
-        let (status, empty) = post_bulk(&app, &session, customer, &[("action", "retag".into()), ("step", "confirm".into())]).await;
+        let (status, empty) =
+            post_bulk(&app, &session, customer, &[("action", "retag".into()), ("step", "confirm".into())])
+                .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(empty.contains(&en().t("devices-bulk-none-selected")));
         let forged = client()
@@ -228,14 +271,21 @@ async fn batch_lists_say_who_when_what_and_stay_readable_after_a_revocation() {
         let Some(app) = TestApp::spawn(backend).await else { continue };
         let world = batches_support::connected(&app).await;
         let customer = world.customer.id();
-        let partner_batch =
-            register(&app, &world.partner.key, customer, json_devices(&batches_support::devices(14_521, 2)), "SO-77").await;
+        let partner_batch = register(
+            &app,
+            &world.partner.key,
+            customer,
+            json_devices(&batches_support::devices(14_521, 2)),
+            "SO-77",
+        )
+        .await;
         let partner_batch = partner_batch["id"].as_str().unwrap().to_owned();
         let session = ready_session(&app, &world.customer.org).await;
         let csv = partner_center_csv(&batches_support::devices(14_522, 3));
         let uploaded = post_upload(&app, &session, customer, &csv, &[]).await;
         assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
-        let own_batch = uploaded.headers()[LOCATION].to_str().unwrap().trim_start_matches("/batches/").to_owned();
+        let own_batch =
+            uploaded.headers()[LOCATION].to_str().unwrap().trim_start_matches("/batches/").to_owned();
         batches_support::wait_finished(&app, &world.customer.key, &own_batch).await;
 
         // The customer: every batch of its tenant, whoever sent it, from the menu and its devices.
@@ -261,22 +311,30 @@ async fn batch_lists_say_who_when_what_and_stay_readable_after_a_revocation() {
         let (_, devices) = page(&app, &session, &format!("/customers/{customer}/devices")).await;
         assert_eq!(href_of(&devices, "devices-batches"), Some(format!("/customers/{customer}/batches")));
         let (_, danish) = page(&app, &session, &format!("/customers/{customer}/batches?lang=da")).await;
-        assert!(danish.contains(&da().t("batches-status-finished")) && danish.contains(&da().t("batches-col-by")));
+        assert!(
+            danish.contains(&da().t("batches-status-finished")) && danish.contains(&da().t("batches-col-by"))
+        );
         assert!(danish.contains(&format!("/batches/{partner_batch}")));
 
         // The partner: its own batches only, with the customer named.
         let partner_session = ready_session(&app, &world.partner.org).await;
         let (_, theirs) = page(&app, &partner_session, "/batches").await;
-        assert!(theirs.contains(&format!("/batches/{partner_batch}")) && !theirs.contains(&own_batch), "{theirs}");
+        assert!(
+            theirs.contains(&format!("/batches/{partner_batch}")) && !theirs.contains(&own_batch),
+            "{theirs}"
+        );
         assert!(theirs.contains(&world.customer.org.name));
 
         // The customer revokes: the partner still reads its batches, and changes nothing.
-        let revoked = app.delete(&format!("/api/v1/relationships/{}", world.relationship_id), &world.customer.key).await;
+        let revoked = app
+            .delete(&format!("/api/v1/relationships/{}", world.relationship_id), &world.customer.key)
+            .await;
         assert_eq!(revoked.status(), 204);
         let (status, after) = page(&app, &partner_session, "/batches").await;
         assert_eq!(status, StatusCode::OK);
         assert!(after.contains(&format!("/batches/{partner_batch}")));
-        let (status, one_customer) = page(&app, &partner_session, &format!("/customers/{customer}/batches")).await;
+        let (status, one_customer) =
+            page(&app, &partner_session, &format!("/customers/{customer}/batches")).await;
         assert_eq!(status, StatusCode::OK, "{one_customer}");
         let note = en().a("batches-revoked-note", &[("customer", world.customer.org.name.as_str().into())]);
         assert!(one_customer.contains(&note), "{one_customer}");
@@ -284,7 +342,9 @@ async fn batch_lists_say_who_when_what_and_stay_readable_after_a_revocation() {
         assert_eq!(status, StatusCode::OK, "the batch page stays readable: {batch_page}");
         let api = app.get(&format!("/api/v1/device-batches/{partner_batch}"), &world.partner.key).await;
         assert_eq!(api.status(), 200, "the API's batch GET too");
-        let void = app.post(&format!("/api/v1/device-batches/{partner_batch}/void"), &world.partner.key, &json!({})).await;
+        let void = app
+            .post(&format!("/api/v1/device-batches/{partner_batch}/void"), &world.partner.key, &json!({}))
+            .await;
         assert_eq!(void.status(), 404, "voiding needs consent");
         let body = json!({ "group_tag": STANDARD_TAG, "devices": json_devices(&batches_support::devices(14_523, 1)) });
         let again = app.post(&batches_support::batches_path(customer), &world.partner.key, &body).await;
@@ -310,7 +370,8 @@ async fn invitations_name_the_customer_once_it_accepts() {
         let Some(app) = TestApp::spawn(backend).await else { continue };
         let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
         let customer = app.org_with_key(OrgKind::Customer, Role::Admin).await;
-        let created = app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": customer.id() })).await;
+        let created =
+            app.post("/api/v1/invitations", &partner.key, &json!({ "customer_id": customer.id() })).await;
         let token = created.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
         let session = ready_session(&app, &partner.org).await;
         let (_, before) = page(&app, &session, "/customers").await;
@@ -319,7 +380,8 @@ async fn invitations_name_the_customer_once_it_accepts() {
         let (_, danish) = page(&app, &session, "/customers?lang=da").await;
         assert!(danish.contains(&da().t("invitation-customer-unconnected")), "{danish}");
 
-        let accepted = app.post(&format!("/api/v1/invitations/{token}/accept"), &customer.key, &json!({})).await;
+        let accepted =
+            app.post(&format!("/api/v1/invitations/{token}/accept"), &customer.key, &json!({})).await;
         assert_eq!(accepted.status(), 201);
         let (_, after) = page(&app, &session, "/customers").await;
         let invitations = after.split(r#"id="invitations""#).nth(1).expect("the invitation table");
@@ -343,7 +405,9 @@ async fn revoking_names_the_partner_without_a_possessive() {
         assert!(html.contains(r#"id="revoke-form""#));
     }
     // The device page, and the profiles, in Danish.
-    let (_, profiles) = page(&app, &session, &format!("/customers/{}/profiles?lang=da", world.customer.id())).await;
-    assert!(profiles.contains(&da().a("profiles-title", &[("customer", world.customer.org.name.as_str().into())])));
+    let (_, profiles) =
+        page(&app, &session, &format!("/customers/{}/profiles?lang=da", world.customer.id())).await;
+    assert!(profiles
+        .contains(&da().a("profiles-title", &[("customer", world.customer.org.name.as_str().into())])));
     assert!(profiles.contains(&da().t("profiles-built-in")));
 }

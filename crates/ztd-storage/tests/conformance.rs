@@ -2182,7 +2182,11 @@ async fn device_search_count_and_paging_both_ways(db: Arc<dyn Database>) {
     let mut cursor: Option<String> = None;
     loop {
         let window = db.list_devices_window(&own, customer.id, &all, cursor.as_deref(), 2).await.unwrap();
-        assert_eq!(window.previous_cursor.is_some(), cursor.is_some(), "only the first page has none before it");
+        assert_eq!(
+            window.previous_cursor.is_some(),
+            cursor.is_some(),
+            "only the first page has none before it"
+        );
         forward.push(window.items.iter().map(|d| d.id).collect::<Vec<_>>());
         match window.next_cursor {
             Some(next) => cursor = Some(next),

@@ -304,17 +304,10 @@ impl DeviceScope {
 #[derive(Debug, Clone)]
 pub struct BatchScope {
     batch: Batch,
-    reach: BatchAccess,
+    /// The customer reach behind the batch: its own tenant, or a partner's active
+    /// relationship; `None` for the submitter's own history after the relationship ended.
+    customer: Option<CustomerScope>,
     ctx: Ctx,
-}
-
-/// How a [`BatchScope`] reaches its batch.
-#[derive(Debug, Clone)]
-enum BatchAccess {
-    /// Through the customer: its own tenant, or a partner's active relationship.
-    Customer(CustomerScope),
-    /// The submitter's own history after the relationship ended: reading only.
-    History,
 }
 
 impl BatchScope {
@@ -323,20 +316,17 @@ impl BatchScope {
     }
     /// The customer reach behind the batch; `None` for a submitter's history (read only).
     pub fn customer(&self) -> Option<&CustomerScope> {
-        match &self.reach {
-            BatchAccess::Customer(customer) => Some(customer),
-            BatchAccess::History => None,
-        }
+        self.customer.as_ref()
     }
     /// Whether only reading is allowed: the submitter's batch after a revocation.
     pub fn is_read_only(&self) -> bool {
-        matches!(self.reach, BatchAccess::History)
+        self.customer.is_none()
     }
     /// Whose batch it is, for storage's owner filter.
     pub fn owner(&self) -> Owner {
-        match &self.reach {
-            BatchAccess::Customer(customer) => customer.owner(),
-            BatchAccess::History => Owner::Submitter(self.batch.submitted_by_org_id),
+        match &self.customer {
+            Some(customer) => customer.owner(),
+            None => Owner::Submitter(self.batch.submitted_by_org_id),
         }
     }
     pub(in crate::app) fn ctx(&self) -> &Ctx {
@@ -648,7 +638,7 @@ impl Access {
             .get_batch(&Owner::Submitter(self.org_id()), batch_id)
             .await
             .map_err(Error::or_not_found(Resource::Batch, batch_id))?;
-        Ok(BatchScope { batch, reach: BatchAccess::History, ctx: self.ctx.clone() })
+        Ok(BatchScope { batch, customer: None, ctx: self.ctx.clone() })
     }
 
     /// Grants acting on one batch (voiding it): the customer's, or what a partner submitted
@@ -667,7 +657,7 @@ impl Access {
             Err(Error::RelationshipRequired { .. } | Error::NotFound { .. }) => return Err(missing()),
             Err(other) => return Err(other),
         };
-        Ok(BatchScope { batch, reach: BatchAccess::Customer(customer), ctx: self.ctx.clone() })
+        Ok(BatchScope { batch, customer: Some(customer), ctx: self.ctx.clone() })
     }
 
     /// Grants listing batches (docs/portal.md#batches): a customer lists every batch of its
@@ -693,13 +683,9 @@ impl Access {
             )));
         }
         if let Some(customer) = customer_id {
-            let related = self
-                .ctx
-                .db()
-                .list_relationships(org.id)
-                .await?
-                .iter()
-                .any(|relationship| relationship.partner_org_id == org.id && relationship.customer_org_id == customer);
+            let related = self.ctx.db().list_relationships(org.id).await?.iter().any(|relationship| {
+                relationship.partner_org_id == org.id && relationship.customer_org_id == customer
+            });
             if !related {
                 return Err(Error::RelationshipRequired { customer_id: customer });
             }

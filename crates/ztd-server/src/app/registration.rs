@@ -676,7 +676,9 @@ pub async fn list_batch_history(
     let mut batches = scope.ctx().db().list_batch_history(scope.reach(), before, limit + 1).await?;
     let next_cursor = if batches.len() > limit as usize {
         batches.truncate(limit as usize);
-        batches.last().map(|listing| format!("{}.{}", listing.batch.created_at.timestamp_micros(), listing.batch.id))
+        batches
+            .last()
+            .map(|listing| format!("{}.{}", listing.batch.created_at.timestamp_micros(), listing.batch.id))
     } else {
         None
     };
@@ -899,7 +901,9 @@ pub async fn list_devices(
     {
         Ok(window) => window,
         Err(StorageError::InvalidCursor) => {
-            return Err(Error::InvalidParameter { message: "the cursor is not one this service gave out".into() })
+            return Err(Error::InvalidParameter {
+                message: "the cursor is not one this service gave out".into(),
+            })
         }
         Err(other) => return Err(other.into()),
     };

@@ -66,7 +66,8 @@ pub async fn list_for_customer(
 async fn page(portal: Portal, customer_id: Option<Uuid>, query: ListQuery) -> Result<Markup, PortalError> {
     let tr = portal.tr();
     let cursor = query.cursor.as_deref().filter(|cursor| !cursor.is_empty());
-    let history = registration::list_batch_history(portal.access(), customer_id, cursor, Some(PAGE_SIZE)).await?;
+    let history =
+        registration::list_batch_history(portal.access(), customer_id, cursor, Some(PAGE_SIZE)).await?;
     let partner = portal.is_partner_side();
     let customer = match customer_id {
         Some(id) => Some(customer_name(&portal, id).await?),

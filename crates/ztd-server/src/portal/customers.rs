@@ -101,6 +101,8 @@ fn invitation_customer(tr: Tr, invitation: &Invitation, relationships: &[Relatio
             .map(|details| details.customer_name.as_str())
             .ok_or(id)
     });
+    // The one customer a link names, once accepted, is named once.
+    let show_accepted = !matches!((named, accepted.len()), (_, 0) | (Some(_), 1));
     html! {
         @match named {
             Some(Ok(name)) => { (name) }
@@ -110,7 +112,7 @@ fn invitation_customer(tr: Tr, invitation: &Invitation, relationships: &[Relatio
             }
             None => { (tr.t("invitation-any-customer")) }
         }
-        @if !accepted.is_empty() && !(named.is_some() && accepted.len() == 1) {
+        @if show_accepted {
             br; span class="hint" { (tr.a("invitation-accepted-by", &[("names", accepted.join(", ").into())])) }
         }
     }
@@ -306,7 +308,10 @@ pub async fn create_invitation(
         }
         p { a href="/customers" { (tr.t("invitation-back")) } }
     };
-    Ok((StatusCode::CREATED, view::page(&portal, Section::Customers, &tr.t("invitation-created-title"), content))
+    Ok((
+        StatusCode::CREATED,
+        view::page(&portal, Section::Customers, &tr.t("invitation-created-title"), content),
+    )
         .into_response())
 }
 

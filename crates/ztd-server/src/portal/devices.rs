@@ -49,7 +49,9 @@ impl ListQuery {
     }
 
     fn filtered(&self) -> bool {
-        [&self.q, &self.state, &self.group_tag, &self.order].into_iter().any(|value| non_empty(value).is_some())
+        [&self.q, &self.state, &self.group_tag, &self.order]
+            .into_iter()
+            .any(|value| non_empty(value).is_some())
     }
 
     /// The search and filters as a query string (`&`-joined, no cursor); empty without any.
@@ -61,7 +63,8 @@ impl ListQuery {
                 pairs.push("match=exact".to_owned());
             }
         }
-        for (name, value) in [("state", &self.state), ("group_tag", &self.group_tag), ("order", &self.order)] {
+        for (name, value) in [("state", &self.state), ("group_tag", &self.group_tag), ("order", &self.order)]
+        {
             if let Some(value) = non_empty(value) {
                 pairs.push(format!("{name}={}", view::url_encode(&value)));
             }
@@ -347,9 +350,9 @@ impl BulkRequest {
         for (name, value) in fields {
             match name.as_str() {
                 "device" => {
-                    let id = value.parse::<Uuid>().map_err(|_| {
-                        PortalError::BadForm(format!("device {value:?} is not a device id"))
-                    })?;
+                    let id = value
+                        .parse::<Uuid>()
+                        .map_err(|_| PortalError::BadForm(format!("device {value:?} is not a device id")))?;
                     if !devices.contains(&id) {
                         devices.push(id);
                     }
@@ -384,7 +387,12 @@ struct LeftOut {
 }
 
 /// Reads a selected device through the access layer; `Err` says why it is left out.
-async fn selected_device(portal: &Portal, customer_id: Uuid, customer: &str, id: Uuid) -> Result<ShownDevice, LeftOut> {
+async fn selected_device(
+    portal: &Portal,
+    customer_id: Uuid,
+    customer: &str,
+    id: Uuid,
+) -> Result<ShownDevice, LeftOut> {
     let tr = portal.tr();
     match registration::show_device(portal.access(), id).await {
         Ok(shown) if shown.device.customer_id != customer_id => Err(LeftOut {
@@ -459,7 +467,8 @@ pub async fn bulk(
             (view::notice("warn", &text, None))
             p { a href=(back) { (tr.t("devices-bulk-back")) } }
         };
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, view::page(&portal, section(&portal), &title, content)).into_response())
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, view::page(&portal, section(&portal), &title, content))
+            .into_response())
     };
     if request.devices.is_empty() {
         return refuse(tr.t("devices-bulk-none-selected"), tr.t("devices-bulk-none-selected-text"));
@@ -562,7 +571,12 @@ pub async fn bulk(
 
 /// Changes each confirmed device through the use case (each checked by the access layer
 /// again) and shows which changed and which were refused, and why.
-async fn apply(portal: &Portal, customer_id: Uuid, customer: &str, request: &BulkRequest) -> Result<Response, PortalError> {
+async fn apply(
+    portal: &Portal,
+    customer_id: Uuid,
+    customer: &str,
+    request: &BulkRequest,
+) -> Result<Response, PortalError> {
     let tr = portal.tr();
     let mut changed = Vec::new();
     let mut refused = Vec::new();
@@ -807,7 +821,10 @@ mod tests {
             cursor: Some("d5".into()),
             notice: None,
         };
-        assert_eq!(query.href("/d", Some("u9")), "/d?q=sn-1&match=exact&group_tag=Kiosk_&order=SO%201&cursor=u9");
+        assert_eq!(
+            query.href("/d", Some("u9")),
+            "/d?q=sn-1&match=exact&group_tag=Kiosk_&order=SO%201&cursor=u9"
+        );
         assert_eq!(ListQuery::default().href("/d", None), "/d");
         assert!(query.filtered() && !ListQuery::default().filtered());
     }

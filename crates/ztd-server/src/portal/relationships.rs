@@ -239,8 +239,12 @@ pub async fn revoke(
         Err(error) => {
             let error = ApiError::from(error);
             let tr = portal.tr();
-            let content = html! { h1 { (tr.t("revoke-failed")) } (error::notice(tr, &error::explain(tr, &error))) };
-            Ok((error.status(), view::page(&portal, Section::Relationships, &tr.t("revoke-failed-page-title"), content))
+            let content =
+                html! { h1 { (tr.t("revoke-failed")) } (error::notice(tr, &error::explain(tr, &error))) };
+            Ok((
+                error.status(),
+                view::page(&portal, Section::Relationships, &tr.t("revoke-failed-page-title"), content),
+            )
                 .into_response())
         }
     }

@@ -314,7 +314,8 @@ impl BatchStore for Store {
         before: Option<(DateTime<Utc>, Uuid)>,
         limit: u32,
     ) -> Result<Vec<BatchListing>> {
-        let columns = BATCH_COLUMNS.split(',').map(|column| format!("b.{}", column.trim())).collect::<Vec<_>>();
+        let columns =
+            BATCH_COLUMNS.split(',').map(|column| format!("b.{}", column.trim())).collect::<Vec<_>>();
         let mut query = QueryBuilder::<Db>::new(format!(
             "SELECT {}, c.name AS listing_customer_name, s.name AS listing_submitter_name, \
              CASE WHEN b.actor_kind = 'user' THEN u.email WHEN b.actor_kind = 'api_key' THEN k.name END \

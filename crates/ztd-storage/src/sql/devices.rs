@@ -37,7 +37,12 @@ async fn lock_reachable_device(tx: &mut Tx, owner: &Owner, id: Uuid) -> Result<(
 }
 
 /// Appends `customer_id = … AND <owner reaches> AND <filter>` to a query of devices.
-fn push_device_filter(query: &mut QueryBuilder<'_, Db>, owner: &Owner, customer_id: Uuid, filter: &DeviceFilter) {
+fn push_device_filter(
+    query: &mut QueryBuilder<'_, Db>,
+    owner: &Owner,
+    customer_id: Uuid,
+    filter: &DeviceFilter,
+) {
     query.push("customer_id = ").push_bind(customer_id);
     push_owner(query, owner, "devices.customer_id", "devices.registered_by_org_id");
     if let Some(state) = filter.state {
@@ -72,7 +77,10 @@ fn push_device_filter(query: &mut QueryBuilder<'_, Db>, owner: &Owner, customer_
                     other => vec![other],
                 })
                 .collect();
-            query.push(" AND LOWER(serial_number) LIKE ").push_bind(format!("{escaped}%")).push(" ESCAPE '\\'");
+            query
+                .push(" AND LOWER(serial_number) LIKE ")
+                .push_bind(format!("{escaped}%"))
+                .push(" ESCAPE '\\'");
         }
     }
 }
@@ -130,11 +138,19 @@ impl DeviceStore for Store {
                 query.push(" ORDER BY seq DESC LIMIT ").push_bind(limit + 1);
             }
             Some(Ok(older_than)) => {
-                query.push(" AND seq < ").push_bind(older_than).push(" ORDER BY seq DESC LIMIT ").push_bind(limit + 1);
+                query
+                    .push(" AND seq < ")
+                    .push_bind(older_than)
+                    .push(" ORDER BY seq DESC LIMIT ")
+                    .push_bind(limit + 1);
             }
             Some(Err(newer_than)) => {
                 // The page before: the `limit` devices just newer, read upwards, then turned.
-                query.push(" AND seq > ").push_bind(newer_than).push(" ORDER BY seq ASC LIMIT ").push_bind(limit + 1);
+                query
+                    .push(" AND seq > ")
+                    .push_bind(newer_than)
+                    .push(" ORDER BY seq ASC LIMIT ")
+                    .push_bind(limit + 1);
             }
         }
         let rows = query.build().fetch_all(&self.pool).await?;
@@ -159,7 +175,11 @@ impl DeviceStore for Store {
             }
             None => (if more { page.last().map(|(seq, _)| encode_device_cursor(*seq)) } else { None }, None),
         };
-        Ok(DeviceWindow { items: page.into_iter().map(|(_, device)| device).collect(), next_cursor, previous_cursor })
+        Ok(DeviceWindow {
+            items: page.into_iter().map(|(_, device)| device).collect(),
+            next_cursor,
+            previous_cursor,
+        })
     }
 
     async fn count_devices(&self, owner: &Owner, customer_id: Uuid, filter: &DeviceFilter) -> Result<i64> {

@@ -205,7 +205,9 @@ pub(crate) fn encode_previous_device_cursor(seq: i64) -> String {
 
 /// A device page's cursor: `Ok(seq)` for older devices than `seq` (`d…`, the next page),
 /// `Err(seq)` for newer ones (`u…`, the page before).
-pub(crate) fn decode_device_window_cursor(cursor: &str) -> Result<std::result::Result<i64, i64>, StorageError> {
+pub(crate) fn decode_device_window_cursor(
+    cursor: &str,
+) -> Result<std::result::Result<i64, i64>, StorageError> {
     if let Some(seq) = cursor.strip_prefix('u').and_then(crate::parse_cursor_number) {
         return Ok(Err(seq));
     }
