@@ -127,6 +127,7 @@ async fn storage_path(db: Arc<dyn Database>, rows: &[Row]) -> Timings {
         decided_by_id: None,
         rejection_reason: None,
         voided_at: None,
+        file_name: None,
     };
     let items: Vec<BatchItem> = rows
         .iter()

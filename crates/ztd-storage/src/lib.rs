@@ -243,13 +243,16 @@ pub async fn connect_any(url: &str) -> Result<Arc<dyn Database>> {
 pub enum Owner {
     Customer(Uuid),
     Partner(Uuid),
+    /// The batches this organisation submitted, whatever its relationship with their customer
+    /// is now: its own upload history, read only. It reaches no device.
+    Submitter(Uuid),
 }
 
 impl Owner {
     /// The organisation acting.
     pub fn org_id(&self) -> Uuid {
         match *self {
-            Owner::Customer(id) | Owner::Partner(id) => id,
+            Owner::Customer(id) | Owner::Partner(id) | Owner::Submitter(id) => id,
         }
     }
 }
@@ -426,7 +429,27 @@ pub struct DeviceFilter {
     pub registered_by_org_id: Option<Uuid>,
     /// Only devices of batches shipped under this order number (docs/domain.md#orders-and-void).
     pub order_number: Option<String>,
+    /// Only devices whose serial number starts with (or is) this text, ignoring case.
+    pub serial: Option<SerialSearch>,
     pub include_deregistered: bool,
+}
+
+/// A search by serial number: case-insensitive (ASCII letters), the whole serial or its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialSearch {
+    pub text: String,
+    /// The whole serial number rather than its start.
+    pub exact: bool,
+}
+
+/// A page of devices that can be paged both ways (`DeviceStore::list_devices_window`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceWindow {
+    pub items: Vec<Device>,
+    /// The page of older devices, if any.
+    pub next_cursor: Option<String>,
+    /// The page of newer devices, if any.
+    pub previous_cursor: Option<String>,
 }
 
 /// How a device's identity keys collide with an existing device.
@@ -455,6 +478,19 @@ pub trait DeviceStore: Send + Sync {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Device>>;
+    /// Like [`DeviceStore::list_devices`], newest first, but paged both ways: `cursor` is a
+    /// `next_cursor` (older devices) or a `previous_cursor` (newer devices) of an earlier
+    /// window. Going back to the newest devices answers the first page itself.
+    async fn list_devices_window(
+        &self,
+        owner: &Owner,
+        customer_id: Uuid,
+        filter: &DeviceFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<DeviceWindow>;
+    /// How many devices `list_devices` would list with this filter, every page together.
+    async fn count_devices(&self, owner: &Owner, customer_id: Uuid, filter: &DeviceFilter) -> Result<i64>;
     /// What a first-boot lookup needs, in one read: the live device holding any of the keys
     /// with its profile (when it has one) and its tenant's domain. Nothing else of the device
     /// (its hardware hash least of all) is read.
@@ -633,6 +669,15 @@ pub trait BatchStore: Send + Sync {
         before: Option<DateTime<Utc>>,
         limit: u32,
     ) -> Result<Vec<Batch>>;
+    /// Batches with who submitted them, newest first (`created_at`, then id), for the batch
+    /// lists: whose batches is `reach` (the access layer decides it), `before` the last batch of
+    /// the previous page. Uploads still receiving are left out.
+    async fn list_batch_history(
+        &self,
+        reach: &BatchReach,
+        before: Option<(DateTime<Utc>, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<BatchListing>>;
     /// How many of the customer's batches wait for its approval.
     async fn count_awaiting(&self, customer_id: Uuid) -> Result<i64>;
     /// The customer's decision on a batch waiting in its approval queue, with its audit event,
@@ -663,6 +708,27 @@ pub trait BatchStore: Send + Sync {
         audit: &NewAuditEvent,
         device_audit: &NewAuditEvent,
     ) -> Result<VoidOutcome>;
+}
+
+/// Whose batches a batch list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchReach {
+    /// Every batch of this customer's tenant, whoever submitted it.
+    Tenant(Uuid),
+    /// What this organisation submitted, to every customer or to one, whatever its
+    /// relationship with the customer is now: its own upload history.
+    Submitter { org_id: Uuid, customer_id: Option<Uuid> },
+}
+
+/// A batch as a batch list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchListing {
+    pub batch: Batch,
+    pub customer_name: String,
+    pub submitter_org_name: String,
+    /// The user's email or the API key's name that submitted it; `None` for the operator
+    /// console or an account that no longer exists.
+    pub submitted_by: Option<String>,
 }
 
 /// What the customer decided about a batch in its approval queue.

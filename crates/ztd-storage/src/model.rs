@@ -239,6 +239,8 @@ pub struct Batch {
     pub rejection_reason: Option<String>,
     /// When its submitter voided it (its devices not yet booted were deregistered).
     pub voided_at: Option<DateTime<Utc>>,
+    /// The name of the file it was uploaded from, when a person uploaded one (the portal).
+    pub file_name: Option<String>,
 }
 
 /// The order a batch's devices ship under; every field optional.

@@ -68,6 +68,8 @@ conformance!(
     webhook_events_are_written_with_their_audit_to_each_receiver,
     webhook_deliveries_are_claimed_once_retried_and_settled,
     webhooks_are_reached_only_by_their_organisation,
+    device_search_count_and_paging_both_ways,
+    batch_history_names_who_submitted_newest_first,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -146,6 +148,7 @@ fn batch_for(customer: Uuid, submitter: Uuid, total: i64, key: Option<&str>) -> 
         decided_by_id: None,
         rejection_reason: None,
         voided_at: None,
+        file_name: None,
     }
 }
 
@@ -2133,4 +2136,155 @@ async fn webhooks_are_reached_only_by_their_organisation(db: Arc<dyn Database>) 
         Err(StorageError::NotFound)
     ));
     assert_eq!(db.get_webhook(owner.id, hook.id).await.unwrap().url, hook.url);
+}
+
+// ---- findable devices and batches (docs/portal.md#devices, docs/portal.md#batches) ----------
+
+async fn device_search_count_and_paging_both_ways(db: Arc<dyn Database>) {
+    let (partner, customer, _) = partner_and_customer(&db).await;
+    let own = Owner::Customer(customer.id);
+    let serials = ["SRCH-A1", "srch-a2", "SRCH-B1", "OTHER_1", "OTHERX1", "SRCH-A10", "Z-9"];
+    register(&db, customer.id, &serials, None).await;
+    register_as(&db, customer.id, partner.id, &["PART-1", "PART-2"]).await;
+
+    let search = |text: &str, exact: bool| DeviceFilter {
+        serial: Some(SerialSearch { text: text.into(), exact }),
+        ..DeviceFilter::default()
+    };
+    let serials_of = |devices: Vec<Device>| {
+        let mut found: Vec<String> = devices.into_iter().filter_map(|d| d.serial_number).collect();
+        found.sort();
+        found
+    };
+    for (filter, expected) in [
+        (search("srch-a", false), vec!["SRCH-A1", "SRCH-A10", "srch-a2"]),
+        (search("SRCH-A1", true), vec!["SRCH-A1"]),
+        (search("srch-a1", false), vec!["SRCH-A1", "SRCH-A10"]),
+        // `_` and `%` are literal characters of a serial, not wildcards.
+        (search("other_", false), vec!["OTHER_1"]),
+        (search("%", false), vec![]),
+        (search("nothing", false), vec![]),
+    ] {
+        let listed = db.list_devices(&own, customer.id, &filter, None, 100).await.unwrap();
+        assert_eq!(serials_of(listed.items), expected, "{filter:?}");
+        let count = db.count_devices(&own, customer.id, &filter).await.unwrap();
+        assert_eq!(count, expected.len() as i64, "{filter:?}");
+    }
+    assert_eq!(db.count_devices(&own, customer.id, &DeviceFilter::default()).await.unwrap(), 9);
+    // A partner counts and finds only what it registered.
+    let theirs = Owner::Partner(partner.id);
+    assert_eq!(db.count_devices(&theirs, customer.id, &DeviceFilter::default()).await.unwrap(), 2);
+    assert_eq!(db.count_devices(&theirs, customer.id, &search("srch", false)).await.unwrap(), 0);
+
+    // Forward two at a time, then back from the last page: the same pages in reverse.
+    let all = DeviceFilter::default();
+    let mut forward = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let window = db.list_devices_window(&own, customer.id, &all, cursor.as_deref(), 2).await.unwrap();
+        assert_eq!(
+            window.previous_cursor.is_some(),
+            cursor.is_some(),
+            "only the first page has none before it"
+        );
+        forward.push(window.items.iter().map(|d| d.id).collect::<Vec<_>>());
+        match window.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => {
+                cursor = window.previous_cursor;
+                break;
+            }
+        }
+    }
+    assert_eq!(forward.len(), 5, "9 devices, 2 a page");
+    assert_eq!(forward.iter().flatten().collect::<HashSet<_>>().len(), 9);
+    let mut backward = vec![forward.last().unwrap().clone()];
+    while let Some(previous) = cursor.take() {
+        let window = db.list_devices_window(&own, customer.id, &all, Some(&previous), 2).await.unwrap();
+        assert!(window.next_cursor.is_some(), "a page before has a page after it");
+        backward.push(window.items.iter().map(|d| d.id).collect());
+        cursor = window.previous_cursor;
+    }
+    backward.reverse();
+    assert_eq!(backward, forward, "paging back shows the same pages");
+    assert!(matches!(
+        db.list_devices_window(&own, customer.id, &all, Some("u-1"), 2).await,
+        Err(StorageError::InvalidCursor)
+    ));
+}
+
+async fn batch_history_names_who_submitted_newest_first(db: Arc<dyn Database>) {
+    let (partner, customer, relationship) = partner_and_customer(&db).await;
+    let person = user_of(customer.id, "ann@customer.example");
+    db.create_user(&person, &audit(None, None, "user.create")).await.unwrap();
+    let key = ApiKey {
+        expires_at: None,
+        id: Uuid::new_v4(),
+        org_id: partner.id,
+        name: "factory line".into(),
+        role: Role::Registrar,
+        key_hash: "cd".repeat(32),
+        created_at: now(),
+        revoked_at: None,
+    };
+    db.create_api_key(&key, &audit(None, None, "api_key.create")).await.unwrap();
+
+    let mut own = batch_for(customer.id, customer.id, 1, None);
+    own.actor_kind = ActorKind::User;
+    own.actor_id = Some(person.id);
+    own.file_name = Some("devices.csv".into());
+    own.created_at = now() - Duration::minutes(3);
+    let mut first = batch_for(customer.id, partner.id, 1, None);
+    first.actor_id = Some(key.id);
+    first.created_at = now() - Duration::minutes(2);
+    let mut second = batch_for(customer.id, partner.id, 1, None);
+    second.actor_id = Some(key.id);
+    second.created_at = now() - Duration::minutes(1);
+    for batch in [&own, &first, &second] {
+        db.create_batch(batch, &pending_items(batch, 1), &audit(None, None, "batch.create")).await.unwrap();
+    }
+    // An upload still receiving its rows is nobody's batch yet.
+    let receiving = batch_for(customer.id, customer.id, 0, None);
+    db.open_batch(&receiving, &audit(None, None, "batch.create")).await.unwrap();
+
+    let tenant = db.list_batch_history(&BatchReach::Tenant(customer.id), None, 10).await.unwrap();
+    let ids: Vec<Uuid> = tenant.iter().map(|listing| listing.batch.id).collect();
+    assert_eq!(ids, vec![second.id, first.id, own.id], "newest first, the receiving upload left out");
+    assert_eq!(tenant[2].submitted_by.as_deref(), Some("ann@customer.example"));
+    assert_eq!(tenant[2].batch.file_name.as_deref(), Some("devices.csv"));
+    assert_eq!(tenant[2].submitter_org_name, customer.name);
+    assert_eq!(tenant[0].submitted_by.as_deref(), Some("factory line"));
+    assert_eq!(tenant[0].submitter_org_name, partner.name);
+    assert_eq!(tenant[0].customer_name, customer.name);
+
+    // Paged: the cursor is the last batch of the page before.
+    let page = db.list_batch_history(&BatchReach::Tenant(customer.id), None, 2).await.unwrap();
+    let last = &page[1].batch;
+    let rest = db
+        .list_batch_history(&BatchReach::Tenant(customer.id), Some((last.created_at, last.id)), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|listing| listing.batch.id).collect::<Vec<_>>(), vec![own.id]);
+
+    // The submitter sees its own, to one customer or all, and still after a revocation.
+    db.revoke_relationship(customer.id, relationship.id, now(), &audit(None, None, "relationship.revoke"))
+        .await
+        .unwrap();
+    let submitter = BatchReach::Submitter { org_id: partner.id, customer_id: None };
+    let theirs = db.list_batch_history(&submitter, None, 10).await.unwrap();
+    assert_eq!(theirs.iter().map(|listing| listing.batch.id).collect::<Vec<_>>(), vec![second.id, first.id]);
+    // Its own history reads its batches (and their rows), never a device, nor others' batches.
+    let history = Owner::Submitter(partner.id);
+    assert_eq!(db.get_batch(&history, first.id).await.unwrap().id, first.id);
+    assert_eq!(db.list_batch_items(&history, first.id, None, 10).await.unwrap().len(), 1);
+    assert!(matches!(db.get_batch(&history, own.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_batch(&Owner::Partner(partner.id), first.id).await, Err(StorageError::NotFound)));
+    let (_, devices) = register_as(&db, customer.id, customer.id, &["HIST-1"]).await;
+    assert!(matches!(db.get_device(&history, devices[0]).await, Err(StorageError::NotFound)));
+    let everything = DeviceFilter { include_deregistered: true, ..DeviceFilter::default() };
+    assert_eq!(db.count_devices(&history, customer.id, &everything).await.unwrap(), 0);
+    let other = org(&db, OrgKind::Customer, "Other").await;
+    let elsewhere = BatchReach::Submitter { org_id: partner.id, customer_id: Some(other.id) };
+    assert!(db.list_batch_history(&elsewhere, None, 10).await.unwrap().is_empty());
+    assert!(db.list_batch_history(&BatchReach::Tenant(other.id), None, 10).await.unwrap().is_empty());
 }

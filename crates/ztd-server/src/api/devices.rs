@@ -188,6 +188,8 @@ pub async fn list_devices(
         group_tag: query.group_tag,
         registered_by: query.registered_by,
         order_number: query.order_number,
+        serial: None,
+        serial_exact: false,
         cursor: query.cursor,
         limit: query.limit,
     };

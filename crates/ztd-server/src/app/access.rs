@@ -19,8 +19,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use uuid::Uuid;
 use ztd_storage::{
-    ActorKind, Batch, Database, Device, DeviceFilter, NewAuditEvent, OrgKind, Organisation, Owner,
-    Relationship, Role, StorageError,
+    ActorKind, Batch, BatchReach, Database, Device, DeviceFilter, NewAuditEvent, OrgKind, Organisation,
+    Owner, Relationship, Role, StorageError,
 };
 
 use super::{Error, Resource};
@@ -297,23 +297,58 @@ impl DeviceScope {
     }
 }
 
-/// Proof that the caller may read one batch of one customer (the customer, or the partner that
-/// submitted it while its relationship is active).
+/// Proof that the caller may read one batch of one customer: the customer, the partner that
+/// submitted it while its relationship is active, or (read only) that partner after the
+/// customer revoked the relationship: its own upload history stays readable
+/// (docs/domain.md#consent-where-work-happens).
 #[derive(Debug, Clone)]
 pub struct BatchScope {
     batch: Batch,
-    customer: CustomerScope,
+    /// The customer reach behind the batch: its own tenant, or a partner's active
+    /// relationship; `None` for the submitter's own history after the relationship ended.
+    customer: Option<CustomerScope>,
+    ctx: Ctx,
 }
 
 impl BatchScope {
     pub fn batch(&self) -> &Batch {
         &self.batch
     }
-    pub fn customer(&self) -> &CustomerScope {
-        &self.customer
+    /// The customer reach behind the batch; `None` for a submitter's history (read only).
+    pub fn customer(&self) -> Option<&CustomerScope> {
+        self.customer.as_ref()
+    }
+    /// Whether only reading is allowed: the submitter's batch after a revocation.
+    pub fn is_read_only(&self) -> bool {
+        self.customer.is_none()
+    }
+    /// Whose batch it is, for storage's owner filter.
+    pub fn owner(&self) -> Owner {
+        match &self.customer {
+            Some(customer) => customer.owner(),
+            None => Owner::Submitter(self.batch.submitted_by_org_id),
+        }
     }
     pub(in crate::app) fn ctx(&self) -> &Ctx {
-        &self.customer.ctx
+        &self.ctx
+    }
+}
+
+/// Proof that the caller may list the batches of [`BatchHistoryScope::reach`]: a customer's
+/// whole tenant for the customer; for a partner/OEM, what it submitted (to one customer it
+/// has, or had, a relationship with, or to all), revoked relationships included.
+#[derive(Debug, Clone)]
+pub struct BatchHistoryScope {
+    reach: BatchReach,
+    ctx: Ctx,
+}
+
+impl BatchHistoryScope {
+    pub fn reach(&self) -> &BatchReach {
+        &self.reach
+    }
+    pub(in crate::app) fn ctx(&self) -> &Ctx {
+        &self.ctx
     }
 }
 
@@ -589,9 +624,27 @@ impl Access {
     }
 
     /// Grants reading one batch known by its id alone: storage decides reach in SQL (the
-    /// customer's batches, or what a partner submitted while its relationship is active);
-    /// anything else, a revoked relationship included, is a missing batch.
+    /// customer's batches, or what a partner submitted while its relationship is active). A
+    /// partner's own batch from before a revocation stays readable, read only
+    /// ([`BatchScope::is_read_only`]); anything else is a missing batch.
     pub async fn batch_scope(&self, batch_id: Uuid) -> Result<BatchScope, Error> {
+        match self.batch_scope_to_change(batch_id).await {
+            Err(Error::NotFound { .. }) if self.caller.is_partner_side() => {}
+            other => return other,
+        }
+        let batch = self
+            .ctx
+            .db()
+            .get_batch(&Owner::Submitter(self.org_id()), batch_id)
+            .await
+            .map_err(Error::or_not_found(Resource::Batch, batch_id))?;
+        Ok(BatchScope { batch, customer: None, ctx: self.ctx.clone() })
+    }
+
+    /// Grants acting on one batch (voiding it): the customer's, or what a partner submitted
+    /// while its relationship is active; anything else, a revoked relationship included, is a
+    /// missing batch.
+    pub async fn batch_scope_to_change(&self, batch_id: Uuid) -> Result<BatchScope, Error> {
         let missing = || Error::not_found(Resource::Batch, batch_id);
         let batch = self
             .ctx
@@ -604,7 +657,40 @@ impl Access {
             Err(Error::RelationshipRequired { .. } | Error::NotFound { .. }) => return Err(missing()),
             Err(other) => return Err(other),
         };
-        Ok(BatchScope { batch, customer })
+        Ok(BatchScope { batch, customer: Some(customer), ctx: self.ctx.clone() })
+    }
+
+    /// Grants listing batches (docs/portal.md#batches): a customer lists every batch of its
+    /// tenant (`customer_id` its own or `None`); a partner/OEM what it submitted, to all its
+    /// customers or to `customer_id`, for which it needs a relationship, active or revoked
+    /// (else `relationship_required`, whether that customer exists or not). Others (another
+    /// customer's id, the operator) are refused as for a missing customer.
+    pub async fn batch_history_scope(&self, customer_id: Option<Uuid>) -> Result<BatchHistoryScope, Error> {
+        self.caller.require_role(Role::Reader)?;
+        let org = &self.caller.org;
+        let ctx = self.ctx.clone();
+        if org.kind == OrgKind::Customer {
+            return match customer_id {
+                None => Ok(BatchHistoryScope { reach: BatchReach::Tenant(org.id), ctx }),
+                Some(id) if id == org.id => Ok(BatchHistoryScope { reach: BatchReach::Tenant(org.id), ctx }),
+                Some(id) => Err(Error::not_found(Resource::Customer, id)),
+            };
+        }
+        if !self.caller.is_partner_side() {
+            return Err(Error::forbidden_org_kind(format!(
+                "batch lists are for customer, partner and oem organisations; yours is a {} organisation",
+                org.kind
+            )));
+        }
+        if let Some(customer) = customer_id {
+            let related = self.ctx.db().list_relationships(org.id).await?.iter().any(|relationship| {
+                relationship.partner_org_id == org.id && relationship.customer_org_id == customer
+            });
+            if !related {
+                return Err(Error::RelationshipRequired { customer_id: customer });
+            }
+        }
+        Ok(BatchHistoryScope { reach: BatchReach::Submitter { org_id: org.id, customer_id }, ctx })
     }
 
     /// Grants acting on one relationship the caller's organisation is a side of, with at least

@@ -23,8 +23,8 @@ use ztd_domain::codes::RowError;
 use ztd_domain::csv::{Column, CsvWriter, Diagnostic, Format, Layout, WriteError};
 use ztd_domain::device::{check_field, DeviceField, DeviceInput};
 use ztd_storage::{
-    Batch, BatchItem, BatchOrder, BatchStatus, Conflict, Database, Device, DeviceFilter, DeviceState,
-    ItemStatus, NewAuditEvent, Profile, StorageError,
+    Batch, BatchItem, BatchListing, BatchOrder, BatchStatus, Conflict, Database, Device, DeviceFilter,
+    DeviceState, ItemStatus, NewAuditEvent, Profile, StorageError,
 };
 
 use super::access::{Access, CustomerScope, Need};
@@ -176,6 +176,7 @@ pub async fn begin(access: &Access, customer_id: Uuid) -> Result<Submission, Err
         decided_by_id: None,
         rejection_reason: None,
         voided_at: None,
+        file_name: None,
     };
     Ok(Submission { scope, template })
 }
@@ -187,6 +188,17 @@ impl Submission {
 
     pub(in crate::app) fn scope(&self) -> &CustomerScope {
         &self.scope
+    }
+
+    /// Keeps the name of the file the batch is uploaded from (shown in the batch lists,
+    /// docs/portal.md#batches): its last path segment, without control characters, at most
+    /// 255 characters; an empty name is no name.
+    pub fn with_file_name(mut self, file_name: &str) -> Self {
+        let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+        let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
+        let clean = clean.trim();
+        self.template.file_name = (!clean.is_empty()).then(|| clean.to_owned());
+        self
     }
 
     /// Reads and stores the upload as one queued batch (every row pending), audited with the
@@ -537,7 +549,7 @@ pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Resu
             Error::InvalidParameter { message: format!("cursor {cursor:?} is not one this service gave out") }
         })?),
     };
-    let owner = scope.customer().owner();
+    let owner = scope.owner();
     // One row more than asked tells whether another page follows.
     let mut items = scope
         .ctx()
@@ -555,7 +567,8 @@ pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Resu
     // A waiting batch is checked as it would be processed now, so the customer sees what it
     // approves. Each page is checked on its own: a duplicate of a row on another page shows
     // once the batch is processed.
-    let previews = if batch.status == BatchStatus::AwaitingApproval {
+    // Not for a submitter's history: what approving would do now is the customer's business.
+    let previews = if batch.status == BatchStatus::AwaitingApproval && !scope.is_read_only() {
         let pending = items.iter().filter(|item| item.status == ItemStatus::Pending).cloned().collect();
         check_items(scope.ctx().db(), batch, pending, Some(batch.id)).await?
     } else {
@@ -630,6 +643,55 @@ pub async fn list_batches(
     Ok(BatchList { batches, next_cursor })
 }
 
+/// A page of the batch list (docs/portal.md#batches), newest first.
+#[derive(Debug, Clone)]
+pub struct BatchHistory {
+    pub batches: Vec<BatchListing>,
+    /// The next page (older batches), if any.
+    pub next_cursor: Option<String>,
+}
+
+/// The batches the caller may list, with who submitted them, newest first: a customer's whole
+/// tenant; a partner's own submissions to `customer_id` or to every customer, its batches
+/// from before a revocation included (read only; [`crate::app::access::Access::batch_history_scope`]).
+pub async fn list_batch_history(
+    access: &Access,
+    customer_id: Option<Uuid>,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<BatchHistory, Error> {
+    let scope = access.batch_history_scope(customer_id).await?;
+    let limit = limit.unwrap_or(DEFAULT_BATCHES_PER_PAGE);
+    if !(1..=MAX_BATCHES_PER_PAGE).contains(&limit) {
+        return Err(Error::InvalidParameter {
+            message: format!("limit {limit} is out of range; use 1 to {MAX_BATCHES_PER_PAGE}"),
+        });
+    }
+    let before = match cursor.filter(|text| !text.is_empty()) {
+        None => None,
+        Some(text) => Some(parse_history_cursor(text).ok_or_else(|| Error::InvalidParameter {
+            message: format!("cursor {text:?} is not one this service gave out"),
+        })?),
+    };
+    let mut batches = scope.ctx().db().list_batch_history(scope.reach(), before, limit + 1).await?;
+    let next_cursor = if batches.len() > limit as usize {
+        batches.truncate(limit as usize);
+        batches
+            .last()
+            .map(|listing| format!("{}.{}", listing.batch.created_at.timestamp_micros(), listing.batch.id))
+    } else {
+        None
+    };
+    Ok(BatchHistory { batches, next_cursor })
+}
+
+/// `<microseconds>.<batch id>`: the last batch of the page before.
+fn parse_history_cursor(text: &str) -> Option<(chrono::DateTime<Utc>, Uuid)> {
+    let (micros, id) = text.split_once('.')?;
+    let at = ztd_storage::parse_cursor_number(micros).and_then(chrono::DateTime::from_timestamp_micros)?;
+    Some((at, id.parse().ok()?))
+}
+
 /// What voiding a batch did, devices shown as in the device list.
 #[derive(Debug, Clone)]
 pub struct Voided {
@@ -645,7 +707,7 @@ pub struct Voided {
 /// Voiding again deregisters nothing more.
 pub async fn void_batch(access: &Access, batch_id: Uuid) -> Result<Voided, Error> {
     access.require_role(ztd_storage::Role::Registrar)?;
-    let scope = access.batch_scope(batch_id).await?;
+    let scope = access.batch_scope_to_change(batch_id).await?;
     let batch = scope.batch();
     if batch.submitted_by_org_id != access.org_id() {
         return Err(Error::forbidden(
@@ -713,6 +775,11 @@ pub struct DeviceQuery {
     pub registered_by: Option<Uuid>,
     /// Devices of batches shipped under this order number.
     pub order_number: Option<String>,
+    /// Devices whose serial number starts with this text, ignoring case (the whole serial
+    /// with `serial_exact`).
+    pub serial: Option<String>,
+    pub serial_exact: bool,
+    /// `next_cursor` or `previous_cursor` of an earlier page.
     pub cursor: Option<String>,
     /// 1 to [`MAX_PAGE_SIZE`] (default [`DEFAULT_PAGE_SIZE`]).
     pub limit: Option<u32>,
@@ -734,7 +801,10 @@ pub struct ShownDevice {
 #[derive(Debug, Clone)]
 pub struct DevicePage {
     pub devices: Vec<ShownDevice>,
+    /// The page of older devices, if any.
     pub next_cursor: Option<String>,
+    /// The page of newer devices, if any.
+    pub previous_cursor: Option<String>,
 }
 
 /// Looks each profile, registering organisation and order up once for a run of devices.
@@ -814,46 +884,76 @@ pub async fn list_devices(
     // Checked before anything can answer an empty page, so a bad cursor is refused whatever the
     // filter (storage checks it again when it reads).
     if let Some(cursor) = query.cursor.as_deref() {
-        if cursor.strip_prefix('d').and_then(ztd_storage::parse_cursor_number).is_none() {
+        let number = cursor.strip_prefix('d').or_else(|| cursor.strip_prefix('u'));
+        if number.and_then(ztd_storage::parse_cursor_number).is_none() {
             return Err(Error::InvalidParameter {
                 message: format!("cursor {cursor:?} is not one this service gave out"),
             });
         }
     }
+    let Some(filter) = device_filter(&scope, &query)? else {
+        return Ok(DevicePage { devices: Vec::new(), next_cursor: None, previous_cursor: None });
+    };
+    let db = scope.ctx().db();
+    let window = match db
+        .list_devices_window(&scope.owner(), customer_id, &filter, query.cursor.as_deref(), limit)
+        .await
+    {
+        Ok(window) => window,
+        Err(StorageError::InvalidCursor) => {
+            return Err(Error::InvalidParameter {
+                message: "the cursor is not one this service gave out".into(),
+            })
+        }
+        Err(other) => return Err(other.into()),
+    };
+    // Storage answers a partner whose consent ended since the scope was given with no rows;
+    // that is a revocation, not an empty tenant.
+    if window.items.is_empty() && !scope.consent_holds().await? {
+        return Err(Error::ConsentRevoked);
+    }
+    let devices = Shower::show_all(db, customer_id, window.items).await?;
+    Ok(DevicePage { devices, next_cursor: window.next_cursor, previous_cursor: window.previous_cursor })
+}
+
+/// How many devices [`list_devices`] lists with this query's filters, every page together.
+pub async fn count_devices(access: &Access, customer_id: Uuid, query: &DeviceQuery) -> Result<i64, Error> {
+    let scope = access.customer_scope(customer_id, Need::Read).await?;
+    let Some(filter) = device_filter(&scope, query)? else { return Ok(0) };
+    Ok(scope.ctx().db().count_devices(&scope.owner(), customer_id, &filter).await?)
+}
+
+/// Longest serial-number search accepted (a serial is at most 256 characters, docs/csv-rules.md).
+const MAX_SERIAL_SEARCH_LEN: usize = 256;
+
+/// The storage filter of a device query, narrowed to what the scope reaches (`None`: nothing).
+fn device_filter(scope: &CustomerScope, query: &DeviceQuery) -> Result<Option<DeviceFilter>, Error> {
     let device_state = match query.state.as_deref() {
         None | Some("") => None,
         Some(text) => Some(DeviceState::parse(text).ok_or_else(|| Error::InvalidParameter {
             message: format!("state {text:?} is not one of registered, unassigned, active, deregistered"),
         })?),
     };
+    let serial = match query.serial.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+        None => None,
+        Some(text) if text.chars().count() > MAX_SERIAL_SEARCH_LEN || text.chars().any(char::is_control) => {
+            return Err(Error::InvalidParameter {
+                message: format!(
+                    "the serial number to search for must be at most {MAX_SERIAL_SEARCH_LEN} characters without control characters"
+                ),
+            })
+        }
+        Some(text) => Some(ztd_storage::SerialSearch { text: text.to_owned(), exact: query.serial_exact }),
+    };
     let filter = DeviceFilter {
         state: device_state,
-        group_tag: query.group_tag,
+        group_tag: query.group_tag.clone(),
         registered_by_org_id: query.registered_by,
-        order_number: query.order_number.filter(|order| !order.is_empty()),
+        order_number: query.order_number.clone().filter(|order| !order.is_empty()),
+        serial,
         include_deregistered: device_state == Some(DeviceState::Deregistered),
     };
-    let Some(filter) = scope.device_filter(filter) else {
-        return Ok(DevicePage { devices: Vec::new(), next_cursor: None });
-    };
-    let db = scope.ctx().db();
-    let page =
-        match db.list_devices(&scope.owner(), customer_id, &filter, query.cursor.as_deref(), limit).await {
-            Ok(page) => page,
-            Err(StorageError::InvalidCursor) => {
-                return Err(Error::InvalidParameter {
-                    message: "the cursor is not one this service gave out".into(),
-                })
-            }
-            Err(other) => return Err(other.into()),
-        };
-    // Storage answers a partner whose consent ended since the scope was given with no rows;
-    // that is a revocation, not an empty tenant.
-    if page.items.is_empty() && !scope.consent_holds().await? {
-        return Err(Error::ConsentRevoked);
-    }
-    let devices = Shower::show_all(db, customer_id, page.items).await?;
-    Ok(DevicePage { devices, next_cursor: page.next_cursor })
+    Ok(scope.device_filter(filter))
 }
 
 /// One device the caller reaches.
@@ -1110,6 +1210,7 @@ mod tests {
             decided_by_id: None,
             rejection_reason: None,
             voided_at: None,
+            file_name: None,
         };
         assert_eq!(pending(&batch), 3);
         batch.total = 0;

@@ -582,7 +582,8 @@ pub async fn upload(
     // Streamed from the spooled file, which lives until the use case has read it all.
     let spooled = tokio::fs::File::open(&file.path).await.map_err(ApiError::internal)?;
     let upload = Upload::Csv(ReaderStream::new(spooled).boxed());
-    let submitted = submission.submit(upload, options, &state.batch_wakeup).await;
+    // The batch lists name the file (docs/portal.md#batches).
+    let submitted = submission.with_file_name(&file_name).submit(upload, options, &state.batch_wakeup).await;
     drop(file);
     match submitted {
         Ok(Submitted::Accepted { batch, .. }) => {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use ztd_storage::{Invitation, OrgKind, RelationshipKind};
 
 use super::error::{self, PortalError};
+use super::i18n::Tr;
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Field, Section};
 use crate::app::consent::{self, NewInvitation, RelationshipDetails, MAX_EXPIRY_DAYS};
@@ -33,7 +34,10 @@ pub async fn customer_name(portal: &Portal, customer_id: Uuid) -> Result<String,
     Ok(relationships
         .into_iter()
         .find(|details| details.relationship.customer_org_id == customer_id)
-        .map_or_else(|| format!("customer {customer_id}"), |details| details.customer_name))
+        .map_or_else(
+            || portal.tr().a("customers-unknown-name", &[("id", customer_id.to_string().into())]),
+            |details| details.customer_name,
+        ))
 }
 
 /// What the person typed in the invitation form.
@@ -53,20 +57,64 @@ struct InviteErrors {
     other: Option<error::Explanation>,
 }
 
-fn relationship_status(relationship: &RelationshipDetails) -> Markup {
+fn relationship_status(tr: Tr, relationship: &RelationshipDetails) -> Markup {
     if relationship.is_active() {
-        view::badge("ok", "active")
+        view::badge("ok", &tr.t("relationship-status-active"))
     } else {
-        view::badge("bad", "revoked")
+        view::badge("bad", &tr.t("relationship-status-revoked"))
     }
 }
 
-fn invitation_status(invitation: &Invitation) -> Markup {
+/// The relationship's kind as a short label (CSP / OEM).
+pub fn relationship_kind(tr: Tr, kind: RelationshipKind) -> String {
+    match kind {
+        RelationshipKind::Csp => tr.t("relationship-kind-csp"),
+        RelationshipKind::Oem => tr.t("relationship-kind-oem"),
+    }
+}
+
+fn invitation_status(tr: Tr, invitation: &Invitation) -> Markup {
     match consent::invitation_status(invitation, Utc::now()) {
-        "open" => view::badge("ok", "open"),
-        "used" => view::badge("", "used"),
-        "expired" => view::badge("warn", "expired"),
-        other => view::badge("bad", other),
+        "open" => view::badge("ok", &tr.t("invitation-status-open")),
+        "used" => view::badge("", &tr.t("invitation-status-used")),
+        "expired" => view::badge("warn", &tr.t("invitation-status-expired")),
+        _ => view::badge("bad", &tr.t("invitation-status-withdrawn")),
+    }
+}
+
+/// Who an invitation is for, by name where consent shares it: the customers that accepted it,
+/// else the customer it names once a relationship (even a revoked one) made its name known.
+/// A customer that never accepted is known by the id the partner typed, never by a name read
+/// from its organisation (consent is what shares names).
+fn invitation_customer(tr: Tr, invitation: &Invitation, relationships: &[RelationshipDetails]) -> Markup {
+    let mut accepted: Vec<&str> = relationships
+        .iter()
+        .filter(|details| details.relationship.invitation_id == Some(invitation.id))
+        .map(|details| details.customer_name.as_str())
+        .collect();
+    accepted.sort_unstable();
+    accepted.dedup();
+    let named = invitation.customer_id.map(|id| {
+        relationships
+            .iter()
+            .find(|details| details.relationship.customer_org_id == id)
+            .map(|details| details.customer_name.as_str())
+            .ok_or(id)
+    });
+    // The one customer a link names, once accepted, is named once.
+    let show_accepted = !matches!((named, accepted.len()), (_, 0) | (Some(_), 1));
+    html! {
+        @match named {
+            Some(Ok(name)) => { (name) }
+            Some(Err(id)) => {
+                (tr.t("invitation-customer-unconnected"))
+                br; span class="hint" { (tr.a("invitation-customer-unconnected-hint", &[("id", id.to_string().into())])) }
+            }
+            None => { (tr.t("invitation-any-customer")) }
+        }
+        @if show_accepted {
+            br; span class="hint" { (tr.a("invitation-accepted-by", &[("names", accepted.join(", ").into())])) }
+        }
     }
 }
 
@@ -76,6 +124,7 @@ async fn customers_page(
     errors: &InviteErrors,
 ) -> Result<Markup, PortalError> {
     portal.access().require_org_kind(&[OrgKind::Partner, OrgKind::Oem], "the customers page")?;
+    let tr = portal.tr();
     let me = portal.org().id;
     let relationships: Vec<RelationshipDetails> = consent::list_relationships(portal.access())
         .await?
@@ -87,35 +136,41 @@ async fn customers_page(
     let oem = portal.org().kind == OrgKind::Oem;
     let expires_default = if form.expires_in_days.is_empty() { "7" } else { form.expires_in_days.as_str() };
     let content = html! {
-        h1 { "Customers" }
-        p class="lead" { "Customers that accepted your invitation link. You can register devices only while the relationship is active; the customer can revoke it at any time." }
+        h1 { (tr.t("customers-title")) }
+        p class="lead" { (tr.t("customers-lead")) }
         @if relationships.is_empty() {
-            p class="card empty" { "No customer yet. Create an invitation link below and send it to the customer's admin." }
+            p class="card empty" { (tr.t("customers-empty")) }
         } @else {
             div class="table-wrap" {
                 table id="customers" class="cards" {
-                    thead { tr { th { "Customer" } th { "Relationship" } th { "Status" } th { "Since" } th { "Actions" } } }
+                    thead { tr {
+                        th { (tr.t("customers-col-customer")) } th { (tr.t("customers-col-relationship")) }
+                        th { (tr.t("customers-col-status")) } th { (tr.t("customers-col-since")) } th { (tr.t("customers-col-actions")) }
+                    } }
                     tbody {
                         @for details in &relationships {
                             @let relationship = &details.relationship;
+                            @let customer = relationship.customer_org_id;
                             tr {
-                                td data-label="Customer" { (details.customer_name) }
-                                td data-label="Relationship" { (relationship.kind.as_str().to_uppercase()) }
-                                td data-label="Status" {
-                                    (relationship_status(details))
-                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(portal.tr(), at)) } }
+                                td data-label=(tr.t("customers-col-customer")) { (details.customer_name) }
+                                td data-label=(tr.t("customers-col-relationship")) { (relationship_kind(tr, relationship.kind)) }
+                                td data-label=(tr.t("customers-col-status")) {
+                                    (relationship_status(tr, details))
+                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { (tr.t("relationship-revoked-on")) " " (view::time(tr, at)) } }
                                 }
-                                td data-label="Since" { (view::time(portal.tr(), relationship.created_at)) }
-                                td {
-                                    @if details.is_active() {
-                                        div class="actions" {
-                                            a href=(format!("/customers/{}/devices", relationship.customer_org_id)) { "Devices" }
+                                td data-label=(tr.t("customers-col-since")) { (view::time(tr, relationship.created_at)) }
+                                td data-label=(tr.t("customers-col-actions")) {
+                                    div class="actions" {
+                                        @if details.is_active() {
+                                            a href=(format!("/customers/{customer}/devices")) { (tr.t("customers-devices")) }
                                             @if portal.can_register() {
-                                                a href=(format!("/customers/{}/add-devices", relationship.customer_org_id)) { "Add devices" }
+                                                a href=(format!("/customers/{customer}/add-devices")) { (tr.t("customers-add-devices")) }
                                             }
                                         }
-                                    } @else {
-                                        span class="hint" { "No access: the relationship was revoked." }
+                                        a href=(format!("/customers/{customer}/batches")) { (tr.t("customers-batches")) }
+                                    }
+                                    @if !details.is_active() {
+                                        span class="hint" { (tr.t("customers-no-access")) }
                                     }
                                 }
                             }
@@ -125,45 +180,51 @@ async fn customers_page(
             }
         }
         @if portal.is_admin() {
-            h2 id="invite" { "Create an invitation link" }
-            @if let Some(explanation) = &errors.other { (error::notice(portal.tr(), explanation)) }
-            form class="stack card" method="post" action="/invitations" {
+            h2 id="invite" { (tr.t("invite-heading")) }
+            @if let Some(explanation) = &errors.other { (error::notice(tr, explanation)) }
+            form id="invite-form" class="stack card" method="post" action="/invitations" {
                 (view::csrf(portal))
-                (view::field(Field::text("customer_id", "Customer organisation id (optional)", &form.customer_id)
-                    .hint("With an id, only that customer can accept the link. Leave it empty to let any customer admin who gets the link accept it.")
+                (view::field(Field::text("customer_id", &tr.t("invite-customer-id"), &form.customer_id)
+                    .hint(&tr.t("invite-customer-id-hint"))
                     .error(errors.customer_id.as_deref())))
-                (view::field(Field::text("expires_in_days", "Valid for (days)", expires_default).kind("number")
-                    .hint("1 to 90 days.").error(errors.expires_in_days.as_deref())))
+                (view::field(Field::text("expires_in_days", &tr.t("invite-expires"), expires_default).kind("number")
+                    .hint(&tr.a("invite-expires-hint", &[("max", i64::from(MAX_EXPIRY_DAYS).into())]))
+                    .error(errors.expires_in_days.as_deref())))
                 div class="field" {
                     label class="check" for="reusable" {
                         input type="checkbox" id="reusable" name="reusable" value="true"
                             checked[form.reusable.is_some() || (oem && form.customer_id.is_empty() && form.expires_in_days.is_empty())];
-                        span { "Reusable: several customers may accept the same link (usual for OEMs)" }
+                        span { (tr.t("invite-reusable")) }
                     }
                 }
-                div class="actions" { button type="submit" { "Create invitation link" } }
+                div class="actions" { button type="submit" { (tr.t("invite-button")) } }
             }
-            h2 { "Invitation links" }
+            h2 { (tr.t("invitations-heading")) }
             @if invitations.is_empty() {
-                p class="card empty" { "No invitation link yet." }
+                p class="card empty" { (tr.t("invitations-empty")) }
             } @else {
                 div class="table-wrap" {
-                    table id="invitations" {
-                        thead { tr { th { "Created" } th { "Kind" } th { "For customer" } th { "Status" } th class="num" { "Accepted" } th { "Expires" } th { "" } } }
+                    table id="invitations" class="cards" {
+                        thead { tr {
+                            th { (tr.t("invitations-col-created")) } th { (tr.t("invitations-col-kind")) }
+                            th { (tr.t("invitations-col-customer")) } th { (tr.t("invitations-col-status")) }
+                            th class="num" { (tr.t("invitations-col-accepted")) } th { (tr.t("invitations-col-expires")) }
+                            th { span class="skip" { (tr.t("invitations-col-actions")) } }
+                        } }
                         tbody {
                             @for invitation in &invitations {
                                 tr {
-                                    td { (view::time(portal.tr(), invitation.created_at)) }
-                                    td { (if invitation.reusable { "reusable" } else { "single use" }) }
-                                    td class="mono" { (invitation.customer_id.map(|id| id.to_string()).unwrap_or_else(|| "any".into())) }
-                                    td { (invitation_status(invitation)) }
-                                    td class="num" { (invitation.accepted_count) }
-                                    td { (view::time(portal.tr(), invitation.expires_at)) }
+                                    td data-label=(tr.t("invitations-col-created")) { (view::time(tr, invitation.created_at)) }
+                                    td data-label=(tr.t("invitations-col-kind")) { (if invitation.reusable { tr.t("invitation-reusable") } else { tr.t("invitation-single-use") }) }
+                                    td data-label=(tr.t("invitations-col-customer")) { (invitation_customer(tr, invitation, &relationships)) }
+                                    td data-label=(tr.t("invitations-col-status")) { (invitation_status(tr, invitation)) }
+                                    td class="num" data-label=(tr.t("invitations-col-accepted")) { (tr.number(invitation.accepted_count)) }
+                                    td data-label=(tr.t("invitations-col-expires")) { (view::time(tr, invitation.expires_at)) }
                                     td {
                                         @if consent::invitation_status(invitation, Utc::now()) == "open" {
                                             form method="post" action=(format!("/invitations/{}/withdraw", invitation.id)) {
                                                 (view::csrf(portal))
-                                                button type="submit" class="secondary" { "Withdraw" }
+                                                button type="submit" class="secondary" { (tr.t("invitation-withdraw")) }
                                             }
                                         }
                                     }
@@ -175,7 +236,7 @@ async fn customers_page(
             }
         }
     };
-    Ok(view::page(portal, Section::Customers, "Customers", content))
+    Ok(view::page(portal, Section::Customers, &tr.t("customers-title"), content))
 }
 
 pub async fn list(portal: Portal) -> Result<Markup, PortalError> {
@@ -186,15 +247,14 @@ pub async fn create_invitation(
     State(state): State<AppState>,
     CsrfForm(portal, form): CsrfForm<InviteForm>,
 ) -> Result<Response, PortalError> {
+    let tr = portal.tr();
     let mut errors = InviteErrors::default();
     let customer_id = match form.customer_id.trim() {
         "" => None,
         text => match text.parse::<Uuid>() {
             Ok(id) => Some(id),
             Err(_) => {
-                errors.customer_id = Some(format!(
-                    "{text:?} is not an organisation id; it looks like 2f1c7a9e-4b3d-4c8e-9f0a-1b2c3d4e5f60 (ask the customer's admin), or leave it empty."
-                ));
+                errors.customer_id = Some(tr.a("invite-customer-id-error", &[("value", text.into())]));
                 None
             }
         },
@@ -204,8 +264,10 @@ pub async fn create_invitation(
         text => match text.parse::<u32>() {
             Ok(days) if (1..=MAX_EXPIRY_DAYS).contains(&days) => Some(days),
             _ => {
-                errors.expires_in_days =
-                    Some(format!("{text:?} is not a number of days from 1 to {}.", MAX_EXPIRY_DAYS));
+                errors.expires_in_days = Some(tr.a(
+                    "invite-expires-error",
+                    &[("value", text.into()), ("max", i64::from(MAX_EXPIRY_DAYS).into())],
+                ));
                 None
             }
         },
@@ -232,31 +294,30 @@ pub async fn create_invitation(
     let url = created.url(state.config.public_base());
     let created = created.invitation;
     let content = html! {
-        p class="crumbs" { a href="/customers" { "Customers" } " › Invitation link" }
-        h1 { "Invitation link created" }
-        (view::notice("ok", "Send this link to the customer's admin", Some("It is shown only now. The admin signs in, opens the link and accepts; from then on you can register devices for that customer.")))
+        p class="crumbs" { a href="/customers" { (tr.t("customers-title")) } " › " (tr.t("invitation-crumb")) }
+        h1 { (tr.t("invitation-created-title")) }
+        (view::notice("ok", &tr.t("invitation-created-notice"), Some(&tr.t("invitation-created-text"))))
         div class="card" {
-            (view::copyable(portal.tr(), "invitation-url", "Invitation link", &url))
+            (view::copyable(tr, "invitation-url", &tr.t("invitation-link-label"), &url))
             dl class="facts" {
-                dt { "Expires" } dd { (view::time(portal.tr(), created.expires_at)) " (" (days_left(created.expires_at)) ")" }
-                dt { "Use" } dd { (if created.reusable { "reusable: every customer admin who gets it may accept" } else { "single use" }) }
-                dt { "Kind" } dd { (match created.kind { RelationshipKind::Csp => "CSP (partner)", RelationshipKind::Oem => "OEM" }) }
-                @if let Some(customer_id) = created.customer_id { dt { "Only for customer" } dd class="mono" { (customer_id) } }
+                dt { (tr.t("invitation-expires")) } dd { (view::time(tr, created.expires_at)) " (" (days_left(tr, created.expires_at)) ")" }
+                dt { (tr.t("invitation-use")) } dd { (if created.reusable { tr.t("invitation-use-reusable") } else { tr.t("invitation-use-single") }) }
+                dt { (tr.t("invitation-kind")) } dd { (match created.kind { RelationshipKind::Csp => tr.t("invitation-kind-csp"), RelationshipKind::Oem => tr.t("invitation-kind-oem") }) }
+                @if let Some(customer_id) = created.customer_id { dt { (tr.t("invitation-only-for")) } dd class="mono" { (customer_id) } }
             }
         }
-        p { a href="/customers" { "Back to customers" } }
+        p { a href="/customers" { (tr.t("invitation-back")) } }
     };
-    Ok((StatusCode::CREATED, view::page(&portal, Section::Customers, "Invitation link created", content))
+    Ok((
+        StatusCode::CREATED,
+        view::page(&portal, Section::Customers, &tr.t("invitation-created-title"), content),
+    )
         .into_response())
 }
 
-fn days_left(at: chrono::DateTime<Utc>) -> String {
+fn days_left(tr: Tr, at: chrono::DateTime<Utc>) -> String {
     let days = (at - Utc::now()).num_hours().max(0).div_euclid(24);
-    if days == 1 {
-        "in 1 day".to_owned()
-    } else {
-        format!("in {days} days")
-    }
+    tr.a("invitation-days-left", &[("days", days.into())])
 }
 
 pub async fn withdraw_invitation(

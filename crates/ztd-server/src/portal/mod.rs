@@ -25,6 +25,7 @@ mod add_devices;
 mod admin;
 mod assets;
 mod audit;
+mod batches_list;
 mod customers;
 mod devices;
 mod error;
@@ -73,6 +74,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/invitations/{token}/withdraw", post(customers::withdraw_invitation))
         // Devices (partner through a relationship, or the customer itself)
         .route("/customers/{customer_id}/devices", get(devices::list))
+        .route("/customers/{customer_id}/devices/bulk", post(devices::bulk))
+        .route("/customers/{customer_id}/batches", get(batches_list::list_for_customer))
+        .route("/batches", get(batches_list::list_all))
         .route(
             "/customers/{customer_id}/add-devices",
             // The upload handler caps the file itself (the configured upload limit) and answers

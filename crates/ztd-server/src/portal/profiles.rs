@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use uuid::Uuid;
-use ztd_domain::profile::{render_configuration, DeploymentMode, JoinType, ProfileSettings};
+use ztd_domain::profile::{render_configuration, DeploymentMode, JoinType, ProfileError, ProfileSettings};
 
 use super::customers::customer_name;
 use super::error::{self, PortalError};
+use super::i18n::Tr;
 use super::session::{CsrfForm, Portal};
 use super::view::{self, Field, Section};
 use crate::app::profiles::{self, NewProfile, ProfileChanges};
@@ -93,11 +94,10 @@ impl ProfileForm {
     }
 
     /// The settings, checked by the domain's rules.
-    fn settings(&self) -> Result<ProfileSettings, String> {
+    fn settings(&self) -> Result<ProfileSettings, Option<ProfileError>> {
         let settings: ProfileSettings =
-            serde_json::from_value(serde_json::Value::Object(self.settings_map()))
-                .map_err(|_| "choose a deployment mode and a join type".to_owned())?;
-        settings.validate().map_err(|error| error.to_string())?;
+            serde_json::from_value(serde_json::Value::Object(self.settings_map())).map_err(|_| None)?;
+        settings.validate().map_err(Some)?;
         Ok(settings)
     }
 
@@ -112,7 +112,58 @@ struct Existing {
     built_in: bool,
 }
 
+/// Why the settings cannot be previewed, in the page's language.
+fn problem_text(tr: Tr, problem: Option<&ProfileError>) -> String {
+    let Some(problem) = problem else { return tr.t("profile-problem-choose") };
+    let position = |position: usize| i64::try_from(position).unwrap_or(i64::MAX);
+    match problem {
+        ProfileError::EmptyTemplate => tr.t("profile-problem-template-empty"),
+        ProfileError::TemplateTooLong { template, length, serial_note } => tr.a(
+            if serial_note.is_empty() {
+                "profile-problem-template-too-long"
+            } else {
+                "profile-problem-template-too-long-serial"
+            },
+            &[("template", template.as_str().into()), ("length", position(*length).into())],
+        ),
+        ProfileError::TemplateCharacter { template, character, position: at } => tr.a(
+            "profile-problem-template-character",
+            &[
+                ("template", template.as_str().into()),
+                ("character", character.to_string().into()),
+                ("position", position(*at).into()),
+            ],
+        ),
+        ProfileError::TemplateVariable { template, variable, position: at } => tr.a(
+            "profile-problem-template-variable",
+            &[
+                ("template", template.as_str().into()),
+                ("variable", variable.as_str().into()),
+                ("position", position(*at).into()),
+            ],
+        ),
+        ProfileError::TemplateUnclosed { template, position: at } => tr.a(
+            "profile-problem-template-unclosed",
+            &[("template", template.as_str().into()), ("position", position(*at).into())],
+        ),
+        ProfileError::TemplateRandRange { template, digits } => tr.a(
+            "profile-problem-template-rand",
+            &[("template", template.as_str().into()), ("digits", digits.as_str().into())],
+        ),
+        ProfileError::TemplateAllDigits { template } => {
+            tr.a("profile-problem-template-digits", &[("template", template.as_str().into())])
+        }
+        ProfileError::Language { value } => {
+            tr.a("profile-problem-language", &[("value", value.as_str().into())])
+        }
+        ProfileError::Region { value } => tr.a("profile-problem-region", &[("value", value.as_str().into())]),
+        // Name and tag rules are checked when saving, where the service explains them.
+        other => other.to_string(),
+    }
+}
+
 fn preview(portal: &Portal, customer_id: Uuid, form: &ProfileForm) -> Markup {
+    let tr = portal.tr();
     let tenant_domain = if portal.org().id == customer_id {
         portal.org().domain.clone().unwrap_or_default()
     } else {
@@ -120,8 +171,8 @@ fn preview(portal: &Portal, customer_id: Uuid, form: &ProfileForm) -> Markup {
     };
     html! {
         section aria-labelledby="preview-title" {
-            h2 id="preview-title" { "Configuration file preview" }
-            p class="hint" { "What a device with this profile receives at first boot (AutopilotConfigurationFile)." }
+            h2 id="preview-title" { (tr.t("profile-preview-title")) }
+            p class="hint" { (tr.t("profile-preview-hint")) }
             div id="preview" aria-live="polite" {
                 @match form.settings() {
                     Ok(settings) => {
@@ -129,12 +180,13 @@ fn preview(portal: &Portal, customer_id: Uuid, form: &ProfileForm) -> Markup {
                             &settings,
                             &customer_id.to_string(),
                             &tenant_domain,
-                            "(the device's id)",
+                            &tr.t("profile-preview-device-id"),
+                            // The configuration file's own text, as the device receives it.
                             &format!("Profile {}", form.name.trim()),
                         )))
                     }
                     Err(problem) => {
-                        div class="notice warn" { p { "No preview yet: " (problem) "." } }
+                        div class="notice warn" { p { (tr.a("profile-preview-none", &[("problem", problem_text(tr, problem.as_ref()).into())])) } }
                     }
                 }
             }
@@ -142,11 +194,11 @@ fn preview(portal: &Portal, customer_id: Uuid, form: &ProfileForm) -> Markup {
     }
 }
 
-fn checkbox(id: &str, label: &str, on: bool) -> Markup {
+fn checkbox(tr: Tr, id: &str, on: bool) -> Markup {
     html! {
         label class="check" for=(id) {
             input type="checkbox" id=(id) name=(id) value="true" checked[on];
-            span { (label) }
+            span { (tr.t(&format!("profile-{}", id.replace('_', "-")))) }
         }
     }
 }
@@ -159,6 +211,7 @@ fn form_page(
     form: &ProfileForm,
     problem: Option<&error::Explanation>,
 ) -> Markup {
+    let tr = portal.tr();
     let can_edit = portal.is_customer() && portal.is_admin() && portal.org().id == customer_id;
     let fixed_identity = existing.is_some_and(|existing| existing.built_in);
     let action = match existing {
@@ -166,53 +219,53 @@ fn form_page(
         None => format!("/customers/{customer_id}/profiles"),
     };
     let title = match existing {
-        Some(_) if can_edit => format!("Edit profile {}", form.name),
-        Some(_) => format!("Profile {}", form.name),
-        None => "New profile".to_owned(),
+        Some(_) if can_edit => tr.a("profile-edit-title", &[("name", form.name.as_str().into())]),
+        Some(_) => tr.a("profile-view-title", &[("name", form.name.as_str().into())]),
+        None => tr.t("profile-new-title"),
     };
     let content = html! {
-        p class="crumbs" { a href=(format!("/customers/{customer_id}/profiles")) { "Profiles of " (customer) } " › " (title) }
+        p class="crumbs" { a href=(format!("/customers/{customer_id}/profiles")) { (tr.a("profiles-crumb", &[("customer", customer.into())])) } " › " (title) }
         h1 { (title) }
-        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
-        @if !can_edit { (view::notice("info", "Read only", Some("Only the customer's own admins change its profiles."))) }
+        @if let Some(problem) = problem { (error::notice(tr, problem)) }
+        @if !can_edit { (view::notice("info", &tr.t("profile-read-only"), Some(&tr.t("profile-read-only-text")))) }
         div class="split" {
-            form class="stack card" method="post" action=(action) data-preview="preview" {
+            form id="profile-form" class="stack card" method="post" action=(action) data-preview="preview" {
                 (view::csrf(portal))
                 @if fixed_identity {
-                    p class="hint" { "A built-in managed-desktop profile: its name and group tag are fixed; its settings can be changed." }
+                    p class="hint" { (tr.t("profile-built-in-hint")) }
                 }
-                (view::field(Field::text("name", "Name", &form.name).required()))
-                (view::field(Field::text("group_tag", "Group tag", &form.group_tag).required()
-                    .hint("Matched exactly, byte for byte: case and a trailing underscore count.")))
+                (view::field(Field::text("name", &tr.t("profile-name"), &form.name).required()))
+                (view::field(Field::text("group_tag", &tr.t("profile-group-tag"), &form.group_tag).required()
+                    .hint(&tr.t("profile-group-tag-hint"))))
                 div class="field" {
-                    label for="deployment_mode" { "Deployment mode" }
+                    label for="deployment_mode" { (tr.t("profile-deployment-mode")) }
                     select id="deployment_mode" name="deployment_mode" {
-                        option value="user_driven" selected[form.deployment_mode == "user_driven"] { "User-driven" }
-                        option value="self_deploying" selected[form.deployment_mode == "self_deploying"] { "Self-deploying" }
+                        option value="user_driven" selected[form.deployment_mode == "user_driven"] { (tr.t("profile-deployment-user-driven")) }
+                        option value="self_deploying" selected[form.deployment_mode == "self_deploying"] { (tr.t("profile-deployment-self-deploying")) }
                     }
                 }
                 div class="field" {
-                    label for="join_type" { "Join type" }
+                    label for="join_type" { (tr.t("profile-join-type")) }
                     select id="join_type" name="join_type" {
-                        option value="cloud" selected[form.join_type == "cloud"] { "Cloud (Microsoft Entra join)" }
-                        option value="hybrid" selected[form.join_type == "hybrid"] { "Hybrid (on-premises domain join)" }
+                        option value="cloud" selected[form.join_type == "cloud"] { (tr.t("profile-join-cloud")) }
+                        option value="hybrid" selected[form.join_type == "hybrid"] { (tr.t("profile-join-hybrid")) }
                     }
                 }
                 fieldset {
-                    legend { "Out-of-box experience" }
-                    (checkbox("user_is_local_admin", "The user is a local administrator", form.user_is_local_admin.is_some()))
-                    (checkbox("skip_eula", "Skip the licence terms (EULA)", form.skip_eula.is_some()))
-                    (checkbox("skip_privacy_settings", "Skip the privacy settings", form.skip_privacy_settings.is_some()))
-                    (checkbox("skip_oem_registration", "Skip the OEM registration", form.skip_oem_registration.is_some()))
-                    (checkbox("skip_keyboard_selection", "Skip the keyboard selection", form.skip_keyboard_selection.is_some()))
+                    legend { (tr.t("profile-oobe")) }
+                    (checkbox(tr, "user_is_local_admin", form.user_is_local_admin.is_some()))
+                    (checkbox(tr, "skip_eula", form.skip_eula.is_some()))
+                    (checkbox(tr, "skip_privacy_settings", form.skip_privacy_settings.is_some()))
+                    (checkbox(tr, "skip_oem_registration", form.skip_oem_registration.is_some()))
+                    (checkbox(tr, "skip_keyboard_selection", form.skip_keyboard_selection.is_some()))
                 }
-                (view::field(Field::text("language", "Language (optional)", &form.language).hint("e.g. en-US; empty lets the user choose.")))
-                (view::field(Field::text("region", "Region (optional)", &form.region).hint("e.g. US; empty lets the user choose.")))
-                (view::field(Field::text("device_name_template", "Device name template (optional)", &form.device_name_template)
-                    .hint("At most 15 characters once expanded; %SERIAL% and %RAND:n% are replaced per device.")))
+                (view::field(Field::text("language", &tr.t("profile-language"), &form.language).hint(&tr.t("profile-language-hint"))))
+                (view::field(Field::text("region", &tr.t("profile-region"), &form.region).hint(&tr.t("profile-region-hint"))))
+                (view::field(Field::text("device_name_template", &tr.t("profile-name-template"), &form.device_name_template)
+                    .hint(&tr.t("profile-name-template-hint"))))
                 div class="actions" {
-                    button type="submit" name="action" value="preview" class="secondary" { "Update the preview" }
-                    @if can_edit { button type="submit" name="action" value="save" { "Save profile" } }
+                    button type="submit" name="action" value="preview" class="secondary" { (tr.t("profile-update-preview")) }
+                    @if can_edit { button type="submit" name="action" value="save" { (tr.t("profile-save")) } }
                 }
             }
             (preview(portal, customer_id, form))
@@ -234,30 +287,35 @@ pub async fn list(
     let profiles = profiles::list(portal.access(), customer_id).await?;
     let customer = customer_name(&portal, customer_id).await?;
     let can_edit = portal.is_customer() && portal.is_admin() && portal.org().id == customer_id;
+    let tr = portal.tr();
+    let title = tr.a("profiles-title", &[("customer", customer.as_str().into())]);
     let content = html! {
-        h1 { "Profiles of " (customer) }
-        p class="lead" { "A device gets the profile whose group tag equals its own exactly." }
-        @if query.notice.as_deref() == Some("saved") { (view::notice("ok", "Profile saved", None)) }
-        @if can_edit { p { a class="button" href=(format!("/customers/{customer_id}/profiles/new")) { "New profile" } } }
+        h1 { (title) }
+        p class="lead" { (tr.t("profiles-lead")) }
+        @if query.notice.as_deref() == Some("saved") { (view::notice("ok", &tr.t("profiles-saved"), None)) }
+        @if can_edit { p { a class="button" href=(format!("/customers/{customer_id}/profiles/new")) { (tr.t("profiles-new")) } } }
         div class="table-wrap" {
-            table id="profiles" {
-                thead { tr { th { "Name" } th { "Group tag" } th { "Mode" } th { "Join" } th { "" } } }
+            table id="profiles" class="cards" {
+                thead { tr {
+                    th { (tr.t("profiles-col-name")) } th { (tr.t("profiles-col-group-tag")) } th { (tr.t("profiles-col-mode")) }
+                    th { (tr.t("profiles-col-join")) } th { span class="skip" { (tr.t("profiles-col-actions")) } }
+                } }
                 tbody {
                     @for profile in &profiles {
                         @let settings = serde_json::from_value::<ProfileSettings>(profile.settings.clone()).ok();
                         tr {
-                            td { (profile.name) @if profile.built_in { " " (view::badge("", "built-in")) } }
-                            td { (view::tag(portal.tr(), &profile.group_tag)) }
-                            td { (settings.as_ref().map_or("", |s| match s.deployment_mode { DeploymentMode::UserDriven => "user-driven", DeploymentMode::SelfDeploying => "self-deploying" })) }
-                            td { (settings.as_ref().map_or("", |s| match s.join_type { JoinType::Cloud => "cloud", JoinType::Hybrid => "hybrid" })) }
-                            td { a href=(format!("/customers/{customer_id}/profiles/{}", profile.id)) { (if can_edit { "Edit" } else { "View" }) } }
+                            td data-label=(tr.t("profiles-col-name")) { (profile.name) @if profile.built_in { " " (view::badge("", &tr.t("profiles-built-in"))) } }
+                            td data-label=(tr.t("profiles-col-group-tag")) { (view::tag(tr, &profile.group_tag)) }
+                            td data-label=(tr.t("profiles-col-mode")) { (settings.as_ref().map_or(String::new(), |s| match s.deployment_mode { DeploymentMode::UserDriven => tr.t("profiles-mode-user-driven"), DeploymentMode::SelfDeploying => tr.t("profiles-mode-self-deploying") })) }
+                            td data-label=(tr.t("profiles-col-join")) { (settings.as_ref().map_or(String::new(), |s| match s.join_type { JoinType::Cloud => tr.t("profiles-join-cloud"), JoinType::Hybrid => tr.t("profiles-join-hybrid") })) }
+                            td { a href=(format!("/customers/{customer_id}/profiles/{}", profile.id)) { (if can_edit { tr.t("profiles-edit") } else { tr.t("profiles-view") }) } }
                         }
                     }
                 }
             }
         }
     };
-    Ok(view::page(&portal, Section::Profiles, &format!("Profiles of {customer}"), content))
+    Ok(view::page(&portal, Section::Profiles, &title, content))
 }
 
 pub async fn new_form(portal: Portal, Path(customer_id): Path<Uuid>) -> Result<Markup, PortalError> {
@@ -367,6 +425,9 @@ mod tests {
         let mut form = ProfileForm::from_profile("Kiosk", "Kiosk_", &ProfileSettings::default());
         form.device_name_template = "MUCH-TOO-LONG-NAME-FOR-WINDOWS".into();
         let problem = form.settings().unwrap_err();
-        assert!(problem.contains("15"), "{problem}");
+        for tr in crate::portal::i18n::Tr::all() {
+            let text = problem_text(tr, problem.as_ref());
+            assert!(text.contains("15") && text.contains("MUCH-TOO-LONG"), "{text}");
+        }
     }
 }

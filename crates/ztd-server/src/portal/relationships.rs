@@ -10,6 +10,7 @@ use uuid::Uuid;
 use ztd_storage::{ApprovalMode, RelationshipKind};
 
 use super::error::{self, PortalError};
+use super::i18n::Tr;
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Section};
 use crate::app::access::Gate;
@@ -31,31 +32,34 @@ pub async fn show_invitation(
 ) -> Result<Response, PortalError> {
     let consent::InvitationPreview { invitation, inviter } =
         consent::preview_invitation(&gate, &token).await?;
+    let tr = portal.tr();
     let expired = invitation.expires_at <= chrono::Utc::now();
-    let kind = match invitation.kind {
-        RelationshipKind::Csp => "partner (CSP reseller)",
-        RelationshipKind::Oem => "hardware maker (OEM)",
+    let inviter_name = inviter.name.as_str();
+    let asks = match invitation.kind {
+        RelationshipKind::Csp => "invitation-inviter-csp",
+        RelationshipKind::Oem => "invitation-inviter-oem",
     };
     let content = html! {
-        h1 { "Invitation from " (inviter.name) }
+        h1 { (tr.a("invitation-from", &[("inviter", inviter_name.into())])) }
         div class="card" {
-            p { strong { (inviter.name) } ", a " (kind) ", asks for consent to register devices into your organisation, " strong { (portal.org().name) } "." }
-            p { "If you accept, " (inviter.name) " may add devices to your tenant and see and manage the devices it registered. You can revoke this at any time under " em { "Partners" } "; devices already registered stay yours." }
+            p { (tr.a(asks, &[("inviter", inviter_name.into()), ("org", portal.org().name.as_str().into())])) }
+            p { (tr.a("invitation-if-you-accept", &[("inviter", inviter_name.into())])) }
             dl class="facts" {
-                dt { "Link expires" } dd { (view::time(portal.tr(), invitation.expires_at)) @if expired { " " (view::badge("bad", "expired")) } }
+                dt { (tr.t("invitation-link-expires")) }
+                dd { (view::time(tr, invitation.expires_at)) @if expired { " " (view::badge("bad", &tr.t("invitation-expired-badge"))) } }
             }
         }
         @if portal.is_customer() && portal.is_admin() {
-            form method="post" action=(format!("/invitations/{}/accept", view::url_encode(&token))) class="actions" {
+            form id="accept-invitation" method="post" action=(format!("/invitations/{}/accept", view::url_encode(&token))) class="actions" {
                 (view::csrf(&portal))
-                button type="submit" { "Accept and allow " (inviter.name) }
-                a href="/" { "Not now" }
+                button type="submit" { (tr.a("invitation-accept", &[("inviter", inviter_name.into())])) }
+                a href="/" { (tr.t("invitation-not-now")) }
             }
         } @else {
-            (view::notice("warn", "Only an admin of a customer organisation can accept", Some("Forward this link to an admin of your organisation.")))
+            (view::notice("warn", &tr.t("invitation-admin-only"), Some(&tr.t("invitation-admin-only-text"))))
         }
     };
-    Ok(view::page(&portal, Section::Relationships, "Invitation", content).into_response())
+    Ok(view::page(&portal, Section::Relationships, &tr.t("invitation-page-title"), content).into_response())
 }
 
 pub async fn accept_invitation(
@@ -67,15 +71,16 @@ pub async fn accept_invitation(
     Ok(Redirect::to("/relationships?notice=accepted").into_response())
 }
 
-fn status(relationship: &RelationshipDetails) -> Markup {
+fn status(tr: Tr, relationship: &RelationshipDetails) -> Markup {
     if relationship.is_active() {
-        view::badge("ok", "active")
+        view::badge("ok", &tr.t("relationship-status-active"))
     } else {
-        view::badge("bad", "revoked")
+        view::badge("bad", &tr.t("relationship-status-revoked"))
     }
 }
 
 pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Markup, PortalError> {
+    let tr = portal.tr();
     let me = portal.org().id;
     let all = consent::list_relationships(portal.access()).await?;
     // What each active partner did lately (docs/domain.md#relationship-health).
@@ -85,59 +90,62 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
         health.insert(details.relationship.id, figures);
     }
     let notice = match query.notice.as_deref() {
-        Some("accepted") => Some(("Invitation accepted", "The partner may now register devices into your tenant.")),
-        Some("revoked") => Some((
-            "Access revoked",
-            "The partner can no longer add, change or deregister devices of yours. Devices already registered stay yours.",
-        )),
-        Some("review") => Some((
-            "Batches from this partner now wait for your approval",
-            "You find them under Approvals. Batches submitted before stay as they were.",
-        )),
-        Some("auto") => Some(("Batches from this partner are registered at once", "No approval is asked for new batches.")),
+        Some("accepted") => Some(("relationships-accepted", "relationships-accepted-text")),
+        Some("revoked") => Some(("relationships-revoked", "relationships-revoked-text")),
+        Some("review") => Some(("relationships-review", "relationships-review-text")),
+        Some("auto") => Some(("relationships-auto", "relationships-auto-text")),
         _ => None,
     };
     let content = html! {
-        h1 { "Partners" }
-        p class="lead" { "Partners and hardware makers you allowed to register devices into your tenant." }
-        @if let Some((title, text)) = notice { (view::notice("ok", title, Some(text))) }
+        h1 { (tr.t("relationships-title")) }
+        p class="lead" { (tr.t("relationships-lead")) }
+        @if let Some((title, text)) = notice { (view::notice("ok", &tr.t(title), Some(&tr.t(text)))) }
         @if all.is_empty() {
-            p class="card empty" { "No partner yet. A partner sends you an invitation link; open it while signed in to accept." }
+            p class="card empty" { (tr.t("relationships-empty")) }
         } @else {
             div class="table-wrap" {
                 table id="relationships" class="cards" {
-                    thead { tr { th { "Organisation" } th { "Kind" } th { "Status" } th { "Since" } th { "Recent work" } th { "New batches" } th { "" } } }
+                    thead { tr {
+                        th { (tr.t("relationships-col-org")) } th { (tr.t("relationships-col-kind")) }
+                        th { (tr.t("relationships-col-status")) } th { (tr.t("relationships-col-since")) }
+                        th { (tr.t("relationships-col-work")) } th { (tr.t("relationships-col-new-batches")) }
+                        th { span class="skip" { (tr.t("relationships-col-actions")) } }
+                    } }
                     tbody {
                         @for details in &all {
                             @let relationship = &details.relationship;
                             @let other = if relationship.customer_org_id == me { &details.partner_name } else { &details.customer_name };
                             tr {
-                                td data-label="Organisation" { (other) }
-                                td data-label="Kind" { (relationship.kind.as_str().to_uppercase()) }
-                                td data-label="Status" {
-                                    (status(details))
-                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { "revoked " (view::time(portal.tr(), at)) } }
+                                td data-label=(tr.t("relationships-col-org")) { (other) }
+                                td data-label=(tr.t("relationships-col-kind")) { (super::customers::relationship_kind(tr, relationship.kind)) }
+                                td data-label=(tr.t("relationships-col-status")) {
+                                    (status(tr, details))
+                                    @if let Some(at) = relationship.revoked_at { br; span class="hint" { (tr.t("relationship-revoked-on")) " " (view::time(tr, at)) } }
                                 }
-                                td data-label="Since" {
-                                    (view::time(portal.tr(), relationship.created_at))
+                                td data-label=(tr.t("relationships-col-since")) {
+                                    (view::time(tr, relationship.created_at))
                                     @if let Some(by) = health.get(&relationship.id).and_then(|h| h.accepted_by.as_deref()) {
-                                        br; span class="hint" { "accepted by " (by) }
+                                        br; span class="hint" { (tr.a("relationships-accepted-by", &[("who", by.into())])) }
                                     }
                                 }
-                                td data-label="Recent work" class="health" {
+                                td data-label=(tr.t("relationships-col-work")) class="health" {
                                     @if let Some(h) = health.get(&relationship.id) {
-                                        (h.devices_registered) " devices registered"
+                                        (tr.a("relationships-devices-registered", &[("count", h.devices_registered.into())]))
                                         br; span class="hint" {
-                                            (h.batches_30d) " batches, " (h.rows_failed_30d) " failed rows in 30 days · last upload "
-                                            @match h.last_upload_at { Some(at) => (view::time(portal.tr(), at)), None => "never" }
+                                            (tr.a("relationships-recent", &[
+                                                ("batches", tr.a("relationships-batches-30d", &[("count", h.batches_30d.into())]).into()),
+                                                ("failed", tr.a("relationships-failed-rows-30d", &[("count", h.rows_failed_30d.into())]).into()),
+                                            ]))
+                                            " "
+                                            @match h.last_upload_at { Some(at) => (view::time(tr, at)), None => (tr.t("relationships-never")) }
                                         }
                                     }
                                 }
-                                td data-label="New batches" {
+                                td data-label=(tr.t("relationships-col-new-batches")) {
                                     @if relationship.approval_mode == ApprovalMode::Review {
-                                        (view::badge("warn", "wait for approval"))
+                                        (view::badge("warn", &tr.t("relationships-mode-review")))
                                     } @else {
-                                        (view::badge("", "registered at once"))
+                                        (view::badge("", &tr.t("relationships-mode-auto")))
                                     }
                                     @if details.is_active() && portal.is_admin() && relationship.customer_org_id == me {
                                         @let next = if relationship.approval_mode == ApprovalMode::Review { "auto" } else { "review" };
@@ -145,14 +153,14 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
                                             (view::csrf(&portal))
                                             input type="hidden" name="mode" value=(next);
                                             button type="submit" class="secondary" {
-                                                @if next == "review" { "Review new batches first" } @else { "Register new batches at once" }
+                                                @if next == "review" { (tr.t("relationships-switch-review")) } @else { (tr.t("relationships-switch-auto")) }
                                             }
                                         }
                                     }
                                 }
                                 td {
                                     @if details.is_active() && portal.is_admin() {
-                                        a class="button secondary" href=(format!("/relationships/{}/revoke", relationship.id)) { "Revoke…" }
+                                        a class="button secondary" href=(format!("/relationships/{}/revoke", relationship.id)) { (tr.t("relationships-revoke-link")) }
                                     }
                                 }
                             }
@@ -162,44 +170,45 @@ pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Ma
             }
         }
     };
-    Ok(view::page(&portal, Section::Relationships, "Partners", content))
+    Ok(view::page(&portal, Section::Relationships, &tr.t("relationships-title"), content))
 }
 
 /// The confirmation step: what revoking does, and the button that does it.
 pub async fn confirm_revoke(portal: Portal, Path(id): Path<Uuid>) -> Result<Response, PortalError> {
+    let tr = portal.tr();
     let details = consent::get_relationship(portal.access(), id).await?;
     let me = portal.org().id;
     let other = if details.relationship.customer_org_id == me {
-        &details.partner_name
+        details.partner_name.as_str()
     } else {
-        &details.customer_name
+        details.customer_name.as_str()
     };
     if !details.is_active() {
         let content = html! {
-            h1 { "Already revoked" }
-            p { "The relationship with " (other) " is already revoked." }
-            p { a href="/relationships" { "Back to partners" } }
+            h1 { (tr.t("revoke-already-title")) }
+            p { (tr.a("revoke-already-text", &[("other", other.into())])) }
+            p { a href="/relationships" { (tr.t("revoke-back")) } }
         };
         return Ok((
             StatusCode::CONFLICT,
-            view::page(&portal, Section::Relationships, "Already revoked", content),
+            view::page(&portal, Section::Relationships, &tr.t("revoke-already-title"), content),
         )
             .into_response());
     }
     let content = html! {
-        p class="crumbs" { a href="/relationships" { "Partners" } " › Revoke" }
-        h1 { "Revoke " (other) "'s access?" }
+        p class="crumbs" { a href="/relationships" { (tr.t("relationships-title")) } " › " (tr.t("revoke-crumb")) }
+        h1 { (tr.a("revoke-question", &[("other", other.into())])) }
         div class="notice warn" {
-            p { "From the moment you revoke, " strong { (other) } " can no longer add, change or deregister any device of yours, and no longer sees your devices." }
-            p { "Devices already registered stay in your tenant: you own them. The history stays in the audit trail. To work together again, " (other) " must send you a new invitation link." }
+            p { (tr.a("revoke-consequence", &[("other", other.into())])) }
+            p { (tr.a("revoke-what-stays", &[("other", other.into())])) }
         }
-        form method="post" action=(format!("/relationships/{id}/revoke")) class="actions" {
+        form id="revoke-form" method="post" action=(format!("/relationships/{id}/revoke")) class="actions" {
             (view::csrf(&portal))
-            button type="submit" class="danger" { "Revoke access" }
-            a href="/relationships" { "Keep the relationship" }
+            button type="submit" class="danger" { (tr.t("revoke-button")) }
+            a href="/relationships" { (tr.t("revoke-keep")) }
         }
     };
-    Ok(view::page(&portal, Section::Relationships, "Revoke access", content).into_response())
+    Ok(view::page(&portal, Section::Relationships, &tr.t("revoke-page-title"), content).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,7 +224,7 @@ pub async fn set_approval_mode(
     let mode = match form.mode.as_str() {
         "review" => ApprovalMode::Review,
         "auto" => ApprovalMode::AutoAccept,
-        other => return Err(PortalError::BadForm(format!("mode {other:?} is not `auto` or `review`"))),
+        other => return Err(PortalError::BadForm(format!("mode {other:?} is not auto or review"))),
     };
     consent::set_approval_mode(portal.access(), id, mode).await?;
     Ok(Redirect::to(&format!("/relationships?notice={}", form.mode)).into_response())
@@ -229,8 +238,13 @@ pub async fn revoke(
         Ok(()) => Ok(Redirect::to("/relationships?notice=revoked").into_response()),
         Err(error) => {
             let error = ApiError::from(error);
-            let content = html! { h1 { "The relationship was not revoked" } (error::notice(portal.tr(), &error::explain(portal.tr(), &error))) };
-            Ok((error.status(), view::page(&portal, Section::Relationships, "Not revoked", content))
+            let tr = portal.tr();
+            let content =
+                html! { h1 { (tr.t("revoke-failed")) } (error::notice(tr, &error::explain(tr, &error))) };
+            Ok((
+                error.status(),
+                view::page(&portal, Section::Relationships, &tr.t("revoke-failed-page-title"), content),
+            )
                 .into_response())
         }
     }

@@ -131,6 +131,16 @@ fn see_submitted(who: Who) -> u16 {
     }
 }
 
+/// Reading the reference batch: as [`see_submitted`], and a revoked partner reads its own batch
+/// from before the revocation, read only (docs/domain.md#consent-where-work-happens).
+fn see_own_batch(who: Who) -> u16 {
+    if who.standing == Standing::Revoked {
+        200
+    } else {
+        see_submitted(who)
+    }
+}
+
 /// A Partner Center batch of the connected partner (`/partner-center/…`, by `BatchId`):
 /// the home customer and the partner that created it reach it; a connected OEM does not see
 /// it (404); anyone else is refused as for the customer (read_home). `ok` for those who reach
@@ -205,7 +215,7 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
             },
         }),
     ),
-    ("GET /api/v1/device-batches/{id}", Rule::Member(see_submitted)),
+    ("GET /api/v1/device-batches/{id}", Rule::Member(see_own_batch)),
     ("GET /api/v1/customers/{customer_id}/devices", Rule::Member(read_home)),
     ("GET /api/v1/customers/{customer_id}/devices/export", Rule::Member(read_home)),
     // The OEM did not register the reference device, so to the OEM it does not exist.
@@ -262,7 +272,7 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
     // The upload's tracking id is the ztd batch's id: seen as the batch is.
     (
         "GET /partner-center/v1/customers/{customer_id}/batchJobStatus/{tracking_id}",
-        Rule::Member(see_submitted),
+        Rule::Member(see_own_batch),
     ),
     (
         "DELETE /partner-center/v1/customers/{customer_id}/devices/{device_id}",

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, Row};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -308,6 +308,62 @@ impl BatchStore for Store {
         Ok(query.build_query_as::<Batch>().fetch_all(&self.pool).await?)
     }
 
+    async fn list_batch_history(
+        &self,
+        reach: &BatchReach,
+        before: Option<(DateTime<Utc>, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<BatchListing>> {
+        let columns =
+            BATCH_COLUMNS.split(',').map(|column| format!("b.{}", column.trim())).collect::<Vec<_>>();
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT {}, c.name AS listing_customer_name, s.name AS listing_submitter_name, \
+             CASE WHEN b.actor_kind = 'user' THEN u.email WHEN b.actor_kind = 'api_key' THEN k.name END \
+             AS listing_submitted_by \
+             FROM batches b \
+             JOIN organisations c ON c.id = b.customer_id \
+             JOIN organisations s ON s.id = b.submitted_by_org_id \
+             LEFT JOIN users u ON b.actor_kind = 'user' AND u.id = b.actor_id \
+             LEFT JOIN api_keys k ON b.actor_kind = 'api_key' AND k.id = b.actor_id \
+             WHERE b.receiving = ",
+            columns.join(", ")
+        ));
+        query.push_bind(false);
+        match *reach {
+            BatchReach::Tenant(customer_id) => {
+                query.push(" AND b.customer_id = ").push_bind(customer_id);
+            }
+            BatchReach::Submitter { org_id, customer_id } => {
+                query.push(" AND b.submitted_by_org_id = ").push_bind(org_id);
+                if let Some(customer_id) = customer_id {
+                    query.push(" AND b.customer_id = ").push_bind(customer_id);
+                }
+            }
+        }
+        if let Some((at, id)) = before {
+            query
+                .push(" AND (b.created_at < ")
+                .push_bind(at)
+                .push(" OR (b.created_at = ")
+                .push_bind(at)
+                .push(" AND b.id < ")
+                .push_bind(id)
+                .push("))");
+        }
+        query.push(" ORDER BY b.created_at DESC, b.id DESC LIMIT ").push_bind(i64::from(limit.max(1)));
+        let rows = query.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(BatchListing {
+                    batch: <Batch as sqlx::FromRow<_>>::from_row(row)?,
+                    customer_name: row.try_get("listing_customer_name")?,
+                    submitter_org_name: row.try_get("listing_submitter_name")?,
+                    submitted_by: row.try_get("listing_submitted_by")?,
+                })
+            })
+            .collect()
+    }
+
     async fn count_awaiting(&self, customer_id: Uuid) -> Result<i64> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM batches WHERE customer_id = $1 AND status = 'awaiting_approval' \
@@ -455,7 +511,7 @@ impl Store {
             if mode == ApprovalMode::Review {
                 batch.status = BatchStatus::AwaitingApproval;
             }
-            let placeholders = (1..=25).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            let placeholders = (1..=26).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
             sqlx::query(&format!(
                 "INSERT INTO batches ({BATCH_COLUMNS}, receiving, received_at) VALUES ({placeholders})"
             ))
@@ -482,6 +538,7 @@ impl Store {
             .bind(batch.decided_by_id)
             .bind(batch.rejection_reason.as_deref())
             .bind(batch.voided_at)
+            .bind(batch.file_name.as_deref())
             .bind(items.is_none())
             .bind(items.is_none().then(Utc::now))
             .execute(&mut *tx)

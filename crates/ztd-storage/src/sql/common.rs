@@ -142,6 +142,13 @@ pub(super) fn push_owner(
                 .push_bind(partner);
             query.push(format!(" AND r.customer_org_id = {customer_column} AND r.revoked_at IS NULL)"));
         }
+        // A submitter's history reaches its batches, never a device (`Owner::Submitter`).
+        Owner::Submitter(org) if by_column.starts_with("batches.") => {
+            query.push(format!(" AND {by_column} = ")).push_bind(org);
+        }
+        Owner::Submitter(_) => {
+            query.push(" AND 1 = 0");
+        }
     }
 }
 

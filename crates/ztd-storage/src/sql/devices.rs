@@ -17,6 +17,7 @@ async fn lock_reachable_device(tx: &mut Tx, owner: &Owner, id: Uuid) -> Result<(
     let (column, org) = match *owner {
         Owner::Customer(customer) => ("customer_id", customer),
         Owner::Partner(partner) => ("registered_by_org_id", partner),
+        Owner::Submitter(_) => return Err(StorageError::NotFound),
     };
     let customer = sqlx::query_scalar::<_, Uuid>(&format!(
         "SELECT customer_id FROM devices WHERE id = $1 AND {column} = $2{}",
@@ -33,6 +34,55 @@ async fn lock_reachable_device(tx: &mut Tx, owner: &Owner, id: Uuid) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Appends `customer_id = … AND <owner reaches> AND <filter>` to a query of devices.
+fn push_device_filter(
+    query: &mut QueryBuilder<'_, Db>,
+    owner: &Owner,
+    customer_id: Uuid,
+    filter: &DeviceFilter,
+) {
+    query.push("customer_id = ").push_bind(customer_id);
+    push_owner(query, owner, "devices.customer_id", "devices.registered_by_org_id");
+    if let Some(state) = filter.state {
+        query.push(" AND state = ").push_bind(state);
+    } else if !filter.include_deregistered {
+        query.push(" AND state <> 'deregistered'");
+    }
+    if let Some(tag) = &filter.group_tag {
+        query.push(" AND group_tag = ").push_bind(tag.clone());
+    }
+    if let Some(org_id) = filter.registered_by_org_id {
+        query.push(" AND registered_by_org_id = ").push_bind(org_id);
+    }
+    if let Some(order) = &filter.order_number {
+        query
+            .push(" AND batch_id IN (SELECT b.id FROM batches b WHERE b.customer_id = ")
+            .push_bind(customer_id)
+            .push(" AND b.order_number = ")
+            .push_bind(order.clone())
+            .push(")");
+    }
+    if let Some(search) = &filter.serial {
+        // ASCII case folding on both sides: what SQLite's LOWER does, so both backends agree.
+        let text = search.text.to_ascii_lowercase();
+        if search.exact {
+            query.push(" AND LOWER(serial_number) = ").push_bind(text);
+        } else {
+            let escaped: String = text
+                .chars()
+                .flat_map(|c| match c {
+                    '\\' | '%' | '_' => vec!['\\', c],
+                    other => vec![other],
+                })
+                .collect();
+            query
+                .push(" AND LOWER(serial_number) LIKE ")
+                .push_bind(format!("{escaped}%"))
+                .push(" ESCAPE '\\'");
+        }
+    }
 }
 
 #[async_trait]
@@ -53,30 +103,8 @@ impl DeviceStore for Store {
         limit: u32,
     ) -> Result<Page<Device>> {
         let limit = i64::from(limit.max(1));
-        let mut query = QueryBuilder::<Db>::new(format!(
-            "SELECT seq, {DEVICE_COLUMNS} FROM devices WHERE customer_id = "
-        ));
-        query.push_bind(customer_id);
-        push_owner(&mut query, owner, "devices.customer_id", "devices.registered_by_org_id");
-        if let Some(state) = filter.state {
-            query.push(" AND state = ").push_bind(state);
-        } else if !filter.include_deregistered {
-            query.push(" AND state <> 'deregistered'");
-        }
-        if let Some(tag) = &filter.group_tag {
-            query.push(" AND group_tag = ").push_bind(tag.clone());
-        }
-        if let Some(org_id) = filter.registered_by_org_id {
-            query.push(" AND registered_by_org_id = ").push_bind(org_id);
-        }
-        if let Some(order) = &filter.order_number {
-            query
-                .push(" AND batch_id IN (SELECT b.id FROM batches b WHERE b.customer_id = ")
-                .push_bind(customer_id)
-                .push(" AND b.order_number = ")
-                .push_bind(order.clone())
-                .push(")");
-        }
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT seq, {DEVICE_COLUMNS} FROM devices WHERE "));
+        push_device_filter(&mut query, owner, customer_id, filter);
         if let Some(cursor) = cursor {
             query.push(" AND seq < ").push_bind(decode_device_cursor(cursor)?);
         }
@@ -91,6 +119,73 @@ impl DeviceStore for Store {
         }
         let next_cursor = if rows.len() as i64 > limit { last_seq.map(encode_device_cursor) } else { None };
         Ok(Page { items, next_cursor })
+    }
+
+    async fn list_devices_window(
+        &self,
+        owner: &Owner,
+        customer_id: Uuid,
+        filter: &DeviceFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<DeviceWindow> {
+        let limit = i64::from(limit.max(1));
+        let position = cursor.map(decode_device_window_cursor).transpose()?;
+        let mut query = QueryBuilder::<Db>::new(format!("SELECT seq, {DEVICE_COLUMNS} FROM devices WHERE "));
+        push_device_filter(&mut query, owner, customer_id, filter);
+        match position {
+            None => {
+                query.push(" ORDER BY seq DESC LIMIT ").push_bind(limit + 1);
+            }
+            Some(Ok(older_than)) => {
+                query
+                    .push(" AND seq < ")
+                    .push_bind(older_than)
+                    .push(" ORDER BY seq DESC LIMIT ")
+                    .push_bind(limit + 1);
+            }
+            Some(Err(newer_than)) => {
+                // The page before: the `limit` devices just newer, read upwards, then turned.
+                query
+                    .push(" AND seq > ")
+                    .push_bind(newer_than)
+                    .push(" ORDER BY seq ASC LIMIT ")
+                    .push_bind(limit + 1);
+            }
+        }
+        let rows = query.build().fetch_all(&self.pool).await?;
+        let more = rows.len() as i64 > limit;
+        let mut page = Vec::with_capacity(rows.len());
+        for row in rows.iter().take(limit as usize) {
+            page.push((row.try_get::<i64, _>("seq")?, <Device as sqlx::FromRow<_>>::from_row(row)?));
+        }
+        let (next_cursor, previous_cursor) = match position {
+            Some(Err(_)) if !more => {
+                // Back at the newest devices: the first page, whole, as it is without a cursor.
+                return self.list_devices_window(owner, customer_id, filter, None, limit as u32).await;
+            }
+            Some(Err(_)) => {
+                page.reverse();
+                let next = page.last().map(|(seq, _)| encode_device_cursor(*seq));
+                (next, page.first().map(|(seq, _)| encode_previous_device_cursor(*seq)))
+            }
+            Some(Ok(_)) => {
+                let next = if more { page.last().map(|(seq, _)| encode_device_cursor(*seq)) } else { None };
+                (next, page.first().map(|(seq, _)| encode_previous_device_cursor(*seq)))
+            }
+            None => (if more { page.last().map(|(seq, _)| encode_device_cursor(*seq)) } else { None }, None),
+        };
+        Ok(DeviceWindow {
+            items: page.into_iter().map(|(_, device)| device).collect(),
+            next_cursor,
+            previous_cursor,
+        })
+    }
+
+    async fn count_devices(&self, owner: &Owner, customer_id: Uuid, filter: &DeviceFilter) -> Result<i64> {
+        let mut query = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM devices WHERE ");
+        push_device_filter(&mut query, owner, customer_id, filter);
+        Ok(query.build_query_scalar::<i64>().fetch_one(&self.pool).await?)
     }
 
     async fn find_first_boot(

@@ -141,7 +141,7 @@ pub(crate) const DEVICE_INSERT_COLUMNS: &str =
 pub(crate) const BATCH_COLUMNS: &str = "id, customer_id, submitted_by_org_id, actor_kind, actor_id, status, \
      default_group_tag, allow_unknown_tags, idempotency_key, total, registered, unassigned, failed, \
      created_at, started_at, finished_at, order_number, purchase_order, ship_date, decided_at, \
-     decided_by_id, rejection_reason, voided_at";
+     decided_by_id, rejection_reason, voided_at, file_name";
 pub(crate) const BATCH_ITEM_COLUMNS: &str =
     "batch_id, row_no, status, device_id, error_code, error_message, error_hint";
 /// Items joined with their submitted input, aliased `i` and `n`.
@@ -196,6 +196,22 @@ pub(crate) fn encode_device_cursor(seq: i64) -> String {
 
 pub(crate) fn decode_device_cursor(cursor: &str) -> Result<i64, StorageError> {
     cursor.strip_prefix('d').and_then(crate::parse_cursor_number).ok_or(StorageError::InvalidCursor)
+}
+
+/// The cursor of the page before (newer devices than) the device of `seq`.
+pub(crate) fn encode_previous_device_cursor(seq: i64) -> String {
+    format!("u{seq}")
+}
+
+/// A device page's cursor: `Ok(seq)` for older devices than `seq` (`d…`, the next page),
+/// `Err(seq)` for newer ones (`u…`, the page before).
+pub(crate) fn decode_device_window_cursor(
+    cursor: &str,
+) -> Result<std::result::Result<i64, i64>, StorageError> {
+    if let Some(seq) = cursor.strip_prefix('u').and_then(crate::parse_cursor_number) {
+        return Ok(Err(seq));
+    }
+    decode_device_cursor(cursor).map(Ok)
 }
 
 impl ItemOutcome<'_> {
