@@ -57,6 +57,7 @@ skip-to-content = Gå til indholdet
 nav-main = Hovedmenu
 nav-customers = Kunder
 nav-devices = Enheder
+nav-batches = Batches
 nav-add-devices = Tilføj enheder
 nav-profiles = Profiler
 nav-partners = Partnere

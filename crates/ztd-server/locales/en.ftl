@@ -60,6 +60,7 @@ skip-to-content = Skip to content
 nav-main = Main
 nav-customers = Customers
 nav-devices = Devices
+nav-batches = Batches
 nav-add-devices = Add devices
 nav-profiles = Profiles
 nav-partners = Partners

@@ -243,6 +243,7 @@ pub const TABLES: &[Table] = &[
             ("decided_by_id", Id),
             ("rejection_reason", Text),
             ("voided_at", Time),
+            ("file_name", Text),
         ],
         key: &["id"],
         identity: None,

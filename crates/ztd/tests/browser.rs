@@ -567,7 +567,8 @@ impl Story<'_> {
         customer.goto(&self.url("/relationships")).await?;
         wait_for_text(customer, "Fabrikam Devices").await?;
         customer.find(Locator::LinkText("Revoke…")).await?.click().await?;
-        wait_for_text(customer, "Revoke Fabrikam Devices's access?").await?;
+        wait_for_text(customer, &self.tr.a("revoke-question", &[("other", "Fabrikam Devices".into())]))
+            .await?;
         page_shots(customer, self.tr, "revoke-confirm").await?;
         ensure!(
             app.db.find_active_relationship(partner_org.id, customer_org.id).await?.is_some(),

@@ -46,7 +46,7 @@ fn nav_items(portal: &Portal) -> Vec<NavItem> {
     match org.kind {
         OrgKind::Partner | OrgKind::Oem => {
             items.push(item(Section::Customers, "nav-customers", "/customers".into()));
-            items.push(item(Section::Batches, "batches-title", "/batches".into()));
+            items.push(item(Section::Batches, "nav-batches", "/batches".into()));
         }
         OrgKind::Customer => {
             items.push(item(Section::Devices, "nav-devices", format!("/customers/{}/devices", org.id)));
@@ -57,7 +57,7 @@ fn nav_items(portal: &Portal) -> Vec<NavItem> {
                     format!("/customers/{}/add-devices", org.id),
                 ));
             }
-            items.push(item(Section::Batches, "batches-title", "/batches".into()));
+            items.push(item(Section::Batches, "nav-batches", "/batches".into()));
             items.push(item(Section::Profiles, "nav-profiles", format!("/customers/{}/profiles", org.id)));
             items.push(item(Section::Relationships, "nav-partners", "/relationships".into()));
             if portal.is_admin() {
