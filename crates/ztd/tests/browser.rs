@@ -273,6 +273,13 @@ async fn change_password(client: &Client, tr: Tr, new: &str) -> Result<()> {
     submit(client, "form[action='/password']").await
 }
 
+/// The words of a message before its first `{ $value }`, to wait for when the value varies.
+fn before_placeable(tr: Tr, id: &str) -> String {
+    const MARK: &str = "\u{1}";
+    let text = tr.a(id, &[("problem", MARK.into()), ("value", MARK.into()), ("count", MARK.into())]);
+    text.split(MARK).next().unwrap_or_default().trim_end().to_owned()
+}
+
 fn write_file(dir: &Path, name: &str, text: &str) -> Result<String> {
     let path = dir.join(name);
     std::fs::File::create(&path)?.write_all(text.as_bytes())?;
@@ -413,7 +420,7 @@ impl Story<'_> {
         );
         sign_in(partner, &app.base_url, &partner_admin.email, &partner_admin.one_time_password).await?;
         change_password(partner, self.tr, "correct horse battery staple").await?;
-        wait_for_text(partner, "No customer yet").await?;
+        wait_for_text(partner, &self.tr.t("customers-empty")).await?;
         ensure!(
             path_of(partner).await? == "/customers",
             "after the password change the partner lands on Customers"
@@ -422,7 +429,8 @@ impl Story<'_> {
         // 2. The partner creates an invitation link for Contoso.
         fill(partner, "customer_id", "not-an-id").await?;
         submit(partner, "form[action='/invitations']").await?;
-        wait_for_text(partner, "is not an organisation id").await?;
+        wait_for_text(partner, &self.tr.a("invite-customer-id-error", &[("value", "not-an-id".into())]))
+            .await?;
         ensure!(
             partner.find(Locator::Id("customer_id")).await?.prop("value").await?.as_deref()
                 == Some("not-an-id"),
@@ -430,7 +438,7 @@ impl Story<'_> {
         );
         fill(partner, "customer_id", &customer_org.id.to_string()).await?;
         submit(partner, "form[action='/invitations']").await?;
-        wait_for_text(partner, "Invitation link created").await?;
+        wait_for_text(partner, &self.tr.t("invitation-created-title")).await?;
         page_shots(partner, self.tr, "invitation-created").await?;
         let link =
             partner.find(Locator::Id("invitation-url")).await?.prop("value").await?.context("the link")?;
@@ -442,21 +450,26 @@ impl Story<'_> {
         ensure!(path_of(customer).await? == "/sign-in", "the link asks an anonymous visitor to sign in");
         sign_in(customer, &app.base_url, &customer_admin.email, &customer_admin.one_time_password).await?;
         change_password(customer, self.tr, "contoso admin passphrase 1").await?;
-        wait_for_text(customer, "Invitation from Fabrikam Devices").await?;
+        wait_for_text(customer, &self.tr.a("invitation-from", &[("inviter", "Fabrikam Devices".into())]))
+            .await?;
         page_shots(customer, self.tr, "invitation-accept").await?;
         submit(customer, "form[action$='/accept']").await?;
-        let accepted = wait_for_text(customer, "Invitation accepted").await?;
+        let accepted = wait_for_text(customer, &self.tr.t("relationships-accepted")).await?;
         ensure!(
-            accepted.contains("Fabrikam Devices") && accepted.contains("active"),
+            accepted.contains("Fabrikam Devices")
+                && accepted.contains(&self.tr.t("relationship-status-active")),
             "the partner is listed as active:\n{accepted}"
         );
 
         // 4. The partner sees the customer and opens Add devices.
         partner.goto(&self.url("/customers")).await?;
         let customers = wait_for_text(partner, "Contoso").await?;
-        ensure!(customers.contains("active"), "the relationship shows as active:\n{customers}");
+        ensure!(
+            customers.contains(&self.tr.t("relationship-status-active")),
+            "the relationship shows as active:\n{customers}"
+        );
         page_shots(partner, self.tr, "customers").await?;
-        partner.find(Locator::LinkText("Add devices")).await?.click().await?;
+        partner.find(Locator::LinkText(&self.tr.t("customers-add-devices"))).await?.click().await?;
         wait_for_text(partner, "Add devices to Contoso").await?;
         let options = partner.find(Locator::Id("group_tag")).await?.text().await?;
         for tag in [STANDARD_TAG, "Microsoft365ManagedPowerUser_", "Microsoft365ManagedSensitiveData_"] {
@@ -527,7 +540,8 @@ impl Story<'_> {
         let failed = partner.find(Locator::Id("count-failed")).await?.text().await?;
         ensure!(registered == "5" && failed == "0", "5 registered, 0 failed; got {registered} and {failed}");
         partner.find(Locator::LinkText("See the devices")).await?.click().await?;
-        let listed = wait_for_text(partner, "Devices of Contoso").await?;
+        let listed =
+            wait_for_text(partner, &self.tr.a("devices-title", &[("customer", "Contoso".into())])).await?;
         for device in &devices {
             ensure!(
                 listed.contains(&device.serial_number),
@@ -548,7 +562,7 @@ impl Story<'_> {
                 vec![],
             )
             .await?;
-        wait_for_text(partner, "This form cannot be accepted").await?;
+        wait_for_text(partner, &self.tr.t("error-csrf-title")).await?;
         let links = app.db.list_invitations(partner_org.id).await?;
         ensure!(links.len() == 1, "the refused post created no invitation ({} links)", links.len());
 
@@ -575,52 +589,60 @@ impl Story<'_> {
             "the confirmation page alone revokes nothing"
         );
         submit(customer, "form[action$='/revoke']").await?;
-        wait_for_text(customer, "Access revoked").await?;
+        wait_for_text(customer, &self.tr.t("relationships-revoked")).await?;
 
         // 10. The partner's Add devices is refused from now on; the devices stay with Contoso.
         partner.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
-        let refusal = wait_for_text(partner, "Not allowed").await?;
-        ensure!(refusal.contains("no active relationship"), "the refusal says why:\n{refusal}");
+        let refusal = wait_for_text(partner, &self.tr.t("error-title-forbidden")).await?;
+        ensure!(
+            refusal.contains(&self.tr.t("error-relationship-required")),
+            "the refusal says why:\n{refusal}"
+        );
         ensure!(refusal.contains("relationship_required"), "the refusal carries the code:\n{refusal}");
         partner.goto(&self.url("/customers")).await?;
-        wait_for_text(partner, "revoked").await?;
+        wait_for_text(partner, &self.tr.t("relationship-status-revoked")).await?;
         customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
-        let kept = wait_for_text(customer, "Devices of Contoso").await?;
+        let kept =
+            wait_for_text(customer, &self.tr.a("devices-title", &[("customer", "Contoso".into())])).await?;
         ensure!(kept.contains(&devices[0].serial_number), "the customer keeps the devices:\n{kept}");
         page_shots(customer, self.tr, "customer-devices").await?;
 
         // The customer moves a device to another profile, then deregisters it (confirmed).
         let moved = &devices[1].serial_number;
         customer.find(Locator::LinkText(moved)).await?.click().await?;
-        wait_for_text(customer, &format!("Device {moved}")).await?;
+        wait_for_text(customer, &self.tr.a("device-title", &[("serial", moved.as_str().into())])).await?;
         customer
             .find(Locator::Id("group_tag"))
             .await?
             .select_by_value("Microsoft365ManagedPowerUser_")
             .await?;
         submit(customer, "form[action$='/group-tag']").await?;
-        let changed = wait_for_text(customer, "The profile is changed").await?;
+        let changed = wait_for_text(customer, &self.tr.t("device-notice-tag-changed")).await?;
         ensure!(
             changed.contains("Microsoft365ManagedPowerUser_"),
             "the device shows its new tag:\n{changed}"
         );
         page_shots(customer, self.tr, "device").await?;
-        customer.find(Locator::LinkText("Deregister…")).await?.click().await?;
-        wait_for_text(customer, &format!("Deregister device {moved}?")).await?;
+        customer.find(Locator::LinkText(&self.tr.t("device-deregister-link"))).await?.click().await?;
+        wait_for_text(
+            customer,
+            &self.tr.a("device-deregister-question", &[("serial", moved.as_str().into())]),
+        )
+        .await?;
         submit(customer, "form[action$='/deregister']").await?;
-        let after = wait_for_text(customer, "The device is deregistered").await?;
+        let after = wait_for_text(customer, &self.tr.t("devices-notice-deregistered")).await?;
         ensure!(!after.contains(moved.as_str()), "a deregistered device leaves the list:\n{after}");
 
         // 11. The customer's other pages render (layout screenshots when asked for).
         customer.goto(&self.url(&format!("/customers/{}/profiles", customer_org.id))).await?;
         wait_for_text(customer, STANDARD_TAG).await?;
         page_shots(customer, self.tr, "profiles").await?;
-        customer.find(Locator::LinkText("New profile")).await?.click().await?;
+        customer.find(Locator::LinkText(&self.tr.t("profiles-new"))).await?.click().await?;
         fill(customer, "name", "Kiosk").await?;
         fill(customer, "group_tag", "ContosoKiosk_").await?;
         fill(customer, "device_name_template", "KIOSK-%SERIAL%-TOO-LONG").await?;
         customer.find(Locator::Css("button[value=preview]")).await?.click().await?;
-        wait_for_text(customer, "No preview yet").await?;
+        wait_for_text(customer, &before_placeable(self.tr, "profile-preview-none")).await?;
         // Typing alone refreshes the preview (the page's script asks the server).
         fill(customer, "device_name_template", "KSK-%RAND:5%").await?;
         let previewed = wait_for_text(customer, "\"CloudAssignedDeviceName\": \"KSK-%RAND:5%\"").await?;
@@ -630,7 +652,7 @@ impl Story<'_> {
         );
         page_shots(customer, self.tr, "profile-preview").await?;
         customer.find(Locator::Css("button[value=save]")).await?.click().await?;
-        wait_for_text(customer, "Profile saved").await?;
+        wait_for_text(customer, &self.tr.t("profiles-saved")).await?;
         ensure!(body_text(customer).await?.contains("ContosoKiosk_"), "the new profile is listed");
         // The samples now carry the customer's own new tag.
         customer.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
@@ -706,7 +728,7 @@ impl ReviewStory<'_> {
         customer.goto(&self.url("/relationships")).await?;
         wait_for_text(customer, "Litware Resellers").await?;
         submit(customer, "form[action$='/approval-mode']").await?;
-        wait_for_text(customer, "now wait for your approval").await?;
+        wait_for_text(customer, &self.tr.t("relationships-review")).await?;
         page_shots(customer, self.tr, "partners-review").await?;
 
         // 2. The partner's factory line posts an order of three devices: it waits.
