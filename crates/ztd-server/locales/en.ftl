@@ -170,8 +170,245 @@ password-problem-current-wrong = This is not your current password.
 
 ## Approvals and release requests
 
+approvals-title = Approvals
+approvals-lead = Batches from partners that you review before anything is registered. Open one to see, row by row, what approving it would do.
+approvals-approved-title = Batch approved
+approvals-approved-text = Its devices are being registered now.
+approvals-rejected-title = Batch rejected
+approvals-rejected-text = Nothing of it was registered; the partner sees your reason.
+approvals-none = Nothing waits for your approval. Partners whose batches you review are marked on the Partners page.
+approvals-col-submitted = Submitted
+approvals-col-partner = Partner
+approvals-col-devices = Devices
+approvals-col-order = Order
+approvals-review = Review
+approvals-review-label = { $count ->
+    [one] Review the batch of { $count } device from { $partner }
+   *[other] Review the batch of { $count } devices from { $partner }
+}
+# The title of the void page when the batch has no order number.
+void-batch-without-order = batch { $id }
+void-crumb-batch = Batch
+void-crumb-void = Void
+void-title = Void { $order }?
+void-warning-devices = Every device of this batch that has not been switched on yet is deregistered from the tenant of { $customer }, as when an order is cancelled.
+void-warning-booted = Devices that already booted stay registered: they are in use. The customer can deregister them if they must go. The history stays in the audit trail.
+void-confirm = Void the order
+void-keep = Keep it
+void-page-title = Void the order
+voided-crumb = Voided
+voided-title = Order voided
+voided-count = { $count ->
+    [one] { $count } device deregistered
+   *[other] { $count } devices deregistered
+}
+voided-kept = { $count ->
+    [one] { $count } device already booted and stays registered
+   *[other] { $count } devices already booted and stay registered
+}
+voided-kept-text = They are in use. Ask the customer to deregister them if they must go.
+voided-back = Back to the batch
+release-status-pending = waiting for a decision
+release-status-approved = released
+release-status-denied = denied
+releases-title = Release requests
+releases-lead = When a device you register is “registered to another tenant”, ask its holder to release it here instead of opening a support ticket. The holder never learns more than your organisation's name; you never learn who the holder is.
+releases-asked-title = Request sent
+releases-asked-text = The organisation holding the device decides. You see the outcome here.
+releases-approved-title = Device released
+releases-approved-text = It was deregistered from your tenant; the requester can register it now.
+releases-denied-title = Request denied
+releases-denied-text = The device stays yours.
+releases-incoming-heading = For your devices
+releases-no-incoming = Nobody asked for one of your devices.
+releases-col-asked = Asked
+releases-col-by = By
+releases-col-device = Device
+releases-col-status = Status
+releases-col-decided = Decided
+releases-release = Release…
+releases-release-label = Release { $serial } to { $requester }…
+releases-deny = Deny
+releases-deny-label = Deny the request of { $requester } for { $serial }
+releases-outgoing-heading = Asked by your organisation
+releases-no-outgoing = You have not asked for a release.
+releases-ask-heading = Ask for a device
+releases-hash-label = Hardware hash of the device
+releases-hash-hint = The hash proves that you hold the device: Get-WindowsAutopilotInfo collects it, and it is in your device file.
+releases-ask-button = Ask for its release
+release-confirm-crumb = Release
+release-confirm-title = Release { $serial } to { $requester }?
+release-confirm-warning = The device is deregistered from your tenant at once, so that { $requester } can register it. If it boots afterwards, it no longer gets your configuration.
+release-confirm-when = Do this when the device was sold, returned or refurbished and is no longer yours.
+release-confirm-button = Release the device
+
 ## Audit trail
 
 ## Users, API keys and organisations
 
+users-title = Users
+users-heading = Users of { $org }
+users-col-email = Email
+users-col-role = Role
+users-col-password = Password
+users-col-since = Since
+users-col-access = Access
+users-password-one-time = one-time password not changed yet
+users-password-set = set
+users-disabled = disabled
+users-disable = Disable
+users-disable-label = Disable the user { $email }
+users-add-heading = Add a user
+users-email-label = Email
+users-role-label = Role
+# A role and what it may do: "admin: users, keys, …".
+users-role-choice = { $role }: { $can }
+users-role-can-admin = users, keys, relationships, profiles, devices
+users-role-can-registrar = registers and deregisters devices
+users-role-can-reader = read-only
+users-role-line = Role: { $role }
+users-add-hint = The user gets a one-time password, shown once on the next page; they choose their own at the first sign-in.
+users-add-button = Add user
+users-back = Back to users
+users-new-crumb = New user
+users-added-title = User added
+users-added-heading = User { $email } added
+users-password-notice = Hand over this one-time password
+users-password-notice-text = It is shown only now. At the first sign-in the user chooses their own password.
+users-one-time-password = One-time password
+users-refusal-email-taken = A user with the email { $email } already exists.
+users-refusal-email-taken-hint = Each email signs in to one organisation; use another address.
+users-refusal-invalid-email = “{ $email }” is not an email address.
+users-refusal-invalid-email-hint = Use one address such as admin@contoso.com.
+users-refusal-cannot-disable-yourself = You cannot disable your own account.
+users-refusal-cannot-disable-yourself-hint = Ask another admin of your organisation.
+keys-title = API keys
+keys-heading = API keys of { $org }
+keys-lead = For machines (factory lines, scripts, ztd upload). Only a hash of each key is stored. A key is sent as
+keys-none = No API key yet.
+keys-col-name = Name
+keys-col-role = Role
+keys-col-created = Created
+keys-col-status = Status
+keys-status-revoked = revoked
+keys-status-expired = expired
+keys-status-active = active
+keys-expires = works until
+keys-revoke = Revoke
+keys-revoke-label = Revoke the key { $name }
+keys-create-heading = Create an API key
+keys-name-label = Name
+keys-name-hint = What uses it, e.g. “factory line 3”.
+keys-create-button = Create key
+keys-back = Back to API keys
+keys-new-crumb = New key
+keys-created-title = API key created
+keys-created-heading = API key { $name } created
+keys-copy-notice = Copy the key now
+keys-copy-notice-text = It is shown only now; the service keeps only its hash. If it is lost, revoke it and create another.
+keys-secret-label = API key
+keys-refusal-invalid-name = Give the key a name of at most 100 characters, without control characters.
+orgs-title = Organisations
+orgs-col-name = Name
+orgs-col-kind = Kind
+orgs-col-domain = Domain
+orgs-col-id = Id
+orgs-col-created = Created
+orgs-create-heading = Create an organisation
+orgs-kind-customer = Customer
+orgs-kind-partner = Partner (CSP reseller)
+orgs-kind-oem = OEM (hardware maker)
+orgs-domain-label = Domain (customers)
+orgs-domain-hint = The tenant's DNS domain, e.g. contoso.com; devices receive it in their configuration.
+orgs-admin-email-label = First admin's email
+orgs-admin-email-hint = Gets a one-time password, shown once on the next page.
+orgs-create-button = Create organisation
+orgs-new-crumb = New
+orgs-created-title = Organisation created
+orgs-created-heading = { $name } created
+orgs-created-notice = Hand the first admin their sign-in
+orgs-created-notice-text = The one-time password is shown only now.
+orgs-id-label = Organisation id
+orgs-admin-label = Admin
+orgs-open = Open { $name }
+orgs-back = Back to organisations
+orgs-refusal-email-taken = A user with the email { $email } already exists.
+orgs-refusal-email-taken-hint = Each email signs in to one organisation; use another address for the first admin.
+orgs-refusal-invalid-email = “{ $email }” is not an email address.
+orgs-refusal-invalid-email-hint = Use one address such as admin@contoso.com.
+orgs-refusal-invalid-name = Give the organisation a name of at most 200 characters, without control characters.
+orgs-refusal-invalid-domain = This is not a DNS domain.
+orgs-refusal-invalid-domain-hint = Use the tenant's DNS domain, e.g. contoso.com, or leave it empty.
+
 ## Webhooks
+
+webhooks-title = Webhooks
+webhooks-heading = Webhooks of { $org }
+webhooks-lead = ztd POSTs each chosen event to your HTTPS endpoint as JSON, signed with the webhook's secret in the ztd-signature header, and retries failures for 25 hours. The documentation (docs/webhooks.md) shows how to verify a signature.
+webhooks-deleted-title = Webhook deleted
+webhooks-deleted-text = Nothing more is sent to it; its pending deliveries were dropped.
+webhooks-none = No webhook yet.
+webhooks-col-url = URL
+webhooks-col-events = Events
+webhooks-col-created = Created
+webhooks-deliveries = Deliveries
+webhooks-deliveries-label = Deliveries to { $url }
+webhooks-delete = Delete…
+webhooks-delete-label = Delete the webhook { $url }…
+webhooks-add-heading = Add a webhook
+webhooks-url-label = Endpoint URL
+webhooks-url-hint = https:// and publicly reachable, e.g. https://hooks.example.com/ztd
+webhooks-secret-once = The signing secret is shown once, on the next page.
+webhooks-add-button = Add webhook
+webhooks-new-crumb = New
+webhooks-added-title = Webhook added
+webhooks-added-notice = Copy the signing secret now
+webhooks-added-notice-text = It is shown only now. Your endpoint uses it to check the ztd-signature header of every delivery. If it is lost, delete the webhook and add it again.
+webhooks-secret-label = Signing secret
+webhooks-see-deliveries = See its deliveries
+webhooks-back = Back to webhooks
+webhooks-status-pending = pending
+webhooks-status-succeeded = succeeded
+webhooks-status-failed = failed
+# Before the time of the last attempt: "last 2 Dec 2026, 09:05 UTC: connection refused".
+webhooks-last-attempt = last
+webhooks-deliveries-heading = Deliveries to
+webhooks-deliveries-title = Webhook deliveries
+webhooks-redelivered-title = Sent again
+webhooks-redelivered-text = A new delivery of the event is on its way; it appears at the top.
+webhooks-deliveries-lead = The 50 newest deliveries; a failed one is retried with growing waits for 25 hours.
+webhooks-no-deliveries = Nothing delivered yet.
+webhooks-col-event = Event
+webhooks-col-occurred = Occurred
+webhooks-col-status = Status
+webhooks-col-attempts = Attempts
+webhooks-col-last-code = Last code
+webhooks-col-next-attempt = Next attempt
+webhooks-redeliver = Redeliver
+webhooks-redeliver-label = Send the { $event } event { $id } again
+webhooks-delete-this = Delete this webhook…
+webhooks-delete-crumb = Delete
+webhooks-delete-title = Delete this webhook?
+webhooks-delete-warning = Nothing more is sent to { $url }. Deliveries still being retried are dropped, and its delivery log is no longer shown.
+webhooks-delete-again = To receive events again, add a webhook anew: it gets a new secret.
+webhooks-delete-button = Delete webhook
+webhooks-refusal-no-event-types = Choose at least one event to send.
+# The webhook event types as people read them (the code is shown next to the name).
+webhook-event-batch-finished = Batch finished
+webhook-event-batch-finished-about = a device batch finished (counts of registered, unassigned and failed devices)
+webhook-event-batch-awaiting-approval = Batch awaits approval
+webhook-event-batch-awaiting-approval-about = a partner's batch waits for the customer's approval
+webhook-event-batch-rejected = Batch rejected
+webhook-event-batch-rejected-about = the customer rejected a partner's batch
+webhook-event-device-activated = Device activated
+webhook-event-device-activated-about = a device booted for the first time and received its profile
+webhook-event-device-deregistered = Device deregistered
+webhook-event-device-deregistered-about = a device was deregistered
+webhook-event-relationship-created = Relationship created
+webhook-event-relationship-created-about = a customer accepted an invitation link
+webhook-event-relationship-revoked = Relationship revoked
+webhook-event-relationship-revoked-about = a relationship was revoked by either side
+webhook-event-release-request-created = Release requested
+webhook-event-release-request-created-about = a device's release was requested
+webhook-event-release-request-decided = Release request decided
+webhook-event-release-request-decided-about = a release request was approved or denied
