@@ -210,6 +210,9 @@ pub enum Conflict {
     /// A webhook delivery still pending cannot be redelivered (it is being retried).
     #[error("the delivery is still pending")]
     DeliveryPending,
+    /// The change would leave the organisation without an active admin.
+    #[error("the organisation would be left without an active admin")]
+    LastAdmin,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -296,14 +299,34 @@ pub trait CredentialStore: Send + Sync {
     ) -> Result<()>;
 
     /// Disables a user of `org_id` at `at` and deletes their sessions, in one transaction;
-    /// `NotFound` for a user of another org or one already disabled.
+    /// `NotFound` for a user of another org or one already disabled. With `keep_an_admin`,
+    /// `Conflict(LastAdmin)` when the user is the organisation's only active admin (decided
+    /// under a lock of the admins' rows, so two admins disabling each other at once cannot
+    /// both succeed).
     async fn disable_user(
         &self,
         org_id: Uuid,
         user_id: Uuid,
         at: DateTime<Utc>,
+        keep_an_admin: bool,
         audit: &NewAuditEvent,
     ) -> Result<()>;
+
+    /// Enables a disabled user of `org_id` again (they sign in with their password as it was);
+    /// `NotFound` for a user of another org or one not disabled.
+    async fn enable_user(&self, org_id: Uuid, user_id: Uuid, audit: &NewAuditEvent) -> Result<User>;
+
+    /// Gives a user of `org_id` another role, with its audit event; `NotFound` for a user of
+    /// another org. With `keep_an_admin`, `Conflict(LastAdmin)` when it would take the admin
+    /// role from the organisation's only active admin (decided as in [`Self::disable_user`]).
+    async fn set_user_role(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        role: Role,
+        keep_an_admin: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<User>;
 
     /// Keeps the portal language a user chose (`None`: follow the browser). A personal
     /// preference, not audited; `NotFound` for a user of another org.

@@ -65,6 +65,7 @@ conformance!(
     invitation_bound_to_another_customer_is_not_found,
     password_change_ends_sessions_and_expired_ones_are_purged,
     disabling_a_user_ends_their_sessions_once,
+    roles_and_access_keep_an_active_admin,
     webhook_events_are_written_with_their_audit_to_each_receiver,
     webhook_deliveries_are_claimed_once_retried_and_settled,
     webhooks_are_reached_only_by_their_organisation,
@@ -1813,19 +1814,88 @@ async fn disabling_a_user_ends_their_sessions_once(db: Arc<dyn Database>) {
     db.create_session(&session, &audit(None, None, "user.sign_in")).await.unwrap();
     let at = now();
     assert!(matches!(
-        db.disable_user(stranger.id, user.id, at, &audit(None, None, "user.disable")).await,
+        db.disable_user(stranger.id, user.id, at, true, &audit(None, None, "user.disable")).await,
         Err(StorageError::NotFound)
     ));
     assert!(db.find_session(&session.token_hash).await.is_ok());
-    db.disable_user(customer.id, user.id, at, &audit(Some(customer.id), Some(customer.id), "user.disable"))
-        .await
-        .unwrap();
+    // The only admin: the operator console may disable it (`keep_an_admin` false).
+    db.disable_user(
+        customer.id,
+        user.id,
+        at,
+        false,
+        &audit(Some(customer.id), Some(customer.id), "user.disable"),
+    )
+    .await
+    .unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap().disabled_at, Some(at));
     assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
     assert!(matches!(
-        db.disable_user(customer.id, user.id, now(), &audit(None, None, "user.disable")).await,
+        db.disable_user(customer.id, user.id, now(), false, &audit(None, None, "user.disable")).await,
         Err(StorageError::NotFound)
     ));
+}
+
+/// Roles change and users come back (`enable_user`), each with its audit event; with
+/// `keep_an_admin` the last active admin can neither lose the role nor be disabled, also when
+/// two admins take it from each other at once; another organisation reaches none of it.
+async fn roles_and_access_keep_an_active_admin(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Admins").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let ann = user_of(customer.id, "ann@admins.example");
+    let bob = user_of(customer.id, "bob@admins.example");
+    for user in [&ann, &bob] {
+        db.create_user(user, &audit(None, None, "user.create")).await.unwrap();
+    }
+    let changed = audit(Some(customer.id), Some(customer.id), "user.change_role");
+    assert!(matches!(
+        db.set_user_role(stranger.id, bob.id, Role::Reader, true, &changed).await,
+        Err(StorageError::NotFound)
+    ));
+    let bob_reader = db.set_user_role(customer.id, bob.id, Role::Reader, true, &changed).await.unwrap();
+    assert_eq!(bob_reader.role, Role::Reader);
+    assert_eq!(db.get_user(bob.id).await.unwrap().role, Role::Reader);
+    // Ann is the last admin now: neither demoted nor disabled while an admin must stay.
+    assert!(matches!(
+        db.set_user_role(customer.id, ann.id, Role::Registrar, true, &changed).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    assert!(matches!(
+        db.disable_user(customer.id, ann.id, now(), true, &audit(None, None, "user.disable")).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    assert_eq!(db.get_user(ann.id).await.unwrap().role, Role::Admin);
+    // Giving the admin role never leaves an organisation without one.
+    db.set_user_role(customer.id, bob.id, Role::Admin, true, &changed).await.unwrap();
+    // Disabled admins do not count: with Bob disabled, Ann is the last active admin again.
+    db.disable_user(customer.id, bob.id, now(), true, &audit(None, None, "user.disable")).await.unwrap();
+    assert!(matches!(
+        db.disable_user(customer.id, ann.id, now(), true, &audit(None, None, "user.disable")).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    let enabled = audit(Some(customer.id), Some(customer.id), "user.enable");
+    assert!(matches!(db.enable_user(stranger.id, bob.id, &enabled).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.enable_user(customer.id, ann.id, &enabled).await, Err(StorageError::NotFound)));
+    let bob_back = db.enable_user(customer.id, bob.id, &enabled).await.unwrap();
+    assert_eq!((bob_back.disabled_at, bob_back.role), (None, Role::Admin));
+    // Two admins taking the role from each other at once: exactly one succeeds.
+    let (first, second) = tokio::join!(
+        db.set_user_role(customer.id, ann.id, Role::Reader, true, &changed),
+        db.set_user_role(customer.id, bob.id, Role::Reader, true, &changed),
+    );
+    let outcomes = [first.is_ok(), second.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{first:?} {second:?}");
+    for refused in [first, second].into_iter().filter_map(Result::err) {
+        assert!(matches!(refused, StorageError::Conflict(Conflict::LastAdmin)), "{refused:?}");
+    }
+    let admins =
+        db.list_users(customer.id).await.unwrap().into_iter().filter(|user| user.role == Role::Admin);
+    assert_eq!(admins.count(), 1);
+    // Each change is in the trail, with the mutation.
+    let trail = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|event| event.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|action| **action == "user.change_role").count(), 3, "{actions:?}");
+    assert_eq!(actions.iter().filter(|action| **action == "user.enable").count(), 1, "{actions:?}");
 }
 
 /// `activate_devices`: one group commit of first boots; a device already active, unassigned,

@@ -2,7 +2,7 @@
 //! organisations. Every action is an account use case ([`crate::app::accounts`]), role and kind
 //! checks included.
 
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -88,28 +88,65 @@ pub struct UserForm {
     role: String,
 }
 
+/// What the Users page says above its list: the outcome of an action on a user.
+#[derive(Debug, Default, Deserialize)]
+pub struct UsersQuery {
+    notice: Option<String>,
+    user: Option<Uuid>,
+}
+
 async fn users_page(
     portal: &Portal,
     form: &UserForm,
     problem: Option<&error::Explanation>,
+    top: Option<Markup>,
 ) -> Result<Markup, PortalError> {
     let list = accounts::list_users(portal.access()).await?;
     let tr = portal.tr();
+    let me = portal.caller().actor.id;
     let chosen = if form.role.is_empty() { "registrar" } else { form.role.as_str() };
-    let labels =
-        ["users-col-email", "users-col-role", "users-col-password", "users-col-since", "users-col-access"]
-            .map(|id| tr.t(id));
-    let [email, role, password, since, access] = &labels;
+    let labels = [
+        "users-col-email",
+        "users-col-role",
+        "users-col-password",
+        "users-col-since",
+        "users-col-access",
+        "users-col-actions",
+    ]
+    .map(|id| tr.t(id));
+    let [email, role, password, since, access, actions] = &labels;
     let content = html! {
         h1 { (tr.a("users-heading", &[("org", portal.org().name.as_str().into())])) }
+        @if let Some(top) = top { (top) }
         div class="table-wrap" {
             table id="users" class="cards" {
                 thead { tr { @for label in &labels { th { (label) } } } }
                 tbody {
                     @for user in &list {
-                        tr {
-                            td data-label=(email) { (user.email) }
-                            td data-label=(role) { (view::role(tr, user.role)) }
+                        @let who = [("email", user.email.as_str().into())];
+                        @let mine = user.id == me;
+                        tr id=(format!("user-{}", user.id)) {
+                            td data-label=(email) {
+                                (user.email)
+                                @if mine { " " (view::badge("ok", &tr.t("users-you"))) }
+                            }
+                            td data-label=(role) {
+                                @if mine || user.disabled_at.is_some() {
+                                    (view::role(tr, user.role))
+                                } @else {
+                                    form class="inline" method="post" action=(format!("/users/{}/role", user.id)) {
+                                        (view::csrf(portal))
+                                        select id=(format!("role-{}", user.id)) name="role" aria-label=(tr.a("users-role-of", &who)) {
+                                            @for choice in Role::ALL {
+                                                option value=(choice.as_str()) selected[*choice == user.role] { (view::role(tr, *choice)) }
+                                            }
+                                        }
+                                        " "
+                                        button type="submit" class="secondary" id=(format!("change-role-{}", user.id))
+                                            aria-label=(tr.a("users-change-role-label", &who)) { (tr.t("users-change-role")) }
+                                    }
+                                }
+                            }
                             td data-label=(password) {
                                 @if user.must_change_password { (view::badge("warn", &tr.t("users-password-one-time"))) } @else { (tr.t("users-password-set")) }
                             }
@@ -118,9 +155,29 @@ async fn users_page(
                                 @if let Some(at) = user.disabled_at {
                                     (view::badge("warn", &tr.t("users-disabled"))) " " (view::time(tr, at))
                                 } @else {
-                                    form method="post" action=(format!("/users/{}/disable", user.id)) {
-                                        (view::csrf(portal))
-                                        button type="submit" class="secondary" aria-label=(tr.a("users-disable-label", &[("email", user.email.as_str().into())])) { (tr.t("users-disable")) }
+                                    (view::badge("ok", &tr.t("users-active")))
+                                }
+                            }
+                            td data-label=(actions) {
+                                @if mine {
+                                    a href="/password" { (tr.t("users-change-own-password")) }
+                                } @else {
+                                    div class="actions" {
+                                        a class="button secondary" href=(format!("/users/{}/reset-password", user.id)) id=(format!("reset-password-{}", user.id))
+                                            aria-label=(tr.a("users-reset-password-label", &who)) { (tr.t("users-reset-password")) }
+                                        @if user.disabled_at.is_some() {
+                                            form method="post" action=(format!("/users/{}/enable", user.id)) {
+                                                (view::csrf(portal))
+                                                button type="submit" class="secondary" id=(format!("enable-{}", user.id))
+                                                    aria-label=(tr.a("users-enable-label", &who)) { (tr.t("users-enable")) }
+                                            }
+                                        } @else {
+                                            form method="post" action=(format!("/users/{}/disable", user.id)) {
+                                                (view::csrf(portal))
+                                                button type="submit" class="secondary" id=(format!("disable-{}", user.id))
+                                                    aria-label=(tr.a("users-disable-label", &who)) { (tr.t("users-disable")) }
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -131,7 +188,7 @@ async fn users_page(
         }
         h2 { (tr.t("users-add-heading")) }
         @if let Some(problem) = problem { (error::notice(tr, problem)) }
-        form class="stack card" method="post" action="/users" {
+        form class="stack card" method="post" action="/users" id="add-user" {
             (view::csrf(portal))
             (view::field(Field::text("email", &tr.t("users-email-label"), &form.email).kind("email").required()))
             (role_select(tr, "role", chosen))
@@ -142,8 +199,122 @@ async fn users_page(
     Ok(view::page(portal, Section::Users, &tr.t("users-title"), content))
 }
 
-pub async fn users(portal: Portal) -> Result<Markup, PortalError> {
-    users_page(&portal, &UserForm::default(), None).await
+pub async fn users(portal: Portal, Query(query): Query<UsersQuery>) -> Result<Markup, PortalError> {
+    let tr = portal.tr();
+    let email = match query.user {
+        Some(id) => accounts::list_users(portal.access())
+            .await?
+            .into_iter()
+            .find(|user| user.id == id)
+            .map(|user| user.email)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let top = match query.notice.as_deref() {
+        Some(notice @ ("role_changed" | "disabled" | "enabled")) => {
+            let id = format!("users-notice-{}", notice.replace('_', "-"));
+            Some(view::notice("ok", &tr.a(&id, &[("email", email.as_str().into())]), None))
+        }
+        _ => None,
+    };
+    users_page(&portal, &UserForm::default(), None, top).await
+}
+
+/// The Users page again after a refused action on a user, the refusal above the list.
+async fn refused_on_users(portal: &Portal, error: crate::app::Error) -> Result<Response, PortalError> {
+    let error = ApiError::from(error);
+    let explanation = explain_refusal(portal.tr(), &error, "users", &[]);
+    let page = users_page(portal, &UserForm::default(), None, Some(error::notice(portal.tr(), &explanation)))
+        .await?;
+    Ok((error.status(), page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// Gives a user of the admin's organisation (or, for the operator, any) another role.
+pub async fn change_role(
+    Path(id): Path<Uuid>,
+    CsrfForm(portal, form): CsrfForm<RoleForm>,
+) -> Result<Response, PortalError> {
+    let changed = async {
+        let role = parse_role(&form.role)?;
+        let org = portal.access().user_scope(id).await?;
+        accounts::change_role(&org, id, role).await
+    }
+    .await;
+    match changed {
+        Ok(_) => Ok(Redirect::to(&format!("/users?notice=role_changed&user={id}")).into_response()),
+        Err(error) => refused_on_users(&portal, error).await,
+    }
+}
+
+/// Lets a disabled user of the admin's organisation sign in again.
+pub async fn enable_user(
+    Path(id): Path<Uuid>,
+    CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PortalError> {
+    let enabled = async { accounts::enable_user(&portal.access().user_scope(id).await?, id).await }.await;
+    match enabled {
+        Ok(_) => Ok(Redirect::to(&format!("/users?notice=enabled&user={id}")).into_response()),
+        Err(error) => refused_on_users(&portal, error).await,
+    }
+}
+
+/// `/users/{id}/reset-password`: what a new one-time password does, and the button.
+pub async fn confirm_reset_password(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
+    let org = portal.access().user_scope(id).await?;
+    let user = accounts::get_user(&org, id).await?;
+    let tr = portal.tr();
+    let who = [("email", user.email.as_str().into())];
+    let content = html! {
+        p class="crumbs" { a href="/users" { (tr.t("users-title")) } " › " (tr.t("users-reset-crumb")) }
+        h1 { (tr.a("users-reset-title", &who)) }
+        div class="notice warn" {
+            p { (tr.a("users-reset-warning", &who)) }
+            p { (tr.t("users-reset-validity")) }
+        }
+        form method="post" action=(format!("/users/{id}/reset-password")) class="actions" {
+            (view::csrf(&portal))
+            button type="submit" class="danger" id="confirm-reset-password" { (tr.t("users-reset-button")) }
+            a href="/users" { (tr.t("void-keep")) }
+        }
+    };
+    Ok(view::page(&portal, Section::Users, &tr.t("users-reset-button"), content))
+}
+
+/// Gives the user a new one-time password, shown once; their sessions end.
+pub async fn reset_password(
+    Path(id): Path<Uuid>,
+    CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, PortalError> {
+    let reset = async { accounts::reset_password(&portal.access().user_scope(id).await?, id).await }.await;
+    match reset {
+        Ok(created) => {
+            let tr = portal.tr();
+            let mut response = shown_once_page(
+                &portal,
+                ShownOnce {
+                    section: Section::Users,
+                    list: ("/users", tr.t("users-title"), tr.t("users-back")),
+                    crumb: tr.t("users-reset-crumb"),
+                    title: tr.t("users-reset-done-title"),
+                    heading: tr
+                        .a("users-reset-done-heading", &[("email", created.user.email.as_str().into())]),
+                    notice: tr.t("users-password-notice"),
+                    notice_detail: tr.t("users-reset-done-text"),
+                    secret: ("one-time-password", tr.t("users-one-time-password"), &created.password),
+                    role: created.user.role,
+                },
+            );
+            *response.status_mut() = StatusCode::OK;
+            Ok(response)
+        }
+        Err(error) => refused_on_users(&portal, error).await,
+    }
 }
 
 pub async fn create_user(CsrfForm(portal, form): CsrfForm<UserForm>) -> Result<Response, PortalError> {
@@ -169,7 +340,7 @@ pub async fn create_user(CsrfForm(portal, form): CsrfForm<UserForm>) -> Result<R
             let error = ApiError::from(error);
             let explanation =
                 explain_refusal(portal.tr(), &error, "users", &[("email", form.email.trim().into())]);
-            let page = users_page(&portal, &form, Some(&explanation)).await?;
+            let page = users_page(&portal, &form, Some(&explanation), None).await?;
             Ok((error.status(), page).into_response())
         }
     }
@@ -285,10 +456,12 @@ pub async fn create_api_key(CsrfForm(portal, form): CsrfForm<KeyForm>) -> Result
 pub async fn disable_user(
     Path(id): Path<Uuid>,
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
-) -> Result<Redirect, PortalError> {
-    let org = portal.access().user_scope(id).await?;
-    accounts::disable_user(&org, id).await?;
-    Ok(Redirect::to("/users"))
+) -> Result<Response, PortalError> {
+    let disabled = async { accounts::disable_user(&portal.access().user_scope(id).await?, id).await }.await;
+    match disabled {
+        Ok(()) => Ok(Redirect::to(&format!("/users?notice=disabled&user={id}")).into_response()),
+        Err(error) => refused_on_users(&portal, error).await,
+    }
 }
 
 pub async fn revoke_api_key(

@@ -100,6 +100,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // Organisation admins
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/users/{id}/disable", post(admin::disable_user))
+        .route("/users/{id}/enable", post(admin::enable_user))
+        .route("/users/{id}/role", post(admin::change_role))
+        .route("/users/{id}/reset-password", get(admin::confirm_reset_password).post(admin::reset_password))
         .route("/api-keys", get(admin::api_keys).post(admin::create_api_key))
         .route("/api-keys/{id}/revoke", post(admin::revoke_api_key))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
