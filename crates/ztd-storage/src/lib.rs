@@ -740,6 +740,21 @@ pub struct AuditFilter {
     pub org_id: Uuid,
 }
 
+/// Narrows an organisation's trail ([`AuditStore::search_audit`]); every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditSearch {
+    /// Exactly this action (`device_batch.create`).
+    pub action: Option<String>,
+    /// Done by this user or API key.
+    pub actor_id: Option<Uuid>,
+    /// Done by this organisation (anyone of it).
+    pub actor_org_id: Option<Uuid>,
+    /// At or after this moment.
+    pub since: Option<DateTime<Utc>>,
+    /// Before this moment.
+    pub until: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &NewAuditEvent) -> Result<()>;
@@ -747,6 +762,14 @@ pub trait AuditStore: Send + Sync {
     async fn list_audit(
         &self,
         filter: &AuditFilter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>>;
+    /// [`Self::list_audit`] narrowed by `search`.
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        search: &AuditSearch,
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>>;
