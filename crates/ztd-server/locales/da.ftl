@@ -239,6 +239,129 @@ release-confirm-button = Frigiv enheden
 
 ## Audit trail
 
+audit-title = Revisionslog
+audit-lead = Alle ændringer foretaget af din organisation eller i din organisations data, uanset af hvem, nyeste først.
+audit-none = Der er ikke sket noget endnu.
+audit-none-matching = Ingen hændelser passer til disse filtre.
+audit-older = Ældre hændelser
+audit-col-when = Hvornår
+audit-col-what = Hvad skete der
+audit-col-code = Handlingskode
+audit-request-id = Anmodning { $id }
+audit-filter-action = Handling
+audit-filter-any-action = Alle handlinger
+audit-filter-actor = Udført af
+audit-filter-anyone = Alle
+audit-filter-people = Personer
+audit-filter-keys = API-nøgler
+audit-filter-orgs = Organisationer
+audit-filter-from = Fra (UTC)
+audit-filter-to = Til (UTC)
+audit-filter-apply = Vis
+audit-filter-clear = Ryd filtrene
+# Who did it, when it is not a person of your organisation named by email.
+audit-actor-key = API-nøglen „{ $name }“
+audit-actor-someone = Nogen
+audit-actor-other-org = En anden organisation
+audit-actor-operator = Operatøren
+audit-actor-device = En enhed
+audit-actor-system = ztd
+audit-device-unnamed = dens enheder
+audit-no-reason = ingen begrundelse angivet
+# Short names of the actions (the filter's list).
+audit-name-device-batch-create = Batch indlæst
+audit-name-device-batch-awaiting-approval = Batch venter på godkendelse
+audit-name-device-batch-approve = Batch godkendt
+audit-name-device-batch-reject = Batch afvist
+audit-name-device-batch-finished = Batch registreret
+audit-name-device-batch-discard = Indlæsning kasseret
+audit-name-device-batch-void = Ordre annulleret
+audit-name-device-update-group-tag = Gruppemærke ændret
+audit-name-device-deregister = Enhed afregistreret
+audit-name-device-activate = Enhed startet første gang
+audit-name-device-superseded = Registrering erstattet
+audit-name-profile-create = Profil oprettet
+audit-name-profile-update = Profil ændret
+audit-name-profile-delete = Profil slettet
+audit-name-invitation-create = Invitationslink oprettet
+audit-name-invitation-withdraw = Invitationslink trukket tilbage
+audit-name-invitation-accept = Invitation accepteret
+audit-name-relationship-set-approval-mode = Godkendelse af batches ændret
+audit-name-relationship-revoke = Relation tilbagekaldt
+audit-name-release-request-create = Frigivelse anmodet
+audit-name-release-request-approve = Enhed frigivet
+audit-name-release-request-deny = Frigivelse afvist
+audit-name-user-create = Bruger tilføjet
+audit-name-user-change-role = Rolle ændret
+audit-name-user-password-reset = Engangsadgangskode givet
+audit-name-user-password-change = Adgangskode skiftet
+audit-name-user-disable = Bruger deaktiveret
+audit-name-user-enable = Bruger genaktiveret
+audit-name-user-sign-in = Logget på
+audit-name-user-sign-in-failed = Log-på mislykkedes
+audit-name-csrf-rejected = Formular afvist
+audit-name-api-key-create = API-nøgle oprettet
+audit-name-api-key-revoke = API-nøgle tilbagekaldt
+audit-name-webhook-create = Webhook tilføjet
+audit-name-webhook-delete = Webhook slettet
+audit-name-webhook-redeliver = Webhook-levering sendt igen
+audit-name-org-create = Organisation oprettet
+# The actions in words. $actor is who did it; $batch, $device, $profile link to their pages.
+audit-action-device-batch-create = { $count ->
+    [0] { $actor } indlæste batch { $batch }
+    [one] { $actor } indlæste batch { $batch } med { $count } enhed
+   *[other] { $actor } indlæste batch { $batch } med { $count } enheder
+}
+audit-action-device-batch-awaiting-approval = { $count ->
+    [one] Batch { $batch } fra { $actor } med { $count } enhed venter på godkendelse
+   *[other] Batch { $batch } fra { $actor } med { $count } enheder venter på godkendelse
+}
+audit-action-device-batch-approve = { $actor } godkendte batch { $batch }
+audit-action-device-batch-reject = { $actor } afviste batch { $batch }: { $reason }
+audit-action-device-batch-reject-system = Kunden afviste batch { $batch }: { $reason }
+audit-action-device-batch-finished = { $total ->
+    [one] { $actor } registrerede { $registered } af { $total } enhed i batch { $batch } ({ $unassigned } uden profil, { $failed } mislykkedes)
+   *[other] { $actor } registrerede { $registered } af { $total } enheder i batch { $batch } ({ $unassigned } uden profil, { $failed } mislykkedes)
+}
+audit-action-device-batch-discard = Indlæsningen af batch { $batch } fra { $actor } blev kasseret, før noget blev registreret
+audit-action-device-batch-void = { $actor } annullerede ordren i batch { $batch }: de enheder, der ikke var startet, blev afregistreret
+audit-action-device-update-group-tag = { $actor } ændrede gruppemærket for enheden { $device } fra { $from } til { $to }
+audit-action-device-deregister = { $actor } afregistrerede enheden { $device }
+audit-action-device-activate = Enheden { $device } startede for første gang og fik sin profil
+audit-action-device-superseded = Registreringen af enheden { $device } uden hardware-hash blev erstattet af en med dens hash
+audit-action-profile-create = { $actor } oprettede profilen { $profile } med gruppemærket { $tag }
+audit-action-profile-update = { $actor } ændrede profilen { $profile } (gruppemærke { $tag })
+audit-action-profile-delete = { $actor } slettede profilen { $profile } (gruppemærke { $tag })
+audit-action-invitation-create = { $actor } oprettede et invitationslink
+audit-action-invitation-withdraw = { $actor } trak et invitationslink tilbage
+audit-action-invitation-accept = { $actor } accepterede invitationen fra { $partner }: { $partner } kan nu registrere enheder for { $customer }
+audit-action-relationship-set-approval-mode = { $mode ->
+    [review] { $actor } besluttede, at batches fra { $partner } skal vente på godkendelse
+   *[other] { $actor } besluttede, at batches fra { $partner } registreres uden godkendelse
+}
+audit-action-relationship-revoke = { $actor } tilbagekaldte relationen mellem { $partner } og { $customer }
+audit-action-release-request-create = { $actor } anmodede om frigivelse af enheden { $device }
+audit-action-release-request-create-incoming = { $requester } anmodede om frigivelse af din enhed { $device }
+audit-action-release-request-approve = { $actor } frigav enheden { $device } til { $requester }
+audit-action-release-request-approve-system = Din anmodning om frigivelse af enheden { $device } blev godkendt: du kan registrere den nu
+audit-action-release-request-deny = { $actor } afviste anmodningen fra { $requester } om frigivelse af enheden { $device }
+audit-action-release-request-deny-system = Din anmodning om frigivelse af enheden { $device } blev afvist
+audit-action-user-create = { $actor } tilføjede brugeren { $email } som { $role }
+audit-action-user-change-role = { $actor } ændrede rollen for { $email } fra { $from } til { $to }
+audit-action-user-password-reset = { $actor } gav { $email } en ny engangsadgangskode
+audit-action-user-password-change = { $actor } skiftede sin adgangskode
+audit-action-user-disable = { $actor } deaktiverede brugeren { $email }
+audit-action-user-enable = { $actor } genaktiverede brugeren { $email }
+audit-action-user-sign-in = { $actor } loggede på
+audit-action-user-sign-in-failed = Et log-på som { $email } mislykkedes
+audit-action-csrf-rejected = En formular sendt til { $path } blev afvist: dens sikkerhedstoken manglede eller var forældet
+audit-action-api-key-create = { $actor } oprettede API-nøglen „{ $name }“ med rollen { $role }
+audit-action-api-key-revoke = { $actor } tilbagekaldte API-nøglen „{ $name }“
+audit-action-webhook-create = { $actor } tilføjede en webhook, der sender til { $url }
+audit-action-webhook-delete = { $actor } slettede en webhook
+audit-action-webhook-redeliver = { $actor } sendte en webhook-levering igen
+audit-action-org-create = { $actor } oprettede organisationen { $name } ({ $kind })
+
 ## Users, API keys and organisations
 
 users-title = Brugere

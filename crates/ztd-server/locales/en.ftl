@@ -244,6 +244,129 @@ release-confirm-button = Release the device
 
 ## Audit trail
 
+audit-title = Audit trail
+audit-lead = Every change made by your organisation or to your organisation's data, by anyone, newest first.
+audit-none = Nothing has happened yet.
+audit-none-matching = No event matches these filters.
+audit-older = Older events
+audit-col-when = When
+audit-col-what = What happened
+audit-col-code = Action code
+audit-request-id = Request { $id }
+audit-filter-action = Action
+audit-filter-any-action = Every action
+audit-filter-actor = Done by
+audit-filter-anyone = Anyone
+audit-filter-people = People
+audit-filter-keys = API keys
+audit-filter-orgs = Organisations
+audit-filter-from = From (UTC)
+audit-filter-to = To (UTC)
+audit-filter-apply = Show
+audit-filter-clear = Clear the filters
+# Who did it, when it is not a person of your organisation named by email.
+audit-actor-key = API key “{ $name }”
+audit-actor-someone = Someone
+audit-actor-other-org = Another organisation
+audit-actor-operator = The operator
+audit-actor-device = A device
+audit-actor-system = ztd
+audit-device-unnamed = its devices
+audit-no-reason = no reason given
+# Short names of the actions (the filter's list).
+audit-name-device-batch-create = Batch uploaded
+audit-name-device-batch-awaiting-approval = Batch waiting for approval
+audit-name-device-batch-approve = Batch approved
+audit-name-device-batch-reject = Batch rejected
+audit-name-device-batch-finished = Batch registered
+audit-name-device-batch-discard = Upload discarded
+audit-name-device-batch-void = Order voided
+audit-name-device-update-group-tag = Group tag changed
+audit-name-device-deregister = Device deregistered
+audit-name-device-activate = Device started for the first time
+audit-name-device-superseded = Registration replaced
+audit-name-profile-create = Profile created
+audit-name-profile-update = Profile changed
+audit-name-profile-delete = Profile deleted
+audit-name-invitation-create = Invitation link created
+audit-name-invitation-withdraw = Invitation link withdrawn
+audit-name-invitation-accept = Invitation accepted
+audit-name-relationship-set-approval-mode = Approval of batches changed
+audit-name-relationship-revoke = Relationship revoked
+audit-name-release-request-create = Release requested
+audit-name-release-request-approve = Device released
+audit-name-release-request-deny = Release denied
+audit-name-user-create = User added
+audit-name-user-change-role = Role changed
+audit-name-user-password-reset = One-time password given
+audit-name-user-password-change = Password changed
+audit-name-user-disable = User disabled
+audit-name-user-enable = User enabled
+audit-name-user-sign-in = Signed in
+audit-name-user-sign-in-failed = Sign-in failed
+audit-name-csrf-rejected = Form refused
+audit-name-api-key-create = API key created
+audit-name-api-key-revoke = API key revoked
+audit-name-webhook-create = Webhook added
+audit-name-webhook-delete = Webhook deleted
+audit-name-webhook-redeliver = Webhook delivery sent again
+audit-name-org-create = Organisation created
+# The actions in words. $actor is who did it; $batch, $device, $profile link to their pages.
+audit-action-device-batch-create = { $count ->
+    [0] { $actor } uploaded batch { $batch }
+    [one] { $actor } uploaded batch { $batch } with { $count } device
+   *[other] { $actor } uploaded batch { $batch } with { $count } devices
+}
+audit-action-device-batch-awaiting-approval = { $count ->
+    [one] Batch { $batch } from { $actor } with { $count } device waits for approval
+   *[other] Batch { $batch } from { $actor } with { $count } devices waits for approval
+}
+audit-action-device-batch-approve = { $actor } approved batch { $batch }
+audit-action-device-batch-reject = { $actor } rejected batch { $batch }: { $reason }
+audit-action-device-batch-reject-system = The customer rejected batch { $batch }: { $reason }
+audit-action-device-batch-finished = { $total ->
+    [one] { $actor } registered { $registered } of { $total } device in batch { $batch } ({ $unassigned } without a profile, { $failed } failed)
+   *[other] { $actor } registered { $registered } of { $total } devices in batch { $batch } ({ $unassigned } without a profile, { $failed } failed)
+}
+audit-action-device-batch-discard = The upload of batch { $batch } by { $actor } was discarded before anything was registered
+audit-action-device-batch-void = { $actor } voided the order of batch { $batch }: its devices that had not started were deregistered
+audit-action-device-update-group-tag = { $actor } changed the group tag of device { $device } from { $from } to { $to }
+audit-action-device-deregister = { $actor } deregistered device { $device }
+audit-action-device-activate = Device { $device } started for the first time and received its profile
+audit-action-device-superseded = The registration of device { $device } without a hardware hash was replaced by one with its hash
+audit-action-profile-create = { $actor } created the profile { $profile } with the group tag { $tag }
+audit-action-profile-update = { $actor } changed the profile { $profile } (group tag { $tag })
+audit-action-profile-delete = { $actor } deleted the profile { $profile } (group tag { $tag })
+audit-action-invitation-create = { $actor } created an invitation link
+audit-action-invitation-withdraw = { $actor } withdrew an invitation link
+audit-action-invitation-accept = { $actor } accepted the invitation of { $partner }: { $partner } may now register devices for { $customer }
+audit-action-relationship-set-approval-mode = { $mode ->
+    [review] { $actor } decided that batches from { $partner } wait for approval
+   *[other] { $actor } decided that batches from { $partner } are registered without approval
+}
+audit-action-relationship-revoke = { $actor } revoked the relationship between { $partner } and { $customer }
+audit-action-release-request-create = { $actor } asked for the release of device { $device }
+audit-action-release-request-create-incoming = { $requester } asked for the release of your device { $device }
+audit-action-release-request-approve = { $actor } released device { $device } to { $requester }
+audit-action-release-request-approve-system = Your request for the release of device { $device } was approved: you can register it now
+audit-action-release-request-deny = { $actor } denied { $requester } the release of device { $device }
+audit-action-release-request-deny-system = Your request for the release of device { $device } was denied
+audit-action-user-create = { $actor } added the user { $email } as { $role }
+audit-action-user-change-role = { $actor } changed the role of { $email } from { $from } to { $to }
+audit-action-user-password-reset = { $actor } gave { $email } a new one-time password
+audit-action-user-password-change = { $actor } changed their password
+audit-action-user-disable = { $actor } disabled the user { $email }
+audit-action-user-enable = { $actor } enabled the user { $email } again
+audit-action-user-sign-in = { $actor } signed in
+audit-action-user-sign-in-failed = A sign-in as { $email } failed
+audit-action-csrf-rejected = A form sent to { $path } was refused: its security token was missing or out of date
+audit-action-api-key-create = { $actor } created the API key “{ $name }” with the role { $role }
+audit-action-api-key-revoke = { $actor } revoked the API key “{ $name }”
+audit-action-webhook-create = { $actor } added a webhook sending to { $url }
+audit-action-webhook-delete = { $actor } deleted a webhook
+audit-action-webhook-redeliver = { $actor } sent a webhook delivery again
+audit-action-org-create = { $actor } created the organisation { $name } ({ $kind })
+
 ## Users, API keys and organisations
 
 users-title = Users

@@ -3,14 +3,16 @@
 //! with its filters and both sides of a relationship in it, and the operator's page of one
 //! organisation; on both backends, in English and Danish where the words matter.
 
+mod batches_support;
 mod portal_support;
 
+use batches_support::{batch_body, devices, json_devices, register};
 use portal_support::*;
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use reqwest::StatusCode;
 use ztd_server::app::accounts::Email;
 use ztd_server::portal::i18n::Tr;
-use ztd_server::testing::{Backend, TestApp};
+use ztd_server::testing::{Backend, TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
 fn da() -> Tr {
@@ -212,5 +214,129 @@ async fn admins_change_roles_reset_passwords_and_disable_users() {
             (&role_change["details"]["from"], &role_change["details"]["to"]),
             (&serde_json::json!("reader"), &serde_json::json!("registrar"))
         );
+    }
+}
+
+/// A partner and a customer, each with an admin key, the customer having accepted the partner.
+async fn partner_and_customer(app: &TestApp) -> (TestOrg, TestOrg, uuid::Uuid) {
+    let partner_org = app.create_org(OrgKind::Partner, "Fabrikam Devices").await;
+    let customer_org = app.create_org(OrgKind::Customer, "Contoso").await;
+    let partner = TestOrg {
+        key: app.create_key(partner_org.id, Role::Admin).await,
+        org: partner_org,
+        role: Role::Admin,
+    };
+    let customer = TestOrg {
+        key: app.create_key(customer_org.id, Role::Admin).await,
+        org: customer_org,
+        role: Role::Admin,
+    };
+    let relationship = app.connect(&partner, &customer).await;
+    (partner, customer, relationship)
+}
+
+/// The audit trail in words on both sides of a relationship: the partner's batch as "Fabrikam
+/// Devices registered 2 of 2 devices in batch …" with a link on the customer's trail, the
+/// organisation's own person by email, the customer's acceptance and revocation on the
+/// partner's trail (named by the customer's name, never a person of it), no internal fields;
+/// filters by action, actor and days; English and Danish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_reads_as_sentences_on_both_sides() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::spawn(backend).await else { continue };
+        let (partner, customer, relationship) = partner_and_customer(&app).await;
+        let batch = register(
+            &app,
+            &partner.key,
+            customer.id(),
+            batch_body(ztd_domain::profile::STANDARD_TAG, json_devices(&devices(7301, 2))),
+        )
+        .await;
+        let batch_id = batch["id"].as_str().unwrap().to_owned();
+        let customer_session = ready_session(&app, &customer.org).await;
+        let customer_email = format!("admin+{}@example.com", customer.id().simple());
+        // The customer's admin adds a user in the portal: their own person, named by email.
+        let token = page_csrf(&app, &customer_session, "/users").await;
+        let added = post(
+            &app,
+            &customer_session,
+            "/users",
+            &token,
+            &[("email", "new@contoso.example"), ("role", "reader")],
+            "en",
+        )
+        .await;
+        assert_eq!(added.status(), StatusCode::CREATED);
+        let revoked = app.delete(&format!("/api/v1/relationships/{relationship}"), &customer.key).await;
+        assert!(revoked.status().is_success(), "revoke: {}", revoked.status());
+
+        // The customer's trail.
+        let (status, trail) = page(&app, &customer_session, "/audit", "en").await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        let registered = en().a(
+            "audit-action-device-batch-finished",
+            &[
+                ("actor", "Fabrikam Devices".into()),
+                ("total", 2.into()),
+                ("registered", 2.into()),
+                ("unassigned", 0.into()),
+                ("failed", 0.into()),
+                ("batch", "\u{1}".into()),
+            ],
+        );
+        let (before_link, after_link) = registered.split_once('\u{1}').unwrap();
+        let link =
+            format!(r#"<a href="/batches/{batch_id}"><code>{}</code></a>"#, &batch_id.replace('-', "")[..8]);
+        assert!(
+            trail.contains(&format!("{before_link}{link}{after_link}")),
+            "no readable batch sentence: {trail}"
+        );
+        assert!(
+            trail.contains(&format!("{customer_email} added the user new@contoso.example as reader")),
+            "{trail}"
+        );
+        assert!(!trail.contains("idempotency_key"), "internal fields are shown: {trail}");
+        assert!(!trail.contains("user · ") && !trail.contains("api key · "), "{trail}");
+        assert!(trail.contains(r#"id="audit-filters""#));
+
+        // The partner's trail: the customer's acceptance and revocation, by the customer's name.
+        let partner_session = ready_session(&app, &partner.org).await;
+        let (_, partners) = page(&app, &partner_session, "/audit", "en").await;
+        let sides = |tr: Tr, id: &str| {
+            tr.a(
+                id,
+                &[
+                    ("actor", "Contoso".into()),
+                    ("partner", r#"<a href="/customers">Fabrikam Devices</a>"#.into()),
+                    ("customer", r#"<a href="/customers">Contoso</a>"#.into()),
+                ],
+            )
+        };
+        assert!(partners.contains(&sides(en(), "audit-action-invitation-accept")), "{partners}");
+        assert!(partners.contains(&sides(en(), "audit-action-relationship-revoke")), "{partners}");
+        assert!(!partners.contains(&customer_email), "a person of the customer is named to the partner");
+        let (_, danish) = page(&app, &partner_session, "/audit", "da").await;
+        assert!(danish.contains(&sides(da(), "audit-action-relationship-revoke")), "{danish}");
+        assert!(danish.contains(&escaped(&da().t("audit-title"))));
+
+        // Filters: by action, by actor, by days; a malformed date is explained.
+        let (_, only_revoke) = page(&app, &customer_session, "/audit?action=relationship.revoke", "en").await;
+        assert!(
+            only_revoke.contains(">relationship.revoke<") && !only_revoke.contains(">device_batch.finished<")
+        );
+        let by_partner = format!("/audit?actor=org:{}", partner.id());
+        let (_, partners_work) = page(&app, &customer_session, &by_partner, "en").await;
+        assert!(
+            partners_work.contains(">device_batch.finished<") && !partners_work.contains(">user.create<")
+        );
+        assert!(
+            partners_work.contains(&format!(r#"value="org:{}" selected"#, partner.id())),
+            "the choice is kept"
+        );
+        let (_, long_ago) = page(&app, &customer_session, "/audit?from=2001-01-01&to=2001-01-31", "da").await;
+        assert!(long_ago.contains(&escaped(&da().t("audit-none-matching"))), "{long_ago}");
+        let (status, bad) = page(&app, &customer_session, "/audit?from=31.12.2025", "en").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(bad.contains("YYYY-MM-DD"), "{bad}");
     }
 }
