@@ -485,6 +485,35 @@ orgs-refusal-invalid-email-hint = Brug én adresse, f.eks. admin@contoso.com.
 orgs-refusal-invalid-name = Giv organisationen et navn på højst 200 tegn uden kontroltegn.
 orgs-refusal-invalid-domain = Dette er ikke et DNS-domæne.
 orgs-refusal-invalid-domain-hint = Brug lejerens DNS-domæne, f.eks. contoso.com, eller lad feltet stå tomt.
+org-page-devices = Enheder
+org-page-devices-in-tenant = { $count ->
+    [one] { $count } enhed i dens lejer
+   *[other] { $count } enheder i dens lejer
+}
+org-page-devices-registered = { $count ->
+    [one] { $count } enhed registreret af den for dens kunder
+   *[other] { $count } enheder registreret af den for dens kunder
+}
+org-page-users-heading = Brugere ({ $count })
+org-page-no-users = Ingen brugere.
+org-page-keys = { $count ->
+    [one] { $count } API-nøgle virker.
+   *[other] { $count } API-nøgler virker.
+}
+org-page-relationships-heading = Relationer
+org-page-no-relationships = Ingen relationer.
+org-page-col-other = Med
+org-page-col-kind = Type
+org-page-col-since = Siden
+org-page-col-status = Status
+org-page-col-approval = Batches
+org-page-relationship-csp = CSP-partner
+org-page-relationship-oem = OEM
+org-page-active = aktiv
+org-page-revoked = tilbagekaldt
+org-page-approval-review = venter på godkendelse
+org-page-approval-auto = registreres straks
+org-page-audit-heading = Seneste hændelser i revisionsloggen
 
 ## Webhooks
 

@@ -490,6 +490,35 @@ orgs-refusal-invalid-email-hint = Use one address such as admin@contoso.com.
 orgs-refusal-invalid-name = Give the organisation a name of at most 200 characters, without control characters.
 orgs-refusal-invalid-domain = This is not a DNS domain.
 orgs-refusal-invalid-domain-hint = Use the tenant's DNS domain, e.g. contoso.com, or leave it empty.
+org-page-devices = Devices
+org-page-devices-in-tenant = { $count ->
+    [one] { $count } device in its tenant
+   *[other] { $count } devices in its tenant
+}
+org-page-devices-registered = { $count ->
+    [one] { $count } device registered by it for its customers
+   *[other] { $count } devices registered by it for its customers
+}
+org-page-users-heading = Users ({ $count })
+org-page-no-users = No users.
+org-page-keys = { $count ->
+    [one] { $count } API key works.
+   *[other] { $count } API keys work.
+}
+org-page-relationships-heading = Relationships
+org-page-no-relationships = No relationships.
+org-page-col-other = With
+org-page-col-kind = Kind
+org-page-col-since = Since
+org-page-col-status = Status
+org-page-col-approval = Batches
+org-page-relationship-csp = CSP partner
+org-page-relationship-oem = OEM
+org-page-active = active
+org-page-revoked = revoked
+org-page-approval-review = wait for approval
+org-page-approval-auto = registered at once
+org-page-audit-heading = Latest audit events
 
 ## Webhooks
 

@@ -340,3 +340,50 @@ async fn the_audit_trail_reads_as_sentences_on_both_sides() {
         assert!(bad.contains("YYYY-MM-DD"), "{bad}");
     }
 }
+
+/// The operator opens an organisation from `/orgs`: its users, its relationships with the other
+/// side's name (linking to that organisation), its device count and its latest audit events in
+/// words; in Danish too. Other organisations cannot open it; an unknown id is not found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_opens_an_organisation() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::spawn(backend).await else { continue };
+        let (partner, customer, _) = partner_and_customer(&app).await;
+        register(
+            &app,
+            &partner.key,
+            customer.id(),
+            batch_body(ztd_domain::profile::STANDARD_TAG, json_devices(&devices(7401, 3))),
+        )
+        .await;
+        let carla = format!("carla+{}@contoso.example", customer.id().simple());
+        app.create_user(customer.id(), &Email::parse(&carla).unwrap(), Role::Admin).await.unwrap();
+        let operator = app.create_org(OrgKind::Operator, "Operator").await;
+        let session = ready_session(&app, &operator).await;
+
+        let (_, list) = page(&app, &session, "/orgs", "en").await;
+        assert!(list.contains(&format!(r#"<a href="/orgs/{}">Contoso</a>"#, customer.id())), "{list}");
+        let (status, contoso) = page(&app, &session, &format!("/orgs/{}", customer.id()), "en").await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {contoso}");
+        let devices_text = en().a("org-page-devices-in-tenant", &[("count", 3.into())]);
+        assert!(contoso.contains(&devices_text), "{contoso}");
+        assert!(
+            contoso.contains(&format!(r#"<a href="/orgs/{}">Fabrikam Devices</a>"#, partner.id())),
+            "{contoso}"
+        );
+        assert!(contoso.contains(r#"id="org-users""#) && contoso.contains(&carla), "{contoso}");
+        assert!(contoso.contains("Fabrikam Devices registered 3 of 3 devices in batch <code>"), "{contoso}");
+        assert!(!contoso.contains(r#"href="/batches/"#), "the operator's page links to no tenant page");
+        let (_, fabrikam) = page(&app, &session, &format!("/orgs/{}", partner.id()), "da").await;
+        let registered = da().a("org-page-devices-registered", &[("count", 3.into())]);
+        assert!(fabrikam.contains(&registered), "{fabrikam}");
+        assert!(fabrikam.contains(&escaped(&da().t("org-page-relationships-heading"))));
+
+        // Not for other organisations; an unknown organisation is not found.
+        let customer_session = ready_session(&app, &customer.org).await;
+        let (status, _) = page(&app, &customer_session, &format!("/orgs/{}", customer.id()), "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = page(&app, &session, &format!("/orgs/{}", uuid::Uuid::new_v4()), "en").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

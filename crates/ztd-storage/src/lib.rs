@@ -275,6 +275,18 @@ pub trait OrgStore: Send + Sync {
     ) -> Result<bool>;
     async fn get_org(&self, id: Uuid) -> Result<Organisation>;
     async fn list_orgs(&self) -> Result<Vec<Organisation>>;
+    /// The devices not deregistered in the organisation's tenant, and those it registered in
+    /// other tenants (a partner's or OEM's work), for the operator's view of an organisation.
+    async fn count_org_devices(&self, org_id: Uuid) -> Result<OrgDeviceCount>;
+}
+
+/// [`OrgStore::count_org_devices`]: live devices, by where they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrgDeviceCount {
+    /// In the organisation's own tenant (a customer's devices), whoever registered them.
+    pub in_tenant: i64,
+    /// Registered by the organisation in other organisations' tenants.
+    pub registered_elsewhere: i64,
 }
 
 #[async_trait]

@@ -112,6 +112,43 @@ pub async fn list_orgs(access: &Access) -> Result<Vec<Organisation>, Error> {
     Ok(access.ctx().db().list_orgs().await?)
 }
 
+/// One organisation as the operator sees it: its users, its relationships with the other
+/// side's name, and how many devices it has or registered.
+#[derive(Debug, Clone)]
+pub struct OrgOverview {
+    pub org: Organisation,
+    pub users: Vec<User>,
+    pub api_keys: Vec<ApiKey>,
+    /// Newest first, each with the other side's organisation.
+    pub relationships: Vec<(ztd_storage::Relationship, Organisation)>,
+    pub devices: ztd_storage::OrgDeviceCount,
+}
+
+/// Opens one organisation (the operator's admins); a missing one is answered as such.
+pub async fn org_overview(access: &Access, org_id: Uuid) -> Result<OrgOverview, Error> {
+    let operator = access.operator("opening an organisation")?;
+    let scope = operator.org_scope(org_id).await?;
+    let db = scope.ctx().db();
+    let org = db.get_org(org_id).await.map_err(Error::or_not_found(Resource::Organisation, org_id))?;
+    let mut relationships = Vec::new();
+    for relationship in db.list_relationships(org_id).await? {
+        let other = if relationship.partner_org_id == org_id {
+            relationship.customer_org_id
+        } else {
+            relationship.partner_org_id
+        };
+        let other = db.get_org(other).await?;
+        relationships.push((relationship, other));
+    }
+    Ok(OrgOverview {
+        users: db.list_users(org_id).await?,
+        api_keys: db.list_api_keys(org_id).await?,
+        relationships,
+        devices: db.count_org_devices(org_id).await?,
+        org,
+    })
+}
+
 /// The caller's own organisation, role and name (user email or key name).
 #[derive(Debug, Clone)]
 pub struct Me {

@@ -592,6 +592,132 @@ pub async fn create_org(CsrfForm(portal, form): CsrfForm<OrgForm>) -> Result<Res
     }
 }
 
+/// How many of an organisation's recent audit events its page shows.
+const RECENT_EVENTS: u32 = 20;
+
+/// `/orgs/{id}`: one organisation for the operator: its facts, devices, users, relationships
+/// (with the other side's name) and its latest audit events, in words.
+pub async fn show_org(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
+    let overview = accounts::org_overview(portal.access(), id).await?;
+    let recent = crate::app::audit::recent_of_org(portal.access(), id, RECENT_EVENTS).await?;
+    let tr = portal.tr();
+    let org = &overview.org;
+    let now = chrono::Utc::now();
+    let user_labels =
+        ["users-col-email", "users-col-role", "users-col-password", "users-col-since", "users-col-access"]
+            .map(|id| tr.t(id));
+    let [email, role, password, since, access] = &user_labels;
+    let rel_labels = [
+        "org-page-col-other",
+        "org-page-col-kind",
+        "org-page-col-since",
+        "org-page-col-status",
+        "org-page-col-approval",
+    ]
+    .map(|id| tr.t(id));
+    let [other, kind, rel_since, status, approval] = &rel_labels;
+    let content = html! {
+        p class="crumbs" { a href="/orgs" { (tr.t("orgs-title")) } " › " (org.name) }
+        h1 { (org.name) }
+        div class="card" {
+            dl class="facts" {
+                dt { (tr.t("orgs-col-kind")) } dd { (view::org_kind(tr, org.kind)) }
+                @if let Some(domain) = &org.domain { dt { (tr.t("orgs-col-domain")) } dd { (domain) } }
+                dt { (tr.t("orgs-id-label")) } dd class="mono" { (org.id) }
+                dt { (tr.t("orgs-col-created")) } dd { (view::time(tr, org.created_at)) }
+                dt { (tr.t("org-page-devices")) }
+                dd id="org-devices" {
+                    @if org.kind == OrgKind::Customer || overview.devices.in_tenant > 0 {
+                        (tr.a("org-page-devices-in-tenant", &[("count", overview.devices.in_tenant.into())]))
+                    }
+                    @if org.kind != OrgKind::Customer {
+                        @if overview.devices.in_tenant > 0 { br; }
+                        (tr.a("org-page-devices-registered", &[("count", overview.devices.registered_elsewhere.into())]))
+                    }
+                }
+            }
+        }
+        h2 { (tr.a("org-page-users-heading", &[("count", (overview.users.len() as i64).into())])) }
+        @if overview.users.is_empty() {
+            p class="card empty" { (tr.t("org-page-no-users")) }
+        } @else {
+            div class="table-wrap" {
+                table id="org-users" class="cards" {
+                    thead { tr { @for label in &user_labels { th { (label) } } } }
+                    tbody {
+                        @for user in &overview.users {
+                            tr {
+                                td data-label=(email) { (user.email) }
+                                td data-label=(role) { (view::role(tr, user.role)) }
+                                td data-label=(password) {
+                                    @if user.must_change_password { (view::badge("warn", &tr.t("users-password-one-time"))) } @else { (tr.t("users-password-set")) }
+                                }
+                                td data-label=(since) { (view::time(tr, user.created_at)) }
+                                td data-label=(access) {
+                                    @if let Some(at) = user.disabled_at {
+                                        (view::badge("warn", &tr.t("users-disabled"))) " " (view::time(tr, at))
+                                    } @else {
+                                        (view::badge("ok", &tr.t("users-active")))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p class="hint" {
+            (tr.a("org-page-keys", &[
+                ("count", (overview.api_keys.iter().filter(|key| key.revoked_at.is_none() && key.expires_at.is_none_or(|at| at > now)).count() as i64).into()),
+            ]))
+        }
+        h2 { (tr.t("org-page-relationships-heading")) }
+        @if overview.relationships.is_empty() {
+            p class="card empty" { (tr.t("org-page-no-relationships")) }
+        } @else {
+            div class="table-wrap" {
+                table id="org-relationships" class="cards" {
+                    thead { tr { @for label in &rel_labels { th { (label) } } } }
+                    tbody {
+                        @for (relationship, side) in &overview.relationships {
+                            tr {
+                                td data-label=(other) {
+                                    a href=(format!("/orgs/{}", side.id)) { (side.name) }
+                                    " " span class="hint" { (view::org_kind(tr, side.kind)) }
+                                }
+                                td data-label=(kind) { (tr.t(&format!("org-page-relationship-{}", relationship.kind))) }
+                                td data-label=(rel_since) { (view::time(tr, relationship.created_at)) }
+                                td data-label=(status) {
+                                    @if let Some(at) = relationship.revoked_at {
+                                        (view::badge("bad", &tr.t("org-page-revoked"))) " " (view::time(tr, at))
+                                    } @else {
+                                        (view::badge("ok", &tr.t("org-page-active")))
+                                    }
+                                }
+                                td data-label=(approval) {
+                                    @if relationship.approval_mode == ztd_storage::ApprovalMode::Review {
+                                        (tr.t("org-page-approval-review"))
+                                    } @else {
+                                        (tr.t("org-page-approval-auto"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (tr.t("org-page-audit-heading")) }
+        @if recent.page.events.is_empty() {
+            p class="card empty" { (tr.t("audit-none")) }
+        } @else {
+            (super::audit::events_table(tr, &recent, super::audit::Links::Operator, "org-audit"))
+        }
+        p { a href="/orgs" { (tr.t("orgs-back")) } }
+    };
+    Ok(view::page(&portal, Section::Orgs, &org.name, content))
+}
+
 /// A secret the service shows exactly once (a one-time password, an API key) and its page.
 struct ShownOnce<'a> {
     section: Section,

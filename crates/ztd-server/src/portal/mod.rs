@@ -111,6 +111,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/webhooks/{id}/deliveries/{delivery_id}/redeliver", post(webhooks::redeliver))
         // Operator
         .route("/orgs", get(admin::orgs).post(admin::create_org))
+        .route("/orgs/{id}", get(admin::show_org))
         // Organisation admins
         // Operator
         .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::new(shared_limits))))
