@@ -517,38 +517,37 @@ mod tests {
 
     use super::*;
 
-    /// The action codes written by the source file `dir`, or the sources under it: the code-shaped string literals on
-    /// the line of an audit event's constructor (`.event(`, `of_batch(`, `action: `) and the two
-    /// lines after it (where the action stands when the call is split over lines).
-    fn written_codes(dir: &Path, found: &mut BTreeSet<String>) {
-        if dir.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(dir).expect("a source directory").flatten().collect();
+    /// The action codes written by the source file at `path`, or by the sources under it: the
+    /// code-shaped string literals on the line of an audit event's constructor (`.event(`,
+    /// `of_batch(`, `action: `) and the two lines after it (where the action stands when the
+    /// call is split over lines). Test modules are left out.
+    fn written_codes(path: &Path, found: &mut BTreeSet<String>) {
+        if path.is_dir() {
+            let mut entries: Vec<_> =
+                std::fs::read_dir(path).expect("a source directory").flatten().collect();
             entries.sort_by_key(|entry| entry.path());
             for entry in entries {
                 written_codes(&entry.path(), found);
             }
             return;
         }
-        let path = dir;
         if path.extension().is_none_or(|ext| ext != "rs") {
             return;
         }
-        {
-            let source = std::fs::read_to_string(&path).expect("a readable source");
-            let source = source.split("#[cfg(test)]").next().unwrap_or_default();
-            let lines: Vec<&str> = source.lines().collect();
-            for (index, line) in lines.iter().enumerate() {
-                let marker = ["event(", "of_batch(", "action: "].iter().find_map(|marker| line.find(marker));
-                let Some(at) = marker else { continue };
-                let mut window = line[at..].to_owned();
-                for next in lines.iter().skip(index + 1).take(2) {
-                    window.push('\n');
-                    window.push_str(next);
-                }
-                for literal in window.split('"').skip(1).step_by(2) {
-                    if audit::is_action_code(literal) {
-                        found.insert(literal.to_owned());
-                    }
+        let source = std::fs::read_to_string(path).expect("a readable source");
+        let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let lines: Vec<&str> = source.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let marker = ["event(", "of_batch(", "action: "].iter().find_map(|marker| line.find(marker));
+            let Some(at) = marker else { continue };
+            let mut window = line[at..].to_owned();
+            for next in lines.iter().skip(index + 1).take(2) {
+                window.push('\n');
+                window.push_str(next);
+            }
+            for literal in window.split('"').skip(1).step_by(2) {
+                if audit::is_action_code(literal) {
+                    found.insert(literal.to_owned());
                 }
             }
         }
