@@ -528,8 +528,425 @@ profile-problem-region = området “{ $value }” er ikke en landekode med to s
 
 ## Approvals and release requests
 
+approvals-title = Godkendelser
+approvals-lead = Batches fra partnere, som du gennemgår, før noget registreres. Åbn en for at se, række for række, hvad en godkendelse vil gøre.
+approvals-approved-title = Batchen er godkendt
+approvals-approved-text = Dens enheder registreres nu.
+approvals-rejected-title = Batchen er afvist
+approvals-rejected-text = Intet af den blev registreret; partneren kan se din begrundelse.
+approvals-none = Intet venter på din godkendelse. Partnere, hvis batches du gennemgår, er markeret på siden Partnere.
+approvals-col-submitted = Indsendt
+approvals-col-partner = Partner
+approvals-col-devices = Enheder
+approvals-col-order = Ordre
+approvals-review = Gennemgå
+approvals-review-label = { $count ->
+    [one] Gennemgå batchen med { $count } enhed fra { $partner }
+   *[other] Gennemgå batchen med { $count } enheder fra { $partner }
+}
+# The title of the void page when the batch has no order number.
+void-batch-without-order = batch { $id }
+void-crumb-batch = Batch
+void-crumb-void = Annullér
+void-title = Annullér { $order }?
+void-warning-devices = Alle enheder i denne batch, der endnu ikke har været tændt, afregistreres fra lejeren hos { $customer }, som når en ordre annulleres.
+void-warning-booted = Enheder, der allerede er startet, forbliver registreret: de er i brug. Kunden kan afregistrere dem, hvis de skal væk. Historikken bliver i revisionsloggen.
+void-confirm = Annullér ordren
+void-keep = Behold den
+void-page-title = Annullér ordren
+voided-crumb = Annulleret
+voided-title = Ordren er annulleret
+voided-count = { $count ->
+    [one] { $count } enhed afregistreret
+   *[other] { $count } enheder afregistreret
+}
+voided-kept = { $count ->
+    [one] { $count } enhed er allerede startet og forbliver registreret
+   *[other] { $count } enheder er allerede startet og forbliver registreret
+}
+voided-kept-text = De er i brug. Bed kunden om at afregistrere dem, hvis de skal væk.
+voided-back = Tilbage til batchen
+release-status-pending = venter på en afgørelse
+release-status-approved = frigivet
+release-status-denied = afvist
+releases-title = Anmodninger om frigivelse
+releases-lead = Når en enhed, du registrerer, er „registreret i en anden lejer“, så bed her dens indehaver om at frigive den i stedet for at oprette en supportsag. Indehaveren får intet andet at vide end din organisations navn; du får ikke at vide, hvem indehaveren er.
+releases-asked-title = Anmodningen er sendt
+releases-asked-text = Den organisation, der har enheden, træffer afgørelsen. Du ser resultatet her.
+releases-approved-title = Enheden er frigivet
+releases-approved-text = Den blev afregistreret fra din lejer; den, der anmodede, kan registrere den nu.
+releases-denied-title = Anmodningen er afvist
+releases-denied-text = Enheden forbliver din.
+releases-incoming-heading = For dine enheder
+releases-no-incoming = Ingen har anmodet om en af dine enheder.
+releases-col-asked = Anmodet
+releases-col-by = Af
+releases-col-device = Enhed
+releases-col-status = Status
+releases-col-decided = Afgjort
+releases-release = Frigiv…
+releases-release-label = Frigiv { $serial } til { $requester }…
+releases-deny = Afvis
+releases-deny-label = Afvis anmodningen fra { $requester } om { $serial }
+releases-outgoing-heading = Anmodet af din organisation
+releases-no-outgoing = Du har ikke anmodet om nogen frigivelse.
+releases-ask-heading = Anmod om en enhed
+releases-hash-label = Enhedens hardware-hash
+releases-hash-hint = Hashen beviser, at du har enheden: Get-WindowsAutopilotInfo indsamler den, og den står i din enhedsfil.
+releases-ask-button = Anmod om frigivelse
+release-confirm-crumb = Frigiv
+release-confirm-title = Frigiv { $serial } til { $requester }?
+release-confirm-warning = Enheden afregistreres straks fra din lejer, så { $requester } kan registrere den. Hvis den starter bagefter, får den ikke længere din konfiguration.
+release-confirm-when = Gør dette, når enheden er solgt, returneret eller istandsat og ikke længere er din.
+release-confirm-button = Frigiv enheden
+
 ## Audit trail
+
+audit-title = Revisionslog
+audit-lead = Alle ændringer foretaget af din organisation eller i din organisations data, uanset af hvem, nyeste først.
+audit-none = Der er ikke sket noget endnu.
+audit-none-matching = Ingen hændelser passer til disse filtre.
+audit-older = Ældre hændelser
+audit-col-when = Hvornår
+audit-col-what = Hvad skete der
+audit-col-code = Handlingskode
+audit-request-id = Anmodning { $id }
+audit-filter-action = Handling
+audit-filter-any-action = Alle handlinger
+audit-filter-actor = Udført af
+audit-filter-anyone = Alle
+audit-filter-people = Personer
+audit-filter-keys = API-nøgler
+audit-filter-orgs = Organisationer
+audit-filter-from = Fra (UTC)
+audit-filter-to = Til (UTC)
+audit-filter-apply = Vis
+audit-filter-clear = Ryd filtrene
+# Who did it, when it is not a person of your organisation named by email.
+audit-actor-key = API-nøglen „{ $name }“
+audit-actor-someone = Nogen
+audit-actor-other-org = En anden organisation
+audit-actor-operator = Operatøren
+audit-actor-device = En enhed
+audit-actor-system = ztd
+audit-device-unnamed = dens enheder
+audit-no-reason = ingen begrundelse angivet
+# Short names of the actions (the filter's list).
+audit-name-device-batch-create = Batch indlæst
+audit-name-device-batch-awaiting-approval = Batch venter på godkendelse
+audit-name-device-batch-approve = Batch godkendt
+audit-name-device-batch-reject = Batch afvist
+audit-name-device-batch-finished = Batch registreret
+audit-name-device-batch-discard = Indlæsning kasseret
+audit-name-device-batch-void = Ordre annulleret
+audit-name-device-update-group-tag = Gruppemærke ændret
+audit-name-device-deregister = Enhed afregistreret
+audit-name-device-activate = Enhed startet første gang
+audit-name-device-superseded = Registrering erstattet
+audit-name-profile-create = Profil oprettet
+audit-name-profile-update = Profil ændret
+audit-name-profile-delete = Profil slettet
+audit-name-invitation-create = Invitationslink oprettet
+audit-name-invitation-withdraw = Invitationslink trukket tilbage
+audit-name-invitation-accept = Invitation accepteret
+audit-name-relationship-set-approval-mode = Godkendelse af batches ændret
+audit-name-relationship-revoke = Relation tilbagekaldt
+audit-name-release-request-create = Frigivelse anmodet
+audit-name-release-request-approve = Enhed frigivet
+audit-name-release-request-deny = Frigivelse afvist
+audit-name-user-create = Bruger tilføjet
+audit-name-user-change-role = Rolle ændret
+audit-name-user-password-reset = Engangsadgangskode givet
+audit-name-user-password-change = Adgangskode skiftet
+audit-name-user-disable = Bruger deaktiveret
+audit-name-user-enable = Bruger genaktiveret
+audit-name-user-sign-in = Logget på
+audit-name-user-sign-in-failed = Log-på mislykkedes
+audit-name-csrf-rejected = Formular afvist
+audit-name-api-key-create = API-nøgle oprettet
+audit-name-api-key-revoke = API-nøgle tilbagekaldt
+audit-name-webhook-create = Webhook tilføjet
+audit-name-webhook-delete = Webhook slettet
+audit-name-webhook-redeliver = Webhook-levering sendt igen
+audit-name-org-create = Organisation oprettet
+# The actions in words. $actor is who did it; $batch, $device, $profile link to their pages.
+audit-action-device-batch-create = { $count ->
+    [0] { $actor } indlæste batch { $batch }
+    [one] { $actor } indlæste batch { $batch } med { $count } enhed
+   *[other] { $actor } indlæste batch { $batch } med { $count } enheder
+}
+audit-action-device-batch-awaiting-approval = { $count ->
+    [one] Batch { $batch } fra { $actor } med { $count } enhed venter på godkendelse
+   *[other] Batch { $batch } fra { $actor } med { $count } enheder venter på godkendelse
+}
+audit-action-device-batch-approve = { $actor } godkendte batch { $batch }
+audit-action-device-batch-reject = { $actor } afviste batch { $batch }: { $reason }
+audit-action-device-batch-reject-system = Kunden afviste batch { $batch }: { $reason }
+audit-action-device-batch-finished = { $total ->
+    [one] { $actor } registrerede { $registered } af { $total } enhed i batch { $batch } ({ $unassigned } uden profil, { $failed } mislykkedes)
+   *[other] { $actor } registrerede { $registered } af { $total } enheder i batch { $batch } ({ $unassigned } uden profil, { $failed } mislykkedes)
+}
+audit-action-device-batch-discard = Indlæsningen af batch { $batch } fra { $actor } blev kasseret, før noget blev registreret
+audit-action-device-batch-void = { $actor } annullerede ordren i batch { $batch }: de enheder, der ikke var startet, blev afregistreret
+audit-action-device-update-group-tag = { $actor } ændrede gruppemærket for enheden { $device } fra { $from } til { $to }
+audit-action-device-deregister = { $actor } afregistrerede enheden { $device }
+audit-action-device-activate = Enheden { $device } startede for første gang og fik sin profil
+audit-action-device-superseded = Registreringen af enheden { $device } uden hardware-hash blev erstattet af en med dens hash
+audit-action-profile-create = { $actor } oprettede profilen { $profile } med gruppemærket { $tag }
+audit-action-profile-update = { $actor } ændrede profilen { $profile } (gruppemærke { $tag })
+audit-action-profile-delete = { $actor } slettede profilen { $profile } (gruppemærke { $tag })
+audit-action-invitation-create = { $actor } oprettede et invitationslink
+audit-action-invitation-withdraw = { $actor } trak et invitationslink tilbage
+audit-action-invitation-accept = { $actor } accepterede invitationen fra { $partner }: { $partner } kan nu registrere enheder for { $customer }
+audit-action-relationship-set-approval-mode = { $mode ->
+    [review] { $actor } besluttede, at batches fra { $partner } skal vente på godkendelse
+   *[other] { $actor } besluttede, at batches fra { $partner } registreres uden godkendelse
+}
+audit-action-relationship-revoke = { $actor } tilbagekaldte relationen mellem { $partner } og { $customer }
+audit-action-release-request-create = { $actor } anmodede om frigivelse af enheden { $device }
+audit-action-release-request-create-incoming = { $requester } anmodede om frigivelse af din enhed { $device }
+audit-action-release-request-approve = { $actor } frigav enheden { $device } til { $requester }
+audit-action-release-request-approve-system = Din anmodning om frigivelse af enheden { $device } blev godkendt: du kan registrere den nu
+audit-action-release-request-deny = { $actor } afviste anmodningen fra { $requester } om frigivelse af enheden { $device }
+audit-action-release-request-deny-system = Din anmodning om frigivelse af enheden { $device } blev afvist
+audit-action-user-create = { $actor } tilføjede brugeren { $email } som { $role }
+audit-action-user-change-role = { $actor } ændrede rollen for { $email } fra { $from } til { $to }
+audit-action-user-password-reset = { $actor } gav { $email } en ny engangsadgangskode
+audit-action-user-password-change = { $actor } skiftede sin adgangskode
+audit-action-user-disable = { $actor } deaktiverede brugeren { $email }
+audit-action-user-enable = { $actor } genaktiverede brugeren { $email }
+audit-action-user-sign-in = { $actor } loggede på
+audit-action-user-sign-in-failed = Et log-på som { $email } mislykkedes
+audit-action-csrf-rejected = En formular sendt til { $path } blev afvist: dens sikkerhedstoken manglede eller var forældet
+audit-action-api-key-create = { $actor } oprettede API-nøglen „{ $name }“ med rollen { $role }
+audit-action-api-key-revoke = { $actor } tilbagekaldte API-nøglen „{ $name }“
+audit-action-webhook-create = { $actor } tilføjede en webhook, der sender til { $url }
+audit-action-webhook-delete = { $actor } slettede en webhook
+audit-action-webhook-redeliver = { $actor } sendte en webhook-levering igen
+audit-action-org-create = { $actor } oprettede organisationen { $name } ({ $kind })
 
 ## Users, API keys and organisations
 
+users-title = Brugere
+users-heading = Brugere i { $org }
+users-col-email = E-mail
+users-col-role = Rolle
+users-col-password = Adgangskode
+users-col-since = Siden
+users-col-access = Adgang
+users-password-one-time = engangsadgangskoden er endnu ikke skiftet
+users-password-set = valgt af brugeren
+users-disabled = deaktiveret
+users-disable = Deaktivér
+users-disable-label = Deaktivér brugeren { $email }
+users-col-actions = Handlinger
+users-you = dig
+users-active = aktiv
+users-role-of = Rolle for { $email }
+users-change-role = Skift rolle
+users-change-role-label = Skift rollen for { $email }
+users-change-own-password = Skift din adgangskode
+users-reset-password = Nulstil adgangskode…
+users-reset-password-label = Giv { $email } en ny engangsadgangskode…
+users-enable = Genaktivér
+users-enable-label = Genaktivér brugeren { $email }
+users-notice-role-changed = Rollen for { $email } er ændret.
+users-notice-disabled = { $email } er deaktiveret: brugeren kan ikke længere logge på, og brugerens sessioner er afsluttet.
+users-notice-enabled = { $email } er aktiveret igen og kan logge på med sin adgangskode.
+users-reset-crumb = Ny engangsadgangskode
+users-reset-title = Giv { $email } en ny engangsadgangskode?
+users-reset-warning = Den nuværende adgangskode for { $email } holder op med at virke, og alle brugerens sessioner afsluttes med det samme.
+users-reset-validity = Den nye engangsadgangskode vises én gang, på næste side. Den virker i 7 dage, og brugeren vælger sin egen adgangskode ved første log-på.
+users-reset-button = Giv en ny engangsadgangskode
+users-reset-done-title = Ny engangsadgangskode
+users-reset-done-heading = Ny engangsadgangskode til { $email }
+users-reset-done-text = Den vises kun nu og virker i 7 dage. Ved næste log-på vælger brugeren sin egen adgangskode; brugerens sessioner er afsluttet.
+users-refusal-cannot-change-own-role = Du kan ikke ændre din egen rolle.
+users-refusal-cannot-change-own-role-hint = Bed en anden administrator i din organisation.
+users-refusal-cannot-reset-own-password = Du kan ikke give dig selv en engangsadgangskode.
+users-refusal-cannot-reset-own-password-hint = Skift din egen adgangskode på siden Konto.
+users-refusal-last-admin = Det ville efterlade din organisation uden en aktiv administrator.
+users-refusal-last-admin-hint = Gør først en anden bruger til administrator.
+users-add-heading = Tilføj en bruger
+users-email-label = E-mail
+users-role-label = Rolle
+# A role and what it may do: "admin: users, keys, …".
+users-role-choice = { $role }: { $can }
+users-role-can-admin = brugere, nøgler, relationer, profiler, enheder
+users-role-can-registrar = registrerer og afregistrerer enheder
+users-role-can-reader = kun læseadgang
+users-role-line = Rolle: { $role }
+users-add-hint = Brugeren får en engangsadgangskode, som vises én gang på næste side; ved første log-på vælger brugeren sin egen.
+users-add-button = Tilføj bruger
+users-back = Tilbage til brugere
+users-new-crumb = Ny bruger
+users-added-title = Brugeren er tilføjet
+users-added-heading = Brugeren { $email } er tilføjet
+users-password-notice = Giv brugeren denne engangsadgangskode
+users-password-notice-text = Den vises kun nu. Ved første log-på vælger brugeren sin egen adgangskode.
+users-one-time-password = Engangsadgangskode
+users-refusal-email-taken = Der findes allerede en bruger med e-mailen { $email }.
+users-refusal-email-taken-hint = Hver e-mail logger på i én organisation; brug en anden adresse.
+users-refusal-invalid-email = „{ $email }“ er ikke en e-mailadresse.
+users-refusal-invalid-email-hint = Brug én adresse, f.eks. admin@contoso.com.
+users-refusal-cannot-disable-yourself = Du kan ikke deaktivere din egen konto.
+users-refusal-cannot-disable-yourself-hint = Bed en anden administrator i din organisation.
+keys-title = API-nøgler
+keys-heading = API-nøgler for { $org }
+keys-lead = Til maskiner (produktionslinjer, scripts, ztd upload). Der gemmes kun en hash af hver nøgle. En nøgle sendes som
+keys-none = Ingen API-nøgler endnu.
+keys-col-name = Navn
+keys-col-role = Rolle
+keys-col-created = Oprettet
+keys-col-status = Status
+keys-status-revoked = tilbagekaldt
+keys-status-expired = udløbet
+keys-status-active = aktiv
+keys-expires = virker til
+keys-revoke = Tilbagekald
+keys-revoke-label = Tilbagekald nøglen { $name }
+keys-create-heading = Opret en API-nøgle
+keys-name-label = Navn
+keys-name-hint = Hvad bruger den, f.eks. „produktionslinje 3“.
+keys-create-button = Opret nøgle
+keys-back = Tilbage til API-nøgler
+keys-new-crumb = Ny nøgle
+keys-created-title = API-nøglen er oprettet
+keys-created-heading = API-nøglen { $name } er oprettet
+keys-copy-notice = Kopiér nøglen nu
+keys-copy-notice-text = Den vises kun nu; tjenesten gemmer kun dens hash. Hvis den går tabt, så tilbagekald den og opret en ny.
+keys-secret-label = API-nøgle
+keys-refusal-invalid-name = Giv nøglen et navn på højst 100 tegn uden kontroltegn.
+orgs-title = Organisationer
+orgs-col-name = Navn
+orgs-col-kind = Type
+orgs-col-domain = Domæne
+orgs-col-id = Id
+orgs-col-created = Oprettet
+orgs-create-heading = Opret en organisation
+orgs-kind-customer = Kunde
+orgs-kind-partner = Partner (CSP-forhandler)
+orgs-kind-oem = OEM (hardwareproducent)
+orgs-domain-label = Domæne (kunder)
+orgs-domain-hint = Lejerens DNS-domæne, f.eks. contoso.com; enhederne får det i deres konfiguration.
+orgs-admin-email-label = Den første administrators e-mail
+orgs-admin-email-hint = Får en engangsadgangskode, som vises én gang på næste side.
+orgs-create-button = Opret organisation
+orgs-new-crumb = Ny
+orgs-created-title = Organisationen er oprettet
+orgs-created-heading = { $name } er oprettet
+orgs-created-notice = Giv den første administrator sine log-på-oplysninger
+orgs-created-notice-text = Engangsadgangskoden vises kun nu.
+orgs-id-label = Organisations-id
+orgs-admin-label = Administrator
+orgs-open = Åbn { $name }
+orgs-back = Tilbage til organisationer
+orgs-refusal-email-taken = Der findes allerede en bruger med e-mailen { $email }.
+orgs-refusal-email-taken-hint = Hver e-mail logger på i én organisation; brug en anden adresse til den første administrator.
+orgs-refusal-invalid-email = „{ $email }“ er ikke en e-mailadresse.
+orgs-refusal-invalid-email-hint = Brug én adresse, f.eks. admin@contoso.com.
+orgs-refusal-invalid-name = Giv organisationen et navn på højst 200 tegn uden kontroltegn.
+orgs-refusal-invalid-domain = Dette er ikke et DNS-domæne.
+orgs-refusal-invalid-domain-hint = Brug lejerens DNS-domæne, f.eks. contoso.com, eller lad feltet stå tomt.
+org-page-devices = Enheder
+org-page-devices-in-tenant = { $count ->
+    [one] { $count } enhed i dens lejer
+   *[other] { $count } enheder i dens lejer
+}
+org-page-devices-registered = { $count ->
+    [one] { $count } enhed registreret af den for dens kunder
+   *[other] { $count } enheder registreret af den for dens kunder
+}
+org-page-users-heading = Brugere ({ $count })
+org-page-no-users = Ingen brugere.
+org-page-keys = { $count ->
+    [one] { $count } API-nøgle virker.
+   *[other] { $count } API-nøgler virker.
+}
+org-page-relationships-heading = Relationer
+org-page-no-relationships = Ingen relationer.
+org-page-col-other = Med
+org-page-col-kind = Type
+org-page-col-since = Siden
+org-page-col-status = Status
+org-page-col-approval = Batches
+org-page-relationship-csp = CSP-partner
+org-page-relationship-oem = OEM
+org-page-active = aktiv
+org-page-revoked = tilbagekaldt
+org-page-approval-review = venter på godkendelse
+org-page-approval-auto = registreres straks
+org-page-audit-heading = Seneste hændelser i revisionsloggen
+
 ## Webhooks
+
+webhooks-title = Webhooks
+webhooks-heading = Webhooks for { $org }
+webhooks-lead = ztd sender hver valgt hændelse som JSON med POST til dit HTTPS-endepunkt, signeret med webhookens hemmelighed i headeren ztd-signature, og prøver igen ved fejl i 25 timer. Dokumentationen (docs/webhooks.md) viser, hvordan en signatur kontrolleres.
+webhooks-deleted-title = Webhooken er slettet
+webhooks-deleted-text = Der sendes ikke mere til den; dens ventende leveringer er droppet.
+webhooks-none = Ingen webhooks endnu.
+webhooks-col-url = URL
+webhooks-col-events = Hændelser
+webhooks-col-created = Oprettet
+webhooks-deliveries = Leveringer
+webhooks-deliveries-label = Leveringer til { $url }
+webhooks-delete = Slet…
+webhooks-delete-label = Slet webhooken { $url }…
+webhooks-add-heading = Tilføj en webhook
+webhooks-url-label = Endepunktets URL
+webhooks-url-hint = https:// og tilgængelig fra internettet, f.eks. https://hooks.example.com/ztd
+webhooks-secret-once = Signeringshemmeligheden vises én gang, på næste side.
+webhooks-add-button = Tilføj webhook
+webhooks-new-crumb = Ny
+webhooks-added-title = Webhooken er tilføjet
+webhooks-added-notice = Kopiér signeringshemmeligheden nu
+webhooks-added-notice-text = Den vises kun nu. Dit endepunkt bruger den til at kontrollere headeren ztd-signature i hver levering. Hvis den går tabt, så slet webhooken og tilføj den igen.
+webhooks-secret-label = Signeringshemmelighed
+webhooks-see-deliveries = Se dens leveringer
+webhooks-back = Tilbage til webhooks
+webhooks-status-pending = venter
+webhooks-status-succeeded = leveret
+webhooks-status-failed = mislykket
+# Before the time of the last attempt: "last 2 Dec 2026, 09:05 UTC: connection refused".
+webhooks-last-attempt = senest
+webhooks-deliveries-heading = Leveringer til
+webhooks-deliveries-title = Webhook-leveringer
+webhooks-redelivered-title = Sendt igen
+webhooks-redelivered-text = En ny levering af hændelsen er på vej; den vises øverst.
+webhooks-deliveries-lead = De 50 nyeste leveringer; en mislykket levering forsøges igen med stigende ventetid i 25 timer.
+webhooks-no-deliveries = Intet leveret endnu.
+webhooks-col-event = Hændelse
+webhooks-col-occurred = Indtruffet
+webhooks-col-status = Status
+webhooks-col-attempts = Forsøg
+webhooks-col-last-code = Seneste kode
+webhooks-col-next-attempt = Næste forsøg
+webhooks-redeliver = Send igen
+webhooks-redeliver-label = Send hændelsen { $event } { $id } igen
+webhooks-delete-this = Slet denne webhook…
+webhooks-delete-crumb = Slet
+webhooks-delete-title = Slet denne webhook?
+webhooks-delete-warning = Der sendes ikke mere til { $url }. Leveringer, der stadig forsøges igen, droppes, og leveringsloggen vises ikke længere.
+webhooks-delete-again = For at modtage hændelser igen skal du tilføje en ny webhook: den får en ny hemmelighed.
+webhooks-delete-button = Slet webhook
+webhooks-refusal-no-event-types = Vælg mindst én hændelse, der skal sendes.
+# The webhook event types as people read them (the code is shown next to the name).
+webhook-event-batch-finished = Batch færdig
+webhook-event-batch-finished-about = en batch af enheder er færdig (antal registrerede, ikke-tildelte og mislykkede enheder)
+webhook-event-batch-awaiting-approval = Batch venter på godkendelse
+webhook-event-batch-awaiting-approval-about = en partners batch venter på kundens godkendelse
+webhook-event-batch-rejected = Batch afvist
+webhook-event-batch-rejected-about = kunden afviste en partners batch
+webhook-event-device-activated = Enhed aktiveret
+webhook-event-device-activated-about = en enhed startede for første gang og fik sin profil
+webhook-event-device-deregistered = Enhed afregistreret
+webhook-event-device-deregistered-about = en enhed blev afregistreret
+webhook-event-relationship-created = Relation oprettet
+webhook-event-relationship-created-about = en kunde accepterede et invitationslink
+webhook-event-relationship-revoked = Relation tilbagekaldt
+webhook-event-relationship-revoked-about = en relation blev tilbagekaldt af en af parterne
+webhook-event-release-request-created = Frigivelse anmodet
+webhook-event-release-request-created-about = der blev anmodet om frigivelse af en enhed
+webhook-event-release-request-decided = Anmodning om frigivelse afgjort
+webhook-event-release-request-decided-about = en anmodning om frigivelse blev godkendt eller afvist

@@ -790,7 +790,8 @@ async fn an_admin_adds_a_webhook_reads_its_deliveries_and_deletes_it() {
         .unwrap();
     assert!(
         list.contains("http://127.0.0.1:9/hook")
-            && list.contains("device.deregistered, relationship.created")
+            && list.contains("Device deregistered <code class=\"hint\">device.deregistered</code>")
+            && list.contains("Relationship created <code class=\"hint\">relationship.created</code>")
     );
     assert!(!list.contains(&secret), "the secret is shown again");
     let webhooks = session_json(&app, &session, "/api/v1/webhooks").await;

@@ -222,6 +222,9 @@ pub enum Conflict {
     /// A webhook delivery still pending cannot be redelivered (it is being retried).
     #[error("the delivery is still pending")]
     DeliveryPending,
+    /// The change would leave the organisation without an active admin.
+    #[error("the organisation would be left without an active admin")]
+    LastAdmin,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -287,6 +290,18 @@ pub trait OrgStore: Send + Sync {
     ) -> Result<bool>;
     async fn get_org(&self, id: Uuid) -> Result<Organisation>;
     async fn list_orgs(&self) -> Result<Vec<Organisation>>;
+    /// The devices not deregistered in the organisation's tenant, and those it registered in
+    /// other tenants (a partner's or OEM's work), for the operator's view of an organisation.
+    async fn count_org_devices(&self, org_id: Uuid) -> Result<OrgDeviceCount>;
+}
+
+/// [`OrgStore::count_org_devices`]: live devices, by where they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrgDeviceCount {
+    /// In the organisation's own tenant (a customer's devices), whoever registered them.
+    pub in_tenant: i64,
+    /// Registered by the organisation in other organisations' tenants.
+    pub registered_elsewhere: i64,
 }
 
 #[async_trait]
@@ -311,14 +326,34 @@ pub trait CredentialStore: Send + Sync {
     ) -> Result<()>;
 
     /// Disables a user of `org_id` at `at` and deletes their sessions, in one transaction;
-    /// `NotFound` for a user of another org or one already disabled.
+    /// `NotFound` for a user of another org or one already disabled. With `keep_an_admin`,
+    /// `Conflict(LastAdmin)` when the user is the organisation's only active admin (decided
+    /// under a lock of the admins' rows, so two admins disabling each other at once cannot
+    /// both succeed).
     async fn disable_user(
         &self,
         org_id: Uuid,
         user_id: Uuid,
         at: DateTime<Utc>,
+        keep_an_admin: bool,
         audit: &NewAuditEvent,
     ) -> Result<()>;
+
+    /// Enables a disabled user of `org_id` again (they sign in with their password as it was);
+    /// `NotFound` for a user of another org or one not disabled.
+    async fn enable_user(&self, org_id: Uuid, user_id: Uuid, audit: &NewAuditEvent) -> Result<User>;
+
+    /// Gives a user of `org_id` another role, with its audit event; `NotFound` for a user of
+    /// another org. With `keep_an_admin`, `Conflict(LastAdmin)` when it would take the admin
+    /// role from the organisation's only active admin (decided as in [`Self::disable_user`]).
+    async fn set_user_role(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        role: Role,
+        keep_an_admin: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<User>;
 
     /// Keeps the portal language a user chose (`None`: follow the browser). A personal
     /// preference, not audited; `NotFound` for a user of another org.
@@ -795,6 +830,21 @@ pub struct AuditFilter {
     pub org_id: Uuid,
 }
 
+/// Narrows an organisation's trail ([`AuditStore::search_audit`]); every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditSearch {
+    /// Exactly this action (`device_batch.create`).
+    pub action: Option<String>,
+    /// Done by this user or API key.
+    pub actor_id: Option<Uuid>,
+    /// Done by this organisation (anyone of it).
+    pub actor_org_id: Option<Uuid>,
+    /// At or after this moment.
+    pub since: Option<DateTime<Utc>>,
+    /// Before this moment.
+    pub until: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &NewAuditEvent) -> Result<()>;
@@ -802,6 +852,14 @@ pub trait AuditStore: Send + Sync {
     async fn list_audit(
         &self,
         filter: &AuditFilter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>>;
+    /// [`Self::list_audit`] narrowed by `search`.
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        search: &AuditSearch,
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>>;

@@ -65,6 +65,9 @@ conformance!(
     invitation_bound_to_another_customer_is_not_found,
     password_change_ends_sessions_and_expired_ones_are_purged,
     disabling_a_user_ends_their_sessions_once,
+    roles_and_access_keep_an_active_admin,
+    consent_decisions_reach_the_partners_trail_once,
+    the_trail_is_searched_by_action_actor_and_time,
     webhook_events_are_written_with_their_audit_to_each_receiver,
     webhook_deliveries_are_claimed_once_retried_and_settled,
     webhooks_are_reached_only_by_their_organisation,
@@ -1221,9 +1224,9 @@ async fn intake_after_revoke_is_refused(db: Arc<dyn Database>) {
     db.append_batch_items(streamed.id, &items[..2]).await.unwrap();
     let keyed = batch_for(customer.id, partner.id, 1, Some("key-1"));
     db.create_batch(&keyed, &pending_items(&keyed, 1), &audit(None, None, "batch.create")).await.unwrap();
-    let audit_before = db.list_audit(&AuditFilter { org_id: partner.id }, None, 1000).await.unwrap().len();
-
     db.revoke_relationship(customer.id, rel.id, now(), &audit(None, None, "r")).await.unwrap();
+    // (The revocation itself is on the partner's trail: a copy of the customer's decision.)
+    let audit_before = db.list_audit(&AuditFilter { org_id: partner.id }, None, 1000).await.unwrap().len();
     assert!(matches!(
         db.append_batch_items(streamed.id, &items[2..]).await,
         Err(StorageError::ConsentRevoked)
@@ -1816,19 +1819,197 @@ async fn disabling_a_user_ends_their_sessions_once(db: Arc<dyn Database>) {
     db.create_session(&session, &audit(None, None, "user.sign_in")).await.unwrap();
     let at = now();
     assert!(matches!(
-        db.disable_user(stranger.id, user.id, at, &audit(None, None, "user.disable")).await,
+        db.disable_user(stranger.id, user.id, at, true, &audit(None, None, "user.disable")).await,
         Err(StorageError::NotFound)
     ));
     assert!(db.find_session(&session.token_hash).await.is_ok());
-    db.disable_user(customer.id, user.id, at, &audit(Some(customer.id), Some(customer.id), "user.disable"))
-        .await
-        .unwrap();
+    // The only admin: the operator console may disable it (`keep_an_admin` false).
+    db.disable_user(
+        customer.id,
+        user.id,
+        at,
+        false,
+        &audit(Some(customer.id), Some(customer.id), "user.disable"),
+    )
+    .await
+    .unwrap();
     assert_eq!(db.get_user(user.id).await.unwrap().disabled_at, Some(at));
     assert!(matches!(db.find_session(&session.token_hash).await, Err(StorageError::NotFound)));
     assert!(matches!(
-        db.disable_user(customer.id, user.id, now(), &audit(None, None, "user.disable")).await,
+        db.disable_user(customer.id, user.id, now(), false, &audit(None, None, "user.disable")).await,
         Err(StorageError::NotFound)
     ));
+}
+
+/// Roles change and users come back (`enable_user`), each with its audit event; with
+/// `keep_an_admin` the last active admin can neither lose the role nor be disabled, also when
+/// two admins take it from each other at once; another organisation reaches none of it.
+async fn roles_and_access_keep_an_active_admin(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Admins").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let ann = user_of(customer.id, "ann@admins.example");
+    let bob = user_of(customer.id, "bob@admins.example");
+    for user in [&ann, &bob] {
+        db.create_user(user, &audit(None, None, "user.create")).await.unwrap();
+    }
+    let changed = audit(Some(customer.id), Some(customer.id), "user.change_role");
+    assert!(matches!(
+        db.set_user_role(stranger.id, bob.id, Role::Reader, true, &changed).await,
+        Err(StorageError::NotFound)
+    ));
+    let bob_reader = db.set_user_role(customer.id, bob.id, Role::Reader, true, &changed).await.unwrap();
+    assert_eq!(bob_reader.role, Role::Reader);
+    assert_eq!(db.get_user(bob.id).await.unwrap().role, Role::Reader);
+    // Ann is the last admin now: neither demoted nor disabled while an admin must stay.
+    assert!(matches!(
+        db.set_user_role(customer.id, ann.id, Role::Registrar, true, &changed).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    assert!(matches!(
+        db.disable_user(customer.id, ann.id, now(), true, &audit(None, None, "user.disable")).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    assert_eq!(db.get_user(ann.id).await.unwrap().role, Role::Admin);
+    // Giving the admin role never leaves an organisation without one.
+    db.set_user_role(customer.id, bob.id, Role::Admin, true, &changed).await.unwrap();
+    // Disabled admins do not count: with Bob disabled, Ann is the last active admin again.
+    db.disable_user(customer.id, bob.id, now(), true, &audit(None, None, "user.disable")).await.unwrap();
+    assert!(matches!(
+        db.disable_user(customer.id, ann.id, now(), true, &audit(None, None, "user.disable")).await,
+        Err(StorageError::Conflict(Conflict::LastAdmin))
+    ));
+    let enabled = audit(Some(customer.id), Some(customer.id), "user.enable");
+    assert!(matches!(db.enable_user(stranger.id, bob.id, &enabled).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.enable_user(customer.id, ann.id, &enabled).await, Err(StorageError::NotFound)));
+    let bob_back = db.enable_user(customer.id, bob.id, &enabled).await.unwrap();
+    assert_eq!((bob_back.disabled_at, bob_back.role), (None, Role::Admin));
+    // Two admins taking the role from each other at once: exactly one succeeds.
+    let (first, second) = tokio::join!(
+        db.set_user_role(customer.id, ann.id, Role::Reader, true, &changed),
+        db.set_user_role(customer.id, bob.id, Role::Reader, true, &changed),
+    );
+    let outcomes = [first.is_ok(), second.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{first:?} {second:?}");
+    for refused in [first, second].into_iter().filter_map(Result::err) {
+        assert!(matches!(refused, StorageError::Conflict(Conflict::LastAdmin)), "{refused:?}");
+    }
+    let admins =
+        db.list_users(customer.id).await.unwrap().into_iter().filter(|user| user.role == Role::Admin);
+    assert_eq!(admins.count(), 1);
+    // Each change is in the trail, with the mutation.
+    let trail = db.list_audit(&AuditFilter { org_id: customer.id }, None, 100).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|event| event.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|action| **action == "user.change_role").count(), 3, "{actions:?}");
+    assert_eq!(actions.iter().filter(|action| **action == "user.enable").count(), 1, "{actions:?}");
+}
+
+/// The customer's acceptance and revocation are on the partner's trail too: a copy done "by the
+/// system" (no person of the customer), naming the customer in its details; the customer's
+/// trail keeps the original only, and the partner's webhook gets one delivery per decision.
+/// A revocation by the partner itself needs no copy.
+async fn consent_decisions_reach_the_partners_trail_once(db: Arc<dyn Database>) {
+    let partner = org(&db, OrgKind::Partner, "Partner").await;
+    let customer = org(&db, OrgKind::Customer, "Customer").await;
+    let hook = create_webhook(&db, partner.id, &["relationship.created", "relationship.revoked"]).await;
+    let link = invitation(partner.id, RelationshipKind::Csp, None, true);
+    db.create_invitation(&link, &audit(Some(partner.id), Some(partner.id), "invitation.create"))
+        .await
+        .unwrap();
+    let by_customer = |action: &str| {
+        let mut event = audit(Some(customer.id), Some(customer.id), action);
+        event.actor_kind = ActorKind::User;
+        event.actor_id = Some(Uuid::new_v4());
+        event.details = serde_json::json!({ "partner_org_id": partner.id });
+        event.target_type = "relationship".into();
+        event
+    };
+    let new = relationship(partner.id, customer.id, RelationshipKind::Csp);
+    let mut accept = by_customer("invitation.accept");
+    accept.target_id = Some(new.id.to_string());
+    let accepted = db.accept_invitation(link.id, &new, &accept).await.unwrap();
+    let mut revoke = by_customer("relationship.revoke");
+    revoke.target_id = Some(new.id.to_string());
+    db.revoke_relationship(customer.id, accepted.id, now(), &revoke).await.unwrap();
+
+    let trail = |org: Uuid| {
+        let db = db.clone();
+        async move { db.list_audit(&AuditFilter { org_id: org }, None, 100).await.unwrap() }
+    };
+    let partners = trail(partner.id).await;
+    for action in ["invitation.accept", "relationship.revoke"] {
+        let copies: Vec<_> = partners.iter().filter(|event| event.action == action).collect();
+        assert_eq!(copies.len(), 1, "{action} on the partner's trail: {copies:?}");
+        let copy = copies[0];
+        assert_eq!((copy.actor_kind, copy.actor_id, copy.actor_org_id), (ActorKind::System, None, None));
+        assert_eq!(copy.tenant_org_id, Some(partner.id));
+        assert_eq!(copy.target_id.as_deref(), Some(accepted.id.to_string().as_str()));
+        assert_eq!(copy.details["customer_org_id"], customer.id.to_string());
+        assert_eq!(copy.details["partner_org_id"], partner.id.to_string());
+        let originals = trail(customer.id).await;
+        let originals: Vec<_> = originals.iter().filter(|event| event.action == action).collect();
+        assert_eq!(originals.len(), 1, "{action} once on the customer's trail");
+        assert_eq!(originals[0].actor_kind, ActorKind::User);
+    }
+    let mut types: Vec<String> =
+        deliveries(&db, partner.id, hook.id).await.into_iter().map(|d| d.event_type).collect();
+    types.sort_unstable();
+    assert_eq!(types, ["relationship.created", "relationship.revoked"], "one delivery per decision");
+
+    // Revoked by the partner: its own event is on its trail; no copy.
+    let again = invitation(partner.id, RelationshipKind::Csp, None, true);
+    db.create_invitation(&again, &audit(Some(partner.id), Some(partner.id), "invitation.create"))
+        .await
+        .unwrap();
+    let second = db
+        .accept_invitation(
+            again.id,
+            &relationship(partner.id, customer.id, RelationshipKind::Csp),
+            &by_customer("invitation.accept"),
+        )
+        .await
+        .unwrap();
+    let mut by_partner = audit(Some(partner.id), Some(customer.id), "relationship.revoke");
+    by_partner.details = serde_json::json!({ "partner_org_id": partner.id });
+    db.revoke_relationship(partner.id, second.id, now(), &by_partner).await.unwrap();
+    let revocations =
+        trail(partner.id).await.into_iter().filter(|event| event.action == "relationship.revoke").count();
+    assert_eq!(revocations, 2, "the first copy and the partner's own revocation");
+}
+
+/// `search_audit` narrows an organisation's trail by action, actor (a person or key, or an
+/// organisation) and time, and never reaches beyond the organisation's trail.
+async fn the_trail_is_searched_by_action_actor_and_time(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Searched").await;
+    let partner = org(&db, OrgKind::Partner, "Searching Partner").await;
+    let stranger = org(&db, OrgKind::Customer, "Stranger").await;
+    let person = Uuid::new_v4();
+    let mut mine = audit(Some(customer.id), Some(customer.id), "device.update_group_tag");
+    mine.actor_id = Some(person);
+    db.append_audit(&mine).await.unwrap();
+    db.append_audit(&audit(Some(partner.id), Some(customer.id), "device_batch.create")).await.unwrap();
+    db.append_audit(&audit(Some(stranger.id), Some(stranger.id), "device_batch.create")).await.unwrap();
+    let filter = AuditFilter { org_id: customer.id };
+    let search = |search: AuditSearch| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move {
+            let found = db.search_audit(&filter, &search, None, 100).await.unwrap();
+            found.into_iter().map(|event| event.action).collect::<Vec<_>>()
+        }
+    };
+    let batches =
+        search(AuditSearch { action: Some("device_batch.create".into()), ..Default::default() }).await;
+    assert_eq!(batches, ["device_batch.create"], "the stranger's batch is not on this trail");
+    let by_person = search(AuditSearch { actor_id: Some(person), ..Default::default() }).await;
+    assert_eq!(by_person, ["device.update_group_tag"]);
+    let by_partner = search(AuditSearch { actor_org_id: Some(partner.id), ..Default::default() }).await;
+    assert_eq!(by_partner, ["device_batch.create"]);
+    let hour = Duration::hours(1);
+    let today =
+        search(AuditSearch { since: Some(now() - hour), until: Some(now() + hour), ..Default::default() })
+            .await;
+    assert_eq!(today.len(), 3, "the organisation's creation and both events: {today:?}");
+    assert!(search(AuditSearch { until: Some(now() - hour), ..Default::default() }).await.is_empty());
+    assert!(search(AuditSearch { since: Some(now() + hour), ..Default::default() }).await.is_empty());
 }
 
 /// `activate_devices`: one group commit of first boots; a device already active, unassigned,

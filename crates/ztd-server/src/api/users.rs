@@ -1,7 +1,7 @@
 //! Users of the caller's organisation (admins manage them).
 
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{patch, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,10 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/users", post(create_user).get(list_users))
+        .route("/api/v1/users/{id}", patch(update_user))
         .route("/api/v1/users/{id}/disable", post(disable_user))
+        .route("/api/v1/users/{id}/enable", post(enable_user))
+        .route("/api/v1/users/{id}/reset-password", post(reset_password))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -26,6 +29,15 @@ pub fn routes() -> Router<AppState> {
 pub struct CreateUserRequest {
     #[schema(schema_with = super::email_schema)]
     pub email: String,
+    #[schema(schema_with = super::role_schema)]
+    pub role: Role,
+}
+
+/// A change of a user (admins of the user's organisation).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    /// The user's new role.
     #[schema(schema_with = super::role_schema)]
     pub role: Role,
 }
@@ -89,7 +101,7 @@ pub async fn list_users(access: Access) -> Result<Json<Vec<UserView>>, ApiError>
         (status = 204, description = "disabled"),
         super::CommonErrors,
         (status = 404, description = "no such user in the caller's organisation, or already disabled", body = ErrorEnvelope),
-        (status = 409, description = "`cannot_disable_yourself`: the caller is that user", body = ErrorEnvelope),
+        (status = 409, description = "`cannot_disable_yourself`: the caller is that user; `last_admin`: the organisation would be left without an active admin", body = ErrorEnvelope),
     ))]
 pub async fn disable_user(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiError> {
     let org = access.user_scope(id).await?;
@@ -97,6 +109,59 @@ pub async fn disable_user(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Gives a user another role (admins of the user's organisation). Nobody changes their own role,
+/// and an organisation keeps an active admin.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUserRequest,
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "user id")),
+    responses(
+        super::BodyErrors,
+        (status = 200, body = UserView),
+        super::CommonErrors,
+        (status = 404, description = "no such user in the caller's organisation", body = ErrorEnvelope),
+        (status = 409, description = "`cannot_change_own_role`: the caller is that user; `last_admin`: the organisation would be left without an active admin", body = ErrorEnvelope),
+    ))]
+pub async fn update_user(
+    access: Access,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<UpdateUserRequest>,
+) -> Result<Json<UserView>, ApiError> {
+    let org = access.user_scope(id).await?;
+    Ok(Json(accounts::change_role(&org, id, body.role).await?.into()))
+}
+
+/// Lets a disabled user sign in again, with their password as it was (admins of the user's
+/// organisation).
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "user id")),
+    responses(
+        (status = 200, body = UserView),
+        super::CommonErrors,
+        (status = 404, description = "no such user in the caller's organisation, or not disabled", body = ErrorEnvelope),
+    ))]
+pub async fn enable_user(access: Access, ApiPath(id): ApiPath<Uuid>) -> Result<Json<UserView>, ApiError> {
+    let org = access.user_scope(id).await?;
+    Ok(Json(accounts::enable_user(&org, id).await?.into()))
+}
+
+/// Gives a user a new one-time password, returned this once (valid 7 days, changed at the next
+/// sign-in); the user's sessions end (admins of the user's organisation).
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "user id")),
+    responses(
+        (status = 200, body = CreatedUserView),
+        super::CommonErrors,
+        (status = 404, description = "no such user in the caller's organisation", body = ErrorEnvelope),
+        (status = 409, description = "`cannot_reset_own_password`: the caller is that user", body = ErrorEnvelope),
+    ))]
+pub async fn reset_password(
+    access: Access,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<CreatedUserView>, ApiError> {
+    let org = access.user_scope(id).await?;
+    Ok(Json(accounts::reset_password(&org, id).await?.into()))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(create_user, list_users, disable_user))]
+#[openapi(paths(create_user, list_users, update_user, disable_user, enable_user, reset_password))]
 pub struct Doc;

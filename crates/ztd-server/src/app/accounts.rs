@@ -112,6 +112,43 @@ pub async fn list_orgs(access: &Access) -> Result<Vec<Organisation>, Error> {
     Ok(access.ctx().db().list_orgs().await?)
 }
 
+/// One organisation as the operator sees it: its users, its relationships with the other
+/// side's name, and how many devices it has or registered.
+#[derive(Debug, Clone)]
+pub struct OrgOverview {
+    pub org: Organisation,
+    pub users: Vec<User>,
+    pub api_keys: Vec<ApiKey>,
+    /// Newest first, each with the other side's organisation.
+    pub relationships: Vec<(ztd_storage::Relationship, Organisation)>,
+    pub devices: ztd_storage::OrgDeviceCount,
+}
+
+/// Opens one organisation (the operator's admins); a missing one is answered as such.
+pub async fn org_overview(access: &Access, org_id: Uuid) -> Result<OrgOverview, Error> {
+    let operator = access.operator("opening an organisation")?;
+    let scope = operator.org_scope(org_id).await?;
+    let db = scope.ctx().db();
+    let org = db.get_org(org_id).await.map_err(Error::or_not_found(Resource::Organisation, org_id))?;
+    let mut relationships = Vec::new();
+    for relationship in db.list_relationships(org_id).await? {
+        let other = if relationship.partner_org_id == org_id {
+            relationship.customer_org_id
+        } else {
+            relationship.partner_org_id
+        };
+        let other = db.get_org(other).await?;
+        relationships.push((relationship, other));
+    }
+    Ok(OrgOverview {
+        users: db.list_users(org_id).await?,
+        api_keys: db.list_api_keys(org_id).await?,
+        relationships,
+        devices: db.count_org_devices(org_id).await?,
+        org,
+    })
+}
+
 /// The caller's own organisation, role and name (user email or key name).
 #[derive(Debug, Clone)]
 pub struct Me {
@@ -209,35 +246,151 @@ pub async fn create_user(org: &OrgScope, email: &Email, role: Role) -> Result<Cr
     }
 }
 
+/// Whether the scope's actor is the person `user_id` (who may not demote, disable or reset
+/// themselves here).
+fn is_self(org: &OrgScope, user_id: Uuid) -> bool {
+    let actor = org.ctx().actor();
+    actor.kind == ActorKind::User && actor.id == Some(user_id)
+}
+
+/// Whether a change must leave the organisation an active admin: always, except for the
+/// operator console (`ztd admin`), the way back into an organisation that lost its admins.
+fn keep_an_admin(org: &OrgScope) -> bool {
+    org.ctx().actor().kind != ActorKind::Operator
+}
+
+fn last_admin(email: &str) -> Error {
+    Error::conflict(
+        "last_admin",
+        format!("{email} is the organisation's only active admin; it would be left without one"),
+    )
+    .with_hint("make another user an admin first")
+}
+
+/// A user of the scope's organisation; a user of another is a missing one.
+async fn user_of(org: &OrgScope, user_id: Uuid) -> Result<User, Error> {
+    match org.ctx().db().get_user(user_id).await {
+        Ok(user) if user.org_id == org.org_id() => Ok(user),
+        Ok(_) | Err(StorageError::NotFound) => Err(Error::not_found(Resource::User, user_id)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// One user of the scope's organisation.
+pub async fn get_user(org: &OrgScope, user_id: Uuid) -> Result<User, Error> {
+    user_of(org, user_id).await
+}
+
+/// Maps what storage answers a change of a user: `NotFound` and `LastAdmin` in words.
+fn user_change_error(user: &User) -> impl FnOnce(StorageError) -> Error + '_ {
+    move |error| match error {
+        StorageError::NotFound => Error::not_found(Resource::User, user.id),
+        StorageError::Conflict(Conflict::LastAdmin) => last_admin(&user.email),
+        other => other.into(),
+    }
+}
+
 /// Disables a user of the scope's organisation: they can no longer sign in and their sessions
 /// end, in one transaction, audited `user.disable`. A user already disabled is a missing one.
+/// Nobody disables themselves, and (but for the operator console) the organisation keeps an
+/// active admin (`last_admin`).
 pub async fn disable_user(org: &OrgScope, user_id: Uuid) -> Result<(), Error> {
     let ctx = org.ctx();
     // An organisation could otherwise lock out its last admin by a slip of the finger.
-    if ctx.actor().kind == ActorKind::User && ctx.actor().id == Some(user_id) {
+    if is_self(org, user_id) {
         return Err(Error::conflict("cannot_disable_yourself", "you cannot disable your own account")
             .with_hint("ask another admin of your organisation"));
     }
-    let audit = ctx.event("user.disable", "user", user_id, Some(org.org_id()), serde_json::json!({}));
+    let user = user_of(org, user_id).await?;
+    let audit = ctx.event(
+        "user.disable",
+        "user",
+        user_id,
+        Some(org.org_id()),
+        serde_json::json!({ "email": user.email }),
+    );
     ctx.db()
-        .disable_user(org.org_id(), user_id, Utc::now(), &audit)
+        .disable_user(org.org_id(), user_id, Utc::now(), keep_an_admin(org), &audit)
         .await
-        .map_err(Error::or_not_found(Resource::User, user_id))
+        .map_err(user_change_error(&user))
+}
+
+/// Lets a disabled user of the scope's organisation sign in again (with their password as it
+/// was; an admin may reset it too), audited `user.enable`. A user not disabled is a missing one.
+pub async fn enable_user(org: &OrgScope, user_id: Uuid) -> Result<User, Error> {
+    let ctx = org.ctx();
+    let user = user_of(org, user_id).await?;
+    let audit = ctx.event(
+        "user.enable",
+        "user",
+        user_id,
+        Some(org.org_id()),
+        serde_json::json!({ "email": user.email }),
+    );
+    ctx.db().enable_user(org.org_id(), user_id, &audit).await.map_err(user_change_error(&user))
+}
+
+/// Gives a user of the scope's organisation another role, audited `user.change_role` (from,
+/// to). Nobody changes their own role, and (but for the operator console) the organisation
+/// keeps an active admin (`last_admin`). The role the user has already changes nothing.
+pub async fn change_role(org: &OrgScope, user_id: Uuid, role: Role) -> Result<User, Error> {
+    let ctx = org.ctx();
+    if is_self(org, user_id) {
+        return Err(Error::conflict("cannot_change_own_role", "you cannot change your own role")
+            .with_hint("ask another admin of your organisation"));
+    }
+    let user = user_of(org, user_id).await?;
+    if user.role == role {
+        return Ok(user);
+    }
+    let audit = ctx.event(
+        "user.change_role",
+        "user",
+        user_id,
+        Some(org.org_id()),
+        serde_json::json!({ "email": user.email, "from": user.role, "to": role }),
+    );
+    ctx.db()
+        .set_user_role(org.org_id(), user_id, role, keep_an_admin(org), &audit)
+        .await
+        .map_err(user_change_error(&user))
 }
 
 /// Issues a new one-time password to a user of the scope's organisation (valid for
-/// [`ONE_TIME_PASSWORD_VALIDITY`]); their sessions end; audited `user.password_reset`.
-pub async fn reset_password(org: &OrgScope, user_id: Uuid) -> Result<String, Error> {
+/// [`ONE_TIME_PASSWORD_VALIDITY`]); their sessions end; audited `user.password_reset`. A person
+/// changes their own password instead (`cannot_reset_own_password`). Returns the user and the
+/// password to hand over once.
+pub async fn reset_password(org: &OrgScope, user_id: Uuid) -> Result<CreatedUser, Error> {
     let ctx = org.ctx();
+    if is_self(org, user_id) {
+        return Err(Error::conflict(
+            "cannot_reset_own_password",
+            "you cannot give yourself a one-time password",
+        )
+        .with_hint("change your own password on the portal's Account page"));
+    }
+    let user = user_of(org, user_id).await?;
     let password = auth::new_one_time_password();
     let hash = hash_password(password.clone()).await?;
     let until = Utc::now() + ONE_TIME_PASSWORD_VALIDITY;
-    let audit = ctx.event("user.password_reset", "user", user_id, Some(org.org_id()), serde_json::json!({}));
+    let audit = ctx.event(
+        "user.password_reset",
+        "user",
+        user_id,
+        Some(org.org_id()),
+        serde_json::json!({ "email": user.email }),
+    );
     ctx.db()
         .set_password(org.org_id(), user_id, &hash, Some(until), None, &audit)
         .await
-        .map_err(Error::or_not_found(Resource::User, user_id))?;
-    Ok(password)
+        .map_err(user_change_error(&user))?;
+    let user = User {
+        password_hash: hash,
+        must_change_password: true,
+        one_time_password_expires_at: Some(until),
+        ..user
+    };
+    Ok(CreatedUser { user, password })
 }
 
 /// Users of the caller's organisation (admins).

@@ -107,6 +107,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // Organisation admins
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/users/{id}/disable", post(admin::disable_user))
+        .route("/users/{id}/enable", post(admin::enable_user))
+        .route("/users/{id}/role", post(admin::change_role))
+        .route("/users/{id}/reset-password", get(admin::confirm_reset_password).post(admin::reset_password))
         .route("/api-keys", get(admin::api_keys).post(admin::create_api_key))
         .route("/api-keys/{id}/revoke", post(admin::revoke_api_key))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
@@ -115,6 +118,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/webhooks/{id}/deliveries/{delivery_id}/redeliver", post(webhooks::redeliver))
         // Operator
         .route("/orgs", get(admin::orgs).post(admin::create_org))
+        .route("/orgs/{id}", get(admin::show_org))
         // Organisation admins
         // Operator
         .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::new(shared_limits))))

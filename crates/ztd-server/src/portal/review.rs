@@ -13,6 +13,7 @@ use ztd_storage::{BatchStatus, ReleaseStatus};
 
 use super::customers::customer_name;
 use super::error::PortalError;
+use super::i18n::Tr;
 use super::session::{CsrfForm, NoFields, Portal};
 use super::view::{self, Section};
 use crate::app::{approvals, consent, registration, releases};
@@ -39,31 +40,42 @@ pub async fn inbox(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<M
         .into_iter()
         .map(|details| (details.relationship.partner_org_id, details.partner_name))
         .collect();
+    let tr = portal.tr();
     let notice = match query.notice.as_deref() {
-        Some("approved") => Some(("ok", "Batch approved", "Its devices are being registered now.")),
-        Some("rejected") => {
-            Some(("ok", "Batch rejected", "Nothing of it was registered; the partner sees your reason."))
-        }
+        Some("approved") => Some(("approvals-approved-title", "approvals-approved-text")),
+        Some("rejected") => Some(("approvals-rejected-title", "approvals-rejected-text")),
         _ => None,
     };
     let content = html! {
-        h1 { "Approvals" }
-        p class="lead" { "Batches from partners you review before anything is registered. Open one to see, row by row, what approving it would do." }
-        @if let Some((kind, title, text)) = notice { (view::notice(kind, title, Some(text))) }
+        h1 { (tr.t("approvals-title")) }
+        p class="lead" { (tr.t("approvals-lead")) }
+        @if let Some((title, text)) = notice { (view::notice("ok", &tr.t(title), Some(&tr.t(text)))) }
         @if waiting.batches.is_empty() {
-            p class="card empty" id="no-approvals" { "Nothing waits for your approval. Partners whose batches you review are marked on the Partners page." }
+            p class="card empty" id="no-approvals" { (tr.t("approvals-none")) }
         } @else {
             div class="table-wrap" {
                 table id="approvals" class="cards" {
-                    thead { tr { th { "Submitted" } th { "Partner" } th class="num" { "Devices" } th { "Order" } th { "" } } }
+                    thead { tr {
+                        th { (tr.t("approvals-col-submitted")) }
+                        th { (tr.t("approvals-col-partner")) }
+                        th class="num" { (tr.t("approvals-col-devices")) }
+                        th { (tr.t("approvals-col-order")) }
+                        th {}
+                    } }
                     tbody {
                         @for batch in &waiting.batches {
+                            @let partner = names.get(&batch.submitted_by_org_id).map(String::as_str).unwrap_or("");
                             tr {
-                                td data-label="Submitted" { (view::time(portal.tr(), batch.created_at)) }
-                                td data-label="Partner" { (names.get(&batch.submitted_by_org_id).map(String::as_str).unwrap_or("")) }
-                                td class="num" data-label="Devices" { (batch.total) }
-                                td data-label="Order" { (batch.order.order_number.as_deref().unwrap_or("")) }
-                                td { a class="button" href=(format!("/batches/{}", batch.id)) { "Review" } }
+                                td data-label=(tr.t("approvals-col-submitted")) { (view::time(tr, batch.created_at)) }
+                                td data-label=(tr.t("approvals-col-partner")) { (partner) }
+                                td class="num" data-label=(tr.t("approvals-col-devices")) { (tr.number(batch.total)) }
+                                td data-label=(tr.t("approvals-col-order")) { (batch.order.order_number.as_deref().unwrap_or("")) }
+                                td {
+                                    a class="button" href=(format!("/batches/{}", batch.id))
+                                        aria-label=(tr.a("approvals-review-label", &[("partner", partner.into()), ("count", batch.total.into())])) {
+                                        (tr.t("approvals-review"))
+                                    }
+                                }
                             }
                         }
                     }
@@ -71,7 +83,7 @@ pub async fn inbox(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<M
             }
         }
     };
-    Ok(view::page(&portal, Section::Approvals, "Approvals", content))
+    Ok(view::page(&portal, Section::Approvals, &tr.t("approvals-title"), content))
 }
 
 pub async fn approve(
@@ -107,21 +119,25 @@ pub async fn confirm_void(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup
     .await?;
     let batch = page.batch;
     let customer = customer_name(&portal, batch.customer_id).await?;
-    let order = batch.order.order_number.clone().unwrap_or_else(|| format!("batch {}", batch.id));
+    let tr = portal.tr();
+    let order = match &batch.order.order_number {
+        Some(number) => number.clone(),
+        None => tr.a("void-batch-without-order", &[("id", batch.id.to_string().into())]),
+    };
     let content = html! {
-        p class="crumbs" { a href=(format!("/batches/{id}")) { "Batch" } " › Void" }
-        h1 { "Void " (order) "?" }
+        p class="crumbs" { a href=(format!("/batches/{id}")) { (tr.t("void-crumb-batch")) } " › " (tr.t("void-crumb-void")) }
+        h1 { (tr.a("void-title", &[("order", order.as_str().into())])) }
         div class="notice warn" {
-            p { "Every device of this batch that has not been switched on yet is deregistered from " strong { (customer) } "'s tenant, as when an order is cancelled." }
-            p { "Devices that already booted stay registered: they are in use. The customer can deregister them if they must go. The history stays in the audit trail." }
+            p { (tr.a("void-warning-devices", &[("customer", customer.as_str().into())])) }
+            p { (tr.t("void-warning-booted")) }
         }
         form method="post" action=(format!("/batches/{id}/void")) class="actions" {
             (view::csrf(&portal))
-            button type="submit" class="danger" id="confirm-void" { "Void the order" }
-            a href=(format!("/batches/{id}")) { "Keep it" }
+            button type="submit" class="danger" id="confirm-void" { (tr.t("void-confirm")) }
+            a href=(format!("/batches/{id}")) { (tr.t("void-keep")) }
         }
     };
-    Ok(view::page(&portal, section_of(&portal), "Void the order", content))
+    Ok(view::page(&portal, section_of(&portal), &tr.t("void-page-title"), content))
 }
 
 pub async fn void(
@@ -129,22 +145,24 @@ pub async fn void(
     CsrfForm(portal, NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Markup, PortalError> {
     let voided = registration::void_batch(portal.access(), id).await?;
+    let tr = portal.tr();
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let content = html! {
-        p class="crumbs" { a href=(format!("/batches/{id}")) { "Batch" } " › Voided" }
-        h1 { "Order voided" }
-        (view::notice("ok", &format!("{} devices deregistered", voided.voided.len()), None))
+        p class="crumbs" { a href=(format!("/batches/{id}")) { (tr.t("void-crumb-batch")) } " › " (tr.t("voided-crumb")) }
+        h1 { (tr.t("voided-title")) }
+        (view::notice("ok", &tr.a("voided-count", &[("count", count(voided.voided.len()).into())]), None))
         @if !voided.not_voided.is_empty() {
-            (view::notice("warn", &format!("{} devices already booted and stay registered", voided.not_voided.len()),
-                Some("They are in use. Ask the customer to deregister them if they must go.")))
+            (view::notice("warn", &tr.a("voided-kept", &[("count", count(voided.not_voided.len()).into())]),
+                Some(&tr.t("voided-kept-text"))))
             ul id="not-voided" {
                 @for shown in &voided.not_voided {
                     li { code { (shown.device.serial_number.as_deref().unwrap_or("")) } }
                 }
             }
         }
-        p { a href=(format!("/batches/{id}")) { "Back to the batch" } }
+        p { a href=(format!("/batches/{id}")) { (tr.t("voided-back")) } }
     };
-    Ok(view::page(&portal, section_of(&portal), "Order voided", content))
+    Ok(view::page(&portal, section_of(&portal), &tr.t("voided-title"), content))
 }
 
 fn section_of(portal: &Portal) -> Section {
@@ -155,11 +173,11 @@ fn section_of(portal: &Portal) -> Section {
     }
 }
 
-fn release_badge(status: ReleaseStatus) -> Markup {
+fn release_badge(tr: Tr, status: ReleaseStatus) -> Markup {
     match status {
-        ReleaseStatus::Pending => view::badge("warn", "waiting for a decision"),
-        ReleaseStatus::Approved => view::badge("ok", "released"),
-        ReleaseStatus::Denied => view::badge("bad", "denied"),
+        ReleaseStatus::Pending => view::badge("warn", &tr.t("release-status-pending")),
+        ReleaseStatus::Approved => view::badge("ok", &tr.t("release-status-approved")),
+        ReleaseStatus::Denied => view::badge("bad", &tr.t("release-status-denied")),
     }
 }
 
@@ -170,49 +188,59 @@ pub async fn release_requests(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Markup, PortalError> {
     let all = releases::list(portal.access()).await?;
+    let tr = portal.tr();
     let notice = match query.notice.as_deref() {
-        Some("asked") => Some((
-            "ok",
-            "Request sent",
-            "The organisation holding the device decides. You see the outcome here.",
-        )),
-        Some("approved") => Some((
-            "ok",
-            "Device released",
-            "It was deregistered from your tenant; the requester can register it now.",
-        )),
-        Some("denied") => Some(("ok", "Request denied", "The device stays yours.")),
+        Some("asked") => Some(("releases-asked-title", "releases-asked-text")),
+        Some("approved") => Some(("releases-approved-title", "releases-approved-text")),
+        Some("denied") => Some(("releases-denied-title", "releases-denied-text")),
         _ => None,
     };
+    let (asked, by, device, status, decided) = (
+        tr.t("releases-col-asked"),
+        tr.t("releases-col-by"),
+        tr.t("releases-col-device"),
+        tr.t("releases-col-status"),
+        tr.t("releases-col-decided"),
+    );
     let content = html! {
-        h1 { "Release requests" }
-        p class="lead" { "When a device you register is \"registered to another tenant\", ask its holder to release it here instead of opening a support ticket. The holder never learns more than your organisation's name; you never learn who the holder is." }
-        @if let Some((kind, title, text)) = notice { (view::notice(kind, title, Some(text))) }
+        h1 { (tr.t("releases-title")) }
+        p class="lead" { (tr.t("releases-lead")) }
+        @if let Some((title, text)) = notice { (view::notice("ok", &tr.t(title), Some(&tr.t(text)))) }
         @if portal.is_customer() {
-            h2 { "For your devices" }
+            h2 { (tr.t("releases-incoming-heading")) }
             @if all.incoming.is_empty() {
-                p class="card empty" id="no-incoming" { "Nobody asked for one of your devices." }
+                p class="card empty" id="no-incoming" { (tr.t("releases-no-incoming")) }
             } @else {
                 div class="table-wrap" {
                     table id="incoming" class="cards" {
-                        thead { tr { th { "Asked" } th { "By" } th { "Device" } th { "Status" } th { "" } } }
+                        thead { tr {
+                            th { (asked) } th { (by) } th { (device) } th { (status) }
+                            th {}
+                        } }
                         tbody {
                             @for incoming in &all.incoming {
                                 @let request = &incoming.request;
+                                @let serial = incoming.serial_number.as_deref().unwrap_or("");
                                 tr {
-                                    td data-label="Asked" { (view::time(portal.tr(), request.created_at)) }
-                                    td data-label="By" { (incoming.requester_name) }
-                                    td data-label="Device" {
-                                        code { (incoming.serial_number.as_deref().unwrap_or("")) }
+                                    td data-label=(asked) { (view::time(tr, request.created_at)) }
+                                    td data-label=(by) { (incoming.requester_name) }
+                                    td data-label=(device) {
+                                        code { (serial) }
                                         @if let Some(model) = &incoming.model { " " span class="hint" { (model) } }
                                     }
-                                    td data-label="Status" { (release_badge(request.status)) }
+                                    td data-label=(status) { (release_badge(tr, request.status)) }
                                     td {
                                         @if request.status == ReleaseStatus::Pending && portal.is_admin() {
-                                            a class="button" href=(format!("/release-requests/{}/approve", request.id)) { "Release…" }
+                                            a class="button" href=(format!("/release-requests/{}/approve", request.id))
+                                                aria-label=(tr.a("releases-release-label", &[("serial", serial.into()), ("requester", incoming.requester_name.as_str().into())])) {
+                                                (tr.t("releases-release"))
+                                            }
                                             form method="post" action=(format!("/release-requests/{}/deny", request.id)) {
                                                 (view::csrf(&portal))
-                                                button type="submit" class="secondary" { "Deny" }
+                                                button type="submit" class="secondary"
+                                                    aria-label=(tr.a("releases-deny-label", &[("serial", serial.into()), ("requester", incoming.requester_name.as_str().into())])) {
+                                                    (tr.t("releases-deny"))
+                                                }
                                             }
                                         }
                                     }
@@ -223,19 +251,19 @@ pub async fn release_requests(
                 }
             }
         }
-        h2 { "Asked by your organisation" }
+        h2 { (tr.t("releases-outgoing-heading")) }
         @if all.outgoing.is_empty() {
-            p class="card empty" id="no-outgoing" { "You have not asked for a release." }
+            p class="card empty" id="no-outgoing" { (tr.t("releases-no-outgoing")) }
         } @else {
             div class="table-wrap" {
                 table id="outgoing" class="cards" {
-                    thead { tr { th { "Asked" } th { "Status" } th { "Decided" } } }
+                    thead { tr { th { (asked) } th { (status) } th { (decided) } } }
                     tbody {
                         @for request in &all.outgoing {
                             tr {
-                                td data-label="Asked" { (view::time(portal.tr(), request.created_at)) }
-                                td data-label="Status" { (release_badge(request.status)) }
-                                td data-label="Decided" { @if let Some(at) = request.decided_at { (view::time(portal.tr(), at)) } }
+                                td data-label=(asked) { (view::time(tr, request.created_at)) }
+                                td data-label=(status) { (release_badge(tr, request.status)) }
+                                td data-label=(decided) { @if let Some(at) = request.decided_at { (view::time(tr, at)) } }
                             }
                         }
                     }
@@ -243,17 +271,17 @@ pub async fn release_requests(
             }
         }
         @if portal.can_register() {
-            h2 { "Ask for a device" }
+            h2 { (tr.t("releases-ask-heading")) }
             form method="post" action="/release-requests" class="card" {
                 (view::csrf(&portal))
-                (view::field(view::Field::text("hardware_hash", "Hardware hash of the device", "")
-                    .hint("The hash proves you hold the device: Get-WindowsAutopilotInfo collects it, and it is in your device file.")
+                (view::field(view::Field::text("hardware_hash", &tr.t("releases-hash-label"), "")
+                    .hint(&tr.t("releases-hash-hint"))
                     .required()))
-                button type="submit" { "Ask for its release" }
+                button type="submit" { (tr.t("releases-ask-button")) }
             }
         }
     };
-    Ok(view::page(&portal, Section::ReleaseRequests, "Release requests", content))
+    Ok(view::page(&portal, Section::ReleaseRequests, &tr.t("releases-title"), content))
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,20 +298,22 @@ pub async fn ask(CsrfForm(portal, form): CsrfForm<AskForm>) -> Result<Response, 
 pub async fn confirm_release(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
     let incoming = releases::show_incoming(portal.access(), id).await?;
     let serial = incoming.serial_number.clone().unwrap_or_default();
+    let tr = portal.tr();
+    let requester = incoming.requester_name.as_str();
     let content = html! {
-        p class="crumbs" { a href="/release-requests" { "Release requests" } " › Release" }
-        h1 { "Release " (serial) " to " (incoming.requester_name) "?" }
+        p class="crumbs" { a href="/release-requests" { (tr.t("releases-title")) } " › " (tr.t("release-confirm-crumb")) }
+        h1 { (tr.a("release-confirm-title", &[("serial", serial.as_str().into()), ("requester", requester.into())])) }
         div class="notice warn" {
-            p { "The device is deregistered from your tenant at once, so " strong { (incoming.requester_name) } " can register it. If it boots afterwards, it no longer gets your configuration." }
-            p { "Do this when the device was sold, returned or refurbished and is no longer yours." }
+            p { (tr.a("release-confirm-warning", &[("requester", requester.into())])) }
+            p { (tr.t("release-confirm-when")) }
         }
         form method="post" action=(format!("/release-requests/{id}/approve")) class="actions" {
             (view::csrf(&portal))
-            button type="submit" class="danger" id="confirm-release" { "Release the device" }
-            a href="/release-requests" { "Keep it" }
+            button type="submit" class="danger" id="confirm-release" { (tr.t("release-confirm-button")) }
+            a href="/release-requests" { (tr.t("void-keep")) }
         }
     };
-    Ok(view::page(&portal, Section::ReleaseRequests, "Release the device", content))
+    Ok(view::page(&portal, Section::ReleaseRequests, &tr.t("release-confirm-button"), content))
 }
 
 pub async fn release(

@@ -26,19 +26,28 @@ use crate::webhook_delivery::address::UrlPolicy;
 /// The checkbox of an event type is named `event:<type>`.
 const EVENT_FIELD: &str = "event:";
 
-/// What an event type is about, next to its checkbox.
-fn describe(event_type: &str) -> &'static str {
-    match event_type {
-        "batch.finished" => "a device batch finished (counts of registered, unassigned, failed devices)",
-        "batch.awaiting_approval" => "a partner's batch waits for the customer's approval",
-        "batch.rejected" => "the customer rejected a partner's batch",
-        "device.activated" => "a device booted for the first time and received its profile",
-        "device.deregistered" => "a device was deregistered",
-        "relationship.created" => "a customer accepted an invitation link",
-        "relationship.revoked" => "a relationship was revoked by either side",
-        "release_request.created" => "a device's release was requested",
-        "release_request.decided" => "a release request was approved or denied",
-        _ => "",
+/// The catalogue id of an event type's name for people (`batch.finished` →
+/// `webhook-event-batch-finished`); `-about` after it says what the event is about.
+fn event_message(event_type: &str) -> String {
+    format!("webhook-event-{}", event_type.replace(['.', '_'], "-"))
+}
+
+/// An event type as people read it: its name in the page's language, then its code (what the
+/// endpoint receives as `type`).
+fn event_name(tr: Tr, event_type: &str) -> Markup {
+    let id = event_message(event_type);
+    html! {
+        @if tr.has(&id) { (tr.t(&id)) " " }
+        code class="hint" { (event_type) }
+    }
+}
+
+/// The event types of a webhook, one per line.
+fn event_list(tr: Tr, events: &[String]) -> Markup {
+    html! {
+        ul class="plain" {
+            @for event in events { li { (event_name(tr, event)) } }
+        }
     }
 }
 
@@ -67,11 +76,11 @@ impl WebhookForm {
     }
 }
 
-fn status_badge(status: DeliveryStatus) -> Markup {
+fn status_badge(tr: Tr, status: DeliveryStatus) -> Markup {
     match status {
-        DeliveryStatus::Pending => view::badge("warn", "pending"),
-        DeliveryStatus::Succeeded => view::badge("ok", "succeeded"),
-        DeliveryStatus::Failed => view::badge("bad", "failed"),
+        DeliveryStatus::Pending => view::badge("warn", &tr.t("webhooks-status-pending")),
+        DeliveryStatus::Succeeded => view::badge("ok", &tr.t("webhooks-status-succeeded")),
+        DeliveryStatus::Failed => view::badge("bad", &tr.t("webhooks-status-failed")),
     }
 }
 
@@ -82,26 +91,31 @@ async fn list_page(
     notice: Option<&str>,
 ) -> Result<Markup, PortalError> {
     let all = webhooks::list_webhooks(portal.access()).await?;
+    let tr = portal.tr();
+    let (url, events, created) =
+        (tr.t("webhooks-col-url"), tr.t("webhooks-col-events"), tr.t("webhooks-col-created"));
     let content = html! {
-        h1 { "Webhooks of " (portal.org().name) }
-        p class="lead" { "ztd POSTs each chosen event to your HTTPS endpoint as JSON, signed with the webhook's secret in the " code { "ztd-signature" } " header, and retries failures for 25 hours. See the documentation (docs/webhooks.md) for verifying a signature." }
-        @if notice == Some("deleted") { (view::notice("ok", "Webhook deleted", Some("Nothing more is sent to it; its pending deliveries were dropped."))) }
+        h1 { (tr.a("webhooks-heading", &[("org", portal.org().name.as_str().into())])) }
+        p class="lead" { (tr.t("webhooks-lead")) }
+        @if notice == Some("deleted") { (view::notice("ok", &tr.t("webhooks-deleted-title"), Some(&tr.t("webhooks-deleted-text")))) }
         @if all.is_empty() {
-            p class="card empty" { "No webhook yet." }
+            p class="card empty" { (tr.t("webhooks-none")) }
         } @else {
             div class="table-wrap" {
                 table id="webhooks" class="cards" {
-                    thead { tr { th { "URL" } th { "Events" } th { "Created" } th { "" } } }
+                    thead { tr { th { (url) } th { (events) } th { (created) } th {} } }
                     tbody {
                         @for webhook in &all {
                             tr {
-                                td data-label="URL" class="mono" { (webhook.url) }
-                                td data-label="Events" { (webhook.events.join(", ")) }
-                                td data-label="Created" { (view::time(portal.tr(), webhook.created_at)) }
+                                td data-label=(url) class="mono" { (webhook.url) }
+                                td data-label=(events) { (event_list(tr, &webhook.events)) }
+                                td data-label=(created) { (view::time(tr, webhook.created_at)) }
                                 td {
-                                    a class="button secondary" href=(format!("/webhooks/{}", webhook.id)) { "Deliveries" }
+                                    a class="button secondary" href=(format!("/webhooks/{}", webhook.id))
+                                        aria-label=(tr.a("webhooks-deliveries-label", &[("url", webhook.url.as_str().into())])) { (tr.t("webhooks-deliveries")) }
                                     " "
-                                    a class="button secondary" href=(format!("/webhooks/{}/delete", webhook.id)) { "Delete…" }
+                                    a class="button secondary" href=(format!("/webhooks/{}/delete", webhook.id))
+                                        aria-label=(tr.a("webhooks-delete-label", &[("url", webhook.url.as_str().into())])) { (tr.t("webhooks-delete")) }
                                 }
                             }
                         }
@@ -109,27 +123,28 @@ async fn list_page(
                 }
             }
         }
-        h2 { "Add a webhook" }
-        @if let Some(problem) = problem { (error::notice(portal.tr(), problem)) }
+        h2 { (tr.t("webhooks-add-heading")) }
+        @if let Some(problem) = problem { (error::notice(tr, problem)) }
         form class="stack card" method="post" action="/webhooks" {
             (view::csrf(portal))
-            (view::field(Field::text("url", "Endpoint URL", &form.url).kind("url").required()
-                .hint("https:// and publicly reachable, e.g. https://hooks.example.com/ztd")))
+            (view::field(Field::text("url", &tr.t("webhooks-url-label"), &form.url).kind("url").required()
+                .hint(&tr.t("webhooks-url-hint"))))
             fieldset {
-                legend { "Events" }
+                legend { (events) }
                 @for event in EVENT_TYPES {
                     @let id = format!("event-{}", event.replace('.', "-"));
+                    @let about = format!("{}-about", event_message(event));
                     div class="check" {
                         input type="checkbox" id=(id) name=(format!("{EVENT_FIELD}{event}")) checked[form.events.iter().any(|e| e == event)];
-                        label for=(id) { code { (event) } " — " (describe(event)) }
+                        label for=(id) { (event_name(tr, event)) " — " (tr.t(&about)) }
                     }
                 }
             }
-            p class="hint" { "The signing secret is shown once, on the next page." }
-            div class="actions" { button type="submit" { "Add webhook" } }
+            p class="hint" { (tr.t("webhooks-secret-once")) }
+            div class="actions" { button type="submit" { (tr.t("webhooks-add-button")) } }
         }
     };
-    Ok(view::page(portal, Section::Webhooks, "Webhooks", content))
+    Ok(view::page(portal, Section::Webhooks, &tr.t("webhooks-title"), content))
 }
 
 pub async fn list(portal: Portal, Query(query): Query<NoticeQuery>) -> Result<Markup, PortalError> {
@@ -146,25 +161,30 @@ pub async fn create(
     match webhooks::create_webhook(portal.access(), policy, new).await {
         Ok(created) => {
             let webhook = &created.webhook;
+            let tr = portal.tr();
             let content = html! {
-                p class="crumbs" { a href="/webhooks" { "Webhooks" } " › New" }
-                h1 { "Webhook added" }
-                (view::notice("ok", "Copy the signing secret now", Some("It is shown only now. Your endpoint uses it to check the ztd-signature header of every delivery. If it is lost, delete the webhook and add it again.")))
+                p class="crumbs" { a href="/webhooks" { (tr.t("webhooks-title")) } " › " (tr.t("webhooks-new-crumb")) }
+                h1 { (tr.t("webhooks-added-title")) }
+                (view::notice("ok", &tr.t("webhooks-added-notice"), Some(&tr.t("webhooks-added-notice-text"))))
                 div class="card" {
                     dl class="facts" {
-                        dt { "URL" } dd class="mono" { (webhook.url) }
-                        dt { "Events" } dd { (webhook.events.join(", ")) }
+                        dt { (tr.t("webhooks-col-url")) } dd class="mono" { (webhook.url) }
+                        dt { (tr.t("webhooks-col-events")) } dd { (event_list(tr, &webhook.events)) }
                     }
-                    (view::copyable(portal.tr(), "webhook-secret", "Signing secret", &created.secret))
+                    (view::copyable(tr, "webhook-secret", &tr.t("webhooks-secret-label"), &created.secret))
                 }
-                p { a href=(format!("/webhooks/{}", webhook.id)) { "See its deliveries" } " · " a href="/webhooks" { "Back to webhooks" } }
+                p { a href=(format!("/webhooks/{}", webhook.id)) { (tr.t("webhooks-see-deliveries")) } " · " a href="/webhooks" { (tr.t("webhooks-back")) } }
             };
-            Ok((StatusCode::CREATED, view::page(&portal, Section::Webhooks, "Webhook added", content))
+            Ok((
+                StatusCode::CREATED,
+                view::page(&portal, Section::Webhooks, &tr.t("webhooks-added-title"), content),
+            )
                 .into_response())
         }
         Err(error) => {
             let error = ApiError::from(error);
-            let page = list_page(&portal, &form, Some(&error::explain(portal.tr(), &error)), None).await?;
+            let explanation = super::admin::explain_refusal(portal.tr(), &error, "webhooks", &[]);
+            let page = list_page(&portal, &form, Some(&explanation), None).await?;
             Ok((error.status(), page).into_response())
         }
     }
@@ -172,12 +192,13 @@ pub async fn create(
 
 fn attempts_cell(tr: Tr, delivery: &WebhookDelivery) -> Markup {
     html! {
-        (delivery.attempts)
+        (tr.number(i64::from(delivery.attempts)))
         @if let Some(last) = delivery.attempt_log.last() {
             br;
             span class="hint" {
-                "last " (view::time(tr, last.at))
-                @if let Some(error) = &last.error { ": " (error) }
+                (tr.t("webhooks-last-attempt")) " " (view::time(tr, last.at))
+                // The receiving side's or the network's own words (not translated).
+                @if let Some(error) = &last.error { ": " span lang="en" { (error) } }
             }
         }
     }
@@ -190,33 +211,49 @@ pub async fn show(
 ) -> Result<Markup, PortalError> {
     let webhook = webhooks::get_webhook(portal.access(), id).await?;
     let deliveries = webhooks::list_deliveries(portal.access(), id, None).await?;
+    let tr = portal.tr();
+    let labels = [
+        "webhooks-col-event",
+        "webhooks-col-occurred",
+        "webhooks-col-status",
+        "webhooks-col-attempts",
+        "webhooks-col-last-code",
+        "webhooks-col-next-attempt",
+    ]
+    .map(|id| tr.t(id));
+    let [event, occurred, status, attempts, last_code, next_attempt] = &labels;
     let content = html! {
-        p class="crumbs" { a href="/webhooks" { "Webhooks" } " › Deliveries" }
-        h1 { "Deliveries to " span class="mono" { (webhook.url) } }
+        p class="crumbs" { a href="/webhooks" { (tr.t("webhooks-title")) } " › " (tr.t("webhooks-deliveries")) }
+        h1 { (tr.t("webhooks-deliveries-heading")) " " span class="mono" { (webhook.url) } }
         @if query.notice.as_deref() == Some("redelivered") {
-            (view::notice("ok", "Sent again", Some("A new delivery of the event is on its way; it appears at the top.")))
+            (view::notice("ok", &tr.t("webhooks-redelivered-title"), Some(&tr.t("webhooks-redelivered-text"))))
         }
-        p { "Events: " (webhook.events.join(", ")) ". The 50 newest deliveries; a failed one is retried with growing waits for 25 hours." }
+        h2 { (tr.t("webhooks-col-events")) }
+        (event_list(tr, &webhook.events))
+        p { (tr.t("webhooks-deliveries-lead")) }
         @if deliveries.is_empty() {
-            p class="card empty" { "Nothing delivered yet." }
+            p class="card empty" { (tr.t("webhooks-no-deliveries")) }
         } @else {
             div class="table-wrap" {
                 table id="deliveries" class="cards" {
-                    thead { tr { th { "Event" } th { "Occurred" } th { "Status" } th { "Attempts" } th { "Last code" } th { "Next attempt" } th { "" } } }
+                    thead { tr { @for label in &labels { th { (label) } } th {} } }
                     tbody {
                         @for delivery in &deliveries {
                             tr {
-                                td data-label="Event" { code { (delivery.event_type) } br; span class="hint mono" { (delivery.event_id) } }
-                                td data-label="Occurred" { (view::time(portal.tr(), delivery.occurred_at)) }
-                                td data-label="Status" { (status_badge(delivery.status)) }
-                                td data-label="Attempts" { (attempts_cell(portal.tr(), delivery)) }
-                                td data-label="Last code" { @if let Some(code) = delivery.last_status_code { (code) } @else { "—" } }
-                                td data-label="Next attempt" { @if let Some(at) = delivery.next_attempt_at { (view::time(portal.tr(), at)) } @else { "—" } }
+                                td data-label=(event) { (event_name(tr, &delivery.event_type)) br; span class="hint mono" { (delivery.event_id) } }
+                                td data-label=(occurred) { (view::time(tr, delivery.occurred_at)) }
+                                td data-label=(status) { (status_badge(tr, delivery.status)) }
+                                td data-label=(attempts) { (attempts_cell(tr, delivery)) }
+                                td data-label=(last_code) { @if let Some(code) = delivery.last_status_code { (code) } @else { (tr.t("dash")) } }
+                                td data-label=(next_attempt) { @if let Some(at) = delivery.next_attempt_at { (view::time(tr, at)) } @else { (tr.t("dash")) } }
                                 td {
                                     @if delivery.status != DeliveryStatus::Pending {
                                         form method="post" action=(format!("/webhooks/{id}/deliveries/{}/redeliver", delivery.id)) {
                                             (view::csrf(&portal))
-                                            button type="submit" class="secondary" aria-label=(format!("Send the {} event {} again", delivery.event_type, delivery.event_id)) { "Redeliver" }
+                                            button type="submit" class="secondary"
+                                                aria-label=(tr.a("webhooks-redeliver-label", &[("event", delivery.event_type.as_str().into()), ("id", delivery.event_id.to_string().into())])) {
+                                                (tr.t("webhooks-redeliver"))
+                                            }
                                         }
                                     }
                                 }
@@ -226,9 +263,9 @@ pub async fn show(
                 }
             }
         }
-        p { a class="button secondary" href=(format!("/webhooks/{id}/delete")) { "Delete this webhook…" } }
+        p { a class="button secondary" href=(format!("/webhooks/{id}/delete")) { (tr.t("webhooks-delete-this")) } }
     };
-    Ok(view::page(&portal, Section::Webhooks, "Webhook deliveries", content))
+    Ok(view::page(&portal, Section::Webhooks, &tr.t("webhooks-deliveries-title"), content))
 }
 
 pub async fn redeliver(
@@ -242,20 +279,21 @@ pub async fn redeliver(
 /// The confirmation step of deleting a webhook.
 pub async fn confirm_delete(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
     let webhook = webhooks::get_webhook(portal.access(), id).await?;
+    let tr = portal.tr();
     let content = html! {
-        p class="crumbs" { a href="/webhooks" { "Webhooks" } " › Delete" }
-        h1 { "Delete this webhook?" }
+        p class="crumbs" { a href="/webhooks" { (tr.t("webhooks-title")) } " › " (tr.t("webhooks-delete-crumb")) }
+        h1 { (tr.t("webhooks-delete-title")) }
         div class="notice warn" {
-            p { "Nothing more is sent to " strong class="mono" { (webhook.url) } ". Deliveries still being retried are dropped, and its delivery log is no longer shown." }
-            p { "To receive events again, add a webhook anew: it gets a new secret." }
+            p { (tr.a("webhooks-delete-warning", &[("url", webhook.url.as_str().into())])) }
+            p { (tr.t("webhooks-delete-again")) }
         }
         form method="post" action=(format!("/webhooks/{id}/delete")) class="actions" {
             (view::csrf(&portal))
-            button type="submit" class="danger" { "Delete webhook" }
-            a href="/webhooks" { "Keep it" }
+            button type="submit" class="danger" id="confirm-delete-webhook" { (tr.t("webhooks-delete-button")) }
+            a href="/webhooks" { (tr.t("void-keep")) }
         }
     };
-    Ok(view::page(&portal, Section::Webhooks, "Delete webhook", content))
+    Ok(view::page(&portal, Section::Webhooks, &tr.t("webhooks-delete-button"), content))
 }
 
 pub async fn delete(

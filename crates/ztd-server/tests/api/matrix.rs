@@ -169,7 +169,10 @@ const EXPECTATIONS: &[(&str, Rule)] = &[
     ("POST /api/v1/orgs", Rule::Member(|who| only(who.kind == OrgKind::Operator && who.admin(), 201))),
     ("POST /api/v1/users", Rule::Member(|who| only(who.admin(), 201))),
     ("GET /api/v1/users", Rule::Member(|who| only(who.admin(), 200))),
+    ("PATCH /api/v1/users/{id}", Rule::Member(|who| only(who.admin(), 200))),
     ("POST /api/v1/users/{id}/disable", Rule::Member(|who| only(who.admin(), 204))),
+    ("POST /api/v1/users/{id}/enable", Rule::Member(|who| only(who.admin(), 200))),
+    ("POST /api/v1/users/{id}/reset-password", Rule::Member(|who| only(who.admin(), 200))),
     ("POST /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 201))),
     ("GET /api/v1/api-keys", Rule::Member(|who| only(who.admin(), 200))),
     ("DELETE /api/v1/api-keys/{id}", Rule::Member(|who| only(who.admin(), 204))),
@@ -546,6 +549,21 @@ async fn created_id(response: reqwest::Response, field: &str) -> String {
     response.json::<Value>().await.expect("JSON answer")[field].as_str().expect("an id").to_owned()
 }
 
+/// A spare reader of the caller's own organisation, made (and, with `disabled`, disabled) by an
+/// admin of it; anonymous callers get any id.
+async fn spare_user(app: &TestApp, caller: &Caller, disabled: bool) -> String {
+    let Some(org) = &caller.org else { return Uuid::new_v4().to_string() };
+    let admin = app.with_role(org, Role::Admin).await;
+    let body = json!({ "email": format!("{}@example.com", unique("d")), "role": "reader" });
+    let id = created_id(app.post("/api/v1/users", &admin.key, &body).await, "id").await;
+    if disabled {
+        let path = format!("/api/v1/users/{id}/disable");
+        let response = app.post(&path, &admin.key, &json!({})).await;
+        assert_eq!(response.status(), 204, "disable the spare user");
+    }
+    id
+}
+
 /// Prepares the request a caller makes for `route` (fresh objects where the call consumes one).
 async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> Call {
     let home = world.customer_admin.id();
@@ -564,17 +582,20 @@ async fn prepare(app: &TestApp, world: &World, route: &str, caller: &Caller) -> 
             .json(json!({ "email": format!("{}@example.com", unique("u")), "role": "reader" })),
         "GET /api/v1/users" => Call::new(Method::GET, "/api/v1/users"),
         "POST /api/v1/users/{id}/disable" => {
-            // A spare user of the caller's own organisation, made by an admin of it (anonymous:
-            // any id).
-            let id = match &caller.org {
-                Some(org) => {
-                    let admin = app.with_role(org, Role::Admin).await;
-                    let body = json!({ "email": format!("{}@example.com", unique("d")), "role": "reader" });
-                    created_id(app.post("/api/v1/users", &admin.key, &body).await, "id").await
-                }
-                None => Uuid::new_v4().to_string(),
-            };
+            let id = spare_user(app, caller, false).await;
             Call::new(Method::POST, format!("/api/v1/users/{id}/disable"))
+        }
+        "PATCH /api/v1/users/{id}" => {
+            let id = spare_user(app, caller, false).await;
+            Call::new(Method::PATCH, format!("/api/v1/users/{id}")).json(json!({ "role": "registrar" }))
+        }
+        "POST /api/v1/users/{id}/enable" => {
+            let id = spare_user(app, caller, true).await;
+            Call::new(Method::POST, format!("/api/v1/users/{id}/enable"))
+        }
+        "POST /api/v1/users/{id}/reset-password" => {
+            let id = spare_user(app, caller, false).await;
+            Call::new(Method::POST, format!("/api/v1/users/{id}/reset-password"))
         }
         "POST /api/v1/api-keys" => {
             Call::new(Method::POST, "/api/v1/api-keys").json(json!({ "name": "matrix", "role": "reader" }))

@@ -37,6 +37,17 @@ pub(super) async fn insert_audit(tx: &mut Tx, event: &NewAuditEvent) -> Result<(
 /// each chunk followed by the outbox rows of the webhook events among them
 /// ([`insert_webhook_deliveries`]): every change reports to webhooks in its own transaction.
 pub(super) async fn insert_audits(tx: &mut Tx, events: &[&NewAuditEvent]) -> Result<()> {
+    insert_audit_rows(tx, events, true).await
+}
+
+/// An audit event whose webhook event (if it is one) was already reported by another row of
+/// the same change: a copy of an event for another organisation's trail, whose receivers the
+/// original's deliveries already reach (`webhook_events::EventMapping::also_to`).
+pub(super) async fn insert_audit_copy(tx: &mut Tx, event: &NewAuditEvent) -> Result<()> {
+    insert_audit_rows(tx, &[event], false).await
+}
+
+async fn insert_audit_rows(tx: &mut Tx, events: &[&NewAuditEvent], deliveries: bool) -> Result<()> {
     let at = Utc::now();
     for part in events.chunks(ROWS_PER_STATEMENT) {
         let mut insert = QueryBuilder::<Db>::new(
@@ -56,7 +67,9 @@ pub(super) async fn insert_audits(tx: &mut Tx, events: &[&NewAuditEvent]) -> Res
                 .push_bind(Json(&event.details));
         });
         insert.build().execute(&mut **tx).await?;
-        insert_webhook_deliveries(tx, part, at).await?;
+        if deliveries {
+            insert_webhook_deliveries(tx, part, at).await?;
+        }
     }
     Ok(())
 }

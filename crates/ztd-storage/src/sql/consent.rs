@@ -164,13 +164,17 @@ impl ConsentStore for Store {
                 return Err(StorageError::NotFound);
             }
             insert_audit(&mut tx, audit).await?;
-            // What waits in the customer's approval queue can no longer be approved.
             let (partner, customer) = sqlx::query_as::<_, (Uuid, Uuid)>(
                 "SELECT partner_org_id, customer_org_id FROM relationships WHERE id = $1",
             )
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
+            // The partner reads the customer's revocation on its own trail.
+            if audit.actor_org_id != Some(partner) {
+                insert_audit_copy(&mut tx, &partner_copy(audit, partner, customer)).await?;
+            }
+            // What waits in the customer's approval queue can no longer be approved.
             let waiting = sqlx::query_scalar::<_, Uuid>(
                 "SELECT id FROM batches WHERE submitted_by_org_id = $1 AND customer_id = $2 \
                  AND status = 'awaiting_approval'",
@@ -281,6 +285,27 @@ impl ConsentStore for Store {
     }
 }
 
+/// The partner's copy of a consent decision taken on the customer's side (an acceptance, a
+/// revocation): the same action on the partner's own trail, done "by the system" so that it
+/// names no person of the customer (the customer's trail has the original), with
+/// `customer_org_id` in its details to say whose decision it was. Its webhook event is the
+/// original's, which already reaches the partner, so the copy adds no delivery.
+fn partner_copy(decision: &NewAuditEvent, partner: Uuid, customer: Uuid) -> NewAuditEvent {
+    let mut details = match &decision.details {
+        serde_json::Value::Object(fields) => fields.clone(),
+        _ => serde_json::Map::new(),
+    };
+    details.insert("customer_org_id".into(), serde_json::json!(customer));
+    NewAuditEvent {
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        actor_org_id: None,
+        tenant_org_id: Some(partner),
+        details: serde_json::Value::Object(details),
+        ..decision.clone()
+    }
+}
+
 impl Store {
     async fn accept_invitation_once(
         &self,
@@ -344,6 +369,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             insert_audit(&mut tx, audit).await?;
+            // The partner reads the customer's acceptance on its own trail.
+            if audit.actor_org_id != Some(relationship.partner_org_id) {
+                let copy = partner_copy(audit, relationship.partner_org_id, relationship.customer_org_id);
+                insert_audit_copy(&mut tx, &copy).await?;
+            }
             Ok(Relationship {
                 invitation_id: Some(invitation_id),
                 revoked_at: None,

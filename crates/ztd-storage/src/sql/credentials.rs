@@ -88,10 +88,14 @@ impl CredentialStore for Store {
         org_id: Uuid,
         user_id: Uuid,
         at: DateTime<Utc>,
+        keep_an_admin: bool,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let result: Result<_> = async {
+            if keep_an_admin && only_active_admin(&mut tx, org_id, user_id).await? {
+                return Err(StorageError::Conflict(Conflict::LastAdmin));
+            }
             let updated = sqlx::query(
                 "UPDATE users SET disabled_at = $3 WHERE id = $2 AND org_id = $1 AND disabled_at IS NULL",
             )
@@ -106,6 +110,54 @@ impl CredentialStore for Store {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             insert_audit(&mut tx, audit).await?;
             Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn enable_user(&self, org_id: Uuid, user_id: Uuid, audit: &NewAuditEvent) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            let user = sqlx::query_as::<_, User>(&format!(
+                "UPDATE users SET disabled_at = NULL WHERE id = $2 AND org_id = $1 AND disabled_at IS NOT NULL \
+                 RETURNING {USER_COLUMNS}"
+            ))
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(user)
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn set_user_role(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        role: Role,
+        keep_an_admin: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            if keep_an_admin && role != Role::Admin && only_active_admin(&mut tx, org_id, user_id).await? {
+                return Err(StorageError::Conflict(Conflict::LastAdmin));
+            }
+            let user = sqlx::query_as::<_, User>(&format!(
+                "UPDATE users SET role = $3 WHERE id = $2 AND org_id = $1 RETURNING {USER_COLUMNS}"
+            ))
+            .bind(org_id)
+            .bind(user_id)
+            .bind(role)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+            insert_audit(&mut tx, audit).await?;
+            Ok(user)
         }
         .await;
         settle(tx, result).await
@@ -245,4 +297,19 @@ async fn insert_session(tx: &mut Tx, session: &Session) -> Result<()> {
         .await
         .map_err(map_err(Conflict::SessionTaken))?;
     Ok(())
+}
+
+/// Whether `user_id` is the only active (not disabled) admin of `org_id`. On PostgreSQL the
+/// active admins' rows stay locked until the transaction ends, taken in id order: of two
+/// transactions taking the admin role from two admins at once, the second waits, then sees
+/// the first's change and refuses.
+async fn only_active_admin(tx: &mut Tx, org_id: Uuid, user_id: Uuid) -> Result<bool> {
+    let admins = sqlx::query_scalar::<_, Uuid>(&format!(
+        "SELECT id FROM users WHERE org_id = $1 AND role = 'admin' AND disabled_at IS NULL ORDER BY id{}",
+        Store::FOR_UPDATE
+    ))
+    .bind(org_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(admins == [user_id])
 }

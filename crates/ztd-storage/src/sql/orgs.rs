@@ -102,4 +102,17 @@ impl OrgStore for Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    async fn count_org_devices(&self, org_id: Uuid) -> Result<OrgDeviceCount> {
+        let (in_tenant, registered_elsewhere) = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT \
+               (SELECT COUNT(*) FROM devices WHERE customer_id = $1 AND deregistered_at IS NULL), \
+               (SELECT COUNT(*) FROM devices WHERE registered_by_org_id = $1 AND customer_id <> $1 \
+                  AND deregistered_at IS NULL)",
+        )
+        .bind(org_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OrgDeviceCount { in_tenant, registered_elsewhere })
+    }
 }

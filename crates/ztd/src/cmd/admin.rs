@@ -254,7 +254,7 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
             let email = Email::parse(&args.email).map_err(service_error)?;
             let operator = Operator::cli(args.database.connect().await?);
             let (org, user) = operator.user_by_email(email.as_str()).await.map_err(service_error)?;
-            let password = accounts::reset_password(&org, user.id).await.map_err(service_error)?;
+            let password = accounts::reset_password(&org, user.id).await.map_err(service_error)?.password;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": user.id, "password": password }));
             } else {
