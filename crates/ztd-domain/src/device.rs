@@ -443,6 +443,10 @@ pub struct SpreadsheetSerial {
     pub hint: String,
     /// The hash's serial, when the row has a hash carrying one: the safe replacement.
     pub suggested_serial: Option<String>,
+    /// `scientific` (scientific notation) or `zeros-lost` (leading zeros dropped): the `kind`
+    /// of the `spreadsheet_serial` diagnostic.
+    #[serde(skip)]
+    pub kind: &'static str,
 }
 
 /// `1.23457E+11`, `8.0E+5`: digits, optional fraction, `E`, a sign, digits. The sign is required
@@ -472,6 +476,7 @@ pub fn spreadsheet_serial_damage(serial: &str, hash_serial: Option<&str>) -> Opt
             ),
             hint: offer("the original serial cannot be recovered from this value"),
             suggested_serial: hash_serial.map(str::to_owned),
+            kind: "scientific",
         });
     }
     let hash_serial = hash_serial?;
@@ -486,6 +491,7 @@ pub fn spreadsheet_serial_damage(serial: &str, hash_serial: Option<&str>) -> Opt
         ),
         hint: offer("serial numbers are text"),
         suggested_serial: Some(hash_serial.to_owned()),
+        kind: "zeros-lost",
     })
 }
 

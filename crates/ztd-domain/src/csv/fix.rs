@@ -121,7 +121,7 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
                     "a value on this line holds a comma, which a device CSV value cannot: it was \
                      written unchanged, with a semicolon where the comma was",
                     "correct the value by hand (a serial number or model never holds a comma), then check the file again",
-                ));
+                ).with("kind", "comma-in-value"));
             }
         }
         if info.ending == Ending::Lf {
@@ -211,7 +211,11 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
                     format.title()
                 ),
                 "check that those values are not needed, or move them into the right column",
-            ));
+            )
+            .with("kind", "dropped-values")
+            .with("field", name)
+            .with("count", rows)
+            .with("format", format.title()));
         }
     }
     let rows_written = writer.rows();

@@ -11,7 +11,7 @@ use super::header::{self, HeaderMap};
 use super::source::{self, LineInfo, Lines, SourceError, TextEncoding, MAX_LINE_LEN};
 use super::text::{
     char_column, check_cell, check_spaces, decode_line, is_plain_line, merge_quote_diagnostics, Cell,
-    LineText,
+    CellKind, LineText,
 };
 use super::values::{check_values, HashFacts, RowValues, ValueScratch};
 use crate::device::DeviceInput;
@@ -296,16 +296,19 @@ impl<'r> CsvReader<'r> {
                 self.rows += 1;
                 if self.rows > self.options.row_limit {
                     self.done = true;
-                    return Ok(Some(Event::LimitExceeded(Diagnostic::new(
-                        info.number,
-                        1,
-                        Code::RowLimitExceeded,
-                        format!(
-                            "more than {} device rows; this line and the rest of the file were not read",
-                            self.options.row_limit
-                        ),
-                        "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
-                    ))));
+                    return Ok(Some(Event::LimitExceeded(
+                        Diagnostic::new(
+                            info.number,
+                            1,
+                            Code::RowLimitExceeded,
+                            format!(
+                                "more than {} device rows; this line and the rest of the file were not read",
+                                self.options.row_limit
+                            ),
+                            "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
+                        )
+                        .with("limit", self.options.row_limit),
+                    )));
                 }
                 Ok(Some(Event::Row { info, range }))
             }
@@ -436,6 +439,10 @@ fn blank_line(first: u64, count: u64, before_header: bool) -> Diagnostic {
         )
     };
     Diagnostic::new(first, 1, Code::BlankLine, message, hint)
+        .with("kind", if before_header { "before-header" } else { "middle" })
+        .with("first", first)
+        .with("last", first + count - 1)
+        .with("count", count)
 }
 
 fn line_too_long(line: u64) -> Diagnostic {
@@ -446,6 +453,7 @@ fn line_too_long(line: u64) -> Diagnostic {
         format!("line is longer than {MAX_LINE_LEN} bytes; the rest of it was not read"),
         "a device row is a few thousand characters at most: is this a CSV file with line breaks?",
     )
+    .with("limit", MAX_LINE_LEN)
 }
 
 /// Checks one row against the header: column count, characters, then values.
@@ -545,17 +553,22 @@ impl RowChecker {
             count_ok = true;
         }
         if !count_ok {
-            out.push(Diagnostic::new(
-                line_no,
-                1,
-                Code::WrongColumnCount,
-                format!("row has {field_count} values but the header has {expected} columns"),
-                if field_count > expected {
-                    "a value with a comma in it, or an extra comma: remove it (values never contain commas)"
-                } else {
-                    "a value or a comma is missing: every row needs one value per column, empty ones included (`a,,c`)"
-                },
-            ));
+            out.push(
+                Diagnostic::new(
+                    line_no,
+                    1,
+                    Code::WrongColumnCount,
+                    format!("row has {field_count} values but the header has {expected} columns"),
+                    if field_count > expected {
+                        "a value with a comma in it, or an extra comma: remove it (values never contain commas)"
+                    } else {
+                        "a value or a comma is missing: every row needs one value per column, empty ones included (`a,,c`)"
+                    },
+                )
+                .with("kind", if field_count > expected { "more" } else { "fewer" })
+                .with("found", field_count)
+                .with("expected", expected),
+            );
         }
 
         let mut values = RowValues::default();
@@ -577,6 +590,8 @@ impl RowChecker {
                 what: name,
                 ascii_only: column.is_none_or(Column::ascii_only),
                 line_text,
+                field: index as u64 + 1,
+                kind: if column.is_some() { CellKind::Value } else { CellKind::Unnamed },
             };
             if plain {
                 check_spaces(value, &cell, out);
@@ -584,7 +599,7 @@ impl RowChecker {
                 check_cell(value, &cell, out);
             }
             if let Some(column) = column {
-                values.set(column, clean_value(value, plain), cell.column);
+                values.set(column, clean_value(value, plain), cell.column, cell.field);
             }
         }
         count_ok.then_some(values)

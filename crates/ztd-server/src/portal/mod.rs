@@ -25,6 +25,7 @@ mod add_devices;
 mod admin;
 mod assets;
 mod audit;
+mod csv_problems;
 mod customers;
 mod devices;
 mod error;
