@@ -212,6 +212,23 @@ add-devices-would-fail-text = Selve filen er i orden, men kontrollen mod de regi
 add-devices-register-others = registrér de andre alligevel
 add-devices-would-fail-end = , og upload den igen.
 add-devices-would-fail-caption = Enheder i { $file }, der ville fejle
+add-devices-repair-title = Reparér filen her
+add-devices-repair-lead = Disse problemer kan repareres uden at gætte nogen værdi, sådan som “ztd csv fix” gør:
+add-devices-repair-lines = { $count ->
+    [one] linje { $lines }
+   *[other] { $count } linjer ({ $lines }{ $more ->
+        [yes] , …
+       *[other] {""}
+    })
+}
+add-devices-repair-line-endings = Linjeskift gjort til Windows-linjeskift (CRLF)
+add-devices-repair-button = Reparér og kontrollér igen
+add-devices-download-repaired = Hent den reparerede fil
+add-devices-repair-then = Den reparerede fil kontrolleres som en ny upload; består den alle kontroller, registreres dens enheder med valgene ovenfor. Problemer, som en reparation ikke kan løse, vises fortsat.
+add-devices-repair-nothing = Ingen af disse problemer kan repareres automatisk: ret dem i filen, og upload den igen.
+add-devices-download-problems = Hent alle problemer (CSV)
+add-devices-not-kept = Filen er for stor til at blive gemt til reparation her: ret den, eller reparér den med “ztd csv fix”, og upload den igen.
+add-devices-repaired-title = Filen blev repareret
 
 batch-crumb = Batch
 batch-title = Enheder til { $customer }

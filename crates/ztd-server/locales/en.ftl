@@ -217,6 +217,23 @@ add-devices-would-fail-text = The file itself is fine, but the check against the
 add-devices-register-others = register the others anyway
 add-devices-would-fail-end = , and upload it again.
 add-devices-would-fail-caption = Devices of { $file } that would fail
+add-devices-repair-title = Repair the file here
+add-devices-repair-lead = These problems can be repaired without guessing any value, as “ztd csv fix” does:
+add-devices-repair-lines = { $count ->
+    [one] line { $lines }
+   *[other] { $count } lines ({ $lines }{ $more ->
+        [yes] , …
+       *[other] {""}
+    })
+}
+add-devices-repair-line-endings = Line endings made Windows (CRLF)
+add-devices-repair-button = Repair and check again
+add-devices-download-repaired = Download the repaired file
+add-devices-repair-then = The repaired file is checked like a new upload; if it passes every check, its devices are registered with the choices above. Problems a repair cannot solve stay listed.
+add-devices-repair-nothing = None of these problems can be repaired automatically: correct them in the file and upload it again.
+add-devices-download-problems = Download every problem (CSV)
+add-devices-not-kept = The file is too large to keep for repair here: correct it, or repair it with “ztd csv fix”, and upload it again.
+add-devices-repaired-title = The file was repaired
 
 batch-crumb = Batch
 batch-title = Devices for { $customer }

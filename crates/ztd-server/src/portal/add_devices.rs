@@ -16,13 +16,14 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use fluent_bundle::FluentValue;
 use futures::StreamExt;
 use maud::{html, Markup};
+use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 use uuid::Uuid;
@@ -34,9 +35,10 @@ use super::csv_problems;
 use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
 use super::i18n::Tr;
-use super::session::{CsrfRefusal, Portal};
+use super::session::{CsrfForm, CsrfRefusal, Portal};
 use super::view::{self, Section};
 use crate::app::access::{self, Caller};
+use crate::app::drafts;
 use crate::app::dry_run::{DryRun, Would, MAX_DRY_RUN_ROWS};
 use crate::app::profiles;
 use crate::app::registration::{
@@ -195,6 +197,10 @@ enum Outcome<'a> {
     Refused {
         file_name: &'a str,
         preflight: &'a Preflight,
+        /// The file kept as a draft: its problems and its repair can be downloaded.
+        offer: Option<&'a DraftOffer>,
+        /// This file is the repair of an earlier one, which changed this.
+        repaired: Option<&'a [ChangeGroup]>,
     },
     /// The file is sound but some rows would fail against the database (the dry run).
     WouldFail {
@@ -283,7 +289,10 @@ fn form_page(
         }
         div id="upload-result" aria-live="polite" {
             @match outcome {
-                Outcome::Refused { file_name, preflight } => (problems_report(tr, file_name, preflight)),
+                Outcome::Refused { file_name, preflight, offer, repaired } => {
+                    @if let Some(changes) = repaired { (repaired_notice(tr, changes)) }
+                    (problems_report(portal, file_name, preflight, *offer, choice))
+                }
                 Outcome::WouldFail { file_name, preflight, passing } => (would_fail_report(tr, file_name, preflight, *passing)),
                 Outcome::TooLarge { limit } => (error::notice(tr, &error::explain(tr, &ApiError::PayloadTooLarge { limit: *limit }))),
                 Outcome::Api(explanation) => (error::notice(tr, explanation)),
@@ -369,7 +378,14 @@ fn count(value: usize) -> FluentValue<'static> {
     FluentValue::from(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
-fn problems_report(tr: Tr, file_name: &str, preflight: &Preflight) -> Markup {
+fn problems_report(
+    portal: &Portal,
+    file_name: &str,
+    preflight: &Preflight,
+    offer: Option<&DraftOffer>,
+    choice: &Choice,
+) -> Markup {
+    let tr = portal.tr();
     let problems = preflight.problems.len();
     html! {
         div class="notice bad" role="alert" id="problems-summary" {
@@ -381,7 +397,83 @@ fn problems_report(tr: Tr, file_name: &str, preflight: &Preflight) -> Markup {
                 (tr.t("add-devices-fix-and-upload"))
             }
         }
+        @if let Some(offer) = offer {
+            (repair_offer(portal, offer, choice))
+        } @else if preflight.problems.iter().any(|problem| matches!(problem, Problem::Csv(d) if d.code.is_unusable_input())) {
+        } @else {
+            p class="hint" id="no-draft" { (tr.t("add-devices-not-kept")) }
+        }
         (problems_by_kind(tr, &tr.a("add-devices-problems-caption", &[("file", file_name.into())]), &preflight.problems))
+    }
+}
+
+/// What "Repair and check again" would change, its button, and the downloads.
+fn repair_offer(portal: &Portal, offer: &DraftOffer, choice: &Choice) -> Markup {
+    let tr = portal.tr();
+    let base = format!("/customers/{}/add-devices/drafts/{}", offer.customer_id, offer.draft_id);
+    let query = format!(
+        "?group_tag={}&allow_unknown_tags={}",
+        view::url_encode(&choice.group_tag),
+        choice.allow_unknown_tags
+    );
+    html! {
+        div class="card stack" id="repair" {
+            @if offer.changes.is_empty() {
+                p { (tr.t("add-devices-repair-nothing")) }
+            } @else {
+                h2 { (tr.t("add-devices-repair-title")) }
+                p { (tr.t("add-devices-repair-lead")) }
+                (change_list(tr, &offer.changes, "repair-changes"))
+                form method="post" action=(format!("{base}/repair")) class="actions" data-once {
+                    (view::csrf(portal))
+                    input type="hidden" name="group_tag" value=(choice.group_tag);
+                    @if choice.allow_unknown_tags { input type="hidden" name="allow_unknown_tags" value="true"; }
+                    @if choice.register_passing { input type="hidden" name="register_passing" value="true"; }
+                    input type="hidden" name="order_number" value=(choice.order_number);
+                    input type="hidden" name="purchase_order" value=(choice.purchase_order);
+                    input type="hidden" name="ship_date" value=(choice.ship_date);
+                    button type="submit" id="repair-and-check" data-busy=(tr.t("add-devices-checking")) { (tr.t("add-devices-repair-button")) }
+                    a class="button secondary" id="download-repaired" href=(format!("{base}/repaired.csv")) download { (tr.t("add-devices-download-repaired")) }
+                }
+                p class="hint" { (tr.t("add-devices-repair-then")) }
+            }
+            p { a id="download-problems" href=(format!("{base}/problems.csv{query}")) download { (tr.t("add-devices-download-problems")) } }
+        }
+    }
+}
+
+/// The repairs of one kind, with how many lines and the first few.
+fn change_list(tr: Tr, changes: &[ChangeGroup], id: &str) -> Markup {
+    html! {
+        ul id=(id) {
+            @for group in changes {
+                li {
+                    strong { (change_title(tr, group.code)) } " — "
+                    (tr.a("add-devices-repair-lines", &[
+                        ("count", count(group.count)),
+                        ("lines", group.first_lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ").into()),
+                        ("more", if group.count > group.first_lines.len() { "yes" } else { "no" }.into()),
+                    ]))
+                }
+            }
+        }
+    }
+}
+
+fn change_title(tr: Tr, code: Option<csv::Code>) -> String {
+    match code {
+        Some(code) => tr.t(&format!("{}-title", csv_problems::message_id(code))),
+        None => tr.t("add-devices-repair-line-endings"),
+    }
+}
+
+/// Shown above the problems of a repaired file: what the repair did.
+fn repaired_notice(tr: Tr, changes: &[ChangeGroup]) -> Markup {
+    html! {
+        div class="notice ok" id="repaired" role="status" {
+            h2 { (tr.t("add-devices-repaired-title")) }
+            (change_list(tr, changes, "repaired-changes"))
+        }
     }
 }
 
@@ -522,6 +614,15 @@ impl Spooled {
         Ok((Self { path, len: 0 }, file))
     }
 
+    /// A spooled copy of bytes already in memory (a repaired draft).
+    async fn from_bytes(bytes: &[u8]) -> Result<Self, PortalError> {
+        let (mut spooled, mut out) = Self::create().await?;
+        out.write_all(bytes).await.map_err(ApiError::internal)?;
+        out.flush().await.map_err(ApiError::internal)?;
+        spooled.len = bytes.len();
+        Ok(spooled)
+    }
+
     fn open(&self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
         Ok(std::io::BufReader::new(std::fs::File::open(&self.path)?))
     }
@@ -621,7 +722,35 @@ pub async fn upload(
     let (Some(file_name), Some(file)) = (form.file_name.clone(), form.file) else {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Outcome::MissingFile));
     };
+    let target = Target { customer, profiles, submission };
+    check_and_register(&state, &portal, target, choice, file_name, file, None).await
+}
 
+/// The customer, its profiles, and the submission the access layer allowed.
+struct Target {
+    customer: CustomerLink,
+    profiles: Vec<Profile>,
+    submission: Submission,
+}
+
+/// Checks a file (the CSV rules, the tags, then the database) and registers it when it passes;
+/// otherwise shows the form again with what was found. A file with problems is kept as a
+/// draft (docs/portal.md#repair-in-the-browser), so the page can offer its repair.
+async fn check_and_register(
+    state: &AppState,
+    portal: &Portal,
+    target: Target,
+    choice: Choice,
+    file_name: String,
+    file: Spooled,
+    repaired: Option<Vec<ChangeGroup>>,
+) -> Result<Response, PortalError> {
+    let Target { customer, profiles, submission } = target;
+    let customer_id = customer.id;
+    let max_bytes = state.config.max_upload_bytes;
+    let page = |status: StatusCode, outcome: Outcome<'_>| {
+        (status, form_page(portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
+    };
     let catalog = TagCatalog::new(&profiles);
     let default_tag = Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty());
     let max_rows = state.config.max_rows;
@@ -634,7 +763,13 @@ pub async fn upload(
     .map_err(ApiError::internal)?;
     let checked = checked.map_err(ApiError::internal)?;
     if !checked.problems.is_empty() {
-        let outcome = Outcome::Refused { file_name: &file_name, preflight: &checked };
+        let offer = offer_repair(portal, customer_id, &file_name, &file).await?;
+        let outcome = Outcome::Refused {
+            file_name: &file_name,
+            preflight: &checked,
+            offer: offer.as_ref(),
+            repaired: repaired.as_deref(),
+        };
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
     }
 
@@ -692,16 +827,286 @@ pub async fn upload(
         Ok(Submitted::FileRefused { diagnostics }) => {
             let problems = diagnostics.into_iter().map(Problem::Csv).collect();
             let refused = Preflight { format: None, rows: 0, problems };
-            Ok(page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome::Refused { file_name: &file_name, preflight: &refused },
-            ))
+            let outcome =
+                Outcome::Refused { file_name: &file_name, preflight: &refused, offer: None, repaired: None };
+            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome))
         }
         Err(error) => {
             let error = ApiError::from(error);
             Ok(page(error.status(), Outcome::Api(error::explain(portal.tr(), &error))))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repair in the browser (docs/portal.md#repair-in-the-browser)
+// ---------------------------------------------------------------------------------------------
+
+/// Lines named per kind of repair.
+const LINES_PER_CHANGE: usize = 5;
+
+/// A file with problems kept as a draft, and what repairing it would change.
+#[derive(Debug)]
+struct DraftOffer {
+    customer_id: Uuid,
+    draft_id: Uuid,
+    /// Empty when `ztd csv fix` can repair none of the problems.
+    changes: Vec<ChangeGroup>,
+}
+
+/// The repairs of one kind: how many, and the first lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ChangeGroup {
+    /// `None`: line endings (a normalisation no rule requires).
+    code: Option<csv::Code>,
+    count: usize,
+    first_lines: Vec<u64>,
+}
+
+fn group_changes(changes: &[csv::Change]) -> Vec<ChangeGroup> {
+    let mut groups: Vec<ChangeGroup> = Vec::new();
+    for change in changes {
+        let group = match groups.iter_mut().position(|group| group.code == change.code) {
+            Some(index) => &mut groups[index],
+            None => {
+                groups.push(ChangeGroup { code: change.code, count: 0, first_lines: Vec::new() });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        // One count per line, however many values of it were repaired.
+        if group.first_lines.last() == Some(&change.line) {
+            continue;
+        }
+        group.count += 1;
+        if group.first_lines.len() < LINES_PER_CHANGE {
+            group.first_lines.push(change.line);
+        }
+    }
+    groups
+}
+
+/// The domain's `fix` (the repairs of `ztd csv fix`) over a whole file. CPU-bound.
+fn repair_bytes(content: &[u8], max_rows: usize) -> Result<(Vec<u8>, csv::FixReport), csv::FileError> {
+    let options = csv::FixOptions {
+        read: ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) },
+        serial_from_hash: false,
+    };
+    let mut out = Vec::with_capacity(content.len());
+    let report = csv::fix(content, &mut out, options)?;
+    Ok((out, report))
+}
+
+/// Keeps a file with problems as a draft (when it is small enough) and works out what its
+/// repair would change. `None` when the file is too large to keep.
+async fn offer_repair(
+    portal: &Portal,
+    customer_id: Uuid,
+    file_name: &str,
+    file: &Spooled,
+) -> Result<Option<DraftOffer>, PortalError> {
+    if file.len > drafts::MAX_BYTES {
+        return Ok(None);
+    }
+    let content = tokio::fs::read(&file.path).await.map_err(ApiError::internal)?;
+    let (content, changes) = tokio::task::spawn_blocking(move || {
+        let changes = match repair_bytes(&content, usize::MAX) {
+            Ok((_, report)) => group_changes(&report.changes),
+            Err(_) => Vec::new(),
+        };
+        (content, changes)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let draft = drafts::keep(portal.access(), customer_id, file_name, content).await?;
+    Ok(Some(DraftOffer { customer_id, draft_id: draft.id, changes }))
+}
+
+/// `file.csv` → `file-repaired.csv`.
+fn repaired_name(file_name: &str) -> String {
+    let stem = file_name.strip_suffix(".csv").or_else(|| file_name.strip_suffix(".CSV")).unwrap_or(file_name);
+    let stem = stem.strip_suffix("-repaired").unwrap_or(stem);
+    format!("{stem}-repaired.csv")
+}
+
+/// The form behind "Repair and check again": the choices of the upload form, carried along.
+#[derive(Debug, Deserialize)]
+pub struct RepairForm {
+    #[serde(default)]
+    group_tag: String,
+    #[serde(default)]
+    allow_unknown_tags: Option<String>,
+    #[serde(default)]
+    register_passing: Option<String>,
+    #[serde(default)]
+    order_number: String,
+    #[serde(default)]
+    purchase_order: String,
+    #[serde(default)]
+    ship_date: String,
+}
+
+/// A draft of this person, or the form again saying it is no longer kept.
+async fn open_draft(
+    portal: &Portal,
+    customer_id: Uuid,
+    draft_id: Uuid,
+) -> Result<drafts::Draft, PortalError> {
+    Ok(drafts::open(portal.access(), customer_id, draft_id).await?)
+}
+
+/// `POST …/drafts/{id}/repair`: repairs the kept file, keeps the repair, and checks it like an
+/// upload: registered when it passes, else the form with what is left.
+pub async fn repair(
+    State(state): State<AppState>,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+    CsrfForm(portal, form): CsrfForm<RepairForm>,
+) -> Result<Response, PortalError> {
+    let (customer, profiles, submission) = target(&portal, customer_id).await?;
+    let choice = Choice {
+        group_tag: form.group_tag,
+        allow_unknown_tags: form.allow_unknown_tags.as_deref() == Some("true"),
+        register_passing: form.register_passing.as_deref() == Some("true"),
+        order_number: form.order_number,
+        purchase_order: form.purchase_order,
+        ship_date: form.ship_date,
+    };
+    let max_bytes = state.config.max_upload_bytes;
+    let draft = match open_draft(&portal, customer_id, draft_id).await {
+        Ok(draft) => draft,
+        Err(PortalError::Api(error)) if error.status() == StatusCode::GONE => {
+            let outcome = Outcome::Api(error::explain(portal.tr(), &error));
+            let page = form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome);
+            return Ok((StatusCode::GONE, page).into_response());
+        }
+        Err(other) => return Err(other),
+    };
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let repaired = tokio::task::spawn_blocking(move || repair_bytes(&content, max_rows))
+        .await
+        .map_err(ApiError::internal)?;
+    let Ok((repaired, report)) = repaired else {
+        // Not a file `fix` can read (the page offered no repair): show its problems again.
+        let outcome = Outcome::Api(error::explain(
+            portal.tr(),
+            &ApiError::from(crate::app::Error::gone("upload_draft_expired", "the file cannot be repaired")),
+        ));
+        let page = form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let file = Spooled::from_bytes(&repaired).await?;
+    let target = Target { customer, profiles, submission };
+    let changes = group_changes(&report.changes);
+    check_and_register(&state, &portal, target, choice, repaired_name(&draft.file_name), file, Some(changes))
+        .await
+}
+
+/// `GET …/drafts/{id}/repaired.csv`: the kept file with the repairs of `ztd csv fix`.
+pub async fn download_repaired(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, PortalError> {
+    let draft = open_draft(&portal, customer_id, draft_id).await?;
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let repaired = tokio::task::spawn_blocking(move || repair_bytes(&content, max_rows))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|error| ApiError::InvalidParameter { message: error.to_string() })?;
+    Ok(attachment(repaired.0, "text/csv", &repaired_name(&draft.file_name)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProblemsQuery {
+    #[serde(default)]
+    group_tag: String,
+    #[serde(default)]
+    allow_unknown_tags: Option<String>,
+}
+
+/// `GET …/drafts/{id}/problems.csv`: every problem of the kept file, in the page's language.
+pub async fn download_problems(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+    Query(query): Query<ProblemsQuery>,
+) -> Result<Response, PortalError> {
+    let (_, profiles, _) = target(&portal, customer_id).await?;
+    let draft = open_draft(&portal, customer_id, draft_id).await?;
+    let catalog = TagCatalog::new(&profiles);
+    let default_tag = Some(query.group_tag).filter(|tag| !tag.is_empty());
+    let allow_unknown = query.allow_unknown_tags.as_deref() == Some("true");
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let checked = tokio::task::spawn_blocking(move || {
+        preflight(|| Ok(content.as_slice()), &catalog, default_tag.as_deref(), allow_unknown, max_rows)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let tr = portal.tr();
+    let mut out = String::new();
+    let header = ["line", "column", "column_name", "character", "code", "problem", "how_to_fix", "detail"];
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for problem in &checked.problems {
+        let (message, hint, detail) = problem.explain(tr);
+        let (field, name, character) = match problem {
+            Problem::Csv(diagnostic) => (
+                diagnostic.field().map(|field| field.to_string()).unwrap_or_default(),
+                match diagnostic.arg("column") {
+                    Some(csv::Arg::Text(name)) => name.clone(),
+                    _ => String::new(),
+                },
+                diagnostic.field().map(|_| diagnostic.column.to_string()).unwrap_or_default(),
+            ),
+            Problem::Row { .. } => Default::default(),
+        };
+        let fields = [
+            problem.line().to_string(),
+            field,
+            name,
+            character,
+            problem.code().to_owned(),
+            message,
+            hint.unwrap_or_default(),
+            detail.unwrap_or_default(),
+        ];
+        for (index, field) in fields.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, &spreadsheet_safe(field));
+        }
+        out.push_str("\r\n");
+    }
+    let stem = draft.file_name.strip_suffix(".csv").unwrap_or(&draft.file_name).to_owned();
+    Ok(attachment(out.into_bytes(), "text/csv; charset=utf-8", &format!("{stem}-problems.csv")))
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// A download: the body with its type and a file name (ASCII only in the header).
+fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 async fn load_batch(
