@@ -42,6 +42,24 @@ fn fix_turns_the_powershell_utf16_file_into_one_check_accepts() {
 }
 
 #[test]
+fn check_names_the_serial_a_bad_hash_carries_and_the_spreadsheet_column() {
+    let input = corpus("truncated-and-corrupt-hashes.csv");
+    let output = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report = text(&output);
+    let lines: Vec<&str> = report.lines().collect();
+    let first = lines.iter().position(|line| line.contains("error[invalid_hardware_hash]")).unwrap();
+    // The cut-off hash of line 2 still carries its device's serial number.
+    assert!(lines[first].contains("(it carries serial number `632723972376`)"), "{report}");
+    // "column" is the spreadsheet column; the prefix's 15 is the character.
+    assert!(lines[first].contains("truncated-and-corrupt-hashes.csv:2:15: error"), "{report}");
+    assert_eq!(lines[first + 1], "  where: line 2, column 3 (Hardware Hash), character 15");
+    assert!(lines[first + 2].starts_with("  hint: "), "{report}");
+    // The changed checksum (line 4) too; a hash broken before its serial record names none.
+    assert!(report.contains("(it carries serial number `1VRXK0N`): checksum mismatch"), "{report}");
+}
+
+#[test]
 fn a_semicolon_file_is_named_by_check_and_repaired_by_fix() {
     let input = corpus("semicolon-separated.csv");
     let before = ztd(&["csv", "check", path_str(&input)]);

@@ -300,10 +300,16 @@ impl Diagnostic {
         }
     }
 
-    /// Renders `file:line:column: error[code]: message` and the `  hint: …` line.
+    /// Renders `file:line:character: error[code]: message`, for a problem in a value the
+    /// `  where: line 2, column 3 (Hardware Hash), character 15` line (the spreadsheet column,
+    /// since the prefix counts characters), and the `  hint: …` line.
     pub fn render(&self, file: &str) -> String {
+        let place = match self.field() {
+            Some(_) => format!("\n  where: {}", self.location()),
+            None => String::new(),
+        };
         format!(
-            "{file}:{}:{}: error[{}]: {}\n  hint: {}",
+            "{file}:{}:{}: error[{}]: {}{place}\n  hint: {}",
             self.line, self.column, self.code, self.message, self.hint
         )
     }

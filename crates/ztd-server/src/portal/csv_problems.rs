@@ -231,6 +231,22 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_hash_names_the_serial_it_still_carries() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../ztd-domain/tests/corpus/truncated-and-corrupt-hashes.csv");
+        let (_, diagnostics) =
+            csv::check(std::fs::read(path).unwrap().as_slice(), ReadOptions::default()).unwrap();
+        let first = diagnostics.iter().find(|d| d.code == Code::InvalidHardwareHash).unwrap();
+        let da = Tr::for_tag("da").unwrap();
+        let text = message(da, first);
+        assert!(
+            text.starts_with("Hardwarehashen er afkortet. Den indeholder serienummeret 632723972376."),
+            "{text}"
+        );
+        assert_eq!(location(da, first), "Linje 2, kolonne 3 (Hardware Hash)");
+    }
+
+    #[test]
     fn a_problem_reads_in_danish_with_its_values() {
         let file = "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-1 ,1234567890123,\r\n";
         let (_, diagnostics) = csv::check(file.as_bytes(), ReadOptions::default()).unwrap();
