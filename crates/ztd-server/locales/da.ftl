@@ -367,6 +367,9 @@ csv-semicolon-separated-hint = { $kind ->
     [comma-in-value] Ret værdien i hånden (et serienummer eller en model indeholder aldrig komma), og kontrollér filen igen.
    *[other] “Reparér og kontrollér igen” sætter komma mellem værdierne. I regnearket kan du gemme som “CSV (kommasepareret)” med komma som listeskilletegn.
 }
+csv-separator-line-title = Excels “sep=”-linje
+csv-separator-line = Første linje “sep={ $separator }” er Excels angivelse af skilletegnet, ikke overskriften; portalerne læser den som overskrift og afviser filen.
+csv-separator-line-hint = Slet linjen (“Reparér og kontrollér igen” gør det); overskriften skal være første linje.
 csv-unknown-header-title = Ikke en overskrift til enheds-CSV
 csv-unknown-header = { $kind ->
     [device-row-format] Første linje er en enhedsrække, ikke en overskrift: overskriftslinjen mangler.

@@ -372,6 +372,9 @@ csv-semicolon-separated-hint = { $kind ->
     [comma-in-value] Correct the value by hand (a serial number or model never holds a comma), then check the file again.
    *[other] “Repair and check again” puts commas between the values. In the spreadsheet, save as “CSV (Comma delimited)” with a comma as list separator.
 }
+csv-separator-line-title = Excel's “sep=” line
+csv-separator-line = The first line “sep={ $separator }” is Excel's declaration of the separator, not the header; the portals read it as the header and refuse the file.
+csv-separator-line-hint = Delete the line (“Repair and check again” does); the header must be the first line.
 csv-unknown-header-title = Not a device CSV header
 csv-unknown-header = { $kind ->
     [device-row-format] The first line is a device row, not a header: the header line is missing.

@@ -30,6 +30,9 @@ pub enum Code {
     /// Values separated by semicolons: a spreadsheet saved the file with a regional list
     /// separator (Danish, German, most of Europe). `ztd csv fix` replaces them.
     SemicolonSeparated,
+    /// A first line `sep=;` (or `sep=,`): Excel's declaration of the separator, which it
+    /// writes and reads but the portals take for the header. `ztd csv fix` removes it.
+    SeparatorLine,
 
     // --- The header line ---
     /// The first line resembles none of the three formats.
@@ -93,7 +96,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::UnreadableFile,
         Code::EmptyFile,
         Code::BinaryFile,
@@ -103,6 +106,7 @@ impl Code {
         Code::RowLimitExceeded,
         Code::NoDeviceRows,
         Code::SemicolonSeparated,
+        Code::SeparatorLine,
         Code::UnknownHeader,
         Code::HeaderCase,
         Code::MisspelledColumn,
@@ -141,6 +145,7 @@ impl Code {
             Code::RowLimitExceeded => "row_limit_exceeded",
             Code::NoDeviceRows => "no_device_rows",
             Code::SemicolonSeparated => "semicolon_separated",
+            Code::SeparatorLine => "separator_line",
             Code::UnknownHeader => "unknown_header",
             Code::HeaderCase => "header_case",
             Code::MisspelledColumn => "misspelled_column",
