@@ -442,7 +442,7 @@ fn separator_declaration(line: &[u8]) -> Option<u8> {
     if !text.get(..4)?.eq_ignore_ascii_case("sep=") {
         return None;
     }
-    let (&separator, padding) = text[4..].as_bytes().split_first()?;
+    let (&separator, padding) = text.as_bytes()[4..].split_first()?;
     let padded = padding.iter().all(|b| matches!(b, b';' | b',' | b' ' | b'\t'));
     (matches!(separator, b';' | b',') && padded).then_some(separator)
 }
