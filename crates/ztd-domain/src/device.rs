@@ -443,13 +443,18 @@ pub struct SpreadsheetSerial {
     pub hint: String,
     /// The hash's serial, when the row has a hash carrying one: the safe replacement.
     pub suggested_serial: Option<String>,
+    /// `scientific` (scientific notation) or `zeros-lost` (leading zeros dropped): the `kind`
+    /// of the `spreadsheet_serial` diagnostic.
+    #[serde(skip)]
+    pub kind: &'static str,
 }
 
-/// `1.23457E+11`, `8.0E+5`: digits, optional fraction, `E`, a sign, digits. The sign is required
-/// because spreadsheets always write one, and real serials like `12E45` exist.
+/// `1.23457E+11`, `8.0E+5`, `1,23457E+11` (a decimal comma: Danish, German, most of Europe):
+/// digits, optional fraction, `E`, a sign, digits. The sign is required because spreadsheets
+/// always write one, and real serials like `12E45` exist.
 pub fn looks_like_scientific_notation(value: &str) -> bool {
     let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else { return false };
-    let (int_part, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let (int_part, fraction) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, "0"));
     let Some(exponent_digits) = exponent.strip_prefix(['+', '-']) else { return false };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     digits(int_part) && digits(fraction) && digits(exponent_digits)
@@ -472,6 +477,7 @@ pub fn spreadsheet_serial_damage(serial: &str, hash_serial: Option<&str>) -> Opt
             ),
             hint: offer("the original serial cannot be recovered from this value"),
             suggested_serial: hash_serial.map(str::to_owned),
+            kind: "scientific",
         });
     }
     let hash_serial = hash_serial?;
@@ -486,6 +492,7 @@ pub fn spreadsheet_serial_damage(serial: &str, hash_serial: Option<&str>) -> Opt
         ),
         hint: offer("serial numbers are text"),
         suggested_serial: Some(hash_serial.to_owned()),
+        kind: "zeros-lost",
     })
 }
 

@@ -243,6 +243,38 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Vec<Code>)> {
         vec![Code::SemicolonSeparated],
     ));
 
+    // Excel's "CSV (semikolonsepareret)" with its `sep=;` line declaring the separator.
+    files.push((
+        "excel-sep-line.csv",
+        crlf(&[
+            "sep=;".to_owned(),
+            PC_HEADER.replace(',', ";"),
+            pc_row(&d[37]).replace(',', ";"),
+            pc_row(&d[38]).replace(',', ";"),
+        ]),
+        vec![Code::SeparatorLine, Code::SemicolonSeparated],
+    ));
+
+    // A decimal-comma spreadsheet (Danish) turned a serial and a product ID into numbers: the
+    // row's hash still carries the serial, the second row has no hash.
+    let semicolon_row = |device: &SyntheticDevice, serial: &str, pkid: &str, hash: &str| {
+        format!("{serial};{pkid};{hash};{};{}", device.manufacturer, device.model)
+    };
+    files.push((
+        "decimal-comma-serials.csv",
+        crlf(&[
+            PC_HEADER.replace(',', ";"),
+            semicolon_row(
+                &d[39],
+                "1,23457E+11",
+                d[39].product_key_id.as_deref().unwrap_or(""),
+                &d[39].hardware_hash,
+            ),
+            semicolon_row(&d[40], "8,0E+05", "3,30123E+12", ""),
+        ]),
+        vec![Code::SemicolonSeparated, Code::SpreadsheetSerial, Code::InvalidProductKeyId],
+    ));
+
     let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00".to_vec();
     xlsx.extend_from_slice(&[0u8; 64]);
     files.push(("workbook-saved-as-csv.csv", xlsx, vec![Code::BinaryFile]));

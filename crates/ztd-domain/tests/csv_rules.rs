@@ -737,3 +737,32 @@ fn a_comma_file_with_semicolons_in_a_value_is_not_mistaken_for_a_semicolon_file(
     let found = problems(text.as_bytes());
     assert!(!found.iter().any(|(_, _, code)| *code == Code::SemicolonSeparated), "{found:?}");
 }
+
+#[test]
+fn rule_separator_line_names_excels_sep_line_and_reads_the_header_below_it() {
+    let row = pc_row(&device(7));
+    for (first, semicolons) in [("sep=;", true), ("SEP=,", false), ("sep=;;;;", true), ("  sep=,,,, ", false)]
+    {
+        let (header, row) = if semicolons {
+            (PC_HEADER.replace(',', ";"), row.replace(',', ";"))
+        } else {
+            (PC_HEADER.to_owned(), row.clone())
+        };
+        let input = file(first, &[header, row]);
+        let found = problems(&input);
+        assert!(found.contains(&(1, 1, Code::SeparatorLine)), "{first}: {found:?}");
+        assert!(!found.iter().any(|(_, _, code)| *code == Code::UnknownHeader), "{first}: {found:?}");
+        assert_eq!(
+            found.iter().any(|(_, _, code)| *code == Code::SemicolonSeparated),
+            semicolons,
+            "{first}: {found:?}"
+        );
+        let mut out = Vec::new();
+        let report = csv::fix(&input[..], &mut out, FixOptions::default()).expect("fixable");
+        assert!(report.changes.iter().any(|change| change.code == Some(Code::SeparatorLine)), "{first}");
+        assert!(String::from_utf8(out).unwrap().starts_with(PC_HEADER), "{first}");
+    }
+    // Not a declaration: a header that happens to start with "sep".
+    let found = problems(&file("sep=x", &[row]));
+    assert!(!found.iter().any(|(_, _, code)| *code == Code::SeparatorLine), "{found:?}");
+}

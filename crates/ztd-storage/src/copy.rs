@@ -400,6 +400,10 @@ pub const NOT_COPIED: &[(&str, &str)] = &[
         "rate_buckets",
         "PostgreSQL's shared rate-limit counters (docs/operations.md#shared-limits): recent traffic only, forgiven like after a crash",
     ),
+    (
+        "upload_drafts",
+        "refused uploads kept an hour for repair in the portal (docs/portal.md#repair-in-the-browser): the person uploads the file again",
+    ),
 ];
 
 /// Which database of a copy.

@@ -743,6 +743,23 @@ pub trait BatchStore: Send + Sync {
         audit: &NewAuditEvent,
         device_audit: &NewAuditEvent,
     ) -> Result<VoidOutcome>;
+
+    /// Keeps an upload draft. In the same transaction deletes every draft expired at the new
+    /// one's `created_at` and the person's older drafts beyond the `keep_per_person` newest
+    /// (so the table stays small without a sweeper; [`BatchStore::purge_expired_upload_drafts`]
+    /// is there for the rest).
+    async fn create_upload_draft(&self, draft: &UploadDraft, keep_per_person: u32) -> Result<()>;
+    /// The draft `id` of this person in this organisation, unless it expired at `now`;
+    /// `NotFound` otherwise (another person's draft is answered like a missing one).
+    async fn get_upload_draft(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<UploadDraft>;
+    /// Deletes the drafts expired at `now`; returns how many.
+    async fn purge_expired_upload_drafts(&self, now: DateTime<Utc>) -> Result<u64>;
 }
 
 /// Whose batches a batch list shows.

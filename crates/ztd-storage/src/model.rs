@@ -456,3 +456,21 @@ pub struct NewAttempt {
     pub duration_ms: i64,
     pub outcome: AttemptOutcome,
 }
+
+/// A file a person uploaded in the portal that had problems, kept for a short while so the
+/// portal can offer the list of problems and a repaired copy for download, and repair and
+/// check it again, without the browser sending it twice (docs/portal.md#repair-in-the-browser).
+/// Only the person who uploaded it, in the same organisation, can read it back.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UploadDraft {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub user_id: Uuid,
+    /// The customer the file was uploaded for.
+    pub customer_id: Uuid,
+    pub file_name: String,
+    /// The file's bytes as uploaded (or as repaired).
+    pub content: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}

@@ -73,6 +73,7 @@ conformance!(
     webhooks_are_reached_only_by_their_organisation,
     device_search_count_and_paging_both_ways,
     batch_history_names_who_submitted_newest_first,
+    upload_drafts_are_kept_for_their_person_and_expire,
 );
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -2468,4 +2469,81 @@ async fn batch_history_names_who_submitted_newest_first(db: Arc<dyn Database>) {
     let elsewhere = BatchReach::Submitter { org_id: partner.id, customer_id: Some(other.id) };
     assert!(db.list_batch_history(&elsewhere, None, 10).await.unwrap().is_empty());
     assert!(db.list_batch_history(&BatchReach::Tenant(other.id), None, 10).await.unwrap().is_empty());
+}
+
+/// Upload drafts (docs/portal.md#repair-in-the-browser): read back only by their person in their
+/// organisation and only until they expire; a new draft deletes the expired ones and the
+/// person's drafts beyond the newest few.
+async fn upload_drafts_are_kept_for_their_person_and_expire(db: Arc<dyn Database>) {
+    let customer = org(&db, OrgKind::Customer, "Drafts").await;
+    let partner = org(&db, OrgKind::Partner, "Draft Partner").await;
+    let person = |org_id: Uuid, email: &str| User {
+        id: Uuid::new_v4(),
+        org_id,
+        email: email.into(),
+        role: Role::Registrar,
+        password_hash: "$argon2id$x".into(),
+        must_change_password: false,
+        created_at: now(),
+        disabled_at: None,
+        one_time_password_expires_at: None,
+        language: None,
+    };
+    let (ann, bob) = (person(partner.id, "ann@drafts.example"), person(partner.id, "bob@drafts.example"));
+    for user in [&ann, &bob] {
+        db.create_user(user, &audit(None, None, "user.create")).await.unwrap();
+    }
+    let draft = |user: &User, created_at: DateTime<Utc>, content: &[u8]| UploadDraft {
+        id: Uuid::new_v4(),
+        org_id: user.org_id,
+        user_id: user.id,
+        customer_id: customer.id,
+        file_name: "devices.csv".into(),
+        content: content.to_vec(),
+        created_at,
+        expires_at: created_at + Duration::hours(1),
+    };
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let first = draft(&ann, now(), &bytes);
+    db.create_upload_draft(&first, 3).await.unwrap();
+    assert_eq!(db.get_upload_draft(partner.id, ann.id, first.id, now()).await.unwrap(), first);
+    for (org_id, user_id) in [(partner.id, bob.id), (customer.id, ann.id)] {
+        assert!(matches!(
+            db.get_upload_draft(org_id, user_id, first.id, now()).await,
+            Err(StorageError::NotFound)
+        ));
+    }
+    assert!(matches!(
+        db.get_upload_draft(partner.id, ann.id, first.id, first.expires_at).await,
+        Err(StorageError::NotFound)
+    ));
+
+    // Three more of Ann's: only the newest three stay. Bob's is not Ann's count.
+    let bobs = draft(&bob, now(), b"bob");
+    db.create_upload_draft(&bobs, 3).await.unwrap();
+    let later: Vec<UploadDraft> =
+        (1..=3).map(|minutes| draft(&ann, now() + Duration::minutes(minutes), b"later")).collect();
+    for newer in &later {
+        db.create_upload_draft(newer, 3).await.unwrap();
+    }
+    assert!(matches!(
+        db.get_upload_draft(partner.id, ann.id, first.id, now()).await,
+        Err(StorageError::NotFound)
+    ));
+    for kept in &later {
+        assert!(db.get_upload_draft(partner.id, ann.id, kept.id, now()).await.is_ok());
+    }
+    assert!(db.get_upload_draft(partner.id, bob.id, bobs.id, now()).await.is_ok());
+
+    // Expired drafts go when a new one is kept, and with the purge.
+    let much_later = now() + Duration::hours(2);
+    db.create_upload_draft(&draft(&bob, much_later, b"new"), 3).await.unwrap();
+    for gone in &later {
+        assert!(matches!(
+            db.get_upload_draft(partner.id, ann.id, gone.id, now()).await,
+            Err(StorageError::NotFound)
+        ));
+    }
+    assert_eq!(db.purge_expired_upload_drafts(much_later + Duration::hours(1)).await.unwrap(), 1);
+    assert_eq!(db.purge_expired_upload_drafts(much_later + Duration::hours(1)).await.unwrap(), 0);
 }

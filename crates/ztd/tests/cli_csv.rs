@@ -42,6 +42,99 @@ fn fix_turns_the_powershell_utf16_file_into_one_check_accepts() {
 }
 
 #[test]
+fn check_names_the_serial_a_bad_hash_carries_and_the_spreadsheet_column() {
+    let input = corpus("truncated-and-corrupt-hashes.csv");
+    let output = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report = text(&output);
+    let lines: Vec<&str> = report.lines().collect();
+    let first = lines.iter().position(|line| line.contains("error[invalid_hardware_hash]")).unwrap();
+    // The cut-off hash of line 2 still carries its device's serial number.
+    assert!(lines[first].contains("(it carries serial number `632723972376`)"), "{report}");
+    // "column" is the spreadsheet column; the prefix's 15 is the character.
+    assert!(lines[first].contains("truncated-and-corrupt-hashes.csv:2:15: error"), "{report}");
+    assert_eq!(lines[first + 1], "  where: line 2, column 3 (Hardware Hash), character 15");
+    assert!(lines[first + 2].starts_with("  hint: "), "{report}");
+    // The changed checksum (line 4) too; a hash broken before its serial record names none.
+    assert!(report.contains("(it carries serial number `1VRXK0N`): checksum mismatch"), "{report}");
+}
+
+#[test]
+fn excels_sep_line_is_named_by_check_and_removed_by_fix() {
+    let input = corpus("excel-sep-line.csv");
+    let before = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    let report = text(&before);
+    assert!(
+        report.contains("excel-sep-line.csv:1:1: error[separator_line]: the first line `sep=;`"),
+        "{report}"
+    );
+    assert!(report.contains("error[semicolon_separated]") && !report.contains("unknown_header"), "{report}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("fixed.csv");
+    let fix = ztd(&["csv", "fix", path_str(&input), "-o", path_str(&output)]);
+    assert_eq!(fix.status.code(), Some(0), "{}", text(&fix));
+    assert!(text(&fix).contains("fixed[separator_line]"), "{}", text(&fix));
+    let fixed = std::fs::read_to_string(&output).unwrap();
+    assert!(fixed.starts_with("Device Serial Number,Windows Product ID,"), "{fixed}");
+    let after = ztd(&["csv", "check", path_str(&output)]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+}
+
+#[test]
+fn decimal_comma_serials_are_named_and_repaired_from_the_hash_where_it_carries_them() {
+    let input = corpus("decimal-comma-serials.csv");
+    let before = ztd(&["csv", "check", path_str(&input)]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    let report = text(&before);
+    assert!(report.contains("error[spreadsheet_serial]: serial number \"1,23457E+11\""), "{report}");
+    assert!(report.contains("the hardware hash carries the serial"), "{report}");
+    assert!(report.contains("error[invalid_product_key_id]: Windows Product ID `3,30123E+12`"), "{report}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("fixed.csv");
+    let fix = ztd(&["csv", "fix", "--serial-from-hash", path_str(&input), "-o", path_str(&output)]);
+    // The first row's serial comes from its hash; the second row has no hash: left to a person.
+    assert_eq!(fix.status.code(), Some(1), "{}", text(&fix));
+    let log = text(&fix);
+    assert!(log.contains(":2: fixed[spreadsheet_serial]"), "{log}");
+    assert!(log.contains("error[semicolon_separated]") || log.contains("comma"), "{log}");
+    let fixed = std::fs::read_to_string(&output).unwrap();
+    let rows: Vec<&str> = fixed.lines().collect();
+    assert!(!rows[1].starts_with("1,23457E+11"), "{fixed}");
+    assert_eq!(rows[1].split(',').count(), 5, "{fixed}");
+}
+
+#[test]
+fn windows_1252_text_keeps_a_danish_group_tag_and_names_a_non_ascii_serial() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ansi.csv");
+    // "Århus_" in Windows-1252 (0xC5) as a group tag: free text, accepted and kept.
+    let mut bytes =
+        b"Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\nSN-1,1234567890123,,".to_vec();
+    bytes.extend_from_slice(&[0xC5]);
+    bytes.extend_from_slice(b"rhus_\r\nSN-2");
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b",2234567890123,,x\r\n");
+    std::fs::write(&input, &bytes).unwrap();
+    let check = ztd(&["csv", "check", path_str(&input)]);
+    let report = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{report}");
+    assert!(report.contains(":3:5: error[non_ascii_character]"), "{report}");
+    assert!(report.contains("byte 0xE9 read as Windows-1252"), "{report}");
+    assert!(!report.contains(":2:"), "the Danish tag is fine: {report}");
+    let output = dir.path().join("fixed.csv");
+    let fix = ztd(&["csv", "fix", path_str(&input), "-o", path_str(&output)]);
+    assert_eq!(fix.status.code(), Some(1), "the serial is left to a person: {}", text(&fix));
+    let fixed = std::fs::read(&output).unwrap();
+    assert!(
+        fixed.windows(6).any(|w| w == [0xC5, b'r', b'h', b'u', b's', b'_']),
+        "the tag stays Windows-1252"
+    );
+}
+
+#[test]
 fn a_semicolon_file_is_named_by_check_and_repaired_by_fix() {
     let input = corpus("semicolon-separated.csv");
     let before = ztd(&["csv", "check", path_str(&input)]);

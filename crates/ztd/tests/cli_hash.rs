@@ -104,10 +104,43 @@ fn decode_an_invalid_hash_exits_1_with_the_reason() {
     let hash = rows[1].split(',').nth(2).unwrap();
     let output = ztd(&["hash", "decode", &hash[..2000]]);
     assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
     assert!(
-        stdout(&output).contains("is past the end of the 1500-byte blob (truncated hash?)"),
-        "{}",
-        stdout(&output)
+        text.lines().last().unwrap().contains("is past the end of the 1500-byte blob (truncated hash?)"),
+        "the error comes last: {text}"
+    );
+    // Every whole record before the cut is printed first, the serial number among them.
+    let serial = rows[1].split(',').next().unwrap();
+    assert!(text.starts_with("read before the error (not validated): 1500 bytes, "), "{text}");
+    assert!(text.contains(&format!("serial number   {serial:?}")), "{text}");
+    assert!(text.contains("type  14 serial_number"), "{text}");
+    let output = ztd(&["hash", "decode", "--json", &hash[..2000]]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["error"]["kind"], "checksum_offset_past_end");
+    assert_eq!(json["read"]["serial_number"], serial);
+    assert!(json["read"]["records"].as_array().is_some_and(|records| records.len() > 3), "{json}");
+}
+
+#[test]
+fn decode_a_hash_with_a_changed_character_prints_its_records_then_the_error() {
+    let rows = generate(&["--count", "1", "--format", "intune"]);
+    let (serial, hash) = {
+        let mut cells = rows[1].split(',');
+        (cells.next().unwrap().to_owned(), cells.nth(1).unwrap().to_owned())
+    };
+    // A stray character near the end: everything before it is still readable.
+    let mut broken = hash.clone();
+    broken.replace_range(3000..3001, "*");
+    let output = ztd(&["hash", "decode", &broken]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains(&format!("serial number   {serial:?}")), "{text}");
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "invalid hardware hash: not base64: character '*' at position 3000",
+        "{text}"
     );
 }
 

@@ -324,13 +324,16 @@ impl Duplicates {
         if let Some(key) = row_key {
             match self.rows.entry(key) {
                 Entry::Occupied(earlier) => {
-                    return emit(Diagnostic::new(
-                        line,
-                        1,
-                        Code::DuplicateRow,
-                        format!("this row repeats line {}", earlier.get()),
-                        "delete one of the two rows: a device is registered once",
-                    ));
+                    return emit(
+                        Diagnostic::new(
+                            line,
+                            1,
+                            Code::DuplicateRow,
+                            format!("this row repeats line {}", earlier.get()),
+                            "delete one of the two rows: a device is registered once",
+                        )
+                        .with("earlier", *earlier.get()),
+                    );
                 }
                 Entry::Vacant(slot) => {
                     slot.insert(line);
@@ -342,13 +345,22 @@ impl Duplicates {
         if let Some((kind, earlier)) =
             keys.clone().find_map(|(kind, key)| Some((kind, *self.devices.get(&key)?)))
         {
-            return emit(Diagnostic::new(
-                line,
-                1,
-                Code::DuplicateDevice,
-                format!("the same device as line {earlier} (same {})", kind.label()),
-                format!("keep one row per device (this one or line {earlier}); each device may appear once per upload"),
-            ));
+            let key = match kind {
+                IdentityKeyKind::Tuple => "tuple",
+                IdentityKeyKind::ProductKeyId => "product-key-id",
+                IdentityKeyKind::Hash => "hash",
+            };
+            return emit(
+                Diagnostic::new(
+                    line,
+                    1,
+                    Code::DuplicateDevice,
+                    format!("the same device as line {earlier} (same {})", kind.label()),
+                    format!("keep one row per device (this one or line {earlier}); each device may appear once per upload"),
+                )
+                .with("earlier", earlier)
+                .with("key", key),
+            );
         }
         for (_, key) in keys {
             self.devices.insert(key, line);

@@ -80,7 +80,10 @@ pub fn convert<R: Read, W: Write>(
                     to.title()
                 ),
                 format!("add the {missing} to the row, or convert to a format without that column"),
-            ));
+            )
+            .with("kind", "not-converted")
+            .with("format", to.title())
+            .with("missing", missing.to_string()));
             continue;
         }
         for column in [
@@ -99,13 +102,17 @@ pub fn convert<R: Read, W: Write>(
             }
         }
         if let Err(error) = writer.write_device(&device) {
-            not_converted.push(Diagnostic::new(
-                row.line,
-                1,
-                Code::InvalidDeviceField,
-                format!("not converted: {error}"),
-                "correct the value",
-            ));
+            not_converted.push(
+                Diagnostic::new(
+                    row.line,
+                    1,
+                    Code::InvalidDeviceField,
+                    format!("not converted: {error}"),
+                    "correct the value",
+                )
+                .with("kind", "not-written")
+                .with("detail", error.to_string()),
+            );
         }
     }
     not_converted.extend(reader.end_diagnostics());

@@ -30,6 +30,9 @@ pub enum Code {
     /// Values separated by semicolons: a spreadsheet saved the file with a regional list
     /// separator (Danish, German, most of Europe). `ztd csv fix` replaces them.
     SemicolonSeparated,
+    /// A first line `sep=;` (or `sep=,`): Excel's declaration of the separator, which it
+    /// writes and reads but the portals take for the header. `ztd csv fix` removes it.
+    SeparatorLine,
 
     // --- The header line ---
     /// The first line resembles none of the three formats.
@@ -93,7 +96,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::UnreadableFile,
         Code::EmptyFile,
         Code::BinaryFile,
@@ -103,6 +106,7 @@ impl Code {
         Code::RowLimitExceeded,
         Code::NoDeviceRows,
         Code::SemicolonSeparated,
+        Code::SeparatorLine,
         Code::UnknownHeader,
         Code::HeaderCase,
         Code::MisspelledColumn,
@@ -141,6 +145,7 @@ impl Code {
             Code::RowLimitExceeded => "row_limit_exceeded",
             Code::NoDeviceRows => "no_device_rows",
             Code::SemicolonSeparated => "semicolon_separated",
+            Code::SeparatorLine => "separator_line",
             Code::UnknownHeader => "unknown_header",
             Code::HeaderCase => "header_case",
             Code::MisspelledColumn => "misspelled_column",
@@ -202,8 +207,53 @@ impl fmt::Display for Code {
     }
 }
 
+/// One named value of a diagnostic: what a translated message needs to say the same thing as
+/// [`Diagnostic::message`] (the portal's catalogues have a message per code, docs/csv-rules.md#arguments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Self {
+        Arg::Text(value.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Self {
+        Arg::Text(value)
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(value: $t) -> Self {
+                Arg::Number(i64::try_from(value).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(u64, usize, u32, i64, u16);
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Text(text) => f.write_str(text),
+            Arg::Number(number) => write!(f, "{number}"),
+        }
+    }
+}
+
 /// One problem: where (1-based line and character column of the offending value or
 /// character), which rule, what exactly is wrong, and how to fix it.
+///
+/// `message` and `hint` are the English text of the CLI and the API. `args` carry the same
+/// facts as named values (the column's name, the character, the expected value, a count) so
+/// a catalogue can say it in another language; they are not serialised (the `--json` schema
+/// stays `line, column, code, message, hint`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub line: u64,
@@ -211,6 +261,8 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub hint: String,
+    #[serde(skip)]
+    pub args: Vec<(&'static str, Arg)>,
 }
 
 impl Diagnostic {
@@ -221,22 +273,71 @@ impl Diagnostic {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Self { line, column, code, message: message.into(), hint: hint.into() }
+        Self { line, column, code, message: message.into(), hint: hint.into(), args: Vec::new() }
     }
 
-    /// Renders `file:line:column: error[code]: message` and the `  hint: …` line.
+    /// Adds a named value (replacing one of the same name).
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// Sets a named value (replacing one of the same name).
+    pub fn set(&mut self, name: &'static str, value: impl Into<Arg>) {
+        let value = value.into();
+        match self.args.iter_mut().find(|(existing, _)| *existing == name) {
+            Some(slot) => slot.1 = value,
+            None => self.args.push((name, value)),
+        }
+    }
+
+    /// The named value `name`, if the diagnostic has one.
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(existing, _)| *existing == name).map(|(_, value)| value)
+    }
+
+    /// The spreadsheet column (1-based field number) the problem is in, when it is in one.
+    pub fn field(&self) -> Option<u64> {
+        match self.arg("field") {
+            Some(Arg::Number(number)) => u64::try_from(*number).ok(),
+            _ => None,
+        }
+    }
+
+    /// Renders `file:line:character: error[code]: message`, for a problem in a value the
+    /// `  where: line 2, column 3 (Hardware Hash), character 15` line (the spreadsheet column,
+    /// since the prefix counts characters), and the `  hint: …` line.
     pub fn render(&self, file: &str) -> String {
+        let place = match self.field() {
+            Some(_) => format!("\n  where: {}", self.location()),
+            None => String::new(),
+        };
         format!(
-            "{file}:{}:{}: error[{}]: {}\n  hint: {}",
+            "{file}:{}:{}: error[{}]: {}{place}\n  hint: {}",
             self.line, self.column, self.code, self.message, self.hint
         )
+    }
+
+    /// Where the problem is, in words: `line 4, column 3 (Hardware Hash), character 3,912` when
+    /// it is in a value ("column" is the spreadsheet column; the character counts from the
+    /// start of the line, as the `LINE:COLUMN` prefix of `ztd csv check` does), else `line 4`.
+    pub fn location(&self) -> String {
+        let name = match self.arg("column") {
+            Some(Arg::Text(name)) => format!(" ({name})"),
+            _ => String::new(),
+        };
+        match self.field() {
+            Some(field) => format!("line {}, column {field}{name}, character {}", self.line, self.column),
+            None => format!("line {}", self.line),
+        }
     }
 
     /// The per-device error this diagnostic becomes in a batch result.
     pub fn to_row_error(&self) -> crate::codes::RowError {
         crate::codes::RowError::new(
             self.code.row_error_code(),
-            format!("line {}, column {}: {} [{}]", self.line, self.column, self.message, self.code),
+            format!("{}: {} [{}]", self.location(), self.message, self.code),
         )
         .with_hint(self.hint.clone())
     }

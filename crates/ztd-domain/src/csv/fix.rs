@@ -80,6 +80,7 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
             Code::Utf16Encoding | Code::Utf8Bom => continue,
             Code::BlankLine => "removed the blank lines above the header".to_owned(),
             Code::SemicolonSeparated => "replaced the semicolons between the values with commas".to_owned(),
+            Code::SeparatorLine => "removed Excel's `sep=` line above the header".to_owned(),
             Code::MissingColumn => format!("{} — added it, empty in every row", diagnostic.message),
             Code::ExtraColumn | Code::RepeatedColumn => continue,
             _ => format!("header: {}", diagnostic.message),
@@ -112,24 +113,21 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
         // In a semicolon-separated file a comma belongs to its value (the reader shows it as a
         // semicolon); no device value may hold one, and guessing where it should go would change
         // the value: the line is left for a person.
-        if semicolons {
-            if let Some(at) = bytes.iter().position(|&b| b == b';') {
-                warnings.push(Diagnostic::new(
-                    info.number,
-                    u64::try_from(at + 1).unwrap_or(u64::MAX),
-                    Code::SemicolonSeparated,
-                    "a value on this line holds a comma, which a device CSV value cannot: it was \
-                     written unchanged, with a semicolon where the comma was",
-                    "correct the value by hand (a serial number or model never holds a comma), then check the file again",
-                ));
-            }
-        }
+        let comma_at = if semicolons { bytes.iter().position(|&b| b == b';') } else { None };
         if info.ending == Ending::Lf {
             lf_lines += 1;
         }
         let line = info.number;
         let (text, _) = decode_line(bytes);
         let mut fields = split_fields(&text);
+        if semicolons {
+            // The comma a value held (a decimal comma, `1,23457E+11`), back in the value.
+            for field in &mut fields {
+                if field.text.contains(';') {
+                    field.text = field.text.replace(';', ",");
+                }
+            }
+        }
         if fields.len() > header.physical_len
             && fields[header.physical_len..].iter().all(|f| f.text.trim().is_empty())
         {
@@ -181,6 +179,19 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
             }
         }
 
+        if let Some(at) = comma_at.filter(|_| values.iter().flatten().any(|value| value.contains(','))) {
+            warnings.push(
+                Diagnostic::new(
+                    info.number,
+                    u64::try_from(at + 1).unwrap_or(u64::MAX),
+                    Code::SemicolonSeparated,
+                    "a value on this line holds a comma, which a device CSV value cannot: it was \
+                     written unchanged, with a semicolon where the comma was",
+                    "correct the value by hand (a serial number or model never holds a comma), then check the file again",
+                )
+                .with("kind", "comma-in-value"),
+            );
+        }
         if writer.write_row(|column| values[slot(column)].as_deref()).is_err() {
             writer.write_raw_line(&text)?;
         }
@@ -211,7 +222,11 @@ pub fn fix<R: Read, W: Write>(input: R, output: W, options: FixOptions) -> Resul
                     format.title()
                 ),
                 "check that those values are not needed, or move them into the right column",
-            ));
+            )
+            .with("kind", "dropped-values")
+            .with("field", name)
+            .with("count", rows)
+            .with("format", format.title()));
         }
     }
     let rows_written = writer.rows();

@@ -9,7 +9,9 @@
 
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format, Layout};
-use super::text::{char_column, check_cell, merge_quote_diagnostics, show_value, Cell, LineText};
+use super::text::{
+    char_column, check_cell, merge_quote_diagnostics, show_bare, show_value, Cell, CellKind, LineText,
+};
 
 /// The header as found in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +133,8 @@ pub(crate) fn analyze(
             what: &what,
             ascii_only: true,
             line_text,
+            field: index as u64 + 1,
+            kind: CellKind::Header,
         };
         check_cell(cell, &context, out);
     }
@@ -183,53 +187,80 @@ pub(crate) fn analyze(
             } else {
                 format!("column {} is not part of the {title} format", show_value(name))
             };
-            out.push(Diagnostic::new(
-                line_no,
-                column_no,
-                Code::ExtraColumn,
-                message,
-                format!(
-                    "delete this column and its values; the {title} header is `{}`",
-                    format.full_header()
-                ),
-            ));
+            out.push(
+                Diagnostic::new(
+                    line_no,
+                    column_no,
+                    Code::ExtraColumn,
+                    message,
+                    format!(
+                        "delete this column and its values; the {title} header is `{}`",
+                        format.full_header()
+                    ),
+                )
+                .with("kind", if name.is_empty() { "unnamed" } else { "unknown" })
+                .with("field", index + 1)
+                .with("value", show_bare(name))
+                .with("format", title)
+                .with("header", format.full_header()),
+            );
             positions.push(None);
             continue;
         };
         let expected = format.column_name(column).unwrap_or_default();
         if positions.contains(&Some(column)) {
-            out.push(Diagnostic::new(
-                line_no,
-                column_no,
-                Code::RepeatedColumn,
-                format!("column `{expected}` appears more than once (again as header column {})", index + 1),
-                "keep one of the two columns (and its values) and delete the other",
-            ));
+            out.push(
+                Diagnostic::new(
+                    line_no,
+                    column_no,
+                    Code::RepeatedColumn,
+                    format!(
+                        "column `{expected}` appears more than once (again as header column {})",
+                        index + 1
+                    ),
+                    "keep one of the two columns (and its values) and delete the other",
+                )
+                .with("column", expected)
+                .with("field", index + 1),
+            );
             positions.push(None);
             continue;
         }
         match how {
             Match::Exact => {}
-            Match::Case => out.push(Diagnostic::new(
-                line_no,
-                column_no,
-                Code::HeaderCase,
-                format!(
-                    "column name {} should be `{expected}`: header names are case-sensitive",
-                    show_value(name)
-                ),
-                format!("write the header exactly as `{}` (`ztd csv fix` does)", format.full_header()),
-            )),
-            Match::Misspelled => out.push(Diagnostic::new(
-                line_no,
-                column_no,
-                Code::MisspelledColumn,
-                format!(
-                    "column name {} is not a column of the {title} format; it looks like `{expected}`",
-                    show_value(name)
-                ),
-                format!("rename it to `{expected}`; the {title} header is `{}`", format.full_header()),
-            )),
+            Match::Case => out.push(
+                Diagnostic::new(
+                    line_no,
+                    column_no,
+                    Code::HeaderCase,
+                    format!(
+                        "column name {} should be `{expected}`: header names are case-sensitive",
+                        show_value(name)
+                    ),
+                    format!("write the header exactly as `{}` (`ztd csv fix` does)", format.full_header()),
+                )
+                .with("field", index + 1)
+                .with("value", show_bare(name))
+                .with("expected", expected)
+                .with("header", format.full_header()),
+            ),
+            Match::Misspelled => out.push(
+                Diagnostic::new(
+                    line_no,
+                    column_no,
+                    Code::MisspelledColumn,
+                    format!(
+                        "column name {} is not a column of the {title} format; it looks like `{expected}`",
+                        show_value(name)
+                    ),
+                    format!("rename it to `{expected}`; the {title} header is `{}`", format.full_header()),
+                )
+                .with("field", index + 1)
+                .with("value", show_bare(name))
+                .with("expected", expected)
+                .with("format", title)
+                .with("header", format.full_header()),
+            ),
         }
         positions.push(Some(column));
     }
@@ -246,17 +277,23 @@ pub(crate) fn analyze(
             let mut expected: Vec<Column> = positions.iter().flatten().copied().collect();
             expected.sort_by_key(|&c| canonical_index(c));
             let expected: Vec<&str> = expected.iter().filter_map(|&c| format.column_name(c)).collect();
-            out.push(Diagnostic::new(
-                line_no,
-                char_column(line, named[index].0),
-                Code::HeaderOrder,
-                format!(
-                    "columns are out of order: found `{}`, the {title} order is `{}`",
-                    found.join(","),
-                    expected.join(",")
-                ),
-                "reorder the columns, moving each row's values with them (`ztd csv fix` does)",
-            ));
+            out.push(
+                Diagnostic::new(
+                    line_no,
+                    char_column(line, named[index].0),
+                    Code::HeaderOrder,
+                    format!(
+                        "columns are out of order: found `{}`, the {title} order is `{}`",
+                        found.join(","),
+                        expected.join(",")
+                    ),
+                    "reorder the columns, moving each row's values with them (`ztd csv fix` does)",
+                )
+                .with("field", index + 1)
+                .with("found", found.join(","))
+                .with("expected", expected.join(","))
+                .with("format", title),
+            );
             break;
         }
         highest = highest.max(Some(rank));
@@ -280,17 +317,24 @@ pub(crate) fn analyze(
         } else {
             ""
         };
-        out.push(Diagnostic::new(
-            line_no,
-            at,
-            Code::MissingColumn,
-            format!("column `{name}` of the {title} format is missing{why}"),
-            format!(
-                "add `{name}` as column {} (with an empty value in rows that have none); the {title} header is `{}`",
-                rank + 1,
-                format.full_header()
-            ),
-        ));
+        out.push(
+            Diagnostic::new(
+                line_no,
+                at,
+                Code::MissingColumn,
+                format!("column `{name}` of the {title} format is missing{why}"),
+                format!(
+                    "add `{name}` as column {} (with an empty value in rows that have none); the {title} header is `{}`",
+                    rank + 1,
+                    format.full_header()
+                ),
+            )
+            .with("kind", if column == Column::GroupTag { "group-tag" } else { "other" })
+            .with("column", name)
+            .with("position", rank + 1)
+            .with("format", title)
+            .with("header", format.full_header()),
+        );
     }
 
     let layout = match format {
@@ -312,6 +356,9 @@ pub(crate) fn analyze(
     let (full, found) = (format.full_header(), layout.header_line());
     for diagnostic in &mut out[first_finding..] {
         diagnostic.hint = diagnostic.hint.replace(&full, &found);
+        if diagnostic.arg("header").is_some() {
+            diagnostic.set("header", found.clone());
+        }
     }
     Some(HeaderMap { layout, physical_len: positions.len(), named_len, positions, exact: false })
 }
@@ -326,6 +373,7 @@ pub(crate) fn trailing_empty_columns(line: u64, column: u64, count: usize) -> Di
         "delete the trailing commas; spreadsheets add them when a column further right once held \
          data (`ztd csv fix` removes them)",
     )
+    .with("count", count)
 }
 
 fn unknown_header(line: &str, line_no: u64, cells: &[(usize, &str)]) -> Diagnostic {
@@ -342,23 +390,44 @@ fn unknown_header(line: &str, line_no: u64, cells: &[(usize, &str)]) -> Diagnost
         (4, Some(3)) => Some(Format::Mmd),
         _ => None,
     };
-    let (message, hint) = match (hash_at, guess) {
-        (Some(_), Some(format)) => (
-            "the first line is a device row, not a header: the header line is missing".to_owned(),
-            format!(
-                "add the {} header `{}` as the first line",
-                format.title(),
-                Layout::with_len(format, cells.len()).unwrap_or(Layout::full(format)).header_line()
-            ),
-        ),
+    let accepted_list = accepted.join("; ");
+    let (message, hint, kind, header) = match (hash_at, guess) {
+        (Some(_), Some(format)) => {
+            let header = Layout::with_len(format, cells.len()).unwrap_or(Layout::full(format)).header_line();
+            (
+                "the first line is a device row, not a header: the header line is missing".to_owned(),
+                format!("add the {} header `{header}` as the first line", format.title()),
+                "device-row-format",
+                Some((format.title(), header)),
+            )
+        }
         (Some(_), None) => (
             "the first line is a device row, not a header: the header line is missing".to_owned(),
-            format!("add the header of your format as the first line: {}", accepted.join("; ")),
+            format!("add the header of your format as the first line: {accepted_list}"),
+            "device-row",
+            None,
         ),
         (None, _) => (
             format!("the first line {} is not the header of any device CSV format", show_value(line)),
-            format!("the first line must be one of: {}", accepted.join("; ")),
+            format!("the first line must be one of: {accepted_list}"),
+            "other",
+            None,
         ),
     };
-    Diagnostic::new(line_no, 1, Code::UnknownHeader, message, hint)
+    let mut diagnostic = Diagnostic::new(line_no, 1, Code::UnknownHeader, message, hint)
+        .with("kind", kind)
+        .with("value", show_bare(line))
+        .with(
+            "accepted",
+            Format::ALL
+                .iter()
+                .map(|f| format!("{}: {}", f.title(), f.full_header()))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        );
+    if let Some((title, header)) = header {
+        diagnostic.set("format", title);
+        diagnostic.set("header", header);
+    }
+    diagnostic
 }

@@ -24,7 +24,7 @@ mod write;
 
 pub use check::{check, check_with, check_with_options, CheckOptions, CheckSummary};
 pub use convert::{convert, split, Chunk, ConvertOptions, ConvertReport};
-pub use diagnostic::{Code, Diagnostic};
+pub use diagnostic::{Arg, Code, Diagnostic};
 pub use fix::{fix, Change, FixOptions, FixReport};
 pub use format::{Column, Format, Layout, UnknownFormat};
 pub use header::HeaderMap;

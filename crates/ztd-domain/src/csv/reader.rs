@@ -11,7 +11,7 @@ use super::header::{self, HeaderMap};
 use super::source::{self, LineInfo, Lines, SourceError, TextEncoding, MAX_LINE_LEN};
 use super::text::{
     char_column, check_cell, check_spaces, decode_line, is_plain_line, merge_quote_diagnostics, Cell,
-    LineText,
+    CellKind, LineText,
 };
 use super::values::{check_values, HashFacts, RowValues, ValueScratch};
 use crate::device::DeviceInput;
@@ -157,11 +157,38 @@ impl<'r> CsvReader<'r> {
         if let Some((first, count)) = leading_blank {
             file_diagnostics.push(blank_line(first, count, true));
         }
+        // Excel's `sep=;` line declares the separator; the header is the next non-blank line.
+        let mut declared = None;
+        let mut info = info;
+        if let Some(separator) = separator_declaration(&buf) {
+            file_diagnostics.push(separator_line(info.number, separator));
+            declared = Some(separator);
+            info = loop {
+                buf.clear();
+                let Some(next) = lines.append_line(&mut buf)? else {
+                    let mut diagnostics = file_diagnostics;
+                    diagnostics.push(Diagnostic::new(
+                        info.number,
+                        1,
+                        Code::EmptyFile,
+                        "the file has a `sep=` line and nothing else: no header and no device rows",
+                        "export the device list again; a device CSV has a header line and one line per device",
+                    ));
+                    return Err(FileError::Rejected { diagnostics });
+                };
+                if !is_blank(&buf) {
+                    break next;
+                }
+            };
+        }
         if info.too_long {
             file_diagnostics.push(line_too_long(info.number));
         }
         // A header with semicolons and no comma: a spreadsheet's regional list separator.
-        let semicolons = buf.contains(&b';') && !buf.contains(&b',');
+        let semicolons = match declared {
+            Some(separator) => separator == b';',
+            None => buf.contains(&b';') && !buf.contains(&b','),
+        };
         if semicolons {
             swap_separators(&mut buf);
             file_diagnostics.push(semicolon_separated(info.number));
@@ -174,7 +201,7 @@ impl<'r> CsvReader<'r> {
         Ok(Self {
             lines,
             encoding,
-            checker: RowChecker::new(header.clone()),
+            checker: RowChecker::new(header.clone(), semicolons),
             header,
             header_line: info.number,
             header_text: text.into_owned(),
@@ -296,16 +323,19 @@ impl<'r> CsvReader<'r> {
                 self.rows += 1;
                 if self.rows > self.options.row_limit {
                     self.done = true;
-                    return Ok(Some(Event::LimitExceeded(Diagnostic::new(
-                        info.number,
-                        1,
-                        Code::RowLimitExceeded,
-                        format!(
-                            "more than {} device rows; this line and the rest of the file were not read",
-                            self.options.row_limit
-                        ),
-                        "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
-                    ))));
+                    return Ok(Some(Event::LimitExceeded(
+                        Diagnostic::new(
+                            info.number,
+                            1,
+                            Code::RowLimitExceeded,
+                            format!(
+                                "more than {} device rows; this line and the rest of the file were not read",
+                                self.options.row_limit
+                            ),
+                            "split the file (`ztd csv split IN --rows N -o DIR`) and upload the parts one by one",
+                        )
+                        .with("limit", self.options.row_limit),
+                    )));
                 }
                 Ok(Some(Event::Row { info, range }))
             }
@@ -405,6 +435,33 @@ fn swap_separators(line: &mut [u8]) {
     }
 }
 
+/// `sep=;`, `sep=,` (any case, surrounding blanks, trailing separators as a spreadsheet pads
+/// them): the separator it declares.
+fn separator_declaration(line: &[u8]) -> Option<u8> {
+    let text = std::str::from_utf8(line).ok()?.trim();
+    if !text.get(..4)?.eq_ignore_ascii_case("sep=") {
+        return None;
+    }
+    let (&separator, padding) = text.as_bytes()[4..].split_first()?;
+    let padded = padding.iter().all(|b| matches!(b, b';' | b',' | b' ' | b'\t'));
+    (matches!(separator, b';' | b',') && padded).then_some(separator)
+}
+
+fn separator_line(line: u64, separator: u8) -> Diagnostic {
+    let separator = char::from(separator);
+    Diagnostic::new(
+        line,
+        1,
+        Code::SeparatorLine,
+        format!(
+            "the first line `sep={separator}` is Excel's declaration of the separator, not the header; \
+             the portals read it as the header and refuse the file"
+        ),
+        "delete the line (`ztd csv fix` does); the header must be the first line",
+    )
+    .with("separator", separator.to_string())
+}
+
 fn semicolon_separated(line: u64) -> Diagnostic {
     Diagnostic::new(
         line,
@@ -436,6 +493,10 @@ fn blank_line(first: u64, count: u64, before_header: bool) -> Diagnostic {
         )
     };
     Diagnostic::new(first, 1, Code::BlankLine, message, hint)
+        .with("kind", if before_header { "before-header" } else { "middle" })
+        .with("first", first)
+        .with("last", first + count - 1)
+        .with("count", count)
 }
 
 fn line_too_long(line: u64) -> Diagnostic {
@@ -446,6 +507,7 @@ fn line_too_long(line: u64) -> Diagnostic {
         format!("line is longer than {MAX_LINE_LEN} bytes; the rest of it was not read"),
         "a device row is a few thousand characters at most: is this a CSV file with line breaks?",
     )
+    .with("limit", MAX_LINE_LEN)
 }
 
 /// Checks one row against the header: column count, characters, then values.
@@ -454,10 +516,13 @@ pub(crate) struct RowChecker {
     header: HeaderMap,
     /// For messages: the name of each physical column.
     names: Vec<String>,
+    /// The line's `;` and `,` were exchanged (a semicolon-separated file): a `;` inside a value
+    /// is the comma it held, given back to the value rules (a decimal comma: `1,23457E+11`).
+    semicolons: bool,
 }
 
 impl RowChecker {
-    pub fn new(header: HeaderMap) -> Self {
+    pub fn new(header: HeaderMap, semicolons: bool) -> Self {
         let format = header.layout.format;
         let names = header
             .positions
@@ -468,7 +533,7 @@ impl RowChecker {
                 None => format!("column {}", index + 1),
             })
             .collect();
-        Self { header, names }
+        Self { header, names, semicolons }
     }
 
     /// Checks one non-blank line. Pushes every problem to `out`; returns the row's values
@@ -545,17 +610,22 @@ impl RowChecker {
             count_ok = true;
         }
         if !count_ok {
-            out.push(Diagnostic::new(
-                line_no,
-                1,
-                Code::WrongColumnCount,
-                format!("row has {field_count} values but the header has {expected} columns"),
-                if field_count > expected {
-                    "a value with a comma in it, or an extra comma: remove it (values never contain commas)"
-                } else {
-                    "a value or a comma is missing: every row needs one value per column, empty ones included (`a,,c`)"
-                },
-            ));
+            out.push(
+                Diagnostic::new(
+                    line_no,
+                    1,
+                    Code::WrongColumnCount,
+                    format!("row has {field_count} values but the header has {expected} columns"),
+                    if field_count > expected {
+                        "a value with a comma in it, or an extra comma: remove it (values never contain commas)"
+                    } else {
+                        "a value or a comma is missing: every row needs one value per column, empty ones included (`a,,c`)"
+                    },
+                )
+                .with("kind", if field_count > expected { "more" } else { "fewer" })
+                .with("found", field_count)
+                .with("expected", expected),
+            );
         }
 
         let mut values = RowValues::default();
@@ -577,6 +647,8 @@ impl RowChecker {
                 what: name,
                 ascii_only: column.is_none_or(Column::ascii_only),
                 line_text,
+                field: index as u64 + 1,
+                kind: if column.is_some() { CellKind::Value } else { CellKind::Unnamed },
             };
             if plain {
                 check_spaces(value, &cell, out);
@@ -584,7 +656,11 @@ impl RowChecker {
                 check_cell(value, &cell, out);
             }
             if let Some(column) = column {
-                values.set(column, clean_value(value, plain), cell.column);
+                let mut cleaned = clean_value(value, plain);
+                if self.semicolons && cleaned.contains(';') {
+                    cleaned = Cow::Owned(cleaned.replace(';', ","));
+                }
+                values.set(column, cleaned, cell.column, cell.field);
             }
         }
         count_ok.then_some(values)

@@ -54,7 +54,13 @@ impl TextEncoding {
                 )
             }
         };
-        Some(Diagnostic::new(1, 1, encoding_code(self), message, hint))
+        let mut diagnostic = Diagnostic::new(1, 1, encoding_code(self), message, hint);
+        if let TextEncoding::Utf16Le { bom } | TextEncoding::Utf16Be { bom } = self {
+            let order = if matches!(self, TextEncoding::Utf16Le { .. }) { "little" } else { "big" };
+            diagnostic.set("byte-order", order);
+            diagnostic.set("bom", if bom { "yes" } else { "no" });
+        }
+        Some(diagnostic)
     }
 }
 
@@ -109,8 +115,9 @@ fn sniff(prefix: &[u8]) -> Result<TextEncoding, SourceError> {
             if let Some(kind) = known_binary(prefix) {
                 return Err(unusable(
                     Code::BinaryFile,
-                    format!("the file is {kind}, not a CSV text file"),
+                    format!("the file is {}, not a CSV text file", kind.1),
                     "export the sheet as \"CSV (Comma delimited)\" and check that file instead",
+                    kind.0,
                 ));
             }
             if prefix.contains(&0) {
@@ -139,12 +146,13 @@ fn sniff(prefix: &[u8]) -> Result<TextEncoding, SourceError> {
     Ok(encoding)
 }
 
-fn known_binary(prefix: &[u8]) -> Option<&'static str> {
+/// A file kind recognised by its first bytes: (the `kind` argument, the English words).
+fn known_binary(prefix: &[u8]) -> Option<(&'static str, &'static str)> {
     Some(match prefix {
-        [b'P', b'K', 3, 4, ..] => "a ZIP archive (an Excel .xlsx workbook?)",
-        [0xD0, 0xCF, 0x11, 0xE0, ..] => "an old Excel .xls workbook (OLE2)",
-        [b'%', b'P', b'D', b'F', ..] => "a PDF document",
-        [0x1F, 0x8B, ..] => "gzip-compressed",
+        [b'P', b'K', 3, 4, ..] => ("zip", "a ZIP archive (an Excel .xlsx workbook?)"),
+        [0xD0, 0xCF, 0x11, 0xE0, ..] => ("xls", "an old Excel .xls workbook (OLE2)"),
+        [b'%', b'P', b'D', b'F', ..] => ("pdf", "a PDF document"),
+        [0x1F, 0x8B, ..] => ("gzip", "gzip-compressed"),
         _ => return None,
     })
 }
@@ -155,11 +163,13 @@ fn binary() -> SourceError {
         "the file contains NUL or control bytes that no text encoding explains: it is not a text file"
             .to_owned(),
         "check that you picked the CSV file; export it again as \"CSV (Comma delimited)\"",
+        "control",
     )
 }
 
-pub(crate) fn unusable(code: Code, message: String, hint: &str) -> SourceError {
-    SourceError::Unusable(Box::new(Diagnostic::new(1, 1, code, message, hint)))
+/// A file that is no text at all; `kind` is the diagnostic's `kind` argument.
+pub(crate) fn unusable(code: Code, message: String, hint: &str, kind: &'static str) -> SourceError {
+    SourceError::Unusable(Box::new(Diagnostic::new(1, 1, code, message, hint).with("kind", kind)))
 }
 
 /// A streaming UTF-16 → UTF-8 decoder with fixed buffers.

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::diagnostic::{describe_char, is_invisible, Code, Diagnostic};
+use super::diagnostic::{char_name, describe_char, is_invisible, Code, Diagnostic};
 
 /// How a line's bytes were turned into text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,60 @@ pub(crate) struct Cell<'a> {
     pub what: &'a str,
     pub ascii_only: bool,
     pub line_text: LineText,
+    /// 1-based number of the cell on its line: the spreadsheet column.
+    pub field: u64,
+    /// Whether the cell is a header cell, a value of a known column, or a value of a column
+    /// the format does not have.
+    pub kind: CellKind,
+}
+
+/// What kind of cell a [`Cell`] is (the `where` argument of its diagnostics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellKind {
+    Header,
+    Value,
+    Unnamed,
+}
+
+impl Cell<'_> {
+    /// A diagnostic about this cell, with the arguments that say where it is: `where`
+    /// (`header`, `value`, `unnamed`), `field` (the spreadsheet column), `column` (the column's
+    /// name, for a value) and `value` (as shown, see [`show_bare`]).
+    pub(crate) fn diagnostic(
+        &self,
+        at: u64,
+        code: Code,
+        value: &str,
+        message: String,
+        hint: impl Into<String>,
+    ) -> Diagnostic {
+        let place = match self.kind {
+            CellKind::Header => "header",
+            CellKind::Value => "value",
+            CellKind::Unnamed => "unnamed",
+        };
+        let mut diagnostic = Diagnostic::new(self.line, at, code, message, hint)
+            .with("where", place)
+            .with("field", self.field)
+            .with("value", show_bare(value));
+        if self.kind == CellKind::Value {
+            diagnostic.set("column", self.what);
+        }
+        diagnostic
+    }
+}
+
+/// The arguments naming a character: `char` (`U+00A0`), `char-name` (its Unicode name, when
+/// it has one in [`char_name`]), and `char-shown` (the character itself when visible).
+pub(crate) fn char_args(mut diagnostic: Diagnostic, c: char) -> Diagnostic {
+    diagnostic.set("char", format!("U+{:04X}", c as u32));
+    if let Some(name) = char_name(c) {
+        diagnostic.set("char-name", name);
+    }
+    if !c.is_control() && !is_invisible(c) {
+        diagnostic.set("char-shown", c.to_string());
+    }
+    diagnostic
 }
 
 /// Checks one cell for quotes, surrounding spaces, tabs, invisible, control and (where the
@@ -75,40 +129,49 @@ pub(crate) fn check_cell(value: &str, cell: &Cell<'_>, out: &mut Vec<Diagnostic>
     let shown = show_value(value);
     let what = cell.what;
     if let Some((column, _, count)) = first[0] {
-        let message = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+        let wrapped = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+        let message = if wrapped {
             format!("{what} {shown} is wrapped in quote characters")
         } else {
             format!("{what} {shown} contains {}", plural(count, "quote character `\"`"))
         };
-        out.push(Diagnostic::new(
-            cell.line,
-            column,
-            Code::QuoteCharacter,
-            message,
-            "remove the quotes: these formats have no quoting and no value contains a comma; \
-             save without text qualifiers (`ztd csv fix` removes them)",
-        ));
+        out.push(
+            cell.diagnostic(
+                column,
+                Code::QuoteCharacter,
+                value,
+                message,
+                "remove the quotes: these formats have no quoting and no value contains a comma; \
+                 save without text qualifiers (`ztd csv fix` removes them)",
+            )
+            .with("kind", if wrapped { "wrapped" } else { "contains" })
+            .with("count", count),
+        );
     }
     if let Some((column, _, count)) = first[1] {
-        out.push(Diagnostic::new(
-            cell.line,
-            column,
-            Code::TabCharacter,
-            format!("{what} {shown} contains {}", plural(count, "tab (U+0009)")),
-            "values are separated by commas, never tabs; delete the tab (`ztd csv fix` removes tabs \
-             around values)",
-        ));
+        out.push(
+            cell.diagnostic(
+                column,
+                Code::TabCharacter,
+                value,
+                format!("{what} {shown} contains {}", plural(count, "tab (U+0009)")),
+                "values are separated by commas, never tabs; delete the tab (`ztd csv fix` removes tabs \
+                 around values)",
+            )
+            .with("count", count),
+        );
     }
     if let Some((column, c, count)) = first[2] {
         let more = if count > 1 { format!(" ({count} invisible characters in all)") } else { String::new() };
-        out.push(Diagnostic::new(
-            cell.line,
+        let diagnostic = cell.diagnostic(
             column,
             Code::InvisibleCharacter,
+            value,
             format!("{what} {shown} contains invisible character {}{more}", describe_char(c)),
             "delete it: it usually comes from copying out of a web page, e-mail or document \
              (`ztd csv fix` removes invisible characters)",
-        ));
+        );
+        out.push(char_args(diagnostic, c).with("count", count));
     }
     if let Some((column, c, count)) = first[3] {
         let more = if count > 1 { format!(" ({count} control characters in all)") } else { String::new() };
@@ -118,37 +181,46 @@ pub(crate) fn check_cell(value: &str, cell: &Cell<'_>, out: &mut Vec<Diagnostic>
         } else {
             "delete it; control characters never belong in a device CSV"
         };
-        out.push(Diagnostic::new(
-            cell.line,
+        let diagnostic = cell.diagnostic(
             column,
             Code::ControlCharacter,
+            value,
             format!("{what} {shown} contains control character {}{more}", describe_char(c)),
             hint,
-        ));
+        );
+        out.push(
+            char_args(diagnostic, c)
+                .with("count", count)
+                .with("kind", if c == '\r' { "carriage-return" } else { "other" }),
+        );
     }
     if let Some((column, c, count)) = first[4] {
         let more = if count > 1 { format!(" ({count} non-ASCII characters in all)") } else { String::new() };
-        let origin = match cell.line_text {
-            LineText::Utf8 => String::new(),
+        let byte = match cell.line_text {
+            LineText::Utf8 => None,
             LineText::Windows1252 => {
                 let mut utf8 = [0; 4];
                 let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut utf8));
-                match bytes.first() {
-                    Some(byte) => format!(", byte 0x{byte:02X} read as Windows-1252"),
-                    None => String::new(),
-                }
+                bytes.first().map(|byte| format!("0x{byte:02X}"))
             }
         };
-        out.push(Diagnostic::new(
-            cell.line,
+        let origin =
+            byte.as_ref().map(|byte| format!(", byte {byte} read as Windows-1252")).unwrap_or_default();
+        let diagnostic = cell.diagnostic(
             column,
             Code::NonAsciiCharacter,
+            value,
             format!("{what} {shown} contains non-ASCII character {}{origin}{more}", describe_char(c)),
             format!(
                 "{what} must be plain ASCII, as the device reports it in SMBIOS; retype the value \
                  (look-alike letters and typographic dashes are the usual culprits)"
             ),
-        ));
+        );
+        let mut diagnostic = char_args(diagnostic, c).with("count", count);
+        if let Some(byte) = byte {
+            diagnostic.set("byte", byte);
+        }
+        out.push(diagnostic);
     }
     check_spaces(value, cell, out);
 }
@@ -159,19 +231,26 @@ pub(crate) fn check_spaces(value: &str, cell: &Cell<'_>, out: &mut Vec<Diagnosti
     if leading == 0 && trailing == 0 {
         return;
     }
-    let (column, which) = if leading > 0 {
-        (cell.column, if trailing > 0 && leading < value.len() { "leading and trailing" } else { "leading" })
+    let (column, which, kind) = if leading > 0 {
+        if trailing > 0 && leading < value.len() {
+            (cell.column, "leading and trailing", "both")
+        } else {
+            (cell.column, "leading", "leading")
+        }
     } else {
         let before = &value[..value.len() - trailing];
-        (cell.column + before.chars().count() as u64, "trailing")
+        (cell.column + before.chars().count() as u64, "trailing", "trailing")
     };
-    out.push(Diagnostic::new(
-        cell.line,
-        column,
-        Code::LeadingTrailingWhitespace,
-        format!("{} {} has {which} spaces", cell.what, show_value(value)),
-        "remove the spaces around the value; they make it a different value (`ztd csv fix` trims them)",
-    ));
+    out.push(
+        cell.diagnostic(
+            column,
+            Code::LeadingTrailingWhitespace,
+            value,
+            format!("{} {} has {which} spaces", cell.what, show_value(value)),
+            "remove the spaces around the value; they make it a different value (`ztd csv fix` trims them)",
+        )
+        .with("kind", kind),
+    );
 }
 
 fn plural(count: usize, what: &str) -> String {
@@ -185,8 +264,14 @@ fn plural(count: usize, what: &str) -> String {
 /// A value as shown in a message: backquoted, invisible characters spelled out, long values
 /// (hashes) shortened.
 pub(crate) fn show_value(value: &str) -> String {
+    format!("`{}`", show_bare(value))
+}
+
+/// [`show_value`] without the backquotes: the `value` argument of a diagnostic, which a
+/// translated message quotes its own way.
+pub(crate) fn show_bare(value: &str) -> String {
     const MAX: usize = 40;
-    let mut shown = String::from("`");
+    let mut shown = String::new();
     for (index, c) in value.chars().enumerate() {
         if index == MAX {
             shown.push('…');
@@ -200,7 +285,6 @@ pub(crate) fn show_value(value: &str) -> String {
             shown.push_str(&format!("<U+{:04X}>", c as u32));
         }
     }
-    shown.push('`');
     shown
 }
 
@@ -220,11 +304,21 @@ pub(crate) fn merge_quote_diagnostics(row: &[Diagnostic]) -> Option<Diagnostic> 
     let quoted: Vec<&Diagnostic> = row.iter().filter(|d| d.code == Code::QuoteCharacter).collect();
     let first = quoted.first().filter(|_| quoted.len() > 1)?;
     let names: Vec<&str> = quoted.iter().filter_map(|d| d.message.split(" `").next()).collect();
-    Some(Diagnostic::new(
+    let mut merged = Diagnostic::new(
         first.line,
         first.column,
         Code::QuoteCharacter,
         format!("{} values are wrapped in or contain quote characters: {}", quoted.len(), names.join(", ")),
         first.hint.clone(),
-    ))
+    )
+    .with("kind", "several")
+    .with("count", quoted.len())
+    .with(
+        "fields",
+        quoted.iter().filter_map(|d| d.field()).map(|field| field.to_string()).collect::<Vec<_>>().join(", "),
+    );
+    if let Some(place) = first.arg("where") {
+        merged.set("where", place.clone());
+    }
+    Some(merged)
 }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::format::{Column, Format};
-use super::text::show_value;
+use super::text::{show_bare, show_value};
 use crate::device::{
     spreadsheet_serial_damage, DeviceInput, MAX_ASSIGNED_USER_LEN, MAX_GROUP_TAG_LEN, MAX_IDENTITY_FIELD_LEN,
     PKID_DIGITS,
@@ -33,12 +33,15 @@ fn slot(column: Column) -> usize {
 pub struct RowValues<'a> {
     values: [Option<Cow<'a, str>>; COLUMNS],
     columns: [u64; COLUMNS],
+    /// 1-based field (spreadsheet column) of each value; 0 if absent.
+    fields: [u64; COLUMNS],
 }
 
 impl<'a> RowValues<'a> {
-    pub(crate) fn set(&mut self, column: Column, value: Cow<'a, str>, at: u64) {
+    pub(crate) fn set(&mut self, column: Column, value: Cow<'a, str>, at: u64, field: u64) {
         let slot = slot(column);
         self.columns[slot] = at;
+        self.fields[slot] = field;
         self.values[slot] = (!value.is_empty()).then_some(value);
     }
 
@@ -52,10 +55,16 @@ impl<'a> RowValues<'a> {
         self.columns[slot(column)].max(1)
     }
 
+    /// The 1-based field (spreadsheet column) the column's value is in, if the row has it.
+    pub fn field_of(&self, column: Column) -> Option<u64> {
+        Some(self.fields[slot(column)]).filter(|&field| field > 0)
+    }
+
     pub fn into_owned(self) -> RowValues<'static> {
         RowValues {
             values: self.values.map(|v| v.map(|v| Cow::Owned(v.into_owned()))),
             columns: self.columns,
+            fields: self.fields,
         }
     }
 
@@ -111,7 +120,7 @@ pub(crate) fn check_values(
 
     if let Some(pkid) = pkid {
         if let Some(diagnostic) = check_product_key_id(line, values.column_of(Column::ProductKeyId), pkid) {
-            out.push(diagnostic);
+            out.push(located(diagnostic, format, values, Column::ProductKeyId));
         }
     }
     for (column, max) in [
@@ -124,7 +133,7 @@ pub(crate) fn check_values(
         let Some(value) = values.get(column) else { continue };
         let length = value.chars().count();
         if length > max {
-            out.push(Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 line,
                 values.column_of(column),
                 Code::InvalidDeviceField,
@@ -133,13 +142,19 @@ pub(crate) fn check_values(
                     format.column_name(column).unwrap_or_default()
                 ),
                 "check that the columns are not shifted (a value pasted into the wrong column)",
-            ));
+            );
+            out.push(
+                located(diagnostic, format, values, column)
+                    .with("kind", "too-long")
+                    .with("length", length)
+                    .with("max", max),
+            );
         }
     }
 
     if let Some(tag) = values.get(Column::GroupTag) {
         if let Some(diagnostic) = check_managed_tag_near_miss(line, values.column_of(Column::GroupTag), tag) {
-            out.push(diagnostic);
+            out.push(located(diagnostic, format, values, Column::GroupTag));
         }
     }
 
@@ -165,7 +180,8 @@ pub(crate) fn check_values(
                 })
             }
             Err(error) => {
-                out.push(invalid_hash(line, values.column_of(Column::HardwareHash), text, &error));
+                let diagnostic = invalid_hash(line, values.column_of(Column::HardwareHash), text, &error);
+                out.push(located(diagnostic, format, values, Column::HardwareHash));
                 None
             }
         },
@@ -184,13 +200,18 @@ pub(crate) fn check_values(
     if let Some(serial) = serial.filter(|&s| Some(s) != hash_serial) {
         if let Some(damage) = spreadsheet_serial_damage(serial, hash_serial) {
             serial_reported = true;
-            out.push(Diagnostic::new(
+            let mut diagnostic = Diagnostic::new(
                 line,
                 values.column_of(Column::SerialNumber),
                 Code::SpreadsheetSerial,
                 damage.message,
                 damage.hint,
-            ));
+            )
+            .with("kind", damage.kind);
+            if let Some(suggested) = damage.suggested_serial {
+                diagnostic.set("hash-serial", suggested);
+            }
+            out.push(located(diagnostic, format, values, Column::SerialNumber));
         }
     }
 
@@ -209,7 +230,7 @@ pub(crate) fn check_values(
                 continue;
             }
             let label = format.column_name(column).unwrap_or_default();
-            out.push(Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 line,
                 values.column_of(column),
                 Code::IdentityMismatch,
@@ -223,10 +244,44 @@ pub(crate) fn check_values(
                     "the hash is what the device reports: use `{hash_value}` (case-sensitive), leave the \
                      column empty, or check that the hash belongs to this row's device"
                 ),
-            ));
+            );
+            out.push(
+                located(diagnostic, format, values, column)
+                    .with("role", column_role_kind(column))
+                    .with("expected", show_bare(hash_value)),
+            );
         }
     }
     facts
+}
+
+/// Adds where a value is to a diagnostic about it: `where` = `value`, `field` (the spreadsheet
+/// column), `column` (its name) and `value` (the value as shown).
+fn located(mut diagnostic: Diagnostic, format: Format, values: &RowValues<'_>, column: Column) -> Diagnostic {
+    diagnostic.set("where", "value");
+    if let Some(field) = values.field_of(column) {
+        diagnostic.set("field", field);
+    }
+    if let Some(name) = format.column_name(column) {
+        diagnostic.set("column", name);
+    }
+    if diagnostic.arg("value").is_none() {
+        if let Some(value) = values.get(column) {
+            diagnostic.set("value", show_bare(value));
+        }
+    }
+    diagnostic
+}
+
+/// The `role` argument of an `identity_mismatch`: which identity field differs.
+fn column_role_kind(column: Column) -> &'static str {
+    match column {
+        Column::SerialNumber => "serial-number",
+        Column::ProductKeyId => "product-key-id",
+        Column::Manufacturer => "manufacturer",
+        Column::Model => "model",
+        _ => "other",
+    }
 }
 
 fn column_role(column: Column) -> &'static str {
@@ -249,13 +304,17 @@ fn check_product_key_id(line: u64, at: u64, pkid: &str) -> Option<Diagnostic> {
     } else {
         "the Windows Product ID (product key id) is exactly 13 digits; leave it empty when unknown"
     };
-    Some(Diagnostic::new(
-        line,
-        at,
-        Code::InvalidProductKeyId,
-        format!("Windows Product ID {} is not 13 digits", show_value(pkid)),
-        hint,
-    ))
+    let scientific = crate::device::looks_like_scientific_notation(pkid);
+    Some(
+        Diagnostic::new(
+            line,
+            at,
+            Code::InvalidProductKeyId,
+            format!("Windows Product ID {} is not 13 digits", show_value(pkid)),
+            hint,
+        )
+        .with("kind", if scientific { "scientific" } else { "other" }),
+    )
 }
 
 fn invalid_hash(line: u64, at: u64, text: &str, error: &HashError) -> Diagnostic {
@@ -283,7 +342,42 @@ fn invalid_hash(line: u64, at: u64, text: &str, error: &HashError) -> Diagnostic
         }
         _ => "export the hash again from the device (Get-WindowsAutopilotInfo) and paste it unchanged",
     };
-    Diagnostic::new(line, column, Code::InvalidHardwareHash, format!("invalid hardware hash: {error}"), hint)
+    let problem = match error {
+        HashError::Empty => "empty",
+        HashError::TooLong { .. } => "too-long",
+        HashError::InvalidCharacter { .. }
+        | HashError::MisplacedPadding { .. }
+        | HashError::InvalidPadding
+        | HashError::InvalidLastCharacter { .. } => "not-base64",
+        HashError::ChecksumOffsetPastEnd { .. }
+        | HashError::RecordPastEnd { .. }
+        | HashError::ChecksumTruncated { .. }
+        | HashError::ChecksumHeaderTruncated { .. }
+        | HashError::MissingPadding { .. }
+        | HashError::Truncated { .. } => "truncated",
+        HashError::ChecksumMismatch { .. } => "checksum",
+        _ => "structure",
+    };
+    // The device the hash was meant for, when its serial record is still readable: the person
+    // can then tell which device to export again (a row may have no serial column).
+    let serial = hash::salvage(text).serial_number;
+    let message = match &serial {
+        Some(serial) => {
+            format!("invalid hardware hash (it carries serial number {}): {error}", show_value(serial))
+        }
+        None => format!("invalid hardware hash: {error}"),
+    };
+    let mut diagnostic = Diagnostic::new(line, column, Code::InvalidHardwareHash, message, hint)
+        .with("problem", problem)
+        .with("detail", error.to_string())
+        .with("value", show_bare(text));
+    if let Some(position) = position {
+        diagnostic.set("position", position + 1);
+    }
+    if let Some(serial) = serial {
+        diagnostic.set("hash-serial", serial);
+    }
+    diagnostic
 }
 
 fn missing_identity(line: u64, format: Format, values: &RowValues<'_>) -> Diagnostic {
@@ -307,7 +401,11 @@ fn missing_identity(line: u64, format: Format, values: &RowValues<'_>) -> Diagno
     } else {
         "give the hardware hash (Get-WindowsAutopilotInfo) or the 13-digit Windows Product ID"
     };
+    let kind = if has_tuple_columns && missing.len() < 3 { "incomplete-tuple" } else { "none" };
     Diagnostic::new(line, 1, Code::MissingDeviceIdentity, message, hint)
+        .with("kind", kind)
+        .with("missing", missing.join(", "))
+        .with("tuple", if has_tuple_columns { "yes" } else { "no" })
 }
 
 /// Offline, the customer's own profiles are unknown, but the three managed-desktop tags exist
@@ -318,16 +416,19 @@ fn check_managed_tag_near_miss(line: u64, column: u64, tag: &str) -> Option<Diag
     let TagMatch::Unknown { suggestion: Some(suggestion) } = match_group_tag(tag, &managed) else {
         return None;
     };
-    Some(Diagnostic::new(
-        line,
-        column,
-        Code::GroupTagNearMiss,
-        format!(
-            "Group Tag {} is not the managed-desktop tag {:?} ({}); the device would get no profile",
-            show_value(tag),
-            suggestion.tag,
-            suggestion.near_miss.explain()
-        ),
-        format!("write the tag exactly, byte for byte: {}", suggestion.tag),
-    ))
+    Some(
+        Diagnostic::new(
+            line,
+            column,
+            Code::GroupTagNearMiss,
+            format!(
+                "Group Tag {} is not the managed-desktop tag {:?} ({}); the device would get no profile",
+                show_value(tag),
+                suggestion.tag,
+                suggestion.near_miss.explain()
+            ),
+            format!("write the tag exactly, byte for byte: {}", suggestion.tag),
+        )
+        .with("suggestion", suggestion.tag),
+    )
 }

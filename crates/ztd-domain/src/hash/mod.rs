@@ -309,6 +309,77 @@ impl<'a> HashView<'a> {
     }
 }
 
+/// What can still be read from a hash that does not validate: the records before the point
+/// where it breaks (a cut-off copy, a stray character, a wrong checksum), read as
+/// [`decode`] reads them. Nothing here is checked: the checksum may not match, so it tells a
+/// person which device the hash was meant to be (its serial number) and nothing more.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SalvagedHash {
+    /// Bytes decoded from the base64 text up to the first character that is not base64.
+    pub blob_length: usize,
+    pub serial_number: Option<String>,
+    pub manufacturer: Option<String>,
+    /// SMBIOS product name.
+    pub model: Option<String>,
+    pub product_key_id: Option<String>,
+    /// Every whole record before the checksum record (or the end of what was decoded).
+    pub records: Vec<DecodedRecord>,
+    /// Lenient-decoding remarks, as for a valid hash.
+    pub notes: Vec<HashNote>,
+}
+
+/// Reads what it can of a hash `text` that may be invalid (see [`SalvagedHash`]). Never fails:
+/// text without a readable header gives no records.
+pub fn salvage(text: &str) -> SalvagedHash {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let text = text.get(..MAX_BASE64_LEN).unwrap_or(text);
+    let valid = text.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/')).count();
+    // A last group of one character holds no whole byte.
+    let usable = if valid % 4 == 1 { valid - 1 } else { valid };
+    let Ok(blob) = LENIENT.decode(&text[..usable]) else { return SalvagedHash::default() };
+    let mut salvaged = SalvagedHash { blob_length: blob.len(), ..SalvagedHash::default() };
+    if blob.get(..2) != Some(&MAGIC[..]) {
+        return salvaged;
+    }
+    let declared = read_u16(&blob, 2).map_or(blob.len(), usize::from);
+    let end = if declared >= HEADER_LEN { declared.min(blob.len()) } else { blob.len() };
+    let mut offset = HEADER_LEN;
+    while let (Some(record_type), Some(length)) = (read_u16(&blob, offset), read_u16(&blob, offset + 2)) {
+        let length = usize::from(length);
+        let Some(value) = blob.get(offset + RECORD_HEADER_LEN..offset + length) else { break };
+        if length < RECORD_HEADER_LEN || offset + length > end {
+            break;
+        }
+        let record_type = RecordType::from_code(record_type);
+        let read = record::read_value(record_type, offset, value, &mut salvaged.notes);
+        let slot = match record_type {
+            RecordType::SerialNumber => Some(&mut salvaged.serial_number),
+            RecordType::Manufacturer => Some(&mut salvaged.manufacturer),
+            RecordType::ProductName => Some(&mut salvaged.model),
+            RecordType::ProductKeyId => Some(&mut salvaged.product_key_id),
+            _ => None,
+        };
+        if let (Some(slot @ None), RecordValue::Text { text }) = (slot, &read) {
+            *slot = Some(text.clone()).filter(|text| !text.is_empty());
+        }
+        salvaged.records.push(DecodedRecord {
+            offset,
+            type_code: record_type.code(),
+            name: record_type.name(),
+            length,
+            value: read,
+        });
+        offset += length;
+    }
+    salvaged
+}
+
 /// One record as stored: its offset in the blob, type and value bytes (header excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawRecord<'a> {

@@ -25,6 +25,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod audit;
 pub mod consent;
+pub mod drafts;
 pub mod dry_run;
 pub mod health;
 pub mod lookup;

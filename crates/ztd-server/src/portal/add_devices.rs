@@ -16,23 +16,29 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
+use fluent_bundle::FluentValue;
 use futures::StreamExt;
 use maud::{html, Markup};
+use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 use uuid::Uuid;
-use ztd_domain::csv::{self, ReadOptions};
+use ztd_domain::codes::RowError;
+use ztd_domain::csv::{self, Diagnostic, ReadOptions};
 use ztd_storage::{BatchStatus, ItemStatus, Profile};
 
+use super::csv_problems;
 use super::customers::{customer_name, CustomerLink};
 use super::error::{self, PortalError};
-use super::session::{CsrfRefusal, Portal};
+use super::i18n::Tr;
+use super::session::{CsrfForm, CsrfRefusal, Portal};
 use super::view::{self, Section};
 use crate::app::access::{self, Caller};
+use crate::app::drafts;
 use crate::app::dry_run::{DryRun, Would, MAX_DRY_RUN_ROWS};
 use crate::app::profiles;
 use crate::app::registration::{
@@ -54,14 +60,72 @@ const DRAIN_BEYOND_LIMIT: usize = 64 * 1024 * 1024;
 /// Cap on the small text fields of the upload form.
 const MAX_TEXT_FIELD: usize = 4 * 1024;
 
-/// One problem of an uploaded file, as the person sees it.
+/// One problem of an uploaded file: a rule of the CSV checker, or a row the tag or database
+/// check refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: u64,
-    pub column: Option<u64>,
-    pub code: String,
-    pub message: String,
-    pub hint: Option<String>,
+pub enum Problem {
+    /// A CSV rule (docs/csv-rules.md), said in the page's language from its code and values.
+    Csv(Diagnostic),
+    /// A row that would fail: its title from its code, its English detail (it names the row's
+    /// own values).
+    Row { line: u64, error: RowError },
+}
+
+impl Problem {
+    pub fn line(&self) -> u64 {
+        match self {
+            Problem::Csv(diagnostic) => diagnostic.line,
+            Problem::Row { line, .. } => *line,
+        }
+    }
+
+    /// The stable code (`leading_trailing_whitespace`, `device_already_registered`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Csv(diagnostic) => diagnostic.code.as_str(),
+            Problem::Row { error, .. } => error.code.as_str(),
+        }
+    }
+
+    fn order(&self) -> (u64, u64) {
+        match self {
+            Problem::Csv(diagnostic) => (diagnostic.line, diagnostic.column),
+            Problem::Row { line, .. } => (*line, u64::MAX),
+        }
+    }
+
+    /// What a group of problems of this code is called.
+    fn title(&self, tr: Tr) -> String {
+        match self {
+            Problem::Csv(diagnostic) => tr.t(&format!("{}-title", csv_problems::message_id(diagnostic.code))),
+            Problem::Row { error, .. } => csv_problems::row_error_title(tr, error),
+        }
+    }
+
+    fn location(&self, tr: Tr) -> String {
+        match self {
+            Problem::Csv(diagnostic) => csv_problems::location(tr, diagnostic),
+            Problem::Row { line, .. } => {
+                tr.a("csv-where-line", &[("line", i64::try_from(*line).unwrap_or(i64::MAX).into())])
+            }
+        }
+    }
+
+    /// (what is wrong, how to fix it, the English detail when the catalogue cannot say it all).
+    fn explain(&self, tr: Tr) -> (String, Option<String>, Option<String>) {
+        match self {
+            Problem::Csv(diagnostic) => {
+                (csv_problems::message(tr, diagnostic), Some(csv_problems::hint(tr, diagnostic)), None)
+            }
+            Problem::Row { error, .. } => {
+                let detail = match &error.hint {
+                    Some(hint) => format!("{} ({hint})", error.message),
+                    None => error.message.clone(),
+                };
+                (csv_problems::row_error_title(tr, error), None, Some(detail))
+            }
+        }
+    }
 }
 
 /// What the checks found in an uploaded file.
@@ -88,13 +152,7 @@ pub fn preflight<R: Read>(
         // The tags are matched below against this customer's real profiles, which decides
         // better than the offline managed-tag guess (custom tags, allow_unknown_tags).
         .filter(|diagnostic| diagnostic.code != csv::Code::GroupTagNearMiss)
-        .map(|diagnostic| Problem {
-            line: diagnostic.line,
-            column: Some(diagnostic.column),
-            code: diagnostic.code.to_string(),
-            message: diagnostic.message,
-            hint: Some(diagnostic.hint).filter(|hint| !hint.is_empty()),
-        })
+        .map(Problem::Csv)
         .collect();
     if summary.format.is_some() {
         // Tags of rows that are otherwise fine (rows with problems are reported already).
@@ -104,18 +162,12 @@ pub fn preflight<R: Read>(
                 let Ok(input) = row.result else { continue };
                 let tag = input.group_tag.as_deref().filter(|tag| !tag.is_empty()).or(default_tag);
                 if let TagDecision::Refused(error) = tags.decide(tag, allow_unknown_tags) {
-                    problems.push(Problem {
-                        line: row.line,
-                        column: None,
-                        code: error.code.as_str().to_owned(),
-                        message: error.message,
-                        hint: error.hint,
-                    });
+                    problems.push(Problem::Row { line: row.line, error });
                 }
             }
         }
     }
-    problems.sort_by_key(|problem| (problem.line, problem.column.unwrap_or(u64::MAX)));
+    problems.sort_by_key(Problem::order);
     Ok(Preflight {
         format: summary.format.map(|format| format.title().to_owned()),
         rows: summary.rows,
@@ -145,6 +197,10 @@ enum Outcome<'a> {
     Refused {
         file_name: &'a str,
         preflight: &'a Preflight,
+        /// The file kept as a draft: its problems and its repair can be downloaded.
+        offer: Option<&'a DraftOffer>,
+        /// This file is the repair of an earlier one, which changed this.
+        repaired: Option<&'a [ChangeGroup]>,
     },
     /// The file is sound but some rows would fail against the database (the dry run).
     WouldFail {
@@ -163,111 +219,115 @@ fn form_page(
     max_bytes: usize,
     outcome: &Outcome<'_>,
 ) -> Markup {
+    let tr = portal.tr();
     let action = format!("/customers/{}/add-devices", customer.id);
     let file_error = match outcome {
-        Outcome::MissingFile => Some("Choose the CSV file with the devices.".to_owned()),
+        Outcome::MissingFile => Some(tr.t("add-devices-file-missing")),
         Outcome::TooLarge { limit } => {
-            Some(format!("The file is larger than the upload limit of {}.", error::size_text(*limit)))
+            Some(tr.a("add-devices-file-too-large", &[("limit", error::size_text(*limit).into())]))
         }
         _ => None,
     };
     let section = if portal.is_customer() { Section::AddDevices } else { Section::Customers };
+    let name = customer.name.as_str();
     let content = html! {
         p class="crumbs" {
-            @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
-            a href=(format!("/customers/{}/devices", customer.id)) { (customer.name) } " › Add devices"
+            @if portal.is_partner_side() { a href="/customers" { (tr.t("nav-customers")) } " › " }
+            a href=(format!("/customers/{}/devices", customer.id)) { (customer.name) } " › " (tr.t("nav-add-devices"))
         }
-        h1 { "Add devices to " (customer.name) }
-        p class="lead" { "The devices in the file are registered into " (customer.name) "'s tenant. Nothing is registered until the whole file passes every check." }
-        div id="upload-result" aria-live="polite" {
-            @match outcome {
-                Outcome::Refused { file_name, preflight } => (problems_report(file_name, preflight)),
-                Outcome::WouldFail { file_name, preflight, passing } => (would_fail_report(file_name, preflight, *passing)),
-                Outcome::TooLarge { limit } => (error::notice(portal.tr(), &error::explain(portal.tr(), &ApiError::PayloadTooLarge { limit: *limit }))),
-                Outcome::Api(explanation) => (error::notice(portal.tr(), explanation)),
-                Outcome::Fresh | Outcome::MissingFile => {}
-            }
-        }
-        form class="stack card" method="post" action=(action) enctype="multipart/form-data" data-once {
+        h1 { (tr.a("add-devices-title", &[("customer", name.into())])) }
+        p class="lead" { (tr.a("add-devices-lead", &[("customer", name.into())])) }
+        form id="upload-form" class="stack card" method="post" action=(action) enctype="multipart/form-data" data-once {
             (view::csrf(portal))
             div class="field" {
-                label for="group_tag" { "Deployment profile (group tag)" }
-                span class="hint" id="group_tag-hint" {
-                    "Each device gets this exact group tag, unless its row has its own Group Tag. The tag selects the profile its configuration comes from."
-                }
+                label for="group_tag" { (tr.t("add-devices-profile")) }
+                span class="hint" id="group_tag-hint" { (tr.t("add-devices-profile-hint")) }
                 select id="group_tag" name="group_tag" aria-describedby="group_tag-hint" {
                     @for profile in profiles {
                         option value=(profile.group_tag) selected[profile.group_tag == choice.group_tag] {
                             (profile.name) " — " (profile.group_tag)
                         }
                     }
-                    option value="" selected[choice.group_tag.is_empty()] {
-                        "No profile: register the devices unassigned"
-                    }
+                    option value="" selected[choice.group_tag.is_empty()] { (tr.t("add-devices-no-profile")) }
                 }
             }
             div class="field" {
                 label class="check" for="allow_unknown_tags" {
                     input type="checkbox" id="allow_unknown_tags" name="allow_unknown_tags" value="true" checked[choice.allow_unknown_tags];
-                    span { "Register devices whose group tag matches no profile, unassigned (they get no configuration until their tag is fixed)" }
+                    span { (tr.t("add-devices-allow-unknown")) }
                 }
             }
             div class="field" {
-                label for="file" { "Device CSV file" }
+                label for="file" { (tr.t("add-devices-file")) }
                 span class="hint" id="file-hint" {
-                    "Partner Center, Autopilot/Intune or MMD format, up to " (error::size_text(max_bytes)) "."
-                    @if matches!(outcome, Outcome::Refused { .. } | Outcome::WouldFail { .. }) { " Choose the corrected file again." }
+                    (tr.a("add-devices-file-hint", &[("limit", error::size_text(max_bytes).into())]))
+                    @if matches!(outcome, Outcome::Refused { .. } | Outcome::WouldFail { .. }) { " " (tr.t("add-devices-file-again")) }
                 }
                 @if let Some(message) = &file_error { span class="error" id="file-error" { (message) } }
                 input type="file" id="file" name="file" accept=".csv,text/csv" required
                     aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
                     aria-invalid=[file_error.as_ref().map(|_| "true")];
             }
-            (samples(customer.id))
+            (samples(tr, customer.id))
             fieldset class="field" {
-                legend { "Order (optional)" }
-                span class="hint" { "Shown with each device, and the devices of one order can be listed and voided together." }
-                (view::field(view::Field::text("order_number", "Order number", &choice.order_number)))
-                (view::field(view::Field::text("purchase_order", "Customer's purchase order", &choice.purchase_order)))
-                (view::field(view::Field::text("ship_date", "Ship date", &choice.ship_date).kind("date")))
+                legend { (tr.t("add-devices-order")) }
+                span class="hint" { (tr.t("add-devices-order-hint")) }
+                (view::field(view::Field::text("order_number", &tr.t("add-devices-order-number"), &choice.order_number)))
+                (view::field(view::Field::text("purchase_order", &tr.t("add-devices-purchase-order"), &choice.purchase_order)))
+                (view::field(view::Field::text("ship_date", &tr.t("add-devices-ship-date"), &choice.ship_date).kind("date")))
             }
             div class="field" {
                 label class="check" for="register_passing" {
                     input type="checkbox" id="register_passing" name="register_passing" value="true" checked[choice.register_passing];
-                    span { "If some devices cannot be registered (already registered, or held by another organisation), register the others anyway" }
+                    span { (tr.t("add-devices-register-passing")) }
                 }
             }
             div class="actions" {
-                button type="submit" data-busy="Checking the file…" { "Check and register" }
-                a href=(format!("/customers/{}/devices", customer.id)) { "Cancel" }
+                button type="submit" id="check-and-register" data-busy=(tr.t("add-devices-checking")) { (tr.t("add-devices-submit")) }
+                a href=(format!("/customers/{}/devices", customer.id)) { (tr.t("action-cancel")) }
+            }
+        }
+        div id="upload-result" aria-live="polite" {
+            @match outcome {
+                Outcome::Refused { file_name, preflight, offer, repaired } => {
+                    @if let Some(changes) = repaired { (repaired_notice(tr, changes)) }
+                    (problems_report(portal, file_name, preflight, *offer, choice))
+                }
+                Outcome::WouldFail { file_name, preflight, passing } => (would_fail_report(tr, file_name, preflight, *passing)),
+                Outcome::TooLarge { limit } => (error::notice(tr, &error::explain(tr, &ApiError::PayloadTooLarge { limit: *limit }))),
+                Outcome::Api(explanation) => (error::notice(tr, explanation)),
+                Outcome::Fresh | Outcome::MissingFile => {}
             }
         }
     };
-    view::page(portal, section, &format!("Add devices to {}", customer.name), content)
+    view::page(portal, section, &tr.a("add-devices-title", &[("customer", name.into())]), content)
 }
 
 /// The "Download a sample file" links and what each column holds (docs/portal.md#add-devices).
-fn samples(customer_id: Uuid) -> Markup {
+fn samples(tr: Tr, customer_id: Uuid) -> Markup {
+    let column = |names: &str, id: &str| {
+        html! { li { strong { (names) } ": " (tr.t(id)) } }
+    };
     html! {
         div class="field" id="samples" {
             p {
-                strong { "Download a sample file:" } " "
+                strong { (tr.t("add-devices-samples")) } " "
                 @for (index, format) in csv::Format::ALL.into_iter().enumerate() {
                     @if index > 0 { " · " }
                     a href=(format!("/customers/{customer_id}/add-devices/samples/{}", format.name())) download {
-                        (format.title()) " sample"
+                        (tr.a("add-devices-sample", &[("format", format.title().into())]))
                     }
                 }
             }
             div class="hint" id="samples-note" {
-                p { "Each sample has the exact header of its format and three made-up example devices: replace the rows with your devices in a text editor, keep the header, save as CSV and upload. Every device needs a hardware hash, a Windows Product ID, or manufacturer, model and serial number." }
+                p { (tr.t("add-devices-samples-note")) }
                 ul {
-                    li { strong { "Hardware Hash" } ": " "About 4,000 characters from the device itself: run " code { "Get-WindowsAutopilotInfo -OutputFile devices.csv" } " on it (PowerShell, as administrator), or take it from the OEM's file." }
-                    li { strong { "Device Serial Number, Serial Number" } ": " "The serial number as the device's firmware reports it." }
-                    li { strong { "Windows Product ID" } ": " "The 13-digit product key ID, or empty." }
-                    li { strong { "Manufacturer name, Device model (Partner Center); Manufacturer, Model (MMD)" } ": " "Exactly as the device reports them (they are in its hash)." }
-                    li { strong { "Group Tag (Autopilot/Intune)" } ": " "The exact tag of one of this customer's profiles (the sample uses them); empty: the profile chosen above." }
-                    li { strong { "Assigned User (Autopilot/Intune)" } ": " "Optional: the sign-in name of the person the device is for." }
+                    li { strong { "Hardware Hash" } ": " (tr.t("add-devices-column-hash")) " " code { "Get-WindowsAutopilotInfo -OutputFile devices.csv" } " " (tr.t("add-devices-column-hash-where")) }
+                    (column("Device Serial Number, Serial Number", "add-devices-column-serial"))
+                    (column("Windows Product ID", "add-devices-column-pkid"))
+                    (column("Manufacturer name, Device model (Partner Center); Manufacturer, Model (MMD)", "add-devices-column-model"))
+                    (column("Group Tag (Autopilot/Intune)", "add-devices-column-tag"))
+                    (column("Assigned User (Autopilot/Intune)", "add-devices-column-user"))
                 }
             }
         }
@@ -299,41 +359,180 @@ pub async fn download_sample(
     Ok(response)
 }
 
-fn location(problem: &Problem) -> String {
-    match problem.column {
-        Some(column) => format!("line {}, column {column}", problem.line),
-        None => format!("line {}", problem.line),
+/// Problems shown per kind before the rest is folded away.
+const SHOWN_PER_KIND: usize = 5;
+
+/// The problems grouped by code, in the order each code first appears.
+fn by_kind(problems: &[Problem]) -> Vec<(&'static str, Vec<&Problem>)> {
+    let mut groups: Vec<(&'static str, Vec<&Problem>)> = Vec::new();
+    for problem in problems {
+        match groups.iter_mut().find(|(code, _)| *code == problem.code()) {
+            Some((_, members)) => members.push(problem),
+            None => groups.push((problem.code(), vec![problem])),
+        }
+    }
+    groups
+}
+
+fn count(value: usize) -> FluentValue<'static> {
+    FluentValue::from(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+fn problems_report(
+    portal: &Portal,
+    file_name: &str,
+    preflight: &Preflight,
+    offer: Option<&DraftOffer>,
+    choice: &Choice,
+) -> Markup {
+    let tr = portal.tr();
+    let problems = preflight.problems.len();
+    html! {
+        div class="notice bad" role="alert" id="problems-summary" {
+            h2 { (tr.a("add-devices-refused", &[("count", count(problems)), ("file", file_name.into())])) }
+            p {
+                @if let Some(format) = &preflight.format {
+                    (tr.a("add-devices-read-as", &[("format", format.as_str().into()), ("rows", count(usize::try_from(preflight.rows).unwrap_or(usize::MAX)))])) " "
+                }
+                (tr.t("add-devices-fix-and-upload"))
+            }
+        }
+        @if let Some(offer) = offer {
+            (repair_offer(portal, offer, choice))
+        } @else if preflight.problems.iter().any(|problem| matches!(problem, Problem::Csv(d) if d.code.is_unusable_input())) {
+        } @else {
+            p class="hint" id="no-draft" { (tr.t("add-devices-not-kept")) }
+        }
+        (problems_by_kind(tr, &tr.a("add-devices-problems-caption", &[("file", file_name.into())]), &preflight.problems))
     }
 }
 
-fn problems_report(file_name: &str, preflight: &Preflight) -> Markup {
-    let count = preflight.problems.len();
+/// What "Repair and check again" would change, its button, and the downloads.
+fn repair_offer(portal: &Portal, offer: &DraftOffer, choice: &Choice) -> Markup {
+    let tr = portal.tr();
+    let base = format!("/customers/{}/add-devices/drafts/{}", offer.customer_id, offer.draft_id);
+    let query = format!(
+        "?group_tag={}&allow_unknown_tags={}",
+        view::url_encode(&choice.group_tag),
+        choice.allow_unknown_tags
+    );
     html! {
-        div class="notice bad" role="alert" {
-            h2 { "Nothing was registered: " (count) (if count == 1 { " problem" } else { " problems" }) " in " (file_name) }
-            p {
-                @if let Some(format) = &preflight.format { "Read as " (format) " format, " (preflight.rows) " device rows. " }
-                "Fix every problem below in the file, then upload it again."
+        div class="card stack" id="repair" {
+            @if offer.changes.is_empty() {
+                p { (tr.t("add-devices-repair-nothing")) }
+            } @else {
+                h2 { (tr.t("add-devices-repair-title")) }
+                p { (tr.t("add-devices-repair-lead")) }
+                (change_list(tr, &offer.changes, "repair-changes"))
+                form method="post" action=(format!("{base}/repair")) class="actions" data-once {
+                    (view::csrf(portal))
+                    input type="hidden" name="group_tag" value=(choice.group_tag);
+                    @if choice.allow_unknown_tags { input type="hidden" name="allow_unknown_tags" value="true"; }
+                    @if choice.register_passing { input type="hidden" name="register_passing" value="true"; }
+                    input type="hidden" name="order_number" value=(choice.order_number);
+                    input type="hidden" name="purchase_order" value=(choice.purchase_order);
+                    input type="hidden" name="ship_date" value=(choice.ship_date);
+                    button type="submit" id="repair-and-check" data-busy=(tr.t("add-devices-checking")) { (tr.t("add-devices-repair-button")) }
+                    a class="button secondary" id="download-repaired" href=(format!("{base}/repaired.csv")) download { (tr.t("add-devices-download-repaired")) }
+                }
+                p class="hint" { (tr.t("add-devices-repair-then")) }
+            }
+            p { a id="download-problems" href=(format!("{base}/problems.csv{query}")) download { (tr.t("add-devices-download-problems")) } }
+        }
+    }
+}
+
+/// The repairs of one kind, with how many lines and the first few.
+fn change_list(tr: Tr, changes: &[ChangeGroup], id: &str) -> Markup {
+    html! {
+        ul id=(id) {
+            @for group in changes {
+                li {
+                    strong { (change_title(tr, group.code)) } " — "
+                    (tr.a("add-devices-repair-lines", &[
+                        ("count", count(group.count)),
+                        ("lines", group.first_lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ").into()),
+                        ("more", if group.count > group.first_lines.len() { "yes" } else { "no" }.into()),
+                    ]))
+                }
             }
         }
-        (problems_table(&format!("Problems in {file_name}"), &preflight.problems))
+    }
+}
+
+fn change_title(tr: Tr, code: Option<csv::Code>) -> String {
+    match code {
+        Some(code) => tr.t(&format!("{}-title", csv_problems::message_id(code))),
+        None => tr.t("add-devices-repair-line-endings"),
+    }
+}
+
+/// Shown above the problems of a repaired file: what the repair did.
+fn repaired_notice(tr: Tr, changes: &[ChangeGroup]) -> Markup {
+    html! {
+        div class="notice ok" id="repaired" role="status" {
+            h2 { (tr.t("add-devices-repaired-title")) }
+            (change_list(tr, changes, "repaired-changes"))
+        }
+    }
+}
+
+/// The problems grouped by kind: a heading with the count, the first few, the rest folded.
+fn problems_by_kind(tr: Tr, caption: &str, problems: &[Problem]) -> Markup {
+    html! {
+        div id="problems" class="stack" {
+            @for (code, members) in by_kind(problems) {
+                section class="problem-kind" id=(format!("problems-{}", code.replace('_', "-"))) {
+                    h3 {
+                        (members[0].title(tr)) " "
+                        span class="badge bad" { (tr.a("add-devices-kind-count", &[("count", count(members.len()))])) }
+                    }
+                    (problems_table(tr, caption, &members[..members.len().min(SHOWN_PER_KIND)]))
+                    @if members.len() > SHOWN_PER_KIND {
+                        details {
+                            summary { (tr.a("add-devices-kind-more", &[("count", count(members.len() - SHOWN_PER_KIND))])) }
+                            (problems_table(tr, caption, &members[SHOWN_PER_KIND..]))
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
 /// One line per problem: where, what, how to fix it, the code.
-fn problems_table(caption: &str, problems: &[Problem]) -> Markup {
+fn problems_table(tr: Tr, caption: &str, problems: &[&Problem]) -> Markup {
+    let (place, what, fix, code) = (
+        tr.t("add-devices-col-where"),
+        tr.t("add-devices-col-problem"),
+        tr.t("add-devices-col-fix"),
+        tr.t("add-devices-col-code"),
+    );
     html! {
         div class="table-wrap" {
-            table id="problems" class="cards" {
+            table class="cards problems" {
                 caption class="skip" { (caption) }
-                thead { tr { th { "Where" } th { "Problem" } th { "How to fix it" } th { "Code" } } }
+                thead { tr { th { (place) } th { (what) } th { (fix) } th { (code) } } }
                 tbody {
                     @for problem in problems {
+                        @let (message, hint, detail) = problem.explain(tr);
                         tr {
-                            td class="mono" data-label="Where" { (location(problem)) }
-                            td data-label="Problem" { (problem.message) }
-                            td data-label="How to fix it" { (problem.hint.as_deref().unwrap_or("")) }
-                            td data-label="Code" { code { (problem.code) } }
+                            td class="mono" data-label=(place) {
+                                (problem.location(tr))
+                                @if let Problem::Csv(diagnostic) = problem {
+                                    @if let Some(character) = csv_problems::character(tr, diagnostic) {
+                                        br; span class="hint" { (character) }
+                                    }
+                                }
+                            }
+                            td data-label=(what) {
+                                (message)
+                                @if let Some(detail) = &detail {
+                                    br; span class="hint" lang="en" { (detail) }
+                                }
+                            }
+                            td data-label=(fix) { (hint.unwrap_or_default()) }
+                            td data-label=(code) { code { (problem.code()) } }
                         }
                     }
                 }
@@ -343,18 +542,17 @@ fn problems_table(caption: &str, problems: &[Problem]) -> Markup {
 }
 
 /// The rows the database check says would fail; nothing was registered.
-fn would_fail_report(file_name: &str, preflight: &Preflight, passing: usize) -> Markup {
-    let count = preflight.problems.len();
+fn would_fail_report(tr: Tr, file_name: &str, preflight: &Preflight, passing: usize) -> Markup {
+    let failing = preflight.problems.len();
     html! {
-        div class="notice bad" role="alert" {
-            h2 { "Nothing was registered: " (count) (if count == 1 { " device" } else { " devices" }) " in " (file_name) " cannot be registered" }
+        div class="notice bad" role="alert" id="problems-summary" {
+            h2 { (tr.a("add-devices-would-fail", &[("count", count(failing)), ("file", file_name.into())])) }
             p {
-                "The file itself is fine, but the check against the registered devices found rows that would fail. "
-                (passing) " other devices would register. Remove the rows below from the file, or tick "
-                em { "register the others anyway" } ", and upload it again."
+                (tr.a("add-devices-would-fail-text", &[("count", count(passing))])) " "
+                em { (tr.t("add-devices-register-others")) } (tr.t("add-devices-would-fail-end"))
             }
         }
-        (problems_table(&format!("Devices of {file_name} that would fail"), &preflight.problems))
+        (problems_by_kind(tr, &tr.a("add-devices-would-fail-caption", &[("file", file_name.into())]), &preflight.problems))
     }
 }
 
@@ -414,6 +612,15 @@ impl Spooled {
         options.mode(0o600);
         let file = options.open(&path).await.map_err(ApiError::internal)?;
         Ok((Self { path, len: 0 }, file))
+    }
+
+    /// A spooled copy of bytes already in memory (a repaired draft).
+    async fn from_bytes(bytes: &[u8]) -> Result<Self, PortalError> {
+        let (mut spooled, mut out) = Self::create().await?;
+        out.write_all(bytes).await.map_err(ApiError::internal)?;
+        out.flush().await.map_err(ApiError::internal)?;
+        spooled.len = bytes.len();
+        Ok(spooled)
     }
 
     fn open(&self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
@@ -515,7 +722,35 @@ pub async fn upload(
     let (Some(file_name), Some(file)) = (form.file_name.clone(), form.file) else {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Outcome::MissingFile));
     };
+    let target = Target { customer, profiles, submission };
+    check_and_register(&state, &portal, target, choice, file_name, file, None).await
+}
 
+/// The customer, its profiles, and the submission the access layer allowed.
+struct Target {
+    customer: CustomerLink,
+    profiles: Vec<Profile>,
+    submission: Submission,
+}
+
+/// Checks a file (the CSV rules, the tags, then the database) and registers it when it passes;
+/// otherwise shows the form again with what was found. A file with problems is kept as a
+/// draft (docs/portal.md#repair-in-the-browser), so the page can offer its repair.
+async fn check_and_register(
+    state: &AppState,
+    portal: &Portal,
+    target: Target,
+    choice: Choice,
+    file_name: String,
+    file: Spooled,
+    repaired: Option<Vec<ChangeGroup>>,
+) -> Result<Response, PortalError> {
+    let Target { customer, profiles, submission } = target;
+    let customer_id = customer.id;
+    let max_bytes = state.config.max_upload_bytes;
+    let page = |status: StatusCode, outcome: Outcome<'_>| {
+        (status, form_page(portal, &customer, &profiles, &choice, max_bytes, &outcome)).into_response()
+    };
     let catalog = TagCatalog::new(&profiles);
     let default_tag = Some(choice.group_tag.clone()).filter(|tag| !tag.is_empty());
     let max_rows = state.config.max_rows;
@@ -528,7 +763,13 @@ pub async fn upload(
     .map_err(ApiError::internal)?;
     let checked = checked.map_err(ApiError::internal)?;
     if !checked.problems.is_empty() {
-        let outcome = Outcome::Refused { file_name: &file_name, preflight: &checked };
+        let offer = offer_repair(portal, customer_id, &file_name, &file).await?;
+        let outcome = Outcome::Refused {
+            file_name: &file_name,
+            preflight: &checked,
+            offer: offer.as_ref(),
+            repaired: repaired.as_deref(),
+        };
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome));
     }
 
@@ -561,14 +802,8 @@ pub async fn upload(
                 .iter()
                 .filter(|row| row.would == Would::Fail)
                 .filter_map(|row| {
-                    let error = row.error.as_ref()?;
-                    Some(Problem {
-                        line: u64::try_from(row.row).unwrap_or(0),
-                        column: None,
-                        code: error.code.as_str().to_owned(),
-                        message: error.message.clone(),
-                        hint: error.hint.clone(),
-                    })
+                    let error = row.error.clone()?;
+                    Some(Problem::Row { line: u64::try_from(row.row).unwrap_or(0), error })
                 })
                 .collect();
             if !problems.is_empty() {
@@ -591,27 +826,288 @@ pub async fn upload(
         }
         // A file refused as a whole by the intake (the checks above normally catch it first).
         Ok(Submitted::FileRefused { diagnostics }) => {
-            let problems = diagnostics
-                .into_iter()
-                .map(|diagnostic| Problem {
-                    line: diagnostic.line,
-                    column: Some(diagnostic.column),
-                    code: diagnostic.code.to_string(),
-                    message: diagnostic.message,
-                    hint: Some(diagnostic.hint).filter(|hint| !hint.is_empty()),
-                })
-                .collect();
+            let problems = diagnostics.into_iter().map(Problem::Csv).collect();
             let refused = Preflight { format: None, rows: 0, problems };
-            Ok(page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome::Refused { file_name: &file_name, preflight: &refused },
-            ))
+            let outcome =
+                Outcome::Refused { file_name: &file_name, preflight: &refused, offer: None, repaired: None };
+            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, outcome))
         }
         Err(error) => {
             let error = ApiError::from(error);
             Ok(page(error.status(), Outcome::Api(error::explain(portal.tr(), &error))))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repair in the browser (docs/portal.md#repair-in-the-browser)
+// ---------------------------------------------------------------------------------------------
+
+/// Lines named per kind of repair.
+const LINES_PER_CHANGE: usize = 5;
+
+/// A file with problems kept as a draft, and what repairing it would change.
+#[derive(Debug)]
+struct DraftOffer {
+    customer_id: Uuid,
+    draft_id: Uuid,
+    /// Empty when `ztd csv fix` can repair none of the problems.
+    changes: Vec<ChangeGroup>,
+}
+
+/// The repairs of one kind: how many, and the first lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ChangeGroup {
+    /// `None`: line endings (a normalisation no rule requires).
+    code: Option<csv::Code>,
+    count: usize,
+    first_lines: Vec<u64>,
+}
+
+fn group_changes(changes: &[csv::Change]) -> Vec<ChangeGroup> {
+    let mut groups: Vec<ChangeGroup> = Vec::new();
+    for change in changes {
+        let group = match groups.iter_mut().position(|group| group.code == change.code) {
+            Some(index) => &mut groups[index],
+            None => {
+                groups.push(ChangeGroup { code: change.code, count: 0, first_lines: Vec::new() });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        // One count per line, however many values of it were repaired.
+        if group.first_lines.last() == Some(&change.line) {
+            continue;
+        }
+        group.count += 1;
+        if group.first_lines.len() < LINES_PER_CHANGE {
+            group.first_lines.push(change.line);
+        }
+    }
+    groups
+}
+
+/// The domain's `fix` (the repairs of `ztd csv fix`) over a whole file. CPU-bound.
+fn repair_bytes(content: &[u8], max_rows: usize) -> Result<(Vec<u8>, csv::FixReport), csv::FileError> {
+    let options = csv::FixOptions {
+        read: ReadOptions { row_limit: u64::try_from(max_rows).unwrap_or(u64::MAX) },
+        serial_from_hash: false,
+    };
+    let mut out = Vec::with_capacity(content.len());
+    let report = csv::fix(content, &mut out, options)?;
+    Ok((out, report))
+}
+
+/// Keeps a file with problems as a draft (when it is small enough) and works out what its
+/// repair would change. `None` when the file is too large to keep.
+async fn offer_repair(
+    portal: &Portal,
+    customer_id: Uuid,
+    file_name: &str,
+    file: &Spooled,
+) -> Result<Option<DraftOffer>, PortalError> {
+    if file.len > drafts::MAX_BYTES {
+        return Ok(None);
+    }
+    let content = tokio::fs::read(&file.path).await.map_err(ApiError::internal)?;
+    let (content, changes) = tokio::task::spawn_blocking(move || {
+        let changes = match repair_bytes(&content, usize::MAX) {
+            Ok((_, report)) => group_changes(&report.changes),
+            Err(_) => Vec::new(),
+        };
+        (content, changes)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let draft = drafts::keep(portal.access(), customer_id, file_name, content).await?;
+    Ok(Some(DraftOffer { customer_id, draft_id: draft.id, changes }))
+}
+
+/// `file.csv` → `file-repaired.csv`.
+fn repaired_name(file_name: &str) -> String {
+    let stem = file_name.strip_suffix(".csv").or_else(|| file_name.strip_suffix(".CSV")).unwrap_or(file_name);
+    let stem = stem.strip_suffix("-repaired").unwrap_or(stem);
+    format!("{stem}-repaired.csv")
+}
+
+/// The form behind "Repair and check again": the choices of the upload form, carried along.
+#[derive(Debug, Deserialize)]
+pub struct RepairForm {
+    #[serde(default)]
+    group_tag: String,
+    #[serde(default)]
+    allow_unknown_tags: Option<String>,
+    #[serde(default)]
+    register_passing: Option<String>,
+    #[serde(default)]
+    order_number: String,
+    #[serde(default)]
+    purchase_order: String,
+    #[serde(default)]
+    ship_date: String,
+}
+
+/// A draft of this person, or the form again saying it is no longer kept.
+async fn open_draft(
+    portal: &Portal,
+    customer_id: Uuid,
+    draft_id: Uuid,
+) -> Result<drafts::Draft, PortalError> {
+    Ok(drafts::open(portal.access(), customer_id, draft_id).await?)
+}
+
+/// `POST …/drafts/{id}/repair`: repairs the kept file, keeps the repair, and checks it like an
+/// upload: registered when it passes, else the form with what is left.
+pub async fn repair(
+    State(state): State<AppState>,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+    CsrfForm(portal, form): CsrfForm<RepairForm>,
+) -> Result<Response, PortalError> {
+    let (customer, profiles, submission) = target(&portal, customer_id).await?;
+    let choice = Choice {
+        group_tag: form.group_tag,
+        allow_unknown_tags: form.allow_unknown_tags.as_deref() == Some("true"),
+        register_passing: form.register_passing.as_deref() == Some("true"),
+        order_number: form.order_number,
+        purchase_order: form.purchase_order,
+        ship_date: form.ship_date,
+    };
+    let max_bytes = state.config.max_upload_bytes;
+    let draft = match open_draft(&portal, customer_id, draft_id).await {
+        Ok(draft) => draft,
+        Err(PortalError::Api(error)) if error.status() == StatusCode::GONE => {
+            let outcome = Outcome::Api(error::explain(portal.tr(), &error));
+            let page = form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome);
+            return Ok((StatusCode::GONE, page).into_response());
+        }
+        Err(other) => return Err(other),
+    };
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let repaired = tokio::task::spawn_blocking(move || repair_bytes(&content, max_rows))
+        .await
+        .map_err(ApiError::internal)?;
+    let Ok((repaired, report)) = repaired else {
+        // Not a file `fix` can read (the page offered no repair): show its problems again.
+        let outcome = Outcome::Api(error::explain(
+            portal.tr(),
+            &ApiError::from(crate::app::Error::gone("upload_draft_expired", "the file cannot be repaired")),
+        ));
+        let page = form_page(&portal, &customer, &profiles, &choice, max_bytes, &outcome);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let file = Spooled::from_bytes(&repaired).await?;
+    let target = Target { customer, profiles, submission };
+    let changes = group_changes(&report.changes);
+    check_and_register(&state, &portal, target, choice, repaired_name(&draft.file_name), file, Some(changes))
+        .await
+}
+
+/// `GET …/drafts/{id}/repaired.csv`: the kept file with the repairs of `ztd csv fix`.
+pub async fn download_repaired(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, PortalError> {
+    let draft = open_draft(&portal, customer_id, draft_id).await?;
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let repaired = tokio::task::spawn_blocking(move || repair_bytes(&content, max_rows))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|error| ApiError::InvalidParameter { message: error.to_string() })?;
+    Ok(attachment(repaired.0, "text/csv", &repaired_name(&draft.file_name)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProblemsQuery {
+    #[serde(default)]
+    group_tag: String,
+    #[serde(default)]
+    allow_unknown_tags: Option<String>,
+}
+
+/// `GET …/drafts/{id}/problems.csv`: every problem of the kept file, in the page's language.
+pub async fn download_problems(
+    State(state): State<AppState>,
+    portal: Portal,
+    Path((customer_id, draft_id)): Path<(Uuid, Uuid)>,
+    Query(query): Query<ProblemsQuery>,
+) -> Result<Response, PortalError> {
+    let (_, profiles, _) = target(&portal, customer_id).await?;
+    let draft = open_draft(&portal, customer_id, draft_id).await?;
+    let catalog = TagCatalog::new(&profiles);
+    let default_tag = Some(query.group_tag).filter(|tag| !tag.is_empty());
+    let allow_unknown = query.allow_unknown_tags.as_deref() == Some("true");
+    let max_rows = state.config.max_rows;
+    let content = draft.content;
+    let checked = tokio::task::spawn_blocking(move || {
+        preflight(|| Ok(content.as_slice()), &catalog, default_tag.as_deref(), allow_unknown, max_rows)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let tr = portal.tr();
+    let mut out = String::new();
+    let header = ["line", "column", "column_name", "character", "code", "problem", "how_to_fix", "detail"];
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for problem in &checked.problems {
+        let (message, hint, detail) = problem.explain(tr);
+        let (field, name, character) = match problem {
+            Problem::Csv(diagnostic) => (
+                diagnostic.field().map(|field| field.to_string()).unwrap_or_default(),
+                match diagnostic.arg("column") {
+                    Some(csv::Arg::Text(name)) => name.clone(),
+                    _ => String::new(),
+                },
+                diagnostic.field().map(|_| diagnostic.column.to_string()).unwrap_or_default(),
+            ),
+            Problem::Row { .. } => Default::default(),
+        };
+        let fields = [
+            problem.line().to_string(),
+            field,
+            name,
+            character,
+            problem.code().to_owned(),
+            message,
+            hint.unwrap_or_default(),
+            detail.unwrap_or_default(),
+        ];
+        for (index, field) in fields.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, &spreadsheet_safe(field));
+        }
+        out.push_str("\r\n");
+    }
+    let stem = draft.file_name.strip_suffix(".csv").unwrap_or(&draft.file_name).to_owned();
+    Ok(attachment(out.into_bytes(), "text/csv; charset=utf-8", &format!("{stem}-problems.csv")))
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// A download: the body with its type and a file name (ASCII only in the header).
+fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 async fn load_batch(
@@ -623,32 +1119,35 @@ async fn load_batch(
     Ok(registration::show_batch(portal.access(), id, RowsPage { cursor, limit: Some(limit) }).await?)
 }
 
-fn status_badge(status: BatchStatus) -> Markup {
-    match status {
-        BatchStatus::Queued => view::badge("", "Waiting to start"),
-        BatchStatus::Processing => view::badge("warn", "Registering…"),
-        BatchStatus::Finished => view::badge("ok", "Finished"),
-        BatchStatus::FinishedWithErrors => view::badge("bad", "Finished with errors"),
-        BatchStatus::AwaitingApproval => view::badge("warn", "Waiting for the customer's approval"),
-        BatchStatus::Rejected => view::badge("bad", "Rejected by the customer"),
-    }
+fn status_badge(tr: Tr, status: BatchStatus) -> Markup {
+    let (kind, id) = match status {
+        BatchStatus::Queued => ("", "batch-status-queued"),
+        BatchStatus::Processing => ("warn", "batch-status-processing"),
+        BatchStatus::Finished => ("ok", "batch-status-finished"),
+        BatchStatus::FinishedWithErrors => ("bad", "batch-status-finished-with-errors"),
+        BatchStatus::AwaitingApproval => ("warn", "batch-status-awaiting-approval"),
+        BatchStatus::Rejected => ("bad", "batch-status-rejected"),
+    };
+    view::badge(kind, &tr.t(id))
 }
 
-fn item_badge(status: ItemStatus) -> Markup {
-    match status {
-        ItemStatus::Pending => view::badge("", "pending"),
-        ItemStatus::Registered => view::badge("ok", "registered"),
-        ItemStatus::Unassigned => view::badge("warn", "unassigned: no profile"),
-        ItemStatus::Failed => view::badge("bad", "failed"),
-    }
+fn item_badge(tr: Tr, status: ItemStatus) -> Markup {
+    let (kind, id) = match status {
+        ItemStatus::Pending => ("", "batch-item-pending"),
+        ItemStatus::Registered => ("ok", "batch-item-registered"),
+        ItemStatus::Unassigned => ("warn", "batch-item-unassigned"),
+        ItemStatus::Failed => ("bad", "batch-item-failed"),
+    };
+    view::badge(kind, &tr.t(id))
 }
 
-fn preview_badge(would: Would) -> Markup {
-    match would {
-        Would::Register => view::badge("ok", "would register"),
-        Would::BeUnassigned => view::badge("warn", "would register, no profile"),
-        Would::Fail => view::badge("bad", "would fail"),
-    }
+fn preview_badge(tr: Tr, would: Would) -> Markup {
+    let (kind, id) = match would {
+        Would::Register => ("ok", "batch-would-register"),
+        Would::BeUnassigned => ("warn", "batch-would-be-unassigned"),
+        Would::Fail => ("bad", "batch-would-fail"),
+    };
+    view::badge(kind, &tr.t(id))
 }
 
 fn running(status: BatchStatus) -> bool {
@@ -656,6 +1155,7 @@ fn running(status: BatchStatus) -> bool {
 }
 
 pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, PortalError> {
+    let tr = portal.tr();
     let page = load_batch(&portal, id, None, ROWS_ON_PAGE).await?;
     let batch = &page.batch;
     let pending = registration::pending(batch);
@@ -677,79 +1177,83 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
     // Autopilot/Intune rows carry no manufacturer or model columns: leave the columns out then.
     let with_model =
         page.rows.iter().any(|row| row.device.manufacturer.is_some() || row.device.model.is_some());
+    let n = |value: i64| FluentValue::from(value);
+    let customer_arg = || ("customer", FluentValue::from(customer.clone()));
     let content = html! {
         p class="crumbs" {
-            @if portal.is_partner_side() { a href="/customers" { "Customers" } " › " }
-            a href=(devices_href) { (customer) } " › Batch"
+            @if portal.is_partner_side() { a href="/customers" { (tr.t("nav-customers")) } " › " }
+            a href=(devices_href) { (customer) } " › " (tr.t("batch-crumb"))
         }
-        h1 { "Devices for " (customer) }
+        h1 { (tr.a("batch-title", &[customer_arg()])) }
         div id="batch-status" aria-live="polite" {
-            p { "Batch " code { (batch.id) } " · " (status_badge(batch.status)) " · submitted " (view::time(portal.tr(), batch.created_at)) }
-            @if let Some(tag) = &batch.default_group_tag { p { "Group tag: " (view::tag(portal.tr(), tag)) } }
-            label for="batch-progress" { (done) " of " (batch.total) " rows processed" }
+            p { (tr.t("batch-label")) " " code { (batch.id) } " · " (status_badge(tr, batch.status)) " · " (tr.t("batch-submitted")) " " (view::time(tr, batch.created_at)) }
+            @if let Some(tag) = &batch.default_group_tag { p { (tr.t("batch-group-tag")) " " (view::tag(tr, tag)) } }
+            label for="batch-progress" { (tr.a("batch-progress", &[("done", n(done)), ("total", n(batch.total))])) }
             progress id="batch-progress" max=(batch.total.max(1)) value=(done) {}
             dl class="counts" {
-                div { dt { "Registered" } dd id="count-registered" { (batch.registered) } }
-                div { dt { "Unassigned" } dd id="count-unassigned" { (batch.unassigned) } }
-                div { dt { "Failed" } dd id="count-failed" { (batch.failed) } }
-                div { dt { "Waiting" } dd id="count-pending" { (pending) } }
+                div { dt { (tr.t("batch-count-registered")) } dd id="count-registered" { (tr.number(batch.registered)) } }
+                div { dt { (tr.t("batch-count-unassigned")) } dd id="count-unassigned" { (tr.number(batch.unassigned)) } }
+                div { dt { (tr.t("batch-count-failed")) } dd id="count-failed" { (tr.number(batch.failed)) } }
+                div { dt { (tr.t("batch-count-waiting")) } dd id="count-pending" { (tr.number(pending)) } }
             }
             @if let Some(order) = &batch.order.order_number {
-                p { "Order " strong { (order) }
-                    @if let Some(po) = &batch.order.purchase_order { " · purchase order " (po) }
-                    @if let Some(date) = batch.order.ship_date { " · shipped " (date) } }
+                p { (tr.t("batch-order")) " " strong { (order) }
+                    @if let Some(po) = &batch.order.purchase_order { " · " (tr.t("batch-purchase-order")) " " (po) }
+                    @if let Some(date) = batch.order.ship_date { " · " (tr.t("batch-shipped")) " " (date) } }
             }
             @if is_running {
-                p class="hint" { "This page refreshes every " (REFRESH_SECS) " seconds until the batch is finished." }
+                p class="hint" { (tr.a("batch-refreshes", &[("seconds", n(i64::from(REFRESH_SECS)))])) }
             } @else if batch.status == BatchStatus::AwaitingApproval {
                 @if can_decide {
-                    (view::notice("warn", "This batch waits for your approval",
-                        Some("Nothing is registered yet. Each row below shows what approving would do. Approve to register the devices, or reject the batch with a reason the partner sees.")))
+                    (view::notice("warn", &tr.t("batch-awaiting-yours"), Some(&tr.t("batch-awaiting-yours-text"))))
                 } @else {
-                    (view::notice("warn", "Waiting for the customer's approval",
-                        Some("The customer reviews batches from partners before anything is registered. Nothing is registered until one of its admins approves.")))
+                    (view::notice("warn", &tr.t("batch-status-awaiting-approval"), Some(&tr.t("batch-awaiting-text"))))
                 }
             } @else if batch.status == BatchStatus::Rejected {
-                (view::notice("bad", "The customer rejected this batch",
-                    Some(&format!("Nothing was registered. Reason: {}", batch.rejection_reason.as_deref().unwrap_or("none given")))))
+                @let reason = batch.rejection_reason.clone().unwrap_or_else(|| tr.t("batch-no-reason"));
+                (view::notice("bad", &tr.t("batch-rejected"), Some(&tr.a("batch-rejected-text", &[("reason", reason.into())]))))
             } @else if batch.failed > 0 {
-                (view::notice("bad", &format!("{} of {} rows failed", batch.failed, batch.total),
-                    Some("The other rows are registered. Fix the failed rows (see each row's message), put them in a new file and add them again.")))
+                (view::notice("bad", &tr.a("batch-some-failed", &[("failed", n(batch.failed)), ("total", n(batch.total))]),
+                    Some(&tr.t("batch-some-failed-text"))))
             } @else {
-                (view::notice("ok", "All rows are done", Some("Every device in the file is in the customer's tenant.")))
+                (view::notice("ok", &tr.t("batch-all-done"), Some(&tr.t("batch-all-done-text"))))
             }
         }
         @if can_decide {
             div class="card" id="decide" {
                 form method="post" action=(format!("/batches/{}/approve", batch.id)) class="actions" {
                     (view::csrf(&portal))
-                    button type="submit" id="approve-batch" { "Approve and register " (batch.total) " devices" }
+                    button type="submit" id="approve-batch" { (tr.a("batch-approve", &[("count", n(batch.total))])) }
                 }
                 form method="post" action=(format!("/batches/{}/reject", batch.id)) {
                     (view::csrf(&portal))
-                    (view::field(view::Field::text("reason", "Reason for rejecting (the partner sees it)", "").hint("optional, at most 500 characters")))
-                    button type="submit" class="secondary" id="reject-batch" { "Reject the batch" }
+                    (view::field(view::Field::text("reason", &tr.t("batch-reject-reason"), "").hint(&tr.t("batch-reject-reason-hint"))))
+                    button type="submit" class="secondary" id="reject-batch" { (tr.t("batch-reject")) }
                 }
             }
         }
         @if let Some(at) = batch.voided_at {
-            (view::notice("warn", "This order was voided", Some(&format!("Its devices that had not booted were deregistered on {}.", at.format("%Y-%m-%d %H:%M UTC")))))
+            (view::notice("warn", &tr.t("batch-voided"), Some(&tr.a("batch-voided-text", &[("at", tr.date_time(at).into())]))))
         }
         p class="actions" {
             @if can_void {
-                a class="button secondary" id="void-batch" href=(format!("/batches/{}/void", batch.id)) { "Void this order…" }
+                a class="button secondary" id="void-batch" href=(format!("/batches/{}/void", batch.id)) { (tr.t("batch-void")) }
             }
-            a class="button secondary" href=(format!("/batches/{}/results.csv", batch.id)) download { "Download the results (CSV)" }
-            a href=(devices_href) { "See the devices" }
-            a href=(format!("/customers/{}/add-devices", batch.customer_id)) { "Add more devices" }
+            a class="button secondary" id="download-results" href=(format!("/batches/{}/results.csv", batch.id)) download { (tr.t("batch-download-results")) }
+            a href=(devices_href) { (tr.t("batch-see-devices")) }
+            a href=(format!("/customers/{}/add-devices", batch.customer_id)) { (tr.t("batch-add-more")) }
         }
-        h2 { "Rows" }
-        @if page.next_cursor.is_some() { p class="hint" { "The first " (ROWS_ON_PAGE) " rows are shown; the CSV has every row." } }
+        h2 { (tr.t("batch-rows")) }
+        @if page.next_cursor.is_some() { p class="hint" { (tr.a("batch-first-rows", &[("count", n(i64::from(ROWS_ON_PAGE)))])) } }
         div class="table-wrap" {
             table id="batch-rows" class="cards" {
-                thead { tr { th class="num" { "Row" } th { "Result" } th { "Serial number" } @if with_model { th { "Manufacturer" } th { "Model" } } th { "Details" } } }
+                thead { tr {
+                    th class="num" { (tr.t("batch-col-row")) } th { (tr.t("batch-col-result")) } th { (tr.t("batch-col-serial")) }
+                    @if with_model { th { (tr.t("batch-col-manufacturer")) } th { (tr.t("batch-col-model")) } }
+                    th { (tr.t("batch-col-details")) }
+                } }
                 tbody {
-                    @for row in &page.rows { (row_line(row, with_model)) }
+                    @for row in &page.rows { (row_line(tr, row, with_model)) }
                 }
             }
         }
@@ -757,36 +1261,39 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
     Ok(view::page_with_head(
         &portal,
         if portal.is_customer() { Section::AddDevices } else { Section::Customers },
-        &format!("Batch for {customer}"),
+        &tr.a("batch-page-title", &[customer_arg()]),
         extra_head,
         content,
     ))
 }
 
-fn row_line(row: &RowOutcome, with_model: bool) -> Markup {
+fn row_line(tr: Tr, row: &RowOutcome, with_model: bool) -> Markup {
+    let label = |id: &str| tr.t(id);
     html! {
         tr {
-            td class="num" data-label="Row" { (row.row) }
-            td data-label="Result" {
-                (item_badge(row.status))
+            td class="num" data-label=(label("batch-col-row")) { (row.row) }
+            td data-label=(label("batch-col-result")) {
+                (item_badge(tr, row.status))
                 @if let Some(preview) = &row.preview {
-                    br; span class="hint" { "if approved: " } (preview_badge(preview.would))
+                    br; span class="hint" { (tr.t("batch-if-approved")) " " } (preview_badge(tr, preview.would))
                 }
             }
-            td class="mono" data-label="Serial number" { (row.device.serial_number.as_deref().unwrap_or("")) }
+            td class="mono" data-label=(label("batch-col-serial")) { (row.device.serial_number.as_deref().unwrap_or("")) }
             @if with_model {
-                td data-label="Manufacturer" { (row.device.manufacturer.as_deref().unwrap_or("")) }
-                td data-label="Model" { (row.device.model.as_deref().unwrap_or("")) }
+                td data-label=(label("batch-col-manufacturer")) { (row.device.manufacturer.as_deref().unwrap_or("")) }
+                td data-label=(label("batch-col-model")) { (row.device.model.as_deref().unwrap_or("")) }
             }
-            td data-label="Details" {
+            td data-label=(label("batch-col-details")) {
                 @if let Some(error) = row.preview.as_ref().and_then(|preview| preview.error.as_ref()) {
-                    (error.message) br; code { (error.code.as_str()) }
+                    strong { (csv_problems::row_error_title(tr, error)) } br;
+                    span lang="en" { (error.message) } br; code { (error.code.as_str()) }
                 } @else if let Some(error) = &row.error {
-                    (error.message)
-                    @if let Some(hint) = &error.hint { br; span class="hint" { "Fix: " (hint) } }
+                    strong { (csv_problems::row_error_title(tr, error)) } br;
+                    span lang="en" { (error.message) }
+                    @if let Some(hint) = &error.hint { br; span class="hint" { (tr.t("batch-fix")) " " span lang="en" { (hint) } } }
                     br; code { (error.code.as_str()) }
                 } @else if let Some(device_id) = row.device_id {
-                    a href=(format!("/devices/{device_id}")) { "View device" }
+                    a href=(format!("/devices/{device_id}")) { (tr.t("batch-view-device")) }
                 }
             }
         }
@@ -905,11 +1412,12 @@ mod tests {
         let checked =
             preflight(|| Ok(file.as_bytes()), &catalog(), Some("Microsoft365ManagedStandard_"), false, 100)
                 .unwrap();
-        let lines: Vec<(u64, &str)> = checked.problems.iter().map(|p| (p.line, p.code.as_str())).collect();
+        let lines: Vec<(u64, &str)> = checked.problems.iter().map(|p| (p.line(), p.code())).collect();
         assert!(lines.contains(&(2, "unknown_group_tag")), "{lines:?}");
         assert!(lines.iter().any(|(line, code)| *line == 4 && code.starts_with("duplicate")), "{lines:?}");
-        let tag_problem = checked.problems.iter().find(|p| p.code == "unknown_group_tag").unwrap();
-        assert!(tag_problem.hint.as_deref().unwrap().contains("Microsoft365ManagedStandard_"));
+        let tag_problem = checked.problems.iter().find(|p| p.code() == "unknown_group_tag").unwrap();
+        let (_, _, detail) = tag_problem.explain(Tr::default());
+        assert!(detail.unwrap().contains("Microsoft365ManagedStandard_"));
     }
 
     #[test]

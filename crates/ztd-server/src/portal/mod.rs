@@ -26,6 +26,7 @@ mod admin;
 mod assets;
 mod audit;
 mod batches_list;
+mod csv_problems;
 mod customers;
 mod devices;
 mod error;
@@ -84,6 +85,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(add_devices::show_form).post(add_devices::upload).layer(DefaultBodyLimit::disable()),
         )
         .route("/customers/{customer_id}/add-devices/samples/{format}", get(add_devices::download_sample))
+        .route("/customers/{customer_id}/add-devices/drafts/{draft_id}/repair", post(add_devices::repair))
+        .route(
+            "/customers/{customer_id}/add-devices/drafts/{draft_id}/repaired.csv",
+            get(add_devices::download_repaired),
+        )
+        .route(
+            "/customers/{customer_id}/add-devices/drafts/{draft_id}/problems.csv",
+            get(add_devices::download_problems),
+        )
         .route("/batches/{id}", get(add_devices::show_batch))
         .route("/batches/{id}/results.csv", get(add_devices::download_results))
         .route("/batches/{id}/approve", post(review::approve))

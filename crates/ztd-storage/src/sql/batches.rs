@@ -433,7 +433,72 @@ impl BatchStore for Store {
         .await;
         settle(tx, result).await
     }
+
+    async fn create_upload_draft(&self, draft: &UploadDraft, keep_per_person: u32) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let result: Result<_> = async {
+            sqlx::query("DELETE FROM upload_drafts WHERE expires_at <= $1")
+                .bind(draft.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&format!(
+                "INSERT INTO upload_drafts ({UPLOAD_DRAFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            ))
+            .bind(draft.id)
+            .bind(draft.org_id)
+            .bind(draft.user_id)
+            .bind(draft.customer_id)
+            .bind(&draft.file_name)
+            .bind(&draft.content)
+            .bind(draft.created_at)
+            .bind(draft.expires_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM upload_drafts WHERE user_id = $1 AND id NOT IN \
+                 (SELECT id FROM upload_drafts WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2)",
+            )
+            .bind(draft.user_id)
+            .bind(i64::from(keep_per_person))
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        }
+        .await;
+        settle(tx, result).await
+    }
+
+    async fn get_upload_draft(
+        &self,
+        org_id: Uuid,
+        user_id: Uuid,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<UploadDraft> {
+        sqlx::query_as::<_, UploadDraft>(&format!(
+            "SELECT {UPLOAD_DRAFT_COLUMNS} FROM upload_drafts \
+             WHERE id = $1 AND org_id = $2 AND user_id = $3 AND expires_at > $4"
+        ))
+        .bind(id)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)
+    }
+
+    async fn purge_expired_upload_drafts(&self, now: DateTime<Utc>) -> Result<u64> {
+        let deleted = sqlx::query("DELETE FROM upload_drafts WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
 }
+
+const UPLOAD_DRAFT_COLUMNS: &str =
+    "id, org_id, user_id, customer_id, file_name, content, created_at, expires_at";
 
 impl Store {
     async fn batch_by_idempotency_key(&self, submitted_by_org_id: Uuid, key: &str) -> Result<Option<Batch>> {

@@ -6,14 +6,16 @@ use std::io::{BufWriter, Read as _, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use ztd_domain::csv::{CsvWriter, Format, Layout, WriteError};
-use ztd_domain::hash::{self, DecodedHash, HashError, RecordValue};
+use ztd_domain::hash::{self, DecodedHash, DecodedRecord, HashError, HashNote, RecordValue, SalvagedHash};
 use ztd_domain::synth;
 
 #[derive(clap::Subcommand)]
 pub enum HashCommand {
     /// Decode and validate a hardware hash: its fields and every record with its offset.
     ///
-    /// Exit status: 0 valid, 1 invalid (the reason is printed), 2 unusable input.
+    /// An invalid hash: what could be read before it breaks off (its serial number, whole
+    /// records; not validated), then the reason. Exit status: 0 valid, 1 invalid, 2 unusable
+    /// input.
     Decode(DecodeArgs),
     /// Write deterministic synthetic devices with valid, realistic hashes as a CSV file.
     ///
@@ -82,20 +84,30 @@ fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         bail!("no hash given: pass the base64 text, or `-` and the text on standard input");
     }
     let result = hash::decode(text);
+    // An invalid hash may still hold whole records before the point where it breaks (a cut-off
+    // copy, a stray character, a changed byte): they tell which device it was meant to be.
+    let salvaged = result.as_ref().err().map(|_| hash::salvage(text)).filter(|read| !read.records.is_empty());
     let mut out = std::io::stdout().lock();
     if args.json {
         let report = match &result {
             Ok(decoded) => JsonReport::Valid { valid: true, hash: decoded },
-            Err(error) => {
-                JsonReport::Invalid { valid: false, error: JsonError { message: error.to_string(), error } }
-            }
+            Err(error) => JsonReport::Invalid {
+                valid: false,
+                error: JsonError { message: error.to_string(), error },
+                read: salvaged.as_ref(),
+            },
         };
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
         match &result {
             Ok(decoded) => print_decoded(&mut out, decoded)?,
-            Err(error) => writeln!(out, "invalid hardware hash: {error}")?,
+            Err(error) => {
+                if let Some(read) = &salvaged {
+                    print_salvaged(&mut out, read)?;
+                }
+                writeln!(out, "invalid hardware hash: {error}")?;
+            }
         }
     }
     Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -104,8 +116,17 @@ fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum JsonReport<'a> {
-    Valid { valid: bool, hash: &'a DecodedHash },
-    Invalid { valid: bool, error: JsonError<'a> },
+    Valid {
+        valid: bool,
+        hash: &'a DecodedHash,
+    },
+    Invalid {
+        valid: bool,
+        error: JsonError<'a>,
+        /// What could be read before the hash breaks off (unchecked); absent when nothing.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        read: Option<&'a SalvagedHash>,
+    },
 }
 
 #[derive(Serialize)]
@@ -124,23 +145,55 @@ fn print_decoded(out: &mut impl Write, decoded: &DecodedHash) -> std::io::Result
         decoded.checksum_offset
     )?;
     let none = "-".to_owned();
-    let fields = [
-        ("serial number", decoded.serial_number.as_ref()),
-        ("manufacturer", decoded.manufacturer.as_ref()),
-        ("model", decoded.model.as_ref()),
-        ("product key id", decoded.product_key_id.as_ref()),
-        ("TPM version", decoded.tpm_version.as_ref()),
-    ];
-    // Strings are quoted so that surrounding spaces and odd characters show.
-    for (label, value) in fields {
-        writeln!(out, "{label:<16}{}", value.map(|v| format!("{v:?}")).unwrap_or_else(|| none.clone()))?;
-    }
+    print_fields(
+        out,
+        &[
+            ("serial number", decoded.serial_number.as_ref()),
+            ("manufacturer", decoded.manufacturer.as_ref()),
+            ("model", decoded.model.as_ref()),
+            ("product key id", decoded.product_key_id.as_ref()),
+            ("TPM version", decoded.tpm_version.as_ref()),
+        ],
+    )?;
     writeln!(out, "{:<16}{}", "SMBIOS UUID", decoded.smbios_uuid.as_ref().unwrap_or(&none))?;
     let macs = if decoded.mac_addresses.is_empty() { none } else { decoded.mac_addresses.join(", ") };
     writeln!(out, "{:<16}{macs}", "MAC addresses")?;
     writeln!(out, "{:<16}{}", "SHA-256", decoded.checksum)?;
+    print_records(out, &decoded.records, &decoded.notes)
+}
+
+/// What an invalid hash still holds, before the error line (`ztd hash decode` prints it last).
+fn print_salvaged(out: &mut impl Write, read: &SalvagedHash) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "read before the error (not validated): {} bytes, {} whole records",
+        read.blob_length,
+        read.records.len()
+    )?;
+    print_fields(
+        out,
+        &[
+            ("serial number", read.serial_number.as_ref()),
+            ("manufacturer", read.manufacturer.as_ref()),
+            ("model", read.model.as_ref()),
+            ("product key id", read.product_key_id.as_ref()),
+        ],
+    )?;
+    print_records(out, &read.records, &read.notes)?;
+    writeln!(out)
+}
+
+/// Labelled values; strings quoted so that surrounding spaces and odd characters show.
+fn print_fields(out: &mut impl Write, fields: &[(&str, Option<&String>)]) -> std::io::Result<()> {
+    for (label, value) in fields {
+        writeln!(out, "{label:<16}{}", value.map(|v| format!("{v:?}")).unwrap_or_else(|| "-".to_owned()))?;
+    }
+    Ok(())
+}
+
+fn print_records(out: &mut impl Write, records: &[DecodedRecord], notes: &[HashNote]) -> std::io::Result<()> {
     writeln!(out, "\nrecords:")?;
-    for record in &decoded.records {
+    for record in records {
         let value = match &record.value {
             RecordValue::Text { text } => format!("{text:?}"),
             RecordValue::Uuid { uuid } => uuid.clone(),
@@ -160,9 +213,9 @@ fn print_decoded(out: &mut impl Write, decoded: &DecodedHash) -> std::io::Result
             record.offset, record.type_code, record.name, record.length
         )?;
     }
-    if !decoded.notes.is_empty() {
+    if !notes.is_empty() {
         writeln!(out, "\nnotes:")?;
-        for note in &decoded.notes {
+        for note in notes {
             writeln!(out, "  {note}")?;
         }
     }
