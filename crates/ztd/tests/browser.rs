@@ -536,10 +536,15 @@ impl Story<'_> {
             .await?;
         ensure!(customer_devices.items.is_empty(), "nothing may be registered from a file with problems");
 
-        // 6. The fixed file registers every device; the batch page follows to the end.
+        // 6. The fixed file, saved by a Danish spreadsheet with semicolons: the portal names the
+        //    habit, repairs the file in the browser and registers every device; the batch page
+        //    follows to the end.
         let fixed = intune_csv(&devices.iter().map(|device| (device, STANDARD_TAG)).collect::<Vec<_>>());
-        let fixed_path = write_file(self.files, "contoso-devices-fixed.csv", &fixed)?;
+        let fixed_path = write_file(self.files, "contoso-devices-fixed.csv", &fixed.replace(',', ";"))?;
         upload(partner, STANDARD_TAG, &fixed_path).await?;
+        wait_for_text(partner, &self.tr.t("csv-semicolon-separated-title")).await?;
+        wait_for_text(partner, &self.tr.t("add-devices-repair-button")).await?;
+        partner.find(Locator::Id("repair-and-check")).await?.click().await?;
         wait_for_text(partner, &self.tr.t("batch-all-done")).await?;
         page_shots(partner, self.tr, "batch").await?;
         let registered = partner.find(Locator::Id("count-registered")).await?.text().await?;
@@ -557,6 +562,20 @@ impl Story<'_> {
         }
         ensure!(listed.contains(STANDARD_TAG), "the devices show their profile's tag");
         page_shots(partner, self.tr, "devices").await?;
+        // Findable: the start of one serial, in lower case, finds that device alone.
+        let sought = &devices[2].serial_number;
+        fill(partner, "q", &sought[..sought.len() - 2].to_lowercase()).await?;
+        partner.find(Locator::Id("device-filter-submit")).await?.click().await?;
+        wait_for_text(partner, &self.tr.a("devices-total-filtered", &[("count", 1.into())])).await?;
+        let found = partner.find(Locator::Css("main table tbody")).await?.text().await?;
+        ensure!(
+            found.contains(sought.as_str()) && !found.contains(devices[3].serial_number.as_str()),
+            "the search finds {sought} alone:\n{found}"
+        );
+        // The batches page lists the upload: the repaired file's name and who sent it.
+        partner.goto(&self.url("/batches")).await?;
+        let batches = wait_for_text(partner, "contoso-devices-fixed-repaired.csv").await?;
+        ensure!(batches.contains("pat@fabrikam.example"), "the batch names who sent it:\n{batches}");
 
         // 7. A post without the CSRF token is refused, and changes nothing.
         partner
@@ -765,7 +784,7 @@ impl ReviewStory<'_> {
         customer.find(Locator::Css("#approvals a.button")).await?.click().await?;
         let review = wait_for_text(customer, &self.tr.t("batch-awaiting-yours")).await?;
         ensure!(
-            review.matches("would register").count() == 3,
+            review.matches(&self.tr.t("batch-would-register")).count() == 3,
             "each row shows what approving does:\n{review}"
         );
         page_shots(customer, self.tr, "batch-review").await?;
