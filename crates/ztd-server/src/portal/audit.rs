@@ -111,7 +111,9 @@ impl Words {
     }
 
     fn text(&mut self, name: &'static str, value: impl Into<String>) -> &mut Self {
-        self.args.push((name, FluentValue::from(value.into())));
+        // Stored text (an organisation's name) cannot pose as a placeholder of a piece.
+        let value: String = value.into().chars().filter(|c| !matches!(c, '\u{E010}' | '\u{E011}')).collect();
+        self.args.push((name, FluentValue::from(value)));
         self
     }
 
@@ -551,6 +553,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn stored_text_is_escaped_and_cannot_pose_as_a_link() {
+        let mut words = Words::new();
+        words.piece("batch", html! { a href="/batches/1" { "batch" } });
+        // An organisation named like markup, and like the placeholder of the link.
+        words.text("actor", "<b>Evil</b> \u{E010}0\u{E011}").number("count", 2);
+        let rendered =
+            words.render(Tr::for_tag("en").unwrap(), "audit-action-device-batch-create").into_string();
+        assert!(rendered.contains("&lt;b&gt;Evil&lt;/b&gt;"), "{rendered}");
+        assert_eq!(rendered.matches("<a href").count(), 1, "{rendered}");
     }
 
     #[test]
