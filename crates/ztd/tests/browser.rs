@@ -280,6 +280,15 @@ fn before_placeable(tr: Tr, id: &str) -> String {
     text.split(MARK).next().unwrap_or_default().trim_end().to_owned()
 }
 
+/// The words of a message between its `{ $values }`, each to be found on the page whatever
+/// the values are.
+fn literal_parts(tr: Tr, id: &str) -> Vec<String> {
+    const MARK: &str = "\u{1}";
+    let names = ["actor", "partner", "customer", "requester", "device", "batch", "count", "email", "name"];
+    let args: Vec<_> = names.iter().map(|name| (*name, MARK.into())).collect();
+    tr.a(id, &args).split(MARK).map(str::trim).filter(|part| !part.is_empty()).map(str::to_owned).collect()
+}
+
 fn write_file(dir: &Path, name: &str, text: &str) -> Result<String> {
     let path = dir.join(name);
     std::fs::File::create(&path)?.write_all(text.as_bytes())?;
@@ -397,6 +406,11 @@ impl Story<'_> {
             .prop("value")
             .await?
             .context("a password")?;
+        // The operator opens the new organisation: its first admin is listed.
+        partner.goto(&self.url("/orgs")).await?;
+        partner.find(Locator::LinkText("Fabrikam Devices")).await?.click().await?;
+        let opened = wait_for_text(partner, "pat@fabrikam.example").await?;
+        ensure!(partner.find(Locator::Id("org-users")).await.is_ok(), "the organisation's users:\n{opened}");
         submit(partner, "form[action='/sign-out']").await?;
         wait_for_text(partner, &self.tr.t("sign-in-signed-out")).await?;
         let partner_org = app
@@ -690,7 +704,45 @@ impl Story<'_> {
             trail.contains("device_batch.create"),
             "the partner's upload is in the customer's audit trail:\n{trail}"
         );
+        let revoked_words = literal_parts(self.tr, "audit-action-relationship-revoke");
+        ensure!(
+            revoked_words.iter().all(|words| trail.contains(words.as_str())),
+            "the revocation reads as a sentence ({revoked_words:?}):\n{trail}"
+        );
         page_shots(customer, self.tr, "audit").await?;
+        // The partner's trail shows the customer's revocation too.
+        partner.goto(&self.url("/audit")).await?;
+        let theirs = wait_for_text(partner, &revoked_words[0]).await?;
+        ensure!(
+            revoked_words.iter().all(|words| theirs.contains(words.as_str())) && theirs.contains("Contoso"),
+            "the partner sees the revocation:\n{theirs}"
+        );
+        // Accounts: the admin adds a reader, then gives them a new one-time password.
+        customer.goto(&self.url("/users")).await?;
+        fill(customer, "email", "dana@contoso.example").await?;
+        customer.find(Locator::Id("role")).await?.select_by_value("reader").await?;
+        submit(customer, "#add-user").await?;
+        wait_for_text(
+            customer,
+            &self.tr.a("users-added-heading", &[("email", "dana@contoso.example".into())]),
+        )
+        .await?;
+        let first =
+            customer.find(Locator::Id("one-time-password")).await?.prop("value").await?.unwrap_or_default();
+        customer.goto(&self.url("/users")).await?;
+        customer.find(Locator::Css("a[id^='reset-password-']")).await?.click().await?;
+        wait_for_text(customer, &self.tr.a("users-reset-title", &[("email", "dana@contoso.example".into())]))
+            .await?;
+        customer.find(Locator::Id("confirm-reset-password")).await?.click().await?;
+        let deadline = Instant::now() + WAIT;
+        let second = loop {
+            if let Ok(field) = customer.find(Locator::Id("one-time-password")).await {
+                break field.prop("value").await?.unwrap_or_default();
+            }
+            ensure!(Instant::now() < deadline, "no new one-time password is shown");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        ensure!(!second.is_empty() && second != first, "a new one-time password, shown once");
         customer.goto(&self.url("/api-keys")).await?;
         fill(customer, "name", "factory line 3").await?;
         submit(customer, "form[action='/api-keys']").await?;
