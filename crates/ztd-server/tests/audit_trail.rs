@@ -22,6 +22,7 @@ ztd_server::both_backends!(
     racing_operator_bootstraps_make_one_operator,
     hostile_request_ids_are_replaced_not_echoed_nor_stored,
     a_link_naming_a_stranger_writes_nothing_into_its_audit,
+    the_api_narrows_the_trail_by_action_actor_and_time,
 );
 
 const REQUEST_ID: &str = "x-request-id";
@@ -382,4 +383,83 @@ async fn a_link_naming_a_stranger_writes_nothing_into_its_audit(app: TestApp) {
     let link: Value = created.json().await.expect("json");
     let link_id = link["id"].as_str().expect("link id");
     assert_eq!(events(&audit(&app, &customer.key).await, "invitation.create", link_id).len(), 1);
+}
+
+// Issue 14 -------------------------------------------------------------------------------------
+
+/// `GET /api/v1/audit` narrowed as the portal's filters narrow it (docs/api.md#audit): by
+/// action, by the user or key that acted, by the organisation that acted, by time; each
+/// narrowing returns exactly the events of the whole trail that match it, paging included, and
+/// a malformed narrowing is refused naming the value.
+async fn the_api_narrows_the_trail_by_action_actor_and_time(app: TestApp) {
+    let partner = app.org_with_key(OrgKind::Partner, Role::Admin).await;
+    let (customer, _, _) = customer_with_device(&app, 7_401).await;
+    app.connect(&partner, &customer).await;
+    for seed in [7_402, 7_403] {
+        let body = batch_body(STANDARD_TAG, json_devices(&devices(seed, 1)));
+        assert_eq!(register(&app, &partner.key, customer.id(), body).await["registered"], 1);
+    }
+    let trail = audit(&app, &customer.key).await;
+    let narrowed = |query: String| {
+        let app = &app;
+        let key = customer.key.clone();
+        async move {
+            let response = app.get(&format!("/api/v1/audit?limit=1000&{query}"), &key).await;
+            let body: Value = response.json().await.expect("audit JSON");
+            body["items"].as_array().cloned().unwrap_or_else(|| panic!("{query}: {body}"))
+        }
+    };
+    let seqs = |events: &[&Value]| events.iter().map(|event| event["seq"].clone()).collect::<Vec<_>>();
+    let owned_seqs = |events: &[Value]| events.iter().map(|event| event["seq"].clone()).collect::<Vec<_>>();
+
+    let batches = trail.iter().filter(|event| event["action"] == "device_batch.create").collect::<Vec<_>>();
+    assert_eq!(batches.len(), 3, "the customer's own batch and the partner's two: {trail:?}");
+    assert_eq!(owned_seqs(&narrowed("action=device_batch.create".into()).await), seqs(&batches));
+
+    let by_partner =
+        trail.iter().filter(|event| event["actor_org_id"] == partner.id().to_string()).collect::<Vec<_>>();
+    assert!(by_partner.len() >= 2, "{trail:?}");
+    assert_eq!(owned_seqs(&narrowed(format!("actor_org_id={}", partner.id())).await), seqs(&by_partner));
+
+    let own_key = trail
+        .iter()
+        .find(|event| event["actor_org_id"] == customer.id().to_string() && event["actor_kind"] == "api_key")
+        .and_then(|event| event["actor_id"].as_str())
+        .expect("the customer's key acted")
+        .to_owned();
+    let by_key = trail.iter().filter(|event| event["actor_id"] == own_key.as_str()).collect::<Vec<_>>();
+    assert_eq!(owned_seqs(&narrowed(format!("actor_id={own_key}")).await), seqs(&by_key));
+    assert!(narrowed(format!("actor_id={own_key}&actor_org_id={}", partner.id())).await.is_empty());
+
+    let at = |event: &Value| event["at"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let newest = at(&trail[0]);
+    let stamp = newest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let since = trail.iter().filter(|event| at(event) >= newest).collect::<Vec<_>>();
+    let until = trail.iter().filter(|event| at(event) < newest).collect::<Vec<_>>();
+    assert!(!since.is_empty() && !until.is_empty());
+    assert_eq!(owned_seqs(&narrowed(format!("since={stamp}")).await), seqs(&since));
+    assert_eq!(owned_seqs(&narrowed(format!("until={stamp}")).await), seqs(&until));
+
+    // Paging keeps the narrowing: two pages of one, then the last.
+    let first = app.get("/api/v1/audit?limit=2&action=device_batch.create", &customer.key).await;
+    let first: Value = first.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().expect("a second page").to_owned();
+    let rest = app
+        .get(&format!("/api/v1/audit?limit=2&action=device_batch.create&cursor={cursor}"), &customer.key)
+        .await;
+    let rest: Value = rest.json().await.unwrap();
+    let paged =
+        [first["items"].as_array().unwrap().clone(), rest["items"].as_array().unwrap().clone()].concat();
+    assert_eq!(owned_seqs(&paged), seqs(&batches));
+
+    for (query, named) in [
+        ("action=Device%20batch", "Device batch"),
+        ("since=2026-12-02T10:00:00Z&until=2026-12-01T10:00:00Z", "2026-12-02T10:00:00+00:00"),
+    ] {
+        let refused = app.get(&format!("/api/v1/audit?{query}"), &customer.key).await;
+        assert_eq!(refused.status(), 400, "{query}");
+        let error = error_body(refused).await;
+        assert_eq!(error["code"], "invalid_parameter", "{error}");
+        assert!(error["message"].as_str().unwrap().contains(named), "{query}: {error}");
+    }
 }

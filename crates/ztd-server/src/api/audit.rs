@@ -28,6 +28,17 @@ pub struct AuditQuery {
     /// Page size, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
+    /// Only this action, e.g. `device_batch.create`.
+    #[param(pattern = r"^[a-z_]+\.[a-z_]+$")]
+    pub action: Option<String>,
+    /// Only what this user or API key did.
+    pub actor_id: Option<Uuid>,
+    /// Only what this organisation did (anyone of it).
+    pub actor_org_id: Option<Uuid>,
+    /// Only events at or after this moment (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// Only events before this moment (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -79,7 +90,15 @@ pub async fn list_audit(
     access: Access,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let page = usecase::list(&access, PageRequest::parse(query.limit, query.cursor.as_deref())?).await?;
+    let request = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let search = usecase::parse_search(
+        query.action.as_deref(),
+        query.actor_id,
+        query.actor_org_id,
+        query.since,
+        query.until,
+    )?;
+    let page = usecase::list(&access, request, &search).await?;
     Ok(Json(AuditPage {
         items: page.events.into_iter().map(AuditEventView::from).collect(),
         next_cursor: page.next_cursor.map(|seq| seq.to_string()),

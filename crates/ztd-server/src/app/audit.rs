@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 use ztd_storage::{AuditEvent, AuditFilter, AuditSearch, OrgKind, Owner, Role, StorageError};
 
@@ -61,40 +61,50 @@ pub fn parse_cursor(text: &str) -> Option<i64> {
     ztd_storage::parse_cursor_number(text)
 }
 
-async fn page(scope: &OrgScope, request: PageRequest) -> Result<AuditPage, Error> {
-    let filter = AuditFilter { org_id: scope.org_id() };
-    let events = scope.ctx().db().list_audit(&filter, request.before_seq, request.limit).await?;
-    let next_cursor =
-        if events.len() as u32 == request.limit { events.last().map(|event| event.seq) } else { None };
-    Ok(AuditPage { events, next_cursor })
-}
-
-/// A page of the caller's organisation's audit trail (any role).
-pub async fn list(access: &Access, request: PageRequest) -> Result<AuditPage, Error> {
-    page(&access.own_org(Role::Reader)?, request).await
-}
-
-/// A page as [`list`] reads it, with the names of the organisations that acted in it: an
-/// organisation that acted on the caller's tenant may be named (the caller sees that it acted).
-pub async fn list_with_names(
-    access: &Access,
-    request: PageRequest,
-) -> Result<(AuditPage, HashMap<Uuid, String>), Error> {
-    let scope = access.own_org(Role::Reader)?;
-    let page = page(&scope, request).await?;
-    let mut names = HashMap::new();
-    for org_id in page.events.iter().filter_map(|event| event.actor_org_id) {
-        if names.contains_key(&org_id) {
-            continue;
-        }
-        let name = match scope.ctx().db().get_org(org_id).await {
-            Ok(org) => org.name,
-            Err(StorageError::NotFound) => org_id.to_string(),
-            Err(other) => return Err(other.into()),
-        };
-        names.insert(org_id, name);
+/// What an API caller narrows the trail to (docs/api.md#audit): an action code, the user or API
+/// key that acted, the organisation that acted, a time range (`since` included, `until` not).
+/// Everything optional.
+pub fn parse_search(
+    action: Option<&str>,
+    actor_id: Option<Uuid>,
+    actor_org_id: Option<Uuid>,
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> Result<AuditSearch, Error> {
+    let invalid = |message: String| Error::InvalidParameter { message };
+    let action = action.filter(|action| !action.is_empty());
+    if let Some(action) = action.filter(|action| !is_action_code(action)) {
+        return Err(invalid(format!(
+            "action {action:?} is not an action code; write it as noun.verb, e.g. device_batch.create"
+        )));
     }
-    Ok((page, names))
+    if let (Some(since), Some(until)) = (since, until) {
+        if since >= until {
+            return Err(invalid(format!(
+                "since ({}) must be before until ({}); until is not included",
+                since.to_rfc3339(),
+                until.to_rfc3339()
+            )));
+        }
+    }
+    Ok(AuditSearch { action: action.map(str::to_owned), actor_id, actor_org_id, since, until })
+}
+
+/// A page of the caller's organisation's audit trail narrowed by `search` (any role).
+pub async fn list(access: &Access, request: PageRequest, search: &AuditSearch) -> Result<AuditPage, Error> {
+    let scope = access.own_org(Role::Reader)?;
+    let filter = AuditFilter { org_id: scope.org_id() };
+    let events = scope.ctx().db().search_audit(&filter, search, request.before_seq, request.limit).await?;
+    Ok(AuditPage { next_cursor: next_cursor(&events, request), events })
+}
+
+/// The cursor after `events`: a full page may have an older one.
+fn next_cursor(events: &[AuditEvent], request: PageRequest) -> Option<i64> {
+    if events.len() as u32 == request.limit {
+        events.last().map(|event| event.seq)
+    } else {
+        None
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -274,11 +284,9 @@ async fn readable(
     let db = scope.ctx().db();
     let filter = AuditFilter { org_id: scope.org_id() };
     let events = db.search_audit(&filter, &narrowing.search(), request.before_seq, request.limit).await?;
-    let next_cursor =
-        if events.len() as u32 == request.limit { events.last().map(|event| event.seq) } else { None };
     let mut readable = ReadablePage {
         org_id: scope.org_id(),
-        page: AuditPage { events, next_cursor },
+        page: AuditPage { next_cursor: next_cursor(&events, request), events },
         orgs: HashMap::new(),
         people: people(scope).await?.into_iter().collect(),
         serials: HashMap::new(),
