@@ -8,19 +8,10 @@ mod portal_support;
 use portal_support::*;
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::StatusCode;
-use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::OrgKind;
 
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-fn da() -> Tr {
-    Tr::for_tag("da").expect("the portal speaks Danish")
-}
-
-fn en() -> Tr {
-    Tr::for_tag("en").expect("the portal speaks English")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_page_follows_the_browser_and_lang_overrides_it() {
@@ -42,6 +33,7 @@ async fn the_sign_in_page_follows_the_browser_and_lang_overrides_it() {
     let (cookie, header) = set_cookie(&english, "ztd_lang").expect("?lang= is remembered");
     assert_eq!(cookie, "ztd_lang=en");
     assert!(header.contains("Path=/"), "{header}");
+    assert!(header.contains("HttpOnly"), "no script needs to read the language: {header}");
     assert!(english.text().await.unwrap().contains(r#"<html lang="en">"#));
 
     // The remembered choice outlasts the browser's wish on the next page.

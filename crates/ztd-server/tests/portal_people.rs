@@ -15,14 +15,6 @@ use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp, TestOrg};
 use ztd_storage::{OrgKind, Role};
 
-fn da() -> Tr {
-    Tr::for_tag("da").expect("the portal speaks Danish")
-}
-
-fn en() -> Tr {
-    Tr::for_tag("en").expect("the portal speaks English")
-}
-
 /// Text as maud writes it into a page.
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")

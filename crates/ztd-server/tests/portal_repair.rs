@@ -12,17 +12,8 @@ use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::StatusCode;
 use ztd_domain::csv::{self, Format, ReadOptions};
 use ztd_domain::profile::STANDARD_TAG;
-use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::OrgKind;
-
-fn da() -> Tr {
-    Tr::for_tag("da").unwrap()
-}
-
-fn en() -> Tr {
-    Tr::for_tag("en").unwrap()
-}
 
 /// Posts the Add devices form with `bytes` as the file, in the language `lang`.
 async fn upload(

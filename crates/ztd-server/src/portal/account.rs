@@ -370,7 +370,10 @@ pub struct LanguageForm {
 
 /// Keeps the chosen language with the account, and forgets this browser's `?lang=` choice so
 /// the account's shows at once.
-pub async fn save_language(CsrfForm(portal, form): CsrfForm<LanguageForm>) -> Result<Response, PortalError> {
+pub async fn save_language(
+    State(state): State<AppState>,
+    CsrfForm(portal, form): CsrfForm<LanguageForm>,
+) -> Result<Response, PortalError> {
     let language = match form.language.as_str() {
         "" => None,
         tag => Some(Tr::for_tag(tag).ok_or_else(|| {
@@ -379,9 +382,6 @@ pub async fn save_language(CsrfForm(portal, form): CsrfForm<LanguageForm>) -> Re
     };
     accounts::set_language(portal.access(), language.map(Tr::tag)).await?;
     let mut response = Redirect::to("/account?saved=language").into_response();
-    let forget = format!("{}=; Path=/; SameSite=Lax; Max-Age=0", i18n::COOKIE);
-    if let Ok(value) = HeaderValue::from_str(&forget) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    response.headers_mut().append(header::SET_COOKIE, session::clear_cookie(&state.config, i18n::COOKIE));
     Ok(response)
 }

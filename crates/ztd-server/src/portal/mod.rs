@@ -43,7 +43,7 @@ pub use add_devices::{preflight, Preflight, Problem};
 pub use error::PortalError;
 pub use session::{CsrfForm, Portal};
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -133,7 +133,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // Operator
         .layer(Extension(std::sync::Arc::new(throttle::SignInThrottle::new(shared_limits))))
         .layer(middleware::from_fn_with_state(state.clone(), error::localise))
-        .layer(middleware::from_fn(remember_language))
+        .layer(middleware::from_fn_with_state(state.clone(), remember_language))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -160,16 +160,16 @@ pub async fn not_found_page(state: &AppState, parts: &mut axum::http::request::P
 }
 
 /// Keeps a `?lang=` choice for this browser (docs/portal.md#languages), so the next pages stay
-/// in it; an unknown language is ignored.
-async fn remember_language(request: Request, next: Next) -> Response {
+/// in it; an unknown language is ignored. The cookie follows the session cookie's rules
+/// (`Secure` behind https).
+async fn remember_language(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let chosen =
         request.uri().query().and_then(session::query_language).and_then(|tag| i18n::Tr::for_tag(&tag));
     let mut response = next.run(request).await;
     if let Some(tr) = chosen {
-        let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", i18n::COOKIE, tr.tag());
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        let a_year = 365 * 24 * 3600;
+        let cookie = session::set_cookie(&state.config, i18n::COOKIE, tr.tag(), a_year);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }

@@ -6,6 +6,7 @@
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use ztd_server::app::accounts::Email;
+use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::TestApp;
 use ztd_storage::{OrgKind, Role};
 
@@ -140,4 +141,14 @@ pub async fn post_upload(
         .send()
         .await
         .unwrap()
+}
+
+/// The portal's Danish, to read expected texts from the catalogue.
+pub fn da() -> Tr {
+    Tr::for_tag("da").expect("the portal speaks Danish")
+}
+
+/// The portal's English, to read expected texts from the catalogue.
+pub fn en() -> Tr {
+    Tr::for_tag("en").expect("the portal speaks English")
 }
