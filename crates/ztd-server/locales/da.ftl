@@ -314,6 +314,14 @@ row-error-invalid-csv-row = Problem i CSV-rækken
 row-error-device-not-registered = Ikke registreret
 row-error-relationship-revoked = Kunden har tilbagekaldt relationen
 row-error-batch-rejected = Kunden afviste batchen
+row-error-device-already-registered-detail = En enhed med samme identitet (hardwarehash, produktnøgle-id eller producent, model og serienummer) er allerede registreret i denne tenant.
+row-error-device-already-registered-fix = Den eksisterende registrering er uændret. Afregistrer enheden først, hvis den skal registreres igen.
+row-error-device-registered-to-other-tenant-detail = Enheden er registreret til en anden organisation.
+row-error-device-registered-to-other-tenant-fix = Enhedens nuværende ejer skal afregistrere den, før den kan registreres her.
+row-error-device-duplicated-in-batch-detail = En anden række i denne upload registrerer samme enhed (samme hardwarehash, produktnøgle-id eller producent, model og serienummer).
+row-error-device-duplicated-in-batch-fix = Angiv hver enhed én gang pr. upload.
+row-error-relationship-revoked-detail = Kunden tilbagekaldte relationen til den organisation, der sendte batchen, før rækken blev behandlet; intet blev registreret for den.
+row-error-relationship-revoked-fix = Kunden skal acceptere et nyt invitationslink, før der kan registreres enheder igen.
 
 ## CSV problems (one message per code of docs/csv-rules.md)
 

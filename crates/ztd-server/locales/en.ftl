@@ -319,6 +319,14 @@ row-error-invalid-csv-row = Problem in the CSV row
 row-error-device-not-registered = Not registered
 row-error-relationship-revoked = The customer revoked the relationship
 row-error-batch-rejected = The customer rejected the batch
+row-error-device-already-registered-detail = A device with the same identity (hardware hash, product key ID, or manufacturer, model and serial number) is already registered in this tenant.
+row-error-device-already-registered-fix = The existing registration is unchanged. To register the device again, deregister it first.
+row-error-device-registered-to-other-tenant-detail = This device is registered to another organisation.
+row-error-device-registered-to-other-tenant-fix = The device's current owner must deregister it before it can be registered here.
+row-error-device-duplicated-in-batch-detail = Another row of this upload registers the same device (same hardware hash, product key ID, or manufacturer, model and serial number).
+row-error-device-duplicated-in-batch-fix = List each device once per upload.
+row-error-relationship-revoked-detail = The customer revoked its relationship with the organisation that submitted this batch before the row was processed; nothing was registered for it.
+row-error-relationship-revoked-fix = The customer must accept a new invitation link before devices can be registered again.
 
 ## CSV problems (one message per code of docs/csv-rules.md)
 

@@ -698,6 +698,15 @@ async fn add_devices_checks_the_database_before_registering_anything() {
     let page = refused.text().await.unwrap();
     assert!(page.contains("2 devices in devices.csv cannot be registered"), "{page}");
     assert_eq!(page.matches("device_already_registered").count(), 2, "{page}");
+    let (detail, fix) = (
+        en().t("row-error-device-already-registered-detail"),
+        en().t("row-error-device-already-registered-fix"),
+    );
+    assert_eq!(
+        (page.matches(&detail).count(), page.matches(&fix).count()),
+        (2, 2),
+        "said from the catalogue: {page}"
+    );
     assert!(page.contains("2 other devices would register"), "{page}");
     let listed = session_json(&app, &session, &format!("/api/v1/customers/{}/devices", org.id)).await;
     assert_eq!(listed["devices"].as_array().unwrap().len(), 2, "nothing more was registered");

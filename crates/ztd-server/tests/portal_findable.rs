@@ -13,17 +13,8 @@ use reqwest::header::{COOKIE, LOCATION};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
-use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp};
 use ztd_storage::{OrgKind, Role};
-
-fn da() -> Tr {
-    Tr::for_tag("da").expect("the portal speaks Danish")
-}
-
-fn en() -> Tr {
-    Tr::for_tag("en").expect("the portal speaks English")
-}
 
 async fn page(app: &TestApp, session: &str, path: &str) -> (StatusCode, String) {
     let response = client().get(app.url(path)).header(COOKIE, session).send().await.expect("GET");
@@ -324,6 +315,10 @@ async fn batch_lists_say_who_when_what_and_stay_readable_after_a_revocation() {
             "{theirs}"
         );
         assert!(theirs.contains(&world.customer.org.name));
+        let (_, active) = page(&app, &partner_session, &format!("/batches/{partner_batch}")).await;
+        let devices_link = format!(r#"href="/customers/{customer}/devices""#);
+        assert!(active.contains(r#"id="void-batch""#) && active.contains(&devices_link), "{active}");
+        assert!(!active.contains(r#"id="batch-read-only""#));
 
         // The customer revokes: the partner still reads its batches, and changes nothing.
         let revoked = app
@@ -340,6 +335,12 @@ async fn batch_lists_say_who_when_what_and_stay_readable_after_a_revocation() {
         assert!(one_customer.contains(&note), "{one_customer}");
         let (status, batch_page) = page(&app, &partner_session, &format!("/batches/{partner_batch}")).await;
         assert_eq!(status, StatusCode::OK, "the batch page stays readable: {batch_page}");
+        assert!(batch_page.contains(r#"id="batch-read-only""#) && batch_page.contains(&note), "{batch_page}");
+        assert!(
+            !batch_page.contains(r#"id="void-batch""#) && !batch_page.contains(&devices_link),
+            "no links that would answer not found: {batch_page}"
+        );
+        assert!(!batch_page.contains(&format!("/customers/{customer}/add-devices")));
         let api = app.get(&format!("/api/v1/device-batches/{partner_batch}"), &world.partner.key).await;
         assert_eq!(api.status(), 200, "the API's batch GET too");
         let void = app

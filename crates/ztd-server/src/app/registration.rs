@@ -526,6 +526,9 @@ pub struct BatchPage {
     pub rows: Vec<RowOutcome>,
     /// Cursor of the next page; `None` on the last page.
     pub next_cursor: Option<String>,
+    /// The submitter's history after the customer revoked the relationship: readable, but
+    /// nothing about it can be changed and the customer's devices are out of reach.
+    pub read_only: bool,
 }
 
 /// Rows of `batch` not processed yet.
@@ -583,7 +586,7 @@ pub async fn show_batch(access: &Access, batch_id: Uuid, page: RowsPage) -> Resu
             outcome
         })
         .collect();
-    Ok(BatchPage { batch: batch.clone(), rows, next_cursor })
+    Ok(BatchPage { batch: batch.clone(), rows, next_cursor, read_only: scope.is_read_only() })
 }
 
 /// Batches per page unless asked otherwise, and the most per page.

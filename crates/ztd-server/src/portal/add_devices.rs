@@ -118,6 +118,9 @@ impl Problem {
                 (csv_problems::message(tr, diagnostic), Some(csv_problems::hint(tr, diagnostic)), None)
             }
             Problem::Row { error, .. } => {
+                if let Some((detail, fix)) = csv_problems::row_error_detail(tr, error) {
+                    return (detail, Some(fix), None);
+                }
                 let detail = match &error.hint {
                     Some(hint) => format!("{} ({hint})", error.message),
                     None => error.message.clone(),
@@ -1165,12 +1168,20 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
     let extra_head = html! {
         @if is_running { meta http-equiv="refresh" content=(REFRESH_SECS); }
     };
-    let devices_href = format!("/customers/{}/devices", batch.customer_id);
+    // After a revocation the partner keeps reading its batch, but the customer's devices and
+    // uploads are out of reach: no links that would answer "not found".
+    let read_only = page.read_only;
+    let devices_href = if read_only {
+        format!("/customers/{}/batches", batch.customer_id)
+    } else {
+        format!("/customers/{}/devices", batch.customer_id)
+    };
     let can_decide = batch.status == BatchStatus::AwaitingApproval
         && portal.is_customer()
         && portal.is_admin()
         && batch.customer_id == portal.org().id;
     let can_void = matches!(batch.status, BatchStatus::Finished | BatchStatus::FinishedWithErrors)
+        && !read_only
         && batch.submitted_by_org_id == portal.org().id
         && portal.can_register()
         && batch.registered + batch.unassigned > 0;
@@ -1185,6 +1196,9 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
             a href=(devices_href) { (customer) } " › " (tr.t("batch-crumb"))
         }
         h1 { (tr.a("batch-title", &[customer_arg()])) }
+        @if read_only {
+            div id="batch-read-only" { (view::notice("warn", &tr.a("batches-revoked-note", &[customer_arg()]), None)) }
+        }
         div id="batch-status" aria-live="polite" {
             p { (tr.t("batch-label")) " " code { (batch.id) } " · " (status_badge(tr, batch.status)) " · " (tr.t("batch-submitted")) " " (view::time(tr, batch.created_at)) }
             @if let Some(tag) = &batch.default_group_tag { p { (tr.t("batch-group-tag")) " " (view::tag(tr, tag)) } }
@@ -1240,8 +1254,10 @@ pub async fn show_batch(portal: Portal, Path(id): Path<Uuid>) -> Result<Markup, 
                 a class="button secondary" id="void-batch" href=(format!("/batches/{}/void", batch.id)) { (tr.t("batch-void")) }
             }
             a class="button secondary" id="download-results" href=(format!("/batches/{}/results.csv", batch.id)) download { (tr.t("batch-download-results")) }
-            a href=(devices_href) { (tr.t("batch-see-devices")) }
-            a href=(format!("/customers/{}/add-devices", batch.customer_id)) { (tr.t("batch-add-more")) }
+            @if !read_only {
+                a href=(devices_href) { (tr.t("batch-see-devices")) }
+                a href=(format!("/customers/{}/add-devices", batch.customer_id)) { (tr.t("batch-add-more")) }
+            }
         }
         h2 { (tr.t("batch-rows")) }
         @if page.next_cursor.is_some() { p class="hint" { (tr.a("batch-first-rows", &[("count", n(i64::from(ROWS_ON_PAGE)))])) } }
@@ -1286,11 +1302,20 @@ fn row_line(tr: Tr, row: &RowOutcome, with_model: bool) -> Markup {
             td data-label=(label("batch-col-details")) {
                 @if let Some(error) = row.preview.as_ref().and_then(|preview| preview.error.as_ref()) {
                     strong { (csv_problems::row_error_title(tr, error)) } br;
-                    span lang="en" { (error.message) } br; code { (error.code.as_str()) }
+                    @if let Some((detail, _)) = csv_problems::row_error_detail(tr, error) {
+                        span { (detail) }
+                    } @else {
+                        span lang="en" { (error.message) }
+                    }
+                    br; code { (error.code.as_str()) }
                 } @else if let Some(error) = &row.error {
                     strong { (csv_problems::row_error_title(tr, error)) } br;
-                    span lang="en" { (error.message) }
-                    @if let Some(hint) = &error.hint { br; span class="hint" { (tr.t("batch-fix")) " " span lang="en" { (hint) } } }
+                    @if let Some((detail, fix)) = csv_problems::row_error_detail(tr, error) {
+                        span { (detail) } br; span class="hint" { (tr.t("batch-fix")) " " (fix) }
+                    } @else {
+                        span lang="en" { (error.message) }
+                        @if let Some(hint) = &error.hint { br; span class="hint" { (tr.t("batch-fix")) " " span lang="en" { (hint) } } }
+                    }
                     br; code { (error.code.as_str()) }
                 } @else if let Some(device_id) = row.device_id {
                     a href=(format!("/devices/{device_id}")) { (tr.t("batch-view-device")) }

@@ -11,8 +11,10 @@
 //! - `has-<name>`: `yes`/`no` for the values only some diagnostics of a code carry
 //!   ([`OPTIONAL`]), which are set to an empty text when absent, so a message can select on them.
 //!
-//! Per-row errors of a batch (a [`RowError`]) have a title per code, `row-error-<code>`; their
-//! English detail stays, since it names the row's own values.
+//! Per-row errors of a batch (a [`RowError`]) have a title per code, `row-error-<code>`. The
+//! refusals whose English text never varies (already registered, another tenant's, twice in the
+//! upload, consent revoked) are said in full from the catalogue too (`row-error-<code>-detail`
+//! and `-fix`); the others keep their English detail, since it names the row's own values.
 
 use fluent_bundle::FluentValue;
 use ztd_domain::codes::{RowError, RowErrorCode};
@@ -142,6 +144,29 @@ pub fn row_error_title(tr: Tr, error: &RowError) -> String {
     tr.t(&row_error_id(error.code))
 }
 
+/// The per-row refusals whose text never varies, each as the domain words it.
+fn fixed_row_error(code: RowErrorCode) -> Option<RowError> {
+    match code {
+        RowErrorCode::DeviceAlreadyRegistered => Some(RowError::already_registered()),
+        RowErrorCode::DeviceRegisteredToOtherTenant => Some(RowError::registered_to_other_tenant()),
+        RowErrorCode::DeviceDuplicatedInBatch => Some(RowError::duplicated_in_batch()),
+        RowErrorCode::RelationshipRevoked => Some(RowError::relationship_revoked()),
+        _ => None,
+    }
+}
+
+/// What went wrong and how to fix it, in the page's language, for a refusal whose text never
+/// varies; `None` for the others (and for a row stored with an older wording), whose English
+/// detail is shown instead.
+pub fn row_error_detail(tr: Tr, error: &RowError) -> Option<(String, String)> {
+    let fixed = fixed_row_error(error.code)?;
+    if fixed != *error {
+        return None;
+    }
+    let id = row_error_id(error.code);
+    Some((tr.t(&format!("{id}-detail")), tr.t(&format!("{id}-fix"))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,8 +184,26 @@ mod tests {
             }
             for code in ALL_ROW_ERROR_CODES {
                 assert!(tr.has(&row_error_id(code)), "{}.ftl lacks {}", tr.tag(), row_error_id(code));
+                if let Some(fixed) = fixed_row_error(code) {
+                    let (detail, fix) = row_error_detail(tr, &fixed).expect("said in full");
+                    assert!(!detail.is_empty() && !fix.is_empty() && detail != fix, "{}: {code:?}", tr.tag());
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_in_other_words_keeps_its_english_detail() {
+        let tr = Tr::for_tag("da").unwrap();
+        let fixed = RowError::already_registered();
+        let (detail, fix) = row_error_detail(tr, &fixed).expect("the fixed wording is translated");
+        assert_eq!(detail, tr.t("row-error-device-already-registered-detail"));
+        assert_ne!(detail, fixed.message, "Danish, not the English text");
+        assert_ne!(fix, fixed.hint.clone().unwrap());
+        let reworded = RowError { message: "an older wording".into(), ..fixed };
+        assert_eq!(row_error_detail(tr, &reworded), None);
+        let unknown_tag = RowError::new(RowErrorCode::UnknownGroupTag, "names the row's tag");
+        assert_eq!(row_error_detail(tr, &unknown_tag), None);
     }
 
     /// Every file the domain's tests check: the corpus of bad files and the CSV fixtures.
