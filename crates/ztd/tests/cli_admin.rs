@@ -167,6 +167,33 @@ async fn admin_commands(database_url: &str) {
         let missing = ztd_on(database_url, &["admin", "disable-user", "--email", email]);
         assert_eq!(missing.status.code(), Some(2), "{email}");
     }
+
+    // enable-user: the disabled user is back; a user not disabled is a missing one.
+    let enabled = json_of(&ztd_on(
+        database_url,
+        &["admin", "enable-user", "--email", "ops@fabrikam.example", "--json"],
+    ));
+    assert_eq!((enabled["id"].clone(), enabled["enabled"].clone()), (disabled["id"].clone(), true.into()));
+    let again = ztd_on(database_url, &["admin", "enable-user", "--email", "ops@fabrikam.example"]);
+    assert_eq!(again.status.code(), Some(2), "an enabled user cannot be enabled again");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("ops@fabrikam.example"));
+
+    // set-role: the operator may change even an only admin's role; a bad role names itself.
+    let set = |role: &str| {
+        ztd_on(
+            database_url,
+            &["admin", "set-role", "--email", "ops@fabrikam.example", "--role", role, "--json"],
+        )
+    };
+    let reader = json_of(&set("reader"));
+    assert_eq!((reader["id"].clone(), reader["role"].clone()), (disabled["id"].clone(), "reader".into()));
+    let text =
+        ztd_on(database_url, &["admin", "set-role", "--email", "ops@fabrikam.example", "--role", "admin"]);
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("is now admin (was reader)"), "{stdout}");
+    let bad = set("owner");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"owner\" is not a role"));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use uuid::Uuid;
-use ztd_server::app::access::Operator;
+use ztd_server::app::access::{Operator, OrgScope};
 use ztd_server::app::accounts::{self, Domain, Email, KeyName, OrgName};
 use ztd_server::app::maintenance;
 use ztd_storage::{OrgKind, Role};
@@ -23,6 +23,10 @@ pub enum AdminCommand {
     CreateApiKey(CreateApiKeyArgs),
     /// Disable a user: no more sign-in, their sessions end.
     DisableUser(UserArgs),
+    /// Let a disabled user sign in again, with their password as it was.
+    EnableUser(UserArgs),
+    /// Give a user another role: admin, registrar or reader (their sessions carry it at once).
+    SetRole(SetRoleArgs),
     /// Issue a new one-time password (valid 7 days); prints it once; the user's sessions end.
     ResetPassword(UserArgs),
     /// Copy a SQLite database to a new file while ztd serves it (consistent: one moment of the
@@ -132,6 +136,20 @@ pub struct UserArgs {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct SetRoleArgs {
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    /// admin, registrar or reader.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct Output {
     /// Print JSON instead of text.
     #[arg(long)]
@@ -210,6 +228,16 @@ fn service_error(error: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{error}")
 }
 
+/// The user of `email` and their organisation, as the operator reaches them.
+async fn user_by_email(
+    database: &DatabaseArgs,
+    email: &str,
+) -> anyhow::Result<(OrgScope, ztd_storage::User)> {
+    let email = Email::parse(email).map_err(service_error)?;
+    let operator = Operator::cli(database.connect().await?);
+    operator.user_by_email(email.as_str()).await.map_err(service_error)
+}
+
 async fn execute(command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::CreateOrg(args) => {
@@ -240,9 +268,7 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::DisableUser(args) => {
-            let email = Email::parse(&args.email).map_err(service_error)?;
-            let operator = Operator::cli(args.database.connect().await?);
-            let (org, user) = operator.user_by_email(email.as_str()).await.map_err(service_error)?;
+            let (org, user) = user_by_email(&args.database, &args.email).await?;
             accounts::disable_user(&org, user.id).await.map_err(service_error)?;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": user.id, "disabled": true }));
@@ -250,10 +276,37 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
                 println!("disabled user {} ({}); their sessions have ended", user.email, user.id);
             }
         }
+        AdminCommand::EnableUser(args) => {
+            let (org, user) = user_by_email(&args.database, &args.email).await?;
+            anyhow::ensure!(
+                user.disabled_at.is_some(),
+                "user {} is not disabled: they can sign in already (`reset-password` if they forgot the password)",
+                user.email
+            );
+            accounts::enable_user(&org, user.id).await.map_err(service_error)?;
+            if args.output.json {
+                println!("{}", serde_json::json!({ "id": user.id, "enabled": true }));
+            } else {
+                println!(
+                    "enabled user {} ({}); they sign in with their password as it was",
+                    user.email, user.id
+                );
+            }
+        }
+        AdminCommand::SetRole(args) => {
+            let (org, user) = user_by_email(&args.database, &args.email).await?;
+            let changed = accounts::change_role(&org, user.id, args.role).await.map_err(service_error)?;
+            if args.output.json {
+                println!("{}", serde_json::json!({ "id": changed.id, "role": changed.role }));
+            } else {
+                println!(
+                    "user {} ({}) is now {} (was {})",
+                    changed.email, changed.id, changed.role, user.role
+                );
+            }
+        }
         AdminCommand::ResetPassword(args) => {
-            let email = Email::parse(&args.email).map_err(service_error)?;
-            let operator = Operator::cli(args.database.connect().await?);
-            let (org, user) = operator.user_by_email(email.as_str()).await.map_err(service_error)?;
+            let (org, user) = user_by_email(&args.database, &args.email).await?;
             let password = accounts::reset_password(&org, user.id).await.map_err(service_error)?.password;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": user.id, "password": password }));
