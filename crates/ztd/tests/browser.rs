@@ -30,7 +30,7 @@ use ztd_domain::synth::{self, SyntheticDevice};
 use ztd_server::app::accounts::{self, Email};
 use ztd_server::portal::i18n::Tr;
 use ztd_server::testing::{Backend, TestApp};
-use ztd_storage::{OrgKind, Organisation, Role};
+use ztd_storage::{DeviceFilter, OrgKind, Organisation, Owner, Role};
 
 const STANDARD_TAG: &str = "Microsoft365ManagedStandard_";
 /// The test server's upload limit, small so an oversized file is cheap to make.
@@ -672,6 +672,73 @@ impl Story<'_> {
         submit(customer, "form[action$='/deregister']").await?;
         let after = wait_for_text(customer, &self.tr.t("devices-notice-deregistered")).await?;
         ensure!(!after.contains(moved.as_str()), "a deregistered device leaves the list:\n{after}");
+
+        // Several at once: two devices ticked in the list move to another profile, after a page
+        // that shows what will happen; then one of them is deregistered the same way.
+        let (third, fourth) = (&devices[3].serial_number, &devices[4].serial_number);
+        let tick =
+            |serial: &str| format!("//tr[.//a[normalize-space()='{serial}']]//input[@type='checkbox']");
+        for serial in [third, fourth] {
+            customer.find(Locator::XPath(&tick(serial))).await?.click().await?;
+        }
+        customer.find(Locator::Id("bulk_action")).await?.select_by_value("retag").await?;
+        customer
+            .find(Locator::Id("bulk_group_tag"))
+            .await?
+            .select_by_value("Microsoft365ManagedSensitiveData_")
+            .await?;
+        customer.find(Locator::Id("bulk-continue")).await?.click().await?;
+        let preview =
+            wait_for_text(customer, &self.tr.a("devices-bulk-title", &[("count", 2.into())])).await?;
+        ensure!(
+            preview.contains(third.as_str()) && preview.contains(fourth.as_str()),
+            "the confirmation lists both devices:\n{preview}"
+        );
+        let sensitive = DeviceFilter {
+            group_tag: Some("Microsoft365ManagedSensitiveData_".into()),
+            ..DeviceFilter::default()
+        };
+        let tenant = Owner::Customer(customer_org.id);
+        ensure!(
+            app.db.count_devices(&tenant, customer_org.id, &sensitive).await? == 0,
+            "the confirmation page alone changes nothing"
+        );
+        customer.find(Locator::Id("bulk-confirm")).await?.click().await?;
+        let done = wait_for_text(
+            customer,
+            &self.tr.a("devices-bulk-done-title", &[("changed", 2.into()), ("refused", 0.into())]),
+        )
+        .await?;
+        ensure!(
+            done.matches("Microsoft365ManagedSensitiveData_").count() >= 2,
+            "both devices show their new profile:\n{done}"
+        );
+        ensure!(app.db.count_devices(&tenant, customer_org.id, &sensitive).await? == 2, "both moved");
+        customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
+        wait_for_text(customer, fourth.as_str()).await?;
+        customer.find(Locator::XPath(&tick(fourth))).await?.click().await?;
+        customer.find(Locator::Id("bulk_action")).await?.select_by_value("deregister").await?;
+        customer.find(Locator::Id("bulk-continue")).await?.click().await?;
+        wait_for_text(customer, &self.tr.a("devices-bulk-deregister-title", &[("count", 1.into())])).await?;
+        customer.find(Locator::Id("bulk-confirm")).await?.click().await?;
+        wait_for_text(
+            customer,
+            &self.tr.a("devices-bulk-done-title", &[("changed", 1.into()), ("refused", 0.into())]),
+        )
+        .await?;
+        customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
+        let remaining = wait_for_text(customer, third.as_str()).await?;
+        ensure!(!remaining.contains(fourth.as_str()), "the deregistered device left the list:\n{remaining}");
+
+        // The partner still reads its batch, marked read only, with nothing it could change.
+        partner.goto(&self.url("/batches")).await?;
+        wait_for_text(partner, "contoso-devices-fixed-repaired.csv").await?;
+        partner.find(Locator::Css("main a[href^='/batches/']")).await?.click().await?;
+        wait_for_text(partner, &self.tr.a("batches-revoked-note", &[("customer", "Contoso".into())])).await?;
+        ensure!(
+            partner.find(Locator::Id("void-batch")).await.is_err(),
+            "no Void button on a batch the partner can no longer change"
+        );
 
         // 11. The customer's other pages render (layout screenshots when asked for).
         customer.goto(&self.url(&format!("/customers/{}/profiles", customer_org.id))).await?;
