@@ -224,6 +224,19 @@ async fn path_of(client: &Client) -> Result<String> {
     Ok(client.current_url().await?.path().to_owned())
 }
 
+/// Waits until the page's address contains `needle`.
+async fn wait_for_url(client: &Client, needle: &str) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let url = client.current_url().await?;
+        if url.as_str().contains(needle) {
+            return Ok(());
+        }
+        ensure!(Instant::now() < deadline, "the address never contained {needle:?}: {url}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until the page's text contains `needle`.
 async fn wait_for_text(client: &Client, needle: &str) -> Result<String> {
     let deadline = Instant::now() + WAIT;
@@ -484,6 +497,12 @@ impl Story<'_> {
             "the relationship shows as active:\n{customers}"
         );
         page_shots(partner, self.tr, "customers").await?;
+        // The accepted invitation is named by its customer, not by an id.
+        let invitations = partner.find(Locator::Id("invitations")).await?.text().await?;
+        ensure!(
+            invitations.contains("Contoso") && !invitations.contains(&customer_org.id.to_string()),
+            "the invitation names its customer:\n{invitations}"
+        );
         partner.find(Locator::LinkText(&self.tr.t("customers-add-devices"))).await?.click().await?;
         wait_for_text(partner, &self.tr.a("add-devices-title", &[("customer", "Contoso".into())])).await?;
         let options = partner.find(Locator::Id("group_tag")).await?.text().await?;
@@ -591,6 +610,48 @@ impl Story<'_> {
         let batches = wait_for_text(partner, "contoso-devices-fixed-repaired.csv").await?;
         ensure!(batches.contains("pat@fabrikam.example"), "the batch names who sent it:\n{batches}");
 
+        // 6b. Two of the same devices again, with a new one: the check against the registered
+        //     devices names both, in the page's words, and nothing is registered.
+        let new_device = synth::generate(4243, 1).next().context("a synthetic device")?;
+        let again = intune_csv(&[
+            (&devices[0], STANDARD_TAG),
+            (&new_device, STANDARD_TAG),
+            (&devices[1], STANDARD_TAG),
+        ]);
+        let again_path = write_file(self.files, "contoso-again.csv", &again)?;
+        partner.goto(&self.url(&format!("/customers/{}/add-devices", customer_org.id))).await?;
+        wait_for_text(partner, &self.tr.a("add-devices-title", &[("customer", "Contoso".into())])).await?;
+        upload(partner, STANDARD_TAG, &again_path).await?;
+        let would_fail = wait_for_text(
+            partner,
+            &self
+                .tr
+                .a("add-devices-would-fail", &[("count", 2.into()), ("file", "contoso-again.csv".into())]),
+        )
+        .await?;
+        ensure!(
+            would_fail.contains(&self.tr.t("row-error-device-already-registered-detail"))
+                && would_fail.contains(&self.tr.t("row-error-device-already-registered-fix")),
+            "the already registered devices are explained in the page's language:\n{would_fail}"
+        );
+        let registered_now = app
+            .db
+            .count_devices(&Owner::Customer(customer_org.id), customer_org.id, &DeviceFilter::default())
+            .await?;
+        ensure!(registered_now == 5, "the check registered nothing: {registered_now} devices, not 5");
+
+        // A mistyped address and a malformed id get the portal's pages, menu kept.
+        for (address, title) in
+            [("/nope", "error-title-not-found"), ("/batches/not-an-id", "error-title-check-input")]
+        {
+            partner.goto(&self.url(address)).await?;
+            wait_for_text(partner, &self.tr.t(title)).await?;
+            ensure!(
+                partner.find(Locator::Css("nav a[href='/batches']")).await.is_ok(),
+                "{address}: the error page keeps the signed-in menu"
+            );
+        }
+
         // 7. A post without the CSRF token is refused, and changes nothing.
         partner
             .execute(
@@ -604,6 +665,21 @@ impl Story<'_> {
         wait_for_text(partner, &self.tr.t("error-csrf-title")).await?;
         let links = app.db.list_invitations(partner_org.id).await?;
         ensure!(links.len() == 1, "the refused post created no invitation ({} links)", links.len());
+
+        // The partner changes its own password from the menu, then signs in with the new one.
+        partner.find(Locator::Css("nav a[href='/account']")).await?.click().await?;
+        partner.find(Locator::LinkText(&self.tr.t("account-password-link"))).await?.click().await?;
+        fill(partner, "current_password", "correct horse battery staple").await?;
+        fill(partner, "new_password", "a new staple for the horse").await?;
+        fill(partner, "confirm_password", "a new staple for the horse").await?;
+        submit(partner, "form[action='/password']").await?;
+        submit(partner, "form[action='/sign-out']").await?;
+        wait_for_text(partner, &self.tr.t("sign-in-signed-out")).await?;
+        sign_in(partner, &app.base_url, &partner_admin.email, "correct horse battery staple").await?;
+        wait_for_text(partner, &self.tr.t("sign-in-wrong")).await?;
+        sign_in(partner, &app.base_url, &partner_admin.email, "a new staple for the horse").await?;
+        wait_for_text(partner, "Contoso").await?;
+        ensure!(path_of(partner).await? == "/customers", "the new password signs the partner in");
 
         // 8. The customer uploads its own file, too large: a readable refusal.
         let many: Vec<SyntheticDevice> = synth::generate(77, 40).collect();
@@ -777,6 +853,15 @@ impl Story<'_> {
             "the revocation reads as a sentence ({revoked_words:?}):\n{trail}"
         );
         page_shots(customer, self.tr, "audit").await?;
+        // Narrowed to one action, the trail shows the revocation alone.
+        customer.find(Locator::Id("filter-action")).await?.select_by_value("relationship.revoke").await?;
+        customer.find(Locator::Id("apply-audit-filters")).await?.click().await?;
+        wait_for_url(customer, "action=relationship.revoke").await?;
+        let narrowed = customer.find(Locator::Css("main table")).await?.text().await?;
+        ensure!(
+            narrowed.contains("relationship.revoke") && !narrowed.contains("device_batch.create"),
+            "the filtered trail shows the revocation alone:\n{narrowed}"
+        );
         // The partner's trail shows the customer's revocation too.
         partner.goto(&self.url("/audit")).await?;
         let theirs = wait_for_text(partner, &revoked_words[0]).await?;
@@ -810,6 +895,20 @@ impl Story<'_> {
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         ensure!(!second.is_empty() && second != first, "a new one-time password, shown once");
+        // The admin makes the reader a registrar, then disables and re-enables the account.
+        let dana = app.db.find_user_by_email("dana@contoso.example").await?;
+        let who = [("email", "dana@contoso.example".into())];
+        customer.goto(&self.url("/users")).await?;
+        customer.find(Locator::Id(&format!("role-{}", dana.id))).await?.select_by_value("registrar").await?;
+        customer.find(Locator::Id(&format!("change-role-{}", dana.id))).await?.click().await?;
+        wait_for_text(customer, &self.tr.a("users-notice-role-changed", &who)).await?;
+        ensure!(app.db.get_user(dana.id).await?.role == Role::Registrar, "the role changed to registrar");
+        customer.find(Locator::Id(&format!("disable-{}", dana.id))).await?.click().await?;
+        wait_for_text(customer, &self.tr.a("users-notice-disabled", &who)).await?;
+        ensure!(app.db.get_user(dana.id).await?.disabled_at.is_some(), "the user is disabled");
+        customer.find(Locator::Id(&format!("enable-{}", dana.id))).await?.click().await?;
+        wait_for_text(customer, &self.tr.a("users-notice-enabled", &who)).await?;
+        ensure!(app.db.get_user(dana.id).await?.disabled_at.is_none(), "the user is enabled again");
         customer.goto(&self.url("/api-keys")).await?;
         fill(customer, "name", "factory line 3").await?;
         submit(customer, "form[action='/api-keys']").await?;
