@@ -137,16 +137,11 @@ pub struct UserArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct SetRoleArgs {
-    /// The user's email.
-    #[arg(long)]
-    pub email: String,
+    #[command(flatten)]
+    pub user: UserArgs,
     /// admin, registrar or reader.
     #[arg(long, value_parser = parse_role)]
     pub role: Role,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 #[derive(clap::Args, Debug)]
@@ -293,9 +288,9 @@ async fn execute(command: AdminCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        AdminCommand::SetRole(args) => {
+        AdminCommand::SetRole(SetRoleArgs { user: args, role }) => {
             let (org, user) = user_by_email(&args.database, &args.email).await?;
-            let changed = accounts::change_role(&org, user.id, args.role).await.map_err(service_error)?;
+            let changed = accounts::change_role(&org, user.id, role).await.map_err(service_error)?;
             if args.output.json {
                 println!("{}", serde_json::json!({ "id": changed.id, "role": changed.role }));
             } else {
