@@ -452,14 +452,14 @@ async fn the_api_narrows_the_trail_by_action_actor_and_time(app: TestApp) {
         [first["items"].as_array().unwrap().clone(), rest["items"].as_array().unwrap().clone()].concat();
     assert_eq!(owned_seqs(&paged), seqs(&batches));
 
-    for (query, named) in [
-        ("action=Device%20batch", "Device batch"),
-        ("since=2026-12-02T10:00:00Z&until=2026-12-01T10:00:00Z", "2026-12-02T10:00:00+00:00"),
-    ] {
+    for (query, named) in [("action=Device%20batch", "Device batch"), ("action=", "action \"\"")] {
         let refused = app.get(&format!("/api/v1/audit?{query}"), &customer.key).await;
         assert_eq!(refused.status(), 400, "{query}");
         let error = error_body(refused).await;
         assert_eq!(error["code"], "invalid_parameter", "{error}");
         assert!(error["message"].as_str().unwrap().contains(named), "{query}: {error}");
     }
+    // A range that ends before it starts is empty: no events, not an error.
+    let backwards = narrowed(format!("since={stamp}&until=2026-01-01T00:00:00Z")).await;
+    assert!(backwards.is_empty(), "{backwards:?}");
 }
