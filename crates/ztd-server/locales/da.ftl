@@ -322,6 +322,20 @@ row-error-device-duplicated-in-batch-detail = En anden række i denne upload reg
 row-error-device-duplicated-in-batch-fix = Angiv hver enhed én gang pr. upload.
 row-error-relationship-revoked-detail = Kunden tilbagekaldte relationen til den organisation, der sendte batchen, før rækken blev behandlet; intet blev registreret for den.
 row-error-relationship-revoked-fix = Kunden skal acceptere et nyt invitationslink, før der kan registreres enheder igen.
+row-error-unknown-group-tag-detail = Gruppemærket “{ $tag }” passer ikke til nogen af kundens profiler.
+row-error-unknown-group-tag-fix-suggestion = Mente du { $suggestion }? { $why }
+row-error-unknown-group-tag-fix-none = Kunden har ingen profiler med et gruppemærke: lad mærket være tomt for at registrere enheden uden profil.
+row-error-unknown-group-tag-fix-few = Brug et af profilernes mærker nøjagtigt (store og små bogstaver tæller): { $tags }; eller lad det være tomt for at registrere enheden uden profil.
+row-error-unknown-group-tag-fix-many = Brug et profilmærke nøjagtigt (store og små bogstaver tæller), eller lad det være tomt for at registrere enheden uden profil.
+tag-near-miss-whitespace = Mærket har mellemrum omkring sig.
+tag-near-miss-case = Store og små bogstaver tæller i mærker.
+tag-near-miss-missing-underscore = Den afsluttende understregning mangler.
+tag-near-miss-extra-underscore = Profilens mærke har ingen afsluttende understregning.
+tag-near-miss-several = Mærker skal passe nøjagtigt: store og små bogstaver, mellemrum omkring mærket og den afsluttende understregning tæller alle.
+tag-near-miss-distance = { $count ->
+    [one] Ét tegn er anderledes.
+   *[other] { $count } tegn er anderledes.
+}
 
 ## CSV problems (one message per code of docs/csv-rules.md)
 

@@ -327,6 +327,20 @@ row-error-device-duplicated-in-batch-detail = Another row of this upload registe
 row-error-device-duplicated-in-batch-fix = List each device once per upload.
 row-error-relationship-revoked-detail = The customer revoked its relationship with the organisation that submitted this batch before the row was processed; nothing was registered for it.
 row-error-relationship-revoked-fix = The customer must accept a new invitation link before devices can be registered again.
+row-error-unknown-group-tag-detail = Group tag “{ $tag }” matches no profile of this customer.
+row-error-unknown-group-tag-fix-suggestion = Did you mean { $suggestion }? { $why }
+row-error-unknown-group-tag-fix-none = This customer has no profiles with a group tag: leave the tag empty to register the device without a profile.
+row-error-unknown-group-tag-fix-few = Use one of the profile tags exactly (case-sensitive): { $tags }; or leave it empty to register the device without a profile.
+row-error-unknown-group-tag-fix-many = Use a profile tag exactly (case-sensitive), or leave it empty to register the device without a profile.
+tag-near-miss-whitespace = The tag has whitespace around it.
+tag-near-miss-case = Tags are case-sensitive.
+tag-near-miss-missing-underscore = The trailing underscore is missing.
+tag-near-miss-extra-underscore = The profile tag has no trailing underscore.
+tag-near-miss-several = Tags match exactly: upper and lower case, spaces around the tag and the trailing underscore all count.
+tag-near-miss-distance = { $count ->
+    [one] One character differs.
+   *[other] { $count } characters differ.
+}
 
 ## CSV problems (one message per code of docs/csv-rules.md)
 

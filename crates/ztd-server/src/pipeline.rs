@@ -121,11 +121,16 @@ impl TagCatalog {
         }
     }
 
+    /// The profiles' group tags.
+    pub fn tags(&self) -> Vec<&str> {
+        self.tags.iter().map(String::as_str).collect()
+    }
+
     /// docs/domain.md#profiles-and-group-tags: exact, byte-for-byte matching; an unknown tag is refused unless the caller
     /// asked to accept unknown tags; no tag at all registers the device unassigned.
     pub fn decide(&self, tag: Option<&str>, allow_unknown_tags: bool) -> TagDecision {
         let tag = tag.unwrap_or_default();
-        let candidates: Vec<&str> = self.tags.iter().map(String::as_str).collect();
+        let candidates = self.tags();
         match match_group_tag(tag, &candidates) {
             TagMatch::Exact(index) => {
                 TagDecision::Profile { tag: tag.to_owned(), profile_id: self.profile_ids[index] }

@@ -67,8 +67,9 @@ pub enum Problem {
     /// A CSV rule (docs/csv-rules.md), said in the page's language from its code and values.
     Csv(Diagnostic),
     /// A row that would fail: its title from its code, its English detail (it names the row's
-    /// own values).
-    Row { line: u64, error: RowError },
+    /// own values) unless the page can say it in its language: the fixed refusals, and an
+    /// unknown group tag (`unknown_tag`, set by the tag check).
+    Row { line: u64, error: RowError, unknown_tag: Option<Box<csv_problems::UnknownTag>> },
 }
 
 impl Problem {
@@ -117,8 +118,12 @@ impl Problem {
             Problem::Csv(diagnostic) => {
                 (csv_problems::message(tr, diagnostic), Some(csv_problems::hint(tr, diagnostic)), None)
             }
-            Problem::Row { error, .. } => {
-                if let Some((detail, fix)) = csv_problems::row_error_detail(tr, error) {
+            Problem::Row { error, unknown_tag, .. } => {
+                if let Some((detail, fix)) = unknown_tag
+                    .as_ref()
+                    .map(|unknown| unknown.explain(tr))
+                    .or_else(|| csv_problems::row_error_detail(tr, error))
+                {
                     return (detail, Some(fix), None);
                 }
                 let detail = match &error.hint {
@@ -165,7 +170,9 @@ pub fn preflight<R: Read>(
                 let Ok(input) = row.result else { continue };
                 let tag = input.group_tag.as_deref().filter(|tag| !tag.is_empty()).or(default_tag);
                 if let TagDecision::Refused(error) = tags.decide(tag, allow_unknown_tags) {
-                    problems.push(Problem::Row { line: row.line, error });
+                    let unknown_tag =
+                        tag.map(|tag| Box::new(csv_problems::UnknownTag::new(tag, &tags.tags())));
+                    problems.push(Problem::Row { line: row.line, error, unknown_tag });
                 }
             }
         }
@@ -806,7 +813,7 @@ async fn check_and_register(
                 .filter(|row| row.would == Would::Fail)
                 .filter_map(|row| {
                     let error = row.error.clone()?;
-                    Some(Problem::Row { line: u64::try_from(row.row).unwrap_or(0), error })
+                    Some(Problem::Row { line: u64::try_from(row.row).unwrap_or(0), error, unknown_tag: None })
                 })
                 .collect();
             if !problems.is_empty() {
@@ -1441,8 +1448,15 @@ mod tests {
         assert!(lines.contains(&(2, "unknown_group_tag")), "{lines:?}");
         assert!(lines.iter().any(|(line, code)| *line == 4 && code.starts_with("duplicate")), "{lines:?}");
         let tag_problem = checked.problems.iter().find(|p| p.code() == "unknown_group_tag").unwrap();
-        let (_, _, detail) = tag_problem.explain(Tr::default());
-        assert!(detail.unwrap().contains("Microsoft365ManagedStandard_"));
+        for tr in Tr::all() {
+            // Said in the page's language: the tag as written, the one it meant and why.
+            let (message, fix, english) = tag_problem.explain(tr);
+            assert!(message.contains("“Microsoft365ManagedStandard”"), "{}: {message}", tr.tag());
+            let fix = fix.unwrap();
+            assert!(fix.contains("Microsoft365ManagedStandard_"), "{}: {fix}", tr.tag());
+            assert!(fix.contains(&tr.t("tag-near-miss-missing-underscore")), "{}: {fix}", tr.tag());
+            assert_eq!(english, None, "{}: nothing left in English", tr.tag());
+        }
     }
 
     #[test]

@@ -14,11 +14,14 @@
 //! Per-row errors of a batch (a [`RowError`]) have a title per code, `row-error-<code>`. The
 //! refusals whose English text never varies (already registered, another tenant's, twice in the
 //! upload, consent revoked) are said in full from the catalogue too (`row-error-<code>-detail`
-//! and `-fix`); the others keep their English detail, since it names the row's own values.
+//! and `-fix`), and so is an unknown group tag found by the portal's own check ([`UnknownTag`]:
+//! the tag, the one it likely meant and why, `tag-near-miss-<kind>`); the others keep their
+//! English detail, since it names the row's own values.
 
 use fluent_bundle::FluentValue;
 use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::csv::{Arg, Code, Diagnostic};
+use ztd_domain::group_tag::{match_group_tag, NearMiss, TagMatch, TagSuggestion};
 
 use super::i18n::Tr;
 
@@ -167,6 +170,70 @@ pub fn row_error_detail(tr: Tr, error: &RowError) -> Option<(String, String)> {
     Some((tr.t(&format!("{id}-detail")), tr.t(&format!("{id}-fix"))))
 }
 
+/// A row's group tag that matches none of the customer's profiles, kept with what the page
+/// needs to say why in its own language: the nearest profile tag and why it is near, else the
+/// tags there are (listed when few, as the service's English hint does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownTag {
+    pub tag: String,
+    pub suggestion: Option<TagSuggestion>,
+    pub profile_tags: Vec<String>,
+}
+
+/// The most profile tags listed by name in the fix.
+const LISTED_PROFILE_TAGS: usize = 5;
+
+impl UnknownTag {
+    pub fn new(tag: &str, profile_tags: &[&str]) -> Self {
+        let suggestion = match match_group_tag(tag, profile_tags) {
+            TagMatch::Unknown { suggestion } => suggestion,
+            TagMatch::Exact(_) | TagMatch::Empty => None,
+        };
+        Self {
+            tag: tag.to_owned(),
+            suggestion,
+            profile_tags: profile_tags.iter().map(|tag| (*tag).to_owned()).collect(),
+        }
+    }
+
+    /// What is wrong and how to fix it, in the page's language.
+    pub fn explain(&self, tr: Tr) -> (String, String) {
+        let id = row_error_id(RowErrorCode::UnknownGroupTag);
+        let detail = tr.a(&format!("{id}-detail"), &[("tag", self.tag.as_str().into())]);
+        let fix = match &self.suggestion {
+            Some(suggestion) => tr.a(
+                &format!("{id}-fix-suggestion"),
+                &[
+                    ("suggestion", suggestion.tag.as_str().into()),
+                    ("why", near_miss(tr, suggestion.near_miss).into()),
+                ],
+            ),
+            None if self.profile_tags.is_empty() => tr.t(&format!("{id}-fix-none")),
+            None if self.profile_tags.len() <= LISTED_PROFILE_TAGS => {
+                let tags =
+                    self.profile_tags.iter().map(|tag| format!("“{tag}”")).collect::<Vec<_>>().join(", ");
+                tr.a(&format!("{id}-fix-few"), &[("tags", tags.into())])
+            }
+            None => tr.t(&format!("{id}-fix-many")),
+        };
+        (detail, fix)
+    }
+}
+
+/// Why a suggested tag is near the one written (`tag-near-miss-<kind>`).
+fn near_miss(tr: Tr, near_miss: NearMiss) -> String {
+    match near_miss {
+        NearMiss::SurroundingWhitespace => tr.t("tag-near-miss-whitespace"),
+        NearMiss::Case => tr.t("tag-near-miss-case"),
+        NearMiss::MissingTrailingUnderscore => tr.t("tag-near-miss-missing-underscore"),
+        NearMiss::ExtraTrailingUnderscore => tr.t("tag-near-miss-extra-underscore"),
+        NearMiss::CaseWhitespaceOrUnderscore => tr.t("tag-near-miss-several"),
+        NearMiss::EditDistance { distance } => {
+            tr.a("tag-near-miss-distance", &[("count", i64::try_from(distance).unwrap_or(i64::MAX).into())])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +271,53 @@ mod tests {
         assert_eq!(row_error_detail(tr, &reworded), None);
         let unknown_tag = RowError::new(RowErrorCode::UnknownGroupTag, "names the row's tag");
         assert_eq!(row_error_detail(tr, &unknown_tag), None);
+    }
+
+    #[test]
+    fn an_unknown_tag_is_explained_in_each_language() {
+        const STANDARD: &str = "Microsoft365ManagedStandard_";
+        let managed = [STANDARD, "Microsoft365ManagedPowerUser_", "Microsoft365ManagedSensitiveData_"];
+        let near_misses = [
+            (" Microsoft365ManagedStandard_", "tag-near-miss-whitespace"),
+            ("microsoft365managedstandard_", "tag-near-miss-case"),
+            ("Microsoft365ManagedStandard", "tag-near-miss-missing-underscore"),
+            ("microsoft365managedstandard", "tag-near-miss-several"),
+            ("Microsoft365ManagedStandrd_", "tag-near-miss-distance"),
+        ];
+        for tr in Tr::all() {
+            for (written, why_id) in near_misses {
+                let unknown = UnknownTag::new(written, &managed);
+                let suggestion = unknown.suggestion.as_ref().expect("a near miss has a suggestion");
+                assert_eq!(suggestion.tag, STANDARD, "{written:?}");
+                let (detail, fix) = unknown.explain(tr);
+                assert!(
+                    detail.contains(written),
+                    "{}: the detail names the tag as written: {detail}",
+                    tr.tag()
+                );
+                assert!(fix.contains(STANDARD), "{}: the fix names the tag it meant: {fix}", tr.tag());
+                let why = near_miss(tr, suggestion.near_miss);
+                assert!(fix.contains(&why), "{}: {written:?} is explained by {why_id}: {fix}", tr.tag());
+                if why_id != "tag-near-miss-distance" {
+                    assert_eq!(why, tr.t(why_id), "{}: {written:?}", tr.tag());
+                }
+            }
+            let extra = UnknownTag::new("Kiosk_", &["Kiosk"]);
+            assert_eq!(
+                extra.suggestion.as_ref().map(|s| s.near_miss),
+                Some(NearMiss::ExtraTrailingUnderscore)
+            );
+            assert!(extra.explain(tr).1.contains(&tr.t("tag-near-miss-extra-underscore")));
+            // Nothing near: the few tags there are, named; none at all; too many to list.
+            let (_, few) = UnknownTag::new("Lab", &managed).explain(tr);
+            assert!(managed.iter().all(|tag| few.contains(tag)), "{}: {few}", tr.tag());
+            let (_, none) = UnknownTag::new("Lab", &[]).explain(tr);
+            assert_eq!(none, tr.t("row-error-unknown-group-tag-fix-none"));
+            let many: Vec<String> = (0..8).map(|n| format!("Site{n}Kiosk_")).collect();
+            let many: Vec<&str> = many.iter().map(String::as_str).collect();
+            let (_, unlisted) = UnknownTag::new("Lab", &many).explain(tr);
+            assert_eq!(unlisted, tr.t("row-error-unknown-group-tag-fix-many"));
+        }
     }
 
     /// Every file the domain's tests check: the corpus of bad files and the CSV fixtures.
