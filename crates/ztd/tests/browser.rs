@@ -224,15 +224,20 @@ async fn path_of(client: &Client) -> Result<String> {
     Ok(client.current_url().await?.path().to_owned())
 }
 
-/// Waits until the page's address contains `needle`.
-async fn wait_for_url(client: &Client, needle: &str) -> Result<()> {
+/// Waits until the page whose address contains `needle` has loaded. A click that submits a
+/// form may return before the next page has even begun: what is found meanwhile belongs to
+/// the page going away.
+async fn wait_for_page(client: &Client, needle: &str) -> Result<()> {
     let deadline = Instant::now() + WAIT;
     loop {
         let url = client.current_url().await?;
         if url.as_str().contains(needle) {
-            return Ok(());
+            let state = client.execute("return document.readyState", vec![]).await?;
+            if state.as_str() == Some("complete") {
+                return Ok(());
+            }
         }
-        ensure!(Instant::now() < deadline, "the address never contained {needle:?}: {url}");
+        ensure!(Instant::now() < deadline, "the page {needle:?} never loaded; the address is {url}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -498,7 +503,14 @@ impl Story<'_> {
         );
         page_shots(partner, self.tr, "customers").await?;
         // The accepted invitation is named by its customer, not by an id.
-        let invitations = partner.find(Locator::Id("invitations")).await?.text().await?;
+        // Read by the page's own script: an element handle on this table has come back stale
+        // from chromedriver ("Node with given id does not belong to the document").
+        let invitations = partner
+            .execute("return document.getElementById('invitations').innerText", vec![])
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         ensure!(
             invitations.contains("Contoso") && !invitations.contains(&customer_org.id.to_string()),
             "the invitation names its customer:\n{invitations}"
@@ -542,9 +554,14 @@ impl Story<'_> {
             "the near-miss tag, line 4: {tag_row}"
         );
         ensure!(
-            // The row's refusal carries the service's English detail, in every language.
-            tag_row.contains(&format!("did you mean \"{STANDARD_TAG}\"")),
-            "the hint names the tag it likely meant: {tag_row}"
+            tag_row.contains(&self.tr.a(
+                "row-error-unknown-group-tag-fix-suggestion",
+                &[
+                    ("suggestion", STANDARD_TAG.into()),
+                    ("why", self.tr.t("tag-near-miss-missing-underscore").into())
+                ]
+            )),
+            "the fix names the tag it likely meant and why, in the page's language: {tag_row}"
         );
         ensure!(
             duplicate_row.contains(&self.tr.a("csv-where-line", &[("line", 7.into())]))
@@ -668,11 +685,14 @@ impl Story<'_> {
 
         // The partner changes its own password from the menu, then signs in with the new one.
         partner.find(Locator::Css("nav a[href='/account']")).await?.click().await?;
+        wait_for_page(partner, "/account").await?;
         partner.find(Locator::LinkText(&self.tr.t("account-password-link"))).await?.click().await?;
+        wait_for_page(partner, "/password").await?;
         fill(partner, "current_password", "correct horse battery staple").await?;
         fill(partner, "new_password", "a new staple for the horse").await?;
         fill(partner, "confirm_password", "a new staple for the horse").await?;
         submit(partner, "form[action='/password']").await?;
+        wait_for_page(partner, "/customers").await?;
         submit(partner, "form[action='/sign-out']").await?;
         wait_for_text(partner, &self.tr.t("sign-in-signed-out")).await?;
         sign_in(partner, &app.base_url, &partner_admin.email, "correct horse battery staple").await?;
@@ -856,7 +876,7 @@ impl Story<'_> {
         // Narrowed to one action, the trail shows the revocation alone.
         customer.find(Locator::Id("filter-action")).await?.select_by_value("relationship.revoke").await?;
         customer.find(Locator::Id("apply-audit-filters")).await?.click().await?;
-        wait_for_url(customer, "action=relationship.revoke").await?;
+        wait_for_page(customer, "action=relationship.revoke").await?;
         let narrowed = customer.find(Locator::Css("main table")).await?.text().await?;
         ensure!(
             narrowed.contains("relationship.revoke") && !narrowed.contains("device_batch.create"),
