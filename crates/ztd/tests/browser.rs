@@ -810,6 +810,24 @@ impl Story<'_> {
             "both devices show their new profile:\n{done}"
         );
         ensure!(app.db.count_devices(&tenant, customer_org.id, &sensitive).await? == 2, "both moved");
+        // The list narrowed to that profile shows the two, counted.
+        customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
+        wait_for_text(customer, fourth.as_str()).await?;
+        customer
+            .find(Locator::Id("group_tag"))
+            .await?
+            .select_by_value("Microsoft365ManagedSensitiveData_")
+            .await?;
+        customer.find(Locator::Id("device-filter-submit")).await?.click().await?;
+        wait_for_page(customer, "group_tag=Microsoft365ManagedSensitiveData_").await?;
+        wait_for_text(customer, &self.tr.a("devices-total-filtered", &[("count", 2.into())])).await?;
+        let narrowed = customer.find(Locator::Css("#devices tbody")).await?.text().await?;
+        ensure!(
+            narrowed.contains(third.as_str())
+                && narrowed.contains(fourth.as_str())
+                && !narrowed.contains(devices[0].serial_number.as_str()),
+            "the profile filter lists the two moved devices alone:\n{narrowed}"
+        );
         customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
         wait_for_text(customer, fourth.as_str()).await?;
         customer.find(Locator::XPath(&tick(fourth))).await?.click().await?;
