@@ -22,7 +22,7 @@ use uuid::Uuid;
 use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::csv::Diagnostic;
 use ztd_domain::device::{BatchDeduper, DeviceInput, ResolvedDevice};
-use ztd_domain::group_tag::{match_group_tag, unknown_group_tag_error, TagMatch};
+use ztd_domain::group_tag::{match_group_tag, unknown_group_tag_error, TagMatch, TagSuggestion};
 use ztd_domain::json_batch::{self, JsonBatch, JsonBatchError};
 use ztd_storage::{Batch, BatchItem, ChunkItem, NewDevice, Profile};
 
@@ -109,8 +109,9 @@ pub enum TagDecision {
     Profile { tag: String, profile_id: Uuid },
     /// Registered without a profile: no tag, or an unknown tag the caller chose to accept.
     Unassigned { tag: Option<String> },
-    /// An unknown tag, refused with the nearest profile tag as the hint.
-    Refused(RowError),
+    /// An unknown tag, refused with the nearest profile tag as the hint; `suggestion` is that
+    /// tag and why it is near, for a caller that words the refusal itself (the portal).
+    Refused { error: RowError, suggestion: Option<TagSuggestion> },
 }
 
 impl TagCatalog {
@@ -139,9 +140,10 @@ impl TagCatalog {
             TagMatch::Unknown { .. } if allow_unknown_tags => {
                 TagDecision::Unassigned { tag: Some(tag.to_owned()) }
             }
-            TagMatch::Unknown { suggestion } => {
-                TagDecision::Refused(unknown_group_tag_error(tag, suggestion.as_ref(), &candidates))
-            }
+            TagMatch::Unknown { suggestion } => TagDecision::Refused {
+                error: unknown_group_tag_error(tag, suggestion.as_ref(), &candidates),
+                suggestion,
+            },
         }
     }
 }
@@ -208,7 +210,7 @@ impl RowPlanner {
         let (group_tag, profile_id) = match self.tags.decide(tag, self.allow_unknown_tags) {
             TagDecision::Profile { tag, profile_id } => (Some(tag), Some(profile_id)),
             TagDecision::Unassigned { tag } => (tag, None),
-            TagDecision::Refused(error) => return Err(error),
+            TagDecision::Refused { error, .. } => return Err(error),
         };
         Ok(ChunkItem::Register {
             row,

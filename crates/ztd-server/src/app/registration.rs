@@ -1001,7 +1001,7 @@ pub async fn change_group_tag(access: &Access, id: Uuid, change: TagChange) -> R
         match TagCatalog::new(&profiles).decide(change.group_tag.as_deref(), change.allow_unknown_tags) {
             TagDecision::Profile { tag, profile_id } => (Some(tag), Some(profile_id)),
             TagDecision::Unassigned { tag } => (tag, None),
-            TagDecision::Refused(error) => {
+            TagDecision::Refused { error, .. } => {
                 return Err(Error::Invalid {
                     code: "unknown_group_tag",
                     message: error.message,

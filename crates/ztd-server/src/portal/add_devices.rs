@@ -15,6 +15,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -164,14 +165,20 @@ pub fn preflight<R: Read>(
         .collect();
     if summary.format.is_some() {
         // Tags of rows that are otherwise fine (rows with problems are reported already).
+        let profile_tags: Arc<[String]> = tags.tags().into_iter().map(str::to_owned).collect();
         if let Ok(reader) = csv::CsvReader::new(open()?, options) {
             for row in reader {
                 let row = row?;
                 let Ok(input) = row.result else { continue };
                 let tag = input.group_tag.as_deref().filter(|tag| !tag.is_empty()).or(default_tag);
-                if let TagDecision::Refused(error) = tags.decide(tag, allow_unknown_tags) {
-                    let unknown_tag =
-                        tag.map(|tag| Box::new(csv_problems::UnknownTag::new(tag, &tags.tags())));
+                if let TagDecision::Refused { error, suggestion } = tags.decide(tag, allow_unknown_tags) {
+                    let unknown_tag = tag.map(|tag| {
+                        Box::new(csv_problems::UnknownTag {
+                            tag: tag.to_owned(),
+                            suggestion,
+                            profile_tags: Arc::clone(&profile_tags),
+                        })
+                    });
                     problems.push(Problem::Row { line: row.line, error, unknown_tag });
                 }
             }

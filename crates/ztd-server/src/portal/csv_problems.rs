@@ -18,10 +18,12 @@
 //! the tag, the one it likely meant and why, `tag-near-miss-<kind>`); the others keep their
 //! English detail, since it names the row's own values.
 
+use std::sync::Arc;
+
 use fluent_bundle::FluentValue;
 use ztd_domain::codes::{RowError, RowErrorCode};
 use ztd_domain::csv::{Arg, Code, Diagnostic};
-use ztd_domain::group_tag::{match_group_tag, NearMiss, TagMatch, TagSuggestion};
+use ztd_domain::group_tag::{NearMiss, TagSuggestion};
 
 use super::i18n::Tr;
 
@@ -171,31 +173,20 @@ pub fn row_error_detail(tr: Tr, error: &RowError) -> Option<(String, String)> {
 }
 
 /// A row's group tag that matches none of the customer's profiles, kept with what the page
-/// needs to say why in its own language: the nearest profile tag and why it is near, else the
-/// tags there are (listed when few, as the service's English hint does).
+/// needs to say why in its own language: the nearest profile tag and why it is near (as the
+/// tag check found it), else the tags there are (listed when few, as the service's English hint
+/// does; one list shared by every row of a file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownTag {
     pub tag: String,
     pub suggestion: Option<TagSuggestion>,
-    pub profile_tags: Vec<String>,
+    pub profile_tags: Arc<[String]>,
 }
 
 /// The most profile tags listed by name in the fix.
 const LISTED_PROFILE_TAGS: usize = 5;
 
 impl UnknownTag {
-    pub fn new(tag: &str, profile_tags: &[&str]) -> Self {
-        let suggestion = match match_group_tag(tag, profile_tags) {
-            TagMatch::Unknown { suggestion } => suggestion,
-            TagMatch::Exact(_) | TagMatch::Empty => None,
-        };
-        Self {
-            tag: tag.to_owned(),
-            suggestion,
-            profile_tags: profile_tags.iter().map(|tag| (*tag).to_owned()).collect(),
-        }
-    }
-
     /// What is wrong and how to fix it, in the page's language.
     pub fn explain(&self, tr: Tr) -> (String, String) {
         let id = row_error_id(RowErrorCode::UnknownGroupTag);
@@ -273,6 +264,16 @@ mod tests {
         assert_eq!(row_error_detail(tr, &unknown_tag), None);
     }
 
+    /// `tag` refused against `profile_tags`, as the portal's tag check keeps it.
+    fn unknown(tag: &str, profile_tags: &[&str]) -> UnknownTag {
+        let suggestion = match ztd_domain::group_tag::match_group_tag(tag, profile_tags) {
+            ztd_domain::group_tag::TagMatch::Unknown { suggestion } => suggestion,
+            other => panic!("{tag:?} is not unknown: {other:?}"),
+        };
+        let profile_tags = profile_tags.iter().map(|tag| (*tag).to_owned()).collect();
+        UnknownTag { tag: tag.to_owned(), suggestion, profile_tags }
+    }
+
     #[test]
     fn an_unknown_tag_is_explained_in_each_language() {
         const STANDARD: &str = "Microsoft365ManagedStandard_";
@@ -286,7 +287,7 @@ mod tests {
         ];
         for tr in Tr::all() {
             for (written, why_id) in near_misses {
-                let unknown = UnknownTag::new(written, &managed);
+                let unknown = unknown(written, &managed);
                 let suggestion = unknown.suggestion.as_ref().expect("a near miss has a suggestion");
                 assert_eq!(suggestion.tag, STANDARD, "{written:?}");
                 let (detail, fix) = unknown.explain(tr);
@@ -302,20 +303,20 @@ mod tests {
                     assert_eq!(why, tr.t(why_id), "{}: {written:?}", tr.tag());
                 }
             }
-            let extra = UnknownTag::new("Kiosk_", &["Kiosk"]);
+            let extra = unknown("Kiosk_", &["Kiosk"]);
             assert_eq!(
                 extra.suggestion.as_ref().map(|s| s.near_miss),
                 Some(NearMiss::ExtraTrailingUnderscore)
             );
             assert!(extra.explain(tr).1.contains(&tr.t("tag-near-miss-extra-underscore")));
             // Nothing near: the few tags there are, named; none at all; too many to list.
-            let (_, few) = UnknownTag::new("Lab", &managed).explain(tr);
+            let (_, few) = unknown("Lab", &managed).explain(tr);
             assert!(managed.iter().all(|tag| few.contains(tag)), "{}: {few}", tr.tag());
-            let (_, none) = UnknownTag::new("Lab", &[]).explain(tr);
+            let (_, none) = unknown("Lab", &[]).explain(tr);
             assert_eq!(none, tr.t("row-error-unknown-group-tag-fix-none"));
             let many: Vec<String> = (0..8).map(|n| format!("Site{n}Kiosk_")).collect();
             let many: Vec<&str> = many.iter().map(String::as_str).collect();
-            let (_, unlisted) = UnknownTag::new("Lab", &many).explain(tr);
+            let (_, unlisted) = unknown("Lab", &many).explain(tr);
             assert_eq!(unlisted, tr.t("row-error-unknown-group-tag-fix-many"));
         }
     }
