@@ -264,6 +264,13 @@ async fn fill(client: &Client, id: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Picks `value` in the select `#id`.
+async fn choose(client: &Client, id: &str, value: &str) -> Result<()> {
+    let select = client.find(Locator::Id(id)).await.with_context(|| format!("select #{id}"))?;
+    select.select_by_value(value).await?;
+    Ok(())
+}
+
 async fn submit(client: &Client, form_css: &str) -> Result<()> {
     let selector = format!("{form_css} button[type=submit]");
     client.find(Locator::Css(&selector)).await.with_context(|| format!("button {selector}"))?.click().await?;
@@ -314,7 +321,7 @@ fn write_file(dir: &Path, name: &str, text: &str) -> Result<String> {
 }
 
 async fn upload(client: &Client, profile_tag: &str, file: &str) -> Result<()> {
-    client.find(Locator::Id("group_tag")).await?.select_by_value(profile_tag).await?;
+    choose(client, "group_tag", profile_tag).await?;
     client.find(Locator::Id("file")).await?.send_keys(file).await?;
     submit(client, "form[enctype='multipart/form-data']").await
 }
@@ -411,7 +418,7 @@ impl Story<'_> {
         sign_in(partner, &app.base_url, operator_email.as_str(), &operator.admin.password).await?;
         change_password(partner, self.tr, "operator passphrase one").await?;
         wait_for_text(partner, &self.tr.t("orgs-create-heading")).await?;
-        partner.find(Locator::Id("kind")).await?.select_by_value("partner").await?;
+        choose(partner, "kind", "partner").await?;
         fill(partner, "name", "Fabrikam Devices").await?;
         fill(partner, "admin_email", "pat@fabrikam.example").await?;
         submit(partner, "form[action='/orgs']").await?;
@@ -747,11 +754,7 @@ impl Story<'_> {
         let moved = &devices[1].serial_number;
         customer.find(Locator::LinkText(moved)).await?.click().await?;
         wait_for_text(customer, &self.tr.a("device-title", &[("serial", moved.as_str().into())])).await?;
-        customer
-            .find(Locator::Id("group_tag"))
-            .await?
-            .select_by_value("Microsoft365ManagedPowerUser_")
-            .await?;
+        choose(customer, "group_tag", "Microsoft365ManagedPowerUser_").await?;
         submit(customer, "form[action$='/group-tag']").await?;
         let changed = wait_for_text(customer, &self.tr.t("device-notice-tag-changed")).await?;
         ensure!(
@@ -777,12 +780,8 @@ impl Story<'_> {
         for serial in [third, fourth] {
             customer.find(Locator::XPath(&tick(serial))).await?.click().await?;
         }
-        customer.find(Locator::Id("bulk_action")).await?.select_by_value("retag").await?;
-        customer
-            .find(Locator::Id("bulk_group_tag"))
-            .await?
-            .select_by_value("Microsoft365ManagedSensitiveData_")
-            .await?;
+        choose(customer, "bulk_action", "retag").await?;
+        choose(customer, "bulk_group_tag", "Microsoft365ManagedSensitiveData_").await?;
         customer.find(Locator::Id("bulk-continue")).await?.click().await?;
         let preview =
             wait_for_text(customer, &self.tr.a("devices-bulk-title", &[("count", 2.into())])).await?;
@@ -813,11 +812,7 @@ impl Story<'_> {
         // The list narrowed to that profile shows the two, counted.
         customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
         wait_for_text(customer, fourth.as_str()).await?;
-        customer
-            .find(Locator::Id("group_tag"))
-            .await?
-            .select_by_value("Microsoft365ManagedSensitiveData_")
-            .await?;
+        choose(customer, "group_tag", "Microsoft365ManagedSensitiveData_").await?;
         customer.find(Locator::Id("device-filter-submit")).await?.click().await?;
         wait_for_page(customer, "group_tag=Microsoft365ManagedSensitiveData_").await?;
         wait_for_text(customer, &self.tr.a("devices-total-filtered", &[("count", 2.into())])).await?;
@@ -831,7 +826,7 @@ impl Story<'_> {
         customer.goto(&self.url(&format!("/customers/{}/devices", customer_org.id))).await?;
         wait_for_text(customer, fourth.as_str()).await?;
         customer.find(Locator::XPath(&tick(fourth))).await?.click().await?;
-        customer.find(Locator::Id("bulk_action")).await?.select_by_value("deregister").await?;
+        choose(customer, "bulk_action", "deregister").await?;
         customer.find(Locator::Id("bulk-continue")).await?.click().await?;
         wait_for_text(customer, &self.tr.a("devices-bulk-deregister-title", &[("count", 1.into())])).await?;
         customer.find(Locator::Id("bulk-confirm")).await?.click().await?;
@@ -892,7 +887,7 @@ impl Story<'_> {
         );
         page_shots(customer, self.tr, "audit").await?;
         // Narrowed to one action, the trail shows the revocation alone.
-        customer.find(Locator::Id("filter-action")).await?.select_by_value("relationship.revoke").await?;
+        choose(customer, "filter-action", "relationship.revoke").await?;
         customer.find(Locator::Id("apply-audit-filters")).await?.click().await?;
         wait_for_page(customer, "action=relationship.revoke").await?;
         let narrowed = customer.find(Locator::Css("main table")).await?.text().await?;
@@ -910,7 +905,7 @@ impl Story<'_> {
         // Accounts: the admin adds a reader, then gives them a new one-time password.
         customer.goto(&self.url("/users")).await?;
         fill(customer, "email", "dana@contoso.example").await?;
-        customer.find(Locator::Id("role")).await?.select_by_value("reader").await?;
+        choose(customer, "role", "reader").await?;
         submit(customer, "#add-user").await?;
         wait_for_text(
             customer,
@@ -937,7 +932,7 @@ impl Story<'_> {
         let dana = app.db.find_user_by_email("dana@contoso.example").await?;
         let who = [("email", "dana@contoso.example".into())];
         customer.goto(&self.url("/users")).await?;
-        customer.find(Locator::Id(&format!("role-{}", dana.id))).await?.select_by_value("registrar").await?;
+        choose(customer, &format!("role-{}", dana.id), "registrar").await?;
         customer.find(Locator::Id(&format!("change-role-{}", dana.id))).await?.click().await?;
         wait_for_text(customer, &self.tr.a("users-notice-role-changed", &who)).await?;
         ensure!(app.db.get_user(dana.id).await?.role == Role::Registrar, "the role changed to registrar");
